@@ -1,0 +1,30 @@
+"""ics-bridge: calendar events between iCalendar, Microsoft Graph and Google Calendar.
+
+The public surface; everything else is private and may change.
+"""
+
+from .api import (Conversion, convert, detect_format, google_to_ics, graph_to_ics, ics_to_google,
+                  ics_to_graph)
+from .errors import IcsBridgeError, InputError, OutputError
+from .options import Options
+from .report import Loss, LossKind, Report, Severity
+
+__all__ = [
+    "Conversion",
+    "IcsBridgeError",
+    "InputError",
+    "Loss",
+    "LossKind",
+    "Options",
+    "OutputError",
+    "Report",
+    "Severity",
+    "convert",
+    "detect_format",
+    "google_to_ics",
+    "graph_to_ics",
+    "ics_to_google",
+    "ics_to_graph",
+]
+
+__version__ = "0.1.0"

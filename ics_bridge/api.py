@@ -1,0 +1,137 @@
+"""The library calls.  The CLI calls nothing else.
+
+Every conversion reads its input into the hub (an :class:`icalendar.Calendar`) and writes the
+hub out: Graph↔Google is Graph→hub→Google, never a third mapper.  Each returns a
+:class:`Conversion` holding the result, the loss report and the events that could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from icalendar import Calendar
+
+from .errors import InputError
+from .io import ics as ics_io
+from .io.jsonio import detect_json, loads
+from .options import Format, Options
+from .providers.graph import from_ical as graph_out
+from .providers.graph import to_ical as graph_in
+from .providers.graph.reader import read_events as read_graph_events
+from .report import Report
+
+
+@dataclass
+class Conversion:
+    """A finished conversion: ``data`` is a Calendar (ics) or JSON-ready value (graph, google);
+    ``calendar`` is the hub it went through; ``report`` what was lost; ``errors`` the events or
+    files that could not be read at all."""
+
+    target: Format
+    data: Any
+    calendar: Calendar
+    report: Report
+    errors: list[InputError] = field(default_factory=list)
+
+    def to_bytes(self, options: Options | None = None) -> bytes:
+        if isinstance(self.data, Calendar):
+            return ics_io.serialize(self.data, tzid_style=(options or Options()).tzid_style)
+        return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _as_text(data: bytes | str) -> str:
+    return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+
+
+def detect_format(data: bytes | str | dict | list) -> Format:
+    """ics, graph or google, from content, never from a file name."""
+    if isinstance(data, (dict, list)):
+        found = detect_json(data)
+    else:
+        head = _as_text(data[:4096] if isinstance(data, bytes) else data[:4096]).lstrip("\ufeff \r\n\t")
+        if head[:15].upper().startswith("BEGIN:"):
+            return "ics"
+        found = detect_json(loads(_as_text(data)))
+    if found is None:
+        raise InputError("cannot tell whether this is Graph or Google JSON (use --from)")
+    return found
+
+
+def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None
+             ) -> tuple[Calendar, Report, list[InputError]]:
+    """Any input → the hub calendar, its report and per-event errors."""
+    report = Report(file=file)
+    errors: list[InputError] = []
+    if source == "ics":
+        if isinstance(data, Calendar):
+            return data, report, errors
+        cal = ics_io.parse_calendar(data, report, ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone,
+                                                                       max_bytes=options.max_bytes))
+        return cal, report, errors
+    payload = loads(_as_text(data), file=file) if isinstance(data, (bytes, str)) else data
+    if source == "graph":
+        events = []
+        for item in read_graph_events(payload):
+            if isinstance(item, InputError):
+                errors.append(item.located(file) if file else item)
+            else:
+                events.append(item)
+        cal = graph_in.events_to_calendar(events, report, errors)
+        return cal, report, [e.located(file) if file else e for e in errors]
+    if source == "google":
+        from .providers.google import api as google_api
+        cal = google_api.read(payload, report, errors, options)
+        return cal, report, [e.located(file) if file else e for e in errors]
+    raise ValueError(f"unknown source format {source!r}")
+
+
+def write_hub(cal: Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
+    """The hub → the target's data (Calendar or JSON-ready value)."""
+    if target == "ics":
+        return cal
+    events = list(cal.walk("VEVENT"))
+    if target == "graph":
+        profile = "request" if options.profile in ("request", "insert") else "resource"
+        items = graph_out.calendar_to_events(events, report, graph_out.GraphWriteOptions(
+            profile=profile, zone_names=options.graph_zone_names, default_zone=options.default_zone))
+        return items[0] if len(items) == 1 else {"value": items}
+    if target == "google":
+        from .providers.google import api as google_api
+        return google_api.write(cal, report, options)
+    raise ValueError(f"unknown target format {target!r}")
+
+
+def convert(data: Any, *, to: Format, source: Format | None = None, options: Options = Options(),
+            file: str | None = None) -> Conversion:
+    """Convert one input (bytes, text, parsed JSON or a Calendar) to ``to``."""
+    if source is None:
+        source = "ics" if isinstance(data, Calendar) else detect_format(data)
+    cal, report, errors = read_hub(data, source, options, file=file)
+    out = write_hub(cal, to, report, options)
+    return Conversion(target=to, data=out, calendar=cal, report=report, errors=errors)
+
+
+def graph_to_ics(data: Any, options: Options = Options()) -> Conversion:
+    """Graph JSON (event, list/delta response, array; v1.0, beta or legacy shape) → iCalendar."""
+    return convert(data, to="ics", source="graph", options=options)
+
+
+def ics_to_graph(calendar: Calendar | bytes | str, options: Options = Options()) -> Conversion:
+    """iCalendar → Graph event JSON (``options.profile``: resource or request)."""
+    return convert(calendar, to="graph", source="ics", options=options)
+
+
+def google_to_ics(data: Any, options: Options = Options()) -> Conversion:
+    """Google Events resource / events.list response → iCalendar."""
+    return convert(data, to="ics", source="google", options=options)
+
+
+def ics_to_google(calendar: Calendar | bytes | str, options: Options = Options()) -> Conversion:
+    """iCalendar → Google Events resources (``options.profile``: resource, insert, import)."""
+    return convert(calendar, to="google", source="ics", options=options)

@@ -1,0 +1,446 @@
+"""Hub VEVENTs → Graph event JSON, in two profiles.
+
+* ``resource``: the shape GET returns (ids, timestamps, webLink, beta ``cancelledOccurrences``),
+  for archives and round trips;
+* ``request``: only writable properties, ready to POST to ``/me/events``, with a
+  ``transactionId`` derived stably from UID + RECURRENCE-ID so a re-run import does not create
+  duplicates (interop-notes section 4.5; DavMail #522 collided by using the bare UID).
+
+Overrides become ``type: exception`` items with ``seriesMasterId`` and ``originalStart``; EXDATEs
+become ``cancelledOccurrences`` (resource) or are reported (request: v1.0 cannot create them).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, Iterable, Literal
+
+from icalendar import Event as VEvent
+
+from ... import hub
+from ...recurrence import rrule_to_graph
+from ...report import LossKind, Report
+from ...series import Series, group_series
+from ...timezones import iana_to_windows, tzid_of
+from ...vevent import (AlarmReading, address_email, categories, conferences, description_without_join,
+                       dt_value, get_description, get_stash, read_alarm, text_value)
+from . import tables
+
+Profile = Literal["resource", "request"]
+_TRANSACTION_NS = uuid.UUID("6f0c3a52-8f3e-4f7e-9d8e-1c2b3a4d5e6f")
+
+
+@dataclass(frozen=True)
+class GraphWriteOptions:
+    """``zone_names``: ``windows`` (what Graph returns) or ``iana`` (Graph accepts both).
+    ``default_zone``: the zone given to floating (no TZID) times."""
+
+    profile: Profile = "resource"
+    zone_names: Literal["windows", "iana"] = "windows"
+    default_zone: str = "UTC"
+
+
+def transaction_id(uid: str, recurrence_id: str | None) -> str:
+    """Stable per (UID, RECURRENCE-ID): the same VEVENT always gets the same id."""
+    return str(uuid.uuid5(_TRANSACTION_NS, f"{uid}\x00{recurrence_id or ''}"))
+
+
+class _Writer:
+    def __init__(self, v: VEvent, report: Report, options: GraphWriteOptions) -> None:
+        self.v = v
+        self.report = report
+        self.options = options
+        self.uid = str(v.get("UID", ""))
+        self.stash = get_stash(v, hub.X_GRAPH_STASH)
+        self.out: dict[str, Any] = {}
+
+    def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
+        rid = hub.recurrence_id_text(self.v)
+        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=rid, **kw)
+
+    # -- time -------------------------------------------------------------------------------
+    def zone_name(self, tz: tzinfo | None, field: str) -> str:
+        name = tzid_of(tz) if tz is not None else None
+        if name is None:
+            name = self.options.default_zone
+            self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
+        if name == "UTC":
+            return "UTC"
+        if self.options.zone_names == "iana":
+            return name
+        windows = iana_to_windows(name)
+        if windows is None:
+            self.add(LossKind.TIMEZONE_GUESSED, field, f"no Windows name for {name}; IANA name written", after=name)
+            return name
+        return windows
+
+    def dtz(self, value: date | datetime, field: str) -> dict[str, str]:
+        if isinstance(value, datetime):
+            if value.tzinfo is not None and tzid_of(value.tzinfo) is None:
+                self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
+                value = value.astimezone(timezone.utc)
+            name = self.zone_name(value.tzinfo, field)
+            return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
+        return {"dateTime": f"{value.isoformat()}T00:00:00.0000000", "timeZone": "UTC"}
+
+    def times(self) -> None:
+        v, out = self.v, self.out
+        start = dt_value(v, "DTSTART")
+        end = dt_value(v, "DTEND")
+        if start is None:
+            return
+        duration = v.get("DURATION")
+        if end is None and duration is not None:
+            end = start + duration.dt
+        all_day = not isinstance(start, datetime)
+        if all_day:
+            if end is None or (isinstance(end, date) and not isinstance(end, datetime) and end <= start):
+                if end is not None:
+                    self.add(LossKind.QUIRK_REPAIRED, "DTEND", "all-day DTEND not after DTSTART; one day used",
+                             before=end, after=start + timedelta(days=1))
+                end = start + timedelta(days=1)
+            if isinstance(end, datetime):
+                end = end.date()
+            out["isAllDay"] = True
+            zone = self.all_day_zone()
+            out["start"] = {"dateTime": f"{start.isoformat()}T00:00:00.0000000", "timeZone": zone}
+            out["end"] = {"dateTime": f"{end.isoformat()}T00:00:00.0000000", "timeZone": zone}
+            return
+        if end is None:
+            end = start
+        elif isinstance(end, date) and not isinstance(end, datetime):
+            end = datetime.combine(end, start.timetz())
+        out["isAllDay"] = False
+        out["start"] = self.dtz(start, "DTSTART")
+        out["end"] = self.dtz(end, "DTEND")
+
+    def all_day_zone(self) -> str:
+        """Graph all-day events are midnight-to-midnight in a zone; UTC unless the stash or the
+        series says otherwise (python-o365 #845)."""
+        return "UTC"
+
+    # -- the mapping ------------------------------------------------------------------------
+    def build(self, master_id: str | None = None) -> dict[str, Any]:
+        v, out, request = self.v, self.out, self.options.profile == "request"
+        rid = dt_value(v, "RECURRENCE-ID")
+        if not request:
+            if v.get(hub.X_GRAPH_ID):
+                out["id"] = str(v[hub.X_GRAPH_ID])
+            if v.get(hub.X_GRAPH_CHANGEKEY):
+                out["changeKey"] = str(v[hub.X_GRAPH_CHANGEKEY])
+            if self.uid:
+                out["iCalUId"] = self.uid
+        summary = text_value(v, "SUMMARY")
+        if summary is not None:
+            out["subject"] = summary
+        self.body()
+        self.times()
+        if rid is None and v.get("RRULE") is not None:
+            self.recurrence()
+        elif v.get("RDATE") is not None:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RDATE", "Graph has no extra dates in a series")
+        if v.get("EXRULE") is not None:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE", "Graph has no exclusion rules")
+        self.location()
+        self.people()
+        self.alarms()
+        self.availability()
+        self.classification()
+        if not request:
+            self.timestamps()
+            url = text_value(v, "URL")
+            if url:
+                out["webLink"] = url
+        self.online_meeting()
+        if str(v.get(hub.X_DISALLOW_COUNTER, "")).upper() == "TRUE":
+            out["allowNewTimeProposals"] = False
+        elif v.get(hub.X_DISALLOW_COUNTER) is not None:
+            out["allowNewTimeProposals"] = True
+        self.restore_stash(request)
+        if rid is not None:
+            out["type"] = "exception"
+            if master_id:
+                out["seriesMasterId"] = master_id
+            out["originalStart"] = _utc_text(rid)
+            if not isinstance(rid, datetime):
+                out["originalStartTimeZone"] = out.get("start", {}).get("timeZone", "UTC")
+        elif v.get("RRULE") is not None and "recurrence" in out:
+            out["type"] = "seriesMaster"
+        elif not request:
+            out.setdefault("type", "singleInstance")
+        if request:
+            out["transactionId"] = transaction_id(self.uid, hub.recurrence_id_text(v))
+            for key in ("type",):
+                out.pop(key, None)
+        return out
+
+    def body(self) -> None:
+        text, html = get_description(self.v)
+        urls = [u for u, _ in conferences(self.v)]
+        if text is not None:
+            text = description_without_join(self.v, urls[0] if urls else None)
+        if html is not None:
+            self.out["body"] = {"contentType": "html", "content": html}
+        elif text:
+            self.out["body"] = {"contentType": "text", "content": text}
+
+    def recurrence(self) -> None:
+        v = self.v
+        rules = v.get("RRULE")
+        rules = rules if isinstance(rules, list) else [rules]
+        if len(rules) > 1:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "several RRULEs have no Graph equivalent; recurrence dropped")
+            return
+        start = dt_value(v, "DTSTART")
+        assert start is not None
+        series_tz = start.tzinfo if isinstance(start, datetime) else None
+        result = rrule_to_graph(rules[0], start, series_tz)
+        for note in result.notes:
+            self.add(LossKind.MAPPING_CHOICE, "RRULE", note)
+        if result.recurrence is None:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
+                     before=rules[0].to_ical().decode())
+            return
+        rng = dict(result.recurrence.range)
+        local = start.date() if isinstance(start, datetime) else start
+        rng["startDate"] = local.isoformat()
+        rng["recurrenceTimeZone"] = self.zone_name(series_tz, "RRULE") if series_tz else self.all_day_zone()
+        if rng["type"] != "endDate":
+            rng.setdefault("endDate", "0001-01-01")
+        if rng["type"] != "numbered":
+            rng.setdefault("numberOfOccurrences", 0)
+        self.out["recurrence"] = {"pattern": result.recurrence.pattern, "range": rng}
+
+    def location(self) -> None:
+        text = text_value(self.v, "LOCATION")
+        stashed = self.stash.get("location")
+        if text is None:
+            return
+        if isinstance(stashed, dict) and stashed.get("displayName") == text:
+            self.out["location"] = stashed
+            if "locations" in self.stash:
+                self.out["locations"] = self.stash["locations"]
+            return
+        location: dict[str, Any] = {"displayName": text}
+        geo = self.v.get("GEO")
+        if geo is not None:
+            location["coordinates"] = {"latitude": geo.latitude, "longitude": geo.longitude}
+        self.out["location"] = location
+
+    def people(self) -> None:
+        v = self.v
+        org = v.get("ORGANIZER")
+        if org is not None:
+            self.out["organizer"] = {"emailAddress": _email(org)}
+        raw = v.get("ATTENDEE")
+        attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        out: list[dict[str, Any]] = []
+        rsvp: set[str] = set()
+        for att in attendees:
+            params = att.params
+            cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+            role = str(params.get("ROLE", "REQ-PARTICIPANT")).upper()
+            if cutype in tables.RESOURCE_CUTYPES:
+                kind = "resource"
+            elif role == "OPT-PARTICIPANT":
+                kind = "optional"
+            else:
+                kind = "required"
+                if role == "CHAIR":
+                    self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", "CHAIR has no Graph type; required used",
+                             before="CHAIR", after="required")
+                elif role == "NON-PARTICIPANT":
+                    self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", "NON-PARTICIPANT person written as required",
+                             before=role, after="required")
+            if cutype not in ("INDIVIDUAL", "RESOURCE", "ROOM", "UNKNOWN"):
+                self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Graph type",
+                         before=cutype, after=kind)
+            partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+            response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
+            if response is None:
+                self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Graph response",
+                         before=partstat, after="notResponded")
+                response = "notResponded"
+            kept = params.get("X-ICSBRIDGE-RESPONSE")
+            if kept and tables.RESPONSE_TO_PARTSTAT.get(str(kept)) == partstat:
+                response = str(kept)
+            status: dict[str, Any] = {"response": response}
+            status["time"] = str(params.get("X-ICSBRIDGE-RESPONSE-TIME", "0001-01-01T00:00:00Z"))
+            if "RSVP" in params:
+                rsvp.add(str(params["RSVP"]).upper())
+            entry: dict[str, Any] = {"type": kind, "emailAddress": _email(att)}
+            if self.options.profile == "resource":
+                entry["status"] = status
+            elif response not in ("none", "notResponded"):
+                self.add(LossKind.UNSUPPORTED_FIELD, "ATTENDEE;PARTSTAT",
+                         "an attendee's answer cannot be written by a create request", before=partstat)
+            out.append(entry)
+        if out:
+            self.out["attendees"] = out
+        if rsvp:
+            self.out["responseRequested"] = "FALSE" not in rsvp
+            if len(rsvp) > 1:
+                self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
+
+    def alarms(self) -> None:
+        """Graph keeps one reminder: the earliest valid before-start alarm (interop-notes 42)."""
+        v = self.v
+        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), dt_value(v, "DTEND"))
+                                        for a in v.walk("VALARM")]
+        valid = [r for r in readings if r.minutes_before is not None]
+        for r in readings:
+            if r.problem:
+                self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
+        if not valid:
+            self.out["isReminderOn"] = False
+            return
+        best = max(valid, key=lambda r: r.minutes_before or 0)
+        if best.converted:
+            self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
+        for r in valid:
+            if r is not best:
+                self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
+                         f"{r.minutes_before} min before dropped", before=r.minutes_before)
+        self.out["isReminderOn"] = True
+        self.out["reminderMinutesBeforeStart"] = best.minutes_before
+
+    def availability(self) -> None:
+        v = self.v
+        busy = str(v.get(hub.X_BUSYSTATUS, "")).upper()
+        transp = str(v.get("TRANSP", "OPAQUE")).upper()
+        if busy in tables.BUSYSTATUS_TO_SHOW_AS:
+            self.out["showAs"] = tables.BUSYSTATUS_TO_SHOW_AS[busy]
+        else:
+            self.out["showAs"] = tables.TRANSP_TO_SHOW_AS.get(transp, "busy")
+
+    def classification(self) -> None:
+        v, out = self.v, self.out
+        cdo = text_value(v, hub.X_IMPORTANCE)
+        priority = v.get("PRIORITY")
+        if cdo in tables.CDO_TO_IMPORTANCE:
+            out["importance"] = tables.CDO_TO_IMPORTANCE[cdo]
+        elif priority is not None:
+            importance = tables.priority_to_importance(int(priority))
+            if importance:
+                out["importance"] = importance
+        cls = text_value(v, "CLASS")
+        if cls is not None:
+            cls = cls.upper()
+            if cls == "PRIVATE" and str(v.get(hub.X_SENSITIVITY, "")).upper() == "PERSONAL":
+                out["sensitivity"] = "personal"
+            elif cls in tables.CLASS_TO_SENSITIVITY:
+                out["sensitivity"] = tables.CLASS_TO_SENSITIVITY[cls]
+            else:
+                self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS={cls} has no Graph sensitivity; private used",
+                         before=cls, after="private")
+                out["sensitivity"] = "private"
+        cats = categories(v)
+        if cats:
+            out["categories"] = cats
+        status = (text_value(v, "STATUS") or "").upper()
+        if status == "CANCELLED":
+            out["isCancelled"] = True
+        elif status == "TENTATIVE":
+            self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph has no tentative event status", before=status)
+
+    def timestamps(self) -> None:
+        for prop, name in (("CREATED", "createdDateTime"), ("LAST-MODIFIED", "lastModifiedDateTime")):
+            value = dt_value(self.v, prop)
+            if isinstance(value, datetime):
+                self.out[name] = _utc_text(value)
+
+    def online_meeting(self) -> None:
+        """CONFERENCE / X-MICROSOFT-SKYPETEAMSMEETINGURL → onlineMeeting.joinUrl (read-only in
+        Graph: a request cannot carry a join link, only ask for a new meeting)."""
+        items = conferences(self.v)
+        teams = text_value(self.v, hub.X_TEAMS_URL)
+        video = [u for u, _ in items if not u.lower().startswith("tel:")]
+        url = teams or (video[0] if video else None)
+        if "isOnlineMeeting" in self.stash:
+            self.out["isOnlineMeeting"] = self.stash["isOnlineMeeting"]
+            if "onlineMeetingProvider" in self.stash:
+                self.out["onlineMeetingProvider"] = self.stash["onlineMeetingProvider"]
+        elif teams:
+            self.out.update(isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")
+        if url and self.options.profile == "resource":
+            stashed = self.stash.get("onlineMeeting")
+            self.out["onlineMeeting"] = stashed if isinstance(stashed, dict) and stashed.get("joinUrl") == url else {"joinUrl": url}
+            self.out.setdefault("isOnlineMeeting", True)
+        elif url:
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
+                     "a join link cannot be written to Graph; set isOnlineMeeting to create a new meeting", before=url)
+        for extra in [u for u in video if u != url]:
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link", before=extra)
+
+    def restore_stash(self, request: bool) -> None:
+        """Graph-only values from the stash; a request carries only the writable ones."""
+        for key, value in self.stash.items():
+            if key in _MAPPED_ELSEWHERE or (request and key not in _WRITABLE_STASH):
+                continue
+            self.out.setdefault(key, value)
+
+
+_MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
+                               "isOnlineMeeting", "onlineMeetingProvider"})
+_WRITABLE_STASH = frozenset({"hideAttendees"})
+
+
+def _email(prop: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    name = prop.params.get("CN")
+    if name:
+        out["name"] = str(name)
+    email = address_email(prop)
+    if email:
+        out["address"] = email
+    return out
+
+
+def _utc_text(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return f"{value.isoformat()}T00:00:00Z"
+
+
+def _cancelled(series: Series, master: dict[str, Any], writer: _Writer) -> None:
+    exdates = series.exdates()
+    if not exdates:
+        return
+    if writer.options.profile == "request":
+        for d in exdates:
+            writer.add(LossKind.UNSUPPORTED_FIELD, "EXDATE",
+                       "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
+        return
+    start = dt_value(series.master, "DTSTART") if series.master is not None else None
+    zone = start.tzinfo if isinstance(start, datetime) else None
+    days: list[str] = []
+    for d in exdates:
+        if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
+            d = d.astimezone(zone)
+        day = d.date() if isinstance(d, datetime) else d
+        days.append(f"OID.{master.get('id', series.uid)}.{day.isoformat()}")
+    master["cancelledOccurrences"] = days
+
+
+def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
+    """VEVENTs → Graph event dicts (masters first, then their exceptions)."""
+    out: list[dict[str, Any]] = []
+    for series in group_series(components):
+        master_dict: dict[str, Any] | None = None
+        if series.master is not None:
+            if series.master.get("DTSTART") is None and str(series.master.get("STATUS", "")).upper() == "CANCELLED":
+                gid = text_value(series.master, hub.X_GRAPH_ID)
+                out.append({"id": gid or series.uid, "@removed": {"reason": str(series.master.get("X-ICSBRIDGE-REMOVED", "deleted"))}})
+                continue
+            writer = _Writer(series.master, report, options)
+            master_dict = writer.build()
+            _cancelled(series, master_dict, writer)
+            out.append(master_dict)
+        master_id = master_dict.get("id") if master_dict else None
+        for override in series.overrides:
+            out.append(_Writer(override, report, options).build(master_id=master_id))
+    return out

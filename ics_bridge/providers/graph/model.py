@@ -1,0 +1,396 @@
+"""Pydantic models of the Microsoft Graph ``event`` resource (v1.0 and beta), mirroring the wire.
+
+Why a model of the wire, apart from the mapping: the API returns shapes a mapper should not
+have to know about (pandoc's Parse/Reader split).  The models absorb, each in a named validator:
+
+* enum values in any case (``HTML``/``html``, ``Required``, ``Monday``, ``TentativelyAccepted``);
+* 7-digit fractional seconds (``2026-03-02T17:15:36.3760425Z``);
+* ``0001-01-01`` / ``0001-01-01T00:00:00Z`` sentinels meaning "absent" (seeds 001/002);
+* ``@odata.*`` annotations (ignored, never stashed);
+* the legacy PascalCase resource of Outlook REST / Graph alpha (seed 004): ``Subject``,
+  ``Start`` as an ``Edm.DateTimeOffset`` plus ``StartTimeZone``, ``Reminder`` in minutes,
+  ``DateTimeCreated``… — see :func:`legacy.normalize_legacy`.
+
+Unknown properties are kept (``extra="allow"``) so the mapper can stash them for a round trip
+(architecture: pydantic's default ``extra="ignore"`` would drop them silently).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import legacy
+
+# --- enum vocabularies (Graph v1.0 + beta metadata, tests/schemas/graph-event-*.xml) ----------
+
+BODY_TYPES = ("text", "html")
+ATTENDEE_TYPES = ("required", "optional", "resource")
+RESPONSES = ("none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded")
+SHOW_AS = ("free", "tentative", "busy", "oof", "workingElsewhere", "unknown")
+IMPORTANCE = ("low", "normal", "high")
+SENSITIVITY = ("normal", "personal", "private", "confidential")
+EVENT_TYPES = ("singleInstance", "occurrence", "exception", "seriesMaster")
+PATTERN_TYPES = ("daily", "weekly", "absoluteMonthly", "relativeMonthly", "absoluteYearly", "relativeYearly")
+RANGE_TYPES = ("endDate", "noEnd", "numbered")
+DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+INDEXES = ("first", "second", "third", "fourth", "last")
+ONLINE_PROVIDERS = ("unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness")
+LOCATION_TYPES = ("default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates",
+                  "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress")
+
+
+def canonical_enum(value: Any, vocabulary: tuple[str, ...]) -> Any:
+    """Match an enum value case-insensitively; unknown values pass through unchanged so the
+    mapper can report them (never guessed here)."""
+    if not isinstance(value, str):
+        return value
+    lowered = value.strip().lower()
+    for word in vocabulary:
+        if word.lower() == lowered:
+            return word
+    return value
+
+
+_FRACTION = re.compile(r"(\.\d{1,6})\d*")
+SENTINEL_YEAR = 1
+
+
+def parse_graph_datetime(value: str) -> datetime | None:
+    """Parse Graph date-times: 7-digit fractions cut to microseconds, trailing ``Z`` or offset
+    kept, ``0001-01-01`` sentinel → None."""
+    text = _FRACTION.sub(lambda m: m.group(1), value.strip())
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.year == SENTINEL_YEAR:
+        return None
+    return parsed
+
+
+def _sentinel_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("0001-01-01"):
+        return None
+    return value
+
+
+class GraphModel(BaseModel):
+    """Base: camelCase names as on the wire, unknown fields kept, annotations dropped."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_annotations(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and "@odata." in k)}
+        return data
+
+    def extras(self) -> dict[str, Any]:
+        """Properties the model does not name (candidates for the round-trip stash)."""
+        return dict(self.__pydantic_extra__ or {})
+
+
+class DateTimeTimeZone(GraphModel):
+    dateTime: str
+    timeZone: str | None = None
+
+    @field_validator("dateTime")
+    @classmethod
+    def _check(cls, value: str) -> str:
+        parse_graph_datetime(value)  # raises ValueError on garbage, naming the field
+        return value
+
+    def naive(self) -> datetime | None:
+        """The wall-clock value; an offset or ``Z`` in the string is converted to UTC first."""
+        parsed = parse_graph_datetime(self.dateTime)
+        if parsed is None:
+            return None
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        return parsed
+
+
+class ItemBody(GraphModel):
+    contentType: str = "text"
+    content: str | None = None
+
+    @field_validator("contentType", mode="before")
+    @classmethod
+    def _ct(cls, v: Any) -> Any:
+        return canonical_enum(v, BODY_TYPES)
+
+
+class EmailAddress(GraphModel):
+    name: str | None = None
+    address: str | None = None
+
+
+class Recipient(GraphModel):
+    emailAddress: EmailAddress | None = None
+
+
+class ResponseStatus(GraphModel):
+    response: str | None = None
+    time: str | None = None
+
+    @field_validator("response", mode="before")
+    @classmethod
+    def _r(cls, v: Any) -> Any:
+        return canonical_enum(v, RESPONSES)
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _t(cls, v: Any) -> Any:
+        return _sentinel_to_none(v)
+
+
+class TimeSlot(GraphModel):
+    start: DateTimeTimeZone | None = None
+    end: DateTimeTimeZone | None = None
+
+
+class Attendee(GraphModel):
+    type: str | None = None
+    status: ResponseStatus | None = None
+    emailAddress: EmailAddress | None = None
+    proposedNewTime: TimeSlot | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _ty(cls, v: Any) -> Any:
+        return canonical_enum(v, ATTENDEE_TYPES)
+
+
+class PhysicalAddress(GraphModel):
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    countryOrRegion: str | None = None
+    postalCode: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.street, self.city, self.state, self.countryOrRegion, self.postalCode))
+
+
+class GeoCoordinates(GraphModel):
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy: float | None = None
+    altitude: float | None = None
+    altitudeAccuracy: float | None = None
+
+
+class Location(GraphModel):
+    displayName: str | None = None
+    locationType: str | None = None
+    locationUri: str | None = None
+    uniqueId: str | None = None
+    uniqueIdType: str | None = None
+    locationEmailAddress: str | None = None
+    address: PhysicalAddress | None = None
+    coordinates: GeoCoordinates | None = None
+
+    @field_validator("locationType", mode="before")
+    @classmethod
+    def _lt(cls, v: Any) -> Any:
+        return canonical_enum(v, LOCATION_TYPES)
+
+    def is_empty(self) -> bool:
+        return not (self.displayName or self.locationUri or self.uniqueId or self.locationEmailAddress
+                    or (self.address and not self.address.is_empty())
+                    or (self.coordinates and self.coordinates.latitude is not None))
+
+
+class RecurrencePattern(GraphModel):
+    type: str
+    interval: int = 1
+    month: int = 0
+    dayOfMonth: int = 0
+    daysOfWeek: list[str] = Field(default_factory=list)
+    firstDayOfWeek: str | None = None
+    index: str | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _ty(cls, v: Any) -> Any:
+        return canonical_enum(v, PATTERN_TYPES)
+
+    @field_validator("daysOfWeek", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> Any:
+        return [canonical_enum(d, DAYS) for d in v] if isinstance(v, list) else ([] if v is None else v)
+
+    @field_validator("firstDayOfWeek", mode="before")
+    @classmethod
+    def _fdow(cls, v: Any) -> Any:
+        return canonical_enum(v, DAYS)
+
+    @field_validator("index", mode="before")
+    @classmethod
+    def _idx(cls, v: Any) -> Any:
+        return canonical_enum(v, INDEXES)
+
+    @field_validator("interval", "month", "dayOfMonth", mode="before")
+    @classmethod
+    def _ints(cls, v: Any) -> Any:
+        return 0 if v is None else v
+
+
+class RecurrenceRange(GraphModel):
+    type: str = "noEnd"
+    startDate: date | None = None
+    endDate: date | None = None
+    recurrenceTimeZone: str | None = None
+    numberOfOccurrences: int = 0
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _ty(cls, v: Any) -> Any:
+        return canonical_enum(v, RANGE_TYPES)
+
+    @field_validator("startDate", "endDate", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> Any:
+        v = _sentinel_to_none(v)
+        if isinstance(v, str) and "T" in v:
+            v = v.split("T", 1)[0]
+        return v
+
+    @field_validator("numberOfOccurrences", mode="before")
+    @classmethod
+    def _n(cls, v: Any) -> Any:
+        return 0 if v is None else v
+
+
+class PatternedRecurrence(GraphModel):
+    pattern: RecurrencePattern
+    range: RecurrenceRange = Field(default_factory=RecurrenceRange)
+
+
+class Phone(GraphModel):
+    number: str | None = None
+    type: str | None = None
+
+
+class OnlineMeetingInfo(GraphModel):
+    joinUrl: str | None = None
+    conferenceId: str | None = None
+    tollNumber: str | None = None
+    tollFreeNumbers: list[str] | None = None
+    phones: list[Phone] | None = None
+    quickDial: str | None = None
+
+
+class Event(GraphModel):
+    """The Graph ``event`` entity (v1.0 + beta properties; legacy PascalCase normalised)."""
+
+    id: str | None = None
+    changeKey: str | None = None
+    iCalUId: str | None = None
+    uid: str | None = None  # beta: shared by a whole series
+    transactionId: str | None = None
+    type: str | None = None
+    seriesMasterId: str | None = None
+    originalStart: str | None = None
+    originalStartTimeZone: str | None = None
+    originalEndTimeZone: str | None = None
+    subject: str | None = None
+    body: ItemBody | None = None
+    bodyPreview: str | None = None
+    start: DateTimeTimeZone | None = None
+    end: DateTimeTimeZone | None = None
+    isAllDay: bool | None = None
+    recurrence: PatternedRecurrence | None = None
+    location: Location | None = None
+    locations: list[Location] | None = None
+    organizer: Recipient | None = None
+    attendees: list[Attendee] | None = None
+    isOrganizer: bool | None = None
+    responseRequested: bool | None = None
+    responseStatus: ResponseStatus | None = None
+    isReminderOn: bool | None = None
+    reminderMinutesBeforeStart: int | None = None
+    showAs: str | None = None
+    importance: str | None = None
+    sensitivity: str | None = None
+    categories: list[str] | None = None
+    isCancelled: bool | None = None
+    isDraft: bool | None = None
+    createdDateTime: str | None = None
+    lastModifiedDateTime: str | None = None
+    webLink: str | None = None
+    isOnlineMeeting: bool | None = None
+    onlineMeetingProvider: str | None = None
+    onlineMeeting: OnlineMeetingInfo | None = None
+    onlineMeetingUrl: str | None = None
+    allowNewTimeProposals: bool | None = None
+    hideAttendees: bool | None = None
+    hasAttachments: bool | None = None
+    cancelledOccurrences: list[str] | None = None  # beta
+    exceptionOccurrences: list[dict[str, Any]] | None = None  # beta, expanded exceptions
+    removed: dict[str, Any] | None = Field(default=None, alias="@removed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        """Outlook REST / Graph alpha PascalCase shape (seed 004) → the v1.0 shape."""
+        if isinstance(data, dict):
+            removed = data.get("@removed")
+            data = legacy.normalize_legacy(data)
+            if removed is not None:
+                data["@removed"] = removed
+        return data
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _ty(cls, v: Any) -> Any:
+        return canonical_enum(v, EVENT_TYPES)
+
+    @field_validator("showAs", mode="before")
+    @classmethod
+    def _show(cls, v: Any) -> Any:
+        return canonical_enum(v, SHOW_AS)
+
+    @field_validator("importance", mode="before")
+    @classmethod
+    def _imp(cls, v: Any) -> Any:
+        return canonical_enum(v, IMPORTANCE)
+
+    @field_validator("sensitivity", mode="before")
+    @classmethod
+    def _sens(cls, v: Any) -> Any:
+        return canonical_enum(v, SENSITIVITY)
+
+    @field_validator("onlineMeetingProvider", mode="before")
+    @classmethod
+    def _omp(cls, v: Any) -> Any:
+        return canonical_enum(v, ONLINE_PROVIDERS)
+
+    @field_validator("createdDateTime", "lastModifiedDateTime", "originalStart", mode="before")
+    @classmethod
+    def _ts(cls, v: Any) -> Any:
+        v = _sentinel_to_none(v)
+        if isinstance(v, str):
+            parse_graph_datetime(v)
+        return v
+
+    def timestamp(self, name: str) -> datetime | None:
+        value = getattr(self, name)
+        if not value:
+            return None
+        parsed = parse_graph_datetime(value)
+        if parsed is not None and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed
+
+    def display_id(self) -> str:
+        """What an error message names: iCalUId, else id, else subject."""
+        return self.iCalUId or self.uid or self.id or (self.subject or "<no id>")
+
+
+# Fields the model names, for the stash: anything else on an Event is "unknown".
+KNOWN_EVENT_FIELDS = frozenset(Event.model_fields) | {"@removed"}

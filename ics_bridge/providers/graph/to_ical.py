@@ -1,0 +1,474 @@
+"""Graph events → hub VEVENTs.
+
+Contract (what maps, what is stashed, what is refused), after io-msgraph's module doc:
+
+* every property in docs/graph.md's table maps to a standard or Outlook iCalendar property;
+* Graph-only detail (full ``location``/``locations`` objects, ``onlineMeeting`` details,
+  ``transactionId``, response times, unknown properties) is stashed as JSON in
+  ``X-ICSBRIDGE-GRAPH-JSON`` so Graph→ICS→Graph restores it;
+* a series master, its ``exception`` items and beta ``cancelledOccurrences`` become one UID
+  with RECURRENCE-ID overrides and EXDATEs; ``occurrence`` items add nothing;
+* delta ``@removed`` entries become ``STATUS:CANCELLED`` VEVENTs and are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, Iterable
+
+from icalendar import Calendar, Event as VEvent
+from icalendar.prop import vGeo
+
+from ... import hub
+from ...errors import InputError
+from ...recurrence import graph_to_rrule
+from ...report import LossKind, Report
+from ...timezones import ResolvedZone, resolve_name
+from ...vevent import (add_conference, add_join_link, make_address, make_alarm, put_stash,
+                       set_description)
+from . import tables
+from .model import Event, parse_graph_datetime
+
+# Fields carried by standard properties; everything else known but not listed is stashed.
+_STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl", "transactionId",
+                   "isOnlineMeeting", "onlineMeetingProvider",
+                   "isOrganizer", "responseStatus", "bodyPreview", "hasAttachments", "isDraft",
+                   "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
+
+
+@dataclass(frozen=True)
+class GraphReadOptions:
+    """How to read Graph JSON.  ``default_zone`` is used for floating values only."""
+
+    default_zone: str = "UTC"
+
+
+def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZone:
+    if not name:
+        return ResolvedZone(timezone.utc, "UTC")
+    if name.lower() == "tzone://microsoft/custom":
+        raise InputError("custom time zone with no definition (tzone://Microsoft/Custom)", uid=uid, field=field)
+    resolved = resolve_name(name)
+    if resolved is None:
+        raise InputError(f"unknown time zone {name!r}", uid=uid, field=field)
+    return resolved
+
+
+class _EventMapper:
+    """Maps one Graph event; holds the report and the event's identity for messages."""
+
+    def __init__(self, event: Event, report: Report, master: Event | None = None,
+                 master_zone: ResolvedZone | None = None) -> None:
+        self.e = event
+        self.report = report
+        self.master = master
+        self.master_zone = master_zone
+        self.uid = _uid_for(master or event)
+        self.v = VEvent()
+
+    def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
+        self.report.add(kind, field, reason, uid=self.uid, **kw)
+
+    # -- time -------------------------------------------------------------------------------
+    def home_zone(self) -> ResolvedZone:
+        """The zone the event lives in.  ``originalStartTimeZone`` is the home zone when the
+        response was rendered in a ``Prefer: outlook.timezone`` zone (interop-notes case 1)."""
+        e = self.e
+        view = e.start.timeZone if e.start else None
+        home = e.originalStartTimeZone
+        if home and home.lower() != "tzone://microsoft/custom" and resolve_name(home) is not None:
+            return resolve_name(home)  # type: ignore[return-value]
+        if home and home.lower() == "tzone://microsoft/custom":
+            self.add(LossKind.TIMEZONE_GUESSED, "originalStartTimeZone",
+                     "custom zone has no definition in Graph JSON; the response zone is used", before=home, after=view)
+        return _zone(view, self.report, self.uid, "start.timeZone")
+
+    def instant(self, which: str) -> datetime | None:
+        value = getattr(self.e, which)
+        if value is None:
+            return None
+        wall = value.naive()
+        if wall is None:
+            return None
+        zone = _zone(value.timeZone, self.report, self.uid, f"{which}.timeZone")
+        return wall.replace(tzinfo=zone.tz)
+
+    def times(self) -> tuple[Any, Any, ResolvedZone | None]:
+        e = self.e
+        if e.start is None:
+            raise InputError("event has no start", uid=self.uid, field="start")
+        if e.isAllDay:
+            start_wall = e.start.naive()
+            end_wall = e.end.naive() if e.end else None
+            assert start_wall is not None
+            start_d = start_wall.date()
+            end_d = end_wall.date() if end_wall else start_d + timedelta(days=1)
+            if end_d <= start_d:
+                self.add(LossKind.INVALID_VALUE, "end", "all-day end not after start; one day assumed",
+                         before=end_d, after=start_d + timedelta(days=1))
+                end_d = start_d + timedelta(days=1)
+            return start_d, end_d, None
+        home = self.home_zone()
+        start = self.instant("start")
+        end = self.instant("end")
+        assert start is not None
+        start = start.astimezone(home.tz)
+        end_zone = home
+        if e.originalEndTimeZone and resolve_name(e.originalEndTimeZone) and e.originalEndTimeZone != e.originalStartTimeZone:
+            end_zone = resolve_name(e.originalEndTimeZone)  # type: ignore[assignment]
+        elif e.end and e.end.timeZone and e.start.timeZone and e.end.timeZone != e.start.timeZone:
+            end_zone = _zone(e.end.timeZone, self.report, self.uid, "end.timeZone")
+        if end is not None:
+            end = end.astimezone(end_zone.tz)
+            if end < start:
+                self.add(LossKind.INVALID_VALUE, "end", "end before start; zero duration assumed", before=end, after=start)
+                end = start
+        if home.reason:
+            self.add(LossKind.MAPPING_CHOICE, "start.timeZone", home.reason)
+        return start, end, home
+
+    # -- the mapping ------------------------------------------------------------------------
+    def build(self) -> VEvent:
+        e, v = self.e, self.v
+        v.add("UID", self.uid)
+        if e.id:
+            v.add(hub.X_GRAPH_ID, e.id)
+        if e.changeKey:
+            v.add(hub.X_GRAPH_CHANGEKEY, e.changeKey)
+        if e.subject is not None:
+            v.add("SUMMARY", e.subject)
+        start, end, zone = self.times()
+        self.zone = zone
+        self.start = start
+        v.add("DTSTART", start)
+        if end is not None:
+            v.add("DTEND", end)
+        if e.isAllDay:
+            v.add(hub.X_ALLDAY, "TRUE")
+        if e.body is not None and e.body.content:
+            set_description(v, e.body.content, is_html=e.body.contentType == "html", report=self.report, uid=self.uid)
+        self.recurrence(start, zone)
+        self.location()
+        self.people()
+        self.reminder()
+        self.availability()
+        self.classification()
+        self.timestamps()
+        self.online_meeting()
+        if e.webLink:
+            v.add("URL", e.webLink)
+        if e.allowNewTimeProposals is False:
+            v.add(hub.X_DISALLOW_COUNTER, "TRUE")
+        self.stash()
+        return v
+
+    def recurrence(self, start: Any, zone: ResolvedZone | None) -> None:
+        rec = self.e.recurrence
+        if rec is None or self.e.type in ("exception", "occurrence"):
+            return
+        rtz = rec.range.recurrenceTimeZone
+        series_tz: tzinfo | None = zone.tz if zone else None
+        if rtz:
+            resolved = resolve_name(rtz)
+            if resolved is None:
+                self.add(LossKind.TIMEZONE_UNKNOWN, "recurrence.range.recurrenceTimeZone",
+                         "unknown zone; the start zone is used", before=rtz)
+            elif zone is not None:
+                series_tz = resolved.tz
+        pattern = rec.pattern.model_dump(exclude_none=True)
+        pattern = {k: v for k, v in pattern.items() if k in ("type", "interval", "month", "dayOfMonth",
+                                                               "daysOfWeek", "firstDayOfWeek", "index")}
+        if pattern.get("type") not in ("daily", "weekly", "absoluteMonthly", "relativeMonthly",
+                                       "absoluteYearly", "relativeYearly"):
+            raise InputError(f"unknown recurrence pattern type {pattern.get('type')!r}", uid=self.uid,
+                             field="recurrence.pattern.type")
+        rng = rec.range.model_dump(mode="json", exclude_none=True)
+        rule, notes = graph_to_rrule(pattern, rng, start, series_tz)
+        for note in notes:
+            self.add(LossKind.MAPPING_CHOICE, "recurrence.pattern", note)
+        self.v.add("RRULE", rule)
+        if rec.range.startDate and isinstance(start, (date, datetime)):
+            local = start if not isinstance(start, datetime) else start.date()
+            if rec.range.startDate != local:
+                self.add(LossKind.MAPPING_CHOICE, "recurrence.range.startDate",
+                         "range startDate differs from the start date; DTSTART governs", before=rec.range.startDate, after=local)
+        self.cancelled(start)
+
+    def cancelled(self, start: Any) -> None:
+        """beta ``cancelledOccurrences`` (``OID.<masterId>.<yyyy-mm-dd>``) → EXDATE at the series
+        start time on that local date (interop-notes case 33)."""
+        for item in self.e.cancelledOccurrences or []:
+            day_text = item.rsplit(".", 1)[-1]
+            try:
+                day = date.fromisoformat(day_text)
+            except ValueError:
+                self.add(LossKind.INVALID_VALUE, "cancelledOccurrences", f"unreadable entry {item!r}")
+                continue
+            if isinstance(start, datetime):
+                self.v.add("EXDATE", datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo))
+            else:
+                self.v.add("EXDATE", day)
+
+    def location(self) -> None:
+        e = self.e
+        text = e.location.displayName if e.location and e.location.displayName else None
+        if not text and e.locations:
+            names = [loc.displayName for loc in e.locations if loc.displayName]
+            text = "; ".join(names) if names else None
+        if text:
+            self.v.add("LOCATION", text)
+        coords = e.location.coordinates if e.location else None
+        if coords and coords.latitude is not None and coords.longitude is not None:
+            self.v.add("GEO", vGeo((coords.latitude, coords.longitude)))
+
+    def people(self) -> None:
+        e = self.e
+        org = e.organizer.emailAddress if e.organizer and e.organizer.emailAddress else None
+        if org and (org.address or org.name):
+            self.v.add("ORGANIZER", make_address(org.address, org.name, "ORGANIZER"))
+        for att in e.attendees or []:
+            email = att.emailAddress.address if att.emailAddress else None
+            name = att.emailAddress.name if att.emailAddress else None
+            address = make_address(email, name)
+            kind = att.type or "required"
+            if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
+                self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
+                kind = "required"
+            role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
+            address.params["ROLE"] = role
+            address.params["CUTYPE"] = cutype
+            response = (att.status.response if att.status else None) or "none"
+            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+            if partstat is None:
+                self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
+                partstat = "NEEDS-ACTION"
+            address.params["PARTSTAT"] = partstat
+            if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
+                address.params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
+            if att.status and att.status.time:
+                address.params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
+            if e.responseRequested is not None:
+                address.params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
+            self.v.add("ATTENDEE", address)
+
+    def reminder(self) -> None:
+        e = self.e
+        if e.isReminderOn and e.reminderMinutesBeforeStart is not None:
+            if e.reminderMinutesBeforeStart < 0:
+                self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "negative reminder dropped",
+                         before=e.reminderMinutesBeforeStart)
+                return
+            self.v.add_component(make_alarm(e.reminderMinutesBeforeStart))
+        elif e.isReminderOn and e.reminderMinutesBeforeStart is None:
+            self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "reminder on without minutes; not invented")
+
+    def availability(self) -> None:
+        e = self.e
+        if e.showAs is None:
+            return
+        if e.showAs == "unknown":
+            self.add(LossKind.UNSUPPORTED_FIELD, "showAs", "showAs unknown has no iCalendar form", before="unknown")
+            return
+        pair = tables.SHOW_AS_TO_ICAL.get(e.showAs)
+        if pair is None:
+            self.add(LossKind.INVALID_VALUE, "showAs", f"unknown showAs {e.showAs!r}")
+            return
+        self.v.add("TRANSP", pair[0])
+        self.v.add(hub.X_BUSYSTATUS, pair[1])
+
+    def classification(self) -> None:
+        e, v = self.e, self.v
+        if e.importance:
+            if e.importance in tables.IMPORTANCE_TO_PRIORITY:
+                v.add("PRIORITY", tables.IMPORTANCE_TO_PRIORITY[e.importance])
+                v.add(hub.X_IMPORTANCE, tables.IMPORTANCE_TO_CDO[e.importance])
+            else:
+                self.add(LossKind.INVALID_VALUE, "importance", f"unknown importance {e.importance!r}")
+        if e.sensitivity:
+            cls = tables.SENSITIVITY_TO_CLASS.get(e.sensitivity)
+            if cls is None:
+                self.add(LossKind.INVALID_VALUE, "sensitivity", f"unknown sensitivity {e.sensitivity!r}")
+            else:
+                v.add("CLASS", cls)
+                if e.sensitivity == "personal":
+                    v.add(hub.X_SENSITIVITY, "PERSONAL")
+                    self.add(LossKind.VALUE_COLLAPSED, "sensitivity",
+                             "personal has no CLASS; other clients see PRIVATE (restored by ics-bridge)",
+                             before="personal", after="PRIVATE")
+        if e.categories:
+            v.add("CATEGORIES", e.categories)
+        if e.isCancelled:
+            v.add("STATUS", "CANCELLED")
+
+    def timestamps(self) -> None:
+        e, v = self.e, self.v
+        created = e.timestamp("createdDateTime")
+        modified = e.timestamp("lastModifiedDateTime")
+        if created:
+            v.add("CREATED", created.astimezone(timezone.utc).replace(microsecond=0))
+        if modified:
+            v.add("LAST-MODIFIED", modified.astimezone(timezone.utc).replace(microsecond=0))
+        stamp = modified or created
+        v.add("DTSTAMP", (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0))
+
+    def online_meeting(self) -> None:
+        """joinUrl → CONFERENCE (RFC 7986), X-MICROSOFT-SKYPETEAMSMEETINGURL (what Outlook writes)
+        and a DESCRIPTION line for clients that show neither."""
+        e = self.e
+        url = (e.onlineMeeting.joinUrl if e.onlineMeeting else None) or e.onlineMeetingUrl
+        provider = e.onlineMeetingProvider
+        if not url:
+            return
+        label = tables.PROVIDER_LABEL.get(provider or "", "Online meeting")
+        add_conference(self.v, url, label=label)
+        if e.onlineMeeting and e.onlineMeeting.tollNumber:
+            add_conference(self.v, f"tel:{e.onlineMeeting.tollNumber}", label="Phone", features="PHONE")
+        if provider == "teamsForBusiness":
+            self.v.add(hub.X_TEAMS_URL, url)
+        add_join_link(self.v, url)
+
+    def stash(self) -> None:
+        e = self.e
+        data: dict[str, Any] = {}
+        for name in _STASHED_FIELDS:
+            value = getattr(e, name)
+            if value is not None:
+                data[name] = value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else (
+                    [x.model_dump(mode="json", exclude_none=True) if hasattr(x, "model_dump") else x for x in value]
+                    if isinstance(value, list) else value)
+        for name, value in e.extras().items():
+            if name.startswith("@"):
+                continue
+            data[name] = value
+            self.add(LossKind.STASHED, name, "property with no iCalendar mapping kept for a Graph round trip")
+        if e.type:
+            data["type"] = e.type
+        put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+def _uid_for(event: Event) -> str:
+    """beta ``uid`` is series-wide; v1.0 ``iCalUId`` of the master; else derived from ``id``;
+    a request body with neither gets a UID derived from its content, stable across runs."""
+    if event.uid or event.iCalUId:
+        return str(event.uid or event.iCalUId)
+    if event.id:
+        return f"{event.id}@graph.microsoft.com"
+    digest = hashlib.sha256(event.model_dump_json(exclude_none=True).encode()).hexdigest()[:32]
+    return f"{digest}@ics-bridge"
+
+
+def _override(mapper: _EventMapper, master_start: Any, rtz: str | None) -> None:
+    """``originalStart`` (UTC instant) → RECURRENCE-ID in the master's zone; for all-day series,
+    the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date."""
+    e = mapper.e
+    if not e.originalStart:
+        raise InputError("exception has no originalStart", uid=mapper.uid, field="originalStart")
+    instant = parse_graph_datetime(e.originalStart)
+    assert instant is not None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    if isinstance(master_start, datetime):
+        rid: Any = instant.astimezone(master_start.tzinfo or timezone.utc)
+    else:
+        zone_name = rtz or e.originalStartTimeZone
+        resolved = resolve_name(zone_name) if zone_name else None
+        if resolved is None:
+            mapper.add(LossKind.TIMEZONE_ASSIGNED, "originalStart",
+                       "all-day exception without recurrenceTimeZone; UTC date used")
+            rid = instant.astimezone(timezone.utc).date()
+        else:
+            rid = instant.astimezone(resolved.tz).date()
+    mapper.v.add("RECURRENCE-ID", rid)
+
+
+def events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> Calendar:
+    """Graph events (any mix of singles, masters, exceptions, occurrences, removals) → VCALENDAR.
+
+    An event that cannot be mapped is appended to ``errors`` (raised when ``errors`` is None)
+    and the others go on."""
+    def keep(mapper: _EventMapper) -> VEvent | None:
+        try:
+            return _checked(mapper)
+        except InputError as err:
+            if errors is None:
+                raise
+            errors.append(err)
+            return None
+
+    cal = Calendar()
+    cal.add("PRODID", "-//ics-bridge//Microsoft Graph//EN")
+    cal.add("VERSION", "2.0")
+    items = list(events)
+    masters = {e.id: e for e in items if e.type == "seriesMaster" and e.id}
+    master_info: dict[str, tuple[Any, ResolvedZone | None, str | None]] = {}
+    pending_exceptions: list[Event] = []
+    for e in items:
+        if e.removed is not None:
+            _removed(cal, e, report)
+            continue
+        if e.type == "occurrence":
+            if e.seriesMasterId in masters:
+                continue  # the master's RRULE already produces it
+            report.add(LossKind.MAPPING_CHOICE, "type", "occurrence without its series master converted as a single event",
+                       uid=_uid_for(e))
+        if e.type == "exception" and e.seriesMasterId in masters:
+            pending_exceptions.append(e)
+            continue
+        mapper = _EventMapper(e, report)
+        vevent = keep(mapper)
+        if vevent is None:
+            continue
+        cal.add_component(vevent)
+        if e.type == "seriesMaster" and e.id:
+            rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
+            master_info[e.id] = (mapper.start, mapper.zone, rtz)
+        for raw in e.exceptionOccurrences or []:  # beta: exceptions expanded inline
+            pending_exceptions.append(Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}))
+    for e in pending_exceptions:
+        master = masters.get(e.seriesMasterId or "")
+        if master is None or (master.id not in master_info):
+            continue
+        start, zone, rtz = master_info[master.id]
+        mapper = _EventMapper(e, report, master=master, master_zone=zone)
+        vevent = keep(mapper)
+        if vevent is None:
+            continue
+        try:
+            _override(mapper, start, rtz)
+        except InputError as err:
+            if errors is None:
+                raise
+            errors.append(err)
+            continue
+        if e.iCalUId and master.iCalUId and e.iCalUId != master.iCalUId:
+            report.add(LossKind.MAPPING_CHOICE, "iCalUId", "exception's own iCalUId ignored; the master's UID groups the series",
+                       uid=mapper.uid, before=e.iCalUId)
+        cal.add_component(vevent)
+    return cal
+
+
+def _checked(mapper: _EventMapper) -> VEvent:
+    try:
+        return mapper.build()
+    except InputError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise InputError(str(exc), uid=mapper.uid) from exc
+
+
+def _removed(cal: Calendar, e: Event, report: Report) -> None:
+    """Delta ``@removed`` → a cancellation (RFC 5546 style STATUS:CANCELLED), reported."""
+    v = VEvent()
+    uid = _uid_for(e)
+    v.add("UID", uid)
+    if e.id:
+        v.add(hub.X_GRAPH_ID, e.id)
+    v.add("STATUS", "CANCELLED")
+    v.add("DTSTAMP", datetime.now(timezone.utc).replace(microsecond=0))
+    reason = (e.removed or {}).get("reason", "deleted")
+    v.add("X-ICSBRIDGE-REMOVED", str(reason))
+    report.add(LossKind.EVENT_REMOVED, "@removed", f"delta entry removed ({reason}); written as a cancellation",
+               uid=uid)
+    cal.add_component(v)

@@ -1,0 +1,1044 @@
+"""Every time zone decision lives here: Windows↔IANA names, resolving TZIDs, writing VTIMEZONEs.
+
+Why one module: Graph speaks Windows zone names ("Pacific Standard Time"), Google speaks IANA,
+and .ics files carry anything (IANA, Windows, "Customized Time Zone", display names).  The hub
+uses ``zoneinfo.ZoneInfo`` objects; these functions are the only way in and out.
+
+Sections: tzdata access (TZif files, POSIX TZ footers, links), names (Windows↔IANA),
+writing VTIMEZONEs (:func:`add_vtimezones`), reading them (:func:`normalize_calendar_zones`).
+The rules and the reasons behind them are in ``docs/timezones.md``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import Iterable, Iterator, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil.rrule import rrulestr
+from icalendar import Calendar, Component, Timezone
+from icalendar.timezone import tzp
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from .report import LossKind, Report
+
+UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
+                       "etc/zulu", "etc/uct", "uct", "tzone://microsoft/utc", "coordinated universal time",
+                       "etc/gmt0", "etc/gmt+0", "etc/gmt-0", "gmt0", "greenwich", "etc/greenwich"})
+
+#: Properties whose values are DATE-TIMEs that may carry a TZID (RFC 5545 3.2.19).
+TIME_PROPERTIES = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
+#: Components that define zones and are never rewritten.
+_ZONE_COMPONENTS = frozenset({"VTIMEZONE", "STANDARD", "DAYLIGHT"})
+#: Where a POSIX rule cannot be written as an RRULE, dated observances run until this year.
+EXPLICIT_UNTIL_YEAR = 2100
+#: A transition that differs by less than this is the same transition (Outlook writes 23:59:59).
+_TRANSITION_TOLERANCE = 60
+_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class ResolvedZone:
+    """A zone name turned into a tzinfo, and how sure we are."""
+
+    tz: tzinfo
+    iana: str | None
+    guessed: bool = False
+    reason: str | None = None
+
+
+# ----------------------------------------------------------------------------------------------
+# tzdata: TZif files, their POSIX footers and the link table
+# ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Transition:
+    """One TZif transition: at ``at`` (UTC seconds) the offset becomes ``offset`` seconds."""
+
+    at: int
+    offset: int
+    is_dst: bool
+    abbr: str
+
+
+@dataclass(frozen=True)
+class _Tzif:
+    """The parts of a TZif v2+ file (RFC 8536) we use."""
+
+    initial: _Transition  # the type in effect before the first transition (``at`` unused)
+    transitions: tuple[_Transition, ...]
+    footer: str
+
+
+@lru_cache(maxsize=None)
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _tzdata_dir():  # type: ignore[no-untyped-def]
+    return importlib.resources.files("tzdata").joinpath("zoneinfo")
+
+
+@lru_cache(maxsize=None)
+def _tzif_bytes(name: str) -> bytes | None:
+    """The TZif file of ``name`` from the ``tzdata`` package (the same data zoneinfo uses)."""
+    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+        return None
+    try:
+        return _tzdata_dir().joinpath(*name.split("/")).read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ModuleNotFoundError, OSError):
+        return None
+
+
+def _parse_tzif(data: bytes) -> _Tzif:
+    """Parse the 64-bit body and footer of a TZif v2+ file (RFC 8536 section 3)."""
+    def counts(offset: int) -> tuple[int, ...]:
+        return struct.unpack(">6l", data[offset + 20:offset + 44])
+
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts(0)
+    v1_size = timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut
+    if data[4:5] < b"2":
+        raise ValueError("TZif v1 file has no 64-bit data")
+    base = 44 + v1_size
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts(base)
+    pos = base + 44
+    times = struct.unpack(f">{timecnt}q", data[pos:pos + 8 * timecnt])
+    pos += 8 * timecnt
+    indices = data[pos:pos + timecnt]
+    pos += timecnt
+    types = [struct.unpack(">lBB", data[pos + 6 * i:pos + 6 * i + 6]) for i in range(typecnt)]
+    pos += 6 * typecnt
+    chars = data[pos:pos + charcnt]
+    pos += charcnt + leap * 12 + isstd + isut
+    footer = data[pos:].strip(b"\n").decode("ascii")
+
+    def make(at: int, index: int) -> _Transition:
+        offset, dst, abbr_index = types[index]
+        abbr = chars[abbr_index:chars.index(b"\0", abbr_index)].decode("ascii")
+        return _Transition(at, offset, bool(dst), abbr)
+
+    return _Tzif(make(0, 0), tuple(make(t, i) for t, i in zip(times, indices)), footer)
+
+
+@lru_cache(maxsize=None)
+def _tzif(name: str) -> _Tzif | None:
+    data = _tzif_bytes(name)
+    if data is None:
+        return None
+    try:
+        return _parse_tzif(data)
+    except (ValueError, struct.error):  # pragma: no cover - tzdata ships v2+ files
+        return None
+
+
+@lru_cache(maxsize=None)
+def _tzdb_links() -> dict[str, str]:
+    """Link name → target zone, from ``tzdata.zi`` ("L target link" lines).  Falls back to
+    grouping files with identical TZif bytes when the package has no ``tzdata.zi``."""
+    try:
+        text = _tzdata_dir().joinpath("tzdata.zi").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        text = ""
+    links = {parts[2]: parts[1] for parts in (line.split() for line in text.splitlines())
+             if len(parts) == 3 and parts[0] == "L"}
+    if links:
+        return links
+    groups: dict[bytes, list[str]] = {}
+    for name in sorted(_iana_zones()):
+        data = _tzif_bytes(name)
+        if data is not None:
+            groups.setdefault(data, []).append(name)
+    for names in groups.values():
+        target = min(names, key=lambda n: (n.count("/") == 0, len(n), n))
+        links.update({n: target for n in names if n != target})
+    return links
+
+
+@lru_cache(maxsize=None)
+def _canonical_zones() -> tuple[str, ...]:
+    """Zones that are not links (the candidates for rule matching)."""
+    links = _tzdb_links()
+    return tuple(sorted(z for z in _iana_zones() if z not in links and _tzif(z) is not None))
+
+
+@lru_cache(maxsize=None)
+def _link_group(canonical: str) -> tuple[str, ...]:
+    """A canonical zone and all its link names."""
+    return (canonical,) + tuple(sorted(k for k, v in _tzdb_links().items() if v == canonical))
+
+
+# ---- POSIX TZ strings (the TZif footer), e.g. "EST5EDT,M3.2.0,M11.1.0" ------------------------
+
+@dataclass(frozen=True)
+class PosixRule:
+    """A ``Mm.w.d[/time]`` rule (POSIX TZ; RFC 8536 3.3.1): weekday ``d`` (0 = Sunday) of week
+    ``w`` (5 = last) of month ``m``, at ``time`` seconds of local time (may be < 0 or ≥ 24 h).
+    ``julian`` is set instead for ``Jn``/``n`` rules."""
+
+    month: int = 0
+    week: int = 0
+    weekday: int = 0
+    time: int = 7200
+    julian: str | None = None
+
+
+@dataclass(frozen=True)
+class PosixTZ:
+    """A parsed POSIX TZ string; offsets are seconds *east* of UTC (the opposite of POSIX)."""
+
+    std_abbr: str
+    std_offset: int
+    dst_abbr: str | None = None
+    dst_offset: int | None = None
+    start: PosixRule | None = None  # standard → daylight
+    end: PosixRule | None = None  # daylight → standard
+
+    @property
+    def has_dst(self) -> bool:
+        return self.dst_offset is not None and self.start is not None and self.end is not None
+
+
+_POSIX_ABBR = r"(<[^>]+>|[A-Za-z]{3,})"
+_POSIX_OFFSET = r"([+-]?\d{1,3}(?::\d{1,2}){0,2})"
+
+
+def _posix_seconds(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    parts = [int(p) for p in text.lstrip("+-").split(":")] + [0, 0]
+    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
+
+
+def _parse_posix_rule(text: str) -> PosixRule:
+    spec, _, when = text.partition("/")
+    seconds = _posix_seconds(when) if when else 7200
+    match = re.fullmatch(r"M(\d{1,2})\.(\d)\.(\d)", spec)
+    if match:
+        month, week, weekday = (int(g) for g in match.groups())
+        return PosixRule(month, week, weekday, seconds)
+    return PosixRule(time=seconds, julian=spec)
+
+
+def parse_posix_tz(text: str) -> PosixTZ | None:
+    """Parse a POSIX TZ string such as ``EST5EDT,M3.2.0,M11.1.0`` or ``<+0530>-5:30``."""
+    match = re.fullmatch(_POSIX_ABBR + _POSIX_OFFSET + r"(?:" + _POSIX_ABBR + _POSIX_OFFSET
+                         + r"?(?:,([^,]+),([^,]+))?)?", text.strip())
+    if not match:
+        return None
+    std_abbr, std_off, dst_abbr, dst_off, start, end = match.groups()
+    std = -_posix_seconds(std_off)
+    if dst_abbr is None:
+        return PosixTZ(std_abbr.strip("<>"), std)
+    dst = -_posix_seconds(dst_off) if dst_off else std + 3600
+    return PosixTZ(std_abbr.strip("<>"), std, dst_abbr.strip("<>"), dst,
+                   _parse_posix_rule(start) if start else None, _parse_posix_rule(end) if end else None)
+
+
+def _rule_date(rule: PosixRule, year: int) -> date:
+    """The calendar day of an ``Mm.w.d`` rule in ``year`` (before adding the rule's time)."""
+    first = date(year, rule.month, 1)
+    day = first + timedelta(days=(rule.weekday - (first.isoweekday() % 7)) % 7 + 7 * (rule.week - 1))
+    while day.month != rule.month:
+        day -= timedelta(days=7)
+    return day
+
+
+def _rule_transition(rule: PosixRule, year: int, offset_before: int) -> int:
+    """UTC seconds of a rule's transition in ``year``; the rule time is local time before it."""
+    local = datetime.combine(_rule_date(rule, year), datetime.min.time()) + timedelta(seconds=rule.time)
+    return int((local - _EPOCH).total_seconds()) - offset_before
+
+
+@lru_cache(maxsize=None)
+def _zone_posix(name: str) -> PosixTZ | None:
+    data = _tzif(name)
+    return parse_posix_tz(data.footer) if data and data.footer else None
+
+
+def _utc_seconds(year: int) -> int:
+    return int((datetime(year, 1, 1) - _EPOCH).total_seconds())
+
+
+@lru_cache(maxsize=4096)
+def zone_transitions(name: str, first_year: int, last_year: int) -> tuple[_Transition, ...]:
+    """The transition in effect on 1 January ``first_year`` (UTC), then every transition of IANA
+    zone ``name`` up to the end of ``last_year``: TZif data, then its POSIX footer rule."""
+    data = _tzif(name)
+    if data is None:
+        return ()
+    lo, hi = _utc_seconds(first_year), _utc_seconds(last_year + 1)
+    every = [t for t in data.transitions if t.at < hi]
+    posix = _zone_posix(name)
+    if posix and posix.has_dst:
+        last_at = data.transitions[-1].at if data.transitions else None
+        for year in range(_year_of(last_at), last_year + 1):
+            every += [t for t in _posix_year(posix, year) if (last_at is None or t.at > last_at) and t.at < hi]
+    before = [t for t in every if t.at < lo]
+    return tuple([before[-1] if before else data.initial] + [t for t in every if t.at >= lo])
+
+
+def _posix_year(posix: PosixTZ, year: int) -> list[_Transition]:
+    """The two transitions a DST POSIX rule makes in ``year``, in time order."""
+    assert posix.start and posix.end and posix.dst_offset is not None and posix.dst_abbr
+    if posix.start.julian or posix.end.julian:
+        return []  # never used by current tzdata; such zones keep their explicit data only
+    to_dst = _Transition(_rule_transition(posix.start, year, posix.std_offset), posix.dst_offset, True,
+                         posix.dst_abbr)
+    to_std = _Transition(_rule_transition(posix.end, year, posix.dst_offset), posix.std_offset, False,
+                         posix.std_abbr)
+    return sorted([to_dst, to_std], key=lambda t: t.at)
+
+
+# ----------------------------------------------------------------------------------------------
+# Names: IANA, Windows (CLDR), links
+# ----------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _windows_lower() -> dict[str, str]:
+    return {k.lower(): v for k, v in WINDOWS_TO_OLSON.items()}
+
+
+def windows_to_iana(name: str) -> str | None:
+    """CLDR windowsZones.xml primary (territory 001) mapping, as shipped by icalendar
+    (``WINDOWS_TO_OLSON``); the result is the CLDR id, which may be a tzdb link (Asia/Calcutta)."""
+    return _windows_lower().get(name.strip().strip('"').lower())
+
+
+@lru_cache(maxsize=None)
+def canonical_iana(name: str, *, prefer_cldr: bool = False) -> str:
+    """Resolve tzdb links from tzdata's own link table: ``Asia/Calcutta`` → ``Asia/Kolkata``,
+    ``America/Indianapolis`` → ``America/Indiana/Indianapolis``, ``UTC`` → ``Etc/UTC``.
+
+    With ``prefer_cldr`` the name of the link group that CLDR uses in WINDOWS_TO_OLSON is
+    returned instead (``Asia/Kolkata`` → ``Asia/Calcutta``), which is what Windows-name
+    lookups need (interop-notes case 10).  Unknown names come back unchanged."""
+    target = _tzdb_links().get(name, name)
+    if prefer_cldr:
+        cldr = _cldr_primary_zones()
+        for member in _link_group(target):
+            if member in cldr:
+                return member
+    return target
+
+
+@lru_cache(maxsize=None)
+def _cldr_primary_zones() -> dict[str, str]:
+    """CLDR zone id → Windows name (the first Windows name listing it)."""
+    table: dict[str, str] = {}
+    for win, iana in WINDOWS_TO_OLSON.items():
+        table.setdefault(iana, win)
+    return table
+
+
+@lru_cache(maxsize=None)
+def _iana_to_windows_table() -> dict[str, str]:
+    """Canonical IANA zone → Windows name from the primary CLDR entries, links folded in."""
+    table: dict[str, str] = {}
+    for iana, win in _cldr_primary_zones().items():
+        table.setdefault(canonical_iana(iana), win)
+    return table
+
+
+def iana_to_windows(name: str, *, match_rules: bool = True) -> str | None:
+    """IANA → Windows for Graph output; UTC variants become ``UTC``.
+
+    Links are folded first (Asia/Calcutta and Asia/Kolkata both give "India Standard Time").
+    icalendar's table holds only CLDR's primary entries (one zone per Windows name), so a zone
+    such as Europe/Amsterdam or America/Detroit is not listed; with ``match_rules`` such a zone
+    gets the Windows name of a listed zone with the same UTC offsets over recent years."""
+    if name.lower() in UTC_NAMES:
+        return "UTC"
+    table = _iana_to_windows_table()
+    canonical = canonical_iana(name)
+    if canonical in table:
+        return table[canonical]
+    if match_rules and iana_zone(name) is not None:
+        return _windows_by_rules(canonical)
+    return None
+
+
+#: Years compared when matching zones by rules (recent past and near future).
+RULE_MATCH_YEARS = (2022, 2023, 2024, 2025, 2026, 2027, 2028)
+
+
+@lru_cache(maxsize=None)
+def _windows_by_rules(canonical: str) -> str | None:
+    """Windows name of a CLDR-listed zone with the same transitions as ``canonical``."""
+    wanted = _signature(canonical, RULE_MATCH_YEARS)
+    for iana, win in sorted(_iana_to_windows_table().items(), key=lambda kv: _preference(kv[0])):
+        if _signature(iana, RULE_MATCH_YEARS) == wanted:
+            return win
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _signature(name: str, years: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """(UTC seconds, offset) of the transitions of ``name`` in ``years`` plus the offset at the
+    start of the first year: two zones with equal signatures agree on every instant then."""
+    result: list[tuple[int, int]] = []
+    for year in years:
+        trans = zone_transitions(name, year, year)
+        if not result:
+            result.append((0, trans[0].offset) if trans else (0, 0))
+        result.extend((t.at, t.offset) for t in trans[1:])
+    return _dedupe_offsets(result)
+
+
+def _dedupe_offsets(items: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Drop transitions that do not change the offset (only the name or the dst flag)."""
+    out: list[tuple[int, int]] = []
+    for at, offset in items:
+        if not out or out[-1][1] != offset:
+            out.append((at, offset))
+    return tuple(out)
+
+
+def iana_zone(name: str) -> ZoneInfo | None:
+    """``ZoneInfo(name)`` when ``name`` is a tzdata zone (links included), else None."""
+    if name in _iana_zones() or name == "UTC":
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - tzdata always has these
+            return None
+    return None
+
+
+_VENDOR_PREFIXES = ("/freeassociation.sourceforge.net/Tzfile/", "/freeassociation.sourceforge.net/",
+                    "/softwarestudio.org/Olson_20011030_5/", "/mozilla.org/20050126_1/",
+                    "/citadel.org/", "/softwarestudio.org/Tzfile/")
+
+
+def resolve_name(name: str) -> ResolvedZone | None:
+    """Resolve a zone *name* (no VTIMEZONE rules): IANA, UTC spellings, Windows names (CLDR),
+    globally unique ``/vendor/.../Area/City`` ids (RFC 5545 3.2.19), display names such as
+    "(UTC+01:00) Amsterdam, Berlin, ..." by their city names.  None when nothing matches.
+
+    ``guessed`` is False for IANA names, UTC spellings and Windows names (CLDR defines them);
+    True for stripped prefixes and display names."""
+    raw = name.strip().strip('"').strip()
+    if raw.lower() in UTC_NAMES:
+        return ResolvedZone(timezone.utc, "UTC")
+    zone = iana_zone(raw)
+    if zone is not None:
+        return ResolvedZone(zone, raw)
+    iana = windows_to_iana(raw)
+    if iana:
+        return ResolvedZone(ZoneInfo(iana), iana, reason=f"Windows zone name {raw!r} mapped to {iana} (CLDR)")
+    if raw.startswith("/"):
+        suffix = _globally_unique_suffix(raw)
+        if suffix:
+            return ResolvedZone(ZoneInfo(suffix), suffix, guessed=True,
+                                reason=f"globally unique TZID {raw!r} read as {suffix} (RFC 5545 3.2.19)")
+    return _resolve_display_name(raw)
+
+
+def _globally_unique_suffix(raw: str) -> str | None:
+    """The longest trailing path of ``/vendor/.../Area/City`` that is an IANA zone."""
+    parts = [p for p in raw.split("/") if p]
+    for start in range(len(parts)):
+        candidate = "/".join(parts[start:])
+        if iana_zone(candidate) is not None and candidate.lower() not in UTC_NAMES:
+            return candidate
+    return None
+
+
+def _resolve_display_name(raw: str) -> ResolvedZone | None:
+    """Windows display names "(UTC+01:00) Amsterdam, Berlin, …": the first city that names a
+    zone whose standard offset is the one in the parentheses."""
+    match = re.match(r"\((?:UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2}))?\)\s*(.*)", raw)
+    if not match:
+        return None
+    sign, hours, minutes, rest = match.groups()
+    offset = 0 if not sign else (1 if sign == "+" else -1) * (int(hours) * 3600 + int(minutes) * 60)
+    for zone in _zones_named_in(rest):
+        if _standard_offset(zone) == offset:
+            return ResolvedZone(ZoneInfo(zone), zone, guessed=True,
+                                reason=f"display name {raw!r} read as {zone} (city and UTC offset)")
+    return None
+
+
+def _standard_offset(name: str) -> int | None:
+    """The current standard (non-DST) offset of a zone, from its POSIX footer."""
+    posix = _zone_posix(name)
+    return posix.std_offset if posix else None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().replace("_", " ").strip()
+
+
+@lru_cache(maxsize=None)
+def _city_index() -> dict[str, tuple[str, ...]]:
+    """Folded city name ("kuala lumpur") → canonical zones named after it (links included)."""
+    index: dict[str, list[str]] = {}
+    for name in _iana_zones():
+        if "/" in name and not name.startswith("Etc/"):
+            index.setdefault(_fold(name.rsplit("/", 1)[1]), []).append(canonical_iana(name))
+    return {k: tuple(sorted(set(v), key=_preference)) for k, v in index.items()}
+
+
+def _zones_named_in(text: str) -> list[str]:
+    """Canonical zones whose city appears in ``text`` (comma/"and"/"/" separated), CLDR-primary
+    zones first, then in text order."""
+    found: list[str] = []
+    for phrase in re.split(r",|/|\(|\)|\band\b|&", text):
+        for zone in _city_index().get(_fold(phrase), ()):
+            if zone not in found:
+                found.append(zone)
+    primaries = set(_iana_to_windows_table())
+    return sorted(found, key=lambda z: z not in primaries)
+
+
+#: Zones preferred when several match a VTIMEZONE equally well: the most used zone of each
+#: offset pattern first (a guess should name the zone users most likely meant).
+PREFERRED_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
+    "America/St_Johns", "America/Mexico_City", "America/Bogota", "America/Lima", "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires", "America/Santiago", "America/Caracas", "Europe/London",
+    "Europe/Dublin", "Europe/Lisbon", "Europe/Berlin", "Europe/Paris", "Europe/Warsaw",
+    "Europe/Athens", "Europe/Helsinki", "Europe/Kyiv", "Europe/Istanbul", "Europe/Moscow",
+    "Africa/Lagos", "Africa/Johannesburg", "Africa/Cairo", "Africa/Nairobi", "Africa/Casablanca",
+    "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta",
+    "Asia/Shanghai", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Tokyo", "Asia/Seoul",
+    "Australia/Perth", "Australia/Adelaide", "Australia/Darwin", "Australia/Brisbane",
+    "Australia/Sydney", "Pacific/Auckland", "Etc/UTC",
+)
+
+
+def _preference(zone: str) -> tuple[int, int, str]:
+    """Sort key: preferred list, then CLDR-primary zones, then the rest by name."""
+    canonical = canonical_iana(zone)
+    rank = PREFERRED_ZONES.index(canonical) if canonical in PREFERRED_ZONES else len(PREFERRED_ZONES)
+    primary = 0 if canonical in _iana_to_windows_table() else 1
+    return rank, primary, zone
+
+
+def tzid_of(tz: tzinfo | None, *, iana_only: bool = False) -> str | None:
+    """The name of a hub tzinfo: the IANA key of a ZoneInfo, ``UTC`` for UTC, else the TZID of
+    a zone built from a VTIMEZONE (None with ``iana_only``).  None for floating."""
+    if tz is None:
+        return None
+    if tz is timezone.utc:
+        return "UTC"
+    key = getattr(tz, "key", None)
+    if key:
+        return "UTC" if str(key).lower() in UTC_NAMES else str(key)
+    if iana_only:
+        return None
+    name = getattr(tz, "_tzid", None) or getattr(tz, "zone", None)
+    return str(name) if name else None
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing: compact VTIMEZONEs from tzdata (RFC 5545 3.6.5)
+# ----------------------------------------------------------------------------------------------
+
+_WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
+
+
+def rule_to_rrule(rule: PosixRule) -> tuple[str, int] | None:
+    """An ``Mm.w.d/time`` rule as an RRULE (RFC 5545 3.3.10) and the local time of day in seconds.
+
+    ``M3.2.0`` → ``FREQ=YEARLY;BYMONTH=3;BYDAY=2SU``.  Rule times outside 0–24 h move the day:
+    Jerusalem's ``M3.4.4/26`` (Thursday 26:00) is the Friday after the fourth Thursday,
+    ``BYDAY=FR;BYMONTHDAY=23,…,29``.  None when the shifted days leave the month (Cairo's
+    ``M10.5.4/24``) or for ``Jn``/``n`` rules; those are written as dated observances."""
+    if rule.julian is not None:
+        return None
+    shift, time_of_day = divmod(rule.time, 86400)
+    if shift == 0:
+        ordinal = -1 if rule.week == 5 else rule.week
+        return f"FREQ=YEARLY;BYMONTH={rule.month};BYDAY={ordinal}{_WEEKDAYS[rule.weekday]}", time_of_day
+    first = -7 if rule.week == 5 else 7 * (rule.week - 1) + 1
+    days = [d + shift for d in range(first, first + 7)]
+    if not (all(1 <= d <= 28 for d in days) or all(-28 <= d <= -1 for d in days)):
+        return None
+    byday = _WEEKDAYS[(rule.weekday + shift) % 7]
+    return (f"FREQ=YEARLY;BYMONTH={rule.month};BYDAY={byday};BYMONTHDAY={','.join(map(str, days))}",
+            time_of_day)
+
+
+def _ical_offset(seconds: int) -> str:
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{secs:02d}" if secs else "")
+
+
+def _local_text(utc_seconds: int, offset: int) -> str:
+    return (_EPOCH + timedelta(seconds=utc_seconds + offset)).strftime("%Y%m%dT%H%M%S")
+
+
+def _observance(kind: str, dtstart: str, offset_from: int, offset_to: int, abbr: str | None,
+                rrule: str | None = None) -> list[str]:
+    """Lines of one STANDARD/DAYLIGHT sub-component (RFC 5545 3.6.5): DTSTART is the local time
+    *before* the onset, i.e. in TZOFFSETFROM."""
+    lines = [f"BEGIN:{kind}", f"DTSTART:{dtstart}", f"TZOFFSETFROM:{_ical_offset(offset_from)}",
+             f"TZOFFSETTO:{_ical_offset(offset_to)}"]
+    if rrule:
+        lines.append(f"RRULE:{rrule}")
+    if abbr:
+        lines.append(f"TZNAME:{abbr}")
+    return lines + [f"END:{kind}"]
+
+
+def _dated_observances(transitions: Iterable[_Transition], previous: int) -> list[str]:
+    """One sub-component per transition (no RDATE lists: ical.js 2.2.1 misreads them)."""
+    lines: list[str] = []
+    for t in transitions:
+        kind = "DAYLIGHT" if t.is_dst else "STANDARD"
+        lines += _observance(kind, _local_text(t.at, previous), previous, t.offset, t.abbr)
+        previous = t.offset
+    return lines
+
+
+def _rule_observances(posix: PosixTZ, after: int | None, from_year: int) -> tuple[list[str], list[_Transition]]:
+    """STANDARD and DAYLIGHT with an RRULE for the zone's current POSIX rule, starting with the
+    first transition after ``after`` (the last explicit TZif transition).  Rules that cannot be an
+    RRULE come back as explicit transitions up to :data:`EXPLICIT_UNTIL_YEAR` instead."""
+    assert posix.start and posix.end and posix.dst_offset is not None
+    year = from_year
+    firsts: dict[bool, _Transition] = {}
+    while len(firsts) < 2 and year <= EXPLICIT_UNTIL_YEAR:
+        for t in _posix_year(posix, year):
+            if (after is None or t.at > after) and t.is_dst not in firsts:
+                firsts[t.is_dst] = t
+        year += 1
+    std_rule, dst_rule = rule_to_rrule(posix.end), rule_to_rrule(posix.start)
+    if std_rule is None or dst_rule is None or len(firsts) < 2:
+        start = min(t.at for t in firsts.values()) if firsts else _utc_seconds(from_year)
+        explicit = [t for y in range(from_year, EXPLICIT_UNTIL_YEAR + 1) for t in _posix_year(posix, y)
+                    if t.at >= start]
+        return [], explicit
+    # Daylight has the larger offset in the VTIMEZONE even for negative DST (Europe/Dublin).
+    dst_is_daylight = posix.dst_offset > posix.std_offset
+    lines: list[str] = []
+    for is_dst, (rrule, _tod) in ((False, std_rule), (True, dst_rule)):
+        t = firsts[is_dst]
+        before = posix.std_offset if is_dst else posix.dst_offset
+        kind = "DAYLIGHT" if is_dst == dst_is_daylight else "STANDARD"
+        lines += _observance(kind, _local_text(t.at, before), before, t.offset, t.abbr, rrule)
+    return lines, []
+
+
+@lru_cache(maxsize=1024)
+def _vtimezone_body(iana: str, start_year: int) -> tuple[str, ...]:
+    """The observance lines of a compact VTIMEZONE for ``iana`` valid from 1 January
+    ``start_year`` on: the observance in effect then, one dated observance per later TZif
+    transition, and today's rule as an RRULE pair (none for zones without DST today, whose last
+    dated observance is then the single STANDARD)."""
+    data = _tzif(iana)
+    if data is None:
+        raise ValueError(f"no tzdata for {iana!r}")
+    posix = _zone_posix(iana)
+    lo = _utc_seconds(start_year)
+    before = [t for t in data.transitions if t.at < lo]
+    dated = before[-1:] + [t for t in data.transitions if t.at >= lo]
+    rule_lines: list[str] = []
+    if posix and posix.has_dst:
+        last_at = data.transitions[-1].at if data.transitions else None
+        rule_lines, extra = _rule_observances(posix, last_at, _year_of(last_at))
+        dated += [t for t in extra if t.at >= lo or not dated]
+    lines: list[str] = []
+    if not before:
+        first = data.initial
+        if not dated or not rule_lines or dated[0] is not data.initial:
+            lines += _observance("DAYLIGHT" if first.is_dst else "STANDARD", "16010101T000000",
+                                 first.offset, first.offset, first.abbr)
+        previous = first.offset
+    else:
+        previous = _offset_before(data, before[-1])
+    return tuple(lines + _dated_observances(dated, previous) + rule_lines)
+
+
+def _year_of(utc_seconds: int | None) -> int:
+    return 1970 if utc_seconds is None else (_EPOCH + timedelta(seconds=utc_seconds)).year
+
+
+def _offset_before(data: _Tzif, transition: _Transition) -> int:
+    """The offset in effect just before ``transition`` (TZOFFSETFROM of its observance)."""
+    index = data.transitions.index(transition) if transition in data.transitions else 0
+    return data.transitions[index - 1].offset if index > 0 else data.initial.offset
+
+
+def vtimezone(iana: str, *, tzid: str | None = None, start: date | None = None) -> Timezone:
+    """A compact VTIMEZONE (RFC 5545 3.6.5) for IANA zone ``iana``, named ``tzid`` (default the
+    IANA name), valid from ``start`` (default 1970-01-01) for ever: Outlook/Google shape with an
+    RRULE pair for today's rule, not icalendar's long RDATE lists."""
+    iana = "Etc/UTC" if iana.lower() in UTC_NAMES else iana
+    year = (start or date(1970, 1, 1)).year
+    body = _vtimezone_body(iana, year)
+    name = tzid or iana
+    escaped = name.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = "\r\n".join(["BEGIN:VTIMEZONE", f"TZID:{escaped}", *body, "END:VTIMEZONE", ""])
+    return Timezone.from_ical(text)
+
+
+def iter_time_values(component: Component) -> Iterator[tuple[str, object]]:
+    """``(property name, value)`` for every date-time property of ``component`` that can carry a
+    TZID; multi-line properties (several EXDATE lines) are flattened."""
+    for name in TIME_PROPERTIES:
+        value = component.get(name)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            yield name, item
+
+
+def _datetimes_of(value: object) -> list[datetime]:
+    """The datetimes inside a vDDDTypes/vDDDLists/vPeriod value."""
+    items = getattr(value, "dts", None) or [value]
+    out: list[datetime] = []
+    for item in items:
+        dt = getattr(item, "dt", item)
+        for part in dt if isinstance(dt, tuple) else (dt,):
+            if isinstance(part, datetime):
+                out.append(part)
+    return out
+
+
+def _used_tzids(calendar: Calendar) -> dict[str, tuple[date, tzinfo | None]]:
+    """TZID → (earliest date using it, one tzinfo seen with it), over every component."""
+    used: dict[str, tuple[date, tzinfo | None]] = {}
+    for component in calendar.walk():
+        if component.name in _ZONE_COMPONENTS:
+            continue
+        for _name, prop in component.property_items(recursive=False, sorted=False):
+            params = getattr(prop, "params", None)
+            tzid = params.get("TZID") if params is not None else None
+            if not tzid:
+                continue
+            dts = _datetimes_of(prop)
+            first = min((d.date() for d in dts), default=date(1970, 1, 1))
+            seen = used.get(str(tzid))
+            tz = dts[0].tzinfo if dts else None
+            used[str(tzid)] = (min(first, seen[0]) if seen else first, (seen[1] if seen else None) or tz)
+    return used
+
+
+def rename_tzids(calendar: Calendar, mapping: Mapping[str, str]) -> int:
+    """Rename TZID parameters of all properties, and the TZIDs of VTIMEZONEs, by ``mapping``
+    (e.g. ``{"America/New_York": "Eastern Standard Time"}``); the values' tzinfo is kept.
+    Returns how many parameters were renamed."""
+    count = 0
+    for component in calendar.walk():
+        if component.name == "VTIMEZONE" and str(component.get("TZID")) in mapping:
+            component["TZID"] = mapping[str(component["TZID"])]
+        if component.name in _ZONE_COMPONENTS:
+            continue
+        for _name, prop in component.property_items(recursive=False, sorted=False):
+            params = getattr(prop, "params", None)
+            tzid = params.get("TZID") if params is not None else None
+            if tzid and str(tzid) in mapping:
+                params["TZID"] = mapping[str(tzid)]
+                count += 1
+    return count
+
+
+def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Report | None = None) -> None:
+    """Add a VTIMEZONE (RFC 5545 3.6.5) for every TZID a property of any component uses and no
+    VTIMEZONE defines (interop-notes case 51), built from tzdata from the earliest date the
+    calendar uses that TZID (see :func:`vtimezone`).
+
+    ``tzid_style="windows"`` renames IANA TZIDs to their Windows names first, as Outlook writes
+    them (zones without a Windows name keep the IANA name).  TZIDs that resolve to no zone get
+    no VTIMEZONE; they are reported as TIMEZONE_UNKNOWN when ``report`` is given."""
+    if tzid_style not in ("iana", "windows"):
+        raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
+    defined = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
+    used = _used_tzids(calendar)
+    zones = {tzid: _iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
+    if tzid_style == "windows":
+        renames = {tzid: win for tzid, iana in zones.items()
+                   if tzid not in defined and iana and (win := iana_to_windows(iana)) and win != tzid}
+        rename_tzids(calendar, renames)
+        zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
+        used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
+    new: list[Timezone] = []
+    for tzid in sorted(used):
+        if tzid in defined:
+            continue
+        iana = zones[tzid]
+        if iana is None:
+            if report is not None:
+                report.add(LossKind.TIMEZONE_UNKNOWN, "VTIMEZONE", f"no zone data for TZID {tzid!r}; no VTIMEZONE written")
+            continue
+        new.append(vtimezone(iana, tzid=tzid, start=used[tzid][0]))
+    calendar.subcomponents[0:0] = new
+
+
+def _iana_for_output(tzid: str, tz: tzinfo | None) -> str | None:
+    """The tzdata zone to describe ``tzid``: the value's ZoneInfo key, else the name resolved."""
+    key = getattr(tz, "key", None)
+    if key and iana_zone(str(key)) is not None:
+        return str(key)
+    resolved = resolve_name(tzid)
+    if resolved is None:
+        return None
+    return resolved.iana if resolved.iana != "UTC" else "Etc/UTC"
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading: every zoned value to a ZoneInfo where possible
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class _Resolution:
+    """How one TZID of one calendar is read: ``tz`` None means floating."""
+
+    tz: tzinfo | None
+    tzid: str | None  # the TZID parameter to write (None for UTC and floating)
+    kind: LossKind | None = None
+    reason: str = ""
+    compare_with: tzinfo | None = None  # the VTIMEZONE's own zone, to report instant differences
+
+
+def _observances(vtz: Component) -> list[Component]:
+    return [c for c in vtz.subcomponents if c.name in ("STANDARD", "DAYLIGHT")]
+
+
+def _vtimezone_signature(vtz: Component, years: tuple[int, ...]) -> tuple[tuple[int, int], ...] | None:
+    """The VTIMEZONE's offset changes in ``years`` as (UTC seconds, offset), read straight from its
+    observances (DTSTART, RDATE, RRULE expanded with dateutil; RFC 5545 3.6.5)."""
+    events: list[tuple[int, int]] = []
+    lo, hi = _utc_seconds(min(years)), _utc_seconds(max(years) + 1)
+    try:
+        for obs in _observances(vtz):
+            offset_from = int(obs["TZOFFSETFROM"].td.total_seconds())
+            offset_to = int(obs["TZOFFSETTO"].td.total_seconds())
+            for local in _onsets(obs, max(years)):
+                at = int((local - _EPOCH).total_seconds()) - offset_from
+                events.append((at, offset_to))
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
+        return None
+    if not events:
+        return None
+    events.sort()
+    initial = [e for e in events if e[0] < lo]
+    start_offset = initial[-1][1] if initial else events[0][1]
+    inside = [e for e in events if lo <= e[0] < hi]
+    return _dedupe_offsets([(0, start_offset)] + inside)
+
+
+def _onsets(obs: Component, last_year: int) -> list[datetime]:
+    """Local onset times of an observance up to the end of ``last_year``."""
+    start = obs["DTSTART"].dt
+    start = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
+    start = start.replace(tzinfo=None)
+    until = datetime(last_year + 1, 1, 2)
+    onsets = [start]
+    for rdate in obs.get("RDATE", []) if isinstance(obs.get("RDATE"), list) else [obs.get("RDATE")]:
+        if rdate is not None:
+            onsets += [d.replace(tzinfo=None) for d in _datetimes_of(rdate)]
+    rule = obs.get("RRULE")
+    if rule is not None:
+        text = rule.to_ical().decode()
+        text = re.sub(r"UNTIL=(\d{8})(?:T(\d{6}))?Z?", lambda m: f"UNTIL={m.group(1)}T{m.group(2) or '235959'}", text)
+        onsets += list(rrulestr(text, dtstart=start, cache=False).between(start, until, inc=True))
+    return [o for o in onsets if o < until]
+
+
+def _same(a: tuple[tuple[int, int], ...] | None, b: tuple[tuple[int, int], ...]) -> bool:
+    """Equal offset histories, transition instants within :data:`_TRANSITION_TOLERANCE`."""
+    if a is None or len(a) != len(b):
+        return False
+    return all(x[1] == y[1] and abs(x[0] - y[0]) <= _TRANSITION_TOLERANCE for x, y in zip(a[1:], b[1:])) \
+        and a[0][1] == b[0][1]
+
+
+def _fits(vtz: Component, iana: str, years: Iterable[int]) -> bool:
+    """Whether the VTIMEZONE and tzdata's ``iana`` agree on every instant in each of ``years``."""
+    return all(_same(_vtimezone_signature(vtz, (y,)), _signature(canonical_iana(iana), (y,))) for y in years)
+
+
+def match_vtimezone(vtz: Component, event_years: Iterable[int], *, hint: str = "") -> str | None:
+    """The IANA zone that best matches a VTIMEZONE's rules (for "Customized Time Zone", display
+    names and other TZIDs with no usable name).
+
+    A candidate must agree with the VTIMEZONE on every instant of every year the events use;
+    among those the one agreeing in most years of the three before and after the last of them
+    wins, then a zone whose city appears in ``hint`` (the TZID text), then
+    :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone agrees."""
+    years = tuple(sorted(set(event_years))) or (date.today().year,)
+    wanted = {y: _vtimezone_signature(vtz, (y,)) for y in years}
+    if any(sig is None for sig in wanted.values()):
+        return None
+    named = _zones_named_in(hint) if hint else []
+    around = tuple(range(years[-1] - 3, years[-1] + 4))
+    vtz_around = {y: _vtimezone_signature(vtz, (y,)) for y in around}
+    best: tuple[tuple[int, int, tuple[int, int, str]], str] | None = None
+    for zone in _canonical_zones():
+        if not all(_same(wanted[y], _signature(zone, (y,))) for y in years):
+            continue
+        score = sum(_same(vtz_around[y], _signature(zone, (y,))) for y in around)
+        key = (-score, named.index(zone) if zone in named else len(named), _preference(zone))
+        if best is None or key < best[0]:
+            best = (key, zone)
+    return best[1] if best else None
+
+
+def _event_years(calendar: Calendar) -> dict[str, set[int]]:
+    """TZID → years of the local date-times that use it (RECURRENCE-ID, EXDATE… included)."""
+    years: dict[str, set[int]] = {}
+    for component in calendar.walk():
+        if component.name in _ZONE_COMPONENTS:
+            continue
+        for _name, prop in iter_time_values(component):
+            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+            if tzid:
+                years.setdefault(str(tzid), set()).update(d.year for d in _datetimes_of(prop))
+    return years
+
+
+def _vtimezones(calendar: Calendar) -> dict[str, Component]:
+    """TZID → VTIMEZONE with at least one observance (a VTIMEZONE that holds only a TZID, as
+    Kalendar writes, is read by its name; interop-notes case 51)."""
+    return {str(vtz["TZID"]): vtz for vtz in calendar.walk("VTIMEZONE")
+            if "TZID" in vtz and _observances(vtz)}
+
+
+def _own_tz(vtz: Component) -> tzinfo | None:
+    """icalendar's tzinfo for this calendar's VTIMEZONE, built fresh: icalendar caches custom
+    zones per TZID for the whole process, so another file's "Customized Time Zone" could leak."""
+    try:
+        return tzp.create_timezone(vtz)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _resolve_tzid(tzid: str, vtz: Component | None, years: set[int]) -> _Resolution:
+    """The resolution order of docs/timezones.md for one TZID of one calendar."""
+    by_name = resolve_name(tzid)
+    if by_name is not None and by_name.iana == "UTC":
+        return _Resolution(timezone.utc, None)
+    if vtz is None:
+        if by_name is None:
+            return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
+                               f"TZID {tzid!r} has no VTIMEZONE and names no known zone; read as floating time")
+        return _by_name(tzid, by_name)
+    own = _own_tz(vtz)
+    if by_name is not None and by_name.iana:
+        iana = by_name.iana
+        if _fits(vtz, iana, years):
+            return _by_name(tzid, by_name)
+        recent = range(max(years) - 2, max(years) + 3) if years else RULE_MATCH_YEARS
+        if _fits(vtz, iana, (y for y in RULE_MATCH_YEARS)) or _fits(vtz, iana, recent):
+            return _Resolution(ZoneInfo(iana), iana, LossKind.TIMEZONE_GUESSED,
+                               f"VTIMEZONE {tzid!r} holds today's rule only and disagrees with tzdata "
+                               f"{iana} on these dates; used {iana}", compare_with=own)
+    guess = match_vtimezone(vtz, years, hint=tzid)
+    if guess is not None:
+        return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
+                           f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules")
+    if own is None:
+        return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
+                           f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
+    return _Resolution(own, tzid, LossKind.TIMEZONE_UNKNOWN,
+                       f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are used")
+
+
+def _by_name(tzid: str, resolved: ResolvedZone) -> _Resolution:
+    """A resolution by name: no entry for IANA and Windows (CLDR) names, a guess otherwise."""
+    kind = LossKind.TIMEZONE_GUESSED if resolved.guessed else None
+    return _Resolution(resolved.tz, resolved.iana, kind, resolved.reason or "")
+
+
+def _retag(prop: object, tz: tzinfo | None, tzid: str | None) -> list[tuple[datetime, datetime]]:
+    """Give every datetime of a property value the zone ``tz`` (same wall-clock time) and set or
+    drop its TZID parameter.  Returns (old, new) pairs for reporting."""
+    changed: list[tuple[datetime, datetime]] = []
+
+    def convert(dt: object) -> object:
+        if isinstance(dt, datetime):
+            new = dt.replace(tzinfo=tz)
+            changed.append((dt, new))
+            return new
+        if isinstance(dt, tuple):
+            return tuple(convert(part) for part in dt)
+        return dt
+
+    for item in getattr(prop, "dts", None) or [prop]:
+        if hasattr(item, "dt") and not isinstance(getattr(item, "dt"), (datetime, tuple)):
+            continue
+        if hasattr(item, "start") and hasattr(item, "end") and not hasattr(item, "dts"):
+            item.start, item.end = convert(item.start), convert(item.end)  # vPeriod
+        elif hasattr(item, "dt"):
+            item.dt = convert(item.dt)
+        _set_tzid(getattr(item, "params", None), tzid)
+    _set_tzid(getattr(prop, "params", None), tzid)
+    return changed
+
+
+def _set_tzid(params: object, tzid: str | None) -> None:
+    if params is None:
+        return
+    if tzid is None:
+        params.pop("TZID", None)  # type: ignore[attr-defined]
+    else:
+        params["TZID"] = tzid  # type: ignore[index]
+
+
+def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimezones: bool = True) -> None:
+    """After ``Calendar.from_ical``: give every zoned date-time of every component (VEVENT,
+    VTODO, …) a ``zoneinfo.ZoneInfo`` wherever one fits, keeping its wall-clock time.
+
+    Per TZID (docs/timezones.md): UTC spellings → UTC; a name (IANA, Windows via CLDR,
+    ``/vendor/…`` prefix, display name with a city) whose zone agrees with the calendar's
+    VTIMEZONE → that zone; a VTIMEZONE with today's rule only (Outlook's 16010101 pair) on dates
+    where tzdata differs → the named zone, the difference reported (case 8); otherwise the zone
+    whose rules match the VTIMEZONE (reported as a guess); otherwise icalendar's zone from the
+    VTIMEZONE (TIMEZONE_UNKNOWN).  A TZID with neither VTIMEZONE nor known name becomes floating
+    (TIMEZONE_UNKNOWN).  VTIMEZONEs whose TZID is no longer used are removed when
+    ``prune_vtimezones`` (writers add fresh ones with :func:`add_vtimezones`)."""
+    vtzs = _vtimezones(calendar)
+    years = _event_years(calendar)
+    resolutions: dict[str, _Resolution] = {}
+    for component in calendar.walk():
+        if component.name in _ZONE_COMPONENTS:
+            continue
+        for name, prop in list(iter_time_values(component)):
+            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+            if not tzid:
+                continue
+            tzid = str(tzid)
+            if tzid not in resolutions:
+                resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(tzid), years.get(tzid, set()))
+            _apply(component, name, prop, tzid, resolutions[tzid], report)
+    if prune_vtimezones:
+        _prune(calendar)
+
+
+def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resolution, report: Report) -> None:
+    """Rewrite one property value and report what the resolution of its TZID says."""
+    changes = _retag(prop, res.tz, res.tzid)
+    if res.kind is None:
+        return
+    uid = str(component["UID"]) if "UID" in component else None
+    rid = component.get("RECURRENCE-ID")
+    rid_text = rid.dt.isoformat() if rid is not None and hasattr(rid.dt, "isoformat") else None
+    after = tzid_of(res.tz) if res.tz is not None else "floating"
+    if res.compare_with is not None:
+        for old, new in changes:
+            file_instant = old.replace(tzinfo=res.compare_with).astimezone(timezone.utc)
+            used = new.astimezone(timezone.utc)
+            if file_instant != used:
+                report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%H:%MZ} in "
+                           f"{after}, {file_instant:%H:%MZ} by the file's VTIMEZONE",
+                           uid=uid, recurrence_id=rid_text, before=file_instant.isoformat(), after=used.isoformat())
+        return
+    report.add(res.kind, name, res.reason, uid=uid, recurrence_id=rid_text, before=tzid, after=after)
+
+
+def _prune(calendar: Calendar) -> None:
+    """Remove VTIMEZONEs that no property refers to any more."""
+    used = set(_used_tzids(calendar))
+    calendar.subcomponents[:] = [c for c in calendar.subcomponents
+                                 if c.name != "VTIMEZONE" or str(c.get("TZID")) in used]

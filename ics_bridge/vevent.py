@@ -1,0 +1,230 @@
+"""Building and reading hub VEVENT pieces that every provider maps the same way.
+
+Why shared: alarms, descriptions with an HTML alternative, conference links, people and
+provider stashes mean the same thing whichever provider they come from; one implementation
+keeps Graph and Google from drifting apart.  Provider *vocabularies* stay in their tables.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from icalendar import Alarm, Event, vCalAddress, vText, vUri
+from icalendar.prop import vDDDTypes, vDuration
+
+from . import hub
+from .report import LossKind, Report
+from .text import add_join_line, html_to_text, sanitize_html, strip_join_line
+
+
+# ---------------------------------------------------------------- description
+
+def set_description(event: Event, content: str | None, *, is_html: bool, report: Report, uid: str | None) -> None:
+    """HTML bodies become readable DESCRIPTION text plus ``X-ALT-DESC;FMTTYPE=text/html``
+    (MS-OXCICAL 2.1.3.1.1.20.27; Outlook ignores X-ALT-DESC without that FMTTYPE), sanitised."""
+    if not content:
+        return
+    if is_html:
+        text = html_to_text(content)
+        clean, changed = sanitize_html(content)
+        if changed:
+            report.add(LossKind.HTML_SANITIZED, "body", "scripts, event handlers or unsafe links removed", uid=uid)
+        if text:
+            event.add("DESCRIPTION", text)
+        event.add("X-ALT-DESC", clean, parameters={"FMTTYPE": "text/html"})
+    else:
+        event.add("DESCRIPTION", content)
+
+
+def get_description(event: Event) -> tuple[str | None, str | None]:
+    """(plain text, html) of a VEVENT; html from X-ALT-DESC (FMTTYPE=text/html) or ALTREP data."""
+    text = event.get("DESCRIPTION")
+    html = None
+    alt = event.get("X-ALT-DESC")
+    for item in (alt if isinstance(alt, list) else [alt] if alt is not None else []):
+        if str(item.params.get("FMTTYPE", "text/html")).lower() == "text/html":
+            html = str(item)
+    return (str(text) if text is not None else None), html
+
+
+# ---------------------------------------------------------------- alarms
+
+def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
+               default_marker: bool = False) -> Alarm:
+    """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a
+    VALARM without TRIGGER; DavMail omitted it for 0)."""
+    alarm = Alarm()
+    alarm.add("ACTION", action)
+    alarm.add("TRIGGER", _MinutesBefore(timedelta(minutes=-minutes_before)))
+    alarm.add("DESCRIPTION", description)
+    if action == "EMAIL":
+        alarm.add("SUMMARY", description)
+    if default_marker:
+        alarm.add(hub.X_GOOGLE_DEFAULT_ALARM, "TRUE")
+    return alarm
+
+
+class _MinutesBefore(vDuration):
+    """Writes ``-PT{n}M`` (also ``-PT0M``), the form Outlook and Google write, where icalendar
+    would write ``P0D`` or ``-P1D``."""
+
+    def to_ical(self) -> bytes:
+        minutes = int(-self.td.total_seconds() // 60)
+        return f"-PT{minutes}M".encode()
+
+
+@dataclass(frozen=True)
+class AlarmReading:
+    """A VALARM read as "minutes before start", or why it cannot be."""
+
+    action: str
+    minutes_before: int | None
+    converted: str | None = None  # why the value was re-expressed
+    problem: str | None = None    # why it has no "minutes before start" form
+    default_marker: bool = False
+
+
+def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | datetime | None) -> AlarmReading:
+    """TRIGGER → minutes before DTSTART.  End-relative and absolute triggers are converted
+    (MS-OXCICAL VALARM; CalDavSync); a trigger after the start is refused, never turned into
+    "minutes before" by absolute value (interop-notes case 43)."""
+    action = str(alarm.get("ACTION", "DISPLAY")).upper()
+    marker = str(alarm.get(hub.X_GOOGLE_DEFAULT_ALARM, "")).upper() == "TRUE"
+    trigger = alarm.get("TRIGGER")
+    if trigger is None:
+        return AlarmReading(action, None, problem="VALARM without TRIGGER", default_marker=marker)
+    value = trigger.dt
+    related = str(trigger.params.get("RELATED", "START")).upper()
+    converted = None
+    if isinstance(value, timedelta):
+        offset = value
+        if related == "END":
+            if dtstart is None or dtend is None:
+                return AlarmReading(action, None, problem="end-relative trigger without DTEND", default_marker=marker)
+            offset = value + (_as_dt(dtend) - _as_dt(dtstart))
+            converted = f"end-relative trigger {value} converted to start-relative"
+    elif isinstance(value, datetime):
+        if dtstart is None:
+            return AlarmReading(action, None, problem="absolute trigger without DTSTART", default_marker=marker)
+        offset = _as_dt(value) - _as_dt(dtstart)
+        converted = f"absolute trigger {value.isoformat()} converted to minutes before start"
+    else:
+        return AlarmReading(action, None, problem=f"unreadable TRIGGER {value!r}", default_marker=marker)
+    seconds = -offset.total_seconds()
+    if seconds < 0:
+        return AlarmReading(action, None, problem=f"trigger {offset} is after the start", default_marker=marker)
+    minutes, rest = divmod(int(seconds), 60)
+    if rest:
+        converted = (converted + "; " if converted else "") + f"{rest} s rounded down to whole minutes"
+    return AlarmReading(action, minutes, converted=converted, default_marker=marker)
+
+
+def _as_dt(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+
+
+# ---------------------------------------------------------------- people
+
+def make_address(email: str | None, name: str | None, prop: str = "ATTENDEE") -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}" if email else "invalid:nomail")
+    if name:
+        address.params["CN"] = name
+    return address
+
+
+def address_email(value: Any) -> str | None:
+    """``mailto:`` stripped (case-insensitively); None for ``invalid:nomail`` and empty."""
+    text = str(value or "").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if not text or text.lower().startswith("invalid:"):
+        return None
+    return text
+
+
+# ---------------------------------------------------------------- conference links
+
+def add_conference(event: Event, uri: str, *, label: str | None, features: str = "AUDIO,VIDEO") -> None:
+    """RFC 7986 5.11 CONFERENCE (one per entry point)."""
+    params: dict[str, str] = {"VALUE": "URI", "FEATURE": features}
+    if label:
+        params["LABEL"] = label
+    event.add("CONFERENCE", vUri(uri), parameters=params)
+
+
+def conferences(event: Event) -> list[tuple[str, dict[str, str]]]:
+    raw = event.get("CONFERENCE")
+    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    return [(str(item), {k.upper(): str(v) for k, v in item.params.items()}) for item in items]
+
+
+def add_join_link(event: Event, url: str) -> None:
+    """Thunderbird, Outlook and Apple ignore CONFERENCE (nextcloud PR #5381), so the join link
+    also goes into DESCRIPTION as a marked line that the readers remove again."""
+    text = event.get("DESCRIPTION")
+    new = add_join_line(str(text) if text is not None else None, url)
+    if text is not None:
+        del event["DESCRIPTION"]
+    event.add("DESCRIPTION", new)
+
+
+def description_without_join(event: Event, url: str | None) -> str | None:
+    text, _ = get_description(event)
+    cleaned, _removed = strip_join_line(text, url)
+    return cleaned
+
+
+# ---------------------------------------------------------------- stash
+
+def put_stash(event: Event, name: str, data: dict[str, Any]) -> None:
+    """Provider fields with no standard home, as compact JSON in one X- property."""
+    if data:
+        event.add(name, vText(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)))
+
+
+def get_stash(event: Event, name: str) -> dict[str, Any]:
+    raw = event.get(name)
+    if raw is None:
+        return {}
+    text = str(raw)
+    for candidate in (text, str(vText.from_ical(text))):  # icalendar leaves X- TEXT escaped
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        return data if isinstance(data, dict) else {}
+    return {}
+
+
+# ---------------------------------------------------------------- values
+
+def dt_value(event: Event, name: str) -> date | datetime | None:
+    prop = event.get(name)
+    if prop is None:
+        return None
+    if isinstance(prop, list):
+        prop = prop[0]
+    return prop.dt if isinstance(prop, vDDDTypes) or hasattr(prop, "dt") else None
+
+
+def text_value(event: Event, name: str) -> str | None:
+    prop = event.get(name)
+    if prop is None:
+        return None
+    if isinstance(prop, list):
+        prop = prop[0]
+    return str(prop)
+
+
+def categories(event: Event) -> list[str]:
+    raw = event.get("CATEGORIES")
+    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    out: list[str] = []
+    for item in items:
+        out.extend(str(c) for c in getattr(item, "cats", [item]))
+    return out
