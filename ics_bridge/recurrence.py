@@ -73,7 +73,6 @@ def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date |
     elif kind == "weekly":
         rule["FREQ"] = "WEEKLY"
         rule["BYDAY"] = days or [WEEKDAYS[dtstart.weekday()]]
-        rule["WKST"] = (pattern.get("firstDayOfWeek") or "sunday")[:2].upper()
     elif kind in ("absoluteMonthly", "absoluteYearly"):
         rule["FREQ"] = "MONTHLY" if kind == "absoluteMonthly" else "YEARLY"
         if kind == "absoluteYearly":
@@ -100,6 +99,9 @@ def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date |
         raise ValueError(f"unknown recurrence pattern type {kind!r}")
     if interval != 1:
         rule["INTERVAL"] = interval
+    if kind == "weekly" or pattern.get("firstDayOfWeek"):
+        # WKST only changes weekly expansion, but carrying it keeps Graph's firstDayOfWeek.
+        rule["WKST"] = (pattern.get("firstDayOfWeek") or "sunday")[:2].upper()
     rtype = rng.get("type") or "noEnd"
     if rtype == "numbered" and rng.get("numberOfOccurrences"):
         rule["COUNT"] = int(rng["numberOfOccurrences"])
@@ -184,6 +186,8 @@ def rrule_to_graph(rule: vRecur, dtstart: date | datetime, series_tz: tzinfo | N
     wkst = str(_first(rule, "WKST") or "MO").upper()
     first_day = GRAPH_DAYS[WEEKDAYS.index(wkst)] if wkst in WEEKDAYS else "monday"
     pattern: dict[str, Any] = {"interval": interval}
+    if rule.get("WKST"):
+        pattern["firstDayOfWeek"] = first_day
     if problems:
         return RuleResult(None, problems)
 

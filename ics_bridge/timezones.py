@@ -558,7 +558,8 @@ def rule_to_rrule(rule: PosixRule) -> tuple[str, int] | None:
         return f"FREQ=YEARLY;BYMONTH={rule.month};BYDAY={ordinal}{_WEEKDAYS[rule.weekday]}", time_of_day
     first = -7 if rule.week == 5 else 7 * (rule.week - 1) + 1
     days = [d + shift for d in range(first, first + 7)]
-    if not (all(1 <= d <= 28 for d in days) or all(-28 <= d <= -1 for d in days)):
+    shortest = 28 if rule.month == 2 else 30 if rule.month in (4, 6, 9, 11) else 31
+    if not (all(1 <= d <= shortest for d in days) or all(-shortest <= d <= -1 for d in days)):
         return None
     byday = _WEEKDAYS[(rule.weekday + shift) % 7]
     return (f"FREQ=YEARLY;BYMONTH={rule.month};BYDAY={byday};BYMONTHDAY={','.join(map(str, days))}",
@@ -639,34 +640,29 @@ def _vtimezone_body(iana: str, start_year: int) -> tuple[str, ...]:
     if data is None:
         raise ValueError(f"no tzdata for {iana!r}")
     posix = _zone_posix(iana)
-    lo = _utc_seconds(start_year)
-    before = [t for t in data.transitions if t.at < lo]
-    dated = before[-1:] + [t for t in data.transitions if t.at >= lo]
+    every = list(data.transitions)
     rule_lines: list[str] = []
     if posix and posix.has_dst:
-        last_at = data.transitions[-1].at if data.transitions else None
+        last_at = every[-1].at if every else None
         rule_lines, extra = _rule_observances(posix, last_at, _year_of(last_at))
-        dated += [t for t in extra if t.at >= lo or not dated]
+        every += extra
+    lo = _utc_seconds(start_year)
+    before = [i for i, t in enumerate(every) if t.at < lo]
+    dated = every[before[-1]:] if before else every
     lines: list[str] = []
-    if not before:
+    if before:
+        previous = every[before[-1] - 1].offset if before[-1] > 0 else data.initial.offset
+    else:
         first = data.initial
-        if not dated or not rule_lines or dated[0] is not data.initial:
+        previous = first.offset
+        if not (rule_lines and not dated and first.offset == posix.std_offset):  # type: ignore[union-attr]
             lines += _observance("DAYLIGHT" if first.is_dst else "STANDARD", "16010101T000000",
                                  first.offset, first.offset, first.abbr)
-        previous = first.offset
-    else:
-        previous = _offset_before(data, before[-1])
     return tuple(lines + _dated_observances(dated, previous) + rule_lines)
 
 
 def _year_of(utc_seconds: int | None) -> int:
     return 1970 if utc_seconds is None else (_EPOCH + timedelta(seconds=utc_seconds)).year
-
-
-def _offset_before(data: _Tzif, transition: _Transition) -> int:
-    """The offset in effect just before ``transition`` (TZOFFSETFROM of its observance)."""
-    index = data.transitions.index(transition) if transition in data.transitions else 0
-    return data.transitions[index - 1].offset if index > 0 else data.initial.offset
 
 
 def vtimezone(iana: str, *, tzid: str | None = None, start: date | None = None) -> Timezone:

@@ -32,9 +32,11 @@ def set_description(event: Event, content: str | None, *, is_html: bool, report:
         clean, changed = sanitize_html(content)
         if changed:
             report.add(LossKind.HTML_SANITIZED, "body", "scripts, event handlers or unsafe links removed", uid=uid)
+        else:
+            clean = content  # nothing dangerous: keep the document as sent, byte for byte
         if text:
             event.add("DESCRIPTION", text)
-        event.add("X-ALT-DESC", clean, parameters={"FMTTYPE": "text/html"})
+        event.add("X-ALT-DESC", vText(clean), parameters={"FMTTYPE": "text/html"})
     else:
         event.add("DESCRIPTION", content)
 
@@ -46,7 +48,7 @@ def get_description(event: Event) -> tuple[str | None, str | None]:
     alt = event.get("X-ALT-DESC")
     for item in (alt if isinstance(alt, list) else [alt] if alt is not None else []):
         if str(item.params.get("FMTTYPE", "text/html")).lower() == "text/html":
-            html = str(item)
+            html = _unescape_text(str(item)) if type(item).__name__ == "vUnknown" else str(item)
     return (str(text) if text is not None else None), html
 
 
@@ -192,7 +194,7 @@ def get_stash(event: Event, name: str) -> dict[str, Any]:
     if raw is None:
         return {}
     text = str(raw)
-    for candidate in (text, str(vText.from_ical(text))):  # icalendar leaves X- TEXT escaped
+    for candidate in (text, _unescape_text(text)):  # icalendar leaves unknown X- values escaped
         try:
             data = json.loads(candidate)
         except ValueError:
@@ -202,6 +204,19 @@ def get_stash(event: Event, name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- values
+
+def _unescape_text(text: str) -> str:
+    """RFC 5545 3.3.11 TEXT unescaping, for X- properties icalendar reads as vUnknown."""
+    out: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, "")
+            out.append("\n" if nxt in "nN" else nxt)
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 def dt_value(event: Event, name: str) -> date | datetime | None:
     prop = event.get(name)

@@ -115,6 +115,9 @@ class _Writer:
         out["isAllDay"] = False
         out["start"] = self.dtz(start, "DTSTART")
         out["end"] = self.dtz(end, "DTEND")
+        if self.options.profile == "resource":  # the event's home zones, as Graph returns them
+            out["originalStartTimeZone"] = out["start"]["timeZone"]
+            out["originalEndTimeZone"] = out["end"]["timeZone"]
 
     def all_day_zone(self) -> str:
         """Graph all-day events are midnight-to-midnight in a zone; UTC unless the stash or the
@@ -169,7 +172,7 @@ class _Writer:
         elif v.get("RRULE") is not None and "recurrence" in out:
             out["type"] = "seriesMaster"
         elif not request:
-            out.setdefault("type", "singleInstance")
+            out["type"] = self.stash.get("type") if self.stash.get("type") in ("occurrence", "exception") else "singleInstance"
         if request:
             out["transactionId"] = transaction_id(self.uid, hub.recurrence_id_text(v))
             for key in ("type",):
@@ -206,22 +209,28 @@ class _Writer:
         rng = dict(result.recurrence.range)
         local = start.date() if isinstance(start, datetime) else start
         rng["startDate"] = local.isoformat()
-        rng["recurrenceTimeZone"] = self.zone_name(series_tz, "RRULE") if series_tz else self.all_day_zone()
+        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE") if series_tz else
+                                     str(self.stash.get("@recurrenceTimeZone", self.all_day_zone())))
         if rng["type"] != "endDate":
             rng.setdefault("endDate", "0001-01-01")
         if rng["type"] != "numbered":
             rng.setdefault("numberOfOccurrences", 0)
-        self.out["recurrence"] = {"pattern": result.recurrence.pattern, "range": rng}
+        pattern = dict(result.recurrence.pattern)
+        if self.options.profile == "resource":  # Graph returns every pattern property
+            for key, default in _PATTERN_DEFAULTS.items():
+                pattern.setdefault(key, default)
+        self.out["recurrence"] = {"pattern": pattern, "range": rng}
 
     def location(self) -> None:
         text = text_value(self.v, "LOCATION")
         stashed = self.stash.get("location")
-        if text is None:
-            return
-        if isinstance(stashed, dict) and stashed.get("displayName") == text:
+        shown = self.stash.get("@locationText", stashed.get("displayName") if isinstance(stashed, dict) else None)
+        if isinstance(stashed, dict) and (shown or None) == text:
             self.out["location"] = stashed
             if "locations" in self.stash:
                 self.out["locations"] = self.stash["locations"]
+            return
+        if text is None:
             return
         location: dict[str, Any] = {"displayName": text}
         geo = self.v.get("GEO")
@@ -295,6 +304,8 @@ class _Writer:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
         if not valid:
             self.out["isReminderOn"] = False
+            if "reminderMinutesBeforeStart" in self.stash:
+                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
             return
         best = max(valid, key=lambda r: r.minutes_before or 0)
         if best.converted:
@@ -342,6 +353,8 @@ class _Writer:
         status = (text_value(v, "STATUS") or "").upper()
         if status == "CANCELLED":
             out["isCancelled"] = True
+        elif self.options.profile == "resource":
+            out["isCancelled"] = False
         elif status == "TENTATIVE":
             self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph has no tentative event status", before=status)
 
@@ -377,13 +390,23 @@ class _Writer:
     def restore_stash(self, request: bool) -> None:
         """Graph-only values from the stash; a request carries only the writable ones."""
         for key, value in self.stash.items():
-            if key in _MAPPED_ELSEWHERE or (request and key not in _WRITABLE_STASH):
+            if key in _MAPPED_ELSEWHERE or key.startswith("@") or (request and key not in _WRITABLE_STASH):
                 continue
             self.out.setdefault(key, value)
+        source = self.stash.get("@uidFrom")
+        if not request and source == "uid":  # beta: UID came from the series-wide uid
+            self.out["uid"] = self.uid
+            if "iCalUId" in self.stash:
+                self.out["iCalUId"] = self.stash["iCalUId"]
+            else:
+                self.out.pop("iCalUId", None)
+        elif source in ("id", "content"):  # the UID was made up by ics-bridge: Graph never had one
+            self.out.pop("iCalUId", None)
 
 
+_PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "firstDayOfWeek": "sunday", "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
-                               "isOnlineMeeting", "onlineMeetingProvider"})
+                               "isOnlineMeeting", "onlineMeetingProvider", "iCalUId"})
 _WRITABLE_STASH = frozenset({"hideAttendees"})
 
 

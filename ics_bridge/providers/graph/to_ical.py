@@ -67,6 +67,7 @@ class _EventMapper:
         self.master_zone = master_zone
         self.uid = _uid_for(master or event)
         self.v = VEvent()
+        self.stash_extra: dict[str, Any] = {}
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         self.report.add(kind, field, reason, uid=self.uid, **kw)
@@ -83,6 +84,9 @@ class _EventMapper:
         if home and home.lower() == "tzone://microsoft/custom":
             self.add(LossKind.TIMEZONE_GUESSED, "originalStartTimeZone",
                      "custom zone has no definition in Graph JSON; the response zone is used", before=home, after=view)
+        series_zone = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
+        if series_zone and resolve_name(series_zone) is not None and e.type not in ("exception", "occurrence"):
+            return resolve_name(series_zone)  # type: ignore[return-value]  # the zone the series expands in
         return _zone(view, self.report, self.uid, "start.timeZone")
 
     def instant(self, which: str) -> datetime | None:
@@ -104,6 +108,11 @@ class _EventMapper:
             end_wall = e.end.naive() if e.end else None
             assert start_wall is not None
             start_d = start_wall.date()
+            # the zone all-day instants are midnight in (Graph: usually UTC), for the way back
+            if e.start.timeZone and e.start.timeZone != "UTC":
+                self.stash_extra["@allDayZone"] = e.start.timeZone
+            if e.recurrence and e.recurrence.range.recurrenceTimeZone:
+                self.stash_extra["@recurrenceTimeZone"] = e.recurrence.range.recurrenceTimeZone
             end_d = end_wall.date() if end_wall else start_d + timedelta(days=1)
             if end_d <= start_d:
                 self.add(LossKind.INVALID_VALUE, "end", "all-day end not after start; one day assumed",
@@ -150,6 +159,11 @@ class _EventMapper:
         if e.body is not None and e.body.content:
             set_description(v, e.body.content, is_html=e.body.contentType == "html", report=self.report, uid=self.uid)
         self.recurrence(start, zone)
+        if self.e.type not in ("exception", "occurrence"):
+            self.cancelled(start)
+            if self.e.recurrence is None and (self.e.cancelledOccurrences or self.e.exceptionOccurrences):
+                self.add(LossKind.UNSUPPORTED_FIELD, "recurrence",
+                         "series master without its recurrence (not $selected); exceptions and cancellations kept")
         self.location()
         self.people()
         self.reminder()
@@ -159,8 +173,8 @@ class _EventMapper:
         self.online_meeting()
         if e.webLink:
             v.add("URL", e.webLink)
-        if e.allowNewTimeProposals is False:
-            v.add(hub.X_DISALLOW_COUNTER, "TRUE")
+        if e.allowNewTimeProposals is not None:
+            v.add(hub.X_DISALLOW_COUNTER, "FALSE" if e.allowNewTimeProposals else "TRUE")
         self.stash()
         return v
 
@@ -194,7 +208,6 @@ class _EventMapper:
             if rec.range.startDate != local:
                 self.add(LossKind.MAPPING_CHOICE, "recurrence.range.startDate",
                          "range startDate differs from the start date; DTSTART governs", before=rec.range.startDate, after=local)
-        self.cancelled(start)
 
     def cancelled(self, start: Any) -> None:
         """beta ``cancelledOccurrences`` (``OID.<masterId>.<yyyy-mm-dd>``) → EXDATE at the series
@@ -219,8 +232,11 @@ class _EventMapper:
             text = "; ".join(names) if names else None
         if text:
             self.v.add("LOCATION", text)
+            if e.location and e.location.displayName != text:
+                self.stash_extra["@locationText"] = text  # how the stashed locations were shown
         coords = e.location.coordinates if e.location else None
-        if coords and coords.latitude is not None and coords.longitude is not None:
+        if coords and coords.latitude is not None and coords.longitude is not None \
+                and (coords.latitude, coords.longitude) != (0.0, 0.0):  # Graph's "no coordinates"
             self.v.add("GEO", vGeo((coords.latitude, coords.longitude)))
 
     def people(self) -> None:
@@ -261,6 +277,8 @@ class _EventMapper:
                          before=e.reminderMinutesBeforeStart)
                 return
             self.v.add_component(make_alarm(e.reminderMinutesBeforeStart))
+        elif not e.isReminderOn and e.reminderMinutesBeforeStart is not None:
+            self.stash_extra["reminderMinutesBeforeStart"] = e.reminderMinutesBeforeStart
         elif e.isReminderOn and e.reminderMinutesBeforeStart is None:
             self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "reminder on without minutes; not invented")
 
@@ -345,7 +363,28 @@ class _EventMapper:
             self.add(LossKind.STASHED, name, "property with no iCalendar mapping kept for a Graph round trip")
         if e.type:
             data["type"] = e.type
+        data.update(self.stash_extra)
+        if e.seriesMasterId and self.master is None:  # an instance whose master is not in the input
+            data["seriesMasterId"] = e.seriesMasterId
+            if e.originalStart:
+                data["originalStart"] = e.originalStart
+        if e.responseRequested is not None and not e.attendees:
+            data["responseRequested"] = e.responseRequested  # RSVP lives on ATTENDEE lines
+        # which Graph field gave the UID, so the way back writes the same one
+        source = _uid_source(self.master or e)
+        if source != "iCalUId":
+            data["@uidFrom"] = source
+        if e.uid and e.iCalUId and e.uid != e.iCalUId:
+            data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+def _uid_source(event: Event) -> str:
+    if event.uid:
+        return "uid"
+    if event.iCalUId:
+        return "iCalUId"
+    return "id" if event.id else "content"
 
 
 def _uid_for(event: Event) -> str:
@@ -363,6 +402,15 @@ def _override(mapper: _EventMapper, master_start: Any, rtz: str | None) -> None:
     """``originalStart`` (UTC instant) → RECURRENCE-ID in the master's zone; for all-day series,
     the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date."""
     e = mapper.e
+    occurrence_id = e.extras().get("occurrenceId")
+    if not e.originalStart and isinstance(occurrence_id, str) and isinstance(master_start, (date, datetime)):
+        day = date.fromisoformat(occurrence_id.rsplit(".", 1)[-1])  # beta OID.<masterId>.<yyyy-mm-dd>
+        if isinstance(master_start, datetime):
+            rid_dt = datetime.combine(day, master_start.timetz().replace(tzinfo=None)).replace(tzinfo=master_start.tzinfo)
+            mapper.v.add("RECURRENCE-ID", rid_dt)
+        else:
+            mapper.v.add("RECURRENCE-ID", day)
+        return
     if not e.originalStart:
         raise InputError("exception has no originalStart", uid=mapper.uid, field="originalStart")
     instant = parse_graph_datetime(e.originalStart)
@@ -401,7 +449,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
     cal.add("PRODID", "-//ics-bridge//Microsoft Graph//EN")
     cal.add("VERSION", "2.0")
     items = list(events)
-    masters = {e.id: e for e in items if e.type == "seriesMaster" and e.id}
+    masters = {e.id: e for e in items if e.id and (e.type == "seriesMaster" or e.exceptionOccurrences)}
     master_info: dict[str, tuple[Any, ResolvedZone | None, str | None]] = {}
     pending_exceptions: list[Event] = []
     for e in items:
@@ -421,7 +469,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         if vevent is None:
             continue
         cal.add_component(vevent)
-        if e.type == "seriesMaster" and e.id:
+        if e.id in masters:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
             master_info[e.id] = (mapper.start, mapper.zone, rtz)
         for raw in e.exceptionOccurrences or []:  # beta: exceptions expanded inline
