@@ -456,7 +456,7 @@ def _resolve_display_name(raw: str) -> ResolvedZone | None:
     sign, hours, minutes, rest = match.groups()
     offset = 0 if not sign else (1 if sign == "+" else -1) * (int(hours) * 3600 + int(minutes) * 60)
     for zone in _zones_named_in(rest):
-        if _standard_offset(zone) == offset:
+        if _standard_offset(canonical_iana(zone)) == offset:
             return ResolvedZone(ZoneInfo(zone), zone, guessed=True,
                                 reason=f"display name {raw!r} read as {zone} (city and UTC offset)")
     return None
@@ -475,24 +475,27 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def _city_index() -> dict[str, tuple[str, ...]]:
-    """Folded city name ("kuala lumpur") → canonical zones named after it (links included)."""
+    """Folded city name ("kuala lumpur") → the zone names (links included) ending in it."""
     index: dict[str, list[str]] = {}
     for name in _iana_zones():
         if "/" in name and not name.startswith("Etc/"):
-            index.setdefault(_fold(name.rsplit("/", 1)[1]), []).append(canonical_iana(name))
-    return {k: tuple(sorted(set(v), key=_preference)) for k, v in index.items()}
+            index.setdefault(_fold(name.rsplit("/", 1)[1]), []).append(name)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
 def _zones_named_in(text: str) -> list[str]:
-    """Canonical zones whose city appears in ``text`` (comma/"and"/"/" separated), CLDR-primary
-    zones first, then in text order."""
+    """Zone names whose city appears in ``text``: whole phrases between commas, "/", "and",
+    parentheses first, then city names of 4+ letters inside the text ("IndianReunion",
+    "America_New_York"); CLDR-primary zones first, then in the order found."""
     found: list[str] = []
     for phrase in re.split(r",|/|\(|\)|\band\b|&", text):
-        for zone in _city_index().get(_fold(phrase), ()):
-            if zone not in found:
-                found.append(zone)
+        found += [z for z in _city_index().get(_fold(phrase), ()) if z not in found]
+    folded = _fold(text).replace(" ", "")
+    for city, zones in sorted(_city_index().items()):
+        if len(city) >= 4 and city.replace(" ", "") in folded:
+            found += [z for z in zones if z not in found]
     primaries = set(_iana_to_windows_table())
-    return sorted(found, key=lambda z: z not in primaries)
+    return sorted(found, key=lambda z: canonical_iana(z) not in primaries)
 
 
 #: Zones preferred when several match a VTIMEZONE equally well: the most used zone of each
@@ -680,12 +683,17 @@ def vtimezone(iana: str, *, tzid: str | None = None, start: date | None = None) 
 
 def iter_time_values(component: Component) -> Iterator[tuple[str, object]]:
     """``(property name, value)`` for every date-time property of ``component`` that can carry a
-    TZID; multi-line properties (several EXDATE lines) are flattened."""
+    TZID; multi-line properties (several EXDATE lines) are flattened, broken values (icalendar's
+    BrokenCalendarProperty, e.g. an empty DTSTART) skipped."""
     for name in TIME_PROPERTIES:
         value = component.get(name)
         if value is None:
             continue
         for item in value if isinstance(value, list) else [value]:
+            try:
+                _datetimes_of(item)
+            except ValueError:
+                continue
             yield name, item
 
 
@@ -712,7 +720,10 @@ def _used_tzids(calendar: Calendar) -> dict[str, tuple[date, tzinfo | None]]:
             tzid = params.get("TZID") if params is not None else None
             if not tzid:
                 continue
-            dts = _datetimes_of(prop)
+            try:
+                dts = _datetimes_of(prop)
+            except ValueError:
+                dts = []
             first = min((d.date() for d in dts), default=date(1970, 1, 1))
             seen = used.get(str(tzid))
             tz = dts[0].tzinfo if dts else None
@@ -795,33 +806,50 @@ class _Resolution:
     kind: LossKind | None = None
     reason: str = ""
     compare_with: tzinfo | None = None  # the VTIMEZONE's own zone, to report instant differences
+    only_if_moved: bool = False  # report only values whose instant differs from the VTIMEZONE's
+
+
+Signature = tuple[tuple[int, int], ...]
+#: Transitions of a VTIMEZONE and of a zone are "the same" when this close (seconds): Outlook
+#: writes 23:59:59 for midnight, and many producers put the local time *after* the change.
+TRANSITION_TOLERANCE = 3 * 3600
 
 
 def _observances(vtz: Component) -> list[Component]:
     return [c for c in vtz.subcomponents if c.name in ("STANDARD", "DAYLIGHT")]
 
 
-def _vtimezone_signature(vtz: Component, years: tuple[int, ...]) -> tuple[tuple[int, int], ...] | None:
-    """The VTIMEZONE's offset changes in ``years`` as (UTC seconds, offset), read straight from its
-    observances (DTSTART, RDATE, RRULE expanded with dateutil; RFC 5545 3.6.5)."""
-    events: list[tuple[int, int]] = []
-    lo, hi = _utc_seconds(min(years)), _utc_seconds(max(years) + 1)
+@lru_cache(maxsize=4096)
+def _vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[tuple[int, int, int], ...] | None:
+    """(UTC seconds, offset from, offset to) of every onset of a VTIMEZONE up to ``last_year``,
+    read straight from its observances (DTSTART, RDATE, RRULE; RFC 5545 3.6.5, 3.3.10)."""
+    vtz = Timezone.from_ical(vtz_text)
+    onsets: list[tuple[int, int, int]] = []
     try:
         for obs in _observances(vtz):
             offset_from = int(obs["TZOFFSETFROM"].td.total_seconds())
             offset_to = int(obs["TZOFFSETTO"].td.total_seconds())
-            for local in _onsets(obs, max(years)):
-                at = int((local - _EPOCH).total_seconds()) - offset_from
-                events.append((at, offset_to))
+            onsets += [(_seconds(local) - offset_from, offset_from, offset_to)
+                       for local in _onsets(obs, last_year)]
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
         return None
-    if not events:
+    return tuple(sorted(onsets)) or None
+
+
+def _seconds(local: datetime) -> int:
+    return int((local - _EPOCH).total_seconds())
+
+
+def _vtimezone_signature(vtz: Component, year: int) -> Signature | None:
+    """The VTIMEZONE's offset at the start of ``year`` and its changes during it; before its
+    first onset a VTIMEZONE is taken to have that onset's TZOFFSETFROM."""
+    onsets = _vtz_onsets(vtz.to_ical(), year)
+    if onsets is None:
         return None
-    events.sort()
-    initial = [e for e in events if e[0] < lo]
-    start_offset = initial[-1][1] if initial else events[0][1]
-    inside = [e for e in events if lo <= e[0] < hi]
-    return _dedupe_offsets([(0, start_offset)] + inside)
+    lo, hi = _utc_seconds(year), _utc_seconds(year + 1)
+    earlier = [o for o in onsets if o[0] < lo]
+    start = earlier[-1][2] if earlier else onsets[0][1]
+    return _dedupe_offsets([(lo, start)] + [(at, to) for at, _from, to in onsets if lo <= at < hi])
 
 
 def _onsets(obs: Component, last_year: int) -> list[datetime]:
@@ -831,7 +859,8 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
     start = start.replace(tzinfo=None)
     until = datetime(last_year + 1, 1, 2)
     onsets = [start]
-    for rdate in obs.get("RDATE", []) if isinstance(obs.get("RDATE"), list) else [obs.get("RDATE")]:
+    rdates = obs.get("RDATE")
+    for rdate in rdates if isinstance(rdates, list) else [rdates]:
         if rdate is not None:
             onsets += [d.replace(tzinfo=None) for d in _datetimes_of(rdate)]
     rule = obs.get("RRULE")
@@ -842,56 +871,80 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
     return [o for o in onsets if o < until]
 
 
-def _same(a: tuple[tuple[int, int], ...] | None, b: tuple[tuple[int, int], ...]) -> bool:
-    """Equal offset histories, transition instants within :data:`_TRANSITION_TOLERANCE`."""
-    if a is None or len(a) != len(b):
-        return False
-    return all(x[1] == y[1] and abs(x[0] - y[0]) <= _TRANSITION_TOLERANCE for x, y in zip(a[1:], b[1:])) \
-        and a[0][1] == b[0][1]
+def _zone_signature(zone: str, year: int) -> Signature:
+    sig = _signature(canonical_iana(zone), (year,))
+    return ((_utc_seconds(year), sig[0][1]),) + sig[1:]
+
+
+def _deviation(a: Signature | None, b: Signature) -> int | None:
+    """Total distance in seconds between the transitions of two signatures with the same offset
+    sequence, None when the offsets differ or a transition is off by more than the tolerance."""
+    if a is None or len(a) != len(b) or any(x[1] != y[1] for x, y in zip(a, b)):
+        return None
+    gaps = [abs(x[0] - y[0]) for x, y in zip(a[1:], b[1:])]
+    return None if any(g > TRANSITION_TOLERANCE for g in gaps) else sum(gaps)
+
+
+def _offset_at(sig: Signature, local: datetime) -> int:
+    """The offset a signature gives a local wall-clock time (earlier offset in overlaps)."""
+    seconds, offset = _seconds(local), sig[0][1]
+    for at, new in sig[1:]:
+        if seconds - offset >= at:
+            offset = new
+    return offset
 
 
 def _fits(vtz: Component, iana: str, years: Iterable[int]) -> bool:
-    """Whether the VTIMEZONE and tzdata's ``iana`` agree on every instant in each of ``years``."""
-    return all(_same(_vtimezone_signature(vtz, (y,)), _signature(canonical_iana(iana), (y,))) for y in years)
+    """Whether the VTIMEZONE and tzdata's ``iana`` have the same offsets and transitions (within
+    :data:`TRANSITION_TOLERANCE`) in each of ``years``."""
+    return all(_deviation(_vtimezone_signature(vtz, y), _zone_signature(iana, y)) is not None for y in years)
 
 
-def match_vtimezone(vtz: Component, event_years: Iterable[int], *, hint: str = "") -> str | None:
+def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "") -> str | None:
     """The IANA zone that best matches a VTIMEZONE's rules (for "Customized Time Zone", display
-    names and other TZIDs with no usable name).
+    names and other TZIDs whose name gives no zone that fits).
 
-    A candidate must agree with the VTIMEZONE on every instant of every year the events use;
-    among those the one agreeing in most years of the three before and after the last of them
-    wins, then a zone whose city appears in ``hint`` (the TZID text), then
-    :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone agrees."""
-    years = tuple(sorted(set(event_years))) or (date.today().year,)
-    wanted = {y: _vtimezone_signature(vtz, (y,)) for y in years}
-    if any(sig is None for sig in wanted.values()):
+    A candidate must give every local time in ``values`` (the calendar's date-times in this
+    TZID) the same UTC offset as the VTIMEZONE does, so no instant moves.  Among those wins the
+    one whose transitions agree in most of the years from three before to three after the last
+    value (same offsets, instants within :data:`TRANSITION_TOLERANCE`), then the closest
+    transition times, then a zone whose city appears in ``hint`` (the TZID text), then
+    :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone passes."""
+    locals_ = sorted({v.replace(tzinfo=None) for v in values}) or [datetime(date.today().year, 1, 1)]
+    years = sorted({v.year for v in locals_})
+    vtz_sig = {y: _vtimezone_signature(vtz, y) for y in range(years[0], years[-1] + 4)}
+    for y in range(years[-1] - 3, years[0]):
+        vtz_sig[y] = _vtimezone_signature(vtz, y)
+    if any(vtz_sig[y] is None for y in years):
         return None
+    wanted = [(v, _offset_at(vtz_sig[v.year], v)) for v in locals_]  # type: ignore[arg-type]
     named = _zones_named_in(hint) if hint else []
-    around = tuple(range(years[-1] - 3, years[-1] + 4))
-    vtz_around = {y: _vtimezone_signature(vtz, (y,)) for y in around}
-    best: tuple[tuple[int, int, tuple[int, int, str]], str] | None = None
+    named_canonical = [canonical_iana(z) for z in named]
+    around = range(years[-1] - 3, years[-1] + 4)
+    best: tuple[tuple[object, ...], str] | None = None
     for zone in _canonical_zones():
-        if not all(_same(wanted[y], _signature(zone, (y,))) for y in years):
+        if any(_offset_at(_zone_signature(zone, v.year), v) != off for v, off in wanted):
             continue
-        score = sum(_same(vtz_around[y], _signature(zone, (y,))) for y in around)
-        key = (-score, named.index(zone) if zone in named else len(named), _preference(zone))
+        deviations = [_deviation(vtz_sig[y], _zone_signature(zone, y)) for y in around]
+        agreeing = [d for d in deviations if d is not None]
+        rank = named_canonical.index(zone) if zone in named_canonical else len(named)
+        key = (-len(agreeing), sum(agreeing), rank, _preference(zone))
         if best is None or key < best[0]:
-            best = (key, zone)
+            best = (key, named[rank] if rank < len(named) else zone)
     return best[1] if best else None
 
 
-def _event_years(calendar: Calendar) -> dict[str, set[int]]:
-    """TZID → years of the local date-times that use it (RECURRENCE-ID, EXDATE… included)."""
-    years: dict[str, set[int]] = {}
+def _local_values(calendar: Calendar) -> dict[str, list[datetime]]:
+    """TZID → the local date-times that use it (RECURRENCE-ID, EXDATE… included)."""
+    values: dict[str, list[datetime]] = {}
     for component in calendar.walk():
         if component.name in _ZONE_COMPONENTS:
             continue
         for _name, prop in iter_time_values(component):
             tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
             if tzid:
-                years.setdefault(str(tzid), set()).update(d.year for d in _datetimes_of(prop))
-    return years
+                values.setdefault(str(tzid), []).extend(d.replace(tzinfo=None) for d in _datetimes_of(prop))
+    return values
 
 
 def _vtimezones(calendar: Calendar) -> dict[str, Component]:
@@ -910,7 +963,7 @@ def _own_tz(vtz: Component) -> tzinfo | None:
         return None
 
 
-def _resolve_tzid(tzid: str, vtz: Component | None, years: set[int]) -> _Resolution:
+def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _Resolution:
     """The resolution order of docs/timezones.md for one TZID of one calendar."""
     by_name = resolve_name(tzid)
     if by_name is not None and by_name.iana == "UTC":
@@ -921,24 +974,25 @@ def _resolve_tzid(tzid: str, vtz: Component | None, years: set[int]) -> _Resolut
                                f"TZID {tzid!r} has no VTIMEZONE and names no known zone; read as floating time")
         return _by_name(tzid, by_name)
     own = _own_tz(vtz)
+    years = sorted({v.year for v in values})
     if by_name is not None and by_name.iana:
         iana = by_name.iana
         if _fits(vtz, iana, years):
             return _by_name(tzid, by_name)
-        recent = range(max(years) - 2, max(years) + 3) if years else RULE_MATCH_YEARS
-        if _fits(vtz, iana, (y for y in RULE_MATCH_YEARS)) or _fits(vtz, iana, recent):
+        recent = set(RULE_MATCH_YEARS) | set(range(years[-1] - 2, years[-1] + 3) if years else ())
+        if _fits(vtz, iana, sorted(recent)):
             return _Resolution(ZoneInfo(iana), iana, LossKind.TIMEZONE_GUESSED,
-                               f"VTIMEZONE {tzid!r} holds today's rule only and disagrees with tzdata "
-                               f"{iana} on these dates; used {iana}", compare_with=own)
-    guess = match_vtimezone(vtz, years, hint=tzid)
+                               f"VTIMEZONE {tzid!r} carries only today's rule of {iana}; tzdata differs on "
+                               f"this date and {iana} is used", compare_with=own, only_if_moved=True)
+    guess = match_vtimezone(vtz, values, hint=tzid)
     if guess is not None:
         return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
-                           f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules")
+                           f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules", compare_with=own)
     if own is None:
         return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
                            f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
     return _Resolution(own, tzid, LossKind.TIMEZONE_UNKNOWN,
-                       f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are used")
+                       f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are kept")
 
 
 def _by_name(tzid: str, resolved: ResolvedZone) -> _Resolution:
@@ -995,7 +1049,7 @@ def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimez
     (TIMEZONE_UNKNOWN).  VTIMEZONEs whose TZID is no longer used are removed when
     ``prune_vtimezones`` (writers add fresh ones with :func:`add_vtimezones`)."""
     vtzs = _vtimezones(calendar)
-    years = _event_years(calendar)
+    values = _local_values(calendar)
     resolutions: dict[str, _Resolution] = {}
     for component in calendar.walk():
         if component.name in _ZONE_COMPONENTS:
@@ -1006,31 +1060,35 @@ def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimez
                 continue
             tzid = str(tzid)
             if tzid not in resolutions:
-                resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(tzid), years.get(tzid, set()))
+                resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(tzid), values.get(tzid, []))
             _apply(component, name, prop, tzid, resolutions[tzid], report)
     if prune_vtimezones:
         _prune(calendar)
 
 
 def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resolution, report: Report) -> None:
-    """Rewrite one property value and report what the resolution of its TZID says."""
+    """Rewrite one property value and report what the resolution of its TZID says.  With
+    ``compare_with`` the UTC instants by the file's VTIMEZONE and by the zone used are compared;
+    when only the name was trusted (case 8) an entry is written only where they differ."""
     changes = _retag(prop, res.tz, res.tzid)
     if res.kind is None:
         return
     uid = str(component["UID"]) if "UID" in component else None
     rid = component.get("RECURRENCE-ID")
     rid_text = rid.dt.isoformat() if rid is not None and hasattr(rid.dt, "isoformat") else None
-    after = tzid_of(res.tz) if res.tz is not None else "floating"
+    moved = []
     if res.compare_with is not None:
         for old, new in changes:
-            file_instant = old.replace(tzinfo=res.compare_with).astimezone(timezone.utc)
-            used = new.astimezone(timezone.utc)
-            if file_instant != used:
-                report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%H:%MZ} in "
-                           f"{after}, {file_instant:%H:%MZ} by the file's VTIMEZONE",
-                           uid=uid, recurrence_id=rid_text, before=file_instant.isoformat(), after=used.isoformat())
-        return
-    report.add(res.kind, name, res.reason, uid=uid, recurrence_id=rid_text, before=tzid, after=after)
+            by_file = old.replace(tzinfo=res.compare_with).astimezone(timezone.utc)
+            if by_file != new.astimezone(timezone.utc):
+                moved.append((old, by_file, new.astimezone(timezone.utc)))
+    for old, by_file, used in moved:
+        report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%Y-%m-%d %H:%MZ} by tzdata, "
+                   f"{by_file:%Y-%m-%d %H:%MZ} by the file's VTIMEZONE", uid=uid, recurrence_id=rid_text,
+                   before=by_file.isoformat(), after=used.isoformat())
+    if not moved and not res.only_if_moved:
+        after = tzid_of(res.tz, iana_only=True) or (res.tzid if res.tz is not None else "floating")
+        report.add(res.kind, name, res.reason, uid=uid, recurrence_id=rid_text, before=tzid, after=after)
 
 
 def _prune(calendar: Calendar) -> None:

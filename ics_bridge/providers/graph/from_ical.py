@@ -280,6 +280,9 @@ class _Writer:
             if "RSVP" in params:
                 rsvp.add(str(params["RSVP"]).upper())
             entry: dict[str, Any] = {"type": kind, "emailAddress": _email(att)}
+            proposal = self.stash.get("@proposedNewTime", {}).get(entry["emailAddress"].get("address", ""))
+            if proposal and self.options.profile == "resource":
+                entry["proposedNewTime"] = proposal
             if self.options.profile == "resource":
                 entry["status"] = status
             elif response not in ("none", "notResponded"):

@@ -267,6 +267,11 @@ class _EventMapper:
                 address.params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
             if e.responseRequested is not None:
                 address.params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
+            if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
+                self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
+                    mode="json", exclude_none=True)
+                self.add(LossKind.STASHED, "attendees.proposedNewTime",
+                         "a proposed new time has no iCalendar property; kept for a Graph round trip")
             self.v.add("ATTENDEE", address)
 
     def reminder(self) -> None:

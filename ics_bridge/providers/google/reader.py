@@ -1,0 +1,71 @@
+"""Google JSON (one Event, an events.list response, an array, JSON Lines, several list pages) →
+validated :class:`Event` models plus the calendar-level :class:`EventList` defaults."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from ...errors import InputError
+from .model import Event, EventList
+
+_LIST_KEYS = ("timeZone", "defaultReminders", "summary", "description", "accessRole", "nextPageToken",
+              "nextSyncToken", "updated", "etag")
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err.get("loc", ()))
+    return field, err.get("msg", "invalid value")
+
+
+def parse_event(raw: dict[str, Any]) -> Event:
+    try:
+        return Event.model_validate(raw)
+    except ValidationError as exc:
+        field, msg = _first_error(exc)
+        ident = raw.get("iCalUID") or raw.get("id") or raw.get("summary")
+        raise InputError(msg, uid=str(ident) if ident else None, field=field or None) from None
+
+
+def _is_list(data: Any) -> bool:
+    return isinstance(data, dict) and (isinstance(data.get("items"), list) or data.get("kind") == "calendar#events")
+
+
+def read_payload(data: Any) -> tuple[EventList, list[Event | InputError]]:
+    """Every event of a Google payload; a bad item yields its error and the rest go on.
+    Several list pages (a JSON array of events.list responses) share one calendar: the first
+    ``timeZone``/``defaultReminders`` found win."""
+    info: dict[str, Any] = {}
+    out: list[Event | InputError] = []
+
+    def walk(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, list):
+            for entry in node:
+                yield from walk(entry)
+            return
+        if not isinstance(node, dict):
+            raise InputError(f"expected a JSON object or array, found {type(node).__name__}")
+        if _is_list(node):
+            for key in _LIST_KEYS:
+                if key in node and key not in info:
+                    info[key] = node[key]
+            for entry in node.get("items") or []:
+                if not isinstance(entry, dict):
+                    raise InputError(f"items[] entry is {type(entry).__name__}, not an object", field="items")
+                yield entry
+            return
+        yield node
+
+    for raw in walk(data):
+        try:
+            out.append(parse_event(raw))
+        except InputError as err:
+            out.append(err)
+    try:
+        calendar = EventList.model_validate({"kind": "calendar#events", **info})
+    except ValidationError as exc:
+        field, msg = _first_error(exc)
+        raise InputError(msg, field=field) from None
+    return calendar, out
