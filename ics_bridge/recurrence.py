@@ -8,15 +8,27 @@ for the Graph pattern, written from the Graph/Outlook semantics, not from the RR
 Exactness rules (interop-notes cases 19–31):
 
 * ``absoluteMonthly`` day 29–31 follows Outlook: a shorter month uses its last day, where RFC 5545
-  skips the month.  Written as ``BYMONTHDAY=28,…,d;BYSETPOS=-1`` (read by dateutil, ical.js,
-  libical and Google alike); RFC 7529 ``RSCALE=GREGORIAN;SKIP=BACKWARD`` is read too.
-* ``BYMONTHDAY=-1`` (last day of the month) is exactly ``absoluteMonthly`` day 31 in Outlook terms.
+  (3.3.10: "invalid dates are ignored") skips the month.  Day 31 is written ``BYMONTHDAY=-1``
+  (the last day of every month, read alike by dateutil, ical.js, libical, ical and vobject); days
+  29 and 30 are written ``BYMONTHDAY=28,…,d;BYSETPOS=-1``, which ical.js 2.x misreads (it applies
+  BYSETPOS only to BYDAY sets and yields every listed day: reported as a note).  Read back:
+  that form, ``BYMONTHDAY=-1`` and RFC 7529 ``RSCALE=GREGORIAN;SKIP=BACKWARD`` (not written:
+  dateutil/vobject reject RSCALE and ical.js/ical ignore SKIP).
+* ``absoluteYearly`` uses a plain BYMONTHDAY when the month always has that day, else
+  ``BYMONTHDAY=-1`` (Feb 29 → the last day of February, Outlook's Feb 28 in common years).
 * ``BYDAY=-1TH`` and ``BYDAY=TH;BYSETPOS=-1`` are the same ``relativeMonthly``; several days
   with an index use BYSETPOS (not DavMail's per-day prefix, which means something else).
 * ``FREQ=DAILY;BYDAY=MO,…`` with interval 1 is ``weekly``; with interval > 1 it has no form.
+* ``FREQ=YEARLY`` without BYMONTH: RFC 5545 *expands* BYMONTHDAY over every month (dateutil, ical,
+  vobject) while libical and ical.js keep DTSTART's month; Graph gets DTSTART's month (interop case
+  27, gcal_sync) and a note says so.  ``BYDAY=1MO`` without BYMONTH is the first Monday of the *year*
+  (all readers agree): January for positive positions, December for ``-1``, else no form.
 * ``range.endDate`` is an inclusive local date in the series zone; UNTIL is the end of that day
   in UTC for zoned series (RFC 5545 3.3.10) and a DATE for all-day series.  Back, UNTIL becomes
-  the local date in the series zone, so the last occurrence is neither lost nor gained.
+  the local date in the series zone, so the last occurrence is neither lost nor gained — and one
+  day earlier when UNTIL falls on that date before the series' start time (``T000000Z`` UNTILs).
+* ``rrule_to_graph`` never raises on a malformed rule: unknown parts, unreadable values and
+  invalid combinations come back as ``problems`` (the recurrence is then None).
 """
 
 from __future__ import annotations
@@ -28,12 +40,21 @@ from typing import Any, Iterator
 
 from icalendar.prop import vRecur
 
+from .errors import InputError
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
 GRAPH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 GRAPH_INDEX = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 INDEX_GRAPH = {v: k for k, v in GRAPH_INDEX.items()}
 FAR_FUTURE_YEAR = 4500  # Outlook writes UNTIL=45001231T235959Z for "no end" (OGCS)
 UNSUPPORTED_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYWEEKNO", "BYYEARDAY")
+
+
+class PatternError(InputError, ValueError):
+    """A Graph pattern Graph itself would reject (unknown type, day, index; interval < 1).
+
+    An :class:`InputError` so the mapper reports the event instead of aborting the file, and a
+    ValueError for callers that catch that."""
 
 
 @dataclass
@@ -59,36 +80,89 @@ def _month_end_days(day: int) -> list[int]:
     return list(range(28, day + 1))
 
 
+def _shortest_month(month: int) -> int:
+    return 28 if month == 2 else _calendar.monthrange(2001, month)[1]
+
+
+def _longest_month(month: int) -> int:
+    return 29 if month == 2 else _calendar.monthrange(2001, month)[1]
+
+
+def _graph_days(pattern: dict[str, Any]) -> list[str]:
+    days = []
+    for name in pattern.get("daysOfWeek") or []:
+        key = str(name).strip().lower()
+        if key not in GRAPH_DAYS:
+            raise PatternError(f"unknown day of week {name!r}", field="recurrence.pattern.daysOfWeek")
+        days.append(WEEKDAYS[GRAPH_DAYS.index(key)])
+    return days
+
+
+def _graph_index(pattern: dict[str, Any]) -> int:
+    name = str(pattern.get("index") or "first").strip().lower()
+    if name not in GRAPH_INDEX:
+        raise PatternError(f"unknown week index {pattern.get('index')!r}", field="recurrence.pattern.index")
+    return GRAPH_INDEX[name]
+
+
+def _graph_first_day(pattern: dict[str, Any]) -> str:
+    name = str(pattern.get("firstDayOfWeek") or "sunday").strip().lower()
+    if name not in GRAPH_DAYS:
+        raise PatternError(f"unknown first day of week {pattern.get('firstDayOfWeek')!r}",
+                           field="recurrence.pattern.firstDayOfWeek")
+    return WEEKDAYS[GRAPH_DAYS.index(name)]
+
+
 def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date | datetime,
                    series_tz: tzinfo | None) -> tuple[vRecur, list[str]]:
-    """Graph pattern + range → vRecur.  Returns notes on documented re-expressions."""
+    """Graph pattern + range → vRecur (RFC 5545 3.3.10).  Returns notes on documented re-expressions.
+
+    Raises :class:`PatternError` for a pattern Graph itself would reject (unknown type, day or index)."""
     notes: list[str] = []
     kind = pattern["type"]
     interval = int(pattern.get("interval") or 1)
+    if interval < 1:
+        raise PatternError(f"recurrence interval {interval} is invalid", field="recurrence.pattern.interval")
     rule: dict[str, Any] = {}
-    days = [d[:2].upper() for d in pattern.get("daysOfWeek") or []]
-    index = GRAPH_INDEX.get(pattern.get("index") or "first", 1)
+    days = _graph_days(pattern)
     if kind == "daily":
         rule["FREQ"] = "DAILY"
     elif kind == "weekly":
         rule["FREQ"] = "WEEKLY"
         rule["BYDAY"] = days or [WEEKDAYS[dtstart.weekday()]]
-    elif kind in ("absoluteMonthly", "absoluteYearly"):
-        rule["FREQ"] = "MONTHLY" if kind == "absoluteMonthly" else "YEARLY"
-        if kind == "absoluteYearly":
-            rule["BYMONTH"] = [int(pattern.get("month") or dtstart.month)]
+    elif kind == "absoluteMonthly":
+        rule["FREQ"] = "MONTHLY"
         day = int(pattern.get("dayOfMonth") or dtstart.day)
-        if day >= 29:
+        if day >= 31:
+            rule["BYMONTHDAY"] = [-1]
+            notes.append(f"day {day} written as BYMONTHDAY=-1: Outlook uses the last day of shorter months, "
+                         "where a plain BYMONTHDAY skips them")
+        elif day >= 29:
             rule["BYMONTHDAY"] = _month_end_days(day)
             rule["BYSETPOS"] = [-1]
             notes.append(f"day {day} written as BYMONTHDAY={','.join(map(str, _month_end_days(day)))};BYSETPOS=-1: "
-                         "Outlook uses the last day of shorter months, where a plain BYMONTHDAY skips them")
+                         "Outlook uses the last day of shorter months, where a plain BYMONTHDAY skips them; "
+                         "ical.js 2.x (Thunderbird) ignores BYSETPOS here and shows every listed day")
         else:
             rule["BYMONTHDAY"] = [day]
+    elif kind == "absoluteYearly":
+        rule["FREQ"] = "YEARLY"
+        month = int(pattern.get("month") or dtstart.month)
+        if not 1 <= month <= 12:
+            raise PatternError(f"recurrence month {month} is invalid", field="recurrence.pattern.month")
+        rule["BYMONTH"] = [month]
+        day = int(pattern.get("dayOfMonth") or dtstart.day)
+        if day <= _shortest_month(month):
+            rule["BYMONTHDAY"] = [day]
+        else:  # Feb 29 (or a day past the month's end): Outlook's last day of the month
+            rule["BYMONTHDAY"] = [-1]
+            notes.append(f"{_calendar.month_abbr[month]} {day} written as BYMONTHDAY=-1: Outlook uses the "
+                         "month's last day in years without that day, where a plain BYMONTHDAY skips the year")
     elif kind in ("relativeMonthly", "relativeYearly"):
         rule["FREQ"] = "MONTHLY" if kind == "relativeMonthly" else "YEARLY"
         if kind == "relativeYearly":
             rule["BYMONTH"] = [int(pattern.get("month") or dtstart.month)]
+        index = _graph_index(pattern)
         days = days or [WEEKDAYS[dtstart.weekday()]]
         if len(days) == 1:
             rule["BYDAY"] = [f"{index}{days[0]}"]
@@ -96,12 +170,12 @@ def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date |
             rule["BYDAY"] = days
             rule["BYSETPOS"] = [index]
     else:
-        raise ValueError(f"unknown recurrence pattern type {kind!r}")
+        raise PatternError(f"unknown recurrence pattern type {kind!r}", field="recurrence.pattern.type")
     if interval != 1:
         rule["INTERVAL"] = interval
     if kind == "weekly" or pattern.get("firstDayOfWeek"):
         # WKST only changes weekly expansion, but carrying it keeps Graph's firstDayOfWeek.
-        rule["WKST"] = (pattern.get("firstDayOfWeek") or "sunday")[:2].upper()
+        rule["WKST"] = _graph_first_day(pattern)
     rtype = rng.get("type") or "noEnd"
     if rtype == "numbered" and rng.get("numberOfOccurrences"):
         rule["COUNT"] = int(rng["numberOfOccurrences"])

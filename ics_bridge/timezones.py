@@ -11,6 +11,7 @@ The rules and the reasons behind them are in ``docs/timezones.md``.
 
 from __future__ import annotations
 
+import bisect
 import importlib.resources
 import re
 import struct
@@ -362,17 +363,28 @@ def iana_to_windows(name: str, *, match_rules: bool = True) -> str | None:
     return None
 
 
-#: Years compared when matching zones by rules (recent past and near future).
-RULE_MATCH_YEARS = (2022, 2023, 2024, 2025, 2026, 2027, 2028)
+def recent_years() -> tuple[int, ...]:
+    """Years in which a VTIMEZONE with "today's rule" (Outlook's 16010101 pair) must agree."""
+    year = date.today().year
+    return tuple(range(year - 4, year + 2))
+
+
+def future_years() -> tuple[int, ...]:
+    """Years compared to give a zone without a CLDR entry a Windows name: events written to
+    Graph lie mostly ahead, and zones change (America/Vancouver keeps -07 from 2026 on)."""
+    year = date.today().year
+    return tuple(range(year + 1, year + 6))
 
 
 @lru_cache(maxsize=None)
 def _windows_by_rules(canonical: str) -> str | None:
-    """Windows name of a CLDR-listed zone with the same transitions as ``canonical``."""
-    wanted = _signature(canonical, RULE_MATCH_YEARS)
-    for iana, win in sorted(_iana_to_windows_table().items(), key=lambda kv: _preference(kv[0])):
-        if _signature(iana, RULE_MATCH_YEARS) == wanted:
-            return win
+    """Windows name of a CLDR-listed zone with the same transitions as ``canonical`` in the
+    coming years, else in recent years; cached per zone."""
+    for years in (future_years(), recent_years()):
+        wanted = _signature(canonical, years)
+        for iana, win in sorted(_iana_to_windows_table().items(), key=lambda kv: _preference(kv[0])):
+            if _signature(iana, years) == wanted:
+                return win
     return None
 
 
@@ -473,20 +485,27 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().replace("_", " ").strip()
 
 
+#: tzdb areas of real locations; other names (US/Eastern, Canada/Pacific) are legacy links.
+_AREAS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+                    "Europe", "Indian", "Pacific"})
+
+
 @lru_cache(maxsize=None)
 def _city_index() -> dict[str, tuple[str, ...]]:
-    """Folded city name ("kuala lumpur") → the zone names (links included) ending in it."""
-    index: dict[str, list[str]] = {}
+    """Folded city name ("kuala lumpur", "eastern") → zone names ending in it; legacy names
+    (US/Eastern) stand for their canonical zone (America/New_York)."""
+    index: dict[str, set[str]] = {}
     for name in _iana_zones():
         if "/" in name and not name.startswith("Etc/"):
-            index.setdefault(_fold(name.rsplit("/", 1)[1]), []).append(name)
+            zone = name if name.split("/", 1)[0] in _AREAS else canonical_iana(name)
+            index.setdefault(_fold(name.rsplit("/", 1)[1]), set()).add(zone)
     return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
 def _zones_named_in(text: str) -> list[str]:
     """Zone names whose city appears in ``text``: whole phrases between commas, "/", "and",
     parentheses first, then city names of 4+ letters inside the text ("IndianReunion",
-    "America_New_York"); CLDR-primary zones first, then in the order found."""
+    "America_New_York"); CLDR ids first, then zones CLDR maps via a link, then text order."""
     found: list[str] = []
     for phrase in re.split(r",|/|\(|\)|\band\b|&", text):
         found += [z for z in _city_index().get(_fold(phrase), ()) if z not in found]
@@ -494,8 +513,9 @@ def _zones_named_in(text: str) -> list[str]:
     for city, zones in sorted(_city_index().items()):
         if len(city) >= 4 and city.replace(" ", "") in folded:
             found += [z for z in zones if z not in found]
-    primaries = set(_iana_to_windows_table())
-    return sorted(found, key=lambda z: canonical_iana(z) not in primaries)
+    cldr_ids, primaries = set(_cldr_primary_zones()), set(_iana_to_windows_table())
+    return sorted(found, key=lambda z: (z not in cldr_ids and canonical_iana(z, prefer_cldr=True) != z,
+                                        canonical_iana(z) not in primaries))
 
 
 #: Zones preferred when several match a VTIMEZONE equally well: the most used zone of each
@@ -809,10 +829,7 @@ class _Resolution:
     only_if_moved: bool = False  # report only values whose instant differs from the VTIMEZONE's
 
 
-Signature = tuple[tuple[int, int], ...]
-#: Transitions of a VTIMEZONE and of a zone are "the same" when this close (seconds): Outlook
-#: writes 23:59:59 for midnight, and many producers put the local time *after* the change.
-TRANSITION_TOLERANCE = 3 * 3600
+Onsets = tuple[tuple[int, int, int], ...]
 
 
 def _observances(vtz: Component) -> list[Component]:
@@ -820,36 +837,28 @@ def _observances(vtz: Component) -> list[Component]:
 
 
 @lru_cache(maxsize=4096)
-def _vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[tuple[int, int, int], ...] | None:
+def _vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[Onsets, bool] | None:
     """(UTC seconds, offset from, offset to) of every onset of a VTIMEZONE up to ``last_year``,
-    read straight from its observances (DTSTART, RDATE, RRULE; RFC 5545 3.6.5, 3.3.10)."""
+    read straight from its observances (DTSTART, RDATE, RRULE; RFC 5545 3.6.5, 3.3.10), and
+    whether an RRULE without UNTIL/COUNT makes it last for ever.  None when unreadable."""
     vtz = Timezone.from_ical(vtz_text)
     onsets: list[tuple[int, int, int]] = []
+    open_ended = False
     try:
         for obs in _observances(vtz):
             offset_from = int(obs["TZOFFSETFROM"].td.total_seconds())
             offset_to = int(obs["TZOFFSETTO"].td.total_seconds())
             onsets += [(_seconds(local) - offset_from, offset_from, offset_to)
                        for local in _onsets(obs, last_year)]
+            rule = obs.get("RRULE")
+            open_ended |= rule is not None and not ({"UNTIL", "COUNT"} & set(rule.keys()))
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
         return None
-    return tuple(sorted(onsets)) or None
+    return (tuple(sorted(onsets)), open_ended) if onsets else None
 
 
 def _seconds(local: datetime) -> int:
     return int((local - _EPOCH).total_seconds())
-
-
-def _vtimezone_signature(vtz: Component, year: int) -> Signature | None:
-    """The VTIMEZONE's offset at the start of ``year`` and its changes during it; before its
-    first onset a VTIMEZONE is taken to have that onset's TZOFFSETFROM."""
-    onsets = _vtz_onsets(vtz.to_ical(), year)
-    if onsets is None:
-        return None
-    lo, hi = _utc_seconds(year), _utc_seconds(year + 1)
-    earlier = [o for o in onsets if o[0] < lo]
-    start = earlier[-1][2] if earlier else onsets[0][1]
-    return _dedupe_offsets([(lo, start)] + [(at, to) for at, _from, to in onsets if lo <= at < hi])
 
 
 def _onsets(obs: Component, last_year: int) -> list[datetime]:
@@ -871,33 +880,73 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
     return [o for o in onsets if o < until]
 
 
-def _zone_signature(zone: str, year: int) -> Signature:
-    sig = _signature(canonical_iana(zone), (year,))
-    return ((_utc_seconds(year), sig[0][1]),) + sig[1:]
+def _vtz_offset(onsets: Onsets, utc_seconds: int) -> int:
+    """The VTIMEZONE's offset at an instant; before its first onset, that onset's TZOFFSETFROM."""
+    index = bisect.bisect_right([o[0] for o in onsets], utc_seconds)
+    return onsets[index - 1][2] if index else onsets[0][1]
 
 
-def _deviation(a: Signature | None, b: Signature) -> int | None:
-    """Total distance in seconds between the transitions of two signatures with the same offset
-    sequence, None when the offsets differ or a transition is off by more than the tolerance."""
-    if a is None or len(a) != len(b) or any(x[1] != y[1] for x, y in zip(a, b)):
-        return None
-    gaps = [abs(x[0] - y[0]) for x, y in zip(a[1:], b[1:])]
-    return None if any(g > TRANSITION_TOLERANCE for g in gaps) else sum(gaps)
+def _vtz_local_offset(onsets: Onsets, local: datetime) -> int:
+    """The VTIMEZONE's offset for a local wall-clock time (RFC 5545 3.6.5 semantics)."""
+    guess = _vtz_offset(onsets, _seconds(local) - onsets[0][1])
+    return _vtz_offset(onsets, _seconds(local) - guess)
 
 
-def _offset_at(sig: Signature, local: datetime) -> int:
-    """The offset a signature gives a local wall-clock time (earlier offset in overlaps)."""
-    seconds, offset = _seconds(local), sig[0][1]
-    for at, new in sig[1:]:
-        if seconds - offset >= at:
-            offset = new
-    return offset
+@lru_cache(maxsize=8192)
+def _zone_offsets(zone: str, first_year: int, last_year: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    trans = zone_transitions(canonical_iana(zone), first_year, last_year)
+    return tuple(t.at for t in trans[1:]), tuple(t.offset for t in trans)
+
+
+def _zone_offset(zone: str, utc_seconds: int) -> int:
+    year = (_EPOCH + timedelta(seconds=utc_seconds)).year
+    ats, offsets = _zone_offsets(zone, year, year)
+    return offsets[bisect.bisect_right(ats, utc_seconds)]
+
+
+def _zone_local_offset(zone: str, local: datetime) -> int:
+    guess = _zone_offset(zone, _seconds(local))
+    return _zone_offset(zone, _seconds(local) - guess)
+
+
+def _covered(onsets: Onsets, open_ended: bool, horizon: int) -> tuple[int, int]:
+    """The UTC span a VTIMEZONE really describes: for ever after its first onset when it has a
+    single offset (Tokyo, Outlook's fixed zones from 1601) or an RRULE without end; otherwise
+    from its first to its last onset (a truncated copy says nothing about later years)."""
+    if open_ended or len({o[2] for o in onsets}) == 1:
+        return onsets[0][0], _utc_seconds(horizon + 1)
+    return onsets[0][0], onsets[-1][0]
+
+
+def _agreement(vtz: Component, zone: str, years: Iterable[int]) -> tuple[int, int]:
+    """(days compared, days that differ) between a VTIMEZONE and a zone at local noon of every
+    day of ``years`` the VTIMEZONE covers.  Noon is far from the night-time transitions, so a
+    producer that writes 03:00 for 02:00 (or 23:59:59 for midnight) still agrees."""
+    years = sorted(set(years))
+    if not years:
+        return 0, 0
+    info = _vtz_onsets(vtz.to_ical(), years[-1])
+    if info is None:
+        return 0, 0
+    onsets, open_ended = info
+    lo, hi = _covered(onsets, open_ended, years[-1])
+    noon = 12 * 3600 - (_standard_offset(canonical_iana(zone)) or 0)
+    compared = differ = 0
+    for year in years:
+        day = _utc_seconds(year) + noon
+        for _ in range(366 if year % 4 == 0 else 365):
+            if lo <= day <= hi:
+                compared += 1
+                differ += _vtz_offset(onsets, day) != _zone_offset(zone, day)
+            day += 86400
+    return compared, differ
 
 
 def _fits(vtz: Component, iana: str, years: Iterable[int]) -> bool:
-    """Whether the VTIMEZONE and tzdata's ``iana`` have the same offsets and transitions (within
-    :data:`TRANSITION_TOLERANCE`) in each of ``years``."""
-    return all(_deviation(_vtimezone_signature(vtz, y), _zone_signature(iana, y)) is not None for y in years)
+    """Whether the VTIMEZONE and tzdata's ``iana`` agree on every covered day of ``years`` (and
+    some day was covered at all)."""
+    compared, differ = _agreement(vtz, iana, years)
+    return compared > 0 and differ == 0
 
 
 def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "") -> str | None:
@@ -906,29 +955,25 @@ def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "
 
     A candidate must give every local time in ``values`` (the calendar's date-times in this
     TZID) the same UTC offset as the VTIMEZONE does, so no instant moves.  Among those wins the
-    one whose transitions agree in most of the years from three before to three after the last
-    value (same offsets, instants within :data:`TRANSITION_TOLERANCE`), then the closest
-    transition times, then a zone whose city appears in ``hint`` (the TZID text), then
+    one that agrees on most days (local noon) of the years from three before to three after the
+    last value, then a zone whose city appears in ``hint`` (the TZID text), then
     :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone passes."""
     locals_ = sorted({v.replace(tzinfo=None) for v in values}) or [datetime(date.today().year, 1, 1)]
-    years = sorted({v.year for v in locals_})
-    vtz_sig = {y: _vtimezone_signature(vtz, y) for y in range(years[0], years[-1] + 4)}
-    for y in range(years[-1] - 3, years[0]):
-        vtz_sig[y] = _vtimezone_signature(vtz, y)
-    if any(vtz_sig[y] is None for y in years):
+    last = locals_[-1].year
+    info = _vtz_onsets(vtz.to_ical(), last + 3)
+    if info is None:
         return None
-    wanted = [(v, _offset_at(vtz_sig[v.year], v)) for v in locals_]  # type: ignore[arg-type]
+    wanted = [(v, _vtz_local_offset(info[0], v)) for v in locals_]
     named = _zones_named_in(hint) if hint else []
     named_canonical = [canonical_iana(z) for z in named]
-    around = range(years[-1] - 3, years[-1] + 4)
+    around = range(last - 3, last + 4)
     best: tuple[tuple[object, ...], str] | None = None
     for zone in _canonical_zones():
-        if any(_offset_at(_zone_signature(zone, v.year), v) != off for v, off in wanted):
+        if any(_zone_local_offset(zone, v) != off for v, off in wanted):
             continue
-        deviations = [_deviation(vtz_sig[y], _zone_signature(zone, y)) for y in around]
-        agreeing = [d for d in deviations if d is not None]
+        _compared, differ = _agreement(vtz, zone, around)
         rank = named_canonical.index(zone) if zone in named_canonical else len(named)
-        key = (-len(agreeing), sum(agreeing), rank, _preference(zone))
+        key = (differ, rank, _preference(zone))
         if best is None or key < best[0]:
             best = (key, named[rank] if rank < len(named) else zone)
     return best[1] if best else None
@@ -974,16 +1019,13 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
                                f"TZID {tzid!r} has no VTIMEZONE and names no known zone; read as floating time")
         return _by_name(tzid, by_name)
     own = _own_tz(vtz)
-    years = sorted({v.year for v in values})
-    if by_name is not None and by_name.iana:
-        iana = by_name.iana
-        if _fits(vtz, iana, years):
-            return _by_name(tzid, by_name)
-        recent = set(RULE_MATCH_YEARS) | set(range(years[-1] - 2, years[-1] + 3) if years else ())
-        if _fits(vtz, iana, sorted(recent)):
-            return _Resolution(ZoneInfo(iana), iana, LossKind.TIMEZONE_GUESSED,
-                               f"VTIMEZONE {tzid!r} carries only today's rule of {iana}; tzdata differs on "
-                               f"this date and {iana} is used", compare_with=own, only_if_moved=True)
+    if by_name is not None and by_name.iana and _name_fits(vtz, by_name.iana, values):
+        named = _by_name(tzid, by_name)
+        named.compare_with, named.only_if_moved = own, named.kind is None
+        named.kind = named.kind or LossKind.TIMEZONE_GUESSED
+        named.reason = named.reason or (f"the VTIMEZONE {tzid!r} is {by_name.iana} where it is defined, and "
+                                        f"{by_name.iana} (tzdata) is used")
+        return named
     guess = match_vtimezone(vtz, values, hint=tzid)
     if guess is not None:
         return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
@@ -993,6 +1035,22 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
                            f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
     return _Resolution(own, tzid, LossKind.TIMEZONE_UNKNOWN,
                        f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are kept")
+
+
+def _name_fits(vtz: Component, iana: str, values: list[datetime]) -> bool:
+    """Whether a VTIMEZONE is the zone its name says, judged where the VTIMEZONE is defined:
+    in the years of the values, else in recent years (Outlook's rule pair from 1601 carries
+    only today's rule: case 8).  A VTIMEZONE that covers neither (a truncated copy such as
+    Asia/Hong_Kong 1932–1946 on a 2003 event) cannot contradict the name, which wins.  Values
+    whose instant then differs from the VTIMEZONE's are reported by :func:`_apply`."""
+    years = sorted({v.year for v in values})
+    covered_any = False
+    for window in (years, list(recent_years())):
+        compared, differ = _agreement(vtz, iana, window)
+        if compared and not differ:
+            return True
+        covered_any |= bool(compared)
+    return not covered_any
 
 
 def _by_name(tzid: str, resolved: ResolvedZone) -> _Resolution:

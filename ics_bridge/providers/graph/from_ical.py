@@ -122,7 +122,7 @@ class _Writer:
     def all_day_zone(self) -> str:
         """Graph all-day events are midnight-to-midnight in a zone; UTC unless the stash or the
         series says otherwise (python-o365 #845)."""
-        return "UTC"
+        return str(self.stash.get("@allDayZone", "UTC"))
 
     # -- the mapping ------------------------------------------------------------------------
     def build(self, master_id: str | None = None) -> dict[str, Any]:
@@ -297,7 +297,8 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
 
     def alarms(self) -> None:
-        """Graph keeps one reminder: the earliest valid before-start alarm (interop-notes 42)."""
+        """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
+        alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
         readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), dt_value(v, "DTEND"))
                                         for a in v.walk("VALARM")]
@@ -310,7 +311,8 @@ class _Writer:
             if "reminderMinutesBeforeStart" in self.stash:
                 self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
             return
-        best = max(valid, key=lambda r: r.minutes_before or 0)
+        popups = [r for r in valid if r.action != "EMAIL"] or valid
+        best = max(popups, key=lambda r: r.minutes_before or 0)
         if best.converted:
             self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
         for r in valid:

@@ -1,0 +1,662 @@
+"""Google Events resources → hub VEVENTs.
+
+Contract (what maps, what is stashed, what is refused), as for Graph:
+
+* every field in docs/google.md's table maps to a standard, Google-export or Outlook iCalendar
+  property;
+* Google-only detail (creator, guestsCan*, extendedProperties, eventType properties,
+  conferenceData details, attachments' file ids, unknown fields…) is stashed as JSON in
+  ``X-ICSBRIDGE-GOOGLE-JSON`` so Google→ICS→Google restores it;
+* a master, its modified instances and its cancelled instances become one UID with
+  RECURRENCE-ID overrides (full properties) and EXDATEs; a cancelled instance never becomes an
+  event of its own, and without its master it is reported as ``event-removed``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any, Iterable
+
+from icalendar import Calendar, Event as VEvent
+from icalendar.prop import vBroken, vRecur, vUri
+
+from ... import hub
+from ...errors import InputError
+from ...quirks import all_day_exdate, dtstart_until
+from ...report import LossKind, Report
+from ...text import looks_like_html
+from ...timezones import resolve_name
+from ...vevent import add_conference, add_join_link, make_address, make_alarm, put_stash, set_description
+from . import tables
+from .model import Event, EventDateTime, EventList
+
+# Fields with no standard home: stashed as they came (wire JSON) for Google→ICS→Google.
+_STASHED_FIELDS = ("kind", "creator", "guestsCanInviteOthers", "guestsCanModify", "guestsCanSeeOtherGuests",
+                   "anyoneCanAddSelf", "privateCopy", "locked", "attendeesOmitted", "extendedProperties",
+                   "outOfOfficeProperties", "focusTimeProperties", "workingLocationProperties",
+                   "birthdayProperties", "gadget", "eventLabelId", "endTimeUnspecified", "hangoutLink",
+                   "conferenceData", "attachments")
+ALARM_TEXT = "This is an event reminder"  # what Google's own export writes
+
+
+@dataclass
+class ReadContext:
+    """What every event of one payload shares: the calendar's defaults and the report."""
+
+    calendar: EventList
+    report: Report
+    calendar_zone: tzinfo | None = None
+    calendar_zone_name: str | None = None
+    errors: list[InputError] | None = None
+
+
+@dataclass
+class Mapped:
+    """A mapped event and the facts its instances need."""
+
+    event: Event
+    vevent: VEvent
+    uid: str
+    start: date | datetime
+    zone: tzinfo | None
+    exdates: list[Any] = field(default_factory=list)
+
+
+def _resource_calendar(e: Event) -> bool:
+    for person in (e.organizer, e.creator):
+        if person is not None and person.email and person.email.lower().endswith(tables.RESOURCE_DOMAIN):
+            return True
+    return False
+
+
+class _EventMapper:
+    def __init__(self, e: Event, ctx: ReadContext, uid: str) -> None:
+        self.e = e
+        self.ctx = ctx
+        self.uid = uid
+        self.v = VEvent()
+        self.stash: dict[str, Any] = {}
+        self.zone: tzinfo | None = None
+        self.recurrence_id: str | None = None
+
+    def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
+        self.ctx.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.recurrence_id, **kw)
+
+    # -- time -------------------------------------------------------------------------------
+    def zone_for(self, edt: EventDateTime, field: str) -> tzinfo | None:
+        """``timeZone`` of the value, else of the start, else the calendar's (list ``timeZone``
+        or ``Options.calendar_zone``); None keeps the instant in UTC (reported by the caller)."""
+        name = edt.timeZone or (self.e.start.timeZone if self.e.start else None)
+        if name:
+            resolved = resolve_name(name)
+            if resolved is not None:
+                if resolved.reason:
+                    self.add(LossKind.TIMEZONE_GUESSED if resolved.guessed else LossKind.MAPPING_CHOICE,
+                             f"{field}.timeZone", resolved.reason)
+                return resolved.tz
+            self.add(LossKind.TIMEZONE_UNKNOWN, f"{field}.timeZone", f"unknown zone {name!r}; calendar zone or UTC used",
+                     before=name)
+        return self.ctx.calendar_zone
+
+    def value(self, edt: EventDateTime, field: str, zone: tzinfo | None = None) -> date | datetime:
+        if edt.all_day:
+            return edt.day()
+        tz = zone if zone is not None else self.zone_for(edt, field)
+        value, note = edt.instant(tz)
+        if note:
+            self.add(LossKind.QUIRK_REPAIRED, f"{field}.dateTime", note)
+        if tz is None:
+            if edt.has_offset():
+                self.add(LossKind.TIMEZONE_ASSIGNED, f"{field}.timeZone",
+                         "no timeZone on the event or the calendar; the exact instant is kept in UTC", after="UTC")
+            else:
+                self.add(LossKind.TIMEZONE_ASSIGNED, f"{field}.dateTime",
+                         "dateTime without offset or timeZone read as UTC", before=edt.dateTime, after="UTC")
+        elif edt.timeZone is None and not (self.e.start and self.e.start.timeZone):
+            self.add(LossKind.MAPPING_CHOICE, f"{field}.timeZone",
+                     f"no timeZone on the event; the calendar's {self.ctx.calendar_zone_name} is used")
+        return value
+
+    def times(self) -> None:
+        e, v = self.e, self.v
+        assert e.start is not None
+        start = self.value(e.start, "start")
+        end: date | datetime | None = self.value(e.end, "end") if e.end is not None else None
+        if (isinstance(start, datetime) and isinstance(end, datetime) and _resource_calendar(e)
+                and start.time() == time(0) and end.time() == time(0) and end > start):
+            # gcal_sync: resource calendars return all-day events as midnight date-times
+            # (interop-notes case 16); only under that known quirk, never as a general rule.
+            self.add(LossKind.QUIRK_REPAIRED, "start", "resource calendar midnight date-times read as an all-day event",
+                     before=f"{start.isoformat()}/{end.isoformat()}")
+            start, end = start.date(), end.date()
+        if isinstance(start, datetime):
+            self.zone = start.tzinfo
+        if not isinstance(start, datetime):
+            if isinstance(end, datetime):
+                self.add(LossKind.INVALID_VALUE, "end", "all-day start with a dateTime end; its date used", before=end)
+                end = end.date()
+            if end is not None and end <= start:
+                self.add(LossKind.QUIRK_REPAIRED, "end.date", "all-day end not after start; one day used",
+                         before=end, after=start + timedelta(days=1))
+                end = start + timedelta(days=1)
+        else:
+            if end is not None and not isinstance(end, datetime):
+                self.add(LossKind.INVALID_VALUE, "end", "dateTime start with a date end; zero duration used", before=end)
+                end = start
+            if end is not None and end < start:
+                self.add(LossKind.INVALID_VALUE, "end", "end before start; zero duration used", before=end, after=start)
+                end = start
+        self.start = start
+        v.add("DTSTART", start)
+        if e.endTimeUnspecified:
+            # The API still sends an end "for compatibility"; RFC 5545 3.6.1: no DTEND.
+            return
+        if end is not None:
+            v.add("DTEND", end)
+
+    # -- the mapping ------------------------------------------------------------------------
+    def build(self) -> VEvent:
+        e, v = self.e, self.v
+        v.add("UID", self.uid)
+        if e.id:
+            v.add(hub.X_GOOGLE_ID, e.id)
+        if e.etag:
+            v.add(hub.X_GOOGLE_ETAG, e.etag)
+        if e.recurringEventId:
+            v.add(hub.X_GOOGLE_RECURRING_EVENT_ID, e.recurringEventId)
+        if e.summary is not None:
+            v.add("SUMMARY", e.summary)
+        self.times()
+        if e.description:
+            set_description(v, e.description, is_html=looks_like_html(e.description), report=self.ctx.report,
+                            uid=self.uid)
+        if e.location:
+            v.add("LOCATION", e.location)
+        self.status()
+        self.recurrence()
+        self.people()
+        self.reminders()
+        self.availability()
+        self.classification()
+        self.timestamps()
+        if e.htmlLink:
+            v.add("URL", vUri(e.htmlLink))
+        if e.source is not None and e.source.url:
+            params = {"VALUE": "URI", "LINKREL": tables.LINK_REL_SOURCE}
+            if e.source.title:
+                params["LABEL"] = e.source.title
+            v.add("LINK", vUri(e.source.url), parameters=params)
+        elif e.source is not None:
+            self.stash["source"] = e.source.wire()
+        self.conference()
+        self.attachments()
+        self.finish_stash()
+        return v
+
+    def status(self) -> None:
+        status = self.e.status
+        if status is None:
+            return
+        if status in tables.STATUS_TO_ICAL:
+            self.v.add("STATUS", tables.STATUS_TO_ICAL[status])
+        else:
+            self.add(LossKind.INVALID_VALUE, "status", f"unknown status {status!r}", before=status)
+
+    def recurrence(self) -> None:
+        lines = self.e.recurrence
+        if not lines or self.e.is_instance:
+            if lines:
+                self.add(LossKind.INVALID_VALUE, "recurrence", "an instance carries recurrence lines; ignored")
+            return
+        parse_recurrence(self.v, lines, self.start, self.ctx.report, self.uid)
+        self.stash["recurrence"] = list(lines)
+        if isinstance(self.start, datetime) and not (self.e.start and self.e.start.timeZone):
+            self.add(LossKind.INVALID_VALUE, "start.timeZone",
+                     "a recurring event needs a timeZone (seed 003); the series expands in "
+                     f"{getattr(self.zone, 'key', 'UTC')}")
+
+    def people(self) -> None:
+        e, v = self.e, self.v
+        org = e.organizer
+        if org is not None:
+            if org.email:
+                v.add("ORGANIZER", make_address(org.email, org.displayName, "ORGANIZER"))
+            extra = org.wire()
+            if org.email is None or set(extra) - {"email", "displayName"}:
+                self.stash["organizer"] = extra
+        for att in e.attendees or []:
+            if not att.email:
+                self.add(LossKind.DROPPED, "attendees.email", "attendee without email has no ATTENDEE form",
+                         before=att.displayName or att.id)
+                continue
+            address = make_address(att.email, att.displayName)
+            resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
+            address.params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
+            address.params["ROLE"] = tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED
+            response = att.responseStatus or "needsAction"
+            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+            if partstat is None:
+                self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {response!r}",
+                         before=response, after="NEEDS-ACTION")
+                partstat = "NEEDS-ACTION"
+            address.params["PARTSTAT"] = partstat
+            if att.additionalGuests is not None:
+                address.params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
+            if att.comment:
+                address.params[tables.PARAM_COMMENT] = att.comment
+            if att.organizer is not None:
+                address.params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
+            if att.self_ is not None:
+                address.params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
+            if att.id:
+                address.params[tables.PARAM_ATTENDEE_ID] = att.id
+            if att.resource is None and resource:
+                address.params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
+            if att.optional is False:
+                address.params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
+            if att.resource is False:
+                address.params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
+            for name, value in att.extras().items():
+                self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept", before=value)
+            v.add("ATTENDEE", address)
+
+    def reminders(self) -> None:
+        r = self.e.reminders
+        absent = self.stash.setdefault("_absent", [])
+        if r is None:
+            absent.append("reminders")
+            return
+        overrides = r.overrides or []
+        if r.useDefault:
+            defaults = self.ctx.calendar.defaultReminders
+            if overrides:
+                self.add(LossKind.QUIRK_REPAIRED, "reminders",
+                         "useDefault true together with overrides (the API rejects this on write); both kept")
+            if defaults is None:
+                self.add(LossKind.MAPPING_CHOICE, "reminders.useDefault",
+                         "the calendar's defaultReminders are not in the input; no VALARM for them (restored as useDefault)")
+                self.stash["reminders"] = {"useDefault": True}
+            else:
+                for item in defaults:
+                    self.alarm(item.method, item.minutes, default=True)
+                if not defaults:
+                    self.stash["reminders"] = {"useDefault": True}
+        elif r.useDefault is None:
+            absent.append("reminders.useDefault")
+        if len(overrides) > tables.MAX_OVERRIDES:
+            self.add(LossKind.INVALID_VALUE, "reminders.overrides",
+                     f"{len(overrides)} overrides, Google allows {tables.MAX_OVERRIDES}; all kept in iCalendar")
+        for item in overrides:
+            self.alarm(item.method, item.minutes, default=False)
+
+    def alarm(self, method: str, minutes: int, *, default: bool) -> None:
+        action = tables.METHOD_TO_ACTION.get(method)
+        if action is None:
+            self.add(LossKind.ALARM_DROPPED, "reminders.overrides.method", f"unknown reminder method {method!r}",
+                     before=method)
+            return
+        if minutes < 0:
+            self.add(LossKind.ALARM_DROPPED, "reminders.overrides.minutes", "negative reminder minutes", before=minutes)
+            return
+        if minutes > tables.MAX_REMINDER_MINUTES:
+            self.add(LossKind.INVALID_VALUE, "reminders.overrides.minutes",
+                     f"{minutes} minutes is over Google's {tables.MAX_REMINDER_MINUTES}; kept", before=minutes)
+        self.v.add_component(make_alarm(minutes, action, ALARM_TEXT, default_marker=default))
+
+    def availability(self) -> None:
+        e, v = self.e, self.v
+        kind = e.eventType
+        if kind is not None:
+            if kind not in tables.EVENT_TYPES:
+                self.add(LossKind.STASHED, "eventType", f"unknown eventType {kind!r} kept for a Google round trip",
+                         before=kind)
+            v.add(hub.X_GOOGLE_EVENT_TYPE, kind)
+        implied = tables.EVENT_TYPE_TO_BUSY.get(kind or "")
+        if implied is not None:
+            v.add(hub.X_BUSYSTATUS, implied[0])
+        if e.transparency is not None:
+            if e.transparency in tables.TRANSPARENCY_TO_ICAL:
+                v.add("TRANSP", tables.TRANSPARENCY_TO_ICAL[e.transparency])
+            else:
+                self.add(LossKind.INVALID_VALUE, "transparency", f"unknown transparency {e.transparency!r}",
+                         before=e.transparency)
+        elif implied is not None:
+            v.add("TRANSP", implied[1])
+            self.stash.setdefault("_absent", []).append("transparency")
+
+    def classification(self) -> None:
+        e, v = self.e, self.v
+        vis = e.visibility
+        if vis is not None:
+            if vis in tables.VISIBILITY_TO_CLASS:
+                cls = tables.VISIBILITY_TO_CLASS[vis]
+                if cls:
+                    v.add("CLASS", cls)
+                if vis in ("default", "public"):
+                    self.stash["visibility"] = vis
+            else:
+                self.add(LossKind.INVALID_VALUE, "visibility", f"unknown visibility {vis!r}", before=vis)
+        if e.colorId is not None:
+            css = tables.COLOR_ID_TO_CSS.get(e.colorId)
+            if css:
+                v.add("COLOR", css)
+            else:
+                self.stash["colorId"] = e.colorId
+                self.add(LossKind.STASHED, "colorId",
+                         f"colorId {e.colorId!r} is not in the event palette (1-11); kept for a Google round trip",
+                         before=e.colorId)
+        if e.sequence is not None:
+            v.add("SEQUENCE", e.sequence)
+
+    def timestamps(self) -> None:
+        e, v = self.e, self.v
+        created = e.timestamp("created")
+        updated = e.timestamp("updated")
+        if created:
+            v.add("CREATED", created)
+        if updated:
+            v.add("LAST-MODIFIED", updated)
+        v.add("DTSTAMP", updated or created or datetime.now(timezone.utc).replace(microsecond=0))
+
+    def conference(self) -> None:
+        """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
+        X-GOOGLE-CONFERENCE (Google's export) and as a marked DESCRIPTION line."""
+        e, v = self.e, self.v
+        cd = e.conferenceData
+        solution = (cd.conferenceSolution or {}).get("name") if cd else None
+        primary = None
+        seen: set[str] = set()
+        for ep in (cd.entryPoints or []) if cd else []:
+            if not ep.uri:
+                continue
+            kind = ep.entryPointType or "video"
+            features = tables.ENTRY_POINT_FEATURES.get(kind, "AUDIO,VIDEO")
+            add_conference(v, ep.uri, label=ep.label or solution or None, features=features)
+            seen.add(ep.uri)
+            if kind == "video" and primary is None:
+                primary = ep.uri
+        if e.hangoutLink and e.hangoutLink not in seen:
+            add_conference(v, e.hangoutLink, label=tables.DEFAULT_CONFERENCE_LABEL)
+            primary = primary or e.hangoutLink
+        if primary:
+            v.add(hub.X_GOOGLE_CONFERENCE, vUri(primary))
+            add_join_link(v, primary)
+
+    def attachments(self) -> None:
+        for att in self.e.attachments or []:
+            if not att.fileUrl:
+                self.add(LossKind.STASHED, "attachments", "attachment without fileUrl kept in the stash only")
+                continue
+            params: dict[str, str] = {}
+            if att.mimeType:
+                params["FMTTYPE"] = att.mimeType
+            if att.title:
+                params["FILENAME"] = att.title  # RFC 8607 3.4
+            self.v.add("ATTACH", vUri(att.fileUrl), parameters=params)
+
+    def finish_stash(self) -> None:
+        e = self.e
+        for name in _STASHED_FIELDS:
+            value = getattr(e, name)
+            if value is None:
+                continue
+            if hasattr(value, "wire"):
+                value = value.wire()
+            elif isinstance(value, list):
+                value = [x.wire() if hasattr(x, "wire") else x for x in value]
+            if name == "kind" and value == "calendar#event":
+                self.stash[name] = value
+                continue
+            self.stash[name] = value
+        for name, value in e.extras().items():
+            self.stash[name] = value
+            self.add(LossKind.STASHED, name, "property with no iCalendar mapping kept for a Google round trip")
+        if not self.stash.get("_absent"):
+            self.stash.pop("_absent", None)
+        put_stash(self.v, hub.X_GOOGLE_STASH, self.stash)
+
+
+# ---------------------------------------------------------------- recurrence lines
+
+_RRULE_DATE = re.compile(r"^RRULE:DATE(?=[;:])", re.IGNORECASE)
+_MISSING_SEMICOLON = re.compile(r"^(EXDATE|RDATE):(VALUE|TZID)=", re.IGNORECASE)
+_NAMES = ("RRULE", "EXRULE", "RDATE", "EXDATE")
+
+
+def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, report: Report, uid: str,
+                     *, quiet: bool = False) -> None:
+    """Google ``recurrence[]`` lines → RRULE/EXRULE/RDATE/EXDATE on ``v`` (which has DTSTART).
+
+    Each line is parsed by icalendar on its own, so one bad line is reported and skipped, never
+    fatal (home-assistant/core #81568).  Quirks absorbed, each reported: ``RRULE:DATE;TZID=…``
+    that is really an RDATE (gcal_sync #327), ``EXDATE:VALUE=DATE:…`` missing its semicolon
+    (gcsa), parameters on RRULE (``X-EVOLUTION-ENDDATE``, home-assistant/core #81409), COUNT with
+    UNTIL or COUNT ≤ 0 (case 28), ``YEARLY;BYMONTHDAY`` without BYMONTH (Google expands it in
+    DTSTART's month; gcal_sync), DATE UNTIL on a timed series and zoned EXDATE/RDATE on an all-day
+    series (the shared quirks of :mod:`ics_bridge.quirks`), floating or unresolvable values."""
+    def note(kind: LossKind, field: str, reason: str, **kw: Any) -> None:
+        if not quiet:
+            report.add(kind, field, reason, uid=uid, **kw)
+
+    zone = start.tzinfo if isinstance(start, datetime) else None
+    for raw in lines:
+        line = (raw or "").strip()
+        if not line:
+            continue
+        fixed = _RRULE_DATE.sub("RDATE", line)
+        fixed = _MISSING_SEMICOLON.sub(lambda m: f"{m.group(1)};{m.group(2)}=", fixed)
+        if fixed != line:
+            note(LossKind.QUIRK_REPAIRED, "recurrence", "malformed recurrence line repaired", before=line, after=fixed)
+            line = fixed
+        head, sep, body = line.partition(":")
+        name = head.split(";", 1)[0].strip().upper()
+        if not sep or name not in _NAMES:
+            note(LossKind.INVALID_VALUE, "recurrence", f"not an RRULE/EXRULE/RDATE/EXDATE line; dropped", before=line)
+            continue
+        if name in ("RRULE", "EXRULE") and ";" in head:
+            note(LossKind.QUIRK_REPAIRED, "recurrence", f"parameters on {name} dropped (RFC 5545 defines none)",
+                 before=head)
+            line = f"{name}:{body}"
+        try:
+            comp = VEvent.from_ical(f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            note(LossKind.INVALID_VALUE, "recurrence", f"unreadable line ({exc}); dropped", before=line)
+            continue
+        prop = comp.get(name)
+        if prop is None or isinstance(prop, vBroken) or getattr(comp, "errors", None):
+            detail = "; ".join(str(e[1]) for e in getattr(comp, "errors", []) or [])
+            note(LossKind.INVALID_VALUE, "recurrence", f"invalid {name} line{': ' + detail if detail else ''}; dropped",
+                 before=line)
+            continue
+        if name in ("RRULE", "EXRULE"):
+            rule = _check_rule(prop, start, note, line)
+            if rule is not None:
+                v.add(name, rule)
+            continue
+        values = []
+        tzid = prop.params.get("TZID")
+        for item in prop.dts:
+            value = item.dt
+            if isinstance(value, datetime) and value.tzinfo is None:
+                resolved = resolve_name(str(tzid)) if tzid else None
+                if resolved is not None:
+                    value = value.replace(tzinfo=resolved.tz)
+                else:
+                    if tzid:
+                        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used",
+                             before=tzid)
+                    value = value.replace(tzinfo=zone or timezone.utc)
+            if isinstance(start, datetime) and not isinstance(value, datetime):
+                value = datetime.combine(value, start.timetz().replace(tzinfo=None)).replace(tzinfo=zone)
+                note(LossKind.QUIRK_REPAIRED, name, f"DATE {name} on a timed series read at the series start time",
+                     before=item.dt, after=value)
+            values.append(value)
+        if values:
+            v.add(name, values)
+    dtstart_until.apply(v, report if not quiet else Report())
+    all_day_exdate.apply(v, report if not quiet else Report())
+
+
+def _check_rule(rule: vRecur, start: date | datetime, note: Any, line: str) -> vRecur | None:
+    if not rule.get("FREQ"):
+        note(LossKind.INVALID_VALUE, "recurrence", "rule without FREQ; dropped", before=line)
+        return None
+    count = rule.get("COUNT")
+    count_value = count[0] if isinstance(count, list) else count
+    if count is not None and (rule.get("UNTIL") or (isinstance(count_value, int) and count_value <= 0)):
+        note(LossKind.INVALID_VALUE, "recurrence", "COUNT with UNTIL, or COUNT not positive; COUNT dropped",
+             before=line)
+        del rule["COUNT"]
+    freq = str(rule["FREQ"][0] if isinstance(rule["FREQ"], list) else rule["FREQ"]).upper()
+    if freq == "YEARLY" and rule.get("BYMONTHDAY") and not rule.get("BYMONTH") and not rule.get("BYYEARDAY") \
+            and not rule.get("BYWEEKNO"):
+        rule["BYMONTH"] = [start.month]
+        note(LossKind.QUIRK_REPAIRED, "recurrence",
+             "YEARLY;BYMONTHDAY without BYMONTH: Google expands it in the start month; BYMONTH added",
+             before=line, after=f"BYMONTH={start.month}")
+    try:
+        from dateutil.rrule import rrulestr
+        anchor = start if isinstance(start, datetime) else datetime.combine(start, time())
+        until = rule.get("UNTIL")
+        if until:  # dateutil wants UNTIL and DTSTART alike (aware/naive)
+            anchor = anchor if anchor.tzinfo is not None else anchor.replace(tzinfo=timezone.utc)
+        text = rule.to_ical().decode()
+        if isinstance(start, date) and not isinstance(start, datetime) and until:
+            text = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", text)
+        rrulestr(text, dtstart=anchor)
+    except (ValueError, TypeError) as exc:
+        note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({exc}); dropped", before=line)
+        return None
+    return rule
+
+
+# ---------------------------------------------------------------- the whole payload
+
+def _uid_of(e: Event) -> tuple[str, bool]:
+    if e.iCalUID:
+        return e.iCalUID, False
+    ident = e.recurringEventId if e.is_instance else e.id
+    return (f"{ident}@google.com" if ident else ""), True
+
+
+def _rid_value(orig: EventDateTime, master: Mapped | None, mapper: _EventMapper) -> date | datetime:
+    if master is not None and not isinstance(master.start, datetime):
+        if orig.all_day:
+            return orig.day()
+        value, _ = orig.instant(master.zone)
+        return value.date()
+    zone = master.zone if master is not None else None
+    if orig.all_day:
+        day = orig.day()
+        if master is not None and isinstance(master.start, datetime):
+            return datetime.combine(day, master.start.timetz().replace(tzinfo=None)).replace(tzinfo=master.zone)
+        return day
+    if zone is None:
+        zone = mapper.zone_for(orig, "originalStartTime")
+    value, _ = orig.instant(zone)
+    return value.astimezone(zone) if zone is not None else value
+
+
+def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Report,
+                       errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> Calendar:
+    """Google events (any mix of singles, masters, instances, tombstones) → VCALENDAR.
+
+    An event that cannot be mapped is appended to ``errors`` (raised when None); the rest go on."""
+    cal = Calendar()
+    cal.add("PRODID", "-//ics-bridge//Google Calendar//EN")
+    cal.add("VERSION", "2.0")
+    zone_name = calendar.timeZone or calendar_zone
+    ctx = ReadContext(calendar=calendar, report=report, errors=errors)
+    if zone_name:
+        resolved = resolve_name(zone_name)
+        if resolved is None:
+            report.add(LossKind.TIMEZONE_UNKNOWN, "timeZone", f"unknown calendar zone {zone_name!r}", before=zone_name)
+        else:
+            ctx.calendar_zone, ctx.calendar_zone_name = resolved.tz, resolved.iana or zone_name
+            cal.add("X-WR-TIMEZONE", ctx.calendar_zone_name)
+    if calendar.summary:
+        cal.add("X-WR-CALNAME", calendar.summary)
+
+    def run(mapper: _EventMapper, rid: Any = None) -> VEvent | None:
+        try:
+            vevent = mapper.build()
+            if rid is not None:
+                vevent.add("RECURRENCE-ID", rid)
+            return vevent
+        except InputError as err:
+            failure = err
+        except (ValueError, TypeError, KeyError) as exc:
+            failure = InputError(str(exc), uid=mapper.uid)
+        if errors is None:
+            raise failure
+        errors.append(failure)
+        return None
+
+    items = list(events)
+    singles: list[Event] = []
+    instances: list[Event] = []
+    tombstones: list[Event] = []
+    for e in items:
+        if e.is_cancelled and (e.is_instance or e.start is None):
+            tombstones.append(e)
+        elif e.is_instance:
+            instances.append(e)
+        else:
+            singles.append(e)
+    mapped: dict[str, Mapped] = {}
+    for e in singles:
+        uid, derived = _uid_of(e)
+        mapper = _EventMapper(e, ctx, uid)
+        if derived:
+            report.add(LossKind.MAPPING_CHOICE, "iCalUID", "no iCalUID; UID derived from the id as Google does",
+                       uid=uid)
+        vevent = run(mapper)
+        if vevent is None:
+            continue
+        cal.add_component(vevent)
+        if e.id:
+            mapped[e.id] = Mapped(e, vevent, uid, mapper.start, mapper.zone)
+    for e in instances:
+        master = mapped.get(e.recurringEventId or "")
+        uid = master.uid if master else _uid_of(e)[0]
+        mapper = _EventMapper(e, ctx, uid)
+        assert e.originalStartTime is not None
+        try:
+            rid = _rid_value(e.originalStartTime, master, mapper)
+        except ValueError as exc:
+            (errors.append(InputError(str(exc), uid=uid, field="originalStartTime")) if errors is not None
+             else _raise(InputError(str(exc), uid=uid, field="originalStartTime")))
+            continue
+        mapper.recurrence_id = rid.isoformat()
+        if master is None:
+            report.add(LossKind.MAPPING_CHOICE, "recurringEventId",
+                       "instance without its master in the input; written as an override only", uid=uid,
+                       recurrence_id=rid.isoformat())
+        elif e.iCalUID and e.iCalUID != master.uid:
+            report.add(LossKind.MAPPING_CHOICE, "iCalUID", "instance's own iCalUID ignored; the master's UID groups the series",
+                       uid=uid, before=e.iCalUID)
+        vevent = run(mapper, rid)
+        if vevent is not None:
+            cal.add_component(vevent)
+    for e in tombstones:
+        master = mapped.get(e.recurringEventId or "") if e.is_instance else None
+        if master is None:
+            where = "its master is not in the input" if e.is_instance else "a deleted event"
+            report.add(LossKind.EVENT_REMOVED, "status", f"cancelled entry ({where}); nothing written",
+                       uid=e.iCalUID or (f"{e.recurringEventId or e.id}@google.com"), before=e.id)
+            continue
+        assert e.originalStartTime is not None
+        helper = _EventMapper(e, ctx, master.uid)
+        rid = _rid_value(e.originalStartTime, master, helper)
+        params = {tables.PARAM_TOMBSTONE_ID: e.id} if e.id else {}
+        master.vevent.add("EXDATE", [rid], parameters=params)
+        if e.start is not None or e.summary:
+            report.add(LossKind.DROPPED, "status", "details of a cancelled instance not kept (EXDATE only)",
+                       uid=master.uid, recurrence_id=rid.isoformat())
+    return cal
+
+
+def _raise(err: Exception) -> None:
+    raise err
