@@ -202,97 +202,230 @@ def until_from_end_date(end: date, dtstart: date | datetime, series_tz: tzinfo |
     return last.replace(tzinfo=zone).astimezone(timezone.utc)
 
 
-def end_date_from_until(until: date | datetime, series_tz: tzinfo | None) -> date:
-    """UNTIL → the inclusive local date in the series zone (not the UTC date)."""
+def end_date_from_until(until: date | datetime, series_tz: tzinfo | None,
+                        dtstart: date | datetime | None = None) -> date:
+    """UNTIL → the inclusive local end date in the series zone (not the UTC date).
+
+    RFC 5545 3.3.10: UNTIL bounds the recurrence *inclusively* and is compared with each
+    occurrence's start.  Given ``dtstart``, an UNTIL that falls on a local date before the
+    series' start time of that day (e.g. ``T000000Z`` written by some exporters) excludes that
+    day's occurrence, so the end date is the day before: the last occurrence is neither lost nor
+    gained (interop-notes case 20)."""
     if not isinstance(until, datetime):
         return until
-    if until.tzinfo is not None and series_tz is not None:
-        return until.astimezone(series_tz).date()
-    return until.date()
+    zone = series_tz
+    if zone is None and isinstance(dtstart, datetime) and until.tzinfo is not None:
+        zone = dtstart.tzinfo
+    if until.tzinfo is not None and zone is not None:
+        local = until.astimezone(zone)
+    else:
+        local = until
+    end = local.date()
+    if isinstance(dtstart, datetime):
+        wall = dtstart.astimezone(zone) if (dtstart.tzinfo is not None and zone is not None) else dtstart
+        start_that_day = datetime.combine(end, wall.time().replace(tzinfo=None))
+        if until.tzinfo is not None and zone is not None:
+            later = start_that_day.replace(tzinfo=zone) > until  # aware: DST gaps resolve alike
+        else:
+            later = start_that_day > local.replace(tzinfo=None)
+        if later:
+            end -= timedelta(days=1)
+    return end
 
 
 # ---------------------------------------------------------------- RRULE → Graph
 
-def _first(rule: vRecur, key: str) -> Any:
-    value = rule.get(key)
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
+KNOWN_PARTS = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
+               "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP")
 
 
-def _list(rule: vRecur, key: str) -> list[Any]:
-    value = rule.get(key)
+class _Bad(Exception):
+    """An unreadable rule part (turned into a problem, never raised out of this module)."""
+
+
+def _values(rule: Any, key: str) -> list[Any]:
+    try:
+        value = rule.get(key)
+    except Exception:  # a mapping that misbehaves: treated as absent
+        return []
     if value is None:
         return []
-    return list(value) if isinstance(value, list) else [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, (str, bytes)) and key not in ("UNTIL",):
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        return [v for v in text.split(",") if v != ""] if text else []
+    return [value]
 
 
-def _split_byday(item: str) -> tuple[int | None, str]:
-    text = str(item).upper()
-    day = text[-2:]
-    prefix = text[:-2]
-    return (int(prefix) if prefix not in ("", "+") else None), day
+def _one(rule: Any, key: str) -> Any:
+    values = _values(rule, key)
+    if len(values) > 1:
+        raise _Bad(f"{key} has several values")
+    return values[0] if values else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value).strip().upper()
+
+
+def _int(key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise _Bad(f"{key}={value!r} is not a number")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = _text(value)
+        if not text.lstrip("+-").isdigit() or not text.isascii():
+            raise _Bad(f"{key}={value!r} is not a number")
+        number = int(text)
+    if not low <= number <= high:
+        raise _Bad(f"{key}={number} is out of range")
+    return number
+
+
+def _split_byday(item: Any) -> tuple[int | None, str]:
+    text = _text(item)
+    day, prefix = text[-2:], text[:-2]
+    if day not in WEEKDAYS:
+        raise _Bad(f"BYDAY={item!r} is not a weekday")
+    if prefix in ("", "+"):
+        return None, day
+    position = _int("BYDAY", prefix, -53, 53)
+    if position == 0:
+        raise _Bad(f"BYDAY={item!r} has position 0")
+    return position, day
+
+
+def _until(value: Any) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    text = _text(value)
+    try:
+        if len(text) == 8 and text.isdigit():
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if len(text) in (15, 16) and text[8] == "T":
+            moment = datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
+            return moment.replace(tzinfo=timezone.utc) if text.endswith("Z") else moment
+    except ValueError:
+        pass
+    raise _Bad(f"UNTIL={value!r} is not a date or date-time")
 
 
 def rrule_to_graph(rule: vRecur, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
-    """vRecur → Graph pattern + range, or the reasons it has no exact Graph form (never guessed)."""
+    """vRecur → Graph pattern + range, or the reasons it has no exact Graph form (never guessed).
+
+    Never raises on a malformed rule: each unreadable part is a problem."""
+    try:
+        return _rrule_to_graph(rule, dtstart, series_tz)
+    except _Bad as bad:
+        return RuleResult(None, [str(bad)])
+
+
+def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
     problems: list[str] = []
     notes: list[str] = []
-    freq = str(_first(rule, "FREQ") or "").upper()
+    try:
+        keys = [_text(k) for k in rule.keys()]
+    except Exception:
+        return RuleResult(None, ["the RRULE is not a set of rule parts"])
+    for key in keys:
+        if key not in KNOWN_PARTS:
+            problems.append(f"{key} is not an RFC 5545 rule part; it has no Graph equivalent")
+    freq = _text(_one(rule, "FREQ") or "")
     for part in UNSUPPORTED_PARTS:
-        if rule.get(part):
+        if _values(rule, part):
             problems.append(f"{part} has no Graph equivalent")
     if freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
         problems.append(f"FREQ={freq or '?'} has no Graph equivalent")
-    if rule.get("COUNT") is not None and rule.get("UNTIL") is not None:
-        problems.append("COUNT and UNTIL together are invalid (RFC 5545 3.3.10)")
-    rscale = str(_first(rule, "RSCALE") or "GREGORIAN").upper()
+    rscale = _text(_one(rule, "RSCALE") or "GREGORIAN")
     if rscale != "GREGORIAN":
         problems.append(f"RSCALE={rscale} has no Graph equivalent")
-    skip = str(_first(rule, "SKIP") or "OMIT").upper()
-    interval = int(_first(rule, "INTERVAL") or 1)
-    if interval < 1:
-        problems.append(f"INTERVAL={interval} is invalid")
-    bymonth = [int(m) for m in _list(rule, "BYMONTH")]
-    bymonthday = [int(d) for d in _list(rule, "BYMONTHDAY")]
-    bysetpos = [int(p) for p in _list(rule, "BYSETPOS")]
-    byday = [_split_byday(d) for d in _list(rule, "BYDAY")]
-    wkst = str(_first(rule, "WKST") or "MO").upper()
-    first_day = GRAPH_DAYS[WEEKDAYS.index(wkst)] if wkst in WEEKDAYS else "monday"
+    skip = _text(_one(rule, "SKIP") or "OMIT")
+    if skip not in ("OMIT", "BACKWARD", "FORWARD"):
+        problems.append(f"SKIP={skip} is invalid (RFC 7529)")
+    raw_interval = _one(rule, "INTERVAL")
+    interval = _int("INTERVAL", raw_interval, 1, 10**6) if raw_interval is not None else 1
+    bymonth = [_int("BYMONTH", m, 1, 12) for m in _values(rule, "BYMONTH")]
+    bymonthday = [_int("BYMONTHDAY", d, -31, 31) for d in _values(rule, "BYMONTHDAY")]
+    if 0 in bymonthday:
+        problems.append("BYMONTHDAY=0 is invalid")
+    bysetpos = [_int("BYSETPOS", p, -366, 366) for p in _values(rule, "BYSETPOS")]
+    byday = [_split_byday(d) for d in _values(rule, "BYDAY")]
+    raw_wkst = _one(rule, "WKST")
+    wkst = _text(raw_wkst) if raw_wkst is not None else "MO"  # RFC 5545 default
+    if wkst not in WEEKDAYS:
+        problems.append(f"WKST={wkst} is not a weekday")
+        wkst = "MO"
+    first_day = GRAPH_DAYS[WEEKDAYS.index(wkst)]
+    raw_count = _one(rule, "COUNT")
+    count = _int("COUNT", raw_count, -10**9, 10**9) if raw_count is not None else None
+    raw_until = _one(rule, "UNTIL")
+    until = _until(raw_until) if raw_until is not None else None
+    if count is not None and count < 1:
+        if until is not None:
+            notes.append(f"COUNT={count} is invalid (RFC 5545 3.3.10); ignored, UNTIL kept")
+            count = None
+        else:
+            problems.append(f"COUNT={count} is invalid (RFC 5545 3.3.10)")
+    if count is not None and until is not None:
+        problems.append("COUNT and UNTIL together are invalid (RFC 5545 3.3.10)")
     pattern: dict[str, Any] = {"interval": interval}
-    if rule.get("WKST"):
+    if raw_wkst is not None:
         pattern["firstDayOfWeek"] = first_day
     if problems:
-        return RuleResult(None, problems)
+        return RuleResult(None, problems, notes)
+
+    def graph_days(days: list[str]) -> list[str]:
+        return [GRAPH_DAYS[WEEKDAYS.index(d)] for d in dict.fromkeys(days)]
 
     def relative(setpos: int, days: list[str]) -> None:
         if setpos not in INDEX_GRAPH:
             problems.append(f"position {setpos} has no Graph index (first..fourth, last)")
             return
-        pattern["daysOfWeek"] = [GRAPH_DAYS[WEEKDAYS.index(d)] for d in days]
+        pattern["daysOfWeek"] = graph_days(days)
         pattern["index"] = INDEX_GRAPH[setpos]
 
-    def monthday(days: list[int]) -> None:
-        if len(days) == 1 and days[0] == -1:
-            pattern["dayOfMonth"] = 31
-            notes.append("BYMONTHDAY=-1 (last day of the month) is Outlook's day 31")
-        elif len(days) == 1 and 1 <= days[0] <= 31:
-            pattern["dayOfMonth"] = days[0]
-            if days[0] >= 29 and skip != "BACKWARD":
-                problems.append(f"BYMONTHDAY={days[0]} skips shorter months; Graph would use their last day")
-        elif days and days == _month_end_days(max(days)) and max(days) >= 29 and bysetpos == [-1]:
-            pattern["dayOfMonth"] = max(days)
+    def monthday(days: list[int], month: int | None) -> None:
+        """Outlook's day d (29–31 → the last day of shorter months) from the exact RRULE forms."""
+        distinct = sorted(set(days))
+        last = _longest_month(month) if month else 31
+        if bysetpos and not (bysetpos == [-1] and len(distinct) > 1) and not (
+                len(distinct) == 1 and bysetpos in ([1], [-1])):
+            problems.append(f"BYMONTHDAY with BYSETPOS={','.join(map(str, bysetpos))} has no Graph equivalent")
+        elif distinct == [-1]:
+            pattern["dayOfMonth"] = last
+            notes.append(f"BYMONTHDAY=-1 (last day of the month) is Outlook's day {last}")
+        elif len(distinct) == 1 and 1 <= distinct[0] <= 31:
+            day = distinct[0]
+            if month and day > _longest_month(month):
+                problems.append(f"BYMONTHDAY={day} never occurs in month {month}")
+            elif day > (_shortest_month(month) if month else 28) and skip != "BACKWARD":
+                problems.append(f"BYMONTHDAY={day} skips shorter months (RFC 5545 3.3.10); Graph would use their last day")
+            else:
+                pattern["dayOfMonth"] = day
+                if skip == "BACKWARD" and not rule_has("RSCALE"):
+                    notes.append("SKIP=BACKWARD without RSCALE (RFC 7529 requires it) read as Outlook's last-day fallback")
+        elif (distinct[0] == 28 and distinct == _month_end_days(max(distinct)) and max(distinct) >= 29
+              and bysetpos == [-1]):
+            day = min(max(distinct), last)
+            pattern["dayOfMonth"] = day
         else:
             problems.append(f"BYMONTHDAY={','.join(map(str, days))} has no Graph equivalent")
 
+    def rule_has(key: str) -> bool:
+        return bool(_values(rule, key))
+
     if bysetpos and not (byday or bymonthday):
-        problems.append("BYSETPOS without BYDAY has no Graph equivalent")
+        problems.append("BYSETPOS without BYDAY or BYMONTHDAY has no Graph equivalent")
     if freq == "DAILY":
         if byday:
-            if interval != 1 or any(n is not None for n, _ in byday):
-                problems.append("FREQ=DAILY with BYDAY and INTERVAL>1 has no Graph equivalent")
+            if interval != 1 or any(n is not None for n, _ in byday) or bysetpos:
+                problems.append("FREQ=DAILY with BYDAY and INTERVAL>1, positions or BYSETPOS has no Graph equivalent")
             else:
-                pattern.update(type="weekly", daysOfWeek=[GRAPH_DAYS[WEEKDAYS.index(d)] for _, d in byday],
+                pattern.update(type="weekly", daysOfWeek=graph_days([d for _, d in byday]),
                                firstDayOfWeek=first_day)
                 notes.append("FREQ=DAILY;BYDAY=… written as a weekly pattern")
         else:
@@ -301,16 +434,16 @@ def rrule_to_graph(rule: vRecur, dtstart: date | datetime, series_tz: tzinfo | N
             problems.append("FREQ=DAILY with BYMONTH/BYMONTHDAY has no Graph equivalent")
     elif freq == "WEEKLY":
         if any(n is not None for n, _ in byday) or bymonth or bymonthday or bysetpos:
-            problems.append("FREQ=WEEKLY with positions, BYMONTH or BYMONTHDAY has no Graph equivalent")
+            problems.append("FREQ=WEEKLY with positions, BYMONTH, BYMONTHDAY or BYSETPOS has no Graph equivalent")
         days = [d for _, d in byday] or [WEEKDAYS[dtstart.weekday()]]
-        pattern.update(type="weekly", daysOfWeek=[GRAPH_DAYS[WEEKDAYS.index(d)] for d in days],
-                       firstDayOfWeek=first_day)
+        pattern.update(type="weekly", daysOfWeek=graph_days(days), firstDayOfWeek=first_day)
     elif freq in ("MONTHLY", "YEARLY"):
         yearly = freq == "YEARLY"
+        month: int | None = None
         if yearly:
-            if len(bymonth) > 1:
+            if len(set(bymonth)) > 1:
                 problems.append("several BYMONTH values have no Graph equivalent")
-            pattern["month"] = bymonth[0] if bymonth else dtstart.month
+            month = bymonth[0] if bymonth else None
         elif bymonth:
             problems.append("FREQ=MONTHLY with BYMONTH has no Graph equivalent")
         if byday and bymonthday:
@@ -319,33 +452,50 @@ def rrule_to_graph(rule: vRecur, dtstart: date | datetime, series_tz: tzinfo | N
             pattern["type"] = "relativeYearly" if yearly else "relativeMonthly"
             prefixes = {n for n, _ in byday}
             days = [d for _, d in byday]
+            position: int | None = None
             if len(byday) == 1 and byday[0][0] is not None and not bysetpos:
-                relative(byday[0][0], days)
+                position = byday[0][0]
             elif prefixes == {None} and len(bysetpos) == 1:
-                relative(bysetpos[0], days)
+                position = bysetpos[0]
             elif prefixes == {None} and not bysetpos:
                 problems.append("every matching weekday of the month has no Graph equivalent")
             else:
                 problems.append("this BYDAY/BYSETPOS combination has no Graph equivalent")
+            if position is not None:
+                if yearly and month is None:
+                    # RFC 5545 3.3.10: without BYMONTH the position counts in the whole year.
+                    if position > 0 and position in INDEX_GRAPH:
+                        month = 1
+                    elif position == -1:
+                        month = 12
+                    else:
+                        problems.append(f"position {position} in the year has no Graph index")
+                    if month is not None:
+                        notes.append(f"FREQ=YEARLY;BYDAY without BYMONTH counts in the year: month {month}")
+                relative(position, days)
         else:
             pattern["type"] = "absoluteYearly" if yearly else "absoluteMonthly"
-            monthday(bymonthday or [dtstart.day])
+            if yearly and month is None:
+                month = dtstart.month
+                if bymonthday:
+                    notes.append(f"FREQ=YEARLY;BYMONTHDAY without BYMONTH read as month {month} of DTSTART "
+                                 "(libical, ical.js, gcal_sync); RFC 5545 readers such as dateutil repeat it monthly")
+            monthday(bymonthday or [dtstart.day], month)
+        if yearly and month is not None:
+            pattern["month"] = month
     if problems:
         return RuleResult(None, problems, notes)
     rng: dict[str, Any] = {"type": "noEnd"}
-    until = rule.get("UNTIL")
-    if isinstance(until, list):
-        until = until[0] if until else None
-    count = _first(rule, "COUNT")
     if count is not None:
-        if int(count) < 1:
-            return RuleResult(None, [f"COUNT={count} is invalid"], notes)
-        rng = {"type": "numbered", "numberOfOccurrences": int(count)}
+        rng = {"type": "numbered", "numberOfOccurrences": count}
     elif until is not None:
-        end = end_date_from_until(until, series_tz)
+        end = end_date_from_until(until, series_tz, dtstart)
         if end.year >= FAR_FUTURE_YEAR:
             notes.append(f"UNTIL in year {end.year} read as no end")
         else:
+            start_day = dtstart.date() if isinstance(dtstart, datetime) else dtstart
+            if end < start_day:
+                return RuleResult(None, [f"UNTIL {end.isoformat()} is before the series start"], notes)
             rng = {"type": "endDate", "endDate": end.isoformat()}
     return RuleResult(GraphRecurrence(pattern, rng), problems, notes)
 

@@ -518,3 +518,35 @@ def test_independent_parser_reads_the_same_instants():
     starts = sorted(e.dtstart.astimezone(timezone.utc) for e in cal.events)
     ours = sorted(e["DTSTART"].dt.astimezone(timezone.utc) for e in events)
     assert starts == ours
+
+
+def test_ics_content_graph_cannot_hold_is_reported_and_restored_through_an_extended_property():
+    data = vevent("""DTSTART;TZID=Europe/Paris:20260501T090000
+DTEND;TZID=Europe/Paris:20260501T100000
+SUMMARY:s
+COMMENT:hi\\, there
+X-APPLE-TRAVEL-ADVISORY-BEHAVIOR;X-A=b:AUTOMATIC
+RRULE:FREQ=HOURLY;COUNT=3
+ATTACH;FMTTYPE=text/plain:https://example.com/a.txt
+BEGIN:VALARM
+ACTION:DISPLAY
+TRIGGER:-PT10M
+END:VALARM
+BEGIN:VALARM
+ACTION:EMAIL
+SUMMARY:x
+DESCRIPTION:y
+ATTENDEE:mailto:a@b.c
+TRIGGER:-P1D
+END:VALARM""")
+    out, (g,) = graph_of(data)
+    assert "recurrence" not in g and g["reminderMinutesBeforeStart"] == 10
+    lost = {l.field for l in out.report.losses()}
+    assert {"RRULE", "COMMENT", "ATTACH", "VALARM"} <= lost
+    assert "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR" in {l.field for l in out.report.of_kind(LossKind.STASHED)}
+    (ev,) = Calendar.from_ical(ics_bridge.graph_to_ics(g).to_bytes()).walk("VEVENT")
+    assert str(ev["COMMENT"]) == "hi, there"
+    assert ev["X-APPLE-TRAVEL-ADVISORY-BEHAVIOR"].params["X-A"] == "b"
+    assert ev["RRULE"]["FREQ"] == ["HOURLY"] and ev["RRULE"]["COUNT"] == [3]
+    assert str(ev["ATTACH"]) == "https://example.com/a.txt"
+    assert sorted(str(a["ACTION"]) for a in ev.walk("VALARM")) == ["DISPLAY", "EMAIL"]

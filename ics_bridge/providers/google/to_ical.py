@@ -115,6 +115,8 @@ class _EventMapper:
                 self.add(LossKind.TIMEZONE_ASSIGNED, f"{field}.dateTime",
                          "dateTime without offset or timeZone read as UTC", before=edt.dateTime, after="UTC")
         elif edt.timeZone is None and not (self.e.start and self.e.start.timeZone):
+            if "timeZone" not in self.stash.setdefault("_absent", []):
+                self.stash["_absent"].append("timeZone")
             self.add(LossKind.MAPPING_CHOICE, f"{field}.timeZone",
                      f"no timeZone on the event; the calendar's {self.ctx.calendar_zone_name} is used")
         return value
@@ -160,6 +162,8 @@ class _EventMapper:
     def build(self) -> VEvent:
         e, v = self.e, self.v
         v.add("UID", self.uid)
+        absent = self.stash.setdefault("_absent", [])
+        absent.extend(name for name in ("id", "iCalUID") if getattr(e, name) is None)
         if e.id:
             v.add(hub.X_GOOGLE_ID, e.id)
         if e.etag:

@@ -55,6 +55,8 @@ class _Writer:
         self.uid = str(v.get("UID", ""))
         self.stash = get_stash(v, hub.X_GRAPH_STASH)
         self.out: dict[str, Any] = {}
+        self.unmapped: set[str] = set()  # mapped names that could not be carried this time
+        self.dropped_alarms: list[Any] = []
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         rid = hub.recurrence_id_text(self.v)
@@ -142,10 +144,12 @@ class _Writer:
         self.times()
         if rid is None and v.get("RRULE") is not None:
             self.recurrence()
-        elif v.get("RDATE") is not None:
+        if v.get("RDATE") is not None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RDATE", "Graph has no extra dates in a series")
+            self.unmapped.add("RDATE")
         if v.get("EXRULE") is not None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE", "Graph has no exclusion rules")
+            self.unmapped.add("EXRULE")
         self.location()
         self.people()
         self.alarms()
@@ -162,6 +166,7 @@ class _Writer:
         elif v.get(hub.X_DISALLOW_COUNTER) is not None:
             out["allowNewTimeProposals"] = True
         self.restore_stash(request)
+        self.keep_unmapped()
         if rid is not None:
             out["type"] = "exception"
             if master_id:
@@ -195,6 +200,7 @@ class _Writer:
         rules = rules if isinstance(rules, list) else [rules]
         if len(rules) > 1:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "several RRULEs have no Graph equivalent; recurrence dropped")
+            self.unmapped.add("RRULE")
             return
         start = dt_value(v, "DTSTART")
         assert start is not None
@@ -205,6 +211,7 @@ class _Writer:
         if result.recurrence is None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
                      before=rules[0].to_ical().decode())
+            self.unmapped.add("RRULE")
             return
         rng = dict(result.recurrence.range)
         local = start.date() if isinstance(start, datetime) else start
@@ -302,10 +309,12 @@ class _Writer:
         v = self.v
         readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), dt_value(v, "DTEND"))
                                         for a in v.walk("VALARM")]
+        alarms = list(v.walk("VALARM"))
         valid = [r for r in readings if r.minutes_before is not None]
-        for r in readings:
+        for alarm, r in zip(alarms, readings):
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
+                self.dropped_alarms.append(alarm)
         if not valid:
             self.out["isReminderOn"] = False
             if "reminderMinutesBeforeStart" in self.stash:
@@ -315,10 +324,11 @@ class _Writer:
         best = max(popups, key=lambda r: r.minutes_before or 0)
         if best.converted:
             self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
-        for r in valid:
-            if r is not best:
+        for alarm, r in zip(alarms, readings):
+            if r.minutes_before is not None and r is not best:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
                          f"{r.minutes_before} min before dropped", before=r.minutes_before)
+                self.dropped_alarms.append(alarm)
         self.out["isReminderOn"] = True
         self.out["reminderMinutesBeforeStart"] = best.minutes_before
 
@@ -392,6 +402,30 @@ class _Writer:
         for extra in [u for u in video if u != url]:
             self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link", before=extra)
 
+    def keep_unmapped(self) -> None:
+        """iCalendar content with no Graph property travels as raw lines in one named extended
+        property (io-msgraph's pattern), so ICS→Graph→ICS restores it; each is still reported,
+        since Outlook does not show it."""
+        lines: list[str] = []
+        for name, raw in self.v.items():
+            if (name in _MAPPED_PROPS and name not in self.unmapped) or name.startswith("X-ICSBRIDGE-GRAPH") \
+                    or name in _RECOMPUTED:
+                continue
+            for value in raw if isinstance(raw, list) else [raw]:
+                lines.append(self.v.content_line(name, value).to_ical().decode())
+            if name.startswith("X-"):
+                self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
+            elif name not in self.unmapped:
+                self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
+        for component in self.v.subcomponents:
+            if component.name != "VALARM" or component in self.dropped_alarms:
+                lines.append(component.to_ical().decode().strip())
+                if component.name != "VALARM":
+                    self.add(LossKind.UNSUPPORTED_FIELD, component.name, "no Graph equivalent (kept in an extended property)")
+        if lines:
+            svep = self.out.setdefault("singleValueExtendedProperties", [])
+            svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
     def restore_stash(self, request: bool) -> None:
         """Graph-only values from the stash; a request carries only the writable ones."""
         for key, value in self.stash.items():
@@ -409,6 +443,16 @@ class _Writer:
             self.out.pop("iCalUId", None)
 
 
+# The named extended property that carries iCalendar lines Graph has no place for.
+ICAL_LINES_PROPERTY = "String {9b8e5a3c-1f2d-4c6b-8a7e-3d2f1e0c9b8a} Name ics-bridge.ical"
+# Properties the writer maps (or recomputes); everything else is kept as raw lines.
+_MAPPED_PROPS = frozenset({
+    "UID", "SUMMARY", "DESCRIPTION", "X-ALT-DESC", "DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE",
+    "RECURRENCE-ID", "LOCATION", "GEO", "ORGANIZER", "ATTENDEE", "TRANSP", hub.X_BUSYSTATUS, "PRIORITY",
+    hub.X_IMPORTANCE, "CLASS", hub.X_SENSITIVITY, "CATEGORIES", "STATUS", "CREATED", "LAST-MODIFIED", "URL",
+    "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, "X-ICSBRIDGE-REMOVED",
+})
+_RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "firstDayOfWeek": "sunday", "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
                                "isOnlineMeeting", "onlineMeetingProvider", "iCalUId"})

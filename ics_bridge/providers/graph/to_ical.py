@@ -352,6 +352,28 @@ class _EventMapper:
             self.v.add(hub.X_TEAMS_URL, url)
         add_join_link(self.v, url)
 
+    def restore_ical_lines(self, properties: list[Any]) -> list[Any]:
+        """Splice back the iCalendar lines ics-bridge kept in its named extended property;
+        returns the other extended properties."""
+        from .from_ical import ICAL_LINES_PROPERTY
+
+        rest = []
+        for prop in properties:
+            if isinstance(prop, dict) and prop.get("id") == ICAL_LINES_PROPERTY and isinstance(prop.get("value"), str):
+                try:
+                    kept = _ical_lines(prop["value"])
+                except ValueError:
+                    self.add(LossKind.INVALID_VALUE, "singleValueExtendedProperties", "unreadable kept iCalendar lines")
+                    continue
+                for name, raw in kept.items():
+                    for value in raw if isinstance(raw, list) else [raw]:
+                        self.v.add(name, value)
+                for component in kept.subcomponents:
+                    self.v.add_component(component)
+            else:
+                rest.append(prop)
+        return rest
+
     def stash(self) -> None:
         e = self.e
         data: dict[str, Any] = {}
@@ -364,6 +386,10 @@ class _EventMapper:
         for name, value in e.extras().items():
             if name.startswith("@"):
                 continue
+            if name == "singleValueExtendedProperties" and isinstance(value, list):
+                value = self.restore_ical_lines(value)
+                if not value:
+                    continue
             data[name] = value
             self.add(LossKind.STASHED, name, "property with no iCalendar mapping kept for a Graph round trip")
         if e.type:
@@ -382,6 +408,10 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+def _ical_lines(text: str) -> VEvent:
+    return VEvent.from_ical(f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
 
 
 def _uid_source(event: Event) -> str:

@@ -1,0 +1,730 @@
+"""Hub VEVENTs → Google Events resources, in three profiles.
+
+* ``resource``: the shape events.get/list return (id, etag, iCalUID, htmlLink, created/updated,
+  creator, cancelled instances as tombstone items), for archives and round trips;
+* ``insert``: only the writable fields of events.insert (seed 003), with an ``id`` derived
+  stably from the UID (base32hex, :func:`google_id`) and therefore *no* iCalUID ("only one of
+  them should be supplied");
+* ``import``: events.import bodies: ``iCalUID`` kept, no ``id``, organizer writable.
+
+A series is written as its master (``recurrence[]`` lines in the master's ``timeZone``) followed
+by one instance body per override (``recurringEventId`` + ``originalStartTime``).  EXDATEs are
+``EXDATE`` lines, except in ``resource`` where EXDATEs that came from Google tombstones become
+tombstone items again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, Iterable, Literal
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event as VEvent
+
+from ... import hub
+from ...report import LossKind, Report
+from ...series import group_series
+from ...timezones import resolve_name, tzid_of
+from ...vevent import (address_email, conferences, description_without_join, dt_value, get_description,
+                       get_stash, read_alarm, text_value)
+from . import tables
+from .to_ical import parse_recurrence
+
+Profile = Literal["resource", "insert", "import"]
+
+# events.insert writable fields (seed 003, "Request body").
+INSERT_WRITABLE = frozenset({
+    "anyoneCanAddSelf", "attachments", "attendees", "birthdayProperties", "colorId", "conferenceData",
+    "description", "end", "eventType", "extendedProperties", "focusTimeProperties", "gadget",
+    "guestsCanInviteOthers", "guestsCanModify", "guestsCanSeeOtherGuests", "id", "location",
+    "originalStartTime", "outOfOfficeProperties", "recurrence", "reminders", "sequence", "source", "start",
+    "status", "summary", "transparency", "visibility", "workingLocationProperties",
+    # instance bodies (events.patch of ``id``) also name their series
+    "recurringEventId",
+})
+# events.import: the insert fields without ``id``, plus iCalUID and organizer.
+IMPORT_WRITABLE = (INSERT_WRITABLE - {"id"}) | {"iCalUID", "organizer"}
+ATTENDEE_WRITABLE = frozenset({"additionalGuests", "comment", "displayName", "email", "optional", "resource",
+                               "responseStatus"})
+_ID_RE = re.compile(r"^[a-v0-9]{5,1024}$")
+_HANDLED_STASH = frozenset({"_absent", "recurrence", "reminders", "visibility", "colorId", "conferenceData",
+                            "hangoutLink", "attachments", "organizer", "endTimeUnspecified", "kind", "source"})
+_UNMAPPED_PROPERTIES = ("CATEGORIES", "PRIORITY", "GEO", "RESOURCES", "CONTACT", "COMMENT", "RELATED-TO", "IMAGE")
+
+
+@dataclass(frozen=True)
+class GoogleWriteOptions:
+    profile: Profile = "resource"
+    default_zone: str = "UTC"
+    calendar_zone: str | None = None
+
+
+def google_id(uid: str) -> str:
+    """A valid Google event id for a UID, stable across runs (interop-notes case 48): base32hex
+    (RFC 4648 section 7, lower-cased: ``a-v0-9``) of the UID's SHA-256, 52 characters."""
+    digest = hashlib.sha256(uid.encode("utf-8")).digest()
+    return base64.b32hexencode(digest).decode("ascii").rstrip("=").lower()
+
+
+def is_valid_id(value: str | None) -> bool:
+    return bool(value) and bool(_ID_RE.match(value or ""))
+
+
+def instance_id(master_id: str, rid: date | datetime) -> str:
+    """Google's id of one occurrence: ``<master>_<YYYYMMDD>`` or ``<master>_<YYYYMMDDTHHMMSSZ>``."""
+    if isinstance(rid, datetime):
+        utc = rid.astimezone(timezone.utc) if rid.tzinfo else rid
+        return f"{master_id}_{utc.strftime('%Y%m%dT%H%M%SZ')}"
+    return f"{master_id}_{rid.strftime('%Y%m%d')}"
+
+
+def _rfc3339(value: datetime) -> str:
+    text = value.isoformat(timespec="seconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _timestamp(value: datetime) -> str:
+    utc = value.astimezone(timezone.utc) if value.tzinfo else value
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+# ---------------------------------------------------------------- recurrence lines
+
+def _date_text(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool) -> list[str]:
+    """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
+    ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50)."""
+    lines: list[str] = []
+    for name in ("RRULE", "EXRULE"):
+        raw = v.get(name)
+        for rule in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            lines.append(f"{name}:{rule.to_ical().decode()}")
+    for name in ("RDATE", "EXDATE"):
+        raw = v.get(name)
+        groups: "OrderedDict[str, list[str]]" = OrderedDict()
+        for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            if skip_tombstones and prop.params.get(tables.PARAM_TOMBSTONE_ID):
+                continue
+            for item in getattr(prop, "dts", []):
+                value = item.dt
+                if isinstance(value, datetime):
+                    tz = value.tzinfo or zone
+                    tzid = tzid_of(tz, iana_only=True) if tz is not None else None
+                    if tz is None or tzid is None:
+                        key, text = f"{name}", (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y%m%dT%H%M%SZ")
+                    elif tzid == "UTC":
+                        key, text = f"{name}", value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                    else:
+                        key, text = f"{name};TZID={tzid}", value.astimezone(tz).strftime("%Y%m%dT%H%M%S")
+                elif isinstance(value, date):
+                    key, text = f"{name};VALUE=DATE", _date_text(value)
+                else:  # PERIOD values have no Google form
+                    continue
+                groups.setdefault(key, []).append(text)
+        for key, texts in groups.items():
+            lines.append(f"{key}:{','.join(texts)}")
+    return lines
+
+
+# ---------------------------------------------------------------- one VEVENT
+
+class _Writer:
+    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions) -> None:
+        self.v = v
+        self.report = report
+        self.options = options
+        self.profile = options.profile
+        self.uid = str(v.get("UID", ""))
+        self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        self.absent = set(self.stash.get("_absent", []))
+        self.out: dict[str, Any] = {}
+        self.recurring = False
+        self.start_zone: tzinfo | None = None
+
+    def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
+        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=hub.recurrence_id_text(self.v), **kw)
+
+    # -- time -------------------------------------------------------------------------------
+    def edt(self, value: date | datetime, field: str, *, zone: tzinfo | None = None) -> dict[str, str]:
+        if not isinstance(value, datetime):
+            return {"date": value.isoformat()}
+        if zone is not None:
+            value = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+        tz = value.tzinfo
+        if tz is None:
+            name = self.options.default_zone
+            resolved = resolve_name(name)
+            value = value.replace(tzinfo=resolved.tz if resolved else timezone.utc)
+            self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
+            tz = value.tzinfo
+        name = tzid_of(tz, iana_only=True)
+        if name is None:
+            self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC",
+                     before=tzid_of(tz))
+            value, name = value.astimezone(timezone.utc), "UTC"
+        out = {"dateTime": _rfc3339(value)}
+        if name != "UTC" or self.recurring:
+            if not ("timeZone" in self.absent and name == self.options.calendar_zone and self.profile == "resource"):
+                out["timeZone"] = name
+        return out
+
+    def times(self) -> None:
+        v, out = self.v, self.out
+        start = dt_value(v, "DTSTART")
+        if start is None:
+            return
+        end = dt_value(v, "DTEND")
+        duration = v.get("DURATION")
+        if end is None and duration is not None:
+            end = start + duration.dt
+        if not isinstance(start, datetime):
+            if end is None:
+                end = start + timedelta(days=1)
+            if isinstance(end, datetime):
+                end = end.date()
+            if end <= start:
+                self.add(LossKind.QUIRK_REPAIRED, "DTEND", "all-day DTEND not after DTSTART; one day used",
+                         before=end, after=start + timedelta(days=1))
+                end = start + timedelta(days=1)
+            out["start"], out["end"] = self.edt(start, "DTSTART"), self.edt(end, "DTEND")
+            if self.stash.get("endTimeUnspecified"):
+                out["endTimeUnspecified"] = True
+            return
+        unspecified = end is None
+        if end is None:
+            end = start
+        elif not isinstance(end, datetime):
+            end = datetime.combine(end, start.timetz())
+        out["start"] = self.edt(start, "DTSTART")
+        self.start_zone = start.tzinfo
+        end_zone = None
+        if self.recurring and start.tzinfo is not None and end.tzinfo is not None and \
+                tzid_of(end.tzinfo) != tzid_of(start.tzinfo):
+            self.add(LossKind.VALUE_COLLAPSED, "DTEND;TZID",
+                     "Google needs the same zone at both ends of a series; end converted to the start zone",
+                     before=tzid_of(end.tzinfo), after=tzid_of(start.tzinfo))
+            end_zone = start.tzinfo
+        if end.tzinfo is None and start.tzinfo is not None:
+            end = end.replace(tzinfo=start.tzinfo)
+        out["end"] = self.edt(end, "DTEND", zone=end_zone)
+        if unspecified and self.stash.get("endTimeUnspecified"):
+            out["endTimeUnspecified"] = True
+
+    # -- the mapping ------------------------------------------------------------------------
+    def build(self, *, master_id: str | None = None, master_zone: tzinfo | None = None) -> dict[str, Any]:
+        v, out, profile = self.v, self.out, self.profile
+        rid = dt_value(v, "RECURRENCE-ID")
+        self.recurring = v.get("RRULE") is not None or v.get("RDATE") is not None or rid is not None
+        gid = text_value(v, hub.X_GOOGLE_ID)
+        if profile == "resource":
+            out["kind"] = "calendar#event"
+            etag = text_value(v, hub.X_GOOGLE_ETAG)
+            if etag:
+                out["etag"] = etag
+        if profile in ("resource", "insert"):
+            if rid is not None and master_id:
+                out["id"] = gid if (gid and profile == "resource") else instance_id(master_id, rid)
+            elif profile == "resource":
+                if gid or "id" not in self.absent:
+                    out["id"] = gid or google_id(self.uid)
+            else:
+                out["id"] = gid if is_valid_id(gid) else google_id(self.uid or self._fallback_key())
+                if not self.uid:
+                    self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; id derived from SUMMARY and DTSTART")
+        status = (text_value(v, "STATUS") or "").upper()
+        if status:
+            if status in tables.ICAL_TO_STATUS:
+                out["status"] = tables.ICAL_TO_STATUS[status]
+            else:
+                self.add(LossKind.VALUE_COLLAPSED, "STATUS", f"STATUS:{status} has no Google status", before=status)
+        if profile == "resource" and v.get(hub.X_GOOGLE_STASH) is None and rid is None:
+            out.setdefault("status", "confirmed")
+        if profile == "resource":
+            self.timestamps()
+            url = text_value(v, "URL")
+            if url:
+                out["htmlLink"] = url
+        summary = text_value(v, "SUMMARY")
+        if summary is not None:
+            out["summary"] = summary
+        self.conference_and_description()
+        location = text_value(v, "LOCATION")
+        if location is not None:
+            out["location"] = location
+        self.people()
+        if profile != "insert" and self.uid and not (profile == "resource" and "iCalUID" in self.absent):
+            out["iCalUID"] = self.uid
+        series_id = text_value(v, hub.X_GOOGLE_RECURRING_EVENT_ID)
+        if rid is None and series_id and profile == "resource":
+            out["recurringEventId"] = series_id
+        self.times()
+        if rid is None and self.recurring:
+            self.recurrence()
+        if rid is not None:
+            if master_id and profile != "import":
+                out["recurringEventId"] = master_id
+            out["originalStartTime"] = self.edt(rid, "RECURRENCE-ID", zone=master_zone if isinstance(rid, datetime) else None)
+        self.availability()
+        self.classification()
+        self.reminders()
+        self.link()
+        self.attachments()
+        self.restore_stash()
+        for name in _UNMAPPED_PROPERTIES:
+            if v.get(name) is not None:
+                self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}",
+                         before=text_value(v, name))
+        if v.get("EXRULE") is not None:
+            self.add(LossKind.MAPPING_CHOICE, "EXRULE", "EXRULE is deprecated (RFC 5545) but Google accepts it; written")
+        return out
+
+    def _fallback_key(self) -> str:
+        return f"{text_value(self.v, 'SUMMARY') or ''}\x00{dt_value(self.v, 'DTSTART')}"
+
+    def timestamps(self) -> None:
+        for prop, name in (("CREATED", "created"), ("LAST-MODIFIED", "updated")):
+            value = dt_value(self.v, prop)
+            if isinstance(value, datetime):
+                self.out[name] = _timestamp(value)
+
+    def recurrence(self) -> None:
+        v = self.v
+        start = dt_value(v, "DTSTART")
+        zone = start.tzinfo if isinstance(start, datetime) else None
+        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource")
+        original = self.stash.get("recurrence")
+        if self.profile == "resource" and isinstance(original, list) and start is not None:
+            scratch = VEvent()
+            scratch.add("DTSTART", start)
+            parse_recurrence(scratch, original, start, Report(), self.uid, quiet=True)
+            if sorted(render_recurrence(scratch, zone, skip_tombstones=True)) == sorted(lines):
+                lines = list(original)
+        if lines:
+            self.out["recurrence"] = lines
+        if v.get("RDATE") is not None and isinstance(start, datetime) and zone is None:
+            self.add(LossKind.TIMEZONE_ASSIGNED, "RDATE", "floating RDATE written in UTC")
+
+    def conference_and_description(self) -> None:
+        v, out = self.v, self.out
+        items = conferences(v)
+        xg = text_value(v, hub.X_GOOGLE_CONFERENCE)
+        if xg and xg not in [u for u, _ in items]:
+            items.append((xg, {"LABEL": tables.DEFAULT_CONFERENCE_LABEL}))
+        uris = [u for u, _ in items]
+        video = [u for u, p in items if not u.lower().startswith(("tel:", "sip:"))
+                 and "FEED" not in p.get("FEATURE", "")]
+        primary = xg or (video[0] if video else None)
+        keep_join = False
+        stashed = self.stash.get("conferenceData")
+        hangout = self.stash.get("hangoutLink")
+        known = {ep.get("uri") for ep in (stashed or {}).get("entryPoints", []) if isinstance(ep, dict)} | {hangout}
+        if isinstance(stashed, dict) and set(uris) <= known:
+            out["conferenceData"] = stashed
+            if hangout and self.profile == "resource":
+                out["hangoutLink"] = hangout
+        elif items:
+            google = any("meet.google.com" in u for u in uris)
+            points = [self.entry_point(u, p) for u, p in items]
+            label = next((p.get("LABEL") for _, p in items if p.get("LABEL")), None)
+            if self.profile == "resource":
+                out["conferenceData"] = {"entryPoints": points, "conferenceSolution": {
+                    "key": {"type": "hangoutsMeet" if google else "addOn"}, **({"name": label} if label else {})}}
+                if google and primary:
+                    out["hangoutLink"] = primary
+            elif google:
+                code = (primary or "").rstrip("/").rsplit("/", 1)[-1]
+                out["conferenceData"] = {"conferenceId": code, "entryPoints": points,
+                                         "conferenceSolution": {"key": {"type": "hangoutsMeet"}}}
+                self.add(LossKind.MAPPING_CHOICE, "CONFERENCE",
+                         "Meet link written as conferenceData; send with conferenceDataVersion=1")
+            else:
+                keep_join = True
+                self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
+                         "Google cannot hold a non-Google conference; the join link stays in the description",
+                         before=primary or uris[0])
+        text, html = get_description(v)
+        if html is not None:
+            if keep_join and primary and primary not in html:
+                html += f'<br><br>{hub.JOIN_LINE_PREFIX}<a href="{primary}">{primary}</a>'
+            out["description"] = html
+        elif text is not None:
+            cleaned = text if keep_join else description_without_join(v, primary)
+            if cleaned is not None and cleaned != "":
+                out["description"] = cleaned
+            elif cleaned == "" and text != "" and not primary:
+                out["description"] = ""
+
+    @staticmethod
+    def entry_point(uri: str, params: dict[str, str]) -> dict[str, Any]:
+        lower = uri.lower()
+        features = params.get("FEATURE", "").upper()
+        if lower.startswith("tel:"):
+            kind = "phone"
+        elif lower.startswith("sip:"):
+            kind = "sip"
+        elif "FEED" in features:
+            kind = "more"
+        else:
+            kind = "video"
+        point: dict[str, Any] = {"entryPointType": kind, "uri": uri}
+        if params.get("LABEL"):
+            point["label"] = params["LABEL"]
+        return point
+
+    def people(self) -> None:
+        v, out, profile = self.v, self.out, self.profile
+        org = v.get("ORGANIZER")
+        org_email = address_email(org) if org is not None else None
+        stashed = self.stash.get("organizer") if isinstance(self.stash.get("organizer"), dict) else None
+        if org is not None or stashed:
+            person: dict[str, Any] = {}
+            if stashed:
+                person.update(stashed)
+            if org_email:
+                person["email"] = org_email
+            if org is not None and org.params.get("CN"):
+                person["displayName"] = str(org.params["CN"])
+            if profile == "resource":
+                out["organizer"] = person
+            elif profile == "import":
+                out["organizer"] = {k: person[k] for k in ("email", "displayName") if k in person}
+            elif org_email:
+                self.add(LossKind.UNSUPPORTED_FIELD, "ORGANIZER",
+                         "events.insert makes the calendar owner the organizer", before=org_email)
+        if profile == "resource" and isinstance(self.stash.get("creator"), dict):
+            out["creator"] = self.stash["creator"]
+        raw = v.get("ATTENDEE")
+        attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        result: list[dict[str, Any]] = []
+        for att in attendees:
+            entry = self.attendee(att, org_email)
+            if entry is None:
+                continue
+            if profile != "resource":
+                entry = {k: val for k, val in entry.items() if k in ATTENDEE_WRITABLE}
+            result.append(entry)
+        if result:
+            out["attendees"] = result
+
+    def attendee(self, att: Any, org_email: str | None) -> dict[str, Any] | None:
+        params = att.params
+        email = address_email(att)
+        if not email:
+            self.add(LossKind.DROPPED, "ATTENDEE", "Google attendees need an email address", before=str(att))
+            return None
+        entry: dict[str, Any] = {}
+        if params.get(tables.PARAM_ATTENDEE_ID):
+            entry["id"] = str(params[tables.PARAM_ATTENDEE_ID])
+        entry["email"] = email
+        if params.get("CN"):
+            entry["displayName"] = str(params["CN"])
+        role = str(params.get("ROLE", "REQ-PARTICIPANT")).upper()
+        cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+        if role == tables.ROLE_OPTIONAL:
+            entry["optional"] = True
+        elif str(params.get("X-ICSBRIDGE-GOOGLE-OPTIONAL", "")).upper() == "FALSE":
+            entry["optional"] = False
+        elif role == "CHAIR" or (role == "NON-PARTICIPANT" and cutype not in tables.RESOURCE_CUTYPES):
+            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
+                     before=role, after="required")
+        implied = str(params.get("X-ICSBRIDGE-GOOGLE-RESOURCE", "")).upper()
+        if cutype in tables.RESOURCE_CUTYPES:
+            if implied != "IMPLIED":
+                entry["resource"] = True
+        elif implied == "FALSE":
+            entry["resource"] = False
+        elif cutype not in ("INDIVIDUAL", "UNKNOWN"):
+            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
+                     before=cutype)
+        flag = str(params.get(tables.PARAM_ORGANIZER, "")).upper()
+        if flag == "TRUE" or (not flag and org_email and email.lower() == org_email.lower()):
+            entry["organizer"] = True
+        elif flag == "FALSE":
+            entry["organizer"] = False
+        own = str(params.get(tables.PARAM_SELF, "")).upper()
+        if own in ("TRUE", "FALSE"):
+            entry["self"] = own == "TRUE"
+        partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+        response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
+        if response is None:
+            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
+                     before=partstat, after="needsAction")
+            response = "needsAction"
+        entry["responseStatus"] = response
+        if params.get(tables.PARAM_COMMENT):
+            entry["comment"] = str(params[tables.PARAM_COMMENT])
+        guests = params.get(tables.PARAM_NUM_GUESTS)
+        if guests is not None:
+            try:
+                entry["additionalGuests"] = int(str(guests))
+            except ValueError:
+                self.add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
+        return entry
+
+    def availability(self) -> None:
+        v, out, profile = self.v, self.out, self.profile
+        kind = text_value(v, hub.X_GOOGLE_EVENT_TYPE)
+        busy = (text_value(v, hub.X_BUSYSTATUS) or "").upper()
+        transp = (text_value(v, "TRANSP") or "").upper()
+        start = dt_value(v, "DTSTART")
+        if kind is None and busy == "OOF":
+            if profile == "resource" or (profile == "insert" and isinstance(start, datetime)):
+                kind = "outOfOffice"
+                if profile == "insert":
+                    out["outOfOfficeProperties"] = {"autoDeclineMode": "declineNone"}
+                self.add(LossKind.MAPPING_CHOICE, hub.X_BUSYSTATUS, "out of office written as eventType outOfOffice",
+                         before="OOF", after="outOfOffice")
+            else:
+                why = ("events.import takes only default events" if profile == "import"
+                       else "all-day outOfOffice events cannot be created through events.insert")
+                self.add(LossKind.VALUE_COLLAPSED, hub.X_BUSYSTATUS,
+                         f"out of office needs eventType outOfOffice with outOfOfficeProperties; {why}; opaque used",
+                         before="OOF", after="opaque")
+        elif kind is None and busy in ("TENTATIVE", "WORKINGELSEWHERE"):
+            self.add(LossKind.VALUE_COLLAPSED, hub.X_BUSYSTATUS,
+                     f"{busy} has no Google transparency (workingLocation needs its properties)",
+                     before=busy, after=tables.ICAL_TO_TRANSPARENCY.get(transp or "OPAQUE", "opaque"))
+        if kind is not None:
+            if profile == "import" and kind != "default":
+                self.add(LossKind.UNSUPPORTED_FIELD, "eventType", "events.import takes only default events", before=kind)
+            elif profile == "insert" and kind == "fromGmail":
+                self.add(LossKind.UNSUPPORTED_FIELD, "eventType", "fromGmail events cannot be created", before=kind)
+            else:
+                out["eventType"] = kind
+        if transp:
+            value = tables.ICAL_TO_TRANSPARENCY.get(transp)
+            if value is None:
+                self.add(LossKind.INVALID_VALUE, "TRANSP", f"unknown TRANSP {transp!r}", before=transp)
+            else:
+                implied = tables.EVENT_TYPE_TO_BUSY.get(kind or "")
+                if not ("transparency" in self.absent and implied and implied[1] == transp):
+                    out["transparency"] = value
+
+    def classification(self) -> None:
+        v, out = self.v, self.out
+        cls = (text_value(v, "CLASS") or "").upper()
+        remembered = self.stash.get("visibility")
+        if cls:
+            if cls == "PUBLIC" and remembered == "public":
+                out["visibility"] = "public"
+            elif cls in tables.CLASS_TO_VISIBILITY:
+                out["visibility"] = tables.CLASS_TO_VISIBILITY[cls]
+                if cls == "PUBLIC":
+                    self.add(LossKind.MAPPING_CHOICE, "CLASS",
+                             "CLASS:PUBLIC written as visibility default (public would show details to every reader)",
+                             before="PUBLIC", after="default")
+            else:
+                self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS:{cls} has no Google visibility; private used",
+                         before=cls, after="private")
+                out["visibility"] = "private"
+        elif remembered == "default":
+            out["visibility"] = "default"
+        color = text_value(v, "COLOR")
+        if color:
+            cid, exact = tables.css_to_color_id(color)
+            if cid is None:
+                self.add(LossKind.INVALID_VALUE, "COLOR", f"unknown colour {color!r}", before=color)
+            else:
+                out["colorId"] = cid
+                if not exact:
+                    self.add(LossKind.VALUE_COLLAPSED, "COLOR", "nearest colour of Google's event palette used",
+                             before=color, after=cid)
+        elif self.stash.get("colorId") is not None:
+            out["colorId"] = self.stash["colorId"]
+        seq = v.get("SEQUENCE")
+        if seq is not None:
+            out["sequence"] = int(seq)
+
+    def reminders(self) -> None:
+        v = self.v
+        start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+        readings = [read_alarm(a, start, end) for a in v.subcomponents if a.name == "VALARM"]
+        for r in readings:
+            if r.problem:
+                self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
+        valid = [r for r in readings if r.minutes_before is not None]
+        marked = [r for r in valid if r.default_marker]
+        own = [r for r in valid if not r.default_marker]
+        use_default = bool(self.stash.get("reminders", {}).get("useDefault"))
+        if not valid and not use_default and "reminders" in self.absent:
+            return
+        if (marked or use_default) and not own:
+            self.out["reminders"] = {"useDefault": True}
+            return
+        if marked:
+            self.add(LossKind.MAPPING_CHOICE, "VALARM", "default and own reminders together: all written as overrides")
+        overrides: list[dict[str, Any]] = []
+        for r in valid:
+            if r.converted:
+                self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", r.converted, after=r.minutes_before)
+            method = tables.ACTION_TO_METHOD.get(r.action)
+            if method is None:
+                self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", f"ACTION:{r.action} has no Google method; popup used",
+                         before=r.action, after="popup")
+                method = "popup"
+            elif r.action == "AUDIO":
+                self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", "AUDIO alarm written as a popup",
+                         before="AUDIO", after="popup")
+            assert r.minutes_before is not None
+            if r.minutes_before > tables.MAX_REMINDER_MINUTES:
+                self.add(LossKind.ALARM_DROPPED, "VALARM;TRIGGER",
+                         f"{r.minutes_before} minutes is over Google's limit of {tables.MAX_REMINDER_MINUTES}",
+                         before=r.minutes_before)
+                continue
+            item = {"method": method, "minutes": r.minutes_before}
+            if item in overrides:
+                continue
+            if len(overrides) == tables.MAX_OVERRIDES:
+                self.add(LossKind.ALARM_DROPPED, "VALARM", f"Google keeps {tables.MAX_OVERRIDES} reminders",
+                         before=f"{method} {r.minutes_before}")
+                continue
+            overrides.append(item)
+        reminders: dict[str, Any] = {"useDefault": False}
+        if overrides:
+            reminders["overrides"] = overrides
+        if "reminders.useDefault" in self.absent and not overrides:
+            reminders = {}
+        self.out["reminders"] = reminders
+
+    def link(self) -> None:
+        v, out = self.v, self.out
+        raw = v.get("LINK")
+        links = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        for link in links:
+            rel = str(link.params.get("LINKREL", "")).strip('"').lower()
+            if rel == tables.LINK_REL_SOURCE and "source" not in out:
+                out["source"] = {"url": str(link)}
+                if link.params.get("LABEL"):
+                    out["source"]["title"] = str(link.params["LABEL"])
+            else:
+                self.add(LossKind.UNSUPPORTED_FIELD, "LINK", f"LINK;LINKREL={rel} has no Google field", before=str(link))
+        if "source" not in out and isinstance(self.stash.get("source"), dict):
+            out["source"] = self.stash["source"]
+        url = text_value(v, "URL")
+        if url and self.profile != "resource" and "source" not in out:
+            if url.startswith(("http://", "https://")) and "google.com/calendar" not in url:
+                out["source"] = {"url": url}
+                self.add(LossKind.MAPPING_CHOICE, "URL", "htmlLink is read-only; URL written as source.url", before=url)
+            else:
+                self.add(LossKind.UNSUPPORTED_FIELD, "URL", "htmlLink is read-only", before=url)
+
+    def attachments(self) -> None:
+        v = self.v
+        raw = v.get("ATTACH")
+        items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        stashed = {a.get("fileUrl"): a for a in self.stash.get("attachments", []) if isinstance(a, dict)}
+        result: list[dict[str, Any]] = []
+        for att in items:
+            if str(att.params.get("VALUE", "")).upper() == "BINARY" or str(att.params.get("ENCODING", "")).upper() == "BASE64":
+                self.add(LossKind.UNSUPPORTED_FIELD, "ATTACH", "inline attachments have no Google form (fileUrl only)")
+                continue
+            url = str(att)
+            entry = dict(stashed.get(url) or {})
+            entry["fileUrl"] = url
+            if att.params.get("FILENAME"):
+                entry["title"] = str(att.params["FILENAME"])
+            if att.params.get("FMTTYPE"):
+                entry["mimeType"] = str(att.params["FMTTYPE"])
+            if self.profile != "resource":
+                if not re.match(r"^https://(drive|docs)\.google\.com/", url):
+                    self.add(LossKind.MAPPING_CHOICE, "ATTACH",
+                             "Google attaches Drive files only; this link may be refused", before=url)
+                entry = {"fileUrl": url}
+            result.append(entry)
+        for url, entry in stashed.items():  # attachments that had no fileUrl
+            if not url and self.profile == "resource":
+                result.append(entry)
+        if result:
+            self.out["attachments"] = result
+
+    def restore_stash(self) -> None:
+        allowed = {"insert": INSERT_WRITABLE, "import": IMPORT_WRITABLE}.get(self.profile)
+        kind = self.out.get("eventType")
+        for key, value in self.stash.items():
+            if key in _HANDLED_STASH or key.startswith("_"):
+                continue
+            if key in _TYPE_PROPERTIES and kind is not None and _TYPE_PROPERTIES[key] != kind:
+                continue
+            if allowed is not None and key not in allowed:
+                continue
+            self.out.setdefault(key, value)
+
+
+_TYPE_PROPERTIES = {"outOfOfficeProperties": "outOfOffice", "focusTimeProperties": "focusTime",
+                    "workingLocationProperties": "workingLocation", "birthdayProperties": "birthday"}
+
+
+# ---------------------------------------------------------------- the calendar
+
+def _tombstones(series_master: VEvent, master: dict[str, Any], writer: _Writer) -> list[dict[str, Any]]:
+    raw = series_master.get("EXDATE")
+    start = dt_value(series_master, "DTSTART")
+    zone = start.tzinfo if isinstance(start, datetime) else None
+    out: list[dict[str, Any]] = []
+    for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        tid = prop.params.get(tables.PARAM_TOMBSTONE_ID)
+        if not tid:
+            continue
+        for item in prop.dts:
+            out.append({"kind": "calendar#event", "id": str(tid), "status": "cancelled",
+                        "recurringEventId": master.get("id"),
+                        "originalStartTime": writer.edt(item.dt, "EXDATE", zone=zone if isinstance(item.dt, datetime) else None)})
+    return out
+
+
+def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options: GoogleWriteOptions
+                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The hub → (Google event dicts, list-level fields: ``timeZone``, ``defaultReminders``)."""
+    components = list(cal.walk("VEVENT")) if isinstance(cal, Calendar) else list(cal)
+    zone_name = options.calendar_zone
+    if isinstance(cal, Calendar) and cal.get("X-WR-TIMEZONE") is not None:
+        zone_name = str(cal["X-WR-TIMEZONE"])
+    options = GoogleWriteOptions(profile=options.profile, default_zone=options.default_zone, calendar_zone=zone_name)
+    out: list[dict[str, Any]] = []
+    defaults: list[dict[str, Any]] | None = None
+    for series in group_series(components):
+        master_dict: dict[str, Any] | None = None
+        master_zone: tzinfo | None = None
+        if series.master is not None:
+            writer = _Writer(series.master, report, options)
+            master_dict = writer.build()
+            master_zone = writer.start_zone
+            out.append(master_dict)
+            if options.profile == "resource":
+                out.extend(_tombstones(series.master, master_dict, writer))
+            if defaults is None:
+                defaults = _default_reminders(series.master)
+        master_id = master_dict.get("id") if master_dict else None
+        if master_id is None and series.master is None and series.overrides:
+            gid = text_value(series.overrides[0], hub.X_GOOGLE_RECURRING_EVENT_ID)
+            master_id = gid or (google_id(series.uid) if options.profile != "import" else None)
+            report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID", "overrides without their master written as instances",
+                       uid=series.uid)
+        for override in series.overrides:
+            out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone))
+    calendar: dict[str, Any] = {}
+    if zone_name:
+        calendar["timeZone"] = zone_name
+    if defaults and options.profile == "resource":
+        calendar["defaultReminders"] = defaults
+    return out, calendar
+
+
+def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:
+    start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+    found = []
+    for alarm in v.subcomponents:
+        if alarm.name != "VALARM":
+            continue
+        r = read_alarm(alarm, start, end)
+        if r.default_marker and r.minutes_before is not None:
+            found.append({"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before})
+    return found or None
