@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from dataclasses import dataclass, field
+from enum import Enum
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterator
 
@@ -266,6 +267,8 @@ def _one(rule: Any, key: str) -> Any:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, Enum):  # icalendar's vSkip and friends
+        value = value.value
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     return str(value).strip().upper()

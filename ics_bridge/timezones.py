@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import bisect
 import importlib.resources
+import os
 import re
 import struct
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -39,8 +41,6 @@ TIME_PROPERTIES = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE"
 _ZONE_COMPONENTS = frozenset({"VTIMEZONE", "STANDARD", "DAYLIGHT"})
 #: Where a POSIX rule cannot be written as an RRULE, dated observances run until this year.
 EXPLICIT_UNTIL_YEAR = 2100
-#: A transition that differs by less than this is the same transition (Outlook writes 23:59:59).
-_TRANSITION_TOLERANCE = 60
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -86,15 +86,32 @@ def _tzdata_dir():  # type: ignore[no-untyped-def]
     return importlib.resources.files("tzdata").joinpath("zoneinfo")
 
 
-@lru_cache(maxsize=None)
-def _tzif_bytes(name: str) -> bytes | None:
-    """The TZif file of ``name`` from the ``tzdata`` package (the same data zoneinfo uses)."""
-    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
-        return None
+def _tzdata_file(*parts: str) -> bytes | None:
+    """A file of the time zone database, looked up the way ``zoneinfo`` does: the directories of
+    ``zoneinfo.TZPATH`` (the system's /usr/share/zoneinfo) first, then the ``tzdata`` package.
+    VTIMEZONEs must describe exactly the data the hub's ZoneInfo objects use; the two sources
+    can differ (a system 2025b and a package 2026 disagree on Casablanca after 2026)."""
+    for directory in zoneinfo.TZPATH:
+        path = os.path.join(directory, *parts)
+        if os.path.isfile(path):
+            try:
+                with open(path, "rb") as handle:
+                    return handle.read()
+            except OSError:
+                continue
     try:
-        return _tzdata_dir().joinpath(*name.split("/")).read_bytes()
+        return _tzdata_dir().joinpath(*parts).read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ModuleNotFoundError, OSError):
         return None
+
+
+@lru_cache(maxsize=None)
+def _tzif_bytes(name: str) -> bytes | None:
+    """The TZif file of ``name`` (see :func:`_tzdata_file`)."""
+    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+        return None
+    data = _tzdata_file(*name.split("/"))
+    return data if data and data.startswith(b"TZif") else None
 
 
 def _parse_tzif(data: bytes) -> _Tzif:
@@ -124,28 +141,47 @@ def _parse_tzif(data: bytes) -> _Tzif:
         abbr = chars[abbr_index:chars.index(b"\0", abbr_index)].decode("ascii")
         return _Transition(at, offset, bool(dst), abbr)
 
-    return _Tzif(make(0, 0), tuple(make(t, i) for t, i in zip(times, indices)), footer)
+    transitions: list[_Transition] = []
+    previous = make(0, 0)
+    for at, index in zip(times, indices):
+        current = make(at, index)
+        if (current.offset, current.is_dst, current.abbr) != (previous.offset, previous.is_dst, previous.abbr):
+            transitions.append(current)  # "fat" files add no-op entries (2038-01-19)
+        previous = current
+    return _Tzif(make(0, 0), tuple(transitions), footer)
 
 
 @lru_cache(maxsize=None)
 def _tzif(name: str) -> _Tzif | None:
+    """The zone's TZif data with the transitions its POSIX footer already produces removed from
+    the end: "fat" files (Debian's /usr/share/zoneinfo) list them until 2037, "slim" ones stop
+    where the rule takes over.  Either way ``transitions`` ends where the footer rule begins."""
     data = _tzif_bytes(name)
     if data is None:
         return None
     try:
-        return _parse_tzif(data)
+        parsed = _parse_tzif(data)
     except (ValueError, struct.error):  # pragma: no cover - tzdata ships v2+ files
         return None
+    posix = parse_posix_tz(parsed.footer) if parsed.footer else None
+    if posix is None or not posix.has_dst:
+        return parsed
+    transitions = list(parsed.transitions)
+    while len(transitions) > 1:
+        last = transitions[-1]
+        year = _year_of(last.at)
+        rule = {(t.at, t.offset) for y in (year - 1, year, year + 1) for t in _posix_year(posix, y)}
+        if (last.at, last.offset) not in rule or (transitions[-2].at, transitions[-2].offset) not in rule:
+            break
+        transitions.pop()
+    return _Tzif(parsed.initial, tuple(transitions), parsed.footer)
 
 
 @lru_cache(maxsize=None)
 def _tzdb_links() -> dict[str, str]:
     """Link name → target zone, from ``tzdata.zi`` ("L target link" lines).  Falls back to
     grouping files with identical TZif bytes when the package has no ``tzdata.zi``."""
-    try:
-        text = _tzdata_dir().joinpath("tzdata.zi").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        text = ""
+    text = (_tzdata_file("tzdata.zi") or b"").decode("utf-8", "replace")
     links = {parts[2]: parts[1] for parts in (line.split() for line in text.splitlines())
              if len(parts) == 3 and parts[0] == "L"}
     if links:
@@ -361,6 +397,10 @@ def iana_to_windows(name: str, *, match_rules: bool = True) -> str | None:
     if match_rules and iana_zone(name) is not None:
         return _windows_by_rules(canonical)
     return None
+
+
+#: Onsets of VTIMEZONEs are expanded at least up to this year when comparing instants.
+RULE_HORIZON = 2050
 
 
 def recent_years() -> tuple[int, ...]:
@@ -584,6 +624,8 @@ def rule_to_rrule(rule: PosixRule) -> tuple[str, int] | None:
     shortest = 28 if rule.month == 2 else 30 if rule.month in (4, 6, 9, 11) else 31
     if not (all(1 <= d <= shortest for d in days) or all(-shortest <= d <= -1 for d in days)):
         return None
+    if days[0] < 0 and rule.month != 2:  # fixed-length month: positive days (ical.js 2.2.1
+        days = [shortest + 1 + d for d in days]  # misreads negative BYMONTHDAY with BYDAY)
     byday = _WEEKDAYS[(rule.weekday + shift) % 7]
     return (f"FREQ=YEARLY;BYMONTH={rule.month};BYDAY={byday};BYMONTHDAY={','.join(map(str, days))}",
             time_of_day)
@@ -825,7 +867,7 @@ class _Resolution:
     tzid: str | None  # the TZID parameter to write (None for UTC and floating)
     kind: LossKind | None = None
     reason: str = ""
-    compare_with: tzinfo | None = None  # the VTIMEZONE's own zone, to report instant differences
+    compare_with: Onsets | None = None  # the VTIMEZONE's onsets, to report instant differences
     only_if_moved: bool = False  # report only values whose instant differs from the VTIMEZONE's
 
 
@@ -863,7 +905,8 @@ def _seconds(local: datetime) -> int:
 
 def _onsets(obs: Component, last_year: int) -> list[datetime]:
     """Local onset times of an observance up to the end of ``last_year``."""
-    start = obs["DTSTART"].dt
+    start = obs["DTSTART"]
+    start = (start[0] if isinstance(start, list) else start).dt  # some files repeat DTSTART
     start = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
     start = start.replace(tzinfo=None)
     until = datetime(last_year + 1, 1, 2)
@@ -942,13 +985,6 @@ def _agreement(vtz: Component, zone: str, years: Iterable[int]) -> tuple[int, in
     return compared, differ
 
 
-def _fits(vtz: Component, iana: str, years: Iterable[int]) -> bool:
-    """Whether the VTIMEZONE and tzdata's ``iana`` agree on every covered day of ``years`` (and
-    some day was covered at all)."""
-    compared, differ = _agreement(vtz, iana, years)
-    return compared > 0 and differ == 0
-
-
 def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "") -> str | None:
     """The IANA zone that best matches a VTIMEZONE's rules (for "Customized Time Zone", display
     names and other TZIDs whose name gives no zone that fits).
@@ -1009,7 +1045,9 @@ def _own_tz(vtz: Component) -> tzinfo | None:
 
 
 def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _Resolution:
-    """The resolution order of docs/timezones.md for one TZID of one calendar."""
+    """The resolution order of docs/timezones.md for one TZID of one calendar.  Instants "by
+    the file" are computed with our own reading of the VTIMEZONE (RFC 5545 3.6.5), the one
+    the matching uses; dateutil's (icalendar's) is only kept for zones that match nothing."""
     by_name = resolve_name(tzid)
     if by_name is not None and by_name.iana == "UTC":
         return _Resolution(timezone.utc, None)
@@ -1018,10 +1056,11 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
             return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
                                f"TZID {tzid!r} has no VTIMEZONE and names no known zone; read as floating time")
         return _by_name(tzid, by_name)
-    own = _own_tz(vtz)
+    info = _vtz_onsets(vtz.to_ical(), max([v.year for v in values] + [RULE_HORIZON]))
+    onsets = info[0] if info else None
     if by_name is not None and by_name.iana and _name_fits(vtz, by_name.iana, values):
         named = _by_name(tzid, by_name)
-        named.compare_with, named.only_if_moved = own, named.kind is None
+        named.compare_with, named.only_if_moved = onsets, named.kind is None
         named.kind = named.kind or LossKind.TIMEZONE_GUESSED
         named.reason = named.reason or (f"the VTIMEZONE {tzid!r} is {by_name.iana} where it is defined, and "
                                         f"{by_name.iana} (tzdata) is used")
@@ -1029,7 +1068,8 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
     guess = match_vtimezone(vtz, values, hint=tzid)
     if guess is not None:
         return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
-                           f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules", compare_with=own)
+                           f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules", compare_with=onsets)
+    own = _own_tz(vtz)
     if own is None:
         return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
                            f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
@@ -1137,7 +1177,8 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
     moved = []
     if res.compare_with is not None:
         for old, new in changes:
-            by_file = old.replace(tzinfo=res.compare_with).astimezone(timezone.utc)
+            local = old.replace(tzinfo=None)
+            by_file = (local - timedelta(seconds=_vtz_local_offset(res.compare_with, local))).replace(tzinfo=timezone.utc)
             if by_file != new.astimezone(timezone.utc):
                 moved.append((old, by_file, new.astimezone(timezone.utc)))
     for old, by_file, used in moved:

@@ -135,8 +135,9 @@ def test_parse_posix_tz() -> None:
     ("M10.5.0/3", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", 10800),
     # Jerusalem: Thursday 26:00 = the Friday after the fourth Thursday
     ("M3.4.4/26", "FREQ=YEARLY;BYMONTH=3;BYDAY=FR;BYMONTHDAY=23,24,25,26,27,28,29", 7200),
-    # Nuuk: Sunday -1:00 = the Saturday before the last Sunday
-    ("M3.5.0/-1", "FREQ=YEARLY;BYMONTH=3;BYDAY=SA;BYMONTHDAY=-8,-7,-6,-5,-4,-3,-2", 82800),
+    # Nuuk: Sunday -1:00 = the Saturday before the last Sunday (March has 31 days)
+    ("M3.5.0/-1", "FREQ=YEARLY;BYMONTH=3;BYDAY=SA;BYMONTHDAY=24,25,26,27,28,29,30", 82800),
+    ("M2.5.0/-1", "FREQ=YEARLY;BYMONTH=2;BYDAY=SA;BYMONTHDAY=-8,-7,-6,-5,-4,-3,-2", 82800),
 ])
 def test_rule_to_rrule(rule: str, rrule: str, seconds: int) -> None:
     assert tz.rule_to_rrule(tz._parse_posix_rule(rule)) == (rrule, seconds)
@@ -188,8 +189,12 @@ def test_abolished_dst_ends_with_a_single_standard() -> None:
 def test_vtimezone_matches_zoneinfo_in_python(zone: str, start: int) -> None:
     """Our VTIMEZONE read back by our own RFC reader agrees with zoneinfo on every day."""
     vtz = tz.vtimezone(zone, start=date(start, 1, 1))
-    compared, differ = tz._agreement(vtz, zone, range(start, 2051))
-    assert compared > 300 * (2051 - start) and differ == 0
+    onsets, _ = tz._vtz_onsets(vtz.to_ical(), 2050)
+    zi = ZoneInfo(zone)
+    moment = datetime(start, 1, 1, 12, tzinfo=UTC)
+    while moment.year <= 2050:
+        assert tz._vtz_offset(onsets, int(moment.timestamp())) == moment.astimezone(zi).utcoffset().total_seconds()
+        moment += timedelta(hours=13)
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/Paris", "Australia/Sydney", "America/Sao_Paulo"])
@@ -451,7 +456,7 @@ def test_unknown_vtimezone_keeps_its_own_rules() -> None:
 
 def test_utc_tzid_becomes_z() -> None:
     text = ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:z\nDTSTAMP:20260101T000000Z\n"
-            "DTSTART;TZID=tzone://Microsoft/Utc:20260701T090000\nEND:VEVENT\nEND:VCALENDAR\n")
+            "DTSTART;TZID=\"tzone://Microsoft/Utc\":20260701T090000\nEND:VEVENT\nEND:VCALENDAR\n")
     cal = Calendar.from_ical(text)
     tz.normalize_calendar_zones(cal, Report())
     ev = cal.walk("VEVENT")[0]
@@ -515,6 +520,7 @@ def probe_times(zone: str) -> list[datetime]:
     return sorted(times)
 
 
+@lru_cache(maxsize=None)
 def interop_calendar(style: str) -> tuple[bytes, dict[str, datetime]]:
     """One calendar with an event per (zone, probe time) and a monthly series per zone from 2005
     to 2045; returns it written with our VTIMEZONEs and the expected UTC instant per key."""

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent
+from icalendar.prop import vBroken
 
 from ... import hub
 from ...report import LossKind, Report
@@ -99,18 +100,27 @@ def _date_text(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool) -> list[str]:
+def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
+                      broken: list[str] | None = None) -> list[str]:
     """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
     ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50)."""
     lines: list[str] = []
     for name in ("RRULE", "EXRULE"):
         raw = v.get(name)
         for rule in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            if isinstance(rule, vBroken):
+                if broken is not None:
+                    broken.append(f"{name}:{rule}")
+                continue
             lines.append(f"{name}:{rule.to_ical().decode()}")
     for name in ("RDATE", "EXDATE"):
         raw = v.get(name)
         groups: "OrderedDict[str, list[str]]" = OrderedDict()
         for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            if isinstance(prop, vBroken):
+                if broken is not None:
+                    broken.append(f"{name}:{prop}")
+                continue
             if skip_tombstones and prop.params.get(tables.PARAM_TOMBSTONE_ID):
                 continue
             for item in getattr(prop, "dts", []):
@@ -299,7 +309,10 @@ class _Writer:
         v = self.v
         start = dt_value(v, "DTSTART")
         zone = start.tzinfo if isinstance(start, datetime) else None
-        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource")
+        broken: list[str] = []
+        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken)
+        for line in broken:
+            self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
         original = self.stash.get("recurrence")
         if self.profile == "resource" and isinstance(original, list) and start is not None:
             scratch = VEvent()
@@ -637,7 +650,7 @@ class _Writer:
                 if not re.match(r"^https://(drive|docs)\.google\.com/", url):
                     self.add(LossKind.MAPPING_CHOICE, "ATTACH",
                              "Google attaches Drive files only; this link may be refused", before=url)
-                entry = {"fileUrl": url}
+                entry = {k: entry[k] for k in ("fileUrl", "title", "mimeType") if k in entry}
             result.append(entry)
         for url, entry in stashed.items():  # attachments that had no fileUrl
             if not url and self.profile == "resource":
@@ -693,9 +706,19 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     for series in group_series(components):
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
+        if series.master is not None and series.master.get("DTSTART") is None:
+            report.add(LossKind.EVENT_SKIPPED, "DTSTART", "Google events need a start; event not written",
+                       uid=series.uid or None)
+            series.master = None
         if series.master is not None:
             writer = _Writer(series.master, report, options)
-            master_dict = writer.build()
+            try:
+                master_dict = writer.build()
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written: {exc}", uid=series.uid or None)
+                series.master = None
+                master_dict = None
+        if master_dict is not None and series.master is not None:
             master_zone = writer.start_zone
             out.append(master_dict)
             if options.profile == "resource":
@@ -709,7 +732,13 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
             report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID", "overrides without their master written as instances",
                        uid=series.uid)
         for override in series.overrides:
-            out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone))
+            if override.get("DTSTART") is None:
+                report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written", uid=series.uid or None)
+                continue
+            try:
+                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
     calendar: dict[str, Any] = {}
     if zone_name:
         calendar["timeZone"] = zone_name

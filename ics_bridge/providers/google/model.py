@@ -353,7 +353,8 @@ class Event(GoogleModel):
 
     @property
     def is_instance(self) -> bool:
-        return bool(self.recurringEventId) and self.originalStartTime is not None
+        # events.import bodies name their series by iCalUID only (no recurringEventId)
+        return self.originalStartTime is not None and bool(self.recurringEventId or self.iCalUID)
 
     def timestamp(self, name: str) -> datetime | None:
         value = getattr(self, name)

@@ -542,7 +542,12 @@ def _uid_of(e: Event) -> tuple[str, bool]:
     if e.iCalUID:
         return e.iCalUID, False
     ident = e.recurringEventId if e.is_instance else e.id
-    return (f"{ident}@google.com" if ident else ""), True
+    if ident:
+        return f"{ident}@google.com", True
+    # neither id nor iCalUID (a request body): a stable UID from what the event says
+    import hashlib
+    seed = f"{e.summary or ''}\x00{e.start.wire() if e.start else ''}"
+    return f"{hashlib.sha256(seed.encode()).hexdigest()[:32]}@ics-bridge", True
 
 
 def _rid_value(orig: EventDateTime, master: Mapped | None, mapper: _EventMapper) -> date | datetime:
@@ -610,20 +615,31 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         else:
             singles.append(e)
     mapped: dict[str, Mapped] = {}
+    by_uid: dict[str, Mapped] = {}
+
+    def master_of(e: Event) -> Mapped | None:
+        if e.recurringEventId:
+            return mapped.get(e.recurringEventId)
+        found = by_uid.get(e.iCalUID or "")
+        return found if found is not None and found.vevent.get("RRULE") is not None else None
+
     for e in singles:
         uid, derived = _uid_of(e)
         mapper = _EventMapper(e, ctx, uid)
         if derived:
-            report.add(LossKind.MAPPING_CHOICE, "iCalUID", "no iCalUID; UID derived from the id as Google does",
+            report.add(LossKind.MAPPING_CHOICE, "iCalUID", "no iCalUID; UID derived from the id as Google does "
+                       "(from summary and start when there is no id either)",
                        uid=uid)
         vevent = run(mapper)
         if vevent is None:
             continue
         cal.add_component(vevent)
+        info = Mapped(e, vevent, uid, mapper.start, mapper.zone)
         if e.id:
-            mapped[e.id] = Mapped(e, vevent, uid, mapper.start, mapper.zone)
+            mapped[e.id] = info
+        by_uid.setdefault(uid, info)
     for e in instances:
-        master = mapped.get(e.recurringEventId or "")
+        master = master_of(e)
         uid = master.uid if master else _uid_of(e)[0]
         mapper = _EventMapper(e, ctx, uid)
         assert e.originalStartTime is not None
@@ -645,7 +661,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         if vevent is not None:
             cal.add_component(vevent)
     for e in tombstones:
-        master = mapped.get(e.recurringEventId or "") if e.is_instance else None
+        master = master_of(e) if e.is_instance else None
         if master is None:
             where = "its master is not in the input" if e.is_instance else "a deleted event"
             report.add(LossKind.EVENT_REMOVED, "status", f"cancelled entry ({where}); nothing written",

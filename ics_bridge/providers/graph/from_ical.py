@@ -453,7 +453,8 @@ _MAPPED_PROPS = frozenset({
     "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, "X-ICSBRIDGE-REMOVED",
 })
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
-_PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "firstDayOfWeek": "sunday", "index": "first"}
+_PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
+                                     "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
                                "isOnlineMeeting", "onlineMeetingProvider", "iCalUId"})
 _WRITABLE_STASH = frozenset({"hideAttendees"})

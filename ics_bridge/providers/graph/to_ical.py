@@ -23,7 +23,7 @@ from icalendar.prop import vGeo
 
 from ... import hub
 from ...errors import InputError
-from ...recurrence import graph_to_rrule
+from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
 from ...timezones import ResolvedZone, resolve_name
 from ...vevent import (add_conference, add_join_link, make_address, make_alarm, put_stash,
@@ -149,6 +149,7 @@ class _EventMapper:
         if e.subject is not None:
             v.add("SUMMARY", e.subject)
         start, end, zone = self.times()
+        start, end = self.synchronized(start, end)
         self.zone = zone
         self.start = start
         v.add("DTSTART", start)
@@ -177,6 +178,33 @@ class _EventMapper:
             v.add(hub.X_DISALLOW_COUNTER, "FALSE" if e.allowNewTimeProposals else "TRUE")
         self.stash()
         return v
+
+    def synchronized(self, start: Any, end: Any) -> tuple[Any, Any]:
+        """Graph's first occurrence is the first matching date on or after the start; RFC 5545
+        3.8.5.3 leaves a DTSTART off the rule undefined (readers disagree), so a master's start
+        moves to its first occurrence, with the same wall-clock time and duration (as Outlook
+        exports do), reported."""
+        rec = self.e.recurrence
+        if rec is None or self.e.type in ("exception", "occurrence"):
+            return start, end
+        local = start.date() if isinstance(start, datetime) else start
+        pattern = rec.pattern.model_dump(exclude_none=True)
+        rng = rec.range.model_dump(mode="json", exclude_none=True)
+        try:
+            first = next(iter(expand_graph_dates(pattern, rng, local, local + timedelta(days=366 * 8), limit=1)), None)
+        except (ValueError, KeyError):
+            return start, end  # the pattern itself is reported by recurrence()
+        if first is None or first == local:
+            return start, end
+        shift = first - local
+        if isinstance(start, datetime):
+            new_start = datetime.combine(first, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo)
+            new_end = end if end is None else new_start + (end - start)
+        else:
+            new_start, new_end = first, (end + shift if end is not None else None)
+        self.add(LossKind.MAPPING_CHOICE, "start", "series start is not an occurrence; DTSTART moved to the first one",
+                 before=local, after=first)
+        return new_start, new_end
 
     def recurrence(self, start: Any, zone: ResolvedZone | None) -> None:
         rec = self.e.recurrence
@@ -535,8 +563,10 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
 def _checked(mapper: _EventMapper) -> VEvent:
     try:
         return mapper.build()
-    except InputError:
-        raise
+    except InputError as err:
+        if err.uid:
+            raise
+        raise InputError(err.message, file=err.file, uid=mapper.uid, field=err.field) from None
     except (ValueError, TypeError) as exc:
         raise InputError(str(exc), uid=mapper.uid) from exc
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent
 CORPUS = TESTS / "corpus" / "google"
 DISCOVERY = json.loads((TESTS / "schemas" / "google-calendar-v3-discovery.json").read_text())
 SCHEMAS = DISCOVERY["schemas"]

@@ -1,0 +1,1 @@
+"""Helpers for tests/test_google_*.py (round-trip normalisation, discovery validator)."""
