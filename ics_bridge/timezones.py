@@ -923,9 +923,10 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
     return [o for o in onsets if o < until]
 
 
-def _vtz_offset(onsets: Onsets, utc_seconds: int) -> int:
-    """The VTIMEZONE's offset at an instant; before its first onset, that onset's TZOFFSETFROM."""
-    index = bisect.bisect_right([o[0] for o in onsets], utc_seconds)
+def _vtz_offset(onsets: Onsets, utc_seconds: int, times: tuple[int, ...] | None = None) -> int:
+    """The VTIMEZONE's offset at an instant; before its first onset, that onset's TZOFFSETFROM.
+    ``times`` are the onsets' instants, when the caller has them at hand."""
+    index = bisect.bisect_right(times if times is not None else [o[0] for o in onsets], utc_seconds)
     return onsets[index - 1][2] if index else onsets[0][1]
 
 
@@ -961,26 +962,28 @@ def _covered(onsets: Onsets, open_ended: bool, horizon: int) -> tuple[int, int]:
     return onsets[0][0], onsets[-1][0]
 
 
-def _agreement(vtz: Component, zone: str, years: Iterable[int]) -> tuple[int, int]:
+def _agreement(vtz: Component | bytes, zone: str, years: Iterable[int]) -> tuple[int, int]:
     """(days compared, days that differ) between a VTIMEZONE and a zone at local noon of every
     day of ``years`` the VTIMEZONE covers.  Noon is far from the night-time transitions, so a
     producer that writes 03:00 for 02:00 (or 23:59:59 for midnight) still agrees."""
     years = sorted(set(years))
     if not years:
         return 0, 0
-    info = _vtz_onsets(vtz.to_ical(), years[-1])
+    info = _vtz_onsets(vtz if isinstance(vtz, bytes) else vtz.to_ical(), years[-1])
     if info is None:
         return 0, 0
     onsets, open_ended = info
+    times = tuple(o[0] for o in onsets)
     lo, hi = _covered(onsets, open_ended, years[-1])
     noon = 12 * 3600 - (_standard_offset(canonical_iana(zone)) or 0)
     compared = differ = 0
     for year in years:
         day = _utc_seconds(year) + noon
+        ats, offsets = _zone_offsets(zone, year, year)
         for _ in range(366 if year % 4 == 0 else 365):
             if lo <= day <= hi:
                 compared += 1
-                differ += _vtz_offset(onsets, day) != _zone_offset(zone, day)
+                differ += _vtz_offset(onsets, day, times) != offsets[bisect.bisect_right(ats, day)]
             day += 86400
     return compared, differ
 
@@ -996,7 +999,8 @@ def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "
     :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone passes."""
     locals_ = sorted({v.replace(tzinfo=None) for v in values}) or [datetime(date.today().year, 1, 1)]
     last = locals_[-1].year
-    info = _vtz_onsets(vtz.to_ical(), last + 3)
+    text = vtz.to_ical()
+    info = _vtz_onsets(text, last + 3)
     if info is None:
         return None
     wanted = [(v, _vtz_local_offset(info[0], v)) for v in locals_]
@@ -1007,7 +1011,7 @@ def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "
     for zone in _canonical_zones():
         if any(_zone_local_offset(zone, v) != off for v, off in wanted):
             continue
-        _compared, differ = _agreement(vtz, zone, around)
+        _compared, differ = _agreement(text, zone, around)
         rank = named_canonical.index(zone) if zone in named_canonical else len(named)
         key = (differ, rank, _preference(zone))
         if best is None or key < best[0]:

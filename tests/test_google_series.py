@@ -396,3 +396,23 @@ def test_google_to_graph_series_and_ooo_case_18():
     away = by_subject["Away"]
     assert away["isAllDay"] is True and away["showAs"] == "oof"
     assert by_subject["Free"]["showAs"] == "free"
+
+
+# ---------------------------------------------------------------- every .ics of the corpus
+
+ICS_FILES = sorted((Path(__file__).parent / "corpus" / "ics").glob("*.ics"))
+
+
+@pytest.mark.parametrize("path", ICS_FILES, ids=[p.stem for p in ICS_FILES])
+def test_ics_corpus_to_google_validates(path):
+    from ics_bridge.api import read_hub, write_hub
+    try:
+        cal, report, _ = read_hub(path.read_bytes(), "ics")
+    except Exception as exc:  # the .ics reader's own refusals are tested elsewhere
+        pytest.skip(f"ics reader: {type(exc).__name__}")
+    for profile in ("resource", "insert", "import"):
+        out = write_hub(cal, "google", report, Options(profile=profile))
+        for event in items_of(out):
+            if event == {"kind": "calendar#events", "items": []} or "items" in event:
+                continue
+            assert validate_event(event, profile) == [], (profile, event)

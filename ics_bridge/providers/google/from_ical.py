@@ -272,6 +272,10 @@ class _Writer:
         self.people()
         if profile != "insert" and self.uid and not (profile == "resource" and "iCalUID" in self.absent):
             out["iCalUID"] = self.uid
+        elif profile == "import" and not self.uid:
+            out["iCalUID"] = f"{google_id(self._fallback_key())}@ics-bridge"
+            self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; iCalUID derived from SUMMARY and DTSTART",
+                     after=out["iCalUID"])
         series_id = text_value(v, hub.X_GOOGLE_RECURRING_EVENT_ID)
         if rid is None and series_id and profile == "resource":
             out["recurringEventId"] = series_id
