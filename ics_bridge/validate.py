@@ -440,6 +440,14 @@ def _rule(recur: vRecur, base: datetime) -> rrule | None:
         if len(days) == 1 and days[0] >= 29 and not parts.get("BYSETPOS"):
             parts["BYMONTHDAY"] = list(range(28, days[0] + 1))
             parts["BYSETPOS"] = [-1]
+    for name, low in (("INTERVAL", 1), ("COUNT", 1)):
+        value = parts.get(name)
+        value = value[0] if isinstance(value, list) and value else value
+        try:
+            if value is not None and int(value) < low:
+                raise _ExpansionError(f"{name}={value} is invalid")  # INTERVAL=0 loops forever in dateutil
+        except (TypeError, ValueError):
+            raise _ExpansionError(f"{name}={value!r} is invalid") from None
     if _impossible(vRecur(parts)):
         return None
     text = vRecur(parts).to_ical().decode()
@@ -640,11 +648,11 @@ def _match(before: list[EventMeaning], after: list[EventMeaning]
         rest: list[EventMeaning] = []
         for m in left:
             key = key_of(m)
-            candidates = index.get(key, []) if key is not None else []
-            while candidates and candidates[0] in used:
-                candidates.pop(0)
+            candidates = [j for j in index.get(key, []) if j not in used] if key is not None else []
             if candidates:
-                j = candidates.pop(0)
+                # several VEVENTs share the key (twin masters): prefer the one starting alike
+                same = [j for j in candidates if right[j].start == m.start]
+                j = (same or candidates)[0]
                 used.add(j)
                 pairs.append((m, right[j]))
             else:

@@ -468,7 +468,7 @@ def test_utc_tzid_becomes_z() -> None:
 
 NODE = os.environ.get("ICSBRIDGE_NODE") or shutil.which("node")
 SYSTEM_PYTHON = os.environ.get("ICSBRIDGE_SYSTEM_PYTHON", "/usr/bin/python3")
-ICALJS_HINT = "cd tests/interop_tz && npm install --no-save ical.js@2"
+ICALJS_HINT = "cd tests/interop_tz && npm install --no-save --no-package-lock ical.js@2"
 LIBICAL_HINT = "apt-get install -y gir1.2-ical-3.0 python3-gi (used through /usr/bin/python3)"
 
 
@@ -476,8 +476,11 @@ LIBICAL_HINT = "apt-get install -y gir1.2-ical-3.0 python3-gi (used through /usr
 def icaljs_missing() -> str | None:
     if NODE is None:
         return f"node not found; install Node.js >= 18 and run: {ICALJS_HINT}"
-    probe = subprocess.run([NODE, "--input-type=module", "-e", "import 'ical.js'"], cwd=INTEROP,
-                           capture_output=True, text=True)
+    try:
+        probe = subprocess.run([NODE, "--input-type=module", "-e", "import 'ical.js'"], cwd=INTEROP,
+                               capture_output=True, text=True, timeout=60)
+    except OSError as exc:
+        return f"node ({NODE}) cannot run: {exc}; install Node.js >= 18 and run: {ICALJS_HINT}"
     return None if probe.returncode == 0 else f"ical.js not installed for node; run: {ICALJS_HINT}"
 
 
@@ -485,8 +488,11 @@ def icaljs_missing() -> str | None:
 def libical_missing() -> str | None:
     if not Path(SYSTEM_PYTHON).exists():
         return f"{SYSTEM_PYTHON} not found; {LIBICAL_HINT}"
-    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0');"
-                            "from gi.repository import ICalGLib"], capture_output=True, text=True)
+    try:
+        probe = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0');"
+                                "from gi.repository import ICalGLib"], capture_output=True, text=True, timeout=60)
+    except OSError as exc:
+        return f"{SYSTEM_PYTHON} cannot run: {exc}; {LIBICAL_HINT}"
     return None if probe.returncode == 0 else f"libical GObject bindings missing; {LIBICAL_HINT}"
 
 

@@ -24,19 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ...wire import canonical_enum
 from . import tables
-
-
-def canonical_enum(value: Any, vocabulary: tuple[str, ...]) -> Any:
-    """Case-insensitive match against the discovery document's values; unknown values pass
-    through unchanged so the mapper can report them."""
-    if not isinstance(value, str):
-        return value
-    lowered = value.strip().lower()
-    for word in vocabulary:
-        if word.lower() == lowered:
-            return word
-    return value
 
 
 _FRACTION = re.compile(r"\.(\d+)")

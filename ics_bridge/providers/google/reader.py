@@ -8,25 +8,19 @@ from typing import Any, Iterator
 from pydantic import ValidationError
 
 from ...errors import InputError
+from ...wire import input_error
 from .model import Event, EventList
 
 _LIST_KEYS = ("timeZone", "defaultReminders", "summary", "description", "accessRole", "nextPageToken",
               "nextSyncToken", "updated", "etag")
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err.get("loc", ()))
-    return field, err.get("msg", "invalid value")
-
-
 def parse_event(raw: dict[str, Any]) -> Event:
     try:
         return Event.model_validate(raw)
     except ValidationError as exc:
-        field, msg = _first_error(exc)
         ident = raw.get("iCalUID") or raw.get("id") or raw.get("summary")
-        raise InputError(msg, uid=str(ident) if ident else None, field=field or None) from None
+        raise input_error(exc, ident) from None
 
 
 def _is_list(data: Any) -> bool:

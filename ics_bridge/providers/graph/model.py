@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ...wire import canonical_enum
 from . import legacy
 
 # --- enum vocabularies (Graph v1.0 + beta metadata, tests/schemas/graph-event-*.xml) ----------
@@ -41,18 +42,6 @@ INDEXES = ("first", "second", "third", "fourth", "last")
 ONLINE_PROVIDERS = ("unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness")
 LOCATION_TYPES = ("default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates",
                   "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress")
-
-
-def canonical_enum(value: Any, vocabulary: tuple[str, ...]) -> Any:
-    """Match an enum value case-insensitively; unknown values pass through unchanged so the
-    mapper can report them (never guessed here)."""
-    if not isinstance(value, str):
-        return value
-    lowered = value.strip().lower()
-    for word in vocabulary:
-        if word.lower() == lowered:
-            return word
-    return value
 
 
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")

@@ -7,14 +7,9 @@ from typing import Any, Iterator
 from pydantic import ValidationError
 
 from ...errors import InputError
+from ...wire import input_error
 from ...io.jsonio import items
 from .model import Event
-
-
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err.get("loc", ()) if not isinstance(p, int) or True)
-    return field, err.get("msg", "invalid value")
 
 
 def parse_event(raw: dict[str, Any]) -> Event:
@@ -22,9 +17,8 @@ def parse_event(raw: dict[str, Any]) -> Event:
     try:
         return Event.model_validate(raw)
     except ValidationError as exc:
-        field, msg = _first_error(exc)
         ident = raw.get("iCalUId") or raw.get("id") or raw.get("Id") or raw.get("subject") or raw.get("Subject")
-        raise InputError(msg, uid=str(ident) if ident else None, field=field) from None
+        raise input_error(exc, ident) from None
 
 
 def read_events(data: Any) -> Iterator[Event | InputError]:
