@@ -22,7 +22,7 @@ from ics_bridge.report import LossKind, Report
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus" / "ics"
-INTEROP = HERE / "interop_tz"
+INTEROP = HERE / "interop"
 UTC = timezone.utc
 
 ZONES = ["America/New_York", "Europe/Paris", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo",
@@ -468,7 +468,7 @@ def test_utc_tzid_becomes_z() -> None:
 
 NODE = os.environ.get("ICSBRIDGE_NODE") or shutil.which("node")
 SYSTEM_PYTHON = os.environ.get("ICSBRIDGE_SYSTEM_PYTHON", "/usr/bin/python3")
-ICALJS_HINT = "cd tests/interop_tz && npm install --no-save --no-package-lock ical.js@2"
+ICALJS_HINT = "cd tests/interop && npm ci"
 LIBICAL_HINT = "apt-get install -y gir1.2-ical-3.0 python3-gi (used through /usr/bin/python3)"
 
 

@@ -64,7 +64,7 @@ class _Writer:
 
     # -- time -------------------------------------------------------------------------------
     def zone_name(self, tz: tzinfo | None, field: str) -> str:
-        name = tzid_of(tz) if tz is not None else None
+        name = tzid_of(tz, iana_only=True) if tz is not None else None
         if name is None:
             name = self.options.default_zone
             self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
@@ -80,7 +80,7 @@ class _Writer:
 
     def dtz(self, value: date | datetime, field: str) -> dict[str, str]:
         if isinstance(value, datetime):
-            if value.tzinfo is not None and tzid_of(value.tzinfo) is None:
+            if value.tzinfo is not None and tzid_of(value.tzinfo, iana_only=True) is None:
                 self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
                 value = value.astimezone(timezone.utc)
             name = self.zone_name(value.tzinfo, field)

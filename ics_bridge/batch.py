@@ -1,0 +1,687 @@
+"""Converting many files at once: discovery, output paths, safe writes and parallel jobs.
+
+The CLI (``ics-bridge convert``) is a thin layer over :func:`convert_paths`; this module never
+imports click.  The rules a batch follows:
+
+* inputs are files, directories (recursed, hidden entries skipped, only
+  ``.ics .ical .ifb .json .jsonl .ndjson``) or ``-`` for stdin; the format is detected per file
+  from its content unless ``source`` says otherwise;
+* one bad file is reported (file, event, field, reason — ``str(InputError)``) and the batch goes
+  on (``fail_fast`` stops it); unexpected exceptions are reported as ``internal error`` for that
+  file, never as a traceback;
+* an input is never overwritten and an output path that is an input is refused, even with
+  ``force``; outputs are written to a temporary file in the target directory and renamed
+  (atomic); an existing output needs ``force``;
+* ``split`` names files after the series UID made safe (:func:`safe_name`): ASCII, no path
+  separators, no leading dot, no Windows device name, bounded length, a hash suffix whenever the
+  UID had to be changed, and a counter for the rare remaining clash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequence
+
+from icalendar import Calendar
+
+from .errors import IcsBridgeError, InputError, OutputError
+from .options import Format, Options
+from .report import Loss, Severity
+
+INPUT_SUFFIXES = (".ics", ".ical", ".ifb", ".json", ".jsonl", ".ndjson")
+SUFFIX = {"ics": ".ics", "graph": ".json", "google": ".json"}
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+MAX_NAME = 80
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                              *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))})
+
+Mode = Literal["stdout", "file", "dir", "merge-stdout", "merge-file", "split"]
+
+
+class BatchUsageError(IcsBridgeError):
+    """The request itself cannot be carried out (the CLI's exit code 2)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Inputs
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input: ``name`` as shown in messages, ``path`` (None for stdin), ``rel`` the path
+    mirrored under an output directory, ``data`` the bytes of stdin."""
+
+    name: str
+    path: Path | None
+    rel: PurePath
+    data: bytes | None = None
+
+
+def discover(inputs: Sequence[str | os.PathLike[str]], stdin: bytes | None = None) -> list[InputFile]:
+    """Files in the order given; directories recursed in sorted order.  A path that does not
+    exist is kept (reading it reports the error, the rest goes on)."""
+    found: list[InputFile] = []
+    seen: set[Path] = set()
+    stdin_used = False
+    for raw in inputs:
+        text = os.fspath(raw)
+        if text == STDIN:
+            if stdin_used:
+                raise BatchUsageError("'-' (stdin) given more than once")
+            stdin_used = True
+            found.append(InputFile(STDIN_NAME, None, PurePath("stdin"), stdin if stdin is not None else b""))
+            continue
+        path = Path(text)
+        if path.is_dir():
+            for file in _walk(path):
+                key = file.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    found.append(InputFile(str(file), file, file.relative_to(path)))
+            continue
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(InputFile(text, path, PurePath(path.name)))
+    return found
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            if name.lower().endswith(INPUT_SUFFIXES):
+                yield Path(dirpath) / name
+
+
+# ------------------------------------------------------------------------------------------
+# Results
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileError:
+    """One error line: where (file, event, field) and why."""
+
+    file: str | None
+    message: str
+    uid: str | None = None
+    field: str | None = None
+    internal: bool = False
+
+    @classmethod
+    def of(cls, err: InputError, file: str) -> "FileError":
+        err = err.located(file)
+        return cls(err.file, _one_line(err.message), err.uid, err.field)
+
+    def as_text(self) -> str:
+        if self.internal:
+            return f"{self.file}: internal error: {self.message}"
+        parts = [p for p in (self.file, f"event {self.uid}" if self.uid else None,
+                             f"field {self.field}" if self.field else None) if p]
+        return ": ".join(parts + [self.message])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "uid": self.uid, "field": self.field, "message": self.message,
+                "internal": self.internal, "text": self.as_text()}
+
+
+@dataclass
+class FileResult:
+    """What happened to one input.  ``failed``: nothing was converted; ``errors`` may also hold
+    single events that were skipped while the rest of the file was converted."""
+
+    input: str
+    source: Format | None = None
+    events: int = 0
+    outputs: list[str] = field(default_factory=list)
+    entries: list[Loss] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failed: bool = False
+    # carried from the worker to the writer, dropped afterwards
+    payload: bytes | None = None
+    data: Any = None
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.errors
+
+    @property
+    def losses(self) -> list[Loss]:
+        return [e for e in self.entries if e.severity is Severity.LOSS]
+
+
+@dataclass
+class BatchResult:
+    files: list[FileResult] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)  # output / merge errors not tied to one input
+    stopped: bool = False  # fail_fast stopped the batch
+
+    @property
+    def failed_files(self) -> list[FileResult]:
+        return [f for f in self.files if not f.ok]
+
+    @property
+    def events(self) -> int:
+        return sum(f.events for f in self.files)
+
+    @property
+    def entries(self) -> list[Loss]:
+        return [e for f in self.files for e in f.entries]
+
+    @property
+    def losses(self) -> int:
+        return sum(len(f.losses) for f in self.files)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for e in self.entries if e.severity is Severity.WARNING)
+
+    @property
+    def all_errors(self) -> list[FileError]:
+        return [e for f in self.files for e in f.errors] + self.errors
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 all converted; 1 some input failed; 3 lossy conversions when ``strict``."""
+        if self.all_errors or any(f.failed for f in self.files) or self.stopped:
+            return 1
+        if strict and self.losses:
+            return 3
+        return 0
+
+    def summary(self) -> str:
+        failed = len(self.failed_files)
+        files = f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}"
+        if failed:
+            files += f" ({failed} with errors)"
+        errors = len(self.all_errors)
+        return (f"{files}, {self.events} event{'s' if self.events != 1 else ''}, "
+                f"{self.losses} loss{'es' if self.losses != 1 else ''}, {self.warnings} "
+                f"warning{'s' if self.warnings != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
+                + (f", {len(self.written)} written" if self.written else "")
+                + (" (stopped at the first error)" if self.stopped else ""))
+
+    def report_dict(self) -> dict[str, Any]:
+        return {
+            "summary": {"files": len(self.files), "failed": len(self.failed_files), "events": self.events,
+                        "losses": self.losses, "warnings": self.warnings, "errors": len(self.all_errors),
+                        "written": list(self.written)},
+            "files": [{"input": f.input, "source": f.source, "events": f.events, "outputs": f.outputs,
+                       "ok": f.ok, "notes": f.notes} for f in self.files],
+            "entries": [e.as_dict() for e in self.entries],
+            "errors": [e.as_dict() for e in self.all_errors],
+        }
+
+
+# ------------------------------------------------------------------------------------------
+# The plan: where outputs go
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    inputs: list[InputFile]
+    mode: Mode
+    target: Path | None
+    to: Format
+
+
+def plan(inputs: list[InputFile], *, to: Format, output: str | os.PathLike[str] | None,
+         merge: bool = False, split: bool = False) -> Plan:
+    """Decide where the outputs go; :class:`BatchUsageError` when the request is impossible."""
+    if merge and split:
+        raise BatchUsageError("--merge and --split cannot be combined")
+    if not inputs:
+        raise BatchUsageError("no input files found (directories are searched for "
+                              + " ".join(INPUT_SUFFIXES) + ")")
+    out = os.fspath(output) if output is not None else None
+    several = len(inputs) > 1
+    if out is None or out == STDIN:
+        if split:
+            raise BatchUsageError("--split writes one file per series: give -o DIRECTORY")
+        if several and not merge:
+            raise BatchUsageError(f"{len(inputs)} inputs: give -o DIRECTORY, or --merge for one output")
+        return Plan(inputs, "merge-stdout" if merge else "stdout", None, to)
+    target = Path(out)
+    if split:
+        mode: Mode = "split"
+    elif merge:
+        if target.is_dir():
+            raise BatchUsageError(f"{out}: is a directory; --merge writes one file")
+        mode = "merge-file"
+    elif target.is_dir() or out.endswith(("/", os.sep)) or several:
+        mode = "dir"
+    else:
+        mode = "file"
+    if mode in ("file", "merge-file") and _is_input(target, inputs):
+        raise BatchUsageError(f"{out}: is one of the inputs; refusing to overwrite it")
+    if mode in ("dir", "split") and target.exists() and not target.is_dir():
+        raise BatchUsageError(f"{out}: exists and is not a directory")
+    return Plan(inputs, mode, target, to)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class Protected:
+    """The inputs of a batch, by resolved path and by (device, inode), built once: an output
+    that is one of them (also through a symlink or a hard link) is refused."""
+
+    def __init__(self, inputs: Iterable[InputFile] = ()) -> None:
+        self.paths: set[Path] = set()
+        self.ids: set[tuple[int, int]] = set()
+        for item in inputs:
+            if item.path is not None:
+                self.paths.add(item.path.resolve())
+                ident = _identity(item.path)
+                if ident is not None:
+                    self.ids.add(ident)
+
+    def __contains__(self, path: object) -> bool:
+        assert isinstance(path, Path)
+        if path.resolve() in self.paths:
+            return True
+        ident = _identity(path)
+        return ident is not None and ident in self.ids
+
+
+def _is_input(path: Path, inputs: Iterable[InputFile] | Protected) -> bool:
+    protected = inputs if isinstance(inputs, Protected) else Protected(inputs)
+    return path in protected
+
+
+def safe_name(uid: str, *, max_len: int = MAX_NAME) -> str:
+    """A file name (without extension) from a UID that cannot leave its directory: ASCII
+    letters, digits and ``. _ - @ +`` only, no leading dot, no Windows device name, at most
+    ``max_len`` characters plus a hash of the UID whenever it had to be changed, so different
+    UIDs never map to the same name."""
+    text = unicodedata.normalize("NFKC", uid or "")
+    clean = re.sub(r"[^A-Za-z0-9._@+-]+", "_", text)
+    clean = re.sub(r"\.{2,}", ".", clean).strip("._- ")
+    if not clean:
+        clean = "event"
+    if clean.split(".")[0].upper() in _WINDOWS_DEVICES:
+        clean = "_" + clean
+    if clean != uid or len(clean) > max_len:
+        digest = hashlib.sha256((uid or "").encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        clean = f"{clean[:max_len].rstrip('._- ')}-{digest}"
+    return clean
+
+
+class _Names:
+    """Unique names in one directory (case-insensitive, as on macOS and Windows)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, stem: str, suffix: str) -> str:
+        name = stem + suffix
+        n = 2
+        while name.lower() in self.used:
+            name = f"{stem}~{n}{suffix}"
+            n += 1
+        self.used.add(name.lower())
+        return name
+
+
+def _inside(directory: Path, name: str) -> Path:
+    path = directory / name
+    if path.resolve().parent != directory.resolve() and directory.resolve() not in path.resolve().parents:
+        raise OutputError(f"{path}: would be written outside {directory}")
+    return path
+
+
+# ------------------------------------------------------------------------------------------
+# Writing
+# ------------------------------------------------------------------------------------------
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: bytes, *, force: bool = False,
+                 protect: Iterable[InputFile] | Protected = ()) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
+    Without ``force`` an existing file is never replaced (no-clobber even against a race)."""
+    if _is_input(path, protect):
+        raise OutputError(f"{path}: is an input; refusing to overwrite it")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: exists (use --force to overwrite)")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the name appeared meanwhile
+            except FileExistsError:
+                raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+            except OSError:  # no hard links here (some network or FAT file systems)
+                if path.exists():
+                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+                os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# ------------------------------------------------------------------------------------------
+# The per-file work (runs in worker processes with --jobs)
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Task:
+    item: InputFile
+    to: Format
+    source: Format | Literal["auto"]
+    options: Options
+    shape: Literal["bytes", "data", "split"]
+    in_process: bool
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _read(item: InputFile, max_bytes: int) -> bytes:
+    if item.data is not None:
+        data = item.data
+    else:
+        assert item.path is not None
+        size = item.path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+        data = item.path.read_bytes()
+    if len(data) > max_bytes:
+        raise InputError(f"input is {len(data)} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+    return data
+
+
+def _parse_input(data: bytes, source: Format | Literal["auto"], name: str) -> tuple[Any, Format]:
+    from .api import detect_format
+    from .io.jsonio import loads
+    if source != "auto":
+        return data, source
+    head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
+    if head[:6].upper().startswith("BEGIN:"):
+        return data, "ics"
+    if not head.strip():
+        raise InputError("empty input")
+    payload = loads(data.decode("utf-8-sig"), file=name)
+    return payload, detect_format(payload)
+
+
+def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
+    sub = Calendar()
+    for key, value in cal.items():
+        sub[key] = value
+    for comp in components:
+        sub.add_component(comp)
+    return sub
+
+
+def _target_bytes(data: Any, options: Options) -> bytes:
+    from .io import ics as ics_io
+    if isinstance(data, Calendar):
+        return ics_io.serialize(data, tzid_style=options.tzid_style)
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _convert_file(task: _Task) -> FileResult:
+    """Read, convert and (for the writer) serialise one input.  Never raises."""
+    from .api import read_hub, write_hub
+    from .report import Report
+    from .series import group_series
+    item = task.item
+    result = FileResult(item.name)
+    try:
+        data = _read(item, task.options.max_bytes)
+        payload, source = _parse_input(data, task.source, item.name)
+        result.source = source
+        cal, report, errors = read_hub(payload, source, task.options, file=item.name)
+        result.events = sum(1 for _ in cal.walk("VEVENT"))
+        result.errors.extend(FileError.of(e, item.name) for e in errors)
+        if task.shape == "split":
+            for series in group_series(cal.walk("VEVENT")):
+                sub = _sub_calendar(cal, series.components)
+                part = write_hub(sub, task.to, report, task.options)
+                result.parts.append((series.uid, _target_bytes(part, task.options)))
+        else:
+            out = write_hub(cal, task.to, report, task.options)
+            if task.shape == "bytes":
+                result.payload = _target_bytes(out, task.options)
+            elif isinstance(out, Calendar) and not task.in_process:
+                result.payload = _target_bytes(out, Options(tzid_style="iana"))
+            else:
+                result.data = out
+        result.entries = [e if e.file else Loss(**{**e.__dict__, "file": item.name}) for e in report]
+    except InputError as err:
+        result.failed = True
+        result.errors.append(FileError.of(err, item.name))
+    except OutputError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(str(err))))
+    except UnicodeError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"cannot decode the input: {err}")))
+    except OSError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"cannot read: {err.strerror or err}")))
+    except ImportError as err:  # a provider that is not installed / not written yet
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"provider not available: {err}"), internal=True))
+    except Exception as err:  # noqa: BLE001 — one bad file must not stop the batch
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"{type(err).__name__}: {err}"), internal=True))
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Merging
+# ------------------------------------------------------------------------------------------
+
+def _items(data: Any, to: Format) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for key in ("value", "items"):
+            if isinstance(data.get(key), list):
+                return list(data[key])
+        return [data]
+    return []
+
+
+def _merge(results: list[FileResult], to: Format, options: Options) -> bytes:
+    from .io import ics as ics_io
+    if to == "ics":
+        merged = ics_io.new_calendar()
+        zones: set[str] = set()
+        for r in results:
+            if r.data is None and r.payload is None:
+                continue
+            cal = r.data if isinstance(r.data, Calendar) else Calendar.from_ical(r.payload)
+            for comp in cal.subcomponents:
+                if comp.name == "VTIMEZONE":
+                    tzid = str(comp.get("TZID"))
+                    if tzid in zones:
+                        continue
+                    zones.add(tzid)
+                merged.add_component(comp)
+        return ics_io.serialize(merged, tzid_style=options.tzid_style)
+    items = [item for r in results for item in _items(r.data, to)]
+    if to == "graph":
+        return _target_bytes({"value": items}, options)
+    return _target_bytes({"kind": "calendar#events", "items": items}, options)
+
+
+# ------------------------------------------------------------------------------------------
+# The batch
+# ------------------------------------------------------------------------------------------
+
+def _results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield _convert_file(task)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        futures: list[Future[FileResult]] = [pool.submit(_convert_file, t) for t in tasks]
+        try:
+            for task, future in zip(tasks, futures):
+                try:
+                    yield future.result()
+                except Exception as err:  # noqa: BLE001 — a worker died or a result did not pickle
+                    result = FileResult(task.item.name, failed=True)
+                    result.errors.append(FileError(task.item.name, _one_line(f"{type(err).__name__}: {err}"),
+                                                   internal=True))
+                    yield result
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Options = Options(),
+        force: bool = False, jobs: int = 1, fail_fast: bool = False, stdout: BinaryIO | None = None,
+        on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
+    """Convert every input of ``plan_`` and write the outputs; see the module doc."""
+    mode, to, target = plan_.mode, plan_.to, plan_.target
+    shape: Literal["bytes", "data", "split"] = (
+        "split" if mode == "split" else "data" if mode.startswith("merge") else "bytes")
+    in_process = jobs <= 1 or len(plan_.inputs) <= 1
+    tasks = [_Task(item, to, source, options, shape, in_process) for item in plan_.inputs]
+    batch = BatchResult()
+    names = _Names()
+    split_names = _Names()
+    protect = Protected(plan_.inputs)
+    for task, result in zip(tasks, _results(tasks, jobs)):
+        item = task.item
+        if not result.failed:
+            try:
+                _deliver(result, item, plan_, names, split_names, force, stdout, batch, protect)
+            except OutputError as err:
+                result.errors.append(FileError(item.name, _one_line(str(err))))
+                result.failed = True
+            except OSError as err:
+                result.errors.append(FileError(item.name, _one_line(f"cannot write: {err}")))
+                result.failed = True
+        if mode != "merge-file" and mode != "merge-stdout":
+            result.payload, result.parts = None, []
+            result.data = None
+        batch.files.append(result)
+        if on_file is not None:
+            on_file(result)
+        if fail_fast and not result.ok:
+            batch.stopped = len(batch.files) < len(plan_.inputs)
+            break
+    if mode in ("merge-file", "merge-stdout") and not batch.stopped:
+        ok = [r for r in batch.files if not r.failed]
+        try:
+            data = _merge(ok, to, options)
+            if mode == "merge-stdout":
+                _stdout(stdout).write(data)
+                _stdout(stdout).flush()
+            else:
+                assert target is not None
+                atomic_write(target, data, force=force, protect=protect)
+                batch.written.append(str(target))
+                for r in ok:
+                    r.outputs.append(str(target))
+        except OutputError as err:
+            batch.errors.append(FileError(str(target) if target else None, _one_line(str(err))))
+        except OSError as err:
+            batch.errors.append(FileError(str(target) if target else None, _one_line(f"cannot write: {err}")))
+        except Exception as err:  # noqa: BLE001
+            batch.errors.append(FileError(str(target) if target else "<merge>",
+                                          _one_line(f"{type(err).__name__}: {err}"), internal=True))
+        for r in batch.files:
+            r.payload, r.data = None, None
+    return batch
+
+
+def _stdout(stream: BinaryIO | None) -> BinaryIO:
+    return stream if stream is not None else sys.stdout.buffer
+
+
+def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, split_names: _Names, force: bool,
+             stdout: BinaryIO | None, batch: BatchResult, protect: Protected) -> None:
+    mode, target, suffix = plan_.mode, plan_.target, SUFFIX[plan_.to]
+    if mode == "stdout":
+        assert result.payload is not None
+        _stdout(stdout).write(result.payload)
+        _stdout(stdout).flush()
+        result.outputs.append("-")
+    elif mode == "file":
+        assert target is not None and result.payload is not None
+        atomic_write(target, result.payload, force=force, protect=protect)
+        result.outputs.append(str(target))
+        batch.written.append(str(target))
+    elif mode == "dir":
+        assert target is not None and result.payload is not None
+        rel = item.rel.with_suffix(suffix)
+        wanted = str(rel.with_suffix(""))
+        claimed = names.claim(wanted, suffix)
+        if claimed.lower() != str(rel).lower():
+            result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
+        path = _inside(target, claimed)
+        atomic_write(path, result.payload, force=force, protect=protect)
+        result.outputs.append(str(path))
+        batch.written.append(str(path))
+    elif mode == "split":
+        assert target is not None
+        target.mkdir(parents=True, exist_ok=True)
+        for uid, data in result.parts:
+            name = split_names.claim(safe_name(uid), suffix)
+            path = _inside(target, name)
+            atomic_write(path, data, force=force, protect=protect)
+            result.outputs.append(str(path))
+            batch.written.append(str(path))
+
+
+def convert_paths(inputs: Sequence[str | os.PathLike[str]], *, to: Format, source: Format | Literal["auto"] = "auto",
+                  output: str | os.PathLike[str] | None = None, merge: bool = False, split: bool = False,
+                  options: Options = Options(), force: bool = False, jobs: int = 1, fail_fast: bool = False,
+                  stdin: bytes | None = None, stdout: BinaryIO | None = None,
+                  on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
+    """Discover, plan and run a batch conversion (what ``ics-bridge convert`` does).
+
+    Raises :class:`BatchUsageError` when the request cannot be carried out; every problem with
+    a single input or output is in the returned :class:`BatchResult` instead."""
+    found = discover(inputs, stdin)
+    return run(plan(found, to=to, output=output, merge=merge, split=split), source=source, options=options,
+               force=force, jobs=jobs, fail_fast=fail_fast, stdout=stdout, on_file=on_file)
+
+
+def write_report(path: str | os.PathLike[str], batch: BatchResult, *, force: bool = False,
+                 protect: Iterable[InputFile] | Protected = ()) -> None:
+    """The batch's loss report as JSON (``--report``), written like any output."""
+    data = (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    atomic_write(Path(path), data, force=force, protect=protect)
