@@ -5,6 +5,7 @@ The public surface; everything else is private and may change.
 
 from .api import (Conversion, convert, detect_format, google_to_ics, graph_to_ics, ics_to_google,
                   ics_to_graph)
+from .api import convert_stream, diff, roundtrip
 from .errors import IcsBridgeError, InputError, OutputError
 from .options import Options
 from .report import Loss, LossKind, Report, Severity
@@ -20,11 +21,14 @@ __all__ = [
     "Report",
     "Severity",
     "convert",
+    "convert_stream",
     "detect_format",
+    "diff",
     "google_to_ics",
     "graph_to_ics",
     "ics_to_google",
     "ics_to_graph",
+    "roundtrip",
 ]
 
 __version__ = "0.1.0"

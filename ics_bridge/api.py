@@ -135,3 +135,36 @@ def google_to_ics(data: Any, options: Options = Options()) -> Conversion:
 def ics_to_google(calendar: Calendar | bytes | str, options: Options = Options()) -> Conversion:
     """iCalendar → Google Events resources (``options.profile``: resource, insert, import)."""
     return convert(calendar, to="google", source="ics", options=options)
+
+
+def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: Options = Options(),
+              file: str | None = None, horizon_years: int = 5, max_occurrences: int = 1000):  # type: ignore[no-untyped-def]
+    """Convert ``data`` to ``via`` and back and compare every event's meaning (what
+    ``ics-bridge roundtrip`` does).  ``data``: bytes, text, parsed JSON, a Calendar or a
+    :class:`pathlib.Path`.  Returns a :class:`ics_bridge.validate.RoundtripResult`;
+    ``result.lossless`` is the verdict, ``result.unreported()`` the silent changes."""
+    from .validate import Horizon
+    from .validate import roundtrip as _roundtrip
+    return _roundtrip(data, via=via, source=source, options=options, file=file,
+                      horizon=Horizon(horizon_years, max_occurrences))
+
+
+def diff(left: Any, right: Any, *, left_source: Format | None = None, right_source: Format | None = None,
+         options: Options = Options(), horizon_years: int = 5, max_occurrences: int = 1000):  # type: ignore[no-untyped-def]
+    """Compare two calendars in any of the three formats by meaning (what ``ics-bridge diff``
+    does).  Returns a :class:`ics_bridge.validate.DiffResult` (``missing``, ``extra``,
+    ``changed``, ``identical``)."""
+    from .validate import Horizon
+    from .validate import diff as _diff
+    return _diff(left, right, left_source=left_source, right_source=right_source, options=options,
+                 horizon=Horizon(horizon_years, max_occurrences))
+
+
+def convert_stream(src: Any, dst: Any, *, to: Format, source: Format | None = None, options: Options = Options()):  # type: ignore[no-untyped-def]
+    """Convert the file ``src`` (a path) to ``to``, writing ``dst`` (a path or a binary file)
+    series by series in bounded memory: ICS→Graph/Google and Graph/Google→ICS collections
+    stream; other inputs (a single resource, a bare VEVENT) take the whole-file path.  The
+    bytes written are those of ``convert(...).to_bytes(options)``.  Returns a
+    :class:`ics_bridge.io.stream.StreamResult` (``report``, ``errors``, ``items``, ``streamed``)."""
+    from .io.stream import convert_file
+    return convert_file(src, dst, to=to, source=source, options=options)

@@ -134,6 +134,8 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         found = discover(inputs, stdin)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
+    if report_path == STDIN and output in (None, STDIN):
+        raise click.UsageError("--report - needs -o: the converted data already goes to stdout")
     if report_path is not None and report_path != STDIN and Path(report_path) in Protected(found):
         raise click.UsageError(f"{report_path}: is one of the inputs; refusing to overwrite it")
     show_bar = (not quiet and len(found) > 1 and sys.stderr.isatty())

@@ -742,6 +742,9 @@ def _parse_rid(text: str) -> Any:
 def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputError] = ()) -> list[EventVerdict]:
     """Attach the report entries (and read errors) that explain each difference."""
     entries = list(report)
+    known = {v.uid for v in verdicts if v.uid}
+    # errors about events we cannot name (no UID in the input; the reader derived one)
+    anonymous = tuple(f"error: {e}" for e in errors if not e.uid or e.uid not in known)
     out: list[EventVerdict] = []
     for v in verdicts:
         diffs = [Difference(d.field, d.before, d.after, _explaining(entries, v.uid, v.recurrence_id, d.field))
@@ -750,6 +753,8 @@ def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputErr
         if v.status in ("missing", "extra"):
             reported = _explaining(entries, v.uid, v.recurrence_id, None)
             reported += tuple(f"error: {e}" for e in errors if e.uid and e.uid == v.uid)
+            if v.uid is None:
+                reported += anonymous
         out.append(EventVerdict(v.uid, v.recurrence_id, v.summary, v.start, v.status, diffs, v.file, reported))
     return out
 

@@ -1,0 +1,173 @@
+"""The streaming path (``ics_bridge.io.stream``) writes the very bytes ``ics_bridge.convert``
+writes, on every corpus file both can read; and it reads one series at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ics_bridge
+from ics_bridge.errors import InputError
+from ics_bridge.io import stream
+from ics_bridge.report import Report
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "ics"
+FILES = sorted(CORPUS.glob("*.ics"))
+
+
+def _whole(path: Path, to: str) -> bytes | type[Exception]:
+    try:
+        conv = ics_bridge.convert(path.read_bytes(), to=to, source="ics", file=str(path))
+    except Exception as exc:  # noqa: BLE001 - the streaming path must fail the same way
+        return type(exc)
+    return conv.to_bytes()
+
+
+@pytest.mark.parametrize("to", ["graph", "google"])
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_stream_output_identical_to_convert(path: Path, to: str, tmp_path: Path) -> None:
+    expected = _whole(path, to)
+    if not isinstance(expected, bytes):
+        with pytest.raises((expected, stream.StreamUnsupported)):
+            stream.convert_file(path, tmp_path / "out", to=to, fallback=False)
+        return
+    try:
+        result = stream.convert_file(path, tmp_path / "out", to=to, fallback=False)
+    except stream.StreamUnsupported as exc:
+        pytest.skip(f"not streamed: {exc}")
+    assert result.streamed
+    assert (tmp_path / "out").read_bytes() == expected
+
+
+def test_most_corpus_files_stream(tmp_path: Path) -> None:
+    """Only bare VEVENTs (no VCALENDAR) fall back to the whole-file path."""
+    unsupported = []
+    for path in FILES:
+        try:
+            stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+        except stream.StreamUnsupported:
+            unsupported.append(path.name)
+        except Exception:  # noqa: BLE001 - failing files are held to the whole path's failure above
+            pass
+    assert len(unsupported) <= 0.1 * len(FILES), unsupported
+
+
+def test_fallback_writes_whole_file_output(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.ics"
+    bare.write_bytes(b"BEGIN:VEVENT\r\nUID:a@b\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240102T100000Z\r\n"
+                     b"SUMMARY:x\r\nEND:VEVENT\r\n")
+    result = stream.convert_file(bare, tmp_path / "o.json", to="graph")
+    assert not result.streamed
+    assert (tmp_path / "o.json").read_bytes() == ics_bridge.convert(bare.read_bytes(), to="graph").to_bytes()
+
+
+FAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+       b"BEGIN:VEVENT\r\nUID:s1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20240108T100000\r\n"
+       b"DTEND;TZID=Europe/Berlin:20240108T110000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\nSUMMARY:master\r\nEND:VEVENT\r\n"
+       b"BEGIN:VEVENT\r\nUID:single\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240109T100000Z\r\nSUMMARY:single\r\nEND:VEVENT\r\n"
+       b"BEGIN:VEVENT\r\nUID:s1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20240108T100000\r\n"
+       b"SUMMARY:twin master\r\nEND:VEVENT\r\n"
+       b"BEGIN:VEVENT\r\nUID:s1\r\nDTSTAMP:20240101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20240115T100000\r\n"
+       b"DTSTART;TZID=Europe/Berlin:20240115T120000\r\nDTEND;TZID=Europe/Berlin:20240115T130000\r\n"
+       b"SUMMARY:far override\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_series_index_groups_far_overrides_and_twins(tmp_path: Path) -> None:
+    path = tmp_path / "far.ics"
+    path.write_bytes(FAR)
+    idx = stream.index_ics(path, Report())
+    assert list(idx.series) == [0, 1, 2, 0]  # override joins its master; a second master is its own series
+    cals = list(stream.iter_series_calendars(idx, Report()))
+    assert [len(list(c.walk("VEVENT"))) for c in cals] == [2, 1, 1]
+    for to in ("graph", "google"):
+        stream.convert_file(path, tmp_path / to, to=to, fallback=False)
+        assert (tmp_path / to).read_bytes() == ics_bridge.convert(FAR, to=to).to_bytes()
+
+
+def test_folded_uid_and_crlf_free_input(tmp_path: Path) -> None:
+    text = FAR.replace(b"UID:s1\r\n", b"UID:s\r\n 1\r\n").replace(b"\r\n", b"\n")
+    path = tmp_path / "lf.ics"
+    path.write_bytes(text)
+    idx = stream.index_ics(path, Report())
+    assert list(idx.series) == [0, 1, 2, 0]
+    stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+    assert (tmp_path / "o").read_bytes() == ics_bridge.convert(text, to="graph").to_bytes()
+
+
+# ------------------------------------------------------------------------------------------------
+# JSON input, item by item
+# ------------------------------------------------------------------------------------------------
+
+import re  # noqa: E402
+
+_DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
+
+
+def _same_ics(a: bytes, b: bytes) -> bool:
+    """Equal but for DTSTAMP, which the Graph/Google readers set to "now" when the JSON has none."""
+    return _DTSTAMP.sub(b"DTSTAMP:X", a) == _DTSTAMP.sub(b"DTSTAMP:X", b)
+
+
+def _check_json(path: Path, source: str, tmp_path: Path) -> bool:
+    try:
+        expected: bytes | type[Exception] = ics_bridge.convert(path.read_bytes(), to="ics", source=source,
+                                                               file=str(path)).to_bytes()
+    except Exception as exc:  # noqa: BLE001
+        expected = type(exc)
+    out = tmp_path / "out.ics"
+    try:
+        result = stream.convert_file(path, out, to="ics", source=source, fallback=False)
+    except stream.StreamUnsupported:
+        return False
+    except Exception as exc:  # noqa: BLE001
+        assert not isinstance(expected, bytes), f"streaming failed where convert did not: {exc!r}"
+        assert isinstance(exc, expected)
+        return True
+    assert isinstance(expected, bytes), f"convert failed ({expected}) where streaming did not"
+    assert result.streamed
+    assert _same_ics(out.read_bytes(), expected)
+    return True
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+def test_json_stream_identical_on_corpus(source: str, tmp_path: Path) -> None:
+    files = sorted((CORPUS.parent / source).glob("*.json"))
+    streamed = [p.name for p in files if _check_json(p, source, tmp_path)]
+    assert streamed  # list responses stream; single resources fall back
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+@pytest.mark.parametrize("path", [p for p in FILES if b"RECURRENCE-ID" in p.read_bytes()],
+                         ids=lambda p: p.name)
+def test_json_stream_identical_on_series_made_from_corpus(path: Path, source: str, tmp_path: Path) -> None:
+    """Masters with exceptions/instances/tombstones: the corpus's recurring .ics files through
+    the library to JSON, reversed (the exceptions moved before their masters), read back."""
+    try:
+        data = ics_bridge.convert(path.read_bytes(), to=source, source="ics").data
+    except Exception:  # noqa: BLE001
+        pytest.skip("does not convert")
+    key = "value" if source == "graph" else "items"
+    items = data.get(key, [data]) if isinstance(data, dict) else [data]
+    envelope = {k: v for k, v in data.items() if k != key} if isinstance(data, dict) and key in data else {}
+    import json
+    for order in (items, items[::-1]):
+        src = tmp_path / f"{source}.json"
+        src.write_text(json.dumps({**envelope, key: order}, ensure_ascii=False), encoding="utf-8")
+        assert _check_json(src, source, tmp_path)
+
+
+def test_json_items_splitter_offsets_and_chunks(tmp_path: Path) -> None:
+    import json
+    items = [{"id": str(i), "subject": "é" * (i % 7) + "日本" * (i % 3), "n": i * 1.5} for i in range(300)]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"@odata.context": "https://graph.microsoft.com/v1.0/x", "value": items,
+                                "@odata.nextLink": "n"}, ensure_ascii=False, indent=1), encoding="utf-8")
+    reader = stream.JsonItems(path)
+    reader.CHUNK = 64  # items straddle chunk and UTF-8 boundaries
+    seen = list(reader)
+    assert [item for _o, _l, item in seen] == items
+    assert reader.fields == {"@odata.context": "https://graph.microsoft.com/v1.0/x", "@odata.nextLink": "n"}
+    with open(path, "rb") as fh:
+        for offset, length, item in seen:
+            assert reader.load(offset, length, fh) == item
