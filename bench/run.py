@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -109,10 +110,11 @@ def jobs_scaling(count: int, jobs: list[int]) -> list[dict[str, float]]:
     cli = (ROOT / "ics_bridge" / "cli.py").exists()
     for n in jobs:
         out = HERE / "data" / f"jobs_out_{n}"
-        out.mkdir(exist_ok=True)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
         if cli:
-            cmd = [sys.executable, "-m", "ics_bridge.cli", "convert", str(folder), "--to", "graph", "-o", str(out),
-                   "--jobs", str(n)]
+            cmd = [sys.executable, "-m", "ics_bridge", "convert", str(folder), "--to", "graph", "-o", str(out),
+                   "--jobs", str(n), "--force"]
             how = "CLI --jobs"
         else:
             cmd = [sys.executable, str(Path(__file__)), "--pool", str(folder), str(out), str(n)]
@@ -120,8 +122,9 @@ def jobs_scaling(count: int, jobs: list[int]) -> list[dict[str, float]]:
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         seconds = time.perf_counter() - t0
-        if proc.returncode not in (0, 1):  # 1: some files had losses/errors, still converted
-            raise SystemExit(f"jobs {n} failed: {proc.stderr[-2000:]}")
+        written = len(list(out.iterdir()))
+        if proc.returncode or written != count:
+            raise SystemExit(f"jobs {n}: exit {proc.returncode}, {written}/{count} written: {proc.stderr[-2000:]}")
         rows.append({"jobs": n, "seconds": seconds, "files": count, "how": how})
     return rows
 
@@ -129,7 +132,7 @@ def jobs_scaling(count: int, jobs: list[int]) -> list[dict[str, float]]:
 def _pool_one(args: tuple[str, str]) -> None:
     import ics_bridge
     src, dst = args
-    conv = ics_bridge.convert(Path(src).read_bytes(), to="graph", file=src)
+    conv = ics_bridge.convert(Path(src).read_bytes(), to="graph", source="ics", file=src)
     Path(dst).write_bytes(conv.to_bytes())
 
 

@@ -301,10 +301,15 @@ def _attendees(event: Event) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for index, prop in enumerate(_props(event, "ATTENDEE")):
         params = getattr(prop, "params", {})
+        cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+        resource = cutype in ("RESOURCE", "ROOM")
         out[_person_key(prop, index)] = {
-            "role": str(params.get("ROLE", "REQ-PARTICIPANT")).upper(),
+            # A resource takes no part: its ROLE is written NON-PARTICIPANT (MS-OXCICAL) by some
+            # producers and REQ-PARTICIPANT by others (Google), with the same meaning.
+            "role": "RESOURCE" if resource else str(params.get("ROLE", "REQ-PARTICIPANT")).upper(),
             "status": str(params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
-            "type": str(params.get("CUTYPE", "INDIVIDUAL")).upper(),
+            # ROOM is a kind of RESOURCE for every provider (Graph and Google have one "resource").
+            "type": "RESOURCE" if resource else cutype,
         }
     return out
 

@@ -266,7 +266,9 @@ def _ics_view(cal: Calendar) -> list[dict]:
         view["RRULE"] = v["RRULE"].to_ical() if v.get("RRULE") is not None else None
         raw = v.get("EXDATE")
         view["EXDATE"] = sorted(d.dt for p in (raw if isinstance(raw, list) else [raw] if raw else []) for d in p.dts)
-        view["ATTENDEE"] = sorted((str(a), a.params.get("ROLE"), a.params.get("PARTSTAT"), a.params.get("CUTYPE"),
+        # a resource's ROLE carries no meaning (NON-PARTICIPANT and REQ-PARTICIPANT are both written)
+        view["ATTENDEE"] = sorted((str(a), None if a.params.get("CUTYPE") == "RESOURCE" else a.params.get("ROLE"),
+                                   a.params.get("PARTSTAT"), a.params.get("CUTYPE"),
                                    a.params.get("CN")) for a in (v.get("ATTENDEE") or []))
         view["ATTACH"] = [(str(a), a.params.get("FMTTYPE"), a.params.get("FILENAME")) for a in
                           ([v["ATTACH"]] if v.get("ATTACH") is not None and not isinstance(v["ATTACH"], list) else v.get("ATTACH", []))]

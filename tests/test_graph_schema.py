@@ -31,7 +31,8 @@ def test_the_validator_catches_what_graph_rejects():
     assert not validate({"subject": "x", "showAs": "oof", "categories": ["a"]})
 
 
-@pytest.mark.parametrize("path", sorted(SEEDS.glob("00[12]_*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(p for p in SEEDS.glob("00[12]_*.json") if ".invalid." not in p.name),
+                         ids=lambda p: p.name)
 def test_seed_examples_converted_back_validate(path):
     raw = load(path)
     ics = ics_bridge.graph_to_ics(raw).to_bytes()

@@ -232,17 +232,12 @@ def test_graph_roundtrip_of_corpus_is_lossless_or_reported(name: str) -> None:
             assert d.reported_by, d  # every difference names the entry that announced it
 
 
-# Silent losses the engine found in the providers (kept visible until fixed; xfail, not strict).
-@pytest.mark.xfail(reason="Graph writer: overrides of a series without a Graph id lose their link to the "
-                          "master (no seriesMasterId), so a moved occurrence comes back twice; not reported",
-                   strict=False)
-def test_known_silent_loss_graph_overrides_without_graph_id() -> None:
+# Silent losses the engine found in the providers, fixed since: they stay as regression tests.
+def test_graph_round_trip_keeps_overrides_of_a_series_without_graph_id() -> None:
     result = roundtrip(SAMPLES / "ics" / "outlook-export.ics", via="graph")
     assert result.unreported() == []
 
 
-@pytest.mark.xfail(reason="Google mapping: a resource attendee's ROLE=NON-PARTICIPANT comes back as "
-                          "REQ-PARTICIPANT; not reported", strict=False)
-def test_known_silent_loss_google_resource_role() -> None:
+def test_google_round_trip_keeps_a_resource_attendee() -> None:
     result = roundtrip(SAMPLES / "graph" / "single-event.json", via="google")
     assert result.unreported() == []

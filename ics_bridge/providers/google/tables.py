@@ -52,6 +52,7 @@ PARTSTAT_TO_RESPONSE: dict[str, str] = {v: k for k, v in RESPONSE_TO_PARTSTAT.it
 # attendee optional/resource ↔ ROLE/CUTYPE.  Google's own export writes REQ-PARTICIPANT for rooms.
 ROLE_OPTIONAL = "OPT-PARTICIPANT"
 ROLE_REQUIRED = "REQ-PARTICIPANT"
+ROLE_RESOURCE = "NON-PARTICIPANT"
 RESOURCE_CUTYPES = frozenset({"RESOURCE", "ROOM"})
 RESOURCE_DOMAIN = "@resource.calendar.google.com"
 

@@ -238,7 +238,10 @@ class _EventMapper:
             address = make_address(att.email, att.displayName)
             resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
             address.params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
-            address.params["ROLE"] = tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED
+            # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
+            # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
+            address.params["ROLE"] = (tables.ROLE_RESOURCE if resource else
+                                      tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
             response = att.responseStatus or "needsAction"
             partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
             if partstat is None:

@@ -370,8 +370,10 @@ class _Writer:
             out["isCancelled"] = True
         elif self.options.profile == "resource":
             out["isCancelled"] = False
-        elif status == "TENTATIVE":
-            self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph has no tentative event status", before=status)
+        if status == "TENTATIVE":
+            self.add(LossKind.UNSUPPORTED_FIELD, "STATUS",
+                     "Graph has no tentative event status (kept in an extended property for the way back)", before=status)
+            self.unmapped.add("STATUS")
 
     def timestamps(self) -> None:
         for prop, name in (("CREATED", "createdDateTime"), ("LAST-MODIFIED", "lastModifiedDateTime")):

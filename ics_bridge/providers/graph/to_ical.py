@@ -59,12 +59,10 @@ def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZon
 class _EventMapper:
     """Maps one Graph event; holds the report and the event's identity for messages."""
 
-    def __init__(self, event: Event, report: Report, master: Event | None = None,
-                 master_zone: ResolvedZone | None = None) -> None:
+    def __init__(self, event: Event, report: Report, master: Event | None = None) -> None:
         self.e = event
         self.report = report
         self.master = master
-        self.master_zone = master_zone
         self.uid = _uid_for(master or event)
         self.v = VEvent()
         self.stash_extra: dict[str, Any] = {}
@@ -512,37 +510,48 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
     cal.add("PRODID", "-//ics-bridge//Microsoft Graph//EN")
     cal.add("VERSION", "2.0")
     items = list(events)
-    masters = {e.id: e for e in items if e.id and (e.type == "seriesMaster" or e.exceptionOccurrences)}
-    master_info: dict[str, tuple[Any, ResolvedZone | None, str | None]] = {}
-    pending_exceptions: list[Event] = []
+    is_master = [e for e in items if e.type == "seriesMaster" or e.exceptionOccurrences]
+    by_id = {e.id: e for e in is_master if e.id}
+    by_uid = {_uid_for(e): e for e in is_master if e.uid or e.iCalUId}
+    master_ids = {id(e) for e in is_master}
+
+    def master_of(e: Event) -> Event | None:
+        """By seriesMasterId; an exception written without one (ICS origin, request bodies)
+        joins the master with the same UID."""
+        if e.seriesMasterId:
+            return by_id.get(e.seriesMasterId)
+        return by_uid.get(_uid_for(e)) if e.type == "exception" and (e.uid or e.iCalUId) else None
+
+    master_info: dict[int, tuple[Any, str | None]] = {}
+    pending: list[tuple[Event, Event]] = []
     for e in items:
         if e.removed is not None:
             _removed(cal, e, report)
             continue
+        master = master_of(e) if e.type in ("occurrence", "exception") else None
         if e.type == "occurrence":
-            if e.seriesMasterId in masters:
+            if master is not None:
                 continue  # the master's RRULE already produces it
             report.add(LossKind.MAPPING_CHOICE, "type", "occurrence without its series master converted as a single event",
                        uid=_uid_for(e))
-        if e.type == "exception" and e.seriesMasterId in masters:
-            pending_exceptions.append(e)
+        if e.type == "exception" and master is not None:
+            pending.append((e, master))
             continue
         mapper = _EventMapper(e, report)
         vevent = keep(mapper)
         if vevent is None:
             continue
         cal.add_component(vevent)
-        if e.id in masters:
+        if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
-            master_info[e.id] = (mapper.start, mapper.zone, rtz)
+            master_info[id(e)] = (mapper.start, rtz)
         for raw in e.exceptionOccurrences or []:  # beta: exceptions expanded inline
-            pending_exceptions.append(Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}))
-    for e in pending_exceptions:
-        master = masters.get(e.seriesMasterId or "")
-        if master is None or (master.id not in master_info):
-            continue
-        start, zone, rtz = master_info[master.id]
-        mapper = _EventMapper(e, report, master=master, master_zone=zone)
+            pending.append((Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}), e))
+    for e, master in pending:
+        if id(master) not in master_info:
+            continue  # the master itself failed and was reported
+        start, rtz = master_info[id(master)]
+        mapper = _EventMapper(e, report, master=master)
         vevent = keep(mapper)
         if vevent is None:
             continue
