@@ -20,7 +20,7 @@ from typing import Any, Iterable, Literal
 from icalendar import Event as VEvent
 
 from ... import hub
-from ...recurrence import rrule_to_graph
+from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...timezones import iana_to_windows, tzid_of
@@ -215,6 +215,11 @@ class _Writer:
             return
         rng = dict(result.recurrence.range)
         local = start.date() if isinstance(start, datetime) else start
+        first = next(iter(expand_graph_dates(result.recurrence.pattern, rng, local, local + timedelta(days=1), limit=1)), None)
+        if first != local:
+            # RFC 5545 3.8.5.3 readers count DTSTART as an instance; Graph starts at the first match.
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "DTSTART",
+                     "DTSTART is not an occurrence of its RRULE; Graph drops that first instance", before=local)
         rng["startDate"] = local.isoformat()
         rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE") if series_tz else
                                      str(self.stash.get("@recurrenceTimeZone", self.all_day_zone())))
