@@ -20,6 +20,7 @@ from . import __version__
 from .batch import STDIN, STDIN_NAME, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
 from .errors import InputError, OutputError
 from .options import Options
+from .report import Severity
 from .timezones import resolve_name
 
 FORMATS = ("ics", "graph", "google")
@@ -122,7 +123,8 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 3 when a conversion lost data.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the loss report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no progress bar, notes or summary).")
-@click.option("-v", "--verbose", is_flag=True, help="Also print every loss-report entry.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print warnings and notes of the loss report (losses are always printed).")
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
             calendar_zone: str | None, max_bytes: int, force: bool, jobs: int, fail_fast: bool, strict: bool,
@@ -149,8 +151,9 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         if not quiet:
             for note in result.notes:
                 _err(f"note: {result.input}: {note}")
-            if verbose:
-                for entry in result.entries:
+            # What did not arrive is always printed; repairs, guesses and choices with -v.
+            for entry in result.entries:
+                if verbose or entry.severity is Severity.LOSS:
                     _err(entry.as_text())
         if bar_ctx is not None:
             bar_ctx.update(1)

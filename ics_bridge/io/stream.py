@@ -569,20 +569,32 @@ class _Buffer:
 
 
 class _IcsSpool:
-    """VEVENTs written as they are mapped; the VTIMEZONEs (one per TZID used, from the earliest
-    date using it, as :func:`timezones.add_vtimezones` builds them) and the calendar header
-    written around them at the end."""
+    """VEVENTs written as they are mapped, in two phases (the whole-file readers write singles
+    and masters in input order, then every exception/instance): phase A is appended as it comes,
+    phase B records are keyed and written in key order at the end (an index of three machine
+    integers per record).  The VTIMEZONEs (one per TZID used, from the earliest date using it,
+    as :func:`timezones.add_vtimezones` builds them) and the header are written around them."""
 
-    def __init__(self, tzid_style: str) -> None:
+    def __init__(self, tzid_style: str, fast: bool = True) -> None:
         if tzid_style not in ("iana", "windows"):
             raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
         self.style = tzid_style
-        self.fh = tempfile.TemporaryFile(mode="w+b")
+        self.fast = fast
+        self.a = tempfile.TemporaryFile(mode="w+b")
+        self.b = tempfile.TemporaryFile(mode="w+b")
+        self.b_index: array = array("q")   # (key1, key2, offset, length) per record
+        self.b_size = 0
         self.used: dict[str, tuple[Any, Any]] = {}
         self.iana: dict[str, str | None] = {}
         self.count = 0
 
-    def add(self, vevent: Any) -> None:
+    def _text(self, vevent: Any) -> bytes:
+        if self.fast:
+            from .fastics import component_to_ical
+            return component_to_ical(vevent)
+        return vevent.to_ical()
+
+    def add(self, vevent: Any, key: tuple[int, int] | None = None) -> None:
         holder = Calendar()
         holder.subcomponents.append(vevent)
         used = timezones._used_tzids(holder)
@@ -597,7 +609,13 @@ class _IcsSpool:
             seen = self.used.get(tzid)
             self.used[tzid] = (min(first, seen[0]) if seen else first, (seen[1] if seen else None) or tz)
             self.iana[tzid] = zones[tzid]
-        self.fh.write(vevent.to_ical())
+        text = self._text(vevent)
+        if key is None:
+            self.a.write(text)
+        else:
+            self.b.write(text)
+            self.b_index.extend((key[0], key[1], self.b_size, len(text)))
+            self.b_size += len(text)
         self.count += 1
 
     def finish(self, out: IO[bytes], header: Calendar) -> None:
@@ -610,319 +628,206 @@ class _IcsSpool:
             if iana is None:
                 continue
             out.write(timezones.vtimezone(iana, tzid=tzid, start=self.used[tzid][0]).to_ical())
-        self.fh.seek(0)
-        while chunk := self.fh.read(1 << 20):
+        self.a.seek(0)
+        while chunk := self.a.read(1 << 20):
             out.write(chunk)
+        idx = self.b_index
+        order = sorted(range(len(idx) // 4), key=lambda r: (idx[4 * r], idx[4 * r + 1]))
+        for r in order:
+            self.b.seek(idx[4 * r + 2])
+            out.write(self.b.read(idx[4 * r + 3]))
         out.write(end)
-        self.fh.close()
+        self.a.close()
+        self.b.close()
 
 
-def _graph_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputError], options: Options,
-                  file: str | None) -> int:
-    """Graph JSON → ICS in three passes, the order of :func:`graph.to_ical.events_to_calendar`
-    (singles and masters in input order, then exceptions).  Held in memory: the ids of series
-    masters, the byte offset of each, and (start, zone, recurrenceTimeZone) per mapped master —
-    never the events themselves; a master is read again (small LRU) when its exceptions come."""
-    from functools import lru_cache
-
-    from ..providers.graph import to_ical as g
-    from ..providers.graph.model import Event
-    from ..providers.graph.reader import parse_event
-
-    def located(err: InputError) -> InputError:
-        return err.located(file) if file else err
-
-    source = JsonItems(path)
-    masters: dict[str, tuple[int, int]] = {}
-    for offset, length, raw in source:
-        if not isinstance(raw, dict):
-            raise InputError(f"{source.array_keys[-1] if source.array_keys else 'array'}[] entry is "
-                             f"{type(raw).__name__}, not an object")
-        try:
-            e = parse_event(raw)
-        except InputError:
-            continue
-        if e.id and (e.type == "seriesMaster" or e.exceptionOccurrences):
-            masters[e.id] = (offset, length)
-
-    spool = _IcsSpool(options.tzid_style)
-    header = g.events_to_calendar([], report, errors)
-    scratch = Calendar()
-
-    def keep(mapper: Any) -> Any:
-        try:
-            return g._checked(mapper)
-        except InputError as err:
-            errors.append(located(err))
-            return None
-
-    master_info: dict[str, tuple[Any, Any, str | None]] = {}
-    pending: array = array("q")  # (offset, length, inline index or -1) triples
-    with open(path, "rb") as fh:
-        for offset, length, raw in source:
-            try:
-                e = parse_event(raw)
-            except InputError as err:
-                errors.append(located(err))
-                continue
-            if e.removed is not None:
-                g._removed(scratch, e, report)
-                for v in scratch.subcomponents:
-                    spool.add(v)
-                scratch.subcomponents.clear()
-                continue
-            if e.type == "occurrence":
-                if e.seriesMasterId in masters:
-                    continue
-                report.add(LossKind.MAPPING_CHOICE, "type", "occurrence without its series master converted as a single event",
-                           uid=g._uid_for(e))
-            if e.type == "exception" and e.seriesMasterId in masters:
-                pending.extend((offset, length, -1))
-                continue
-            mapper = g._EventMapper(e, report)
-            vevent = keep(mapper)
-            if vevent is None:
-                continue
-            spool.add(vevent)
-            if e.id in masters:
-                rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
-                master_info[e.id] = (mapper.start, mapper.zone, rtz)
-            for k, _raw in enumerate(e.exceptionOccurrences or []):
-                pending.extend((offset, length, k))
-
-        @lru_cache(maxsize=256)
-        def load(offset: int, length: int) -> Any:
-            return parse_event(source.load(offset, length, fh))
-
-        for n in range(0, len(pending), 3):
-            offset, length, inline = pending[n], pending[n + 1], pending[n + 2]
-            if inline >= 0:
-                holder = load(offset, length)
-                e = Event.model_validate({**holder.exceptionOccurrences[inline], "type": "exception",
-                                          "seriesMasterId": holder.id})
-            else:
-                e = parse_event(source.load(offset, length, fh))
-            where = masters.get(e.seriesMasterId or "")
-            if where is None:
-                continue
-            master = load(*where)
-            if master.id not in master_info:
-                continue
-            start, zone, rtz = master_info[master.id]
-            mapper = g._EventMapper(e, report, master=master, master_zone=zone)
-            vevent = keep(mapper)
-            if vevent is None:
-                continue
-            try:
-                g._override(mapper, start, rtz)
-            except InputError as err:
-                errors.append(located(err))
-                continue
-            if e.iCalUId and master.iCalUId and e.iCalUId != master.iCalUId:
-                report.add(LossKind.MAPPING_CHOICE, "iCalUId", "exception's own iCalUId ignored; the master's UID groups the series",
-                           uid=mapper.uid, before=e.iCalUId)
-            spool.add(vevent)
-    spool.finish(out, header)
-    return spool.count
+def _match(produced: list[Any], expected: list[tuple[tuple[int, int], str | None]], id_prop: str
+           ) -> list[tuple[int, int]]:
+    """The key of each phase-B VEVENT a group produced.  All mapped: in order.  Some failed (and
+    were reported): matched in order by the provider id each VEVENT carries."""
+    if len(produced) == len(expected):
+        return [key for key, _ident in expected]
+    keys: list[tuple[int, int]] = []
+    j = 0
+    for v in produced:
+        ident = str(v.get(id_prop)) if v.get(id_prop) is not None else None
+        while j < len(expected) - 1 and ident is not None and expected[j][1] != ident:
+            j += 1
+        keys.append(expected[min(j, len(expected) - 1)][0])
+        j += 1
+    return keys
 
 
-def _google_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputError], options: Options,
-                   file: str | None) -> int:
-    """Google JSON → ICS in three passes, the order and the EXDATEs of
-    :func:`google.to_ical.events_to_calendar`: singles and masters in input order (each with the
-    EXDATEs of the cancelled instances that name it, applied before it is written), then the
-    instances.  Held in memory: a 64-bit hash of the id and of the UID of every single (8 bytes
-    each), the positions of the tombstones and, for the masters that instances name, (UID,
-    start, zone, has RRULE).  Exactness caveat: when the series master named by an instance or
-    a tombstone fails to map, the whole-file path falls back to another event with the same id
-    or UID, this path does not (an error is reported either way)."""
-    from ..providers.google import tables as gtables
-    from ..providers.google import to_ical as gt
-    from ..providers.google.model import EventList
-    from ..providers.google.reader import _LIST_KEYS, parse_event
-    from ..timezones import resolve_name
-    from pydantic import ValidationError
+class _Items:
+    """Pass-1 bookkeeping shared by the Graph and Google readers: byte ranges of every item and
+    which items a group (a series master) takes along."""
 
-    def located(err: InputError) -> InputError:
-        return err.located(file) if file else err
+    def __init__(self, path: Path) -> None:
+        self.source = JsonItems(path)
+        self.offsets: array = array("q")
+        self.lengths: array = array("q")
+        self.members: dict[int, list[int]] = {}   # master position → positions of its exceptions
+        self.taken = bytearray()                  # 1: handled with its master; 2: written by no one
 
-    source = JsonItems(path)
-    kinds = bytearray()                       # per item: 0 single, 1 instance, 2 tombstone, 3 unreadable
-    single_pos: array = array("q")
-    single_id: array = array("q")
-    single_uid: array = array("q")
-    tombs: list[tuple[int, int, int, str | None, str | None]] = []   # (pos, offset, length, rid key, uid key)
-    inst_keys: set[tuple[str, str]] = set()
+    def load(self, pos: int, fh: IO[bytes]) -> Any:
+        return self.source.load(self.offsets[pos], self.lengths[pos], fh)
+
+
+def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputError], options: Options,
+                 file: str | None, provider: str) -> int:
+    """Graph or Google JSON → ICS, series by series, through the provider's own
+    ``events_to_calendar`` called on each group (a master and the exceptions, instances and
+    cancellations that join it; or one lone item), so the mapping is the whole-file mapping.
+
+    Pass 1 parses every item once and decides the groups the way the reader does: Graph joins
+    an exception to the last master with its ``seriesMasterId`` (else, without one, to the last
+    master with its UID) and drops an ``occurrence`` whose master is present; Google joins an
+    instance or a cancelled instance to the last single with its ``recurringEventId``, else to
+    the first with its ``iCalUID``.  Pass 2 converts group by group in the order of the group's
+    head and writes the head's VEVENT at once (phase A) and its exceptions keyed by their input
+    position (phase B, written sorted at the end), which is the whole-file order.  Memory: byte
+    ranges per item, the ids of masters, the member lists; one group's events at a time."""
+    from ..errors import InputError as _IE
+    its = _Items(path)
+    source = its.source
+    refs: dict[int, tuple[str, str]] = {}
+    by_id: dict[str, int] = {}
+    by_uid: dict[str, int] = {}
     pos = -1
-    for offset, length, raw in source:
-        pos += 1
-        if not isinstance(raw, dict):
-            raise InputError(f"items[] entry is {type(raw).__name__}, not an object", field="items")
-        if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
-            raise StreamUnsupported("an array of list pages")
-        try:
-            e = parse_event(raw)
-        except InputError:
-            kinds.append(3)
-            continue
-        if e.is_cancelled and (e.is_instance or e.start is None):
-            kinds.append(2)
+    if provider == "graph":
+        from ..providers.graph import to_ical as g
+        from ..providers.graph.reader import parse_event as parse
+        for offset, length, raw in source:
+            pos += 1
+            its.offsets.append(offset)
+            its.lengths.append(length)
+            its.taken.append(0)
+            if not isinstance(raw, dict):
+                raise _IE(f"{source.array_keys[-1] if source.array_keys else 'array'}[] entry is "
+                          f"{type(raw).__name__}, not an object")
+            try:
+                e = parse(raw)
+            except _IE:
+                continue
+            if e.type == "seriesMaster" or e.exceptionOccurrences:
+                if e.id:
+                    by_id[e.id] = pos
+                if e.uid or e.iCalUId:
+                    by_uid[g._uid_for(e)] = pos
+            if e.type in ("occurrence", "exception") and e.removed is None:
+                if e.seriesMasterId:
+                    refs[pos] = ("id", e.seriesMasterId)
+                elif e.type == "exception" and (e.uid or e.iCalUId):
+                    refs[pos] = ("uid", g._uid_for(e))
+                if e.type == "occurrence":
+                    its.taken[pos] = 3  # dropped when its master is found
+        id_prop = "X-ICSBRIDGE-GRAPH-ID"
+        header_cal = g.events_to_calendar([], report, errors)
+
+        def convert(events: list[Any]) -> Calendar:
+            return g.events_to_calendar(events, report, errors)
+    else:
+        from pydantic import ValidationError
+
+        from ..providers.google import to_ical as gt
+        from ..providers.google.model import EventList
+        from ..providers.google.reader import _LIST_KEYS
+        from ..providers.google.reader import parse_event as parse
+        for offset, length, raw in source:
+            pos += 1
+            its.offsets.append(offset)
+            its.lengths.append(length)
+            its.taken.append(0)
+            if not isinstance(raw, dict):
+                raise _IE(f"items[] entry is {type(raw).__name__}, not an object", field="items")
+            if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
+                raise StreamUnsupported("an array of list pages")
+            try:
+                e = parse(raw)
+            except _IE:
+                continue
             if e.is_instance:
-                tombs.append((pos, offset, length, e.recurringEventId or None,
-                              None if e.recurringEventId else (e.iCalUID or "")))
-            else:
-                tombs.append((pos, offset, length, None, None))
-        elif e.is_instance:
-            kinds.append(1)
-            inst_keys.add(("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or ""))
-        else:
-            kinds.append(0)
-            single_pos.append(pos)
-            single_id.append(hash(e.id) if e.id else 0)
-            single_uid.append(hash(gt._uid_of(e)[0]))
-    if source.array_keys and source.array_keys[0] != "items":
-        raise StreamUnsupported("Google payload with a value array")
-    info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
-    if not (source.array_keys or source.fields.get("kind") == "calendar#events"):
-        info = {}
-    try:
-        calendar = EventList.model_validate({"kind": "calendar#events", **info})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InputError(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
+                refs[pos] = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
+            elif not (e.is_cancelled and e.start is None):
+                if e.id:
+                    by_id[e.id] = pos
+                by_uid.setdefault(gt._uid_of(e)[0], pos)
+        if source.array_keys and source.array_keys[0] != "items":
+            raise StreamUnsupported("Google payload with a value array")
+        info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
+        if not (source.array_keys or source.fields.get("kind") == "calendar#events"):
+            info = {}
+        try:
+            calendar = EventList.model_validate({"kind": "calendar#events", **info})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
+        id_prop = "X-ICSBRIDGE-GOOGLE-ID"
+        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
 
-    def last_with(hashes: array, key: str) -> int | None:
-        h = hash(key)
-        found = None
-        for k, value in enumerate(hashes):
-            if value == h:
-                found = single_pos[k]
-        return found
+        def convert(events: list[Any]) -> Calendar:
+            before = len(report.entries)
+            cal = gt.events_to_calendar(events, calendar, report, errors, calendar_zone=options.calendar_zone)
+            # the calendar-level entry (unknown calendar zone) was reported once, with the header
+            report.entries[before:] = [x for x in report.entries[before:] if not (
+                x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None)]
+            return cal
 
-    def first_with(hashes: array, key: str) -> int | None:
-        h = hash(key)
-        for k, value in enumerate(hashes):
-            if value == h:
-                return single_pos[k]
-        return None
-
-    # which single each tombstone and each instance key points at
-    tomb_targets: dict[int, list[int]] = {}
-    uid_tombs: set[int] = set()
-    for t, (_pos, _o, _l, rid, uid) in enumerate(tombs):
-        target = last_with(single_id, rid) if rid else first_with(single_uid, uid) if uid is not None else None
-        if target is not None:
-            tomb_targets.setdefault(target, []).append(t)
-            if not rid:
-                uid_tombs.add(t)
-    key_target = {key: (last_with(single_id, key[1]) if key[0] == "id" else first_with(single_uid, key[1]))
-                  for key in inst_keys}
-    wanted = {p for p in key_target.values() if p is not None}
-    del single_pos, single_id, single_uid
+    for member, (kind, key) in refs.items():
+        head = by_id.get(key) if kind == "id" else by_uid.get(key)
+        if head is None:
+            if its.taken[member] == 3:
+                its.taken[member] = 0
+            continue
+        if its.taken[member] == 3:
+            its.taken[member] = 2  # an occurrence whose master is present: nothing written
+            continue
+        its.members.setdefault(head, []).append(member)
+        its.taken[member] = 1
+    del refs, by_id, by_uid
 
     spool = _IcsSpool(options.tzid_style)
-    header = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
-    ctx = gt.ReadContext(calendar=calendar, report=report, errors=errors)
-    zone_name = calendar.timeZone or options.calendar_zone
-    if zone_name:
-        resolved = resolve_name(zone_name)
-        if resolved is not None:
-            ctx.calendar_zone, ctx.calendar_zone_name = resolved.tz, resolved.iana or zone_name
-
-    def run(mapper: Any, rid: Any = None) -> Any:
-        try:
-            vevent = mapper.build()
-            if rid is not None:
-                vevent.add("RECURRENCE-ID", rid)
-            return vevent
-        except InputError as err:
-            failure = err
-        except (ValueError, TypeError, KeyError) as exc:
-            failure = InputError(str(exc), uid=mapper.uid)
-        errors.append(located(failure))
-        return None
-
-    masters: dict[int, Any] = {}
-    done_tombs: set[int] = set()
     with open(path, "rb") as fh:
         pos = -1
-        for offset, length, raw in source:          # pass 2: singles
+        for _offset, _length, raw in source:
             pos += 1
-            kind = kinds[pos]
-            if kind == 3:
+            if its.taken[pos]:  # with its master, or an occurrence its master's RRULE makes
+                continue
+            group = sorted([pos, *its.members.get(pos, [])])
+            events = []
+            expected: list[tuple[tuple[int, int], str | None]] = []
+            for q in group:
+                item = raw if q == pos else its.load(q, fh)
                 try:
-                    parse_event(raw)
-                except InputError as err:
-                    errors.append(located(err))
-                continue
-            if kind != 0:
-                continue
-            e = parse_event(raw)
-            uid, derived = gt._uid_of(e)
-            mapper = gt._EventMapper(e, ctx, uid)
-            if derived:
-                report.add(LossKind.MAPPING_CHOICE, "iCalUID", "no iCalUID; UID derived from the id as Google does "
-                           "(from summary and start when there is no id either)", uid=uid)
-            vevent = run(mapper)
-            if vevent is None:
-                continue
-            mapped = gt.Mapped(e, vevent, uid, mapper.start, mapper.zone)
-            for t in tomb_targets.get(pos, ()):
-                if t in uid_tombs and vevent.get("RRULE") is None:
+                    e = parse(item)
+                except _IE as err:
+                    errors.append(err.located(file) if file else err)
                     continue
-                tpos, toff, tlen, _rid, _uid = tombs[t]
-                tomb = parse_event(source.load(toff, tlen, fh))
-                assert tomb.originalStartTime is not None
-                helper = gt._EventMapper(tomb, ctx, uid)
-                rid = gt._rid_value(tomb.originalStartTime, mapped, helper)
-                params = {gtables.PARAM_TOMBSTONE_ID: tomb.id} if tomb.id else {}
-                vevent.add("EXDATE", [rid], parameters=params)
-                if tomb.start is not None or tomb.summary:
-                    report.add(LossKind.DROPPED, "status", "details of a cancelled instance not kept (EXDATE only)",
-                               uid=uid, recurrence_id=rid.isoformat())
-                done_tombs.add(t)
-            if pos in wanted:
-                masters[pos] = gt.Mapped(None, None, uid, mapper.start, mapper.zone)  # type: ignore[arg-type]
-                masters[pos].exdates = [vevent.get("RRULE") is not None]
-            spool.add(vevent)
-        pos = -1
-        for offset, length, raw in source:          # pass 3: instances
-            pos += 1
-            if kinds[pos] != 1:
-                continue
-            e = parse_event(raw)
-            key = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
-            target = key_target.get(key)
-            master = masters.get(target) if target is not None else None
-            if master is not None and key[0] == "uid" and not master.exdates[0]:
-                master = None
-            uid = master.uid if master else gt._uid_of(e)[0]
-            mapper = gt._EventMapper(e, ctx, uid)
-            assert e.originalStartTime is not None
-            try:
-                rid = gt._rid_value(e.originalStartTime, master, mapper)
-            except ValueError as exc:
-                errors.append(located(InputError(str(exc), uid=uid, field="originalStartTime")))
-                continue
-            mapper.recurrence_id = rid.isoformat()
-            if master is None:
-                report.add(LossKind.MAPPING_CHOICE, "recurringEventId",
-                           "instance without its master in the input; written as an override only", uid=uid,
-                           recurrence_id=rid.isoformat())
-            elif e.iCalUID and e.iCalUID != master.uid:
-                report.add(LossKind.MAPPING_CHOICE, "iCalUID", "instance's own iCalUID ignored; the master's UID groups the series",
-                           uid=uid, before=e.iCalUID)
-            vevent = run(mapper, rid)
-            if vevent is not None:
-                spool.add(vevent)
-        for t, (tpos, toff, tlen, rid_key, uid_key) in enumerate(tombs):
-            if t in done_tombs:
-                continue
-            tomb = parse_event(source.load(toff, tlen, fh))
-            where = "its master is not in the input" if tomb.is_instance else "a deleted event"
-            report.add(LossKind.EVENT_REMOVED, "status", f"cancelled entry ({where}); nothing written",
-                       uid=tomb.iCalUID or (f"{tomb.recurringEventId or tomb.id}@google.com"), before=tomb.id)
-    spool.finish(out, header)
+                events.append(e)
+                if q != pos:
+                    expected.append(((q, 0), e.id))
+                elif provider == "graph":
+                    expected.extend(((q, 1 + k), (x or {}).get("id") if isinstance(x, dict) else None)
+                                    for k, x in enumerate(e.exceptionOccurrences or []))
+            expected.sort(key=lambda x: x[0])
+            n_errors = len(errors)
+            cal = convert(events)
+            for k in range(n_errors, len(errors)):
+                if file:
+                    errors[k] = errors[k].located(file)
+            vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
+            if provider == "graph":
+                head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
+            else:
+                head_vevents = [v for v in vevents if v.get("RECURRENCE-ID") is None]
+                rest = [v for v in vevents if v.get("RECURRENCE-ID") is not None]
+                if len(group) == 1 and not head_vevents:  # a lone instance: phase B at its place
+                    expected = [((pos, 0), None)] * len(rest)
+            for v in head_vevents:
+                spool.add(v)
+            for v, key in zip(rest, _match(rest, expected, id_prop)):
+                spool.add(v, key)
+    spool.finish(out, header_cal)
     return spool.count
 
 
@@ -964,12 +869,12 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
         if source == "graph" and to == "ics":
             errors: list[InputError] = []
             with _open_out(dst) as out:
-                count = _graph_to_ics(src, out, report, errors, options, str(src))
+                count = _json_to_ics(src, out, report, errors, options, str(src), "graph")
             return StreamResult(target=to, report=report, errors=errors, items=count)
         if source == "google" and to == "ics":
             errors = []
             with _open_out(dst) as out:
-                count = _google_to_ics(src, out, report, errors, options, str(src))
+                count = _json_to_ics(src, out, report, errors, options, str(src), "google")
             return StreamResult(target=to, report=report, errors=errors, items=count)
         if source != "ics" or to == "ics":
             raise StreamUnsupported(f"{source} → {to} is not streamed")
