@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from .errors import InputError
 from .io import ics as ics_io
+from .io.jsonio import decode as json_decode
 from .io.jsonio import detect_json, loads
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
@@ -46,7 +47,7 @@ class Conversion:
 
 
 def _as_text(data: bytes | str) -> str:
-    return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    return json_decode(data) if isinstance(data, bytes) else data  # InputError when not UTF-8
 
 
 def detect_format(data: bytes | str | dict | list) -> Format:
@@ -54,7 +55,7 @@ def detect_format(data: bytes | str | dict | list) -> Format:
     if isinstance(data, (dict, list)):
         found = detect_json(data)
     else:
-        head = _as_text(data[:4096] if isinstance(data, bytes) else data[:4096]).lstrip("\ufeff \r\n\t")
+        head = (data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4096]).lstrip("\ufeff \r\n\t")
         if head[:15].upper().startswith("BEGIN:"):
             return "ics"
         found = detect_json(loads(_as_text(data)))
@@ -72,9 +73,11 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
         if isinstance(data, Calendar):
             return data, report, errors
         cal = ics_io.parse_calendar(data, report, ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone,
-                                                                       max_bytes=options.max_bytes))
-        return cal, report, errors
-    payload = loads(_as_text(data), file=file) if isinstance(data, (bytes, str)) else data
+                                                                       max_bytes=options.max_bytes,
+                                                                       limits=options.limits), errors)
+        return cal, report, [e.located(file) if file else e for e in errors]
+    payload = loads(data, file=file, max_depth=options.limits.max_json_depth,
+                                                        max_events=options.limits.max_events) if isinstance(data, (bytes, str)) else data
     if source == "graph":
         events = []
         for item in read_graph_events(payload):
@@ -112,7 +115,10 @@ def convert(data: Any, *, to: Format, source: Format | None = None, options: Opt
     """Convert one input (bytes, text, parsed JSON or a Calendar) to ``to``."""
     if source is None:
         source = "ics" if isinstance(data, Calendar) else detect_format(data)
-    cal, report, errors = read_hub(data, source, options, file=file)
+    try:
+        cal, report, errors = read_hub(data, source, options, file=file)
+    except InputError as err:  # a whole-file error names the file too
+        raise (err.located(file) if file else err) from None
     out = write_hub(cal, to, report, options)
     return Conversion(target=to, data=out, calendar=cal, report=report, errors=errors)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .limits import DEFAULT_LIMITS, Limits
+
 Format = Literal["ics", "graph", "google"]
 Profile = Literal["resource", "request", "insert", "import"]
 
@@ -29,3 +31,4 @@ class Options:
     x_wr_timezone: bool = True
     calendar_zone: str | None = None
     max_bytes: int = 256 * 1024 * 1024
+    limits: Limits = DEFAULT_LIMITS  # line length, nesting, event count (ics_bridge.limits)

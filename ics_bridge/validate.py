@@ -44,7 +44,7 @@ from .errors import InputError
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
-from .text import html_to_text, strip_join_line
+from .text import html_to_text, looks_like_html, strip_join_line
 from .vevent import address_email, categories, conferences, dt_value, get_description, read_alarm, text_value
 
 DEFAULT_HORIZON_YEARS = 5
@@ -262,9 +262,18 @@ def _conference_uris(event: Event) -> list[str]:
 
 
 def _description(event: Event, uris: list[str]) -> str | None:
+    """The readable text of the body.  Providers hold one body, so an event's plain DESCRIPTION
+    and its HTML alternative (X-ALT-DESC, ``ALTREP`` data URL) are two renderings of the same
+    content; the HTML one is compared when it exists (a converter that carries the HTML and
+    re-derives the text has lost nothing, whatever spacing the producer's own rendering had).
+    A DESCRIPTION without an alternative that is unambiguous HTML (``looks_like_html``: Google's
+    own export writes its HTML descriptions there, holiday feeds write ``&#252;``) means what it
+    shows as HTML, the reading Google applies to it."""
     text, html = get_description(event)
-    if text is None and html:
+    if html and html.strip():
         text = html_to_text(html)
+    elif text is not None and looks_like_html(text):
+        text = html_to_text(text, preserve_newlines=True)
     for uri in uris:
         text, removed = strip_join_line(text, uri)
         if removed:
@@ -574,7 +583,18 @@ def calendar_meanings(cal: Calendar, horizon: Horizon = Horizon()) -> list[Event
             meaning = event_meaning(series.master, occurrences)
             meaning.truncated = truncated
             out.append(meaning)
-        out.extend(event_meaning(o) for o in series.overrides)
+        reference = series.master if series.master is not None else None
+        for override in series.overrides:
+            meaning = event_meaning(override)
+            base = reference if reference is not None else override
+            all_day = not isinstance(dt_value(base, "DTSTART"), datetime) and dt_value(base, "DTSTART") is not None
+            rid = getattr(override.get("RECURRENCE-ID"), "dt", None)
+            if all_day and isinstance(rid, datetime):
+                # An all-day series names its occurrences by date: a date-time RECURRENCE-ID
+                # (Outlook: midnight in the event zone) means its own local date, whichever zone
+                # or UTC form a converter re-expresses it in (the expansion reads it the same way).
+                meaning.recurrence_id = rid.date().isoformat()
+            out.append(meaning)
     return out
 
 
@@ -636,34 +656,70 @@ def _person_text(values: dict[str, str]) -> str:
     return f"{values['role']}, {values['status']}, {values['type']}"
 
 
+def _similarity(a: EventMeaning, b: EventMeaning) -> int:
+    return sum(1 for name in FIELDS if a.values.get(name) == b.values.get(name))
+
+
+def _pair_by(left: list[EventMeaning], right: list[EventMeaning], key_of: Any, pairs: list[tuple[EventMeaning, EventMeaning]]
+             ) -> tuple[list[EventMeaning], list[EventMeaning]]:
+    """Pair events with equal keys; within a key shared by several events (twin masters,
+    iTIP versions of one UID) the most alike pairs first, so one version never takes another's
+    partner just because it comes first in the file."""
+    index: dict[Any, list[int]] = {}
+    for j, m in enumerate(right):
+        key = key_of(m)
+        if key is not None:
+            index.setdefault(key, []).append(j)
+    groups: dict[Any, list[int]] = {}
+    for i, m in enumerate(left):
+        key = key_of(m)
+        if key is not None and key in index:
+            groups.setdefault(key, []).append(i)
+    chosen: list[tuple[int, int]] = []
+    for key, lefts in groups.items():
+        rights = index[key]
+        if len(lefts) == 1 and len(rights) == 1:
+            chosen.append((lefts[0], rights[0]))
+            continue
+        scored = sorted(((-_similarity(left[i], right[j]), left[i].start != right[j].start, i, j)
+                         for i in lefts for j in rights))
+        used_l: set[int] = set()
+        used_r: set[int] = set()
+        for _score, _moved, i, j in scored:
+            if i in used_l or j in used_r:
+                continue
+            used_l.add(i)
+            used_r.add(j)
+            chosen.append((i, j))
+    chosen.sort()
+    pairs.extend((left[i], right[j]) for i, j in chosen)
+    done_l = {i for i, _ in chosen}
+    done_r = {j for _, j in chosen}
+    return ([m for i, m in enumerate(left) if i not in done_l],
+            [m for j, m in enumerate(right) if j not in done_r])
+
+
 def _match(before: list[EventMeaning], after: list[EventMeaning]
            ) -> tuple[list[tuple[EventMeaning, EventMeaning]], list[EventMeaning], list[EventMeaning]]:
-    """Pairs by (UID, RECURRENCE-ID), then by (start, summary); the rest is missing / extra."""
+    """Pairs by (UID, RECURRENCE-ID), then by (start, summary), then by UID alone (an override
+    whose RECURRENCE-ID changed form, e.g. floating → UTC), then events without a UID on one
+    side by summary; the rest is missing / extra."""
     pairs: list[tuple[EventMeaning, EventMeaning]] = []
-    left = list(before)
-    right = list(after)
-    for key_of in (lambda m: (m.uid, m.recurrence_id) if m.uid else None,
-                   lambda m: (m.start, m.summary) if m.start else None):
-        index: dict[Any, list[int]] = {}
-        for i, m in enumerate(right):
-            key = key_of(m)
-            if key is not None:
-                index.setdefault(key, []).append(i)
-        used: set[int] = set()
-        rest: list[EventMeaning] = []
-        for m in left:
-            key = key_of(m)
-            candidates = [j for j in index.get(key, []) if j not in used] if key is not None else []
-            if candidates:
-                # several VEVENTs share the key (twin masters): prefer the one starting alike
-                same = [j for j in candidates if right[j].start == m.start]
-                j = (same or candidates)[0]
-                used.add(j)
-                pairs.append((m, right[j]))
-            else:
-                rest.append(m)
-        left = rest
-        right = [m for j, m in enumerate(right) if j not in used]
+    left, right = list(before), list(after)
+    left, right = _pair_by(left, right, lambda m: (m.uid, m.recurrence_id) if m.uid else None, pairs)
+    left, right = _pair_by(left, right, lambda m: (m.start, m.summary) if m.start else None, pairs)
+    left, right = _pair_by(left, right, lambda m: m.uid or None, pairs)
+    if any(m.uid is None for m in left) or any(m.uid is None for m in right):
+        anonymous_left = [m for m in left if m.uid is None]
+        anonymous_right = [m for m in right if m.uid is None]
+        named_left = [m for m in left if m.uid is not None]
+        named_right = [m for m in right if m.uid is not None]
+        summary = lambda m: ("summary", m.summary)  # noqa: E731
+        rest_l, named_right = _pair_by(anonymous_left, named_right, summary, pairs)
+        named_left, rest_r = _pair_by(named_left, anonymous_right, summary, pairs)
+        rest_l, rest_r = _pair_by(rest_l, rest_r, summary, pairs)
+        left = [m for m in left if any(m is x for x in rest_l + named_left)]
+        right = [m for m in right if any(m is x for x in rest_r + named_right)]
     return pairs, left, right
 
 
@@ -719,22 +775,33 @@ def _explaining(entries: list[Loss], uid: str | None, rid: str | None, diff_fiel
     for entry in entries:
         if entry.severity not in _EXPLAINING:
             continue
-        if entry.uid is not None and entry.uid != uid:
+        entry_uid = entry.uid or None  # writers report a VEVENT without UID with uid ""
+        if entry_uid is not None and entry_uid != uid:
             continue
         if diff_field is None:
-            if entry.uid is None and entry.kind not in (LossKind.EVENT_SKIPPED, LossKind.EVENT_REMOVED):
+            if entry_uid is None and entry.kind not in (LossKind.EVENT_SKIPPED, LossKind.EVENT_REMOVED):
                 continue
         else:
             name = entry.field.lower()
             if not any(k in name for k in keys):
                 continue
-        if rid is not None and entry.recurrence_id is not None and entry.recurrence_id != rid \
-                and instant_text(_parse_rid(entry.recurrence_id)) != rid:
+        if rid is not None and entry.recurrence_id is not None and not _same_rid(entry.recurrence_id, rid):
             continue
         text = f"{entry.kind.value}: {entry.field}"
         if text not in found:
             found.append(text)
     return tuple(found)
+
+
+def _same_rid(entry_rid: str, rid: str) -> bool:
+    """A report's RECURRENCE-ID (isoformat) names the compared one: the same text or instant,
+    or, for an all-day series (compared by date), a date-time on that local date."""
+    if entry_rid == rid:
+        return True
+    value = _parse_rid(entry_rid)
+    if instant_text(value) == rid:
+        return True
+    return len(rid) == 10 and isinstance(value, datetime) and value.date().isoformat() == rid
 
 
 def _parse_rid(text: str) -> Any:

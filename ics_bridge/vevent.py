@@ -7,10 +7,13 @@ keeps Graph and Google from drifting apart.  Provider *vocabularies* stay in the
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterable
+from urllib.parse import unquote_to_bytes
 
 from icalendar import Alarm, Event, vCalAddress, vText, vUri
 from icalendar.prop import vDDDTypes, vDuration
@@ -42,14 +45,61 @@ def set_description(event: Event, content: str | None, *, is_html: bool, report:
 
 
 def get_description(event: Event) -> tuple[str | None, str | None]:
-    """(plain text, html) of a VEVENT; html from X-ALT-DESC (FMTTYPE=text/html) or ALTREP data."""
+    """(plain text, html) of a VEVENT; html from X-ALT-DESC (FMTTYPE=text/html, Outlook) or,
+    without one, from ``DESCRIPTION;ALTREP="data:text/html,…"`` (Thunderbird, DavMail; RFC 5545
+    3.2.1 with an RFC 2397 data URL).  Other ALTREP URLs (http:, cid:) are never fetched."""
     text = event.get("DESCRIPTION")
+    if isinstance(text, list):
+        text = text[0] if text else None
     html = None
     alt = event.get("X-ALT-DESC")
     for item in (alt if isinstance(alt, list) else [alt] if alt is not None else []):
         if str(item.params.get("FMTTYPE", "text/html")).lower() == "text/html":
             html = _unescape_text(str(item)) if type(item).__name__ == "vUnknown" else str(item)
+    if html is None and text is not None:
+        html = altrep_html(getattr(text, "params", {}).get("ALTREP"))
     return (str(text) if text is not None else None), html
+
+
+_DATA_URL_RE = re.compile(r"^data:(?P<type>[^,;]*)(?P<params>(?:;[^,;]*)*),(?P<data>.*)\Z", re.DOTALL | re.IGNORECASE)
+
+
+def altrep_html(altrep: Any) -> str | None:
+    """The HTML of an ``ALTREP="data:text/html[;charset=…][;base64],…"`` parameter, else None."""
+    if not altrep:
+        return None
+    match = _DATA_URL_RE.match(str(altrep).strip().strip('"'))
+    if match is None or match.group("type").strip().lower() != "text/html":
+        return None
+    params = [p.strip().lower() for p in match.group("params").split(";") if p.strip()]
+    charset = next((p.split("=", 1)[1].strip('"') for p in params if p.startswith("charset=")), "utf-8")
+    try:
+        if "base64" in params:
+            raw = base64.b64decode(unquote_to_bytes(match.group("data")), validate=False)
+        else:
+            raw = unquote_to_bytes(match.group("data"))
+        return raw.decode(charset, errors="replace") or None
+    except (ValueError, LookupError):
+        return None
+
+
+# ---------------------------------------------------------------- identity
+
+def report_duplicate_uids(series_list: Iterable[Any], report: Report) -> None:
+    """Several VEVENTs with one UID and no RECURRENCE-ID (versions of one event: iTIP REQUEST,
+    COUNTER and CANCEL messages concatenated into one file) are each written as an event of
+    their own; a calendar keeps one event per UID, so an import keeps only one: reported.
+    ``series_list``: :class:`ics_bridge.series.Series` items, twins as :func:`group_series` makes them."""
+    seen: dict[str, int] = {}
+    for series in series_list:
+        if series.master is None or not series.uid:
+            continue
+        seen[series.uid] = seen.get(series.uid, 0) + 1
+        if seen[series.uid] > 1:
+            report.add(LossKind.INVALID_VALUE, "UID",
+                       "another VEVENT has this UID without RECURRENCE-ID (versions of one event, e.g. iTIP "
+                       "messages); written as an event of its own, but a calendar keeps one event per UID",
+                       uid=series.uid, before=text_value(series.master, "SUMMARY"))
 
 
 # ---------------------------------------------------------------- alarms

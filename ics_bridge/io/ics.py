@@ -1,34 +1,75 @@
 """Reading and writing .ics bytes.
 
 Reading: decode (BOM, UTF-8, else Windows-1252 reported), accept a bare VEVENT without its
-VCALENDAR, parse with icalendar, resolve every TZID to a zoneinfo zone
-(:func:`timezones.normalize_calendar_zones`) and apply the producer quirks of
-:mod:`ics_bridge.quirks`, each reported.  Writing: a VTIMEZONE for every TZID used
-(RFC 5545 3.6.5; interop-notes case 51), CRLF line endings and folding by icalendar.
+VCALENDAR, repair the line structure (:func:`prepare_text`), parse with icalendar in its
+error-tolerant mode, surface every value icalendar could not parse (:func:`check_calendar`),
+resolve every TZID to a zoneinfo zone (:func:`timezones.normalize_calendar_zones`) and apply the
+producer quirks of :mod:`ics_bridge.quirks`, each reported.  Writing: a VTIMEZONE for every TZID
+used (RFC 5545 3.6.5; interop-notes case 51), CRLF line endings and folding by icalendar.
+
+Hostile and broken input (issue 6).  A whole-file problem raises :class:`InputError`; a problem of
+one VEVENT removes that VEVENT from the hub and appends an :class:`InputError` naming its UID and
+the field to ``errors`` — the other events go on; a repaired or dropped value is a report entry:
+
+* line structure (:func:`prepare_text`): CR, LF and CRLF line ends alike; a line without the
+  leading space of a fold is joined to the line before (as a newline in the value once the value
+  has started — a raw newline — else directly); control characters removed; a missing
+  ``END:VEVENT`` is inserted before the next ``BEGIN:VEVENT`` or ``END:VCALENDAR``; an ``END``
+  without ``BEGIN`` and lines outside any component are dropped; a file that ends inside a VEVENT
+  makes that VEVENT an error (it may be cut off), the others are read;
+* limits (:mod:`ics_bridge.limits`): an over-long content line is dropped, components nested
+  deeper than ``max_depth`` are dropped with their content, more than ``max_events`` VEVENTs or
+  ``max_components`` components refuse the file;
+* values (:func:`check_calendar`): icalendar keeps what it cannot parse as ``vBroken``; an
+  unreadable DTSTART or RECURRENCE-ID (or none at all, or not a date/date-time) makes the event an
+  error; any other unreadable value is dropped and reported (an RRULE: the series becomes its
+  first occurrence); an alarm with an unreadable TRIGGER is dropped; a VTIMEZONE that cannot be
+  read, or whose observances do not recur yearly, is ignored (its TZID then resolves by name);
+  a VEVENT without UID gets a stable one made from its content; duplicate UIDs are reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterator
 
 from icalendar import Calendar, Event
+from icalendar.cal.component import Component
+from icalendar.cal.component_factory import ComponentFactory
+from icalendar.parser.ical.calendar import CalendarIcalParser
+from icalendar.prop import vBroken, vText
 
 from .. import timezones
 from ..errors import InputError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
+from ..text import sanitize_html
+from ..vevent import _unescape_text as _unescape
 
 MAX_ICS_BYTES = 256 * 1024 * 1024
+
+# The marker the line repair puts into a VEVENT the file ends inside; never leaves the reader.
+_INCOMPLETE = "X-ICSBRIDGE-READER-INCOMPLETE"
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_CONTENT_LINE = re.compile(r"[A-Za-z0-9-]+[;:]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TOP_LEVEL = frozenset({"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"})
+# A physical line at least this long that is continued without a space was cut by a folder.
+_FOLD_WIDTH = 70
 
 
 @dataclass(frozen=True)
 class IcsReadOptions:
     """``x_wr_timezone``: read Google's UTC values in the calendar's X-WR-TIMEZONE (default,
-    reported) or keep them in UTC (``False``)."""
+    reported) or keep them in UTC (``False``).  ``limits``: see :mod:`ics_bridge.limits`."""
 
     x_wr_timezone: bool = True
     max_bytes: int = MAX_ICS_BYTES
+    limits: Limits = DEFAULT_LIMITS
 
 
 def decode(data: bytes | str, report: Report) -> str:
@@ -44,22 +85,555 @@ def decode(data: bytes | str, report: Report) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = IcsReadOptions()) -> Calendar:
-    """Bytes → one hub Calendar (several VCALENDARs in one file are merged)."""
+# ------------------------------------------------------------------------------------------
+# Line structure
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class _Open:
+    """A component whose END has not been seen: its name, UID and the notes for its report."""
+
+    name: str
+    uid: str | None = None
+    notes: list[tuple[LossKind, str, str]] = field(default_factory=list)
+
+
+class _Structure:
+    def __init__(self, report: Report, limits: Limits) -> None:
+        self.report = report
+        self.limits = limits
+        self.out: list[str] = []
+        self.stack: list[_Open] = []
+        self.skip = 0  # > 0 inside a subtree dropped for depth
+        self.components = 0
+        self.events = 0
+        self.file_notes: dict[tuple[LossKind, str, str], int] = {}
+
+    # -- notes: per VEVENT (reported with its UID when it closes) or per file ------------------
+    def note(self, kind: LossKind, fld: str, reason: str) -> None:
+        for item in reversed(self.stack):
+            if item.name == "VEVENT":
+                item.notes.append((kind, fld, reason))
+                return
+        key = (kind, fld, reason)
+        self.file_notes[key] = self.file_notes.get(key, 0) + 1
+
+    def flush(self, item: _Open) -> None:
+        counted: dict[tuple[LossKind, str, str], int] = {}
+        for note in item.notes:
+            counted[note] = counted.get(note, 0) + 1
+        for (kind, fld, reason), n in counted.items():
+            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)", uid=item.uid)
+
+    def finish_notes(self) -> None:
+        for (kind, fld, reason), n in self.file_notes.items():
+            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)")
+
+    # -- structure ----------------------------------------------------------------------------
+    def close_top(self, why: str) -> None:
+        item = self.stack.pop()
+        self.out.append(f"END:{item.name}")
+        if item.name == "VEVENT":
+            item.notes.append((LossKind.QUIRK_REPAIRED, "END:VEVENT", f"END:VEVENT missing {why}; inserted"))
+            self.flush(item)
+        else:
+            self.flush(item)
+            self.note(LossKind.QUIRK_REPAIRED, f"END:{item.name}", f"END:{item.name} missing {why}; inserted")
+
+    def begin(self, name: str) -> None:
+        if self.skip:
+            self.skip += 1
+            return
+        if not self.stack and name != "VCALENDAR":
+            self.note(LossKind.QUIRK_REPAIRED, "VCALENDAR", f"BEGIN:{name} outside VCALENDAR; wrapped in one")
+            self.out.append("BEGIN:VCALENDAR")
+            self.stack.append(_Open("VCALENDAR"))
+        elif name == "VCALENDAR":
+            while self.stack:
+                self.close_top("before the next BEGIN:VCALENDAR")
+        elif name in _TOP_LEVEL:
+            while len(self.stack) > 1 and self.stack[-1].name != "VCALENDAR":
+                self.close_top(f"before BEGIN:{name}")
+        if len(self.stack) >= self.limits.max_depth:
+            self.note(LossKind.INVALID_VALUE, name,
+                      f"components nested deeper than {self.limits.max_depth} levels dropped with their content "
+                      "(limit max_depth)")
+            self.skip = 1
+            return
+        self.components += 1
+        if self.components > self.limits.max_components:
+            raise InputError(f"more than {self.limits.max_components} components, over the limit "
+                             "(raise it with Limits(max_components=…))")
+        if name == "VEVENT":
+            self.events += 1
+            if self.events > self.limits.max_events:
+                raise InputError(f"more than {self.limits.max_events} events, over the limit "
+                                 "(raise it with Limits(max_events=…))")
+        self.stack.append(_Open(name))
+        self.out.append(f"BEGIN:{name}")
+
+    def end(self, name: str) -> None:
+        if self.skip:
+            self.skip -= 1
+            return
+        names = [item.name for item in self.stack]
+        if name not in names:
+            self.note(LossKind.INVALID_VALUE, f"END:{name}", f"END:{name} without BEGIN:{name} ignored")
+            return
+        while self.stack[-1].name != name:
+            self.close_top(f"before END:{name}")
+        item = self.stack.pop()
+        self.out.append(f"END:{name}")
+        self.flush(item)
+
+    def prop(self, name: str, line: str) -> None:
+        if self.skip:
+            return
+        if not self.stack:
+            if line.strip():
+                self.note(LossKind.INVALID_VALUE, name, "line outside any component ignored")
+            return
+        top = self.stack[-1]
+        if name == "UID" and top.uid is None:
+            top.uid = line.split(":", 1)[1].strip() if ":" in line else None
+        self.out.append(line)
+
+    def eof(self) -> None:
+        if self.stack:
+            open_names = " > ".join(item.name for item in self.stack)
+            for item in self.stack:
+                if item.name == "VEVENT":
+                    # The event may be cut off: check_calendar makes it an error.
+                    self.out.append(f"{_INCOMPLETE}:TRUE")
+                    break
+            self.note(LossKind.QUIRK_REPAIRED, "END:VCALENDAR",
+                      f"the file ends inside {open_names} (truncated?); END lines added")
+            while self.stack:
+                item = self.stack.pop()
+                self.out.append(f"END:{item.name}")
+                self.flush(item)
+        self.finish_notes()
+
+
+def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
+    """Unfolded content lines; bad folds repaired, over-long lines dropped (both noted)."""
+    limit = st.limits.max_line
+    pieces: list[str] = []
+    size = 0
+    too_long = False
+    last_physical = ""
+    has_value = False
+
+    def done() -> Iterator[str]:
+        if too_long:
+            name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper() if pieces else "?"
+            st.note(LossKind.INVALID_VALUE, name or "?",
+                    f"content line over {limit} characters dropped (limit max_line)")
+        elif pieces:
+            yield "".join(pieces)
+
+    physicals = _LINE_END.split(text)
+    while physicals and not physicals[-1].strip():
+        physicals.pop()
+    if physicals and physicals[-1][0] not in " \t" and not _CONTENT_LINE.match(physicals[-1]):
+        physicals.pop()  # a last line cut before its ':' (truncated file)
+        st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")
+    for physical in physicals:
+        if not physical:
+            continue
+        if physical[0] in " \t":
+            piece = physical[1:]
+        elif _CONTENT_LINE.match(physical):
+            yield from done()
+            pieces, size, too_long = [], 0, False
+            has_value = ":" in physical
+            pieces.append(physical)
+            size = len(physical)
+            last_physical = physical
+            if size > limit:
+                too_long, pieces = True, [physical[:80]]
+            continue
+        else:
+            if not pieces or pieces[0][:6].upper() == "BEGIN:" or pieces[0][:4].upper() == "END:":
+                st.note(LossKind.INVALID_VALUE, "?", "unreadable line ignored")
+                continue
+            name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper()
+            if has_value and len(last_physical) < _FOLD_WIDTH:
+                piece = "\\n" + physical
+                st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value")
+            else:
+                piece = physical
+                st.note(LossKind.QUIRK_REPAIRED, name, "line folded without a leading space joined to the line before")
+        last_physical = physical
+        if not pieces:
+            st.note(LossKind.INVALID_VALUE, "?", "folded line without a line to continue ignored")
+            continue
+        if not too_long:
+            size += len(piece)
+            if size > limit:
+                too_long, pieces = True, [pieces[0][:80]]
+            else:
+                pieces.append(piece)
+                has_value = has_value or ":" in piece
+    yield from done()
+
+
+def prepare_text(text: str, report: Report, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The text with a sound line structure (see the module docstring), every repair reported;
+    CRLF-separated unfolded content lines.  Raises :class:`InputError` over a limit."""
+    text, removed = _CONTROL.subn("", text)
+    if removed:
+        report.add(LossKind.INVALID_VALUE, "?", f"{removed} control character(s) removed")
+    st = _Structure(report, limits)
+    for line in _logical_lines(text, st):
+        head = line[:6].upper()
+        if head == "BEGIN:" or head[:4] == "END:":
+            name, _, value = line.partition(":")
+            name = name.strip().upper()
+            value = value.strip().upper()
+            if name == "BEGIN" and value:
+                st.begin(value)
+                continue
+            if name == "END" and value:
+                st.end(value)
+                continue
+        name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
+        st.prop(name, line)
+    st.eof()
+    return "\r\n".join(st.out) + "\r\n"
+
+
+# ------------------------------------------------------------------------------------------
+# Parsing: icalendar in error-tolerant mode for every component
+# ------------------------------------------------------------------------------------------
+
+class _TolerantFactory(ComponentFactory):
+    """icalendar's component classes, each subclassed with ``ignore_exceptions`` so a value it
+    cannot parse becomes ``vBroken`` (checked by :func:`check_calendar`) instead of aborting the
+    whole file (VEVENT is tolerant by default, VALARM, VTIMEZONE and VCALENDAR are not)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tolerant: dict[type, type] = {}
+
+    def get_component_class(self, name: str) -> type[Component]:
+        cls = super().get_component_class(name)
+        tolerant = self._tolerant.get(cls)
+        if tolerant is None:
+            tolerant = self._tolerant[cls] = type(cls.__name__, (cls,), {"ignore_exceptions": True})
+        return tolerant
+
+
+_FACTORY = _TolerantFactory()
+
+
+class _Parser(CalendarIcalParser):
+    """icalendar's parser, except that a VTIMEZONE is handed to icalendar's (process-wide)
+    zone cache only when :func:`_yearly_only` accepts it: a broken one would abort the file and a
+    non-yearly one would make icalendar compute unbounded transitions."""
+
+    def handle_end_component(self, vals: str) -> None:
+        if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
+            try:
+                super().handle_end_component(vals)
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
+                pass  # caching a VTIMEZONE failed: it is attached; check_calendar judges it
+            return
+        component = self._stack.pop()
+        if not self._stack:
+            self._components.append(component)
+        else:
+            self._stack[-1].add_component(component)
+
+
+def _parse(text: str) -> list[Component]:
+    try:
+        return _Parser(text, _FACTORY, Calendar.types_factory).parse()
+    except RecursionError:
+        raise InputError("unreadable iCalendar: nested too deeply") from None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError) as exc:
+        raise InputError(f"unreadable iCalendar: {_short(exc)}") from None
+
+
+def _short(value: object, size: int = 120) -> str:
+    text = str(value)
+    return text if len(text) <= size else text[:size] + "…"
+
+
+# ------------------------------------------------------------------------------------------
+# Values icalendar could not read
+# ------------------------------------------------------------------------------------------
+
+_FATAL = frozenset({"DTSTART", "RECURRENCE-ID"})
+_LINE_ERROR_NAME = re.compile(r"""parts: ['"]([A-Za-z0-9-]+)""")
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _broken(component: Component) -> Iterator[tuple[str, vBroken]]:
+    for name in list(component.keys()):
+        for item in _items(component[name]):
+            if isinstance(item, vBroken):
+                yield name, item
+
+
+def _drop(component: Component, name: str, bad: Any) -> None:
+    kept = [item for item in _items(component[name]) if item is not bad]
+    del component[name]
+    for item in kept:
+        component.add(name, item, encode=False)
+
+
+def _reason(item: vBroken) -> str:
+    return _short(getattr(item, "parse_error", None) or "unreadable")
+
+
+def _line_errors(component: Component) -> list[tuple[str, str]]:
+    out = []
+    for name, message in getattr(component, "errors", []):
+        if name is None:
+            found = _LINE_ERROR_NAME.search(message)
+            out.append((found.group(1).upper() if found else "?", message))
+    return out
+
+
+def _clean_properties(component: Component, report: Report, uid: str | None, where: str = "") -> None:
+    """Drop (and report) every vBroken value and unreadable line of a component."""
+    for name, message in _line_errors(component):
+        report.add(LossKind.INVALID_VALUE, f"{where}{name}", f"unreadable line dropped: {_short(message)}", uid=uid)
+    for name, item in list(_broken(component)):
+        _drop(component, name, item)
+        extra = "; the series is read as its first occurrence" if name == "RRULE" else ""
+        report.add(LossKind.INVALID_VALUE, f"{where}{name}", f"unreadable value dropped: {_reason(item)}{extra}",
+                   uid=uid, before=_short(str(item), 200))
+    component.errors = []
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, (date, datetime))
+
+
+# A real observance changes the offset once a year (BYMONTH=3;BYDAY=-1SU, or BYMONTHDAY=8,…,14
+# with BYDAY=SU); more values per part would multiply its onsets per year.
+_OBSERVANCE_PARTS = {"BYMONTH": 12, "BYMONTHDAY": 7, "BYDAY": 7, "BYSETPOS": 1, "BYYEARDAY": 0,
+                     "BYWEEKNO": 0, "BYHOUR": 1, "BYMINUTE": 1, "BYSECOND": 1}
+
+
+def _yearly_only(vtz: Component) -> str | None:
+    """Why a VTIMEZONE cannot be used (its onsets would be unbounded or unreadable), or None."""
+    for obs in vtz.subcomponents:
+        if obs.name not in ("STANDARD", "DAYLIGHT"):
+            continue
+        for name in ("RRULE", "DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "RDATE"):
+            for item in _items(obs.get(name)) if obs.get(name) is not None else []:
+                if isinstance(item, vBroken):
+                    return f"unreadable {obs.name} {name} ({_reason(item)})"
+        if obs.get("DTSTART") is None or obs.get("TZOFFSETTO") is None:
+            return f"{obs.name} without DTSTART or TZOFFSETTO"
+        for rule in _items(obs.get("RRULE")) if obs.get("RRULE") is not None else []:
+            freq = rule.get("FREQ")
+            freq = str(freq[0] if isinstance(freq, list) and freq else freq or "").upper()
+            if freq != "YEARLY":
+                return f"{obs.name} recurs FREQ={freq or '?'} (only YEARLY observances are read)"
+            for part, most in _OBSERVANCE_PARTS.items():
+                values = rule.get(part)
+                count = len(values) if isinstance(values, (list, tuple)) else int(values is not None)
+                if count > most:
+                    return f"{obs.name} RRULE has {count} {part} values (at most {most} are read)"
+        rdates = obs.get("RDATE")
+        count = sum(len(getattr(item, "dts", [])) for item in _items(rdates)) if rdates is not None else 0
+        if count > 10_000:
+            return f"{obs.name} has {count} RDATE values"
+    return None
+
+
+def _stable_uid(event: Event, index: int) -> str:
+    try:
+        body = event.to_ical()
+    except (ValueError, TypeError, AttributeError):
+        body = repr(sorted(event.keys())).encode()
+    return f"ics-bridge-{hashlib.sha256(body + str(index).encode()).hexdigest()[:24]}"
+
+
+def _check_event(event: Event, report: Report, index: int) -> InputError | None:
+    """One VEVENT made safe for the mappers, or the error that keeps it out."""
+    raw_uid = event.get("UID")
+    uid = str(raw_uid) if raw_uid is not None and not isinstance(raw_uid, list) else (
+        str(raw_uid[0]) if isinstance(raw_uid, list) and raw_uid else None)
+    if event.get(_INCOMPLETE) is not None:
+        del event[_INCOMPLETE]
+        return InputError("the file ends inside this event (truncated?); not converted", uid=uid, field="END:VEVENT")
+    for name in _FATAL:
+        for item in _items(event.get(name)) if event.get(name) is not None else []:
+            if isinstance(item, vBroken):
+                return InputError(f"unreadable {name} {_short(str(item), 60)!r}: {_reason(item)}", uid=uid, field=name)
+    _clean_properties(event, report, uid)
+    if isinstance(raw_uid, list):
+        del event["UID"]
+        event.add("UID", uid)
+        report.add(LossKind.INVALID_VALUE, "UID", f"{len(raw_uid)} UIDs in one VEVENT; the first kept", uid=uid)
+    start = event.get("DTSTART")
+    status = str(event.get("STATUS", "")).upper() if not isinstance(event.get("STATUS"), list) else ""
+    if start is None:
+        if status != "CANCELLED":
+            return InputError("VEVENT without DTSTART", uid=uid, field="DTSTART")
+    elif isinstance(start, list) or not _is_date(getattr(start, "dt", None)):
+        return InputError("DTSTART is not one date or date-time", uid=uid, field="DTSTART")
+    rid = event.get("RECURRENCE-ID")
+    if rid is not None and (isinstance(rid, list) or not _is_date(getattr(rid, "dt", None))):
+        return InputError("RECURRENCE-ID is not one date or date-time", uid=uid, field="RECURRENCE-ID")
+    for name in ("DTEND", "DURATION"):
+        value = event.get(name)
+        if value is None:
+            continue
+        ok = (not isinstance(value, list)) and (
+            _is_date(getattr(value, "dt", None)) if name == "DTEND" else hasattr(getattr(value, "dt", None), "total_seconds"))
+        if not ok:
+            del event[name]
+            report.add(LossKind.INVALID_VALUE, name, f"{name} is not a single {'date or date-time' if name == 'DTEND' else 'duration'}; dropped",
+                       uid=uid)
+    for alarm in [c for c in event.subcomponents if c.name == "VALARM"]:
+        trigger = alarm.get("TRIGGER")
+        if isinstance(trigger, vBroken) or isinstance(trigger, list):
+            event.subcomponents.remove(alarm)
+            report.add(LossKind.ALARM_DROPPED, "VALARM;TRIGGER", f"unreadable TRIGGER {_short(str(trigger), 60)!r}; alarm dropped",
+                       uid=uid)
+            continue
+        _clean_properties(alarm, report, uid, "VALARM;")
+    stack = [c for c in event.subcomponents if c.name != "VALARM"]
+    while stack:
+        sub = stack.pop()
+        _clean_properties(sub, report, uid, f"{sub.name};")
+        stack.extend(sub.subcomponents)
+    _sanitize_alt_desc(event, report, uid)
+    if uid is None:
+        uid = _stable_uid(event, index)
+        event.add("UID", uid)
+        report.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; a stable UID made from its content", uid=uid,
+                   after=uid)
+    return None
+
+
+def _sanitize_alt_desc(event: Event, report: Report, uid: str | None) -> None:
+    """An HTML description (X-ALT-DESC;FMTTYPE=text/html) from a file is untrusted: it is
+    sanitised here once, so every writer (ICS, Graph body, Google description) gets the clean
+    one (:func:`text.sanitize_html`; interop-notes: HTML is sanitised where it is written)."""
+    raw = event.get("X-ALT-DESC")
+    if raw is None:
+        return
+    items = _items(raw)
+    changed_any = False
+    out = []
+    for item in items:
+        if str(item.params.get("FMTTYPE", "text/html")).lower() != "text/html":
+            out.append(item)
+            continue
+        html = _unescape(str(item)) if type(item).__name__ == "vUnknown" else str(item)
+        clean, changed = sanitize_html(html)
+        if changed:
+            changed_any = True
+            item = vText(clean)
+            item.params["FMTTYPE"] = "text/html"
+        out.append(item)
+    if changed_any:
+        del event["X-ALT-DESC"]
+        for item in out:
+            event.add("X-ALT-DESC", item, encode=False)
+        report.add(LossKind.HTML_SANITIZED, "X-ALT-DESC", "scripts, event handlers or unsafe links removed", uid=uid)
+
+
+def _rid_key(event: Event) -> str:
+    rid = event.get("RECURRENCE-ID")
+    return "" if rid is None else str(getattr(rid, "dt", rid))
+
+
+def _duplicates(cal: Calendar, report: Report) -> None:
+    """Two VEVENTs with one UID and no (or the same) RECURRENCE-ID: an identical copy is dropped,
+    different ones are converted as separate events (reported)."""
+    seen: dict[tuple[str, str], Event] = {}
+    counted: dict[tuple[str, str], int] = {}
+    for event in list(cal.subcomponents):
+        if event.name != "VEVENT":
+            continue
+        key = (str(event.get("UID")), _rid_key(event))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = event
+            continue
+        if first.to_ical() == event.to_ical():
+            cal.subcomponents.remove(event)
+            report.add(LossKind.QUIRK_REPAIRED, "UID", "identical copy of a VEVENT dropped", uid=key[0],
+                       recurrence_id=key[1] or None)
+            continue
+        counted[key] = counted.get(key, 1) + 1
+    for (uid, rid), n in counted.items():
+        what = f"the same RECURRENCE-ID {rid}" if rid else "no RECURRENCE-ID"
+        report.add(LossKind.INVALID_VALUE, "UID", f"{n} different VEVENTs share this UID with {what}; "
+                   "each converted as its own event", uid=uid, recurrence_id=rid or None)
+
+
+def check_calendar(cal: Calendar, report: Report, errors: list[InputError] | None = None) -> Calendar:
+    """Surface what icalendar could not read (it keeps it as ``vBroken`` and in ``.errors``):
+    events that cannot be converted leave the calendar as :class:`InputError` in ``errors``,
+    unreadable values are dropped and reported.  In place; returns ``cal``."""
+    errors = errors if errors is not None else []
+    _clean_properties(cal, report, None, "VCALENDAR;")
+    index = 0
+    for component in list(cal.subcomponents):
+        if component.name == "VEVENT":
+            index += 1
+            error = _check_event(component, report, index)  # type: ignore[arg-type]
+            if error is not None:
+                cal.subcomponents.remove(component)
+                errors.append(error)
+        elif component.name == "VTIMEZONE":
+            why = _yearly_only(component)
+            if why is not None:
+                cal.subcomponents.remove(component)
+                report.add(LossKind.TIMEZONE_UNKNOWN, "VTIMEZONE",
+                           f"VTIMEZONE {_short(str(component.get('TZID', '?')), 60)} ignored: {why}")
+            else:
+                for sub in [component, *component.subcomponents]:
+                    _clean_properties(sub, report, None, f"{sub.name};")
+        else:
+            stack = [component]
+            while stack:
+                sub = stack.pop()
+                _clean_properties(sub, report, hub_uid(sub), f"{sub.name};")
+                stack.extend(sub.subcomponents)
+    _duplicates(cal, report)
+    return cal
+
+
+def hub_uid(component: Component) -> str | None:
+    uid = component.get("UID")
+    return None if uid is None or isinstance(uid, list) else str(uid)
+
+
+# ------------------------------------------------------------------------------------------
+# The reader
+# ------------------------------------------------------------------------------------------
+
+def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = IcsReadOptions(),
+                   errors: list[InputError] | None = None) -> Calendar:
+    """Bytes → one hub Calendar (several VCALENDARs in one file are merged).  Events that cannot
+    be read are appended to ``errors`` (when given) and left out."""
     size = len(data)
     if size > options.max_bytes:
         raise InputError(f"file is {size} bytes, over the limit of {options.max_bytes} (raise it with --max-bytes)")
     text = decode(data, report)
-    if "BEGIN:VCALENDAR" not in text.upper():
-        if "BEGIN:VEVENT" in text.upper():
+    upper_head = text.upper()
+    if "BEGIN:VCALENDAR" not in upper_head:
+        if "BEGIN:VEVENT" in upper_head:
             report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "bare VEVENT without VCALENDAR wrapped")
             text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ics-bridge//wrapped//EN\r\n{text.strip()}\r\nEND:VCALENDAR\r\n"
         else:
             raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)")
-    try:
-        calendars = Calendar.from_ical(text, multiple=True)
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise InputError(f"unreadable iCalendar: {exc}") from None
+    del upper_head
+    text = prepare_text(text, report, options.limits)
+    calendars = [c for c in _parse(text) if c.name == "VCALENDAR"]
     if not calendars:
         raise InputError("no VCALENDAR in the file")
     cal = calendars[0]
@@ -67,8 +641,14 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
         report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
         for component in extra.subcomponents:
             cal.add_component(component)
+    found: list[InputError] = []
+    check_calendar(cal, report, found)
+    if not cal.subcomponents and any(e.kind is LossKind.INVALID_VALUE for e in report) and not found:
+        raise InputError("no readable component in the file (see the unreadable lines reported)")
     timezones.normalize_calendar_zones(cal, report)
-    apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
+    found += apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
+    if errors is not None:
+        errors.extend(found)
     return cal
 
 

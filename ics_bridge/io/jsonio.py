@@ -7,22 +7,91 @@ import json
 from typing import Any, Iterator, Literal
 
 from ..errors import InputError
+from ..limits import DEFAULT_LIMITS
 
 Format = Literal["ics", "graph", "google"]
 
 
-def loads(text: str, *, file: str | None = None) -> Any:
-    """Parse JSON, or JSON Lines (one value per line), with an error naming the position."""
+def decode(data: bytes | str, *, file: str | None = None) -> str:
+    """JSON bytes → text: UTF-8 (RFC 8259 8.1), a BOM tolerated; anything else is an error."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
     try:
-        return json.loads(text)
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"JSON is not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", file=file) from None
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _parse(text: str) -> Any:
+    # NaN/Infinity are not JSON (RFC 8259 6): refused like any other invalid token.
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def count_events(data: Any) -> int:
+    """How many resources :func:`items` would yield (pages of ``value``/``items`` counted)."""
+    if isinstance(data, list):
+        return sum(count_events(entry) for entry in data)
+    if isinstance(data, dict):
+        for key in ("value", "items"):
+            if isinstance(data.get(key), list):
+                return len(data[key])
+    return 1
+
+
+def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
+          max_events: int = DEFAULT_LIMITS.max_events) -> Any:
+    """Parse JSON, or JSON Lines (one value per line), with an error naming the position.
+    Nesting deeper than ``max_depth`` is refused (Python's parser would exhaust its recursion
+    limit, and every later step walks the value), and so are more than ``max_events`` events."""
+    text = decode(text, file=file)
+    try:
+        value = _parse(text)
+    except RecursionError:
+        raise InputError(f"JSON nested too deeply (limit max_json_depth={max_depth})", file=file) from None
     except json.JSONDecodeError as first:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 1:
-            try:
-                return [json.loads(ln) for ln in lines]
-            except json.JSONDecodeError:
-                pass
-        raise InputError(f"invalid JSON at line {first.lineno} column {first.colno}: {first.msg}", file=file) from None
+        value = _lines(text, first, file)
+    except ValueError as exc:
+        raise InputError(f"invalid JSON: {exc}", file=file) from None
+    if _too_deep(value, max_depth):
+        raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
+    count = count_events(value)
+    if count > max_events:
+        raise InputError(f"{count} events, over the limit of {max_events} (raise it with Limits(max_events=…))",
+                         file=file)
+    return value
+
+
+def _lines(text: str, first: json.JSONDecodeError, file: str | None) -> Any:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        try:
+            return [_parse(ln) for ln in lines]
+        except RecursionError:
+            raise InputError("JSON nested too deeply (limit max_json_depth)", file=file) from None
+        except ValueError:
+            pass
+    raise InputError(f"invalid JSON at line {first.lineno} column {first.colno}: {first.msg}", file=file) from None
 
 
 def items(data: Any) -> Iterator[dict[str, Any]]:

@@ -27,7 +27,11 @@ def apply(cal: Calendar, report: Report) -> None:
     if name is None:
         return
     resolved = resolve_name(str(name))
-    if resolved is None or resolved.iana == "UTC":
+    if resolved is None:
+        report.add(LossKind.TIMEZONE_UNKNOWN, "X-WR-TIMEZONE",
+                   f"X-WR-TIMEZONE {str(name)[:60]!r} names no known zone; UTC values kept in UTC", before=str(name)[:60])
+        return
+    if resolved.iana == "UTC":
         return
     changed = 0
     for event in cal.walk("VEVENT"):
@@ -36,7 +40,10 @@ def apply(cal: Calendar, report: Report) -> None:
             if raw is None:
                 continue
             for item in (raw if isinstance(raw, list) else [raw]):
-                changed += _convert(item, resolved.tz)
+                try:
+                    changed += _convert(item, resolved.tz)
+                except (ValueError, TypeError, AttributeError, OverflowError):
+                    continue  # an unreadable or out-of-range value: left as it is
     if changed:
         report.add(LossKind.QUIRK_REPAIRED, "X-WR-TIMEZONE",
                    f"{changed} UTC value(s) read in the calendar zone {resolved.iana} (use --keep-utc to keep UTC)",

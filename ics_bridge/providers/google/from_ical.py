@@ -30,9 +30,10 @@ from icalendar.prop import vBroken
 from ... import hub
 from ...report import LossKind, Report
 from ...series import group_series
+from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_email, conferences, description_without_join, dt_value, get_description,
-                       get_stash, read_alarm, text_value)
+                       get_stash, read_alarm, report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -101,7 +102,7 @@ def _date_text(value: date) -> str:
 
 
 def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
-                      broken: list[str] | None = None) -> list[str]:
+                      broken: list[str] | None = None, periods: list[Any] | None = None) -> list[str]:
     """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
     ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50)."""
     lines: list[str] = []
@@ -125,6 +126,11 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                 continue
             for item in getattr(prop, "dts", []):
                 value = item.dt
+                if isinstance(value, tuple) and value and isinstance(value[0], (date, datetime)):
+                    # RDATE;VALUE=PERIOD: Google lines hold instants only; the start is kept
+                    if periods is not None:
+                        periods.append(value)
+                    value = value[0]
                 if isinstance(value, datetime):
                     tz = value.tzinfo or zone
                     tzid = tzid_of(tz, iana_only=True) if tz is not None else None
@@ -223,15 +229,25 @@ class _Writer:
                      before=tzid_of(end.tzinfo), after=tzid_of(start.tzinfo))
             end_zone = start.tzinfo
         if end.tzinfo is None and start.tzinfo is not None:
+            self.add(LossKind.TIMEZONE_ASSIGNED, "DTEND", "floating DTEND of a zoned DTSTART given the start's zone",
+                     before=end.isoformat(), after=tzid_of(start.tzinfo))
             end = end.replace(tzinfo=start.tzinfo)
         out["end"] = self.edt(end, "DTEND", zone=end_zone)
         if unspecified and self.stash.get("endTimeUnspecified"):
             out["endTimeUnspecified"] = True
 
     # -- the mapping ------------------------------------------------------------------------
-    def build(self, *, master_id: str | None = None, master_zone: tzinfo | None = None) -> dict[str, Any]:
+    def build(self, *, master_id: str | None = None, master_zone: tzinfo | None = None,
+              all_day_series: bool = False) -> dict[str, Any]:
         v, out, profile = self.v, self.out, self.profile
         rid = dt_value(v, "RECURRENCE-ID")
+        if all_day_series and isinstance(rid, datetime):
+            # Google names an all-day instance by its date; a date-time RECURRENCE-ID (Outlook:
+            # midnight in the event zone) means its local date, never the UTC one.
+            self.add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID",
+                     "date-time RECURRENCE-ID of an all-day series read as its local date",
+                     before=rid.isoformat(), after=rid.date().isoformat())
+            rid = rid.date()
         self.recurring = v.get("RRULE") is not None or v.get("RDATE") is not None or rid is not None
         gid = text_value(v, hub.X_GOOGLE_ID)
         if profile == "resource":
@@ -244,7 +260,9 @@ class _Writer:
                 out["id"] = gid if (gid and profile == "resource") else instance_id(master_id, rid)
             elif profile == "resource":
                 if gid or "id" not in self.absent:
-                    out["id"] = gid or google_id(self.uid)
+                    out["id"] = gid or google_id(self.uid or self._fallback_key())
+                if not self.uid:
+                    self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; id derived from SUMMARY and DTSTART")
             else:
                 out["id"] = gid if is_valid_id(gid) else google_id(self.uid or self._fallback_key())
                 if not self.uid:
@@ -314,9 +332,15 @@ class _Writer:
         start = dt_value(v, "DTSTART")
         zone = start.tzinfo if isinstance(start, datetime) else None
         broken: list[str] = []
-        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken)
+        periods: list[Any] = []
+        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken, periods=periods)
         for line in broken:
             self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
+        for period in periods:
+            self.add(LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
+                     "Google recurrence lines hold start instants only: the period's start is written and "
+                     "the occurrence takes the event's duration", before=f"{period[0]}/{period[1]}",
+                     after=str(period[0]))
         original = self.stash.get("recurrence")
         if self.profile == "resource" and isinstance(original, list) and start is not None:
             scratch = VEvent()
@@ -376,6 +400,10 @@ class _Writer:
             cleaned = text if keep_join else description_without_join(v, primary)
             if cleaned is not None and cleaned != "":
                 out["description"] = cleaned
+                if looks_like_html(cleaned):
+                    self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION",
+                             "plain DESCRIPTION with HTML markup written as is: Google shows it as HTML "
+                             "(as Google's own export means it)")
             elif cleaned == "" and text != "" and not primary:
                 out["description"] = ""
 
@@ -707,9 +735,14 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     options = GoogleWriteOptions(profile=options.profile, default_zone=options.default_zone, calendar_zone=zone_name)
     out: list[dict[str, Any]] = []
     defaults: list[dict[str, Any]] | None = None
-    for series in group_series(components):
+    all_series = list(group_series(components))
+    report_duplicate_uids(all_series, report)
+    for series in all_series:
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
+        reference = series.master if series.master is not None else (series.overrides[0] if series.overrides else None)
+        reference_start = dt_value(reference, "DTSTART") if reference is not None else None
+        all_day_series = isinstance(reference_start, date) and not isinstance(reference_start, datetime)
         if series.master is not None and series.master.get("DTSTART") is None:
             report.add(LossKind.EVENT_SKIPPED, "DTSTART", "Google events need a start; event not written",
                        uid=series.uid or None)
@@ -737,10 +770,14 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
                        uid=series.uid)
         for override in series.overrides:
             if override.get("DTSTART") is None:
-                report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written", uid=series.uid or None)
+                cancelled = _cancelled_occurrence(override, series.uid, master_dict, master_id, master_zone,
+                                                  all_day_series, report, options)
+                if cancelled is not None:
+                    out.append(cancelled)
                 continue
             try:
-                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone))
+                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone,
+                                                                    all_day_series=all_day_series))
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
     calendar: dict[str, Any] = {}
@@ -749,6 +786,37 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     if defaults and options.profile == "resource":
         calendar["defaultReminders"] = defaults
     return out, calendar
+
+
+def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any] | None, master_id: str | None,
+                          master_zone: tzinfo | None, all_day_series: bool, report: Report,
+                          options: GoogleWriteOptions) -> dict[str, Any] | None:
+    """An override without a start: an iTIP CANCEL of one occurrence (STATUS:CANCELLED) is that
+    occurrence cancelled — a tombstone item (``resource``) or an EXDATE line on its master (insert,
+    import); anything else cannot be written."""
+    rid = dt_value(override, "RECURRENCE-ID")
+    rid_text = hub.recurrence_id_text(override)
+    cancelled = (text_value(override, "STATUS") or "").upper() == "CANCELLED"
+    if not cancelled or rid is None or master_dict is None:
+        report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written", uid=uid or None,
+                   recurrence_id=rid_text)
+        return None
+    if all_day_series and isinstance(rid, datetime):
+        rid = rid.date()
+    report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
+               "cancelled occurrence without details written as a cancelled instance of its series",
+               uid=uid or None, recurrence_id=rid_text)
+    if options.profile == "resource":
+        writer = _Writer(override, report, options)
+        gid = text_value(override, hub.X_GOOGLE_ID)
+        return {"kind": "calendar#event", "id": gid or instance_id(master_id or google_id(uid), rid),
+                "status": "cancelled", "recurringEventId": master_id,
+                "originalStartTime": writer.edt(rid, "RECURRENCE-ID",
+                                                zone=master_zone if isinstance(rid, datetime) else None)}
+    scratch = VEvent()
+    scratch.add("EXDATE", [rid])
+    master_dict.setdefault("recurrence", []).extend(render_recurrence(scratch, master_zone, skip_tombstones=False))
+    return None
 
 
 def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:

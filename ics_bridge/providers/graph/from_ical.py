@@ -23,9 +23,10 @@ from ... import hub
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
+from ...text import sanitize_html
 from ...timezones import iana_to_windows, tzid_of
 from ...vevent import (AlarmReading, address_email, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, read_alarm, text_value)
+                       dt_value, get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -127,9 +128,16 @@ class _Writer:
         return str(self.stash.get("@allDayZone", "UTC"))
 
     # -- the mapping ------------------------------------------------------------------------
-    def build(self, master_id: str | None = None) -> dict[str, Any]:
+    def build(self, master_id: str | None = None, *, all_day_series: bool = False) -> dict[str, Any]:
         v, out, request = self.v, self.out, self.options.profile == "request"
         rid = dt_value(v, "RECURRENCE-ID")
+        if all_day_series and isinstance(rid, datetime):
+            # Graph names an all-day occurrence by its date (midnight in the all-day zone); a
+            # date-time RECURRENCE-ID (Outlook: midnight in the event zone) means its local date.
+            self.add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID",
+                     "date-time RECURRENCE-ID of an all-day series read as its local date",
+                     before=rid.isoformat(), after=rid.date().isoformat())
+            rid = rid.date()
         if not request:
             if v.get(hub.X_GRAPH_ID):
                 out["id"] = str(v[hub.X_GRAPH_ID])
@@ -137,6 +145,8 @@ class _Writer:
                 out["changeKey"] = str(v[hub.X_GRAPH_CHANGEKEY])
             if self.uid:
                 out["iCalUId"] = self.uid
+        if not self.uid:
+            self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; Graph gives the event an iCalUId of its own")
         summary = text_value(v, "SUMMARY")
         if summary is not None:
             out["subject"] = summary
@@ -190,6 +200,10 @@ class _Writer:
         if text is not None:
             text = description_without_join(self.v, urls[0] if urls else None)
         if html is not None:
+            clean, changed = sanitize_html(html)  # a Calendar given directly skipped the reader's check
+            if changed:  # else the document goes as it came, byte for byte (as set_description keeps it)
+                html = clean
+                self.add(LossKind.HTML_SANITIZED, "X-ALT-DESC", "scripts, event handlers or unsafe links removed")
             self.out["body"] = {"contentType": "html", "content": html}
         elif text:
             self.out["body"] = {"contentType": "text", "content": text}
@@ -329,6 +343,10 @@ class _Writer:
         best = max(popups, key=lambda r: r.minutes_before or 0)
         if best.converted:
             self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
+        if best.action != "DISPLAY":
+            # Graph's one reminder is a pop-up; read back it is a DISPLAY alarm.
+            self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", f"Graph's reminder is a pop-up; the {best.action} "
+                     "alarm is written as one", before=best.action, after="DISPLAY")
         for alarm, r in zip(alarms, readings):
             if r.minutes_before is not None and r is not best:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
@@ -486,8 +504,8 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: Series, master: dict[str, Any], writer: _Writer) -> None:
-    exdates = series.exdates()
+def _cancelled(series: Series, master: dict[str, Any], writer: _Writer, extra: Iterable[date | datetime] = ()) -> None:
+    exdates = series.exdates() + list(extra)
     if not exdates:
         return
     if writer.options.profile == "request":
@@ -509,18 +527,59 @@ def _cancelled(series: Series, master: dict[str, Any], writer: _Writer) -> None:
 def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     """VEVENTs → Graph event dicts (masters first, then their exceptions)."""
     out: list[dict[str, Any]] = []
-    for series in group_series(components):
-        master_dict: dict[str, Any] | None = None
-        if series.master is not None:
-            if series.master.get("DTSTART") is None and str(series.master.get("STATUS", "")).upper() == "CANCELLED":
-                gid = text_value(series.master, hub.X_GRAPH_ID)
-                out.append({"id": gid or series.uid, "@removed": {"reason": str(series.master.get("X-ICSBRIDGE-REMOVED", "deleted"))}})
-                continue
-            writer = _Writer(series.master, report, options)
-            master_dict = writer.build()
-            _cancelled(series, master_dict, writer)
-            out.append(master_dict)
-        master_id = master_dict.get("id") if master_dict else None
-        for override in series.overrides:
-            out.append(_Writer(override, report, options).build(master_id=master_id))
+    all_series = list(group_series(components))
+    report_duplicate_uids(all_series, report)
+    for series in all_series:
+        try:  # one series that cannot be mapped is reported; the others go on
+            out.extend(_series_to_events(series, report, options))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+            report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written to Graph: {str(exc)[:160]}",
+                       uid=series.uid or None)
+    return out
+
+
+def _is_cancelled(v: VEvent) -> bool:
+    return (text_value(v, "STATUS") or "").upper() == "CANCELLED"
+
+
+def _all_day(v: VEvent | None) -> bool:
+    start = dt_value(v, "DTSTART") if v is not None else None
+    return isinstance(start, date) and not isinstance(start, datetime)
+
+
+def _series_to_events(series: Series, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    master_dict: dict[str, Any] | None = None
+    all_day_series = _all_day(series.master if series.master is not None else
+                              (series.overrides[0] if series.overrides else None))
+    if series.master is not None:
+        if series.master.get("DTSTART") is None and _is_cancelled(series.master):
+            gid = text_value(series.master, hub.X_GRAPH_ID)
+            return [{"id": gid or series.uid, "@removed": {"reason": str(series.master.get("X-ICSBRIDGE-REMOVED", "deleted"))}}]
+        writer = _Writer(series.master, report, options)
+        master_dict = writer.build()
+        out.append(master_dict)
+    master_id = master_dict.get("id") if master_dict else None
+    removed: list[date | datetime] = []
+    for override in series.overrides:
+        rid_text = hub.recurrence_id_text(override)
+        if override.get("DTSTART") is None:
+            rid = dt_value(override, "RECURRENCE-ID")
+            if _is_cancelled(override) and master_dict is not None and rid is not None:
+                # An iTIP CANCEL of one occurrence: that occurrence is gone, as an EXDATE says.
+                report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
+                           "cancelled occurrence without details written as a cancelled occurrence of its series",
+                           uid=series.uid or None, recurrence_id=rid_text)
+                removed.append(rid.date() if all_day_series and isinstance(rid, datetime) else rid)
+            else:
+                report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written",
+                           uid=series.uid or None, recurrence_id=rid_text)
+            continue
+        if master_dict is None:
+            report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
+                       "override without its series master: Graph has no exception without a master; "
+                       "written as a single event", uid=series.uid or None, recurrence_id=rid_text)
+        out.append(_Writer(override, report, options).build(master_id=master_id, all_day_series=all_day_series))
+    if master_dict is not None and series.master is not None:
+        _cancelled(series, master_dict, writer, removed)
     return out

@@ -1,0 +1,47 @@
+"""Resource limits for reading untrusted input, each with a default and a way to raise it.
+
+Why limits: a calendar file is untrusted input.  Without them a 10 MB line, ten thousand nested
+``BEGIN:X-FOO`` or a million events cost unbounded time and memory.  Every limit here is a
+whole-file :class:`~ics_bridge.errors.InputError` or a reported, dropped value — never a hang.
+
+================  =========  ==============================================================
+limit             default    when exceeded
+================  =========  ==============================================================
+``max_bytes``     256 MiB    whole file refused (``Options.max_bytes``)
+``max_line``      8 MiB      that (unfolded) ICS content line dropped, reported
+``max_depth``     32         ICS components nested deeper dropped with their content, reported
+``max_events``    200 000    whole file refused (VEVENTs in one ICS file, events in a JSON one)
+``max_components`` 1 000 000 whole file refused (every BEGIN of an ICS file)
+``max_json_depth`` 64        whole file refused (JSON arrays/objects nested deeper)
+================  =========  ==============================================================
+
+Raise them with ``Options(limits=Limits(max_events=1_000_000))`` (CLI: see ``--help``).
+Recurrences are never expanded by a conversion (COUNT=10^9 and endless FREQ=SECONDLY cost
+nothing); validation expands within ``validate.Horizon``.  VTIMEZONE observances must recur
+yearly (any other FREQ is refused: it would make the zone table unbounded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one input file (see the module table)."""
+
+    max_line: int = 8 * MiB
+    max_depth: int = 32
+    max_events: int = 200_000
+    max_components: int = 1_000_000
+    max_json_depth: int = 64
+
+    def __post_init__(self) -> None:
+        for name in ("max_line", "max_depth", "max_events", "max_components", "max_json_depth"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"limit {name} must be at least 1")
+
+
+DEFAULT_LIMITS = Limits()
