@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import ics_bridge
-from ics_bridge.errors import InputError
 from ics_bridge.io import stream
 from ics_bridge.report import Report
 
@@ -171,3 +170,37 @@ def test_json_items_splitter_offsets_and_chunks(tmp_path: Path) -> None:
     with open(path, "rb") as fh:
         for offset, length, item in seen:
             assert reader.load(offset, length, fh) == item
+
+
+def test_graph_grouping_edge_cases(tmp_path: Path) -> None:
+    """Occurrences with and without a master, an exception before its master, an exception
+    joining by UID only, a removal and an orphan exception, in one list."""
+    import json
+    start = {"dateTime": "2024-01-08T10:00:00.0000000", "timeZone": "Europe/Berlin"}
+    end = {"dateTime": "2024-01-08T11:00:00.0000000", "timeZone": "Europe/Berlin"}
+    rec = {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+           "range": {"type": "numbered", "startDate": "2024-01-08", "numberOfOccurrences": 5,
+                     "recurrenceTimeZone": "Europe/Berlin"}}
+
+    def exc(i: str, master: str | None, day: int, **kw: object) -> dict:
+        return {"id": i, "type": "exception", **({"seriesMasterId": master} if master else {}),
+                "subject": f"exc {i}", "originalStart": f"2024-01-{day:02d}T09:00:00Z",
+                "start": {**start, "dateTime": f"2024-01-{day:02d}T12:00:00.0000000"},
+                "end": {**end, "dateTime": f"2024-01-{day:02d}T13:00:00.0000000"}, **kw}
+
+    value = [
+        exc("E1", "M1", 15),
+        {"id": "O1", "type": "occurrence", "seriesMasterId": "M1", "start": start, "end": end},
+        {"id": "O2", "type": "occurrence", "subject": "lone occurrence", "start": start, "end": end},
+        {"id": "S1", "type": "singleInstance", "subject": "single", "start": start, "end": end},
+        {"id": "M1", "type": "seriesMaster", "iCalUId": "uid-m1", "subject": "master", "start": start,
+         "end": end, "recurrence": rec},
+        exc("E2", None, 22, iCalUId="uid-m1"),
+        {"id": "R1", "@removed": {"reason": "deleted"}},
+        exc("E3", "NOPE", 29),
+        exc("E4", "M1", 29),
+    ]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#x", "value": value}),
+                    encoding="utf-8")
+    assert _check_json(path, "graph", tmp_path)

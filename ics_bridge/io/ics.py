@@ -478,7 +478,9 @@ def _check_event(event: Event, report: Report, index: int) -> InputError | None:
     status = str(event.get("STATUS", "")).upper() if not isinstance(event.get("STATUS"), list) else ""
     if start is None:
         if status != "CANCELLED":
-            return InputError("VEVENT without DTSTART", uid=uid, field="DTSTART")
+            summary = event.get("SUMMARY")
+            named = f" (SUMMARY {_short(str(summary), 60)!r})" if uid is None and summary is not None else ""
+            return InputError(f"VEVENT without DTSTART{named}", uid=uid, field="DTSTART")
     elif isinstance(start, list) or not _is_date(getattr(start, "dt", None)):
         return InputError("DTSTART is not one date or date-time", uid=uid, field="DTSTART")
     rid = event.get("RECURRENCE-ID")

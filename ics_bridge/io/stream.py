@@ -1,10 +1,12 @@
-"""Streaming conversion of large ``.ics`` files: one series at a time, bounded memory.
+"""Streaming conversion of large files: one series at a time, bounded memory.
 
 Why: a mailbox export can hold millions of events; :func:`ics_bridge.convert` parses the whole
-calendar into icalendar objects first, so its memory grows with the file.  Here the file is
+calendar into icalendar objects first, so its memory grows with the file.  Here ICS input is
 read twice at the line level and each *series* (the VEVENTs sharing a UID: a master and its
 overrides) is parsed, normalised and mapped on its own, through the same code as the whole-file
-path, and written out as it goes.
+path, and written out as it goes.  Graph and Google collections are read item by item
+(:class:`JsonItems`) and converted group by group (:func:`_json_to_ics`).  docs/performance.md
+has the figures and the design in prose.
 
 How the output stays identical to :func:`ics_bridge.convert`:
 
@@ -31,7 +33,7 @@ VTIMEZONE.  Everything else is per series.
 Known differences from the whole-file path, none in the output: report entries come series
 by series (the X-WR-TIMEZONE repair is reported once per series with its own count); a UID hash
 collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
-splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, ICS output) raise
+splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, ICS to ICS) raise
 :class:`StreamUnsupported`; :func:`convert_file` then falls back to the whole-file path.
 """
 
@@ -39,7 +41,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import io
 import json
 import os
 import re
@@ -59,7 +60,7 @@ from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "StreamResult", "IcsIndex", "index_ics", "iter_series_calendars",
+__all__ = ["StreamUnsupported", "StreamResult", "IcsIndex", "JsonItems", "index_ics", "iter_series_calendars",
            "convert_file"]
 
 
@@ -721,7 +722,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     refs[pos] = ("id", e.seriesMasterId)
                 elif e.type == "exception" and (e.uid or e.iCalUId):
                     refs[pos] = ("uid", g._uid_for(e))
-                if e.type == "occurrence":
+                if e.type == "occurrence" and pos in refs:
                     its.taken[pos] = 3  # dropped when its master is found
         id_prop = "X-ICSBRIDGE-GRAPH-ID"
         header_cal = g.events_to_calendar([], report, errors)
