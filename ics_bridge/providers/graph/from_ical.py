@@ -438,7 +438,7 @@ class _Writer:
                 continue
             for value in raw if isinstance(raw, list) else [raw]:
                 lines.append(self.v.content_line(name, value).to_ical().decode())
-            if name.startswith("X-"):
+            if name.startswith("X-") or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
                 self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
@@ -477,6 +477,8 @@ _MAPPED_PROPS = frozenset({
     hub.X_IMPORTANCE, "CLASS", hub.X_SENSITIVITY, "CATEGORIES", "STATUS", "CREATED", "LAST-MODIFIED", "URL",
     "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, "X-ICSBRIDGE-REMOVED",
 })
+# Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
+_BOOKKEEPING = frozenset({"SEQUENCE"})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
