@@ -204,3 +204,14 @@ def test_graph_grouping_edge_cases(tmp_path: Path) -> None:
     path.write_text(json.dumps({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#x", "value": value}),
                     encoding="utf-8")
     assert _check_json(path, "graph", tmp_path)
+
+
+def test_streamed_report_is_spooled_and_complete(tmp_path: Path) -> None:
+    path = CORPUS / "ical-py__recurring_with_single_change.ics"
+    whole = ics_bridge.convert(path.read_bytes(), to="graph", source="ics", file=str(path)).report
+    result = stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+    assert isinstance(result.report.entries, stream.SpooledEntries)
+    assert sorted(map(repr, result.report)) == sorted(map(repr, whole))
+    assert len(result.report) == len(whole) and result.report.of_kind(next(iter(whole)).kind)
+    memory = stream.convert_file(path, tmp_path / "o", to="graph", fallback=False, spool_report=False).report
+    assert list(memory) == list(result.report)

@@ -43,6 +43,7 @@ import codecs
 import contextlib
 import json
 import os
+import pickle
 import re
 import tempfile
 from array import array
@@ -60,8 +61,8 @@ from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "StreamResult", "IcsIndex", "JsonItems", "index_ics", "iter_series_calendars",
-           "convert_file"]
+__all__ = ["StreamUnsupported", "StreamResult", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics",
+           "iter_series_calendars", "convert_file", "spooled_report"]
 
 
 class StreamUnsupported(Exception):
@@ -75,6 +76,49 @@ class StreamResult:
     errors: list[InputError] = field(default_factory=list)
     items: int = 0
     streamed: bool = True
+
+
+class SpooledEntries:
+    """A list of report entries kept in a temporary file (pickled), so a streamed conversion's
+    :class:`Report` does not grow in memory with the events: most events leave an entry (a
+    SEQUENCE Graph cannot carry…), about 0.7 kB each.  Supports what :class:`Report` and its
+    readers use: ``append``, ``len``, iteration, indexing and slicing (which load from disk)."""
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(mode="w+b")
+        self._n = 0
+
+    def append(self, loss: Any) -> None:
+        self._fh.seek(0, os.SEEK_END)
+        pickle.dump(loss, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fh.flush()
+        self._fh.seek(0)
+        offset = 0
+        for _ in range(self._n):
+            self._fh.seek(offset)
+            loss = pickle.load(self._fh)
+            offset = self._fh.tell()
+            yield loss  # the caller may append meanwhile: the next read seeks back
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+    def __bool__(self) -> bool:
+        return self._n > 0
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, SpooledEntries)) else NotImplemented
+
+
+def spooled_report(file: str | None = None) -> Report:
+    """A :class:`Report` whose entries live on disk (:class:`SpooledEntries`)."""
+    return Report(entries=SpooledEntries(), file=file)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -769,11 +813,11 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
 
         def convert(events: list[Any]) -> Calendar:
-            before = len(report.entries)
-            cal = gt.events_to_calendar(events, calendar, report, errors, calendar_zone=options.calendar_zone)
+            group_report = Report(file=report.file)
+            cal = gt.events_to_calendar(events, calendar, group_report, errors, calendar_zone=options.calendar_zone)
             # the calendar-level entry (unknown calendar zone) was reported once, with the header
-            report.entries[before:] = [x for x in report.entries[before:] if not (
-                x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None)]
+            report.extend(x for x in group_report.entries if not (
+                x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
             return cal
 
     for member, (kind, key) in refs.items():
@@ -859,15 +903,16 @@ def _sniff(path: Path) -> Format:
 
 def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[bytes], *, to: Format,
                  source: Format | None = None, options: Options = Options(), fallback: bool = True,
-                 fast: bool = True) -> StreamResult:
+                 fast: bool = True, spool_report: bool = True) -> StreamResult:
     """Convert the file ``src`` to ``to``, writing ``dst`` (a path or a binary file object).
 
     Streams when it can (ICS input to Graph or Google); otherwise, with ``fallback``, converts
     the whole file with :func:`ics_bridge.convert` (``streamed`` is then False).  The bytes written
     are those of ``convert(...).to_bytes(options)``.  ``fast`` reads and folds content lines with
-    :mod:`ics_bridge.io.fastics` (same results, tested) while streaming."""
+    :mod:`ics_bridge.io.fastics` (same results, tested) while streaming.  ``spool_report`` keeps
+    the report's entries in a temporary file (:class:`SpooledEntries`) rather than in memory."""
     src = Path(src)
-    report = Report(file=str(src))
+    report = spooled_report(str(src)) if spool_report else Report(file=str(src))
     try:
         with fastics.patched() if fast and fastics.SUPPORTED else contextlib.nullcontext():
             return _stream(src, dst, to, source, options, report)
