@@ -16,11 +16,33 @@ from typing import Any, Iterable
 from urllib.parse import unquote_to_bytes
 
 from icalendar import Alarm, Event, vCalAddress, vText, vUri
+from icalendar.parser import parameter as _ical_parameter
 from icalendar.prop import vDDDTypes, vDuration
 
 from . import hub
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, sanitize_html, strip_join_line
+
+
+# icalendar 7's parameter reader takes ``\,`` ``\;`` ``\:`` ``\\`` as escapes (RFC 5545 has none in
+# parameters) while its writer writes a backslash as it is: ``CN=\`` then swallowed the next
+# parameter (``CN=\;CUTYPE=INDIVIDUAL`` → CN ";CUTYPE=INDIVIDUAL") and ``CN="a\,b"`` came back
+# "a,b" (found by tests/test_property_roundtrip.py).  Every hub serialisation therefore quotes a
+# parameter value holding a backslash and doubles the backslashes that icalendar would take as
+# an escape, so names read back exactly; other readers see such a backslash doubled, only in
+# those rare values.
+_PARAM_ESCAPED = re.compile(r"\\(?=[\\,;:])")
+_ical_dquote = _ical_parameter.dquote
+
+
+def _dquote(val: str, always_quote: bool = False) -> str:
+    if "\\" in val:
+        return _ical_dquote(_PARAM_ESCAPED.sub(r"\\\\", val), always_quote=True)
+    return _ical_dquote(val, always_quote=always_quote)
+
+
+if getattr(_ical_parameter.dquote, "__module__", None) != __name__:
+    _ical_parameter.dquote = _dquote
 
 
 # ---------------------------------------------------------------- description

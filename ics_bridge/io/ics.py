@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from icalendar.cal.component import Component
 from icalendar.cal.component_factory import ComponentFactory
 from icalendar.parser.ical.calendar import CalendarIcalParser
@@ -55,9 +55,15 @@ MAX_ICS_BYTES = 256 * 1024 * 1024
 # The marker the line repair puts into a VEVENT the file ends inside; never leaves the reader.
 _INCOMPLETE = "X-ICSBRIDGE-READER-INCOMPLETE"
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_CONTENT_LINE = re.compile(r"[A-Za-z0-9-]+[;:]")
+# A content line starts with a name and ';' or ':' — not a URL ("https://…" in a raw
+# multi-line description is a line of that description).
+_CONTENT_LINE = re.compile(r"(?!(?i:https?|ftp|webcal)://)[A-Za-z0-9-]+[;:]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TOP_LEVEL = frozenset({"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"})
+# Where a line without the fold's space is a raw newline of the value (TEXT values only:
+# elsewhere a newline cannot be written back).
+_TEXT_PROPERTIES = frozenset({"DESCRIPTION", "SUMMARY", "LOCATION", "COMMENT", "CONTACT", "RESOURCES",
+                              "X-ALT-DESC"})
 # A physical line at least this long that is continued without a space was cut by a folder.
 _FOLD_WIDTH = 70
 
@@ -258,7 +264,7 @@ def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
                 st.note(LossKind.INVALID_VALUE, "?", "unreadable line ignored")
                 continue
             name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper()
-            if has_value and len(last_physical) < _FOLD_WIDTH:
+            if has_value and len(last_physical) < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
                 piece = "\\n" + physical
                 st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value")
             else:
@@ -332,6 +338,22 @@ class _Parser(CalendarIcalParser):
     zone cache only when :func:`_yearly_only` accepts it: a broken one would abort the file and a
     non-yearly one would make icalendar compute unbounded transitions."""
 
+    def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
+        try:
+            super().parse_and_add_property(name, params, val, tzid, line)
+            return
+        except (OSError, LookupError, OverflowError, AttributeError, AssertionError) as exc:
+            # zoneinfo raises OSError for a TZID such as "Europe" (a tzdata directory): read the
+            # value without its zone (normalize_calendar_zones then reports the TZID)
+            problem = exc
+        if tzid:
+            try:
+                super().parse_and_add_property(name, params, val, None, line)
+                return
+            except (OSError, LookupError, OverflowError, AttributeError, AssertionError) as exc:
+                problem = exc
+        self.handle_property_parse_error(ValueError(f"{type(problem).__name__}: {problem}"), name, params, val, line)
+
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
             try:
@@ -353,6 +375,12 @@ def _parse(text: str) -> list[Component]:
         raise InputError("unreadable iCalendar: nested too deeply") from None
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError) as exc:
         raise InputError(f"unreadable iCalendar: {_short(exc)}") from None
+
+
+def parse_components(text: str) -> list[Component]:
+    """icalendar's tolerant reading of already :func:`prepare_text`-ed text (for the streaming
+    path: follow it with :func:`check_calendar` on each VCALENDAR, as :func:`parse_calendar` does)."""
+    return _parse(text)
 
 
 def _short(value: object, size: int = 120) -> str:
@@ -446,6 +474,10 @@ def _yearly_only(vtz: Component) -> str | None:
         count = sum(len(getattr(item, "dts", [])) for item in _items(rdates)) if rdates is not None else 0
         if count > 10_000:
             return f"{obs.name} has {count} RDATE values"
+    try:  # what timezones.py and icalendar's zone cache will do with it (dateutil is strict)
+        Timezone.from_ical(vtz.to_ical())
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError, AssertionError) as exc:
+        return f"unreadable ({_short(exc, 80)})"
     return None
 
 

@@ -56,6 +56,7 @@ from icalendar import Calendar
 
 from .. import timezones
 from . import fastics
+from . import ics as ics_io
 from ..errors import InputError
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
@@ -180,7 +181,6 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
     """Pass 1 over ``path`` (bytes, line by line)."""
     idx = IcsIndex(Path(path))
     uid_series: dict[int, int] = {}           # hash(UID) → series number
-    has_master: set[int] = set()              # series numbers that already have a master
     stack: list[str] = []
     header = bytearray()
     pos = 0
@@ -230,11 +230,6 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
                 if number is None:
                     number = uid_series[key] = idx.series_count
                     idx.series_count += 1
-                elif not cur_rid and number in has_master:  # a second master: its own series (group_series)
-                    number = idx.series_count
-                    idx.series_count += 1
-                if not cur_rid:
-                    has_master.add(number)
                 idx.offsets.append(block_start)
                 idx.lengths.append(end - block_start)
                 idx.series.append(number)
@@ -314,10 +309,13 @@ def _parse(data: bytes, encoding: str) -> Calendar:
 class _Zones:
     """The calendar-wide TZID resolutions of ``normalize_calendar_zones``, computed lazily once."""
 
-    def __init__(self, idx: IcsIndex) -> None:
+    def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
         self.idx = idx
         self.resolutions: dict[str, Any] = {}
-        cal = _parse(b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n", idx.encoding)
+        data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
+        text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
+        cal = next(c for c in ics_io.parse_components(text) if c.name == "VCALENDAR")
+        ics_io.check_calendar(cal, report)  # VTIMEZONEs it cannot use are dropped and reported, once
         self.vtzs = timezones._vtimezones(cal)
 
     def resolution(self, tzid: str) -> Any:
@@ -356,23 +354,68 @@ def _series_runs(idx: IcsIndex) -> Iterator[tuple[int, int]]:
         yield order, counts[s], counts[s + 1]
 
 
-def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Options()) -> Iterator[Calendar]:
-    """One hub Calendar per series (calendar properties + its VEVENTs), read, zone-normalised
-    and quirk-repaired exactly as :func:`ics_bridge.io.ics.parse_calendar` does for the whole file."""
-    zones = _Zones(idx)
+def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Options(),
+                          errors: list[InputError] | None = None) -> Iterator[Calendar]:
+    """One hub Calendar per UID (calendar properties + its VEVENTs), read, checked,
+    zone-normalised and quirk-repaired as :func:`ics_bridge.io.ics.parse_calendar` does for the
+    whole file.  Each VEVENT's position in the file is in :data:`POSITION` (``id(vevent)`` → block
+    number): the whole-file checks number events by it, and the writers order series by it."""
+    zones = _Zones(idx, report, options)
     head = b"BEGIN:VCALENDAR\r\n" + idx.header
+    header_checked = False
     with open(idx.path, "rb") as fh:
         for order, lo, hi in _series_runs(idx):
             parts = [head]
-            for k in range(lo, hi):
-                i = order[k]
+            blocks = [order[k] for k in range(lo, hi)]
+            for i in blocks:
                 fh.seek(idx.offsets[i])
                 parts.append(fh.read(idx.lengths[i]))
             parts.append(b"END:VCALENDAR\r\n")
-            cal = _parse(b"".join(parts), idx.encoding)
+            text = ics_io.prepare_text(b"".join(parts).decode(idx.encoding, errors="replace"), report, options.limits)
+            calendars = [c for c in ics_io.parse_components(text) if c.name == "VCALENDAR"]
+            if not calendars:
+                continue
+            cal = calendars[0]
+            events = [c for c in cal.subcomponents if c.name == "VEVENT"]
+            positions = blocks if len(events) == len(blocks) else list(range(blocks[0], blocks[0] + len(events)))
+            POSITION.clear()
+            POSITION.update({id(v): p for v, p in zip(events, positions)})
+            found: list[InputError] = []
+            # check_calendar, with the whole file's event numbers; calendar properties reported once
+            ics_io._clean_properties(cal, report if not header_checked else Report(), None, "VCALENDAR;")
+            header_checked = True
+            for event in events:
+                error = ics_io._check_event(event, report, POSITION[id(event)] + 1)
+                if error is not None:
+                    cal.subcomponents.remove(event)
+                    found.append(error)
+            ics_io._duplicates(cal, report)
             zones.normalize(cal, report)
-            apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
+            found += apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
+            if errors is not None:
+                errors.extend(found)
             yield cal
+
+
+POSITION: dict[int, int] = {}
+
+
+def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
+    """(file position of the series' first event, its VEVENTs) per series of ``cal``, as
+    :func:`series.group_series` groups them (a second master with a UID is its own series)."""
+    from ..series import group_series
+    out = []
+    for series in group_series(cal.walk("VEVENT")):
+        comps = series.components
+        out.append((min(POSITION.get(id(c), 0) for c in comps), comps))
+    return out
+
+
+def _sub_calendar(cal: Calendar, comps: list[Any]) -> Calendar:
+    sub = Calendar()
+    sub.update(cal)
+    sub.subcomponents = list(comps)
+    return sub
 
 
 # ------------------------------------------------------------------------------------------------
@@ -380,22 +423,23 @@ def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Opti
 # ------------------------------------------------------------------------------------------------
 
 class _JsonSpool:
-    """Items written one by one to a temporary file; the envelope decided at the end."""
+    """Items written one by one to a temporary file under a sort key (the file position of
+    their series; a series whose key is out of order, a second master of a UID, is moved to its
+    place at the end); the envelope decided at the end."""
 
     def __init__(self) -> None:
         self.fh = tempfile.TemporaryFile(mode="w+b")
         self.count = 0
-        self.first: dict[str, Any] | None = None
+        self.first: Any = None
+        self.index: array = array("q")  # (key, seq, offset, length)
+        self.size = 0
 
-    def add(self, item: Any) -> None:
-        text = fastics.dumps(item).replace("\n", "\n    ")
-        if self.count:
-            self.fh.write(b",\n    ")
-        self.fh.write(text.encode("utf-8"))
-        if self.count == 0:
-            self.first = item
-        elif self.count == 1:
-            self.first = None
+    def add(self, item: Any, key: int = 0) -> None:
+        data = fastics.dumps(item).replace("\n", "\n    ").encode("utf-8")
+        self.index.extend((key, self.count, self.size, len(data)))
+        self.fh.write(data)
+        self.size += len(data)
+        self.first = item if self.count == 0 else None
         self.count += 1
 
     def finish(self, out: IO[bytes], envelope: dict[str, Any], key: str) -> None:
@@ -409,23 +453,34 @@ class _JsonSpool:
             shell = json.dumps({**envelope, key: [marker]}, indent=2, ensure_ascii=False)
             prefix, suffix = shell.split(json.dumps(marker))
             out.write(prefix.encode("utf-8"))
-            self.fh.seek(0)
-            while chunk := self.fh.read(1 << 20):
-                out.write(chunk)
+            idx = self.index
+            rows = range(len(idx) // 4)
+            keys = [idx[4 * r] for r in rows]
+            order = rows if all(a <= b for a, b in zip(keys, keys[1:])) else sorted(
+                rows, key=lambda r: (idx[4 * r], idx[4 * r + 1]))
+            first = True
+            for r in order:
+                if not first:
+                    out.write(b",\n    ")
+                first = False
+                self.fh.seek(idx[4 * r + 2])
+                out.write(self.fh.read(idx[4 * r + 3]))
             out.write((suffix + "\n").encode("utf-8"))
         self.fh.close()
 
 
-def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, options: Options) -> int:
+def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, options: Options,
+                 errors: list[InputError]) -> int:
     spool = _JsonSpool()
     if to == "graph":
         from ..providers.graph import from_ical as graph_out
         profile = "request" if options.profile in ("request", "insert") else "resource"
         gopts = graph_out.GraphWriteOptions(profile=profile, zone_names=options.graph_zone_names,
                                             default_zone=options.default_zone)
-        for cal in iter_series_calendars(idx, report, options):
-            for item in graph_out.calendar_to_events(list(cal.walk("VEVENT")), report, gopts):
-                spool.add(item)
+        for cal in iter_series_calendars(idx, report, options, errors):
+            for key, comps in _series_of(cal):
+                for item in graph_out.calendar_to_events(comps, report, gopts):
+                    spool.add(item, key)
         spool.finish(out, {}, "value")
         return spool.count
     from ..providers.google import from_ical as google_out
@@ -436,15 +491,18 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     head = Calendar.from_ical((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
     _, fields = google_out.calendar_to_events(head, Report(), wopts)
     calendar: dict[str, Any] = dict(fields)
-    defaults = None
-    for cal in iter_series_calendars(idx, report, options):
-        items, fields = google_out.calendar_to_events(cal, report, wopts)
-        if defaults is None and "defaultReminders" in fields:
-            defaults = fields["defaultReminders"]
-        for item in items:
-            spool.add(item)
+    defaults: tuple[int, Any] | None = None
+    for cal in iter_series_calendars(idx, report, options, errors):
+        series = _series_of(cal)
+        for key, comps in series:
+            items, fields = google_out.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
+                                                          report, wopts)
+            if "defaultReminders" in fields and (defaults is None or key < defaults[0]):
+                defaults = (key, fields["defaultReminders"])
+            for item in items:
+                spool.add(item, key)
     if defaults is not None:
-        calendar["defaultReminders"] = defaults
+        calendar["defaultReminders"] = defaults[1]
     envelope.update(calendar)
     spool.finish(out, envelope, "items")
     return spool.count
@@ -945,9 +1003,10 @@ def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Opt
     if source != "ics" or to == "ics":
         raise StreamUnsupported(f"{source} → {to} is not streamed")
     idx = index_ics(src, report)
+    errors = []
     with _open_out(dst) as out:
-        count = _ics_to_json(idx, to, out, report, options)
-    return StreamResult(target=to, report=report, items=count)
+        count = _ics_to_json(idx, to, out, report, options, errors)
+    return StreamResult(target=to, report=report, errors=[e.located(str(src)) for e in errors], items=count)
 
 
 class _open_out:

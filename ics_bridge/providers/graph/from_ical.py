@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
 from icalendar import Event as VEvent
@@ -24,7 +24,7 @@ from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...text import sanitize_html
-from ...timezones import iana_to_windows, tzid_of
+from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_email, categories, conferences, description_without_join,
                        dt_value, get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
 from . import tables
@@ -64,7 +64,7 @@ class _Writer:
         self.report.add(kind, field, reason, uid=self.uid, recurrence_id=rid, **kw)
 
     # -- time -------------------------------------------------------------------------------
-    def zone_name(self, tz: tzinfo | None, field: str) -> str:
+    def zone_name(self, tz: tzinfo | None, field: str, at: datetime | None = None) -> str:
         name = tzid_of(tz, iana_only=True) if tz is not None else None
         if name is None:
             name = self.options.default_zone
@@ -77,14 +77,26 @@ class _Writer:
         if windows is None:
             self.add(LossKind.TIMEZONE_GUESSED, field, f"no Windows name for {name}; IANA name written", after=name)
             return name
+        if tz is not None and at is not None and not _same_clock(tz, windows, at, self.span_days()):
+            # A Windows zone holds one rule set: read back it is CLDR's zone (Argentina Standard
+            # Time → America/Buenos_Aires), whose history can differ from this zone's at this
+            # date (America/Argentina/Catamarca in 2001; found by tests/test_property_roundtrip.py).
+            # Graph accepts IANA names: the exact one is written.
+            self.add(LossKind.MAPPING_CHOICE, field, f"{windows} keeps other offsets than {name} at this date; "
+                     "IANA name written", before=windows, after=name)
+            return name
         return windows
+
+    def span_days(self) -> int:
+        """How far ahead a zone must agree: a series expands over years, an event is one day."""
+        return 366 * 6 if self.v.get("RRULE") is not None and self.v.get("RECURRENCE-ID") is None else 2
 
     def dtz(self, value: date | datetime, field: str) -> dict[str, str]:
         if isinstance(value, datetime):
             if value.tzinfo is not None and tzid_of(value.tzinfo, iana_only=True) is None:
                 self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
                 value = value.astimezone(timezone.utc)
-            name = self.zone_name(value.tzinfo, field)
+            name = self.zone_name(value.tzinfo, field, at=value)
             return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
         return {"dateTime": f"{value.isoformat()}T00:00:00.0000000", "timeZone": "UTC"}
 
@@ -128,7 +140,8 @@ class _Writer:
         return str(self.stash.get("@allDayZone", "UTC"))
 
     # -- the mapping ------------------------------------------------------------------------
-    def build(self, master_id: str | None = None, *, all_day_series: bool = False) -> dict[str, Any]:
+    def build(self, master_id: str | None = None, *, all_day_series: bool = False,
+              series_zone: str | None = None) -> dict[str, Any]:
         v, out, request = self.v, self.out, self.options.profile == "request"
         rid = dt_value(v, "RECURRENCE-ID")
         if all_day_series and isinstance(rid, datetime):
@@ -181,9 +194,18 @@ class _Writer:
             out["type"] = "exception"
             if master_id:
                 out["seriesMasterId"] = master_id
-            out["originalStart"] = _utc_text(rid)
-            if not isinstance(rid, datetime):
-                out["originalStartTimeZone"] = out.get("start", {}).get("timeZone", "UTC")
+            if isinstance(rid, datetime):
+                out["originalStart"] = _utc_text(rid)
+            else:
+                # An all-day occurrence is named by midnight of its date in the series'
+                # recurrenceTimeZone (interop-notes case 14), the zone the reader takes its date in:
+                # UTC midnight read in a zone west of UTC was the day before (found by
+                # tests/test_property_roundtrip.py).
+                zone_name = series_zone or out.get("start", {}).get("timeZone") or "UTC"
+                resolved = resolve_name(zone_name)
+                midnight = datetime.combine(rid, time())
+                out["originalStart"] = _utc_text(midnight.replace(tzinfo=resolved.tz if resolved else timezone.utc))
+                out["originalStartTimeZone"] = zone_name
         elif v.get("RRULE") is not None and "recurrence" in out:
             out["type"] = "seriesMaster"
         elif not request:
@@ -235,7 +257,8 @@ class _Writer:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "DTSTART",
                      "DTSTART is not an occurrence of its RRULE; Graph drops that first instance", before=local)
         rng["startDate"] = local.isoformat()
-        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE") if series_tz else
+        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE", at=start if isinstance(start, datetime) else None)
+                                     if series_tz else
                                      str(self.stash.get("@recurrenceTimeZone", self.all_day_zone())))
         if rng["type"] != "endDate":
             rng.setdefault("endDate", "0001-01-01")
@@ -487,6 +510,20 @@ _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type",
 _WRITABLE_STASH = frozenset({"hideAttendees"})
 
 
+def _same_clock(tz: tzinfo, windows: str, at: datetime, days: int) -> bool:
+    """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets from ``at`` on,
+    for ``days`` days (checked every 6 hours around ``at``, then daily)."""
+    resolved = resolve_name(windows)
+    if resolved is None:
+        return False
+    if tzid_of(resolved.tz, iana_only=True) == tzid_of(tz, iana_only=True):
+        return True
+    instant = (at if at.tzinfo is not None else at.replace(tzinfo=tz)).astimezone(timezone.utc)
+    steps = [instant + timedelta(hours=6 * k) for k in range(-4, 9)]
+    steps += [instant + timedelta(days=k) for k in range(2, days)]
+    return all(t.astimezone(tz).utcoffset() == t.astimezone(resolved.tz).utcoffset() for t in steps)
+
+
 def _email(prop: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     name = prop.params.get("CN")
@@ -581,7 +618,9 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
             report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
                        "override without its series master: Graph has no exception without a master; "
                        "written as a single event", uid=series.uid or None, recurrence_id=rid_text)
-        out.append(_Writer(override, report, options).build(master_id=master_id, all_day_series=all_day_series))
+        series_zone = ((master_dict or {}).get("recurrence") or {}).get("range", {}).get("recurrenceTimeZone")
+        out.append(_Writer(override, report, options).build(master_id=master_id, all_day_series=all_day_series,
+                                                            series_zone=series_zone if all_day_series else None))
     if master_dict is not None and series.master is not None:
         _cancelled(series, master_dict, writer, removed)
     return out
