@@ -64,6 +64,11 @@ def detect_format(data: bytes | str | dict | list) -> Format:
     return found
 
 
+def load_json(data: bytes | str, options: Options = Options(), *, file: str | None = None) -> Any:
+    """JSON or JSON Lines within the options' limits (nesting depth, number of events)."""
+    return loads(data, file=file, max_depth=options.limits.max_json_depth, max_events=options.limits.max_events)
+
+
 def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None
              ) -> tuple[Calendar, Report, list[InputError]]:
     """Any input → the hub calendar, its report and per-event errors."""
@@ -76,8 +81,7 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                                                                        max_bytes=options.max_bytes,
                                                                        limits=options.limits), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
-    payload = loads(data, file=file, max_depth=options.limits.max_json_depth,
-                                                        max_events=options.limits.max_events) if isinstance(data, (bytes, str)) else data
+    payload = load_json(data, options, file=file) if isinstance(data, (bytes, str)) else data
     if source == "graph":
         events = []
         for item in read_graph_events(payload):

@@ -427,9 +427,8 @@ def _read(item: InputFile, max_bytes: int) -> bytes:
     return data
 
 
-def _parse_input(data: bytes, source: Format | Literal["auto"], name: str) -> tuple[Any, Format]:
-    from .api import detect_format
-    from .io.jsonio import loads
+def _parse_input(data: bytes, source: Format | Literal["auto"], name: str, options: Options) -> tuple[Any, Format]:
+    from .api import detect_format, load_json
     if source != "auto":
         return data, source
     head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
@@ -437,7 +436,7 @@ def _parse_input(data: bytes, source: Format | Literal["auto"], name: str) -> tu
         return data, "ics"
     if not head.strip():
         raise InputError("empty input")
-    payload = loads(data.decode("utf-8-sig"), file=name)
+    payload = load_json(data, options, file=name)
     return payload, detect_format(payload)
 
 
@@ -466,7 +465,7 @@ def _convert_file(task: _Task) -> FileResult:
     result = FileResult(item.name)
     try:
         data = _read(item, task.options.max_bytes)
-        payload, source = _parse_input(data, task.source, item.name)
+        payload, source = _parse_input(data, task.source, item.name, task.options)
         result.source = source
         cal, report, errors = read_hub(payload, source, task.options, file=item.name)
         result.events = sum(1 for _ in cal.walk("VEVENT"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,6 +20,7 @@ import click
 from . import __version__
 from .batch import STDIN, STDIN_NAME, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
 from .errors import InputError, OutputError
+from .limits import DEFAULT_LIMITS
 from .options import Options
 from .report import Severity
 from .timezones import resolve_name
@@ -59,6 +61,8 @@ def _zone_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--max-bytes", type=_Size(), default="256M", show_default=True,
                      help="Refuse inputs larger than this (suffixes k, M, G)."),
+        click.option("--max-events", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_events,
+                     show_default=True, help="Refuse an input file with more events than this."),
         click.option("--calendar-zone", metavar="ZONE", callback=_zone,
                      help="Google: the calendar time zone for events without one."),
         click.option("--keep-utc", is_flag=True,
@@ -76,10 +80,10 @@ def _zone_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _options(profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
-             calendar_zone: str | None, max_bytes: int) -> Options:
+             calendar_zone: str | None, max_bytes: int, max_events: int) -> Options:
     return Options(profile=profile, tzid_style=tzid_style, graph_zone_names=graph_zone_names,  # type: ignore[arg-type]
                    default_zone=default_zone, x_wr_timezone=not keep_utc, calendar_zone=calendar_zone,
-                   max_bytes=max_bytes)
+                   max_bytes=max_bytes, limits=replace(DEFAULT_LIMITS, max_events=max_events))
 
 
 def _err(message: str) -> None:
@@ -127,10 +131,12 @@ def cli() -> None:
               help="Also print warnings and notes of the loss report (losses are always printed).")
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
-            calendar_zone: str | None, max_bytes: int, force: bool, jobs: int, fail_fast: bool, strict: bool,
+            calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, fail_fast: bool,
+            strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
-    options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes)
+    options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
+                       max_events)
     stdin = _stdin_bytes(inputs)
     try:
         found = discover(inputs, stdin)
@@ -246,13 +252,14 @@ def _problem(name: str, err: BaseException) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list lossless events.")
 def roundtrip(inputs: tuple[str, ...], via: str, source: str, profile: str, tzid_style: str, graph_zone_names: str,
-              default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, horizon_years: int,
-              max_occurrences: int, as_json: bool, quiet: bool) -> int:
+              default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, max_events: int,
+              horizon_years: int, max_occurrences: int, as_json: bool, quiet: bool) -> int:
     """Convert every event of INPUT to --via and back, and compare the meaning.
 
     Exit 0 only when every event came back unchanged."""
     from .validate import Horizon, roundtrip as run_roundtrip
-    options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes)
+    options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
+                       max_events)
     horizon = Horizon(horizon_years, max_occurrences)
     stdin = _stdin_bytes(inputs)
     try:
@@ -335,8 +342,8 @@ def _print_verdicts(name: str, events: list[Any], quiet: bool, *, roundtrip: boo
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code tells.")
 def diff(left: str, right: str, left_from: str, right_from: str, tzid_style: str, graph_zone_names: str,
-         default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, horizon_years: int,
-         max_occurrences: int, as_json: bool, quiet: bool) -> int:
+         default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, max_events: int,
+         horizon_years: int, max_occurrences: int, as_json: bool, quiet: bool) -> int:
     """Compare the meaning of two calendars in any of the three formats.
 
     Events are matched by UID and RECURRENCE-ID, else by start and summary.  Exit 0 when they
@@ -344,7 +351,8 @@ def diff(left: str, right: str, left_from: str, right_from: str, tzid_style: str
     from .validate import Horizon, diff as run_diff
     if left == STDIN and right == STDIN:
         raise click.UsageError("only one of LEFT and RIGHT can be - (stdin)")
-    options = _options("resource", tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes)
+    options = _options("resource", tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
+                       max_events)
     stdin = _stdin_bytes((left, right))
     datas = []
     for name in (left, right):

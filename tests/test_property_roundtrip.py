@@ -21,7 +21,6 @@ import json
 import os
 import random
 import sys
-import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 from pathlib import Path
@@ -257,6 +256,7 @@ def run_property(strategy: st.SearchStrategy[Any], body: Callable[[Any], None], 
     the default run of the file stays short.  (No clock check inside the property: skipping
     examples by time would make hypothesis's replay of a failure flaky.)"""
     ran = [0]
+    print(f"hypothesis seed {SEED} (ICS_BRIDGE_HYPOTHESIS_SEED={SEED} replays)")
 
     @seed(SEED)
     @settings(max_examples=max(8, int(fuzz_seconds * per_second)), deadline=None, derandomize=False,

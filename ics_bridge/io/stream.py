@@ -11,24 +11,25 @@ has the figures and the design in prose.
 How the output stays identical to :func:`ics_bridge.convert`:
 
 * **Pass 1** (line splitter, no icalendar): the first VCALENDAR's properties (X-WR-TIMEZONE…),
-  every VTIMEZONE block, for every TZID the local values that use it (the zone resolution of
-  :func:`timezones.normalize_calendar_zones` is a calendar-wide decision: a VTIMEZONE is matched
-  against *all* values in its TZID), and an index of VEVENT blocks: byte offset, length and
-  series number.  Overrides far from their master are handled by this index, not by buffering
-  events: a series is read back with ``seek`` when its turn comes, so RAM holds one series.
-  Series are numbered in first-seen order, a second master with the same UID starts its own
-  series where it appears — exactly :func:`series.group_series`.
-* **Pass 2**: per series, a small VCALENDAR (the calendar properties + the series' VEVENTs) is
-  parsed by icalendar, every zoned value is rewritten with the resolution computed once from
-  pass 1 (the same private steps ``normalize_calendar_zones`` runs), the producer quirks run, and
-  the provider writer maps it.  Items are spooled to a temporary file; the JSON envelope
+  every VTIMEZONE block, for every TZID the years of the local values that use it (the zone
+  resolution of :func:`timezones.normalize_calendar_zones` is a calendar-wide decision; see
+  :meth:`_Zones.resolution`), and an index of VEVENT blocks: byte offset, length and UID group.
+  Overrides far from their master are handled by this index, not by buffering events: a group
+  is read back with ``seek`` when its turn comes, so RAM holds one UID's events.
+* **Pass 2**: per UID, a small VCALENDAR (the calendar properties + the UID's VEVENTs) goes
+  through the steps of :func:`ics_bridge.io.ics.parse_calendar` (``prepare_text``, the tolerant
+  parser, the event checks numbered by file position, the duplicate check), every zoned value
+  is rewritten with the resolution computed once, the producer quirks run, and the provider
+  writer maps each series (:func:`series.group_series`: a second master of a UID is its own
+  series), keyed by the file position of its first event so the output order is the
+  whole-file order.  Items are spooled to a temporary file; the JSON envelope
   (Graph ``{"value": […]}``, Google's list with ``timeZone``/``defaultReminders`` which only the
   first master with default reminders decides) is written around them at the end, formatted
   byte for byte as ``Conversion.to_bytes`` does.
 
 What grows with the file: the block index (three machine integers per VEVENT) and one dict
-entry per distinct UID (~100 bytes), plus the distinct local values per TZID that has a
-VTIMEZONE.  Everything else is per series.
+entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
+a temporary file (:class:`SpooledEntries`).  Everything else is per UID group.
 
 Known differences from the whole-file path, none in the output: report entries come series
 by series (the X-WR-TIMEZONE repair is reported once per series with its own count); a UID hash
@@ -165,7 +166,7 @@ class IcsIndex:
     encoding: str = "utf-8"
     header: bytes = b""                       # the first VCALENDAR's property lines, raw
     vtimezone_blocks: list[bytes] = field(default_factory=list)
-    tz_values: dict[str, set[str]] = field(default_factory=dict)
+    tz_years: dict[str, set[int]] = field(default_factory=dict)   # TZID → years of its local values
     offsets: array = field(default_factory=lambda: array("q"))
     lengths: array = field(default_factory=lambda: array("q"))
     series: array = field(default_factory=lambda: array("q"))
@@ -255,8 +256,8 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
             elif name == "RECURRENCE-ID":
                 cur_rid = True
         if name in _TIME_PROPS and params.get("TZID"):
-            values = idx.tz_values.setdefault(params["TZID"], set())
-            values.update(_LOCAL_RE.findall(value))
+            years = idx.tz_years.setdefault(params["TZID"], set())
+            years.update(int(v[:4]) for v in _LOCAL_RE.findall(value))
 
     with open(idx.path, "rb") as fh:
         first = fh.read(3)
@@ -319,12 +320,54 @@ class _Zones:
         self.vtzs = timezones._vtimezones(cal)
 
     def resolution(self, tzid: str) -> Any:
+        """``_resolve_tzid`` as ``normalize_calendar_zones`` calls it.  It reads the values of a
+        TZID only through their years, unless the TZID has a VTIMEZONE that its name does not
+        fit, in which case the VTIMEZONE is matched against every value (``match_vtimezone``).
+        Pass 1 keeps only the years; the values of such a TZID (a "Customized Time Zone") are
+        collected by one more pass over the file, when it is first met."""
         res = self.resolutions.get(tzid)
         if res is None:
-            raw = self.idx.tz_values.get(tzid, ())
-            values = [datetime.strptime(v, "%Y%m%dT%H%M%S") for v in sorted(raw)]
-            res = self.resolutions[tzid] = timezones._resolve_tzid(tzid, self.vtzs.get(tzid), values)
+            vtz = self.vtzs.get(tzid)
+            values = [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
+            if vtz is not None:
+                by_name = timezones.resolve_name(tzid)
+                named = by_name is not None and (by_name.iana == "UTC" or bool(by_name.iana) and
+                                                 timezones._name_fits(vtz, by_name.iana, values))
+                if not named:
+                    values = self._values(tzid)
+            res = self.resolutions[tzid] = timezones._resolve_tzid(tzid, vtz, values)
         return res
+
+    def _values(self, tzid: str) -> list[datetime]:
+        """Every local value in ``tzid`` outside VTIMEZONEs (one pass over the file)."""
+        found: set[str] = set()
+        depth_tz = 0
+        with open(self.idx.path, "rb") as fh:
+            pending: list[str] = []
+
+            def take(line: str) -> None:
+                nonlocal depth_tz
+                upper = line[:16].upper()
+                if upper.startswith("BEGIN:VTIMEZONE"):
+                    depth_tz += 1
+                elif upper.startswith("END:VTIMEZONE"):
+                    depth_tz -= 1
+                elif not depth_tz and tzid in line:
+                    name, params, value = _name_and_params(line)
+                    if name in _TIME_PROPS and params.get("TZID") == tzid:
+                        found.update(_LOCAL_RE.findall(value))
+
+            for raw in fh:
+                text = raw.decode(self.idx.encoding, errors="replace").rstrip("\r\n")
+                if text[:1] in (" ", "\t") and pending:
+                    pending.append(text[1:])
+                    continue
+                if pending:
+                    take("".join(pending))
+                pending = [text.lstrip("\ufeff")]
+            if pending:
+                take("".join(pending))
+        return [datetime.strptime(v, "%Y%m%dT%H%M%S") for v in sorted(found)]
 
     def normalize(self, cal: Calendar, report: Report) -> None:
         for component in cal.walk():
@@ -796,8 +839,11 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     its = _Items(path)
     source = its.source
     refs: dict[int, tuple[str, str]] = {}
-    by_id: dict[str, int] = {}
-    by_uid: dict[str, int] = {}
+    by_id: dict[Any, int] = {}
+    by_uid: dict[Any, int] = {}
+    cand_pos: array = array("q")   # Google: singles, resolved to by_id/by_uid after pass 1
+    cand_id: array = array("q")
+    cand_uid: array = array("q")
     pos = -1
     if provider == "graph":
         from ..providers.graph import to_ical as g
@@ -854,9 +900,10 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             if e.is_instance:
                 refs[pos] = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
             elif not (e.is_cancelled and e.start is None):
-                if e.id:
-                    by_id[e.id] = pos
-                by_uid.setdefault(gt._uid_of(e)[0], pos)
+                # every single may be a master: kept as two 64-bit hashes, resolved after the pass
+                cand_pos.append(pos)
+                cand_id.append(hash(e.id) if e.id else 0)
+                cand_uid.append(hash(gt._uid_of(e)[0]))
         if source.array_keys and source.array_keys[0] != "items":
             raise StreamUnsupported("Google payload with a value array")
         info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
@@ -878,6 +925,16 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                 x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
             return cal
 
+    if provider == "google":  # only the singles some instance names: last by id, first by UID
+        want_id = {hash(key) for kind, key in refs.values() if kind == "id"}
+        want_uid = {hash(key) for kind, key in refs.values() if kind == "uid"}
+        for k, head_pos in enumerate(cand_pos):
+            if cand_id[k] and cand_id[k] in want_id:
+                by_id[cand_id[k]] = head_pos
+            if cand_uid[k] in want_uid and cand_uid[k] not in by_uid:
+                by_uid[cand_uid[k]] = head_pos
+        del cand_pos, cand_id, cand_uid
+        refs = {member: (kind, hash(key)) for member, (kind, key) in refs.items()}
     for member, (kind, key) in refs.items():
         head = by_id.get(key) if kind == "id" else by_uid.get(key)
         if head is None:
