@@ -174,7 +174,7 @@ class _Structure:
             self.events += 1
             if self.events > self.limits.max_events:
                 raise InputError(f"more than {self.limits.max_events} events, over the limit "
-                                 "(raise it with --max-events)")
+                                 "(raise it with --max-events, or Limits(max_events=…) in the library)")
         self.stack.append(_Open(name))
         self.out.append(f"BEGIN:{name}")
 

@@ -77,7 +77,7 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
     count = count_events(value)
     if count > max_events:
-        raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events)",
+        raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or Limits(max_events=…) in the library)",
                          file=file)
     return value
 
