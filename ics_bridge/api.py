@@ -7,13 +7,13 @@ hub out: Graph↔Google is Graph→hub→Google, never a third mapper.  Each ret
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from icalendar import Calendar
 
 from .errors import InputError
+from .io import fastics
 from .io import ics as ics_io
 from .io.jsonio import decode as json_decode
 from .io.jsonio import detect_json, loads
@@ -37,13 +37,18 @@ class Conversion:
     errors: list[InputError] = field(default_factory=list)
 
     def to_bytes(self, options: Options | None = None) -> bytes:
-        if isinstance(self.data, Calendar):
-            return ics_io.serialize(self.data, tzid_style=(options or Options()).tzid_style)
-        return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return encode(self.data, options or Options())
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def encode(data: Any, options: Options = Options()) -> bytes:
+    """A Calendar as .ics bytes (VTIMEZONEs added), anything else as indented UTF-8 JSON."""
+    if isinstance(data, Calendar):
+        return ics_io.serialize(data, tzid_style=options.tzid_style)
+    return (fastics.dumps(data) + "\n").encode("utf-8")
 
 
 def _as_text(data: bytes | str) -> str:

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequenc
 
 from icalendar import Calendar
 
+from .api import encode
 from .errors import IcsBridgeError, InputError, OutputError
 from .options import Format, Options
 from .report import Loss, Severity
@@ -449,13 +450,6 @@ def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
     return sub
 
 
-def _target_bytes(data: Any, options: Options) -> bytes:
-    from .io import ics as ics_io
-    if isinstance(data, Calendar):
-        return ics_io.serialize(data, tzid_style=options.tzid_style)
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
 def _convert_file(task: _Task) -> FileResult:
     """Read, convert and (for the writer) serialise one input.  Never raises."""
     from .api import read_hub, write_hub
@@ -474,13 +468,13 @@ def _convert_file(task: _Task) -> FileResult:
             for series in group_series(cal.walk("VEVENT")):
                 sub = _sub_calendar(cal, series.components)
                 part = write_hub(sub, task.to, report, task.options)
-                result.parts.append((series.uid, _target_bytes(part, task.options)))
+                result.parts.append((series.uid, encode(part, task.options)))
         else:
             out = write_hub(cal, task.to, report, task.options)
             if task.shape == "bytes":
-                result.payload = _target_bytes(out, task.options)
+                result.payload = encode(out, task.options)
             elif isinstance(out, Calendar) and not task.in_process:
-                result.payload = _target_bytes(out, Options(tzid_style="iana"))
+                result.payload = encode(out, Options(tzid_style="iana"))
             else:
                 result.data = out
         result.entries = [e if e.file else Loss(**{**e.__dict__, "file": item.name}) for e in report]
@@ -539,8 +533,8 @@ def _merge(results: list[FileResult], to: Format, options: Options) -> bytes:
         return ics_io.serialize(merged, tzid_style=options.tzid_style)
     items = [item for r in results for item in _items(r.data, to)]
     if to == "graph":
-        return _target_bytes({"value": items}, options)
-    return _target_bytes({"kind": "calendar#events", "items": items}, options)
+        return encode({"value": items}, options)
+    return encode({"kind": "calendar#events", "items": items}, options)
 
 
 # ------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.prop import vBroken, vText
 
 from .. import timezones
+from . import fastics
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..quirks import apply_read_quirks
@@ -700,4 +701,4 @@ def new_calendar(prodid: str = "-//ics-bridge//ics-bridge 0.1//EN") -> Calendar:
 def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
     """Calendar → bytes with one VTIMEZONE per TZID used (generated from tzdata)."""
     timezones.add_vtimezones(cal, tzid_style=tzid_style)
-    return cal.to_ical()
+    return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold
