@@ -126,6 +126,11 @@ def report_duplicate_uids(series_list: Iterable[Any], report: Report) -> None:
 
 # ---------------------------------------------------------------- alarms
 
+# The furthest ahead a reminder can be and still be a date (about 1,900 years); Graph's Int32 and
+# Google's 40320 are far below it, but hostile input is not.
+MAX_ALARM_MINUTES = 10**9
+
+
 def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
                default_marker: bool = False) -> Alarm:
     """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a

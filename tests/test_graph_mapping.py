@@ -550,3 +550,9 @@ END:VALARM""")
     assert ev["RRULE"]["FREQ"] == ["HOURLY"] and ev["RRULE"]["COUNT"] == [3]
     assert str(ev["ATTACH"]) == "https://example.com/a.txt"
     assert sorted(str(a["ACTION"]) for a in ev.walk("VALARM")) == ["DISPLAY", "EMAIL"]
+
+
+def test_reminder_too_far_ahead_to_be_a_date_is_dropped_and_reported():
+    conv, (ev,), _ = to_ics(event(isReminderOn=True, reminderMinutesBeforeStart=10**30))
+    assert not ev.walk("VALARM")
+    assert conv.report.for_field("reminderMinutesBeforeStart")

@@ -28,7 +28,8 @@ from ...quirks import all_day_exdate, dtstart_until
 from ...report import LossKind, Report
 from ...text import looks_like_html
 from ...timezones import resolve_name
-from ...vevent import add_conference, add_join_link, make_address, make_alarm, put_stash, set_description
+from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
+                       set_description)
 from . import tables
 from .model import Event, EventDateTime, EventList
 
@@ -306,6 +307,10 @@ class _EventMapper:
             return
         if minutes < 0:
             self.add(LossKind.ALARM_DROPPED, "reminders.overrides.minutes", "negative reminder minutes", before=minutes)
+            return
+        if minutes > MAX_ALARM_MINUTES:
+            self.add(LossKind.ALARM_DROPPED, "reminders.overrides.minutes", "reminder too far ahead to be a date",
+                     before=minutes)
             return
         if minutes > tables.MAX_REMINDER_MINUTES:
             self.add(LossKind.INVALID_VALUE, "reminders.overrides.minutes",

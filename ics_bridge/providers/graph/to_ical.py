@@ -26,7 +26,7 @@ from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
 from ...timezones import ResolvedZone, resolve_name
-from ...vevent import (add_conference, add_join_link, make_address, make_alarm, put_stash,
+from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
                        set_description)
 from . import tables
 from .model import Event, parse_graph_datetime
@@ -303,8 +303,8 @@ class _EventMapper:
     def reminder(self) -> None:
         e = self.e
         if e.isReminderOn and e.reminderMinutesBeforeStart is not None:
-            if e.reminderMinutesBeforeStart < 0:
-                self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "negative reminder dropped",
+            if not 0 <= e.reminderMinutesBeforeStart <= MAX_ALARM_MINUTES:
+                self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "reminder out of range dropped",
                          before=e.reminderMinutesBeforeStart)
                 return
             self.v.add_component(make_alarm(e.reminderMinutesBeforeStart))
