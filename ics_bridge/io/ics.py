@@ -347,6 +347,11 @@ class _Parser(CalendarIcalParser):
             # zoneinfo raises OSError for a TZID such as "Europe" (a tzdata directory): read the
             # value without its zone (normalize_calendar_zones then reports the TZID)
             problem = exc
+        except (ValueError, TypeError) as exc:
+            # raised after icalendar's own guarded parse, by the value's constructor (a PERIOD
+            # whose end is before its start): a broken value of this property, reported
+            self.handle_property_parse_error(exc, name, params, val, line)
+            return
         if tzid:
             try:
                 super().parse_and_add_property(name, params, val, None, line)

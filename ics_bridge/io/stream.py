@@ -300,11 +300,11 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
 # ------------------------------------------------------------------------------------------------
 
 def _parse(data: bytes, encoding: str) -> Calendar:
-    """icalendar's reading of one VCALENDAR, failing as :func:`ics_bridge.io.ics.parse_calendar` fails."""
-    try:
-        return Calendar.from_ical(data.decode(encoding, errors="replace"))
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise InputError(f"unreadable iCalendar: {exc}") from None
+    """The reader's tolerant reading of one VCALENDAR, failing as :func:`ics_bridge.io.ics.parse_calendar` fails."""
+    found = [c for c in ics_io.parse_components(data.decode(encoding, errors="replace")) if c.name == "VCALENDAR"]
+    if not found:
+        raise InputError("unreadable iCalendar: no VCALENDAR")
+    return found[0]
 
 
 class _Zones:
