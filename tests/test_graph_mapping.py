@@ -556,3 +556,34 @@ def test_reminder_too_far_ahead_to_be_a_date_is_dropped_and_reported():
     conv, (ev,), _ = to_ics(event(isReminderOn=True, reminderMinutesBeforeStart=10**30))
     assert not ev.walk("VALARM")
     assert conv.report.for_field("reminderMinutesBeforeStart")
+
+
+def test_case_37_request_profile_sends_moves_earliest_first_and_reports_crossings():
+    data = ics("""BEGIN:VEVENT
+UID:weekly@example.com
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Paris:20260302T090000
+DTEND;TZID=Europe/Paris:20260302T100000
+RRULE:FREQ=WEEKLY;COUNT=6
+SUMMARY:Weekly
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly@example.com
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID;TZID=Europe/Paris:20260309T090000
+DTSTART;TZID=Europe/Paris:20260318T090000
+DTEND;TZID=Europe/Paris:20260318T100000
+SUMMARY:Moved past its neighbour
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly@example.com
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID;TZID=Europe/Paris:20260316T090000
+DTSTART;TZID=Europe/Paris:20260311T090000
+DTEND;TZID=Europe/Paris:20260311T100000
+SUMMARY:Moved earlier, within its week
+END:VEVENT""")
+    out, items = graph_of(data, profile="request")
+    assert [i["subject"] for i in items[1:]] == ["Moved earlier, within its week", "Moved past its neighbour"]
+    crossings = [l for l in out.report.of_kind(LossKind.MAPPING_CHOICE) if "ErrorOccurrenceCrossingBoundary" in l.reason]
+    assert len(crossings) == 1 and crossings[0].recurrence_id.startswith("2026-03-09")

@@ -56,7 +56,7 @@ def utc(dt: datetime) -> datetime:
     ("Europe/Paris", "Romance Standard Time"),
     ("America/Argentina/Buenos_Aires", "Argentina Standard Time"),
 ])
-def test_iana_to_windows_through_links(name: str, windows: str) -> None:
+def test_iana_to_windows_through_links(name: str, windows: str) -> None:  # case 10
     assert tz.iana_to_windows(name) == windows
 
 
@@ -102,7 +102,7 @@ def test_windows_to_iana_is_cldr() -> None:
     ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York", True),
     ("tzone://Microsoft/Utc", "UTC", False),
 ])
-def test_resolve_name(name: str, iana: str, guessed: bool) -> None:
+def test_resolve_name(name: str, iana: str, guessed: bool) -> None:  # cases 4, 6
     resolved = tz.resolve_name(name)
     assert resolved is not None and resolved.iana == iana and resolved.guessed is guessed
 
@@ -324,7 +324,7 @@ def test_customized_time_zone_without_vtimezone_is_floating_even_after_another_f
     assert report.entries[0].uid == str(ev["UID"])
 
 
-def test_customized_time_zone_matched_by_rules() -> None:
+def test_customized_time_zone_matched_by_rules() -> None:  # case 3
     cal, report = read("node-ical__bad_ms_tz.ics")
     start = cal.walk("VEVENT")[0]["DTSTART"].dt
     assert start.tzinfo == ZoneInfo("America/New_York")
@@ -334,7 +334,7 @@ def test_customized_time_zone_matched_by_rules() -> None:
     assert all("America/New_York" in e.reason and e.after == "America/New_York" for e in guessed)
 
 
-def test_display_name_with_vtimezone() -> None:
+def test_display_name_with_vtimezone() -> None:  # case 5
     cal, report = read("node-ical__exchange-custom-tz.ics")
     start = cal.walk("VEVENT")[0]["DTSTART"].dt
     assert start.tzinfo == ZoneInfo("Asia/Bangkok") and utc(start) == datetime(2019, 4, 30, 2, tzinfo=UTC)

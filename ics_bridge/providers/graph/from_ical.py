@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
+from dateutil.rrule import rrulestr
 from icalendar import Event as VEvent
 
 from ... import hub
@@ -600,6 +601,7 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
         out.append(master_dict)
     master_id = master_dict.get("id") if master_dict else None
     removed: list[date | datetime] = []
+    moves: list[tuple[VEvent, dict[str, Any]]] = []
     for override in series.overrides:
         rid_text = hub.recurrence_id_text(override)
         if override.get("DTSTART") is None:
@@ -619,8 +621,46 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
                        "override without its series master: Graph has no exception without a master; "
                        "written as a single event", uid=series.uid or None, recurrence_id=rid_text)
         series_zone = ((master_dict or {}).get("recurrence") or {}).get("range", {}).get("recurrenceTimeZone")
-        out.append(_Writer(override, report, options).build(master_id=master_id, all_day_series=all_day_series,
-                                                            series_zone=series_zone if all_day_series else None))
+        moves.append((override, _Writer(override, report, options).build(
+            master_id=master_id, all_day_series=all_day_series, series_zone=series_zone if all_day_series else None)))
     if master_dict is not None and series.master is not None:
         _cancelled(series, master_dict, writer, removed)
-    return out
+        if options.profile == "request" and series.master.get("RRULE") is not None:
+            return out + _ordered_moves(series, moves, report)
+    return out + [item for _, item in moves]
+
+
+def _ordered_moves(series: Series, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
+    """Graph refuses to move an occurrence past a neighbouring one while that one is still in
+    place (``ErrorOccurrenceCrossingBoundary``, interop-notes case 37).  Exceptions are sent in
+    the order of their new start, earliest first (as CalDavSync does), and each move that crosses
+    an original neighbour is reported, since the order alone may not be enough."""
+    master = series.master
+    assert master is not None
+    try:
+        rule = rrulestr(master["RRULE"].to_ical().decode(), dtstart=master["DTSTART"].dt)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        rule = None
+    for override, _ in moves:
+        rid, start = dt_value(override, "RECURRENCE-ID"), dt_value(override, "DTSTART")
+        if rule is None or rid is None or start is None or type(rid) is not type(start):
+            continue
+        try:
+            before, after = rule.before(rid), rule.after(rid)
+            crosses = (before is not None and start <= before) or (after is not None and start >= after)
+        except TypeError:  # floating against zoned: nothing to compare
+            continue
+        if crosses:
+            report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID",
+                       "occurrence moved past a neighbouring occurrence: Graph may refuse the PATCH "
+                       "(ErrorOccurrenceCrossingBoundary); exceptions are sent earliest first",
+                       uid=series.uid or None, recurrence_id=hub.recurrence_id_text(override), before=rid, after=start)
+    return [item for _, item in sorted(moves, key=lambda pair: _sort_key(dt_value(pair[0], "DTSTART")))]
+
+
+def _sort_key(value: date | datetime | None) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return datetime.max.replace(tzinfo=timezone.utc)
