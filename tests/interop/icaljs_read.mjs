@@ -7,6 +7,9 @@
 //    "errors": [...]}
 //
 // Usage: node icaljs_read.mjs WINDOW_START WINDOW_END   (UTC, e.g. 2020-01-01T00:00:00Z)
+//        node icaljs_read.mjs --many WINDOW_START WINDOW_END
+//   --many: stdin is a JSON array of iCalendar texts; prints a JSON array of the objects above,
+//   one per text, in order (one node start for a whole corpus). Each text is read on its own.
 //
 // Value format shared by every reader of tests/interop/readers.py:
 // DATE -> "YYYY-MM-DD"; DATE-TIME with a zone or Z -> UTC "YYYY-MM-DDTHH:MM:SSZ";
@@ -52,10 +55,8 @@ function endOf(ev) {
   return end;
 }
 
-function main() {
-  const [wStart, wEnd] = process.argv.slice(2).map((s) => s.slice(0, 19));
+function readOne(text, wStart, wEnd) {
   const stopAt = ICAL.Time.fromDateTimeString(wEnd).toUnixTime() + 2 * 86400;
-  const text = readFileSync(0, "utf8");
   const result = { reader: `ical.js ${VERSION}`, events: [], occurrences: {}, errors: [] };
 
   let root;
@@ -63,8 +64,7 @@ function main() {
     root = new ICAL.Component(ICAL.parse(text));
   } catch (e) {
     result.errors.push(`parse: ${e.message}`);
-    process.stdout.write(JSON.stringify(result));
-    return;
+    return result;
   }
   const vevents = root.name === "vevent" ? [root] : root.getAllSubcomponents("vevent");
 
@@ -130,7 +130,26 @@ function main() {
       .filter(inWindow)
       .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
-  process.stdout.write(JSON.stringify(result));
+  return result;
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const many = args[0] === "--many";
+  const [wStart, wEnd] = args.slice(many ? 1 : 0).map((s) => s.slice(0, 19));
+  const input = readFileSync(0, "utf8");
+  if (!many) {
+    process.stdout.write(JSON.stringify(readOne(input, wStart, wEnd)));
+    return;
+  }
+  const results = JSON.parse(input).map((text) => {
+    try {
+      return readOne(text, wStart, wEnd);
+    } catch (e) {
+      return { reader: `ical.js ${VERSION}`, events: [], occurrences: {}, errors: [`crash: ${e.message}`] };
+    }
+  });
+  process.stdout.write(JSON.stringify(results));
 }
 
 main();

@@ -10,6 +10,9 @@ virtualenv usually does not.  Reads iCalendar text on stdin and prints one JSON 
      "errors": [...]}
 
 Usage: libical_read.py WINDOW_START WINDOW_END   (UTC, e.g. 2020-01-01T00:00:00Z)
+       libical_read.py --many WINDOW_START WINDOW_END
+  --many: stdin is a JSON array of iCalendar texts; prints a JSON array of the objects above,
+  one per text, in order (one interpreter start for a whole corpus).
 
 Value format shared by every reader of tests/interop/readers.py:
 DATE -> "YYYY-MM-DD"; DATE-TIME with a zone or Z -> UTC "YYYY-MM-DDTHH:MM:SSZ";
@@ -111,16 +114,35 @@ def event_end(comp: I.Component, start: I.Time) -> I.Time:
 
 
 def main(argv: list[str]) -> int:
+    many = len(argv) > 1 and argv[1] == "--many"
+    if many:
+        argv = argv[1:]
     w_start = datetime.strptime(argv[1][:19], "%Y-%m-%dT%H:%M:%S")
     w_end = datetime.strptime(argv[2][:19], "%Y-%m-%dT%H:%M:%S")
-    text = sys.stdin.buffer.read().decode("utf-8", "replace")
-    result = {"reader": f"libical {I.get_version() if hasattr(I, 'get_version') else '3'}",
-              "events": [], "occurrences": {}, "errors": []}
+    data = sys.stdin.buffer.read().decode("utf-8", "replace")
+    if not many:
+        print(json.dumps(read_one(data, w_start, w_end)))
+        return 0
+    results = []
+    for text in json.loads(data):
+        try:
+            results.append(read_one(text, w_start, w_end))
+        except Exception as exc:  # one file's crash must not hide the others' readings
+            results.append({"reader": READER, "events": [], "occurrences": {},
+                            "errors": [f"crash: {type(exc).__name__}: {exc}"]})
+    print(json.dumps(results))
+    return 0
+
+
+READER = f"libical {I.get_version() if hasattr(I, 'get_version') else '3'}"
+
+
+def read_one(text: str, w_start: datetime, w_end: datetime) -> dict:
+    result = {"reader": READER, "events": [], "occurrences": {}, "errors": []}
     root = I.Component.new_from_string(text)
     if root is None:
         result["errors"].append("libical could not parse the input")
-        print(json.dumps(result))
-        return 0
+        return result
     if root.isa() == VEVENT:
         vevents = [root]
     else:
@@ -161,8 +183,7 @@ def main(argv: list[str]) -> int:
         if uid not in masters:  # orphan overrides: each is a single occurrence
             occ = sorted((fmt(o.get_dtstart()) for o in ovs), key=sort_key)
             result["occurrences"][uid] = [v for v in occ if in_window(v)]
-    print(json.dumps(result))
-    return 0
+    return result
 
 
 def expand(master: I.Component, overrides: list, stop_at: datetime, in_window) -> list[str]:
