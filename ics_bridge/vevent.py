@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
 
 from icalendar import Alarm, Event, vCalAddress, vText, vUri
@@ -293,6 +293,17 @@ def _unescape_text(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def all_day_recurrence_id(rid: date | datetime | None, all_day_series: bool,
+                          add: Callable[..., None]) -> date | datetime | None:
+    """Both providers name an all-day occurrence by its date; a date-time RECURRENCE-ID on an
+    all-day series (Outlook: midnight in the event zone) means its local date, never the UTC one."""
+    if all_day_series and isinstance(rid, datetime):
+        add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID", "date-time RECURRENCE-ID of an all-day series read as its local date",
+            before=rid.isoformat(), after=rid.date().isoformat())
+        return rid.date()
+    return rid
 
 
 def dt_value(event: Event, name: str) -> date | datetime | None:

@@ -433,6 +433,32 @@ def read(name: str, text: str, window: Window) -> Reading:
     return READERS[name](text, window)
 
 
+def _run_script_many(cmd: list[str], texts: list[str], timeout: float) -> list[Reading]:
+    payload = json.dumps(list(texts)).encode("utf-8", "surrogatepass")
+    proc = subprocess.run(cmd, input=payload, capture_output=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} {cmd[1]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-2000:]}")
+    results = json.loads(proc.stdout)
+    if len(results) != len(texts):
+        raise RuntimeError(f"{cmd[1]} --many returned {len(results)} readings for {len(texts)} texts")
+    return [Reading.from_json(r) for r in results]
+
+
+def read_many(name: str, texts: list[str], window: Window) -> list[Reading]:
+    """``read(name, text, window)`` for each of ``texts``, in order.  The subprocess readers
+    (icaljs, libical) start once for all of them (their ``--many`` mode) instead of once per text;
+    each text is still read on its own.  Raises ReaderUnavailable when ``name`` is not installed."""
+    if name in ("icaljs", "libical"):
+        if (reason := unavailable_reason(name)) is not None:
+            raise ReaderUnavailable(reason)
+        if not texts:
+            return []
+        script = [("node", str(ICALJS_SCRIPT)), (SYSTEM_PYTHON, str(LIBICAL_SCRIPT))][name == "libical"]
+        return _run_script_many([*script, "--many", window[0], window[1]], texts,
+                                timeout=SUBPROCESS_TIMEOUT + 2 * len(texts))
+    return [read(name, text, window) for text in texts]
+
+
 def read_all(text: str, window: Window, names=DEFAULT_READERS) -> dict[str, Reading]:
     """Readings of every available reader in ``names`` (unavailable ones are left out)."""
     return {n: read(n, text, window) for n in names if unavailable_reason(n) is None}

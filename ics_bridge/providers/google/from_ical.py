@@ -32,8 +32,8 @@ from ...report import LossKind, Report
 from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_email, conferences, description_without_join, dt_value, get_description,
-                       get_stash, read_alarm, report_duplicate_uids, text_value)
+from ...vevent import (address_email, all_day_recurrence_id, conferences, description_without_join, dt_value,
+                       get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -240,14 +240,7 @@ class _Writer:
     def build(self, *, master_id: str | None = None, master_zone: tzinfo | None = None,
               all_day_series: bool = False) -> dict[str, Any]:
         v, out, profile = self.v, self.out, self.profile
-        rid = dt_value(v, "RECURRENCE-ID")
-        if all_day_series and isinstance(rid, datetime):
-            # Google names an all-day instance by its date; a date-time RECURRENCE-ID (Outlook:
-            # midnight in the event zone) means its local date, never the UTC one.
-            self.add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID",
-                     "date-time RECURRENCE-ID of an all-day series read as its local date",
-                     before=rid.isoformat(), after=rid.date().isoformat())
-            rid = rid.date()
+        rid = all_day_recurrence_id(dt_value(v, "RECURRENCE-ID"), all_day_series, self.add)
         self.recurring = v.get("RRULE") is not None or v.get("RDATE") is not None or rid is not None
         gid = text_value(v, hub.X_GOOGLE_ID)
         if profile == "resource":

@@ -26,8 +26,9 @@ from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...text import sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, address_email, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
+from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
+                       description_without_join, dt_value, get_description, get_stash, read_alarm,
+                       report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -144,14 +145,7 @@ class _Writer:
     def build(self, master_id: str | None = None, *, all_day_series: bool = False,
               series_zone: str | None = None) -> dict[str, Any]:
         v, out, request = self.v, self.out, self.options.profile == "request"
-        rid = dt_value(v, "RECURRENCE-ID")
-        if all_day_series and isinstance(rid, datetime):
-            # Graph names an all-day occurrence by its date (midnight in the all-day zone); a
-            # date-time RECURRENCE-ID (Outlook: midnight in the event zone) means its local date.
-            self.add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID",
-                     "date-time RECURRENCE-ID of an all-day series read as its local date",
-                     before=rid.isoformat(), after=rid.date().isoformat())
-            rid = rid.date()
+        rid = all_day_recurrence_id(dt_value(v, "RECURRENCE-ID"), all_day_series, self.add)
         if not request:
             if v.get(hub.X_GRAPH_ID):
                 out["id"] = str(v[hub.X_GRAPH_ID])
