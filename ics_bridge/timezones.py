@@ -822,8 +822,12 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
     no VTIMEZONE; they are reported as TIMEZONE_UNKNOWN when ``report`` is given."""
     if tzid_style not in ("iana", "windows"):
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
-    defined = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
     used = _used_tzids(calendar)
+    # A file's VTIMEZONE for a TZID the hub reads with tzdata (a ZoneInfo) is rewritten from tzdata:
+    # kept, it contradicts the hub where it is truncated, older or Outlook's 1601 pair (clients read it).
+    calendar.subcomponents[:] = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"
+                                 or not isinstance(used.get(str(c.get("TZID")), (None, None))[1], ZoneInfo)]
+    defined = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
     zones = {tzid: _iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
     if tzid_style == "windows":
         renames = {tzid: win for tzid, iana in zones.items()

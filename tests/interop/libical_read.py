@@ -210,6 +210,9 @@ def expand(master: I.Component, overrides: list, stop_at: datetime, in_window) -
         starts.setdefault(occurrence_key(t, master_is_date), t)
     for t in prop_times(master, P.EXDATE_PROPERTY):
         starts.pop(occurrence_key(t, master_is_date), None)
+    # libical's own exclusion test as well: it also matches a DATE EXDATE against a timed series
+    # by date, and applies EXRULE (icalproperty_recurrence_is_excluded)
+    starts = {k: t for k, t in starts.items() if not I.Property.recurrence_is_excluded(master, dtstart, t)}
     values = {k: fmt(t) for k, t in starts.items()}
     for ov in overrides:
         key = occurrence_key(recurrence_id(ov), master_is_date)

@@ -354,6 +354,7 @@ def read_vobject(text: str, window: Window) -> Reading:
     import vobject
 
     reading = Reading(reader=f"vobject {_version('vobject')}")
+    _reset_vobject_tzids()
     try:
         vevents = [ev for top in vobject.readComponents(text) for ev in _vobject_vevents(top)]
     except Exception as exc:
@@ -406,6 +407,26 @@ def read_vobject(text: str, window: Window) -> Reading:
             occurrences[uid] = [s for _, s in ovs]
     reading.occurrences = _finish(occurrences, window)
     return reading
+
+
+_VOBJECT_TZIDS: dict | None = None
+
+
+def _reset_vobject_tzids() -> None:
+    """vobject keeps every VTIMEZONE it has read in a process-wide map by TZID
+    (``vobject.icalendar.registerTzid``) and reuses it for later files: a file's own
+    VTIMEZONE must not be replaced by another file's one of the same name (ours start at the
+    first year each file uses).  Restore the map as it was after import before every read."""
+    global _VOBJECT_TZIDS
+    import vobject.icalendar as vi
+
+    registry = getattr(vi, "__tzidMap", None)
+    if not isinstance(registry, dict):
+        return
+    if _VOBJECT_TZIDS is None:
+        _VOBJECT_TZIDS = dict(registry)
+    registry.clear()
+    registry.update(_VOBJECT_TZIDS)
 
 
 def _vobject_vevents(top):

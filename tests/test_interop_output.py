@@ -1,0 +1,340 @@
+"""Issue 6, interoperability: the .ics that ics-bridge WRITES reads the same in independent parsers.
+
+For every file of ``tests/corpus/ics`` (read into the hub and written again), ``tests/corpus/graph``
+and ``tests/corpus/google`` that converts to iCalendar, the bytes of ``convert(...).to_bytes()``
+are read by every independent reader of ``tests/interop/readers.py`` (ical.js and libical outside
+Python; ical, recurring_ical_events and vobject inside), and each reading must equal OUR meaning,
+computed from the hub calendar with the project's own expansion (``ics_bridge.validate``):
+
+* events: per VEVENT (UID, RECURRENCE-ID, start, end) as instants (UTC ``…Z``), wall time for
+  floating values, the date for all-day ones (``validate.instant_text``, the readers' format);
+* occurrences: per UID, every start in :data:`WINDOW` after RRULE/RDATE expansion, EXDATE and
+  overrides (``validate.expand_series``, horizon stretched to the window's end), the first
+  :data:`readers.MAX_OCCURRENCES` of them, as the readers bound theirs.
+
+Two conventions make our meaning answer the readers' question, not a looser one:
+
+* a STATUS:CANCELLED override still has its start in the set: none of the readers interprets
+  STATUS (the property itself is written and is checked elsewhere); what is compared is where
+  the override's instant is, which every reader must place where we do;
+* of two master VEVENTs with one UID (twins) only the first is expanded, as the readers do.
+
+A reader that misreads a construct we write is a strict xfail in :data:`KNOWN` with the reason
+and the evidence, per (file, reader), so a fix on either side shows up as XPASS; a reader that is
+not installed skips with the reason (``readers.require``).  The subprocess readers run once for
+the whole corpus (``readers.read_many``), so the module takes seconds, not minutes.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+import ics_bridge
+from ics_bridge import InputError
+from ics_bridge.series import group_series
+from ics_bridge.validate import Horizon, calendar_meanings, expand_series, instant_text
+from ics_bridge.vevent import dt_value
+from interop import readers
+from interop.readers import EventReading, Reading
+
+CORPUS = Path(__file__).parent / "corpus"
+WINDOW = ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z")
+WINDOW_END_YEAR = 2031
+MAX_EXPANDED = 200_000  # per series, before the window filter; the readers stop at 100 000 steps
+SOURCES = (("ics", "*.ics"), ("graph", "*.json"), ("google", "*.json"))
+FILES = [f"{fmt}/{path.name}" for fmt, pattern in SOURCES for path in sorted((CORPUS / fmt).glob(pattern))]
+
+
+# ------------------------------------------------------------------------------------------
+# Known disagreements: (file, reader) -> reason with evidence.  "OUR" marks the ones where the
+# .ics we write (or our own meaning of it) is at fault rather than the reader.
+# ------------------------------------------------------------------------------------------
+
+_DATE_WITHOUT_VALUE = (
+    "OUR output: the input's DTSTART:YYYYMMDD (a DATE without VALUE=DATE) is written back as it came, "
+    "without VALUE=DATE; RFC 5545 makes that a DATE-TIME, ical.js rejects the VEVENT "
+    "('invalid date-time value: \"YYYY-MM-DDT::\"') while we mean an all-day event")
+_ICAL_UTC_RID = (
+    "ical (allenporter) does not match a RECURRENCE-ID written in UTC against a series in a TZID "
+    "(Europe/Berlin/America/Los_Angeles): it keeps the generated instance AND adds the override; "
+    "ical.js, libical, recurring_ical_events and vobject replace the instance as we do")
+_EXRULE = (
+    "OUR output: the Google recurrence holds EXRULE:FREQ=DAILY;BYDAY=MO, written as EXRULE, which RFC 5545 "
+    "removed; ical.js, ical and recurring_ical_events ignore it (every Monday reappears), libical applies it "
+    "only while the zone offset equals DTSTART's (Mondays after Fiji's DST end 2019-01-13 reappear); only "
+    "vobject (dateutil exrule) and our meaning drop the Mondays")
+_PERIOD_ICALJS = (
+    "ical.js 2.2.1 crashes expanding an RDATE;VALUE=PERIOD ('next.toUnixTime is not a function': the "
+    "iterator hands out an ICAL.Period), so the series is cut after the RRULE part")
+_PERIOD_ICAL = "ical (allenporter) refuses the calendar on an RDATE;VALUE=PERIOD ('combine() argument 1 must be datetime.date, not Period')"
+_RSCALE_OURS = (
+    "OUR meaning, not the file: RFC 7529 RSCALE/SKIP are written as read, but validate.expand_series expands "
+    "every RSCALE as GREGORIAN and knows SKIP=BACKWARD only, so 4.3.1 (RSCALE=CHINESE) and 4.3.3/4.3.4 "
+    "(SKIP=FORWARD) differ from a reader that implements RFC 7529")
+_UNSYNCED_DTSTART = (
+    "the written DTSTART (Mon 2020-11-02, from Outlook) does not match its RRULE (BYDAY=TH,FR): RFC 5545 "
+    "3.3.10 leaves that recurrence set undefined; our meaning counts DTSTART (3.8.5.3) as "
+    "recurring_ical_events and vobject do, ical.js/libical/ical drop it")
+_DATETIME_RID_ALL_DAY = (
+    "OUR output: an all-day (VALUE=DATE) series gets an override with a DATE-TIME RECURRENCE-ID in a TZID "
+    "({detail}), written as read; RFC 5545 3.8.4.4 wants the master's value type. Our meaning takes its "
+    "local date, the readers its instant and match no instance (the Graph/Google writers repair this, "
+    "vevent.py, the .ics writer does not)")
+_RDATE_FLOATING = (
+    "OUR output: the input's UTC DTSTART/RDATEs are moved to X-WR-TIMEZONE Europe/London, DTSTART gets "
+    "TZID=Europe/London but the RDATEs are written WITHOUT TZID (RDATE;VALUE=DATE-TIME:20130803T200000): "
+    "floating wall times to every reader, London instants to our hub")
+_UNSYNCED_ICAL_PARSER = (
+    "two defects of the written file: OUR 'DTSTART;TZID=America/Los_Angeles;VALUE=DATE:19410512T000000' "
+    "(VALUE=DATE kept from the input on a DATE-TIME value, read as a date by ical.js and vobject, refused "
+    "by ical), and two series whose DTSTART does not match their RRULE (BYMONTHDAY=23 from the 22nd; "
+    "last Sunday of October from 2016-01-19), undefined by RFC 5545 3.3.10: ical.js/libical drop that DTSTART")
+_TWIN_MASTERS = (
+    "the file has two master VEVENTs for UID 111 (one with EXDATE 2024-08-19, one without), written as read; "
+    "RFC 5545 allows one: {detail}")
+_PERIOD_VOBJECT = "vobject (getrruleset) drops RDATE;VALUE=PERIOD values: the PERIOD instance is missing"
+_NO_DTSTART_MASTER = (
+    "OUR output: a Graph delta '@removed' tombstone is written as a VEVENT without DTSTART in a VCALENDAR "
+    "without METHOD (RFC 5545 3.6.1 requires DTSTART then): {detail}")
+_ORPHAN_OVERRIDE_DUP = (
+    "the (khal test) override's RECURRENCE-ID 2014-07-07T07:00 Europe/Amsterdam names no instance and its "
+    "DTSTART equals the master's (2014-04-09T07:30Z): this reader lists that instant twice, our meaning is a set")
+_RANGE = (
+    "RECURRENCE-ID;RANGE=THISANDFUTURE (written as read): readers disagree with each other and with our "
+    "meaning, which applies no RANGE (RFC 5545 3.8.4.4 shifts every later instance); {detail}")
+_MIXED_FLOATING = (
+    "OUR output (passed through): DTSTART floating with DTEND in a TZID (and the reverse), which RFC 5545 "
+    "3.8.2.2 forbids; {detail}")
+
+KNOWN: dict[tuple[str, str], str] = {
+    # ---- ours: DATE without VALUE=DATE
+    **{(f, "icaljs"): _DATE_WITHOUT_VALUE for f in (
+        "ics/ical-py__emoji.ics", "ics/ical-py__event_cal_address.ics", "ics/ical4j__zidestoreical4jbomb.ics",
+        "ics/libical__2445.ics", "ics/node-ical__test_date_duration.ics")},
+    # ---- ours: EXRULE
+    **{("google/gcsa__to_object_full.json", r): _EXRULE for r in ("icaljs", "libical", "ical", "recurring_ical_events")},
+    # ---- ours: RSCALE/SKIP not expanded by validate
+    ("ics/icalendar__rfc_7529.ics", "icaljs"): _RSCALE_OURS,
+    ("ics/icalendar__rfc_7529.ics", "libical"): _RSCALE_OURS,
+    ("ics/icalendar__rfc_7529.ics", "ical"): "ical refuses RSCALE in RRULE ('Input should be a valid integer'); " + _RSCALE_OURS,
+    ("ics/icalendar__rfc_7529.ics", "recurring_ical_events"):
+        "recurring_ical_events refuses RSCALE=CHINESE without UNTIL (BadRuleStringFormat); " + _RSCALE_OURS,
+    ("ics/icalendar__rfc_7529.ics", "vobject"): "vobject: dateutil 'unknown parameter RSCALE'; " + _RSCALE_OURS,
+    # ---- ours: tombstone without DTSTART
+    ("graph/concepts__delta-query-events__ex4.response.json", "recurring_ical_events"):
+        _NO_DTSTART_MASTER.format(detail="recurring_ical_events refuses the whole calendar (KeyError 'DTSTART')"),
+    ("graph/concepts__delta-query-events__ex4.response.json", "ical"):
+        _NO_DTSTART_MASTER.format(detail="ical's timeline crashes on it and expands nothing"),
+    # ---- ours: floating/zoned mixture
+    ("ics/khal__event_dt_mixed_awareness.ics", "ical"):
+        _MIXED_FLOATING.format(detail="ical refuses the calendar ('Expected end datetime value in localtime')"),
+    ("ics/khal__event_dt_mixed_awareness.ics", "recurring_ical_events"):
+        _MIXED_FLOATING.format(detail="recurring_ical_events turns the floating start into UTC (2015-05-30T10:00Z)"),
+    # ---- unsynchronised DTSTART
+    **{("ics/node-ical__Office-2012-owa.ics", r): _UNSYNCED_DTSTART for r in ("icaljs", "libical", "ical")},
+    # ---- RDATE PERIOD
+    ("ics/icalendar__period_with_timezone.ics", "icaljs"): _PERIOD_ICALJS,
+    ("ics/recurring-ical-events__issue_113_period_in_rdate.ics", "icaljs"): _PERIOD_ICALJS,
+    ("ics/icalendar__issue_722_missing_timezones.ics", "icaljs"): _PERIOD_ICALJS,
+    ("ics/icalendar__period_with_timezone.ics", "ical"): _PERIOD_ICAL,
+    ("ics/recurring-ical-events__issue_113_period_in_rdate.ics", "ical"): _PERIOD_ICAL,
+    ("ics/libical__2446.ics", "ical"): _PERIOD_ICAL,
+    # ---- ical and UTC RECURRENCE-IDs
+    ("ics/ical.js__recur_instances.ics", "ical"): _ICAL_UTC_RID,
+    ("ics/khal__event_rrule_recuid_cancelled.ics", "ical"): _ICAL_UTC_RID,
+    ("ics/khal__mult_uids_and_recuid_no_order.ics", "ical"): _ICAL_UTC_RID,
+    ("ics/icalendar__issue_156_RDATE_with_PERIOD_TZID_khal_2.ics", "ical"): _RANGE.format(
+        detail="the override is RECURRENCE-ID;RANGE=THISANDFUTURE:20211101T150000Z; ical keeps the instances "
+               "it replaces (2021-12-06, 2022-01-03, 2022-02-07 15:00Z) as well"),
+    ("ics/recurring-ical-events__issue_75_range_parameter.ics", "icaljs"): _RANGE.format(
+        detail="ical.js moves every later instance by the override's shift (09:00Z -> 06:00Z, 12:00Z -> 09:00Z)"),
+    ("ics/recurring-ical-events__issue_75_range_parameter.ics", "recurring_ical_events"): _RANGE.format(
+        detail="recurring_ical_events moves every later instance like ical.js"),
+    ("ics/recurring-ical-events__issue_75_range_parameter.ics", "ical"): _RANGE.format(
+        detail="ical keeps instances the overrides replace (2024-09-13, -15, -21 12:00Z)"),
+    # ---- all-day series, DATE-TIME RECURRENCE-ID (ours)
+    **{("ics/ical4j__Australian32Holidays.ics", r): _DATETIME_RID_ALL_DAY.format(
+        detail="RECURRENCE-ID;TZID=Asia/Hong_Kong:20030610T000000 on DTSTART;VALUE=DATE")
+       for r in readers.DEFAULT_READERS},
+    ("ics/recurring-ical-events__recurring_events_changed_duration.ics", "ical"): _DATETIME_RID_ALL_DAY.format(
+        detail="RECURRENCE-ID;TZID=Europe/Berlin:20190310T020000 on DTSTART;VALUE=DATE; ical also drops the TZID"),
+    # ---- RDATEs written floating (ours)
+    **{("ics/recurring-ical-events__rdate_hackerpublicradio.ics", r): _RDATE_FLOATING
+       for r in ("icaljs", "libical", "ical")},
+    ("ics/recurring-ical-events__rdate_hackerpublicradio.ics", "vobject"):
+        _RDATE_FLOATING + "; vobject then fails on floating RDATEs in a zoned set (naive/aware comparison)",
+    # ---- ics-parser's sample: ours and unsynchronised DTSTARTs
+    **{("ics/ics-parser__ICal.ics", r): _UNSYNCED_ICAL_PARSER for r in ("icaljs", "libical", "ical", "vobject")},
+    # ---- other written-as-read invalid constructs (ours, minor) that a strict reader refuses
+    ("ics/ical4j__evolution2.ics", "ical"):
+        "OUR output (passed through): a VALARM ACTION:DISPLAY without DESCRIPTION (RFC 5545 3.6.6 requires it); "
+        "ical refuses the whole calendar",
+    ("ics/ics-parser__issue-343.ics", "ical"):
+        "OUR output (passed through): floating DTSTART with UNTIL=20241007T080000Z; RFC 5545 3.3.10 wants a "
+        "floating UNTIL then; ical refuses the calendar ('DTSTART is date local but UNTIL was not')",
+    ("ics/recurring-ical-events__issue_27_t1.ics", "ical"):
+        "OUR output (passed through): DTSTART;TZID=Europe/Berlin with UNTIL=20200429T000000 (local); RFC 5545 "
+        "3.3.10 requires UNTIL in UTC then; ical refuses to expand ('RRULE UNTIL values must be specified in UTC')",
+    ("ics/libical__2446.ics", "recurring_ical_events"):
+        "the (RFC 2446 example) input's VEVENTs without DTSTART are written as read under METHOD:PUBLISH, which "
+        "RFC 5546 requires DTSTART for; recurring_ical_events refuses the whole calendar (KeyError 'DTSTART')",
+    ("ics/recurring-ical-events__duplicated_rrule.ics", "icaljs"):
+        "the input's two identical RRULEs are written as read (RFC 5545: RRULE SHOULD NOT occur more than once); "
+        "ical.js yields every instance twice (39 vs 20), a recurrence set has no duplicates",
+    ("ics/recurring-ical-events__duplicated_rrule.ics", "ical"):
+        "the input's two identical RRULEs are written as read; ical refuses the calendar ('Expected one value for field: rrule')",
+    ("ics/recurring-ical-events__issue_163_deleted_modification.ics", "ical"):
+        _TWIN_MASTERS.format(detail="ical expands all of them (334 starts vs 112)"),
+    ("ics/recurring-ical-events__issue_163_deleted_modification.ics", "recurring_ical_events"):
+        _TWIN_MASTERS.format(detail="recurring_ical_events applies the second master's EXDATE to the override of 2024-08-19"),
+    ("ics/khal__event_dt_multi_recuid_no_master.ics", "ical"):
+        "overrides without a master that carry an RRULE (the khal test input, written as read): ical expands "
+        "their RRULEs, every other reader and our meaning take each override as one occurrence",
+    # ---- reader bugs on valid constructs
+    ("ics/ical-py__google_calendar_invalid_offset.ics", "vobject"):
+        "vobject fails on EXDATE;VALUE=DATE in a timed series in a TZID (valid RFC 5545): 'can't compare "
+        "offset-naive and offset-aware datetimes'; ical.js, libical (icalproperty_recurrence_is_excluded), ical "
+        "and recurring_ical_events exclude those days as we do",
+    ("ics/node-ical__windows-quoted-tz-rrule.ics", "recurring_ical_events"):
+        "recurring_ical_events matches EXDATE;TZID=America/Los_Angeles:20150708T120000 against the "
+        "America/New_York series by wall time (12:00 = 12:00) and removes 2015-07-08/10 16:00Z; as instants "
+        "(19:00Z) they exclude nothing, which ical.js, libical, ical and vobject agree with",
+    ("ics/icalendar__period_with_timezone.ics", "vobject"): _PERIOD_VOBJECT,
+    ("ics/recurring-ical-events__issue_113_period_in_rdate.ics", "vobject"): _PERIOD_VOBJECT,
+    ("ics/icalendar__issue_722_missing_timezones.ics", "vobject"):
+        _PERIOD_VOBJECT + "; with no RRULE left vobject yields no occurrence at all, not even DTSTART",
+    ("ics/icalendar__issue_722_missing_timezones.ics", "ical"):
+        "a series made of DTSTART and one RDATE;VALUE=PERIOD only: ical omits the DTSTART instance "
+        "(2014-08-29T12:00Z) that RFC 5545 3.8.5.3 counts, and ical.js, libical, recurring_ical_events keep",
+    # ---- master without RRULE but with EXDATEs and an override (Graph $select without recurrence)
+    ("graph/beta__event-get__get_event_seriesMaster_expansion.response.json", "icaljs"):
+        "the Graph response selects no 'recurrence', so we write a master WITHOUT RRULE plus EXDATEs and an "
+        "override (RECURRENCE-ID 2020-05-21T11:30Z) naming an instance no rule generates: ical.js ignores "
+        "that override, our meaning (and libical, ical, recurring_ical_events) adds it",
+    ("graph/beta__event-get__get_event_seriesMaster_expansion.response.json", "vobject"):
+        "the Graph response selects no 'recurrence', so we write a master WITHOUT RRULE plus EXDATEs: vobject's "
+        "getrruleset then holds only the EXDATEs and loses DTSTART (2020-04-23T11:30Z)",
+    # ---- orphan override on the master's start
+    **{("ics/khal__cal_lots_of_timezones.ics", r): _ORPHAN_OVERRIDE_DUP
+       for r in ("libical", "ical", "recurring_ical_events", "vobject")},
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Our meaning
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class Written:
+    file: str
+    text: str | None  # the .ics we write; None when the file does not convert
+    ours: Reading | None
+    no_dtstart: list[str]  # "<uid>: no DTSTART" lines a reader rightly reports
+    error: str | None = None
+
+
+def _start_year(value: date | datetime) -> int:
+    return value.year
+
+
+def our_reading(cal) -> tuple[Reading, list[str]]:
+    """OUR meaning of a hub calendar, in the readers' format (see the module doc)."""
+    events: list[EventReading] = []
+    no_dtstart: list[str] = []
+    errors: list[str] = []  # where our own meaning cannot be computed: the comparison is void
+    for meaning in calendar_meanings(cal, Horizon(1, 1)):
+        if meaning.start is None:
+            no_dtstart.append(f"{meaning.uid}: no DTSTART")
+            continue
+        events.append(EventReading(meaning.uid or "", meaning.recurrence_id, meaning.start, meaning.values["end"]))
+    occurrences: dict[str, list[str]] = {}
+    for series in group_series(cal.walk("VEVENT")):
+        if series.uid in occurrences:
+            continue  # a twin master: readers expand the first one only
+        if series.master is None:  # orphan overrides: each is one occurrence
+            occurrences[series.uid] = [s for o in series.overrides if (s := instant_text(dt_value(o, "DTSTART")))]
+            continue
+        start = dt_value(series.master, "DTSTART")
+        if start is None:
+            continue
+        horizon = Horizon(max(1, WINDOW_END_YEAR - _start_year(start) + 1), MAX_EXPANDED)
+        starts, truncated = expand_series(series.master, series.overrides, horizon)
+        if isinstance(starts, str):
+            errors.append(f"{series.uid}: our own expansion failed: {starts}")
+            continue
+        inside = [s for s in starts if readers.in_window(s, WINDOW)]
+        if truncated and len(inside) < readers.MAX_OCCURRENCES and max(
+                (readers.sort_key(s) for s in starts), default="") < readers.sort_key(WINDOW[1]):
+            errors.append(f"{series.uid}: our expansion stopped at {MAX_EXPANDED} before the window's end")
+        cancelled = [s for o in series.overrides
+                     if str(o.get("STATUS", "")).upper() == "CANCELLED" and (s := instant_text(dt_value(o, "DTSTART")))]
+        occurrences[series.uid] = list(starts) + cancelled
+    return Reading("ics-bridge (validate)", events, readers._finish(occurrences, WINDOW), errors), no_dtstart
+
+
+@functools.cache
+def written(file: str) -> Written:
+    fmt, name = file.split("/", 1)
+    path = CORPUS / fmt / name
+    try:
+        conv = ics_bridge.convert(path.read_bytes(), to="ics", source=fmt, file=name)  # type: ignore[arg-type]
+        text = conv.to_bytes().decode("utf-8")
+    except InputError as err:
+        return Written(file, None, None, [], error=str(err))
+    ours, no_dtstart = our_reading(conv.calendar)
+    return Written(file, text, ours, no_dtstart)
+
+
+@functools.cache
+def readings(reader: str) -> dict[str, Reading]:
+    """Every converted corpus file read by ``reader``, in one batch."""
+    files = [f for f in FILES if written(f).text is not None]
+    got = readers.read_many(reader, [written(f).text for f in files], WINDOW)  # type: ignore[misc]
+    return dict(zip(files, got))
+
+
+# ------------------------------------------------------------------------------------------
+# Tests
+# ------------------------------------------------------------------------------------------
+
+def _params():
+    for file in FILES:
+        for reader in readers.DEFAULT_READERS:
+            marks = []
+            if (file, reader) in KNOWN:
+                marks.append(pytest.mark.xfail(reason=f"{reader} on {file}: {KNOWN[(file, reader)]}", strict=True))
+            yield pytest.param(file, reader, marks=marks, id=f"{file}-{reader}")
+
+
+@pytest.mark.parametrize(("file", "reader"), list(_params()))
+def test_reader_reads_what_we_mean(file: str, reader: str) -> None:
+    readers.require(reader)
+    out = written(file)
+    if out.text is None:
+        pytest.skip(f"does not convert to .ics (nothing written): {out.error}")
+    reading = readings(reader)[file]
+    assert out.ours is not None
+    unexpected_errors = [e for e in reading.errors if e not in out.no_dtstart]
+    problems = out.ours.errors + unexpected_errors + readers.disagreements({"ours": out.ours, reader: reading})
+    assert problems == [], f"{reading.reader} reads the .ics we write for {file} differently:\n" + "\n".join(problems)
+
+
+def test_corpus_converts_and_readers_are_here() -> None:
+    """Guard against a green run that compared nothing: most of the corpus converts, and the
+    readers the issue names are installed (a missing one is a skip above, shown here too)."""
+    converted = [f for f in FILES if written(f).text is not None]
+    assert len(converted) >= 240, f"only {len(converted)} of {len(FILES)} corpus files convert"
+    missing = {n: r for n in readers.DEFAULT_READERS if (r := readers.unavailable_reason(n))}
+    python_readers = [n for n in ("ical", "recurring_ical_events", "vobject") if n not in missing]
+    if "icaljs" in missing or "libical" in missing or len(python_readers) < 2:
+        pytest.skip(f"readers missing: {missing}")
+
+
+def test_known_disagreements_name_real_cases() -> None:
+    """Every KNOWN entry names a corpus file and a reader, so a renamed file cannot leave a stale xfail."""
+    stale = [key for key in KNOWN if key[0] not in FILES or key[1] not in readers.DEFAULT_READERS]
+    assert stale == []
