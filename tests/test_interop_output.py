@@ -54,10 +54,6 @@ FILES = [f"{fmt}/{path.name}" for fmt, pattern in SOURCES for path in sorted((CO
 # .ics we write (or our own meaning of it) is at fault rather than the reader.
 # ------------------------------------------------------------------------------------------
 
-_DATE_WITHOUT_VALUE = (
-    "OUR output: the input's DTSTART:YYYYMMDD (a DATE without VALUE=DATE) is written back as it came, "
-    "without VALUE=DATE; RFC 5545 makes that a DATE-TIME, ical.js rejects the VEVENT "
-    "('invalid date-time value: \"YYYY-MM-DDT::\"') while we mean an all-day event")
 _ICAL_UTC_RID = (
     "ical (allenporter) does not match a RECURRENCE-ID written in UTC against a series in a TZID "
     "(Europe/Berlin/America/Los_Angeles): it keeps the generated instance AND adds the override; "
@@ -84,10 +80,6 @@ _DATETIME_RID_ALL_DAY = (
     "({detail}), written as read; RFC 5545 3.8.4.4 wants the master's value type. Our meaning takes its "
     "local date, the readers its instant and match no instance (the Graph/Google writers repair this, "
     "vevent.py, the .ics writer does not)")
-_RDATE_FLOATING = (
-    "OUR output: the input's UTC DTSTART/RDATEs are moved to X-WR-TIMEZONE Europe/London, DTSTART gets "
-    "TZID=Europe/London but the RDATEs are written WITHOUT TZID (RDATE;VALUE=DATE-TIME:20130803T200000): "
-    "floating wall times to every reader, London instants to our hub")
 _UNSYNCED_ICAL_PARSER = (
     "two defects of the written file: OUR 'DTSTART;TZID=America/Los_Angeles;VALUE=DATE:19410512T000000' "
     "(VALUE=DATE kept from the input on a DATE-TIME value, read as a date by ical.js and vobject, refused "
@@ -111,10 +103,6 @@ _MIXED_FLOATING = (
     "3.8.2.2 forbids; {detail}")
 
 KNOWN: dict[tuple[str, str], str] = {
-    # ---- ours: DATE without VALUE=DATE
-    **{(f, "icaljs"): _DATE_WITHOUT_VALUE for f in (
-        "ics/ical-py__emoji.ics", "ics/ical-py__event_cal_address.ics", "ics/ical4j__zidestoreical4jbomb.ics",
-        "ics/libical__2445.ics", "ics/node-ical__test_date_duration.ics")},
     # ---- ours: EXRULE
     **{("google/gcsa__to_object_full.json", r): _EXRULE for r in ("icaljs", "libical", "ical", "recurring_ical_events")},
     # ---- ours: RSCALE/SKIP not expanded by validate
@@ -156,19 +144,10 @@ KNOWN: dict[tuple[str, str], str] = {
         detail="recurring_ical_events moves every later instance like ical.js"),
     ("ics/recurring-ical-events__issue_75_range_parameter.ics", "ical"): _RANGE.format(
         detail="ical keeps instances the overrides replace (2024-09-13, -15, -21 12:00Z)"),
-    # ---- all-day series, DATE-TIME RECURRENCE-ID (ours)
-    **{("ics/ical4j__Australian32Holidays.ics", r): _DATETIME_RID_ALL_DAY.format(
-        detail="RECURRENCE-ID;TZID=Asia/Hong_Kong:20030610T000000 on DTSTART;VALUE=DATE")
-       for r in readers.DEFAULT_READERS},
     ("ics/recurring-ical-events__recurring_events_changed_duration.ics", "ical"): _DATETIME_RID_ALL_DAY.format(
         detail="RECURRENCE-ID;TZID=Europe/Berlin:20190310T020000 on DTSTART;VALUE=DATE; ical also drops the TZID"),
-    # ---- RDATEs written floating (ours)
-    **{("ics/recurring-ical-events__rdate_hackerpublicradio.ics", r): _RDATE_FLOATING
-       for r in ("icaljs", "libical", "ical")},
-    ("ics/recurring-ical-events__rdate_hackerpublicradio.ics", "vobject"):
-        _RDATE_FLOATING + "; vobject then fails on floating RDATEs in a zoned set (naive/aware comparison)",
     # ---- ics-parser's sample: ours and unsynchronised DTSTARTs
-    **{("ics/ics-parser__ICal.ics", r): _UNSYNCED_ICAL_PARSER for r in ("icaljs", "libical", "ical", "vobject")},
+    **{("ics/ics-parser__ICal.ics", r): _UNSYNCED_ICAL_PARSER for r in ("icaljs", "libical", "ical")},
     # ---- other written-as-read invalid constructs (ours, minor) that a strict reader refuses
     ("ics/ical4j__evolution2.ics", "ical"):
         "OUR output (passed through): a VALARM ACTION:DISPLAY without DESCRIPTION (RFC 5545 3.6.6 requires it); "

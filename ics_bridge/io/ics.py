@@ -703,7 +703,29 @@ def new_calendar(prodid: str = "-//ics-bridge//ics-bridge 0.1//EN") -> Calendar:
     return cal
 
 
+_DATE_PROPS = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
+
+
+def _value_params(cal: Calendar) -> None:
+    """A DATE value must say ``VALUE=DATE`` (RFC 5545 3.3.4; ical.js rejects the VEVENT
+    otherwise) and carry no TZID; a DATE-TIME must not say it.  Parsed values keep the
+    producer's parameters, so they are made right here, where the file is written."""
+    for event in cal.walk("VEVENT"):
+        for name in _DATE_PROPS:
+            raw = event.get(name)
+            for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+                values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
+                if not values or any(v is None or isinstance(v, tuple) for v in values):
+                    continue  # PERIOD values and unreadable ones keep their parameters
+                if all(isinstance(v, date) and not isinstance(v, datetime) for v in values):
+                    prop.params["VALUE"] = "DATE"
+                    prop.params.pop("TZID", None)
+                elif all(isinstance(v, datetime) for v in values) and str(prop.params.get("VALUE", "")).upper() == "DATE":
+                    del prop.params["VALUE"]
+
+
 def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
     """Calendar → bytes with one VTIMEZONE per TZID used (generated from tzdata)."""
+    _value_params(cal)
     timezones.add_vtimezones(cal, tzid_style=tzid_style)
     return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold

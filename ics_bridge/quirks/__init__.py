@@ -16,7 +16,8 @@ from icalendar import Calendar
 
 from ..errors import InputError
 from ..report import Report
-from . import all_day_exdate, dtend_checks, dtstart_until, outlook_all_day, rrule_checks, x_wr_timezone
+from . import (all_day_exdate, all_day_recurrence_id, dtend_checks, dtstart_until, outlook_all_day, rrule_checks,
+               x_wr_timezone)
 
 # What a quirk may raise on a hostile value it did not foresee (BrokenCalendarProperty is a
 # ValueError); anything else is a bug and propagates.
@@ -42,6 +43,10 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
                 break
     if failed:
         _remove(cal, failed)
+    try:  # needs the series' master, so it runs over the calendar once the events are repaired
+        all_day_recurrence_id.apply(cal, report)
+    except QUIRK_ERRORS:
+        pass  # a RECURRENCE-ID it cannot read stays as it is; the writers report it
     return errors
 
 

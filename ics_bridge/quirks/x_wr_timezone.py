@@ -58,6 +58,8 @@ def _convert(item: object, tz: object) -> int:
                 d.dt = d.dt.astimezone(tz)
                 d.params["TZID"] = str(getattr(tz, "key", tz))
                 count += 1
+        if count:  # the TZID of a list (EXDATE, RDATE) is written from the property's parameters
+            item.params["TZID"] = str(getattr(tz, "key", tz))  # type: ignore[attr-defined]
         return count
     if hasattr(item, "dt") and _is_utc(item.dt):  # type: ignore[attr-defined]
         item.dt = item.dt.astimezone(tz)  # type: ignore[attr-defined]

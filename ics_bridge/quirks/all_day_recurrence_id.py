@@ -1,0 +1,37 @@
+"""Outlook writes the RECURRENCE-ID of an override of an all-day series as a date-time
+(``RECURRENCE-ID;TZID=Asia/Hong_Kong:20040609T000000``: midnight in the event zone) next to a
+``DTSTART;VALUE=DATE`` master.  RFC 5545 3.8.4.4 wants the same value type as DTSTART; every
+reader tested (ical.js, libical, ical, recurring-ical-events, vobject) then matches no
+occurrence and shows the series unchanged.  The value means its local date (interop-notes
+case 14), so it is read as that date, reported."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from icalendar import Calendar
+
+from ..report import Report
+from ..vevent import all_day_recurrence_id
+
+
+def apply(cal: Calendar, report: Report) -> None:
+    events = list(cal.walk("VEVENT"))
+    all_day_masters = {str(e.get("UID")) for e in events if e.get("RECURRENCE-ID") is None
+                       and _is_date(getattr(e.get("DTSTART"), "dt", None))}
+    for event in events:
+        prop = event.get("RECURRENCE-ID")
+        if prop is None or str(event.get("UID")) not in all_day_masters or not isinstance(prop.dt, datetime):
+            continue
+        uid = str(event.get("UID"))
+
+        def add(kind, field, reason, **kw):  # type: ignore[no-untyped-def]
+            report.add(kind, field, reason, uid=uid, **kw)
+
+        prop.dt = all_day_recurrence_id(prop.dt, True, add)
+        prop.params.pop("TZID", None)
+        prop.params["VALUE"] = "DATE"
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
