@@ -89,9 +89,6 @@ _TWIN_MASTERS = (
     "the file has two master VEVENTs for UID 111 (one with EXDATE 2024-08-19, one without), written as read; "
     "RFC 5545 allows one: {detail}")
 _PERIOD_VOBJECT = "vobject (getrruleset) drops RDATE;VALUE=PERIOD values: the PERIOD instance is missing"
-_NO_DTSTART_MASTER = (
-    "OUR output: a Graph delta '@removed' tombstone is written as a VEVENT without DTSTART in a VCALENDAR "
-    "without METHOD (RFC 5545 3.6.1 requires DTSTART then): {detail}")
 _ORPHAN_OVERRIDE_DUP = (
     "the (khal test) override's RECURRENCE-ID 2014-07-07T07:00 Europe/Amsterdam names no instance and its "
     "DTSTART equals the master's (2014-04-09T07:30Z): this reader lists that instant twice, our meaning is a set")
@@ -112,11 +109,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("ics/icalendar__rfc_7529.ics", "recurring_ical_events"):
         "recurring_ical_events refuses RSCALE=CHINESE without UNTIL (BadRuleStringFormat); " + _RSCALE_OURS,
     ("ics/icalendar__rfc_7529.ics", "vobject"): "vobject: dateutil 'unknown parameter RSCALE'; " + _RSCALE_OURS,
-    # ---- ours: tombstone without DTSTART
-    ("graph/concepts__delta-query-events__ex4.response.json", "recurring_ical_events"):
-        _NO_DTSTART_MASTER.format(detail="recurring_ical_events refuses the whole calendar (KeyError 'DTSTART')"),
-    ("graph/concepts__delta-query-events__ex4.response.json", "ical"):
-        _NO_DTSTART_MASTER.format(detail="ical's timeline crashes on it and expands nothing"),
     # ---- ours: floating/zoned mixture
     ("ics/khal__event_dt_mixed_awareness.ics", "ical"):
         _MIXED_FLOATING.format(detail="ical refuses the calendar ('Expected end datetime value in localtime')"),

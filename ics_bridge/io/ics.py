@@ -724,8 +724,22 @@ def _value_params(cal: Calendar) -> None:
                     del prop.params["VALUE"]
 
 
+def without_start(component: Component) -> bool:
+    """A VEVENT an .ics file cannot hold: no DTSTART (RFC 5545 3.6.1, outside iTIP)."""
+    return component.name == "VEVENT" and component.get("DTSTART") is None
+
+
 def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
-    """Calendar → bytes with one VTIMEZONE per TZID used (generated from tzdata)."""
+    """Calendar → bytes with one VTIMEZONE per TZID used (generated from tzdata).
+
+    A VEVENT without DTSTART (a provider's removal tombstone, kept in the hub for Graph and
+    Google output, where it was reported) is left out: RFC 5545 3.6.1 requires DTSTART outside
+    iTIP, and recurring-ical-events refuses a whole calendar that has one."""
     _value_params(cal)
     timezones.add_vtimezones(cal, tzid_style=tzid_style)
-    return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold
+    kept = cal.subcomponents
+    cal.subcomponents = [c for c in kept if not without_start(c)]
+    try:
+        return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold
+    finally:
+        cal.subcomponents = kept

@@ -743,6 +743,8 @@ class _IcsSpool:
         return vevent.to_ical()
 
     def add(self, vevent: Any, key: tuple[int, int] | None = None) -> None:
+        if ics_io.without_start(vevent):
+            return  # left out, as ics_io.serialize does
         holder = Calendar()
         holder.subcomponents.append(vevent)
         used = timezones._used_tzids(holder)

@@ -591,6 +591,7 @@ def _removed(cal: Calendar, e: Event, report: Report) -> None:
     v.add("DTSTAMP", datetime.now(timezone.utc).replace(microsecond=0))
     reason = (e.removed or {}).get("reason", "deleted")
     v.add("X-ICSBRIDGE-REMOVED", str(reason))
-    report.add(LossKind.EVENT_REMOVED, "@removed", f"delta entry removed ({reason}); written as a cancellation",
-               uid=uid)
+    report.add(LossKind.EVENT_REMOVED, "@removed",
+               f"delta entry removed ({reason}): a cancellation for Graph and Google output; an .ics file cannot "
+               "hold an event without a start and leaves it out", uid=uid)
     cal.add_component(v)
