@@ -8,7 +8,7 @@ hub out: Graph↔Google is Graph→hub→Google, never a third mapper.  Each ret
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar
 
@@ -22,6 +22,10 @@ from .providers.graph import from_ical as graph_out
 from .providers.graph import to_ical as graph_in
 from .providers.graph.reader import read_events as read_graph_events
 from .report import Report
+
+if TYPE_CHECKING:
+    from .io.stream import StreamResult
+    from .validate import DiffResult, RoundtripResult
 
 
 @dataclass
@@ -153,7 +157,7 @@ def ics_to_google(calendar: Calendar | bytes | str, options: Options = Options()
 
 
 def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: Options = Options(),
-              file: str | None = None, horizon_years: int = 5, max_occurrences: int = 1000):  # type: ignore[no-untyped-def]
+              file: str | None = None, horizon_years: int = 5, max_occurrences: int = 1000) -> RoundtripResult:
     """Convert ``data`` to ``via`` and back and compare every event's meaning (what
     ``ics-bridge roundtrip`` does).  ``data``: bytes, text, parsed JSON, a Calendar or a
     :class:`pathlib.Path`.  Returns a :class:`ics_bridge.validate.RoundtripResult`;
@@ -165,7 +169,7 @@ def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: 
 
 
 def diff(left: Any, right: Any, *, left_source: Format | None = None, right_source: Format | None = None,
-         options: Options = Options(), horizon_years: int = 5, max_occurrences: int = 1000):  # type: ignore[no-untyped-def]
+         options: Options = Options(), horizon_years: int = 5, max_occurrences: int = 1000) -> DiffResult:
     """Compare two calendars in any of the three formats by meaning (what ``ics-bridge diff``
     does).  Returns a :class:`ics_bridge.validate.DiffResult` (``missing``, ``extra``,
     ``changed``, ``identical``)."""
@@ -175,7 +179,8 @@ def diff(left: Any, right: Any, *, left_source: Format | None = None, right_sour
                  horizon=Horizon(horizon_years, max_occurrences))
 
 
-def convert_stream(src: Any, dst: Any, *, to: Format, source: Format | None = None, options: Options = Options()):  # type: ignore[no-untyped-def]
+def convert_stream(src: Any, dst: Any, *, to: Format, source: Format | None = None,
+                   options: Options = Options()) -> StreamResult:
     """Convert the file ``src`` (a path) to ``to``, writing ``dst`` (a path or a binary file)
     series by series in bounded memory: ICS→Graph/Google and Graph/Google→ICS collections
     stream; other inputs (a single resource, a bare VEVENT) take the whole-file path.  The

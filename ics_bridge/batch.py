@@ -453,7 +453,6 @@ def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
 def _convert_file(task: _Task) -> FileResult:
     """Read, convert and (for the writer) serialise one input.  Never raises."""
     from .api import read_hub, write_hub
-    from .report import Report
     from .series import group_series
     item = task.item
     result = FileResult(item.name)

@@ -14,14 +14,19 @@ the ``X-ICSBRIDGE-`` prefix.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from icalendar import Component
 
 # Provider record identities (not the series UID, which is UID).
 X_GRAPH_ID = "X-ICSBRIDGE-GRAPH-ID"
 X_GRAPH_CHANGEKEY = "X-ICSBRIDGE-GRAPH-CHANGEKEY"
-X_GRAPH_SERIES_MASTER_ID = "X-ICSBRIDGE-GRAPH-SERIESMASTERID"
 X_GOOGLE_ID = "X-ICSBRIDGE-GOOGLE-ID"
 X_GOOGLE_ETAG = "X-ICSBRIDGE-GOOGLE-ETAG"
 X_GOOGLE_RECURRING_EVENT_ID = "X-ICSBRIDGE-GOOGLE-RECURRINGEVENTID"
+# On a removal tombstone (Graph ``@removed``): its reason.
+X_REMOVED = "X-ICSBRIDGE-REMOVED"
 
 # Provider fields without a standard home, kept as JSON for that provider's way back.
 X_GRAPH_STASH = "X-ICSBRIDGE-GRAPH-JSON"
@@ -34,7 +39,6 @@ X_IMPORTANCE = "X-MICROSOFT-CDO-IMPORTANCE"
 X_ALLDAY = "X-MICROSOFT-CDO-ALLDAYEVENT"
 X_DISALLOW_COUNTER = "X-MICROSOFT-DISALLOW-COUNTER"
 X_TEAMS_URL = "X-MICROSOFT-SKYPETEAMSMEETINGURL"
-X_MS_LOCATIONS = "X-MICROSOFT-LOCATIONS"
 X_SENSITIVITY = "X-ICSBRIDGE-SENSITIVITY"
 
 # Google's own export extensions.
@@ -47,12 +51,12 @@ X_GOOGLE_DEFAULT_ALARM = "X-ICSBRIDGE-GOOGLE-DEFAULT-REMINDER"
 JOIN_LINE_PREFIX = "Join online meeting: "
 
 
-def event_uid(event) -> str | None:  # type: ignore[no-untyped-def]
+def event_uid(event: Component) -> str | None:
     uid = event.get("UID")
     return str(uid) if uid is not None else None
 
 
-def recurrence_id_text(event) -> str | None:  # type: ignore[no-untyped-def]
+def recurrence_id_text(event: Component) -> str | None:
     rid = event.get("RECURRENCE-ID")
     if rid is None:
         return None

@@ -55,7 +55,7 @@ from typing import IO, Any, Iterator
 
 from icalendar import Calendar
 
-from .. import timezones
+from .. import hub, timezones
 from . import fastics
 from . import ics as ics_io
 from ..errors import InputError
@@ -188,14 +188,13 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
     block_start = -1
     tz_start = -1
     cur_uid: str | None = None
-    cur_rid = False
     pending: list[bytes] = []                 # the raw physical lines of the current logical line
     pending_start = 0
     utf8_ok = True
     anon = 0
 
     def logical(raw_lines: list[bytes], start: int) -> None:
-        nonlocal block_start, tz_start, cur_uid, cur_rid, anon
+        nonlocal block_start, tz_start, cur_uid, anon
         raw = b"".join(raw_lines)
         text = raw.decode("utf-8", errors="replace") if utf8_ok else raw.decode("cp1252", errors="replace")
         line = "".join(part.rstrip("\r\n")[1:] if k else part.rstrip("\r\n")
@@ -209,7 +208,7 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
             if comp == "VCALENDAR" and len(stack) == 1:
                 idx.calendars += 1
             elif comp == "VEVENT" and len(stack) == 2:
-                block_start, cur_uid, cur_rid = start, None, False
+                block_start, cur_uid = start, None
             elif len(stack) == 2:  # VTIMEZONE, VTODO, VJOURNAL, VFREEBUSY…
                 tz_start = start
             elif len(stack) == 1:
@@ -253,8 +252,6 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
         if len(stack) == 2 and stack[1] == "VEVENT":
             if name == "UID":
                 cur_uid = value
-            elif name == "RECURRENCE-ID":
-                cur_rid = True
         if name in _TIME_PROPS and params.get("TZID"):
             years = idx.tz_years.setdefault(params["TZID"], set())
             years.update(int(v[:4]) for v in _LOCAL_RE.findall(value))
@@ -874,7 +871,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     refs[pos] = ("uid", g._uid_for(e))
                 if e.type == "occurrence" and pos in refs:
                     its.taken[pos] = 3  # dropped when its master is found
-        id_prop = "X-ICSBRIDGE-GRAPH-ID"
+        id_prop = hub.X_GRAPH_ID
         header_cal = g.events_to_calendar([], report, errors)
 
         def convert(events: list[Any]) -> Calendar:
@@ -916,7 +913,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        id_prop = "X-ICSBRIDGE-GOOGLE-ID"
+        id_prop = hub.X_GOOGLE_ID
         header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
 
         def convert(events: list[Any]) -> Calendar:

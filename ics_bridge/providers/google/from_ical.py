@@ -22,7 +22,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vBroken

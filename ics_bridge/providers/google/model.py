@@ -354,12 +354,6 @@ class Event(GoogleModel):
             parsed = parsed.replace(tzinfo=timezone.utc)
         return parsed.astimezone(timezone.utc).replace(microsecond=0)
 
-    def display_id(self) -> str:
-        return self.iCalUID or self.id or self.summary or "<no id>"
-
-
-KNOWN_EVENT_FIELDS = frozenset(f.alias or name for name, f in Event.model_fields.items())
-
 
 class EventList(GoogleModel):
     """``Events`` (events.list): the calendar-level defaults the events need."""

@@ -60,6 +60,5 @@ def read_payload(data: Any) -> tuple[EventList, list[Event | InputError]]:
     try:
         calendar = EventList.model_validate({"kind": "calendar#events", **info})
     except ValidationError as exc:
-        field, msg = _first_error(exc)
-        raise InputError(msg, field=field) from None
+        raise input_error(exc, None) from None
     return calendar, out

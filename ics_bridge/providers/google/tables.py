@@ -77,7 +77,7 @@ ENTRY_POINT_FEATURES: dict[str, str] = {
     "more": "FEED",
 }
 # Back: the URI scheme decides first (tel: phone, sip: sip), then FEATURE.
-PARAM_ENTRY_POINT = "X-ICSBRIDGE-GOOGLE-ENTRYPOINT"
+
 DEFAULT_CONFERENCE_LABEL = "Google Meet"
 
 # eventType → availability for other providers (interop-notes case 18, section 4.11).

@@ -465,7 +465,7 @@ def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, re
         head, sep, body = line.partition(":")
         name = head.split(";", 1)[0].strip().upper()
         if not sep or name not in _NAMES:
-            note(LossKind.INVALID_VALUE, "recurrence", f"not an RRULE/EXRULE/RDATE/EXDATE line; dropped", before=line)
+            note(LossKind.INVALID_VALUE, "recurrence", "not an RRULE/EXRULE/RDATE/EXDATE line; dropped", before=line)
             continue
         if name in ("RRULE", "EXRULE") and ";" in head:
             note(LossKind.QUIRK_REPAIRED, "recurrence", f"parameters on {name} dropped (RFC 5545 defines none)",

@@ -493,7 +493,7 @@ _MAPPED_PROPS = frozenset({
     "UID", "SUMMARY", "DESCRIPTION", "X-ALT-DESC", "DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE",
     "RECURRENCE-ID", "LOCATION", "GEO", "ORGANIZER", "ATTENDEE", "TRANSP", hub.X_BUSYSTATUS, "PRIORITY",
     hub.X_IMPORTANCE, "CLASS", hub.X_SENSITIVITY, "CATEGORIES", "STATUS", "CREATED", "LAST-MODIFIED", "URL",
-    "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, "X-ICSBRIDGE-REMOVED",
+    "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, hub.X_REMOVED,
 })
 # Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
 _BOOKKEEPING = frozenset({"SEQUENCE"})
@@ -589,7 +589,7 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
     if series.master is not None:
         if series.master.get("DTSTART") is None and _is_cancelled(series.master):
             gid = text_value(series.master, hub.X_GRAPH_ID)
-            return [{"id": gid or series.uid, "@removed": {"reason": str(series.master.get("X-ICSBRIDGE-REMOVED", "deleted"))}}]
+            return [{"id": gid or series.uid, "@removed": {"reason": str(series.master.get(hub.X_REMOVED, "deleted"))}}]
         writer = _Writer(series.master, report, options)
         master_dict = writer.build()
         out.append(master_dict)

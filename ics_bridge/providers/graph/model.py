@@ -375,11 +375,3 @@ class Event(GraphModel):
         if parsed is not None and parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
         return parsed
-
-    def display_id(self) -> str:
-        """What an error message names: iCalUId, else id, else subject."""
-        return self.iCalUId or self.uid or self.id or (self.subject or "<no id>")
-
-
-# Fields the model names, for the stash: anything else on an Event is "unknown".
-KNOWN_EVENT_FIELDS = frozenset(Event.model_fields) | {"@removed"}

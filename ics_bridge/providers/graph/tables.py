@@ -73,15 +73,6 @@ ATTENDEE_TYPE_TO_ICAL: dict[str, tuple[str, str]] = {
 }
 RESOURCE_CUTYPES = frozenset({"RESOURCE", "ROOM"})
 
-# Days and positions for recurrence (RFC 5545 3.3.10 BYDAY, BYSETPOS).
-DAY_TO_BYDAY: dict[str, str] = {
-    "sunday": "SU", "monday": "MO", "tuesday": "TU", "wednesday": "WE",
-    "thursday": "TH", "friday": "FR", "saturday": "SA",
-}
-BYDAY_TO_DAY: dict[str, str] = {v: k for k, v in DAY_TO_BYDAY.items()}
-INDEX_TO_SETPOS: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
-SETPOS_TO_INDEX: dict[int, str] = {v: k for k, v in INDEX_TO_SETPOS.items()}
-
 # onlineMeetingProvider ↔ CONFERENCE LABEL.
 PROVIDER_LABEL: dict[str, str] = {
     "teamsForBusiness": "Microsoft Teams",

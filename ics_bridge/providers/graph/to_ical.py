@@ -14,7 +14,6 @@ Contract (what maps, what is stashed, what is refused), after io-msgraph's modul
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
@@ -36,13 +35,6 @@ _STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl",
                    "isOnlineMeeting", "onlineMeetingProvider",
                    "isOrganizer", "responseStatus", "bodyPreview", "hasAttachments", "isDraft",
                    "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
-
-
-@dataclass(frozen=True)
-class GraphReadOptions:
-    """How to read Graph JSON.  ``default_zone`` is used for floating values only."""
-
-    default_zone: str = "UTC"
 
 
 def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZone:
@@ -590,7 +582,7 @@ def _removed(cal: Calendar, e: Event, report: Report) -> None:
     v.add("STATUS", "CANCELLED")
     v.add("DTSTAMP", datetime.now(timezone.utc).replace(microsecond=0))
     reason = (e.removed or {}).get("reason", "deleted")
-    v.add("X-ICSBRIDGE-REMOVED", str(reason))
+    v.add(hub.X_REMOVED, str(reason))
     report.add(LossKind.EVENT_REMOVED, "@removed",
                f"delta entry removed ({reason}): a cancellation for Graph and Google output; an .ics file cannot "
                "hold an event without a start and leaves it out", uid=uid)
