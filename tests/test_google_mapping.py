@@ -488,3 +488,20 @@ def test_palette_names_are_nearest_css3():
                                                                   for i in (1, 3, 5)))
         assert tables.CSS3_COLORS[name] == best
     assert len(set(tables.COLOR_ID_TO_CSS.values())) == 11
+
+
+def test_a_bad_calendar_level_field_names_the_field():
+    from ics_bridge import InputError
+    payload = {"kind": "calendar#events", "timeZone": 5, "items": [
+        {"id": "abcde1", "iCalUID": "abc@google.com", "summary": "x",
+         "start": {"dateTime": "2026-01-01T10:00:00Z"}, "end": {"dateTime": "2026-01-01T11:00:00Z"}}]}
+    with pytest.raises(InputError) as err:
+        convert(payload, to="ics", source="google", file="list.json")
+    assert "timeZone" in str(err.value) and "list.json" in str(err.value)
+
+
+def test_graph_delta_removal_has_no_google_form_and_is_reported():
+    payload = {"value": [{"id": "GONE", "@removed": {"reason": "deleted"}}]}
+    conv = convert(payload, to="google", source="graph")
+    kinds = {(l.kind, l.field) for l in conv.report}
+    assert (LossKind.EVENT_REMOVED, "@removed") in kinds and (LossKind.EVENT_SKIPPED, "DTSTART") in kinds

@@ -590,3 +590,33 @@ END:VEVENT""")
     assert [i["subject"] for i in items[1:]] == ["Moved earlier, within its week", "Moved past its neighbour"]
     crossings = [l for l in out.report.of_kind(LossKind.MAPPING_CHOICE) if "ErrorOccurrenceCrossingBoundary" in l.reason]
     assert len(crossings) == 1 and crossings[0].recurrence_id.startswith("2026-03-09")
+
+
+def test_an_unreadable_stash_is_reported_not_silently_ignored():
+    out, (g,) = graph_of(vevent("DTSTART:20260501T090000Z\nSUMMARY:x\nX-ICSBRIDGE-GRAPH-JSON:{not json"))
+    assert [l.field for l in out.report.of_kind(LossKind.INVALID_VALUE)] == ["X-ICSBRIDGE-GRAPH-JSON"]
+    assert g["subject"] == "x"
+
+
+def test_all_day_override_with_a_date_time_recurrence_id_is_read_as_its_local_date():
+    data = ics("""BEGIN:VEVENT
+UID:holiday@example.com
+DTSTAMP:20020906T094459Z
+DTSTART;VALUE=DATE:20020610
+DTEND;VALUE=DATE:20020611
+RRULE:FREQ=YEARLY;BYMONTH=6
+SUMMARY:Queen's Birthday
+END:VEVENT
+BEGIN:VEVENT
+UID:holiday@example.com
+DTSTAMP:20020906T094459Z
+RECURRENCE-ID;TZID=Asia/Hong_Kong:20030610T000000
+DTSTART;VALUE=DATE:20030609
+DTEND;VALUE=DATE:20030610
+SUMMARY:Queen's Birthday (moved)
+END:VEVENT""")
+    conv = ics_bridge.convert(data, to="ics", source="ics")
+    override = next(e for e in Calendar.from_ical(conv.to_bytes()).walk("VEVENT") if "RECURRENCE-ID" in e)
+    assert override["RECURRENCE-ID"].dt == date(2003, 6, 10)  # not 2003-06-09, the UTC date
+    assert b"RECURRENCE-ID;VALUE=DATE:20030610" in conv.to_bytes()
+    assert [l.field for l in conv.report.of_kind(LossKind.QUIRK_REPAIRED)] == ["RECURRENCE-ID"]

@@ -732,8 +732,8 @@ def without_start(component: Component) -> bool:
 def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
     """Calendar → bytes with one VTIMEZONE per TZID used (generated from tzdata).
 
-    A VEVENT without DTSTART (a provider's removal tombstone, kept in the hub for Graph and
-    Google output, where it was reported) is left out: RFC 5545 3.6.1 requires DTSTART outside
+    A VEVENT without DTSTART (a Graph removal tombstone, kept in the hub for Graph output and
+    reported when read) is left out: RFC 5545 3.6.1 requires DTSTART outside
     iTIP, and recurring-ical-events refuses a whole calendar that has one."""
     _value_params(cal)
     timezones.add_vtimezones(cal, tzid_style=tzid_style)

@@ -43,10 +43,7 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
                 break
     if failed:
         _remove(cal, failed)
-    try:  # needs the series' master, so it runs over the calendar once the events are repaired
-        all_day_recurrence_id.apply(cal, report)
-    except QUIRK_ERRORS:
-        pass  # a RECURRENCE-ID it cannot read stays as it is; the writers report it
+    all_day_recurrence_id.apply(cal, report)  # needs each series' master: runs over the calendar
     return errors
 
 

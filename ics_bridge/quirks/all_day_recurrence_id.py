@@ -8,6 +8,7 @@ case 14), so it is read as that date, reported."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from icalendar import Calendar
 
@@ -18,19 +19,23 @@ from ..vevent import all_day_recurrence_id
 def apply(cal: Calendar, report: Report) -> None:
     events = list(cal.walk("VEVENT"))
     all_day_masters = {str(e.get("UID")) for e in events if e.get("RECURRENCE-ID") is None
-                       and _is_date(getattr(e.get("DTSTART"), "dt", None))}
+                       and _is_date(_dt(e.get("DTSTART")))}
     for event in events:
         prop = event.get("RECURRENCE-ID")
-        if prop is None or str(event.get("UID")) not in all_day_masters or not isinstance(prop.dt, datetime):
+        if prop is None or str(event.get("UID")) not in all_day_masters or not isinstance(_dt(prop), datetime):
             continue
         uid = str(event.get("UID"))
-
-        def add(kind, field, reason, **kw):  # type: ignore[no-untyped-def]
-            report.add(kind, field, reason, uid=uid, **kw)
-
-        prop.dt = all_day_recurrence_id(prop.dt, True, add)
+        prop.dt = all_day_recurrence_id(prop.dt, True, partial(report.add, uid=uid))
         prop.params.pop("TZID", None)
         prop.params["VALUE"] = "DATE"
+
+
+def _dt(prop: object) -> object:
+    """The value of a date property, or None for an unreadable one (left to the writers to report)."""
+    try:
+        return getattr(prop, "dt", None)
+    except ValueError:  # icalendar's BrokenCalendarProperty
+        return None
 
 
 def _is_date(value: object) -> bool:

@@ -159,6 +159,9 @@ class _Writer:
         self.profile = options.profile
         self.uid = str(v.get("UID", ""))
         self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        if v.get(hub.X_GOOGLE_STASH) is not None and not self.stash:
+            self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
+                     "provider-only fields not restored")
         self.absent = set(self.stash.get("_absent", []))
         self.out: dict[str, Any] = {}
         self.recurring = False

@@ -57,6 +57,9 @@ class _Writer:
         self.options = options
         self.uid = str(v.get("UID", ""))
         self.stash = get_stash(v, hub.X_GRAPH_STASH)
+        if v.get(hub.X_GRAPH_STASH) is not None and not self.stash:
+            self.add(LossKind.INVALID_VALUE, hub.X_GRAPH_STASH, "unreadable kept provider values (not a JSON object); "
+                     "provider-only fields not restored")
         self.out: dict[str, Any] = {}
         self.unmapped: set[str] = set()  # mapped names that could not be carried this time
         self.dropped_alarms: list[Any] = []

@@ -584,6 +584,6 @@ def _removed(cal: Calendar, e: Event, report: Report) -> None:
     reason = (e.removed or {}).get("reason", "deleted")
     v.add(hub.X_REMOVED, str(reason))
     report.add(LossKind.EVENT_REMOVED, "@removed",
-               f"delta entry removed ({reason}): a cancellation for Graph and Google output; an .ics file cannot "
-               "hold an event without a start and leaves it out", uid=uid)
+               f"delta entry removed ({reason}): kept as a removal for Graph output; .ics and Google output "
+               "cannot hold an event without a start and leave it out", uid=uid)
     cal.add_component(v)
