@@ -109,33 +109,31 @@ def test_not_an_object(target: str, source: str, text: str, words: str) -> None:
     refused(text, target, source, words)
 
 
-def test_huge_array_over_the_event_limit_is_refused_quickly(target: str, source: str) -> None:
+def test_huge_array_over_the_event_limit_is_refused_before_any_event_is_read(target: str, source: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     good = json_list(source)
     key = "value" if source == "graph" else "items"
     good[key] = [dict(good[key][0], id=f"i{i}") for i in range(100_000)]
-    started = time.monotonic()
+    from ics_bridge.providers.google import model as google_model
+    from ics_bridge.providers.graph import model as graph_model
+    validated: list[int] = []
+    for model in (graph_model.Event, google_model.Event):
+        original = model.model_validate
+        monkeypatch.setattr(model, "model_validate",
+                            classmethod(lambda cls, *a, _o=original, **k: validated.append(1) or _o(*a, **k)))
     refused(json.dumps(good), target, source, "100000 events", "max_events",
             options=Options(limits=Limits(max_events=50_000)))
-    assert time.monotonic() - started < 20
+    assert validated == []  # refused on the count, before any event was built
 
 
-def test_many_events_scale_linearly(source: str) -> None:
-    """100k tiny events would take a minute in the default run; instead: twice the events must
-    not take much more than twice the time (no quadratic step).  Full size: --fuzz-seconds >= 60."""
+def test_many_events_all_convert(source: str) -> None:
+    """Thousands of tiny events all arrive (their speed is measured by bench/, not here)."""
     key = "value" if source == "graph" else "items"
-
-    def timed(n: int) -> float:
-        data = json_list(source)
-        data[key] = [dict(data[key][0], id=f"i{i}", iCalUId=f"u{i}", iCalUID=f"u{i}") for i in range(n)]
-        text = json.dumps(data)
-        started = time.monotonic()
-        conv = ok(text, "ics", source)
-        assert len(conv.calendar.walk("VEVENT")) == n
-        return time.monotonic() - started
-
-    timed(200)  # warm up
-    small, large = timed(1000), timed(4000)
-    assert large < max(small * 8, 1.0), (small, large)
+    data = json_list(source)
+    data[key] = [dict(data[key][0], id=f"i{i}", iCalUId=f"u{i}", iCalUID=f"u{i}") for i in range(4000)]
+    conv = ok(json.dumps(data), "ics", source)
+    assert len(conv.calendar.walk("VEVENT")) == 4000
+    assert len({str(e["UID"]) for e in conv.calendar.walk("VEVENT")}) == 4000
 
 
 def test_hundred_thousand_events_on_demand(source: str, fuzz_seconds: float) -> None:
