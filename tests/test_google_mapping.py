@@ -505,3 +505,17 @@ def test_graph_delta_removal_has_no_google_form_and_is_reported():
     conv = convert(payload, to="google", source="graph")
     kinds = {(l.kind, l.field) for l in conv.report}
     assert (LossKind.EVENT_REMOVED, "@removed") in kinds and (LossKind.EVENT_SKIPPED, "DTSTART") in kinds
+
+
+def test_categories_travel_in_extended_properties_and_come_back():
+    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:cat@example.com\r\n"
+           b"DTSTAMP:20260101T000000Z\r\nDTSTART:20260501T090000Z\r\nDTEND:20260501T100000Z\r\nSUMMARY:x\r\n"
+           b"CATEGORIES:Project Falcon,Blue\\, dark\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    conv = convert(ics, to="google", source="ics")
+    assert json.loads(conv.data["extendedProperties"]["private"]["ics-bridge.categories"]) == ["Project Falcon", "Blue, dark"]
+    assert [l.field for l in conv.report.of_kind(LossKind.UNSUPPORTED_FIELD)] == ["CATEGORIES"]  # Google shows none
+    back = convert(conv.data, to="ics", source="google")
+    (ev,) = back.calendar.walk("VEVENT")
+    assert list(ev["CATEGORIES"].cats) == ["Project Falcon", "Blue, dark"]
+    again = convert(back.calendar, to="google", source="ics").data
+    assert again["extendedProperties"] == conv.data["extendedProperties"]

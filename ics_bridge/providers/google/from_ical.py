@@ -15,6 +15,8 @@ tombstone items again.
 
 from __future__ import annotations
 
+import json
+
 import base64
 import hashlib
 import re
@@ -31,8 +33,8 @@ from ...report import LossKind, Report
 from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_email, all_day_recurrence_id, conferences, description_without_join, dt_value,
-                       get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
+from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
+                       dt_value, get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -305,8 +307,9 @@ class _Writer:
         self.link()
         self.attachments()
         self.restore_stash()
+        self.categories()
         for name in _UNMAPPED_PROPERTIES:
-            if v.get(name) is not None:
+            if v.get(name) is not None and name != "CATEGORIES":
                 self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}",
                          before=text_value(v, name))
         if v.get("EXRULE") is not None:
@@ -684,6 +687,19 @@ class _Writer:
                 result.append(entry)
         if result:
             self.out["attachments"] = result
+
+    def categories(self) -> None:
+        """CATEGORIES → ``extendedProperties.private`` (tables.CATEGORIES_KEY): Google shows no
+        categories, so it is still reported, but the way back restores them."""
+        names = categories(self.v)
+        if not names:
+            return
+        ext = dict(self.out.get("extendedProperties") or {})
+        ext["private"] = {**(ext.get("private") or {}), tables.CATEGORIES_KEY: json.dumps(names, ensure_ascii=False)}
+        self.out["extendedProperties"] = ext
+        self.add(LossKind.UNSUPPORTED_FIELD, "CATEGORIES",
+                 "Google events show no categories (kept in extendedProperties.private for the way back)",
+                 before=", ".join(names))
 
     def restore_stash(self) -> None:
         allowed = {"insert": INSERT_WRITABLE, "import": IMPORT_WRITABLE}.get(self.profile)

@@ -176,3 +176,7 @@ def css_to_color_id(name: str) -> tuple[str | None, bool]:
     if hex_colour is None:
         return None, False
     return nearest(hex_colour, EVENT_PALETTE)[0], False
+
+# CATEGORIES have no Google field: kept in extendedProperties.private under this key (a JSON list),
+# as OGCS keeps Outlook-only values, so Graph→Google→Graph and ICS→Google→ICS restore them.
+CATEGORIES_KEY = "ics-bridge.categories"

@@ -14,6 +14,8 @@ Contract (what maps, what is stashed, what is refused), as for Graph:
 
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -40,6 +42,14 @@ _STASHED_FIELDS = ("kind", "creator", "guestsCanInviteOthers", "guestsCanModify"
                    "birthdayProperties", "gadget", "eventLabelId", "endTimeUnspecified", "hangoutLink",
                    "conferenceData", "attachments")
 ALARM_TEXT = "This is an event reminder"  # what Google's own export writes
+
+
+def _without_categories(value: dict[str, Any]) -> dict[str, Any]:
+    private = {k: v for k, v in (value.get("private") or {}).items() if k != tables.CATEGORIES_KEY}
+    out = {k: v for k, v in value.items() if k != "private"}
+    if private:
+        out["private"] = private
+    return out
 
 
 @dataclass
@@ -197,8 +207,25 @@ class _EventMapper:
             self.stash["source"] = e.source.wire()
         self.conference()
         self.attachments()
+        self.categories()
         self.finish_stash()
         return v
+
+    def categories(self) -> None:
+        """``extendedProperties.private["ics-bridge.categories"]`` → CATEGORIES (see tables)."""
+        private = (self.e.extendedProperties.private if self.e.extendedProperties else None) or {}
+        raw = private.get(tables.CATEGORIES_KEY)
+        if raw is None:
+            return
+        try:
+            names = json.loads(raw)
+        except ValueError:
+            names = None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            self.add(LossKind.INVALID_VALUE, "extendedProperties.private", "unreadable kept categories", before=raw)
+            return
+        if names:
+            self.v.add("CATEGORIES", names)
 
     def status(self) -> None:
         status = self.e.status
@@ -416,6 +443,10 @@ class _EventMapper:
                 continue
             if hasattr(value, "wire"):
                 value = value.wire()
+            if name == "extendedProperties":  # the categories key became CATEGORIES
+                value = _without_categories(value)
+                if not value:
+                    continue
             elif isinstance(value, list):
                 value = [x.wire() if hasattr(x, "wire") else x for x in value]
             if name == "kind" and value == "calendar#event":
