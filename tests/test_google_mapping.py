@@ -519,3 +519,20 @@ def test_categories_travel_in_extended_properties_and_come_back():
     assert list(ev["CATEGORIES"].cats) == ["Project Falcon", "Blue, dark"]
     again = convert(back.calendar, to="google", source="ics").data
     assert again["extendedProperties"] == conv.data["extendedProperties"]
+
+
+def test_properties_google_lacks_are_reported_and_kept_in_extended_properties_while_they_fit():
+    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:prio@example.com\r\n"
+           b"DTSTAMP:20260101T000000Z\r\nDTSTART:20260501T090000Z\r\nDTEND:20260501T100000Z\r\nSUMMARY:x\r\n"
+           b"PRIORITY:1\r\nGEO:47.6;-122.1\r\nCOMMENT:" + b"c" * 2000 + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    conv = convert(ics, to="google", source="ics")
+    reasons = {l.field: l.reason for l in conv.report.of_kind(LossKind.UNSUPPORTED_FIELD)}
+    assert set(reasons) == {"PRIORITY", "GEO", "COMMENT"}
+    assert "kept" in reasons["PRIORITY"] and "kept" in reasons["GEO"] and "kept" not in reasons["COMMENT"]
+    assert len(conv.data["extendedProperties"]["private"]["ics-bridge.ical"]) <= 1024
+    (ev,) = convert(conv.data, to="ics", source="google").calendar.walk("VEVENT")
+    assert int(ev["PRIORITY"]) == 1 and (ev["GEO"].latitude, ev["GEO"].longitude) == (47.6, -122.1)
+    assert "COMMENT" not in ev
+    # Graph importance survives a trip through Google: PRIORITY is what Graph reads
+    graph = convert(convert(conv.data, to="ics", source="google").calendar, to="graph").data
+    assert graph["importance"] == "high"

@@ -308,10 +308,7 @@ class _Writer:
         self.attachments()
         self.restore_stash()
         self.categories()
-        for name in _UNMAPPED_PROPERTIES:
-            if v.get(name) is not None and name != "CATEGORIES":
-                self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}",
-                         before=text_value(v, name))
+        self.keep_unmapped()
         if v.get("EXRULE") is not None:
             self.add(LossKind.MAPPING_CHOICE, "EXRULE", "EXRULE is deprecated (RFC 5545) but Google accepts it; written")
         return out
@@ -700,6 +697,28 @@ class _Writer:
         self.add(LossKind.UNSUPPORTED_FIELD, "CATEGORIES",
                  "Google events show no categories (kept in extendedProperties.private for the way back)",
                  before=", ".join(names))
+
+    def keep_unmapped(self) -> None:
+        """Properties Google has no field for are reported; their content lines also go to
+        ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
+        way back restores them (PRIORITY keeps a Graph importance through Google)."""
+        lines: list[str] = []
+        for name in _UNMAPPED_PROPERTIES:
+            raw = self.v.get(name)
+            if raw is None or name == "CATEGORIES":
+                continue
+            values = raw if isinstance(raw, list) else [raw]
+            new = [self.v.content_line(name, value).to_ical().decode() for value in values]
+            fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
+            if fits:
+                lines.extend(new)
+            self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}"
+                     + (" (kept in extendedProperties.private for the way back)" if fits else ""),
+                     before=text_value(self.v, name))
+        if lines:
+            ext = dict(self.out.get("extendedProperties") or {})
+            ext["private"] = {**(ext.get("private") or {}), tables.ICAL_LINES_KEY: "\r\n".join(lines)}
+            self.out["extendedProperties"] = ext
 
     def restore_stash(self) -> None:
         allowed = {"insert": INSERT_WRITABLE, "import": IMPORT_WRITABLE}.get(self.profile)

@@ -180,3 +180,7 @@ def css_to_color_id(name: str) -> tuple[str | None, bool]:
 # CATEGORIES have no Google field: kept in extendedProperties.private under this key (a JSON list),
 # as OGCS keeps Outlook-only values, so Graph→Google→Graph and ICS→Google→ICS restore them.
 CATEGORIES_KEY = "ics-bridge.categories"
+# Other iCalendar properties Google has no field for (PRIORITY, GEO, COMMENT…): their content
+# lines, under this key, while they fit Google's 1024-character limit for one value.
+ICAL_LINES_KEY = "ics-bridge.ical"
+MAX_EXTENDED_VALUE = 1024

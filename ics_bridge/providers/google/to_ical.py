@@ -45,7 +45,9 @@ ALARM_TEXT = "This is an event reminder"  # what Google's own export writes
 
 
 def _without_categories(value: dict[str, Any]) -> dict[str, Any]:
-    private = {k: v for k, v in (value.get("private") or {}).items() if k != tables.CATEGORIES_KEY}
+    """extendedProperties without the keys ics-bridge wrote (read back as properties)."""
+    ours = (tables.CATEGORIES_KEY, tables.ICAL_LINES_KEY)
+    private = {k: v for k, v in (value.get("private") or {}).items() if k not in ours}
     out = {k: v for k, v in value.items() if k != "private"}
     if private:
         out["private"] = private
@@ -208,6 +210,7 @@ class _EventMapper:
         self.conference()
         self.attachments()
         self.categories()
+        self.kept_lines()
         self.finish_stash()
         return v
 
@@ -226,6 +229,21 @@ class _EventMapper:
             return
         if names:
             self.v.add("CATEGORIES", names)
+
+    def kept_lines(self) -> None:
+        """``extendedProperties.private["ics-bridge.ical"]`` → the properties kept there."""
+        private = (self.e.extendedProperties.private if self.e.extendedProperties else None) or {}
+        raw = private.get(tables.ICAL_LINES_KEY)
+        if raw is None:
+            return
+        try:
+            kept = VEvent.from_ical(f"BEGIN:VEVENT\r\n{raw.strip()}\r\nEND:VEVENT\r\n")
+        except ValueError:
+            self.add(LossKind.INVALID_VALUE, "extendedProperties.private", "unreadable kept iCalendar lines", before=raw)
+            return
+        for name, value in kept.items():
+            for item in value if isinstance(value, list) else [value]:
+                self.v.add(name, item)
 
     def status(self) -> None:
         status = self.e.status
