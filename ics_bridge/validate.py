@@ -319,6 +319,7 @@ def _attendees(event: Event) -> dict[str, dict[str, str]]:
             "status": str(params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
             # ROOM is a kind of RESOURCE for every provider (Graph and Google have one "resource").
             "type": "RESOURCE" if resource else cutype,
+            "name": " ".join(str(params.get("CN", "")).split()),
         }
     return out
 
@@ -644,7 +645,7 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
                 elif key not in a:
                     diffs.append(Difference(f"attendees[{key}]", None, _person_text(b[key])))
                 else:
-                    for part in ("role", "status", "type"):
+                    for part in ("role", "status", "type", "name"):
                         if a[key][part] != b[key][part]:
                             diffs.append(Difference(f"attendees[{key}].{part}", a[key][part], b[key][part]))
         else:
@@ -653,7 +654,8 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
 
 
 def _person_text(values: dict[str, str]) -> str:
-    return f"{values['role']}, {values['status']}, {values['type']}"
+    name = f"{values['name']}: " if values.get("name") else ""
+    return f"{name}{values['role']}, {values['status']}, {values['type']}"
 
 
 def _similarity(a: EventMeaning, b: EventMeaning) -> int:

@@ -64,7 +64,7 @@ def test_expansion_applies_exdate_and_override() -> None:
         "2024-03-05T09:00:00Z", "2024-03-12T09:00:00Z", "2024-03-26T13:00:00Z",
         "2024-04-02T08:00:00Z", "2024-04-09T08:00:00Z"})
     assert m.values["attendees"]["bob@example.com"] == {"role": "REQ-PARTICIPANT", "status": "ACCEPTED",
-                                                        "type": "INDIVIDUAL"}
+                                                        "type": "INDIVIDUAL", "name": ""}
     assert m.values["alarms"] == ("DISPLAY 15 min before start",)
     assert m.values["busy"] == "BUSY" and m.values["status"] == "CONFIRMED" and m.values["class"] == "PUBLIC"
 
@@ -241,3 +241,12 @@ def test_graph_round_trip_keeps_overrides_of_a_series_without_graph_id() -> None
 def test_google_round_trip_keeps_a_resource_attendee() -> None:
     result = roundtrip(SAMPLES / "graph" / "single-event.json", via="google")
     assert result.unreported() == []
+
+
+def test_a_changed_attendee_name_is_a_difference() -> None:
+    from ics_bridge import diff
+    base = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:n1\r\nDTSTAMP:20260101T000000Z\r\n"
+            "DTSTART:20260501T090000Z\r\nSUMMARY:x\r\nATTENDEE;CN={name};PARTSTAT=ACCEPTED:mailto:a@example.com\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    result = diff(base.format(name="Ann Smith").encode(), base.format(name="Ann Jones").encode())
+    assert not result.identical
