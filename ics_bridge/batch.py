@@ -361,10 +361,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes, *, force: bool = False,
+def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force: bool = False,
                  protect: Iterable[InputFile] | Protected = ()) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
-    Without ``force`` an existing file is never replaced (no-clobber even against a race)."""
+    """Write ``data`` (bytes, or a function that writes to the open file) to ``path`` through a
+    temporary file in the same directory and a rename.  Without ``force`` an existing file is
+    never replaced (no-clobber even against a race)."""
     if _is_input(path, protect):
         raise OutputError(f"{path}: is an input; refusing to overwrite it")
     if path.exists() and not force:
@@ -376,7 +377,10 @@ def atomic_write(path: Path, data: bytes, *, force: bool = False,
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
@@ -574,6 +578,14 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
     names = _Names()
     split_names = _Names()
     protect = Protected(plan_.inputs)
+    if _streamable(plan_, options):
+        result = _stream_file(tasks[0], plan_, force, protect)
+        batch.files.append(result)
+        if result.outputs:
+            batch.written.extend(result.outputs)
+        if on_file is not None:
+            on_file(result)
+        return batch
     for task, result in zip(tasks, _results(tasks, jobs)):
         item = task.item
         if not result.failed:
@@ -617,6 +629,56 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
         for r in batch.files:
             r.payload, r.data = None, None
     return batch
+
+
+# One input file at least this large, written to one output file, is converted series by series
+# (``ics_bridge.convert_stream``): memory stays bounded whatever the size.  Same bytes either way.
+STREAM_BYTES = 64 * 1024 * 1024
+
+
+def _streamable(plan_: Plan, options: Options) -> bool:
+    if plan_.mode != "file" or len(plan_.inputs) != 1 or plan_.inputs[0].path is None:
+        return False
+    try:
+        size = plan_.inputs[0].path.stat().st_size
+    except OSError:
+        return False
+    return STREAM_BYTES <= size <= options.max_bytes
+
+
+def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected) -> FileResult:
+    """The single large input of ``plan_``, streamed into its output file (written atomically)."""
+    from .api import convert_stream
+    item, target = task.item, plan_.target
+    assert item.path is not None and target is not None
+    result = FileResult(item.name)
+    outcome: list[Any] = []
+
+    def write(fh: BinaryIO) -> None:
+        outcome.append(convert_stream(item.path, fh, to=task.to,
+                                      source=None if task.source == "auto" else task.source, options=task.options))
+
+    try:
+        atomic_write(target, write, force=force, protect=protect)
+    except InputError as err:
+        result.failed = True
+        result.errors.append(FileError.of(err, item.name))
+        return result
+    except OutputError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(str(err))))
+        return result
+    except OSError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"cannot read or write: {err.strerror or err}")))
+        return result
+    streamed = outcome[0]
+    result.events = streamed.items
+    result.errors.extend(FileError.of(e, item.name) for e in streamed.errors)
+    result.entries = [e if e.file else Loss(**{**e.__dict__, "file": item.name}) for e in streamed.report]
+    result.outputs.append(str(target))
+    result.notes.append("converted series by series (large input)")
+    return result
 
 
 def _stdout(stream: BinaryIO | None) -> BinaryIO:
