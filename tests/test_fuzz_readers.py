@@ -7,6 +7,8 @@ it and every example checks the clock.  Longer runs: ``pytest tests/test_fuzz_re
 
 from __future__ import annotations
 
+import os
+
 import time
 from pathlib import Path
 
@@ -76,7 +78,8 @@ def _fuzz(files: list[Path], source: str, fuzz_seconds: float) -> None:
     stop = time.monotonic() + fuzz_seconds
     ran = [0]
 
-    @settings(max_examples=max(10, int(fuzz_seconds * 30)), deadline=None, database=None, derandomize=False,
+    @settings(max_examples=max(10, int(fuzz_seconds * 30)), deadline=None, database=None,
+              derandomize=bool(os.environ.get("CI")),
               phases=[Phase.generate, Phase.shrink],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
     @given(case=mutated(files), to=st.sampled_from(_targets()))
