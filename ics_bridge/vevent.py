@@ -282,6 +282,28 @@ def get_stash(event: Event, name: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- values
 
+def property_lines(event: Event, name: str) -> list[str]:
+    """The content lines of one property (every value, with its parameters), as written."""
+    raw = event.get(name)
+    values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    return [event.content_line(name, value).to_ical().decode() for value in values]
+
+
+def splice_lines(event: Event, text: str) -> bool:
+    """Add the properties and components that ``text`` (content lines kept by a provider mapper
+    for the way back) holds to ``event``; False when the text cannot be read."""
+    try:
+        kept = Event.from_ical(f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
+    except ValueError:
+        return False
+    for name, raw in kept.items():
+        for value in raw if isinstance(raw, list) else [raw]:
+            event.add(name, value)
+    for component in kept.subcomponents:
+        event.add_component(component)
+    return True
+
+
 def _unescape_text(text: str) -> str:
     """RFC 5545 3.3.11 TEXT unescaping, for X- properties icalendar reads as vUnknown."""
     out: list[str] = []

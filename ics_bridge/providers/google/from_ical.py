@@ -34,7 +34,8 @@ from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, read_alarm, report_duplicate_uids, text_value)
+                       dt_value, get_description, get_stash, property_lines, read_alarm, report_duplicate_uids,
+                       text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -707,8 +708,7 @@ class _Writer:
             raw = self.v.get(name)
             if raw is None or name == "CATEGORIES":
                 continue
-            values = raw if isinstance(raw, list) else [raw]
-            new = [self.v.content_line(name, value).to_ical().decode() for value in values]
+            new = property_lines(self.v, name)
             fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
             if fits:
                 lines.extend(new)

@@ -31,7 +31,7 @@ from ...report import LossKind, Report
 from ...text import looks_like_html
 from ...timezones import resolve_name
 from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
-                       set_description)
+                       set_description, splice_lines)
 from . import tables
 from .model import Event, EventDateTime, EventList
 
@@ -236,14 +236,8 @@ class _EventMapper:
         raw = private.get(tables.ICAL_LINES_KEY)
         if raw is None:
             return
-        try:
-            kept = VEvent.from_ical(f"BEGIN:VEVENT\r\n{raw.strip()}\r\nEND:VEVENT\r\n")
-        except ValueError:
+        if not splice_lines(self.v, raw):
             self.add(LossKind.INVALID_VALUE, "extendedProperties.private", "unreadable kept iCalendar lines", before=raw)
-            return
-        for name, value in kept.items():
-            for item in value if isinstance(value, list) else [value]:
-                self.v.add(name, item)
 
     def status(self) -> None:
         status = self.e.status

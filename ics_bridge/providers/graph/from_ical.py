@@ -27,7 +27,7 @@ from ...series import Series, group_series
 from ...text import sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, get_description, get_stash, read_alarm,
+                       description_without_join, dt_value, get_description, get_stash, property_lines, read_alarm,
                        report_duplicate_uids, text_value)
 from . import tables
 
@@ -453,12 +453,11 @@ class _Writer:
         property (io-msgraph's pattern), so ICS→Graph→ICS restores it; each is still reported,
         since Outlook does not show it."""
         lines: list[str] = []
-        for name, raw in self.v.items():
+        for name in list(self.v):
             if (name in _MAPPED_PROPS and name not in self.unmapped) or name.startswith("X-ICSBRIDGE-GRAPH") \
                     or name in _RECOMPUTED:
                 continue
-            for value in raw if isinstance(raw, list) else [raw]:
-                lines.append(self.v.content_line(name, value).to_ical().decode())
+            lines.extend(property_lines(self.v, name))
             if name.startswith("X-") or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:

@@ -26,7 +26,7 @@ from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
 from ...timezones import ResolvedZone, resolve_name
 from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
-                       set_description)
+                       set_description, splice_lines)
 from . import tables
 from .model import Event, parse_graph_datetime
 
@@ -378,16 +378,8 @@ class _EventMapper:
         rest = []
         for prop in properties:
             if isinstance(prop, dict) and prop.get("id") == ICAL_LINES_PROPERTY and isinstance(prop.get("value"), str):
-                try:
-                    kept = _ical_lines(prop["value"])
-                except ValueError:
+                if not splice_lines(self.v, prop["value"]):
                     self.add(LossKind.INVALID_VALUE, "singleValueExtendedProperties", "unreadable kept iCalendar lines")
-                    continue
-                for name, raw in kept.items():
-                    for value in raw if isinstance(raw, list) else [raw]:
-                        self.v.add(name, value)
-                for component in kept.subcomponents:
-                    self.v.add_component(component)
             else:
                 rest.append(prop)
         return rest
@@ -426,10 +418,6 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
-
-
-def _ical_lines(text: str) -> VEvent:
-    return VEvent.from_ical(f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
 
 
 def _uid_source(event: Event) -> str:
