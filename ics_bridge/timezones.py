@@ -771,15 +771,25 @@ def _datetimes_of(value: object) -> list[datetime]:
     return out
 
 
+def _property_values(component: Component) -> Iterator[object]:
+    """Every property value of ``component`` itself, one per content line (what
+    ``property_items(recursive=False)`` lists, without its BEGIN/END entries and per-key lookups)."""
+    for value in component.values():
+        if isinstance(value, list):
+            yield from value
+        else:
+            yield value
+
+
 def _used_tzids(calendar: Calendar) -> dict[str, tuple[date, tzinfo | None]]:
     """TZID → (earliest date using it, one tzinfo seen with it), over every component."""
     used: dict[str, tuple[date, tzinfo | None]] = {}
     for component in calendar.walk():
         if component.name in _ZONE_COMPONENTS:
             continue
-        for _name, prop in component.property_items(recursive=False, sorted=False):
+        for prop in _property_values(component):
             params = getattr(prop, "params", None)
-            tzid = params.get("TZID") if params is not None else None
+            tzid = params.get("TZID") if params else None
             if not tzid:
                 continue
             try:
@@ -803,9 +813,9 @@ def rename_tzids(calendar: Calendar, mapping: Mapping[str, str]) -> int:
             component["TZID"] = mapping[str(component["TZID"])]
         if component.name in _ZONE_COMPONENTS:
             continue
-        for _name, prop in component.property_items(recursive=False, sorted=False):
+        for prop in _property_values(component):
             params = getattr(prop, "params", None)
-            tzid = params.get("TZID") if params is not None else None
+            tzid = params.get("TZID") if params else None
             if tzid and str(tzid) in mapping:
                 params["TZID"] = mapping[str(tzid)]
                 count += 1
