@@ -20,6 +20,7 @@ from icalendar.parser import parameter as _ical_parameter
 from icalendar.prop import vDDDTypes, vDuration
 
 from . import hub
+from .io.contentlines import read_component
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, sanitize_html, strip_join_line
 
@@ -293,7 +294,7 @@ def splice_lines(event: Event, text: str) -> bool:
     """Add the properties and components that ``text`` (content lines kept by a provider mapper
     for the way back) holds to ``event``; False when the text cannot be read."""
     try:
-        kept = Event.from_ical(f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
+        kept = read_component(Event, f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
     except ValueError:
         return False
     for name, raw in kept.items():

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator
@@ -40,9 +39,7 @@ from typing import Any, Iterator
 from icalendar import Calendar, Event, Timezone
 from icalendar.cal.component import Component
 from icalendar.cal.component_factory import ComponentFactory
-from icalendar.parser.content_line import NEWLINE, UFOLD, Contentline
 from icalendar.parser.ical.calendar import CalendarIcalParser
-from icalendar.parser_tools import to_unicode
 from icalendar.prop import vBroken, vText
 
 from .. import timezones
@@ -335,59 +332,15 @@ class _TolerantFactory(ComponentFactory):
 
 
 _FACTORY = _TolerantFactory()
-# (property name, VALUE parameter) → icalendar value type, for Calendar.types_factory
-_VALUE_TYPES: dict[tuple[str, str | None], Any] = {}
 
 
-class _Parser(CalendarIcalParser):
+class _Parser(contentlines.FastLines, CalendarIcalParser):
     """icalendar's parser, except that a VTIMEZONE is handed to icalendar's (process-wide)
     zone cache only when :func:`_yearly_only` accepts it: a broken one would abort the file and a
     non-yearly one would make icalendar compute unbounded transitions.
 
     Content lines of the plain shape are split by :func:`contentlines.split` (same parts,
     faster); the value types are looked up once per property name and ``VALUE``."""
-
-    def initialize_parsing(self) -> None:
-        self._stack = []
-        self._components = []
-        text = self._data if isinstance(self._data, str) else to_unicode(self._data)
-        self._lines = [line for line in NEWLINE.split(UFOLD.sub("", text)) if line]
-
-    def parse_content_lines(self) -> None:
-        fast_split, unescape = contentlines.split, contentlines.unescape
-        for text in self._lines:
-            split = fast_split(text)
-            line: Any = text
-            if split is None:
-                line = Contentline(text)
-                try:
-                    name, params, vals = line.parts()
-                except ValueError as e:
-                    self.handle_line_parse_error(e)
-                    continue
-            else:
-                name, params, raw, _ = split
-                vals = unescape(raw)
-            uname = name.upper()
-            if uname == "BEGIN":
-                self.handle_begin_component(vals)
-            elif uname == "END":
-                self.handle_end_component(vals)
-            else:
-                if split is not None and (uname == "CATEGORIES" or hasattr(
-                        self.get_factory_for_property(uname, params), "get_value_from_content_line")):
-                    line = contentlines.SplitLine(text, split)  # these two read the raw line again
-                self.handle_property(uname, params, vals, line)
-
-    def get_factory_for_property(self, name: str, params: Any) -> Any:
-        value = OrderedDict.get(params, "VALUE")
-        if value is not None and not isinstance(value, str):
-            return super().get_factory_for_property(name, params)
-        key = (name, value)
-        found = _VALUE_TYPES.get(key)
-        if found is None:
-            found = _VALUE_TYPES[key] = super().get_factory_for_property(name, params)
-        return found
 
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
         try:
