@@ -38,6 +38,7 @@ _UNQUOTED = r'[^"\\^,:; \t\x00-\x08\x0a-\x1f\x7f]*'
 _PARAM = rf"[A-Z0-9-]+=(?:{_QUOTED}|{_UNQUOTED})"
 _LINE = re.compile(rf"([A-Za-z0-9-]+)((?:;{_PARAM})*):")
 _EACH_PARAM = re.compile(rf'([A-Z0-9-]+)=("[^"]*"|[^;]*)')
+_new_params = Parameters.__new__
 
 
 def split(line: str) -> tuple[str, Parameters, str, int] | None:
@@ -46,7 +47,7 @@ def split(line: str) -> tuple[str, Parameters, str, int] | None:
     found = _LINE.match(line)
     if found is None:
         return None
-    params = Parameters()
+    params = _new_params(Parameters)  # Parameters() without its __init__, which has nothing to do here
     section = found.group(2)
     if section:
         store = OrderedDict.__setitem__  # keys are upper case already (the pattern says so)
