@@ -95,9 +95,6 @@ _ORPHAN_OVERRIDE_DUP = (
 _RANGE = (
     "RECURRENCE-ID;RANGE=THISANDFUTURE (written as read): readers disagree with each other and with our "
     "meaning, which applies no RANGE (RFC 5545 3.8.4.4 shifts every later instance); {detail}")
-_MIXED_FLOATING = (
-    "OUR output (passed through): DTSTART floating with DTEND in a TZID (and the reverse), which RFC 5545 "
-    "3.8.2.2 forbids; {detail}")
 
 KNOWN: dict[tuple[str, str], str] = {
     # ---- ours: EXRULE
@@ -109,11 +106,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("ics/icalendar__rfc_7529.ics", "recurring_ical_events"):
         "recurring_ical_events refuses RSCALE=CHINESE without UNTIL (BadRuleStringFormat); " + _RSCALE_OURS,
     ("ics/icalendar__rfc_7529.ics", "vobject"): "vobject: dateutil 'unknown parameter RSCALE'; " + _RSCALE_OURS,
-    # ---- ours: floating/zoned mixture
-    ("ics/khal__event_dt_mixed_awareness.ics", "ical"):
-        _MIXED_FLOATING.format(detail="ical refuses the calendar ('Expected end datetime value in localtime')"),
-    ("ics/khal__event_dt_mixed_awareness.ics", "recurring_ical_events"):
-        _MIXED_FLOATING.format(detail="recurring_ical_events turns the floating start into UTC (2015-05-30T10:00Z)"),
     # ---- unsynchronised DTSTART
     **{("ics/node-ical__Office-2012-owa.ics", r): _UNSYNCED_DTSTART for r in ("icaljs", "libical", "ical")},
     # ---- RDATE PERIOD
@@ -141,15 +133,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # ---- ics-parser's sample: ours and unsynchronised DTSTARTs
     **{("ics/ics-parser__ICal.ics", r): _UNSYNCED_ICAL_PARSER for r in ("icaljs", "libical", "ical")},
     # ---- other written-as-read invalid constructs (ours, minor) that a strict reader refuses
-    ("ics/ical4j__evolution2.ics", "ical"):
-        "OUR output (passed through): a VALARM ACTION:DISPLAY without DESCRIPTION (RFC 5545 3.6.6 requires it); "
-        "ical refuses the whole calendar",
-    ("ics/ics-parser__issue-343.ics", "ical"):
-        "OUR output (passed through): floating DTSTART with UNTIL=20241007T080000Z; RFC 5545 3.3.10 wants a "
-        "floating UNTIL then; ical refuses the calendar ('DTSTART is date local but UNTIL was not')",
-    ("ics/recurring-ical-events__issue_27_t1.ics", "ical"):
-        "OUR output (passed through): DTSTART;TZID=Europe/Berlin with UNTIL=20200429T000000 (local); RFC 5545 "
-        "3.3.10 requires UNTIL in UTC then; ical refuses to expand ('RRULE UNTIL values must be specified in UTC')",
     ("ics/libical__2446.ics", "recurring_ical_events"):
         "the (RFC 2446 example) input's VEVENTs without DTSTART are written as read under METHOD:PUBLISH, which "
         "RFC 5546 requires DTSTART for; recurring_ical_events refuses the whole calendar (KeyError 'DTSTART')",

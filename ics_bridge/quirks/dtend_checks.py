@@ -1,10 +1,17 @@
 """DTEND sanity (RFC 5545 3.6.1): an all-day DTEND on or before DTSTART means one day (ical
 ``same_day_dtend`` compat, interop-notes case 15); DTEND together with DURATION is invalid
-(DTEND kept); a timed DTEND before DTSTART becomes a zero-length event.  All reported."""
+(DTEND kept); a timed DTEND before DTSTART becomes a zero-length event.  All reported.
+
+A floating DTSTART with a zoned DTEND, or the reverse (ownCloud, khal's
+``event_dt_mixed_awareness``), is forbidden by RFC 5545 3.8.2.2 ("the same value type", and
+both local or both zoned by 3.3.5).  Readers split: ``ical`` refuses the calendar,
+recurring-ical-events turns the floating value into UTC.  The floating value is read in the
+zone of the other, the only zone the event states (reported), so both ends are instants."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from icalendar import Event
 
@@ -28,6 +35,14 @@ def apply(event: Event, report: Report) -> None:
                        uid=uid, before=end_day, after=end_prop.dt)
         return
     if isinstance(start, datetime) and isinstance(end, datetime):
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            floating, zoned = (start_prop, end_prop) if start.tzinfo is None else (end_prop, start_prop)
+            _adopt_zone(floating, zoned.dt.tzinfo, zoned.params.get("TZID"))
+            report.add(LossKind.QUIRK_REPAIRED, "DTSTART" if floating is start_prop else "DTEND",
+                       "floating value beside a zoned one (RFC 5545 3.8.2.2) read in the other's zone",
+                       uid=uid, before=(start if floating is start_prop else end).isoformat(),
+                       after=floating.dt.isoformat())
+            start, end = start_prop.dt, end_prop.dt
         try:
             backwards = end < start
         except TypeError:  # floating vs zoned
@@ -36,3 +51,13 @@ def apply(event: Event, report: Report) -> None:
             end_prop.dt = start
             report.add(LossKind.INVALID_VALUE, "DTEND", "DTEND before DTSTART; zero duration used",
                        uid=uid, before=end, after=start)
+
+
+def _adopt_zone(prop: Any, tz: Any, tzid: Any) -> None:
+    """Give a floating date-time value the zone ``tz`` (same wall-clock time) and its TZID;
+    a UTC value carries no TZID (RFC 5545 3.3.5)."""
+    prop.dt = prop.dt.replace(tzinfo=tz)
+    if tz is timezone.utc or getattr(tz, "key", None) == "UTC" or not tzid:
+        prop.params.pop("TZID", None)
+    else:
+        prop.params["TZID"] = str(tzid)

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
 from icalendar import Calendar, Event as VEvent
-from icalendar.prop import vBroken
+from icalendar.prop import vBroken, vRecur
 
 from ... import hub
 from ...report import LossKind, Report
@@ -103,6 +103,19 @@ def _date_text(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
+def _with_utc_until(rule: vRecur, zone: tzinfo | None) -> vRecur:
+    """The rule with a floating UNTIL read in ``zone`` and written in UTC: a Google event
+    always has a zone, and RFC 5545 3.3.10 wants UTC UNTIL then (a floating series is given
+    ``--default-zone``, reported by the start)."""
+    until = rule.get("UNTIL")
+    value = until[0] if isinstance(until, list) and until else until
+    if zone is None or not isinstance(value, datetime) or value.tzinfo is not None:
+        return rule
+    fixed = vRecur(rule)
+    fixed["UNTIL"] = [value.replace(tzinfo=zone).astimezone(timezone.utc)]
+    return fixed
+
+
 def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                       broken: list[str] | None = None, periods: list[Any] | None = None) -> list[str]:
     """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
@@ -115,7 +128,7 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                 if broken is not None:
                     broken.append(f"{name}:{rule}")
                 continue
-            lines.append(f"{name}:{rule.to_ical().decode()}")
+            lines.append(f"{name}:{_with_utc_until(rule, zone).to_ical().decode()}")
     for name in ("RDATE", "EXDATE"):
         raw = v.get(name)
         groups: "OrderedDict[str, list[str]]" = OrderedDict()
@@ -135,6 +148,8 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                     value = value[0]
                 if isinstance(value, datetime):
                     tz = value.tzinfo or zone
+                    if value.tzinfo is None and tz is not None:
+                        value = value.replace(tzinfo=tz)  # a floating series' values, in its zone
                     tzid = tzid_of(tz, iana_only=True) if tz is not None else None
                     if tz is None or tzid is None:
                         key, text = f"{name}", (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y%m%dT%H%M%SZ")
@@ -174,6 +189,11 @@ class _Writer:
         self.report.add(kind, field, reason, uid=self.uid, recurrence_id=hub.recurrence_id_text(self.v), **kw)
 
     # -- time -------------------------------------------------------------------------------
+    def assigned_zone(self) -> tzinfo:
+        """The zone a floating time is given (``--default-zone``; UTC when unknown)."""
+        resolved = resolve_name(self.options.default_zone)
+        return resolved.tz if resolved else timezone.utc
+
     def edt(self, value: date | datetime, field: str, *, zone: tzinfo | None = None) -> dict[str, str]:
         if not isinstance(value, datetime):
             return {"date": value.isoformat()}
@@ -182,8 +202,7 @@ class _Writer:
         tz = value.tzinfo
         if tz is None:
             name = self.options.default_zone
-            resolved = resolve_name(name)
-            value = value.replace(tzinfo=resolved.tz if resolved else timezone.utc)
+            value = value.replace(tzinfo=self.assigned_zone())
             self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
             tz = value.tzinfo
         name = tzid_of(tz, iana_only=True)
@@ -326,7 +345,7 @@ class _Writer:
     def recurrence(self) -> None:
         v = self.v
         start = dt_value(v, "DTSTART")
-        zone = start.tzinfo if isinstance(start, datetime) else None
+        zone = (start.tzinfo or self.assigned_zone()) if isinstance(start, datetime) else None
         broken: list[str] = []
         periods: list[Any] = []
         lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken, periods=periods)

@@ -1,0 +1,32 @@
+"""VALARM properties RFC 5545 3.6.6 requires: a DISPLAY alarm without DESCRIPTION (Evolution,
+ical4j's ``evolution2`` sample) gets the event's SUMMARY as its text, else "Reminder"; the
+``ical`` library refuses the whole calendar otherwise, and Graph/Google have no alarm text to
+lose.  An ACTION-less alarm is read as DISPLAY, what every client shows it as.  Reported."""
+
+from __future__ import annotations
+
+from icalendar import Event
+
+from ..report import LossKind, Report
+
+DEFAULT_TEXT = "Reminder"
+
+
+def apply(event: Event, report: Report) -> None:
+    uid = str(event.get("UID", "")) or None
+    for alarm in event.subcomponents:
+        if alarm.name != "VALARM":
+            continue
+        if alarm.get("ACTION") is None:
+            alarm.add("ACTION", "DISPLAY")
+            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", "alarm without ACTION read as DISPLAY",
+                       uid=uid, after="DISPLAY")
+        if str(alarm.get("ACTION")).upper() == "DISPLAY" and alarm.get("DESCRIPTION") is None:
+            summary = event.get("SUMMARY")
+            if isinstance(summary, list):  # a duplicated SUMMARY: the first
+                summary = summary[0] if summary else None
+            text = str(summary or "") or DEFAULT_TEXT
+            alarm.add("DESCRIPTION", text)
+            report.add(LossKind.QUIRK_REPAIRED, "VALARM;DESCRIPTION",
+                       "DISPLAY alarm without DESCRIPTION (RFC 5545 3.6.6): the event's summary used", uid=uid,
+                       after=text[:80])
