@@ -25,6 +25,7 @@ from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vBroken, vRecur, vUri
 
 from ... import hub
+from ...io.contentlines import read_component
 from ...errors import InputError
 from ...quirks import all_day_exdate, dtstart_until
 from ...report import LossKind, Report
@@ -515,7 +516,7 @@ def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, re
                  before=head)
             line = f"{name}:{body}"
         try:
-            comp = VEvent.from_ical(f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
+            comp = read_component(VEvent, f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             note(LossKind.INVALID_VALUE, "recurrence", f"unreadable line ({exc}); dropped", before=line)
             continue
