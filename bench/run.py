@@ -38,6 +38,10 @@ TASKS = {
     "ics2graph_stream": ("ics", "graph", "ical_parse"),
     "ics2google": ("ics", "google", "ical_parse"),
     "ics2google_stream": ("ics", "google", "ical_parse"),
+    # one large file with --jobs 2: the streamed series converted in two worker processes
+    "ics2graph_stream_jobs2": ("ics", "graph", "ical_parse"),
+    "ics2google_stream_jobs2": ("ics", "google", "ical_parse"),
+    "graph2ics_stream_jobs2": ("graph", "ics", "ical_write"),
     "graph2ics": ("graph", "ics", "ical_write"),
     "graph2ics_stream": ("graph", "ics", "ical_write"),
     "google2ics": ("google", "ics", "ical_write"),
@@ -80,10 +84,10 @@ def measure(task: str, size: int) -> dict[str, float]:
     elif task in ("ics2graph", "ics2google", "graph2ics", "google2ics"):
         to = {"ics2graph": "graph", "ics2google": "google"}.get(task, "ics")
         out = ics_bridge.convert(src.read_bytes(), to=to).to_bytes()
-    elif task.endswith("_stream"):
+    elif "_stream" in task:
         from ics_bridge.io.stream import convert_file
         to = "ics" if task.startswith(("graph", "google")) else "graph" if "graph" in task else "google"
-        res = convert_file(src, os.devnull, to=to, source=TASKS[task][0])
+        res = convert_file(src, os.devnull, to=to, source=TASKS[task][0], jobs=_jobs_of(task))
         assert res.streamed
     elif task == "roundtrip_graph":
         mid = ics_bridge.convert(src.read_bytes(), to="graph").to_bytes()
@@ -91,7 +95,15 @@ def measure(task: str, size: int) -> dict[str, float]:
     else:
         raise SystemExit(f"unknown task {task}")
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "peak_kb": _peak_kb()}
+    # with --jobs the workers are children: their peak (the largest one's) is reported apart
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if _jobs_of(task) > 1 else 0
+    return {"seconds": seconds, "peak_kb": _peak_kb(), "workers_peak_kb": workers}
+
+
+def _jobs_of(task: str) -> int:
+    """``…_stream_jobsN`` → N; 1 for every other task."""
+    head, _, jobs = task.rpartition("_jobs")
+    return int(jobs) if head and jobs.isdigit() else 1
 
 
 def child(task: str, size: int) -> dict[str, float]:
@@ -204,11 +216,12 @@ def main() -> None:
             r = results[size][task]
             print(f"  {size:>7} {task:18} {r['seconds']:8.2f}s {r['peak_kb'] / 1024:7.0f} MB", file=sys.stderr, flush=True)
     rows = table(results)
+    stream_jobs = stream_jobs_rows(results)
     jobs_rows = jobs_scaling(args.jobs_files, [int(j) for j in args.jobs.split(",")]) if args.jobs_files else []
     if jobs_rows:
         jobs_rows.append({"jobs": "2 busy loops", "seconds": 0.0, "files": "—", "how": "hardware ceiling",
                           "speedup": hardware_scaling()})
-    text = render(rows, jobs_rows)
+    text = render(rows, jobs_rows, stream_jobs)
     print(f"machine: {machine()}\n")
     print(text)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -222,6 +235,8 @@ LABEL = {
     "ics2google": "ICS→Google", "ics2google_stream": "ICS→Google (stream)", "graph2ics": "Graph→ICS",
     "graph2ics_stream": "Graph→ICS (stream)", "google2ics": "Google→ICS",
     "google2ics_stream": "Google→ICS (stream)", "roundtrip_graph": "round trip ICS→Graph→ICS",
+    "ics2graph_stream_jobs2": "ICS→Graph (stream, jobs 2)", "ics2google_stream_jobs2": "ICS→Google (stream, jobs 2)",
+    "graph2ics_stream_jobs2": "Graph→ICS (stream, jobs 2)",
 }
 FLOOR = {"ics": "floor_ics", "graph": "floor_graph", "google": "floor_google"}
 
@@ -245,12 +260,32 @@ def table(results: dict[int, dict[str, dict[str, float]]]) -> list[list[str]]:
     return rows
 
 
-def render(rows: list[list[str]], jobs_rows: list[dict[str, float]]) -> str:
+def stream_jobs_rows(results: dict[int, dict[str, dict[str, float]]]) -> list[list[str]]:
+    """One large file, ``jobs`` N against the same streamed task with one job, same run."""
+    rows = []
+    for size, by_task in results.items():
+        for task, r in by_task.items():
+            jobs = _jobs_of(task)
+            base = by_task.get(task.rpartition("_jobs")[0]) if jobs > 1 else None
+            if base is None:
+                continue
+            rows.append([f"{size:,}", LABEL[task], str(jobs), f"{base['seconds']:.2f}", f"{r['seconds']:.2f}",
+                         f"{base['seconds'] / r['seconds']:.2f}×", f"{r['peak_kb'] / 1024:.0f}",
+                         f"{r.get('workers_peak_kb', 0) / 1024:.0f}"])
+    return rows
+
+
+def render(rows: list[list[str]], jobs_rows: list[dict[str, float]],
+           stream_jobs: list[list[str]] | None = None) -> str:
     head = ["events", "task", "s", "events/s", "peak RSS MB", "× floor", "× icalendar"]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    if stream_jobs:
+        lines += ["", "| events | one large file | jobs | s (jobs 1) | s | speed-up | parent RSS MB | worker RSS MB |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(row) + " |" for row in stream_jobs]
     if jobs_rows:
         base = jobs_rows[0]["seconds"]
         lines += ["", "| jobs | files | s | speed-up | via |", "|---|---|---|---|---|"]

@@ -579,7 +579,7 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
     split_names = _Names()
     protect = Protected(plan_.inputs)
     if _streamable(plan_, options):
-        result = _stream_file(tasks[0], plan_, force, protect)
+        result = _stream_file(tasks[0], plan_, force, protect, jobs)
         batch.files.append(result)
         if result.outputs:
             batch.written.extend(result.outputs)
@@ -633,6 +633,8 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
 
 # One input file at least this large, written to one output file, is converted series by series
 # (``ics_bridge.convert_stream``): memory stays bounded whatever the size.  Same bytes either way.
+# A module constant so tests can lower it; only the parent process reads it (``--jobs`` workers
+# receive groups of series, never the decision to stream).
 STREAM_BYTES = 64 * 1024 * 1024
 
 
@@ -646,20 +648,26 @@ def _streamable(plan_: Plan, options: Options) -> bool:
     return STREAM_BYTES <= size <= options.max_bytes
 
 
-def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected) -> FileResult:
-    """The single large input of ``plan_``, streamed into its output file (written atomically)."""
-    from .api import convert_stream
+def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected, jobs: int = 1) -> FileResult:
+    """The single large input of ``plan_``, streamed into its output file (written atomically).
+    With ``jobs`` > 1 its series are converted in that many worker processes
+    (:func:`ics_bridge.io.stream.convert_file`): one big file scales across cores too."""
+    from .io.stream import StreamWorkerError, convert_file
     item, target = task.item, plan_.target
     assert item.path is not None and target is not None
     result = FileResult(item.name)
     outcome: list[Any] = []
 
     def write(fh: BinaryIO) -> None:
-        outcome.append(convert_stream(item.path, fh, to=task.to,
-                                      source=None if task.source == "auto" else task.source, options=task.options))
+        outcome.append(convert_file(item.path, fh, to=task.to, source=None if task.source == "auto" else task.source,
+                                    options=task.options, jobs=jobs))
 
     try:
         atomic_write(target, write, force=force, protect=protect)
+    except StreamWorkerError as err:
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(str(err)), internal=True))
+        return result
     except InputError as err:
         result.failed = True
         result.errors.append(FileError.of(err, item.name))
@@ -671,6 +679,10 @@ def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected) -> F
     except OSError as err:
         result.failed = True
         result.errors.append(FileError(item.name, _one_line(f"cannot read or write: {err.strerror or err}")))
+        return result
+    except Exception as err:  # noqa: BLE001 — as for any one file: an error line, not a traceback
+        result.failed = True
+        result.errors.append(FileError(item.name, _one_line(f"{type(err).__name__}: {err}"), internal=True))
         return result
     streamed = outcome[0]
     result.events = streamed.items

@@ -27,6 +27,11 @@ How the output stays identical to :func:`ics_bridge.convert`:
   first master with default reminders decides) is written around them at the end, formatted
   byte for byte as ``Conversion.to_bytes`` does.
 
+With ``jobs`` > 1 (``--jobs`` on one large file) pass 2 runs in a pool of worker processes:
+batches of groups (raw VEVENT blocks, or decoded JSON items) go out, serialised items, report
+entries and errors come back and are written in file order, at most 2 × jobs batches in flight
+(:func:`_pool_map`); the output, entries and errors are those of one job.
+
 What grows with the file: the block index (three machine integers per VEVENT) and one dict
 entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
 a temporary file (:class:`SpooledEntries`).  Everything else is per UID group.
@@ -48,8 +53,9 @@ import pickle
 import re
 import tempfile
 from array import array
+from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Iterator
 
@@ -58,12 +64,12 @@ from icalendar import Calendar
 from .. import hub, timezones
 from . import fastics
 from . import ics as ics_io
-from ..errors import InputError
+from ..errors import IcsBridgeError, InputError
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "StreamResult", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics",
+__all__ = ["StreamUnsupported", "StreamWorkerError", "StreamResult", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics",
            "iter_series_calendars", "convert_file", "spooled_report"]
 
 
@@ -394,47 +400,91 @@ def _series_runs(idx: IcsIndex) -> Iterator[tuple[int, int]]:
         yield order, counts[s], counts[s + 1]
 
 
+def _group_bytes(fh: IO[bytes], idx: IcsIndex, blocks: list[int]) -> bytes:
+    """The raw VEVENT blocks of one UID group, read back with ``seek``, in file order."""
+    parts = []
+    for i in blocks:
+        fh.seek(idx.offsets[i])
+        parts.append(fh.read(idx.lengths[i]))
+    return b"".join(parts)
+
+
+def _iter_groups(idx: IcsIndex) -> Iterator[tuple[list[int], bytes]]:
+    """(block numbers, raw bytes) of every UID group, in series order: all pass 2 needs of the file."""
+    with open(idx.path, "rb") as fh:
+        for order, lo, hi in _series_runs(idx):
+            blocks = [order[k] for k in range(lo, hi)]
+            yield blocks, _group_bytes(fh, idx, blocks)
+
+
+def _without_blocks(idx: IcsIndex) -> IcsIndex:
+    """``idx`` without its block index: what a worker process needs to convert any group (the
+    header, the VTIMEZONEs, the TZID years), small enough to send once per worker."""
+    return IcsIndex(idx.path, idx.encoding, idx.header, idx.vtimezone_blocks, idx.tz_years,
+                    series_count=idx.series_count, calendars=idx.calendars)
+
+
+class _GroupReader:
+    """Pass 2's reading of one UID group: a small VCALENDAR through the whole-file reader's
+    steps.  One per process: it holds the calendar-wide zone resolutions (:class:`_Zones`), so
+    the pool's workers each build their own from the same pass-1 data and reach the same ones
+    (``_resolve_tzid`` is deterministic; its result may hold a tzinfo built from a VTIMEZONE,
+    which is why it is recomputed rather than pickled)."""
+
+    def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
+        self.idx = idx
+        self.options = options
+        self.zones = _Zones(idx, report, options)
+        self.head = b"BEGIN:VCALENDAR\r\n" + idx.header
+
+    def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
+                 header: Report | None) -> tuple[Calendar | None, int]:
+        """The group's hub calendar (None: nothing readable), and where in ``report`` the
+        calendar-property entries belong (they go to ``header``; None drops them: the file's
+        header is checked once, with its first readable group)."""
+        text = ics_io.prepare_text((self.head + data + b"END:VCALENDAR\r\n").decode(self.idx.encoding, errors="replace"),
+                                   report, self.options.limits)
+        calendars = [c for c in ics_io.parse_components(text) if c.name == "VCALENDAR"]
+        if not calendars:
+            return None, len(report)
+        cal = calendars[0]
+        events = [c for c in cal.subcomponents if c.name == "VEVENT"]
+        positions = blocks if len(events) == len(blocks) else list(range(blocks[0], blocks[0] + len(events)))
+        POSITION.clear()
+        POSITION.update({id(v): p for v, p in zip(events, positions)})
+        found: list[InputError] = []
+        # check_calendar, with the whole file's event numbers; calendar properties reported once
+        mark = len(report)
+        ics_io._clean_properties(cal, header if header is not None else Report(), None, "VCALENDAR;")
+        for event in events:
+            error = ics_io._check_event(event, report, POSITION[id(event)] + 1)
+            if error is not None:
+                cal.subcomponents.remove(event)
+                found.append(error)
+        ics_io._duplicates(cal, report)
+        self.zones.normalize(cal, report)
+        found += apply_read_quirks(cal, report, x_wr_timezone_policy=self.options.x_wr_timezone)
+        errors.extend(found)
+        return cal, mark
+
+
 def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Options(),
                           errors: list[InputError] | None = None) -> Iterator[Calendar]:
     """One hub Calendar per UID (calendar properties + its VEVENTs), read, checked,
     zone-normalised and quirk-repaired as :func:`ics_bridge.io.ics.parse_calendar` does for the
     whole file.  Each VEVENT's position in the file is in :data:`POSITION` (``id(vevent)`` → block
     number): the whole-file checks number events by it, and the writers order series by it."""
-    zones = _Zones(idx, report, options)
-    head = b"BEGIN:VCALENDAR\r\n" + idx.header
+    reader = _GroupReader(idx, report, options)
     header_checked = False
-    with open(idx.path, "rb") as fh:
-        for order, lo, hi in _series_runs(idx):
-            parts = [head]
-            blocks = [order[k] for k in range(lo, hi)]
-            for i in blocks:
-                fh.seek(idx.offsets[i])
-                parts.append(fh.read(idx.lengths[i]))
-            parts.append(b"END:VCALENDAR\r\n")
-            text = ics_io.prepare_text(b"".join(parts).decode(idx.encoding, errors="replace"), report, options.limits)
-            calendars = [c for c in ics_io.parse_components(text) if c.name == "VCALENDAR"]
-            if not calendars:
-                continue
-            cal = calendars[0]
-            events = [c for c in cal.subcomponents if c.name == "VEVENT"]
-            positions = blocks if len(events) == len(blocks) else list(range(blocks[0], blocks[0] + len(events)))
-            POSITION.clear()
-            POSITION.update({id(v): p for v, p in zip(events, positions)})
-            found: list[InputError] = []
-            # check_calendar, with the whole file's event numbers; calendar properties reported once
-            ics_io._clean_properties(cal, report if not header_checked else Report(), None, "VCALENDAR;")
-            header_checked = True
-            for event in events:
-                error = ics_io._check_event(event, report, POSITION[id(event)] + 1)
-                if error is not None:
-                    cal.subcomponents.remove(event)
-                    found.append(error)
-            ics_io._duplicates(cal, report)
-            zones.normalize(cal, report)
-            found += apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
-            if errors is not None:
-                errors.extend(found)
-            yield cal
+    for blocks, data in _iter_groups(idx):
+        found: list[InputError] = []
+        cal, _mark = reader.calendar(blocks, data, report, found, None if header_checked else report)
+        if errors is not None:
+            errors.extend(found)
+        if cal is None:
+            continue
+        header_checked = True
+        yield cal
 
 
 POSITION: dict[int, int] = {}
@@ -465,27 +515,33 @@ def _sub_calendar(cal: Calendar, comps: list[Any]) -> Calendar:
 class _JsonSpool:
     """Items written one by one to a temporary file under a sort key (the file position of
     their series; a series whose key is out of order, a second master of a UID, is moved to its
-    place at the end); the envelope decided at the end."""
+    place at the end); the envelope decided at the end.  Items arrive as their
+    ``fastics.dumps`` text, so the pool's workers can do that part of the work."""
 
     def __init__(self) -> None:
         self.fh = tempfile.TemporaryFile(mode="w+b")
         self.count = 0
-        self.first: Any = None
+        self.first: str | None = None
         self.index: array = array("q")  # (key, seq, offset, length)
         self.size = 0
 
     def add(self, item: Any, key: int = 0) -> None:
-        data = fastics.dumps(item).replace("\n", "\n    ").encode("utf-8")
+        self.add_text(fastics.dumps(item), key)
+
+    def add_text(self, text: str, key: int = 0) -> None:
+        """An item as ``fastics.dumps(item)`` gives it."""
+        data = text.replace("\n", "\n    ").encode("utf-8")
         self.index.extend((key, self.count, self.size, len(data)))
         self.fh.write(data)
         self.size += len(data)
-        self.first = item if self.count == 0 else None
+        self.first = text if self.count == 0 else None
         self.count += 1
 
     def finish(self, out: IO[bytes], envelope: dict[str, Any], key: str) -> None:
         """``Conversion.to_bytes`` of ``items[0]`` (one item) or ``{**envelope, key: items}``."""
         if self.count == 1:
-            out.write((fastics.dumps(self.first) + "\n").encode("utf-8"))
+            assert self.first is not None
+            out.write((self.first + "\n").encode("utf-8"))
         elif self.count == 0:
             out.write((json.dumps({**envelope, key: []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         else:
@@ -509,18 +565,209 @@ class _JsonSpool:
         self.fh.close()
 
 
+# ------------------------------------------------------------------------------------------------
+# ICS → JSON: the per-group conversion (in this process, or in a pool of workers with jobs > 1)
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Group:
+    """What converting one UID group gives.  ``items``: (series key, item text) in write order;
+    ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
+    a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
+    calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
+    ``errors``: the group's report entries and skipped events (workers only; in process they go
+    straight to the file's report and error list)."""
+
+    items: list[tuple[int, str]] = field(default_factory=list)
+    defaults: list[tuple[int, Any]] = field(default_factory=list)
+    parsed: bool = False
+    mark: int = 0
+    header: list[Any] | None = None
+    entries: list[Any] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class _IcsJob:
+    """Everything a worker needs besides the groups' bytes, sent once per worker process."""
+
+    idx: IcsIndex           # without its block index (:func:`_without_blocks`)
+    to: Format
+    options: Options
+    file: str | None        # the report's file name, stamped on each entry as in process
+    fast: bool
+
+
+class _GroupConverter:
+    """One UID group → its provider items (as JSON text), through :class:`_GroupReader` and the
+    provider writer; the same code whether it runs in this process or in a worker."""
+
+    def __init__(self, job: _IcsJob, report: Report) -> None:
+        self.job = job
+        self.reader = _GroupReader(job.idx, report, job.options)
+        options = job.options
+        if job.to == "graph":
+            from ..providers.graph import from_ical as graph_out
+            profile = "request" if options.profile in ("request", "insert") else "resource"
+            self.writer: Any = graph_out
+            self.wopts: Any = graph_out.GraphWriteOptions(profile=profile, zone_names=options.graph_zone_names,
+                                                          default_zone=options.default_zone)
+        else:
+            from ..providers.google import from_ical as google_out
+            profile = "insert" if options.profile in ("request", "insert") else options.profile
+            self.writer = google_out
+            self.wopts = google_out.GoogleWriteOptions(profile=profile, default_zone=options.default_zone,  # type: ignore[arg-type]
+                                                       calendar_zone=options.calendar_zone)
+
+    def convert(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
+                header: Report | None) -> _Group:
+        cal, mark = self.reader.calendar(blocks, data, report, errors, header)
+        group = _Group(parsed=cal is not None, mark=mark)
+        if cal is None:
+            return group
+        if self.job.to == "graph":
+            for key, comps in _series_of(cal):
+                group.items.extend((key, fastics.dumps(item))
+                                   for item in self.writer.calendar_to_events(comps, report, self.wopts))
+            return group
+        series = _series_of(cal)
+        for key, comps in series:
+            items, fields = self.writer.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
+                                                           report, self.wopts)
+            if "defaultReminders" in fields:
+                group.defaults.append((key, fields["defaultReminders"]))
+            group.items.extend((key, fastics.dumps(item)) for item in items)
+        return group
+
+
+def _fast(on: bool) -> Any:
+    return fastics.patched() if on and fastics.SUPPORTED else contextlib.nullcontext()
+
+
+def _groups_in_process(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError]) -> Iterator[_Group]:
+    """jobs = 1: every group converted here, its entries and errors added as they happen."""
+    converter = _GroupConverter(job, report)
+    header_checked = False
+    for blocks, data in _iter_groups(idx):
+        group = converter.convert(blocks, data, report, errors, None if header_checked else report)
+        header_checked = header_checked or group.parsed
+        yield group
+
+
+# -- the pool -------------------------------------------------------------------------------------
+
+# A batch sent to a worker: up to this many UID groups, or this many bytes of their blocks (a
+# few hundred series: large enough that pickling and scheduling cost little, small enough that
+# the 2 × jobs batches in flight stay a few MB).
+BATCH_GROUPS = 256
+BATCH_BYTES = 4 << 20
+
+_WORKER: Any = None   # this worker process's _GroupConverter or _JsonGroups
+
+
+class StreamWorkerError(IcsBridgeError):
+    """A worker process of a ``jobs > 1`` streamed conversion died (killed, out of memory…)."""
+
+
+def _init_worker(job: "_IcsJob | _JsonJob") -> None:
+    """Pool initializer: this process's converter.  For ICS it builds its own zone resolutions
+    (the entries that makes were reported once by the parent, so they are dropped here)."""
+    global _WORKER
+    with _fast(job.fast):
+        _WORKER = _GroupConverter(job, Report(file=job.file)) if isinstance(job, _IcsJob) else _JsonGroups(job)
+
+
+def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
+    """In a worker: convert each UID group with its own report and error list, sent back with
+    it.  The calendar-property entries are kept only up to the batch's first readable group:
+    the file's first readable group is the first readable group of some batch."""
+    assert isinstance(_WORKER, _GroupConverter), "worker not initialised"
+    out: list[_Group] = []
+    need_header = True
+    with _fast(_WORKER.job.fast):
+        for blocks, data in batch:
+            report = Report(file=_WORKER.job.file)
+            header = Report(file=_WORKER.job.file) if need_header else None
+            errors: list[InputError] = []
+            group = _WORKER.convert(blocks, data, report, errors, header)
+            group.entries, group.errors = report.entries, errors
+            if header is not None and group.parsed:
+                group.header, need_header = header.entries, False
+            out.append(group)
+    return out
+
+
+def _batched(groups: Iterator[Any], size_of: Any) -> Iterator[list[Any]]:
+    """Groups in batches of :data:`BATCH_GROUPS` groups or :data:`BATCH_BYTES` bytes."""
+    batch: list[Any] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += size_of(group)
+        if len(batch) >= BATCH_GROUPS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _batches(idx: IcsIndex) -> Iterator[list[tuple[list[int], bytes]]]:
+    return _batched(_iter_groups(idx), lambda group: len(group[1]))
+
+
+def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]], jobs: int) -> Iterator[list[Any]]:
+    """``work(batch)`` for every batch in ``jobs`` worker processes, results in batch order, at
+    most 2 × jobs batches in flight (submitted, running or done but not yet taken), so memory
+    does not grow with the file.  A worker that dies raises :class:`StreamWorkerError`; any
+    other exception from a worker is re-raised here as it would be raised in process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    pending: deque[Any] = deque()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+    try:
+        while True:
+            try:
+                while len(pending) < 2 * jobs and (batch := next(batches, None)) is not None:
+                    pending.append(pool.submit(work, batch))
+                if not pending:
+                    return
+                results = pending.popleft().result()
+            except BrokenProcessPool:
+                raise StreamWorkerError("a worker process died during the conversion (killed, or out of "
+                                        "memory?); run it again, or with one job") from None
+            yield results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _groups_in_pool(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError], jobs: int
+                    ) -> Iterator[_Group]:
+    """jobs > 1: batches of UID groups converted by ``jobs`` worker processes and taken back in
+    file order, so the items, report entries and errors come out exactly as
+    :func:`_groups_in_process` gives them."""
+    _GroupReader(idx, report, job.options)  # the VTIMEZONE checks, reported once, before any group
+    header_checked = False
+    for groups in _pool_map(job, _convert_batch, _batches(idx), jobs):
+        for group in groups:
+            if group.header is not None and group.parsed and not header_checked:
+                group.entries[group.mark:group.mark] = group.header
+            header_checked = header_checked or group.parsed
+            report.extend(group.entries)
+            errors.extend(group.errors)
+            group.entries, group.errors, group.header = [], [], None
+            yield group
+
+
 def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, options: Options,
-                 errors: list[InputError]) -> int:
+                 errors: list[InputError], jobs: int = 1, fast: bool = True) -> int:
+    job = _IcsJob(_without_blocks(idx), to, options, report.file, fast)
+    groups = (_groups_in_pool(idx, job, report, errors, jobs) if jobs > 1 and idx.series_count > 1
+              else _groups_in_process(idx, job, report, errors))
     spool = _JsonSpool()
     if to == "graph":
-        from ..providers.graph import from_ical as graph_out
-        profile = "request" if options.profile in ("request", "insert") else "resource"
-        gopts = graph_out.GraphWriteOptions(profile=profile, zone_names=options.graph_zone_names,
-                                            default_zone=options.default_zone)
-        for cal in iter_series_calendars(idx, report, options, errors):
-            for key, comps in _series_of(cal):
-                for item in graph_out.calendar_to_events(comps, report, gopts):
-                    spool.add(item, key)
+        for group in groups:
+            for key, text in group.items:
+                spool.add_text(text, key)
         spool.finish(out, {}, "value")
         return spool.count
     from ..providers.google import from_ical as google_out
@@ -532,15 +779,12 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     _, fields = google_out.calendar_to_events(head, Report(), wopts)
     calendar: dict[str, Any] = dict(fields)
     defaults: tuple[int, Any] | None = None
-    for cal in iter_series_calendars(idx, report, options, errors):
-        series = _series_of(cal)
-        for key, comps in series:
-            items, fields = google_out.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
-                                                          report, wopts)
-            if "defaultReminders" in fields and (defaults is None or key < defaults[0]):
-                defaults = (key, fields["defaultReminders"])
-            for item in items:
-                spool.add(item, key)
+    for group in groups:
+        for key, value in group.defaults:
+            if defaults is None or key < defaults[0]:
+                defaults = (key, value)
+        for key, text in group.items:
+            spool.add_text(text, key)
     if defaults is not None:
         calendar["defaultReminders"] = defaults[1]
     envelope.update(calendar)
@@ -713,6 +957,27 @@ class _Buffer:
             return start_bytes, length, item
 
 
+def _render_vevent(vevent: Any, style: str, fast: bool = True
+                   ) -> tuple[bytes, dict[str, date], dict[str, str | None]] | None:
+    """A VEVENT's text (TZIDs renamed for ``style``), and per TZID it uses the earliest date and
+    the IANA zone to write a VTIMEZONE for: all :meth:`_IcsSpool.put` needs, so a worker process
+    can do this part.  None: left out (no start), as ``ics_io.serialize`` does."""
+    if ics_io.without_start(vevent):
+        return None
+    holder = Calendar()
+    holder.subcomponents.append(vevent)
+    used = timezones._used_tzids(holder)
+    zones = {tzid: timezones._iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
+    if style == "windows":
+        renames = {tzid: win for tzid, iana in zones.items()
+                   if iana and (win := timezones.iana_to_windows(iana)) and win != tzid}
+        timezones.rename_tzids(holder, renames)
+        zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
+        used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
+    text = fastics.component_to_ical(vevent) if fast else vevent.to_ical()
+    return text, {tzid: first for tzid, (first, _tz) in used.items()}, zones
+
+
 class _IcsSpool:
     """VEVENTs written as they are mapped, in two phases (the whole-file readers write singles
     and masters in input order, then every exception/instance): phase A is appended as it comes,
@@ -729,34 +994,23 @@ class _IcsSpool:
         self.b = tempfile.TemporaryFile(mode="w+b")
         self.b_index: array = array("q")   # (key1, key2, offset, length) per record
         self.b_size = 0
-        self.used: dict[str, tuple[Any, Any]] = {}
+        self.used: dict[str, date] = {}       # TZID → earliest date using it
         self.iana: dict[str, str | None] = {}
         self.count = 0
 
-    def _text(self, vevent: Any) -> bytes:
-        if self.fast:
-            from .fastics import component_to_ical
-            return component_to_ical(vevent)
-        return vevent.to_ical()
-
     def add(self, vevent: Any, key: tuple[int, int] | None = None) -> None:
-        if ics_io.without_start(vevent):
-            return  # left out, as ics_io.serialize does
-        holder = Calendar()
-        holder.subcomponents.append(vevent)
-        used = timezones._used_tzids(holder)
-        zones = {tzid: timezones._iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
-        if self.style == "windows":
-            renames = {tzid: win for tzid, iana in zones.items()
-                       if iana and (win := timezones.iana_to_windows(iana)) and win != tzid}
-            timezones.rename_tzids(holder, renames)
-            zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
-            used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
-        for tzid, (first, tz) in used.items():
+        rendered = _render_vevent(vevent, self.style, self.fast)
+        if rendered is not None:
+            self.put(rendered, key)
+
+    def put(self, rendered: tuple[bytes, dict[str, date], dict[str, str | None]],
+            key: tuple[int, int] | None = None) -> None:
+        """A rendered VEVENT into phase A (``key`` None) or phase B."""
+        text, firsts, zones = rendered
+        for tzid, first in firsts.items():
             seen = self.used.get(tzid)
-            self.used[tzid] = (min(first, seen[0]) if seen else first, (seen[1] if seen else None) or tz)
+            self.used[tzid] = min(first, seen) if seen else first
             self.iana[tzid] = zones[tzid]
-        text = self._text(vevent)
         if key is None:
             self.a.write(text)
         else:
@@ -774,7 +1028,7 @@ class _IcsSpool:
             iana = self.iana[tzid]
             if iana is None:
                 continue
-            out.write(timezones.vtimezone(iana, tzid=tzid, start=self.used[tzid][0]).to_ical())
+            out.write(timezones.vtimezone(iana, tzid=tzid, start=self.used[tzid]).to_ical())
         self.a.seek(0)
         while chunk := self.a.read(1 << 20):
             out.write(chunk)
@@ -820,8 +1074,116 @@ class _Items:
         return self.source.load(self.offsets[pos], self.lengths[pos], fh)
 
 
+def _json_groups(its: "_Items", source: "JsonItems", path: Path) -> Iterator[tuple[int, list[int], int, list[Any]]]:
+    """Pass 2's groups in the order of their head: (head position, member positions sorted,
+    bytes, the decoded items), members read back with ``seek``."""
+    with open(path, "rb") as fh:
+        pos = -1
+        for _offset, _length, raw in source:
+            pos += 1
+            if its.taken[pos]:  # with its master, or an occurrence its master's RRULE makes
+                continue
+            group = sorted([pos, *its.members.get(pos, [])])
+            yield pos, group, sum(its.lengths[q] for q in group), [raw if q == pos else its.load(q, fh) for q in group]
+
+
+@dataclass
+class _JsonJob:
+    """Everything a worker needs to convert any JSON group, sent once per worker process."""
+
+    provider: str
+    calendar: Any          # Google: the list's EventList (timeZone…); Graph: None
+    options: Options
+    file: str | None
+    fast: bool
+
+
+class _JsonGroups:
+    """One JSON group (a head and the items that join it) → its rendered VEVENTs, keyed for
+    :class:`_IcsSpool`; the same code in process and in a worker."""
+
+    def __init__(self, job: _JsonJob) -> None:
+        self.job = job
+        if job.provider == "graph":
+            from ..providers.graph import to_ical as provider_to_ical
+            from ..providers.graph.reader import parse_event
+            self.id_prop = hub.X_GRAPH_ID
+        else:
+            from ..providers.google import to_ical as provider_to_ical  # type: ignore[no-redef]
+            from ..providers.google.reader import parse_event  # type: ignore[no-redef]
+            self.id_prop = hub.X_GOOGLE_ID
+        self.to_ical: Any = provider_to_ical
+        self.parse = parse_event
+        self.style = job.options.tzid_style
+
+    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
+        if self.job.provider == "graph":
+            return self.to_ical.events_to_calendar(events, report, errors)
+        group_report = Report(file=report.file)
+        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
+                                              calendar_zone=self.job.options.calendar_zone)
+        # the calendar-level entry (unknown calendar zone) was reported once, with the header
+        report.extend(x for x in group_report.entries if not (
+            x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
+        return cal
+
+    def convert(self, pos: int, group: list[int], items: list[Any], report: Report, errors: list[InputError]
+                ) -> list[tuple[tuple[int, int] | None, Any]]:
+        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT."""
+        file = self.job.file
+        events = []
+        expected: list[tuple[tuple[int, int], str | None]] = []
+        for q, item in zip(group, items):
+            try:
+                e = self.parse(item)
+            except InputError as err:
+                errors.append(err.located(file) if file else err)
+                continue
+            events.append(e)
+            if q != pos:
+                expected.append(((q, 0), e.id))
+            elif self.job.provider == "graph":
+                expected.extend(((q, 1 + k), (x or {}).get("id") if isinstance(x, dict) else None)
+                                for k, x in enumerate(e.exceptionOccurrences or []))
+        expected.sort(key=lambda x: x[0])
+        n_errors = len(errors)
+        cal = self._calendar(events, report, errors)
+        for k in range(n_errors, len(errors)):
+            if file:
+                errors[k] = errors[k].located(file)
+        vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
+        if self.job.provider == "graph":
+            head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
+        else:
+            head_vevents = [v for v in vevents if v.get("RECURRENCE-ID") is None]
+            rest = [v for v in vevents if v.get("RECURRENCE-ID") is not None]
+            if len(group) == 1 and not head_vevents:  # a lone instance: phase B at its place
+                expected = [((pos, 0), None)] * len(rest)
+        keyed: list[tuple[tuple[int, int] | None, Any]] = [(None, v) for v in head_vevents]
+        keyed += zip(_match(rest, expected, self.id_prop), rest)
+        out = []
+        for key, v in keyed:
+            rendered = _render_vevent(v, self.style, self.job.fast)
+            if rendered is not None:
+                out.append((key, rendered))
+        return out
+
+
+def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> list[Any]:
+    """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
+    assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
+    out = []
+    with _fast(_WORKER.job.fast):
+        for pos, group, _size, items in batch:
+            report = Report(file=_WORKER.job.file)
+            errors: list[InputError] = []
+            rendered = _WORKER.convert(pos, group, items, report, errors)
+            out.append((rendered, report.entries, errors))
+    return out
+
+
 def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputError], options: Options,
-                 file: str | None, provider: str) -> int:
+                 file: str | None, provider: str, jobs: int = 1, fast: bool = True) -> int:
     """Graph or Google JSON → ICS, series by series, through the provider's own
     ``events_to_calendar`` called on each group (a master and the exceptions, instances and
     cancellations that join it; or one lone item), so the mapping is the whole-file mapping.
@@ -844,6 +1206,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     cand_id: array = array("q")
     cand_uid: array = array("q")
     pos = -1
+    calendar: Any = None  # Google: the list's EventList
     if provider == "graph":
         from ..providers.graph import to_ical as g
         from ..providers.graph.reader import parse_event as parse
@@ -871,11 +1234,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     refs[pos] = ("uid", g._uid_for(e))
                 if e.type == "occurrence" and pos in refs:
                     its.taken[pos] = 3  # dropped when its master is found
-        id_prop = hub.X_GRAPH_ID
         header_cal = g.events_to_calendar([], report, errors)
-
-        def convert(events: list[Any]) -> Calendar:
-            return g.events_to_calendar(events, report, errors)
     else:
         from pydantic import ValidationError
 
@@ -913,16 +1272,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        id_prop = hub.X_GOOGLE_ID
         header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
-
-        def convert(events: list[Any]) -> Calendar:
-            group_report = Report(file=report.file)
-            cal = gt.events_to_calendar(events, calendar, group_report, errors, calendar_zone=options.calendar_zone)
-            # the calendar-level entry (unknown calendar zone) was reported once, with the header
-            report.extend(x for x in group_report.entries if not (
-                x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
-            return cal
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID
         want_id = {hash(key) for kind, key in refs.values() if kind == "id"}
@@ -947,47 +1297,21 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.taken[member] = 1
     del refs, by_id, by_uid
 
+    job = _JsonJob(provider, calendar, options, file, fast)
     spool = _IcsSpool(options.tzid_style)
-    with open(path, "rb") as fh:
-        pos = -1
-        for _offset, _length, raw in source:
-            pos += 1
-            if its.taken[pos]:  # with its master, or an occurrence its master's RRULE makes
-                continue
-            group = sorted([pos, *its.members.get(pos, [])])
-            events = []
-            expected: list[tuple[tuple[int, int], str | None]] = []
-            for q in group:
-                item = raw if q == pos else its.load(q, fh)
-                try:
-                    e = parse(item)
-                except _IE as err:
-                    errors.append(err.located(file) if file else err)
-                    continue
-                events.append(e)
-                if q != pos:
-                    expected.append(((q, 0), e.id))
-                elif provider == "graph":
-                    expected.extend(((q, 1 + k), (x or {}).get("id") if isinstance(x, dict) else None)
-                                    for k, x in enumerate(e.exceptionOccurrences or []))
-            expected.sort(key=lambda x: x[0])
-            n_errors = len(errors)
-            cal = convert(events)
-            for k in range(n_errors, len(errors)):
-                if file:
-                    errors[k] = errors[k].located(file)
-            vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
-            if provider == "graph":
-                head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
-            else:
-                head_vevents = [v for v in vevents if v.get("RECURRENCE-ID") is None]
-                rest = [v for v in vevents if v.get("RECURRENCE-ID") is not None]
-                if len(group) == 1 and not head_vevents:  # a lone instance: phase B at its place
-                    expected = [((pos, 0), None)] * len(rest)
-            for v in head_vevents:
-                spool.add(v)
-            for v, key in zip(rest, _match(rest, expected, id_prop)):
-                spool.add(v, key)
+    heads = _json_groups(its, source, path)
+    if jobs > 1:
+        for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
+            for rendered, entries, found in results:
+                report.extend(entries)
+                errors.extend(found)
+                for key, item in rendered:
+                    spool.put(item, key)
+    else:
+        converter = _JsonGroups(job)
+        for pos, group, _size, items in heads:
+            for key, item in converter.convert(pos, group, items, report, errors):
+                spool.put(item, key)
     spool.finish(out, header_cal)
     return spool.count
 
@@ -1017,19 +1341,22 @@ def _sniff(path: Path) -> Format:
 
 def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[bytes], *, to: Format,
                  source: Format | None = None, options: Options = Options(), fallback: bool = True,
-                 fast: bool = True, spool_report: bool = True) -> StreamResult:
+                 fast: bool = True, spool_report: bool = True, jobs: int = 1) -> StreamResult:
     """Convert the file ``src`` to ``to``, writing ``dst`` (a path or a binary file object).
 
     Streams when it can (ICS input to Graph or Google); otherwise, with ``fallback``, converts
     the whole file with :func:`ics_bridge.convert` (``streamed`` is then False).  The bytes written
     are those of ``convert(...).to_bytes(options)``.  ``fast`` reads and folds content lines with
     :mod:`ics_bridge.io.fastics` (same results, tested) while streaming.  ``spool_report`` keeps
-    the report's entries in a temporary file (:class:`SpooledEntries`) rather than in memory."""
+    the report's entries in a temporary file (:class:`SpooledEntries`) rather than in memory.
+    ``jobs`` > 1 converts the UID groups of an ICS input in that many worker processes (same
+    bytes, same report entries in the same order; :func:`_groups_in_pool`); a worker that dies
+    raises :class:`StreamWorkerError`."""
     src = Path(src)
     report = spooled_report(str(src)) if spool_report else Report(file=str(src))
     try:
         with fastics.patched() if fast and fastics.SUPPORTED else contextlib.nullcontext():
-            return _stream(src, dst, to, source, options, report)
+            return _stream(src, dst, to, source, options, report, jobs, fast)
     except StreamUnsupported:
         if not fallback:
             raise
@@ -1043,25 +1370,26 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
     return StreamResult(target=to, report=conv.report, errors=conv.errors, items=count, streamed=False)
 
 
-def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Options, report: Report) -> StreamResult:
+def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Options, report: Report,
+            jobs: int = 1, fast: bool = True) -> StreamResult:
     if source is None:
         source = _sniff(src)
     if source == "graph" and to == "ics":
         errors: list[InputError] = []
         with _open_out(dst) as out:
-            count = _json_to_ics(src, out, report, errors, options, str(src), "graph")
+            count = _json_to_ics(src, out, report, errors, options, str(src), "graph", jobs, fast)
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source == "google" and to == "ics":
         errors = []
         with _open_out(dst) as out:
-            count = _json_to_ics(src, out, report, errors, options, str(src), "google")
+            count = _json_to_ics(src, out, report, errors, options, str(src), "google", jobs, fast)
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source != "ics" or to == "ics":
         raise StreamUnsupported(f"{source} → {to} is not streamed")
     idx = index_ics(src, report)
     errors = []
     with _open_out(dst) as out:
-        count = _ics_to_json(idx, to, out, report, options, errors)
+        count = _ics_to_json(idx, to, out, report, options, errors, jobs, fast)
     return StreamResult(target=to, report=report, errors=[e.located(str(src)) for e in errors], items=count)
 
 

@@ -1,0 +1,230 @@
+"""``--jobs N`` on one large file (issue 7): the streaming path converts the UID groups of an ICS
+input in N worker processes and writes the very bytes, report entries and errors of one job
+(and so of ``ics_bridge.convert``), in bounded memory; a worker that dies is an error line."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import ics_bridge
+from ics_bridge import batch
+from ics_bridge.cli import cli as cli_main
+from ics_bridge.report import Report
+from ics_bridge.io import stream
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted((ROOT / "tests" / "corpus" / "ics").glob("*.ics"))
+
+BROKEN = (b"BEGIN:VEVENT\r\nUID:broken-1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:notadate\r\nSUMMARY:bad\r\n"
+          b"END:VEVENT\r\n"
+          b"BEGIN:VEVENT\r\nUID:broken-2\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;TZID=Nowhere/Zone:20240301T100000\r\n"
+          b"RRULE:FREQ=BOGUS\r\nSUMMARY:bad rule\r\nEND:VEVENT\r\n")
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """400 events of the benchmark's generator (zones, series, far overrides, non-ASCII), with
+    two broken series in the middle: one event that cannot be read, one unreadable RRULE."""
+    path = tmp_path_factory.mktemp("gen") / "generated.ics"
+    _generator().write_ics(path, 400, seed=11)
+    data = path.read_bytes()
+    middle = data.index(b"BEGIN:VEVENT", len(data) // 2)
+    path.write_bytes(data[:middle] + BROKEN + data[middle:])
+    return path
+
+
+def _run(path: Path, to: str, jobs: int, out: Path) -> tuple[bytes | str, list[dict[str, Any]], list[str]]:
+    try:
+        result = stream.convert_file(path, out, to=to, fallback=False, jobs=jobs)  # type: ignore[arg-type]
+    except stream.StreamUnsupported:
+        return "unsupported", [], []
+    except Exception as exc:  # noqa: BLE001 - both job counts must fail the same way
+        return f"{type(exc).__name__}: {exc}", [], []
+    assert result.streamed
+    return out.read_bytes(), [e.as_dict() for e in result.report], [str(e) for e in result.errors]
+
+
+@pytest.fixture
+def pool_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the conversions that went through the worker pool (the parent's side of it)."""
+    calls: list[int] = []
+    original = stream._groups_in_pool
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(stream, "_groups_in_pool", spy)
+    return calls
+
+
+@pytest.mark.parametrize("to", ["graph", "google"])
+def test_corpus_same_bytes_reports_and_errors_with_two_jobs(to: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             pool_calls: list[int]) -> None:
+    # two groups per batch: even small corpus files are split over several batches and both workers
+    monkeypatch.setattr(stream, "BATCH_GROUPS", 2)
+    converted = several = 0
+    for path in CORPUS:
+        one = _run(path, to, 1, tmp_path / "one")
+        two = _run(path, to, 2, tmp_path / "two")
+        assert two == one, path.name
+        if isinstance(one[0], bytes):
+            converted += 1
+            several += stream.index_ics(path, Report()).series_count > 1
+    assert converted >= 0.8 * len(CORPUS) and several >= 30
+    assert len(pool_calls) >= several  # a file of one UID group needs no pool
+
+
+@pytest.mark.parametrize("to", ["graph", "google"])
+@pytest.mark.parametrize("batch_groups", [1, 7, 256])
+def test_generated_calendar_same_as_one_job_and_convert(generated: Path, to: str, batch_groups: int, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, pool_calls: list[int]) -> None:
+    monkeypatch.setattr(stream, "BATCH_GROUPS", batch_groups)
+    one = _run(generated, to, 1, tmp_path / "one")
+    two = _run(generated, to, 2, tmp_path / "two")
+    three = _run(generated, to, 3, tmp_path / "three")
+    assert pool_calls == [1, 1]
+    assert isinstance(one[0], bytes)
+    assert two == one and three == one
+    whole = ics_bridge.convert(generated.read_bytes(), to=to, source="ics", file=str(generated))  # type: ignore[arg-type]
+    assert two[0] == whole.to_bytes()
+    assert len(json.loads(two[0])["value" if to == "graph" else "items"]) > 300
+    # errors of one series stay in the error list and the report, as with one job
+    assert [e for e in two[2] if "broken-1" in e and "DTSTART" in e]
+    assert any(e["uid"] == "broken-2" and e["field"] == "RRULE" for e in two[1])
+    assert sorted(json.dumps(e, sort_keys=True) for e in two[1]) == \
+        sorted(json.dumps(e.as_dict(), sort_keys=True) for e in whole.report)
+
+
+def test_at_most_two_batches_per_job_in_flight(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent reads ahead at most 2 × jobs batches: memory does not grow with the file."""
+    monkeypatch.setattr(stream, "BATCH_GROUPS", 1)
+    drawn: list[int] = []
+    original = stream._batches
+
+    def counting(idx: stream.IcsIndex) -> Any:
+        for b in original(idx):
+            drawn.append(1)
+            yield b
+
+    monkeypatch.setattr(stream, "_batches", counting)
+    report = stream.spooled_report(str(generated))
+    idx = stream.index_ics(generated, report)
+    job = stream._IcsJob(stream._without_blocks(idx), "graph", ics_bridge.Options(), report.file, True)
+    consumed = 0
+    for _group in stream._groups_in_pool(idx, job, report, [], 2):
+        consumed += 1
+        assert len(drawn) <= consumed + 2 * 2
+    assert consumed == idx.series_count > 300
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    """``ics-bridge ARGS`` in process (as the console script runs it: the command's return value
+    is the exit code), its stdout and stderr together."""
+    result = CliRunner().invoke(cli_main, list(args), standalone_mode=False)
+    assert result.exception is None, result.output
+    return result.return_value, result.output
+
+
+def _die(batch_: Any) -> Any:
+    os._exit(7)  # a worker killed mid-batch (OOM killer, kill -9)
+
+
+def test_worker_crash_is_a_clear_error(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "_convert_batch", _die)
+    with pytest.raises(stream.StreamWorkerError, match="worker process died"):
+        stream.convert_file(generated, tmp_path / "out.json", to="graph", jobs=2)
+    monkeypatch.setattr(batch, "STREAM_BYTES", 1)
+    out = tmp_path / "cli.json"
+    code, output = _cli("convert", str(generated), "--to", "graph", "-o", str(out), "--jobs", "2")
+    assert code == 1
+    assert "internal error: a worker process died" in output
+    assert "Traceback" not in output
+    assert not out.exists()  # the atomic write leaves nothing behind
+
+
+@pytest.mark.parametrize("to", ["graph", "google"])
+def test_cli_jobs_on_one_large_file(generated: Path, to: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    pool_calls: list[int]) -> None:
+    monkeypatch.setattr(batch, "STREAM_BYTES", 1)  # the generated file counts as large
+    monkeypatch.setattr(stream, "BATCH_GROUPS", 16)
+    outputs = {}
+    for jobs in (1, 2):
+        out, report = tmp_path / "out.json", tmp_path / "report.json"  # the report names the output
+        code, output = _cli("convert", str(generated), "--to", to, "-o", str(out), "--jobs", str(jobs),
+                            "--report", str(report), "-v", "--force")
+        assert code == 1, output  # broken-1 is an error line; the rest is converted
+        assert f"note: {generated}: converted series by series (large input)" in output
+        assert "Traceback" not in output
+        outputs[jobs] = (out.read_bytes(), json.loads(report.read_text()), output)
+    assert pool_calls == [1]  # --jobs 2 used the pool, --jobs 1 did not
+    assert outputs[2] == outputs[1]
+    assert outputs[2][0] == ics_bridge.convert(generated.read_bytes(), to=to).to_bytes()  # type: ignore[arg-type]
+    assert outputs[2][1]["summary"]["errors"] == 1 and outputs[2][1]["entries"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Graph / Google JSON → ICS
+# ------------------------------------------------------------------------------------------------
+
+_DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
+
+
+def _json_run(path: Path, source: str, jobs: int, out: Path) -> tuple[bytes | str, list[dict[str, Any]], list[str]]:
+    """As :func:`_run`, to ICS; DTSTAMP masked: the readers set it to "now" where the JSON has none."""
+    try:
+        result = stream.convert_file(path, out, to="ics", source=source, fallback=False, jobs=jobs)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - both job counts must fail the same way
+        return f"{type(exc).__name__}: {exc}", [], []
+    assert result.streamed
+    return _DTSTAMP.sub(b"DTSTAMP:X", out.read_bytes()), [e.as_dict() for e in result.report], \
+        [str(e) for e in result.errors]
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+def test_json_corpus_and_generated_same_with_two_jobs(source: str, generated: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "BATCH_GROUPS", 3)
+    made = tmp_path / f"generated.{source}.json"
+    stream.convert_file(generated, made, to=source)  # type: ignore[arg-type]
+    files = sorted((ROOT / "tests" / "corpus" / source).glob("*.json")) + [made]
+    converted = 0
+    for path in files:
+        one = _json_run(path, source, 1, tmp_path / "one.ics")
+        two = _json_run(path, source, 2, tmp_path / "two.ics")
+        assert two == one, path.name
+        converted += isinstance(one[0], bytes)
+    assert converted >= 5  # many corpus files are single resources, which are not streamed
+    whole = ics_bridge.convert(made.read_bytes(), to="ics", source=source).to_bytes()  # type: ignore[arg-type]
+    assert two[0] == _DTSTAMP.sub(b"DTSTAMP:X", whole) and two[0].count(b"BEGIN:VEVENT") > 300
+
+
+def test_cli_jobs_on_one_large_json_file(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = tmp_path / "graph.json"
+    stream.convert_file(generated, made, to="graph")
+    monkeypatch.setattr(batch, "STREAM_BYTES", 1)
+    outputs = {}
+    for jobs in (1, 2):
+        out, report = tmp_path / "out.ics", tmp_path / "report.json"
+        code, output = _cli("convert", str(made), "--to", "ics", "-o", str(out), "--jobs", str(jobs),
+                            "--report", str(report), "-v", "--force")
+        assert code == 0, output
+        assert "converted series by series (large input)" in output
+        outputs[jobs] = (_DTSTAMP.sub(b"DTSTAMP:X", out.read_bytes()), json.loads(report.read_text()), output)
+    assert outputs[2] == outputs[1]
