@@ -180,11 +180,12 @@ def diff(left: Any, right: Any, *, left_source: Format | None = None, right_sour
 
 
 def convert_stream(src: Any, dst: Any, *, to: Format, source: Format | None = None,
-                   options: Options = Options()) -> StreamResult:
+                   options: Options = Options(), jobs: int = 1) -> StreamResult:
     """Convert the file ``src`` (a path) to ``to``, writing ``dst`` (a path or a binary file)
     series by series in bounded memory: ICS→Graph/Google and Graph/Google→ICS collections
     stream; other inputs (a single resource, a bare VEVENT) take the whole-file path.  The
-    bytes written are those of ``convert(...).to_bytes(options)``.  Returns a
+    bytes written are those of ``convert(...).to_bytes(options)``.  ``jobs`` > 1 converts the
+    series in that many worker processes (same bytes, entries and errors).  Returns a
     :class:`ics_bridge.io.stream.StreamResult` (``report``, ``errors``, ``items``, ``streamed``)."""
     from .io.stream import convert_file
-    return convert_file(src, dst, to=to, source=source, options=options)
+    return convert_file(src, dst, to=to, source=source, options=options, jobs=jobs)

@@ -228,3 +228,13 @@ def test_cli_jobs_on_one_large_json_file(generated: Path, tmp_path: Path, monkey
         assert "converted series by series (large input)" in output
         outputs[jobs] = (_DTSTAMP.sub(b"DTSTAMP:X", out.read_bytes()), json.loads(report.read_text()), output)
     assert outputs[2] == outputs[1]
+
+
+def test_library_convert_stream_takes_jobs(generated: Path, tmp_path: Path) -> None:
+    """``ics_bridge.convert_stream(..., jobs=2)``: the public call passes ``jobs`` through."""
+    one = ics_bridge.convert_stream(generated, tmp_path / "one.json", to="graph")
+    two = ics_bridge.convert_stream(generated, tmp_path / "two.json", to="graph", jobs=2)
+    assert one.streamed and two.streamed
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+    assert [e.as_dict() for e in one.report] == [e.as_dict() for e in two.report]
+    assert len(json.loads((tmp_path / "two.json").read_bytes())["value"]) == two.items
