@@ -78,3 +78,22 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture
+def rrule_steps(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts the instances dateutil's ``rrule`` generates in the test (every expansion: ours,
+    icalendar's VTIMEZONE transitions, recurring-ical-events').  A hang guard that bounds work,
+    not wall-clock time: timings belong in bench/, and a loaded CI machine must not fail a test."""
+    from dateutil import rrule as du
+
+    counter = {"steps": 0}
+    original = du.rrule._iter
+
+    def counting(self: object):  # type: ignore[no-untyped-def]
+        for value in original(self):
+            counter["steps"] += 1
+            yield value
+
+    monkeypatch.setattr(du.rrule, "_iter", counting)
+    return counter

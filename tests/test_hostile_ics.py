@@ -5,7 +5,6 @@ and field, repairs in ``report``) or an InputError — never another exception, 
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -18,6 +17,10 @@ from ics_bridge.report import LossKind
 FILE = "hostile.ics"
 
 
+# Work bound for the hang guards (rrule instances generated, see conftest.rrule_steps): far above
+# what a finite calendar here needs, far below what expanding an endless rule would take.
+STEP_BOUND = 5_000
+
 @pytest.fixture(params=TARGETS)
 def target(request: pytest.FixtureRequest) -> str:
     if request.param == "google" and not google_available():
@@ -26,10 +29,7 @@ def target(request: pytest.FixtureRequest) -> str:
 
 
 def convert(data, target: str, **kw):
-    started = time.monotonic()
-    result = run(data, target, "ics", FILE, **kw)
-    assert time.monotonic() - started < 60, "took too long"
-    return result
+    return run(data, target, "ics", FILE, **kw)
 
 
 def ok(data, target: str, **kw):
@@ -204,13 +204,13 @@ def test_broken_vtimezone_is_ignored_not_fatal(target: str) -> None:
 
 
 @pytest.mark.parametrize("freq", ["SECONDLY", "DAILY"])
-def test_vtimezone_with_unbounded_observances_is_not_expanded(target: str, freq: str) -> None:
+def test_vtimezone_with_unbounded_observances_is_not_expanded(target: str, freq: str,
+                                                             rrule_steps: dict[str, int]) -> None:
     vtz = ("BEGIN:VTIMEZONE\r\nTZID:Hostile\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0100\r\n"
            f"TZOFFSETTO:+0000\r\nRRULE:FREQ={freq}\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700101T000000\r\n"
            f"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ={freq}\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n")
-    started = time.monotonic()
     conv = ok(HEAD + vtz + GOOD + vevent("bad-1", start="DTSTART;TZID=Hostile:20260310T090000", end=None) + FOOT, target)
-    assert time.monotonic() - started < 10
+    assert rrule_steps["steps"] < STEP_BOUND, rrule_steps  # refused, not expanded
     assert any(e.field == "VTIMEZONE" and f"FREQ={freq}" in e.reason for e in conv.report)
 
 
@@ -241,22 +241,20 @@ def test_rrule_with_bad_parts(target: str, rule: str, words: str) -> None:
 
 
 @pytest.mark.parametrize("rule", ["FREQ=DAILY;COUNT=1000000000", "FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=1"])
-def test_endless_or_huge_rrule_is_not_expanded(target: str, rule: str) -> None:
-    started = time.monotonic()
+def test_endless_or_huge_rrule_is_not_expanded(target: str, rule: str, rrule_steps: dict[str, int]) -> None:
     conv = ok(calendar(vevent("bad-1", f"RRULE:{rule}")), target)
-    assert time.monotonic() - started < 10
+    assert rrule_steps["steps"] < STEP_BOUND, rrule_steps  # conversion never expands a rule
     assert uids(conv) == ["good-1", "bad-1"]
 
 
 @pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=DAILY;COUNT=1000000000", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"])
-def test_validation_expansion_is_bounded(rule: str) -> None:
+def test_validation_expansion_is_bounded(rule: str, rrule_steps: dict[str, int]) -> None:
     validate = pytest.importorskip("ics_bridge.validate")
     from icalendar import Calendar
 
     cal = Calendar.from_ical(calendar(vevent("bad-1", f"RRULE:{rule}")))
-    started = time.monotonic()
     meanings = validate.calendar_meanings(cal)
-    assert time.monotonic() - started < 10
+    assert rrule_steps["steps"] <= 2 * validate.Horizon().max_count, rrule_steps  # max_count starts, not 10^9
     assert len(meanings) == 2
 
 

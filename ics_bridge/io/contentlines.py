@@ -37,7 +37,7 @@ _QUOTED = r'"[^"\\^\x00-\x08\x0a-\x1f\x7f]*"'
 _UNQUOTED = r'[^"\\^,:; \t\x00-\x08\x0a-\x1f\x7f]*'
 _PARAM = rf"[A-Z0-9-]+=(?:{_QUOTED}|{_UNQUOTED})"
 _LINE = re.compile(rf"([A-Za-z0-9-]+)((?:;{_PARAM})*):")
-_EACH_PARAM = re.compile(rf'([A-Z0-9-]+)=("[^"]*"|[^;]*)')
+_EACH_PARAM = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^;]*)')
 _new_params = Parameters.__new__
 
 
