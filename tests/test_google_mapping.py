@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event as VEvent
 
-from google_fixtures.support import load, validate_event
+from google_fixtures.support import load
 from ics_bridge import LossKind, Options, convert
 from ics_bridge import hub
 from ics_bridge.providers.google import tables

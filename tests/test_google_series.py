@@ -13,7 +13,6 @@ from icalendar import Calendar
 
 from google_fixtures.support import corpus_events, items_of, load, normalise, validate_event
 from ics_bridge import LossKind, Options, convert
-from ics_bridge import hub
 
 PARIS = ZoneInfo("Europe/Paris")
 NY = ZoneInfo("America/New_York")

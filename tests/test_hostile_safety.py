@@ -53,7 +53,7 @@ def test_urls_are_never_fetched(no_network: list, target: str, name: str) -> Non
 def test_hostile_attach_and_urls_are_never_fetched(no_network: list, target: str) -> None:
     text = calendar(vevent("bad-1", "ATTACH:https://evil.example/payload.exe", "URL:http://169.254.169.254/latest",
                            "CONFERENCE;VALUE=URI:https://evil.example/join", "ATTACH;FMTTYPE=text/html:file:///etc/passwd",
-                           f"X-ALT-DESC;FMTTYPE=text/html:<img src=\"https://evil.example/pixel.gif\">"))
+                           "X-ALT-DESC;FMTTYPE=text/html:<img src=\"https://evil.example/pixel.gif\">"))
     conv = ics_bridge.convert(text, to=target, source="ics", file="x.ics")
     conv.to_bytes()
     assert no_network == []
