@@ -35,12 +35,12 @@ from pathlib import Path
 from typing import Any, Iterable, Literal
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrule, rruleset, rrulestr
+from dateutil.rrule import rruleset
 from icalendar import Calendar, Event
-from icalendar.prop import vRecur
 
 from . import hub
 from .errors import InputError
+from .expansion import ExpansionError, align, dateutil_rule
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
@@ -401,92 +401,6 @@ def _rid_text(event: Event) -> str | None:
 # Bounded expansion
 # ------------------------------------------------------------------------------------------
 
-class _ExpansionError(ValueError):
-    pass
-
-
-def _align(value: Any, base: datetime) -> datetime | None:
-    """An RDATE/EXDATE/UNTIL value in the shape of the series start (aware ↔ naive, date)."""
-    if isinstance(value, tuple):
-        value = value[0] if value else None
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        if not isinstance(value, date):
-            return None
-        value = datetime.combine(value, time())
-    if base.tzinfo is not None:
-        if value.tzinfo is None:
-            return value.replace(tzinfo=base.tzinfo)
-        return value.astimezone(base.tzinfo)
-    if value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    return value
-
-
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _impossible(rule: vRecur) -> bool:
-    """A BYMONTH/BYMONTHDAY pair that no year has (Feb 30): dateutil would search to year 9999."""
-    months = [int(m) for m in (rule.get("BYMONTH") or [])]
-    days = [int(d) for d in (rule.get("BYMONTHDAY") or [])]
-    if not months or not days:
-        return False
-    for month in months:
-        if not 1 <= month <= 12:
-            continue
-        length = _MONTH_DAYS[month - 1]
-        if any((1 <= d <= length) or (-length <= d <= -1) for d in days):
-            return False
-    return True
-
-
-def _rule(recur: vRecur, base: datetime) -> rrule | None:
-    parts = {k.upper(): v for k, v in recur.items()}
-    until = parts.pop("UNTIL", None)
-    parts.pop("RSCALE", None)  # only GREGORIAN is expanded
-    skip_value = parts.pop("SKIP", None)
-    if isinstance(skip_value, list):
-        skip_value = skip_value[0] if skip_value else None
-    if str(skip_value or "OMIT").upper() == "BACKWARD" and not parts.get("BYDAY"):
-        # RFC 7529 SKIP=BACKWARD on a month-end day = "that day or the month's last day".
-        days = [int(d) for d in (parts.get("BYMONTHDAY") or [])]
-        if len(days) == 1 and days[0] >= 29 and not parts.get("BYSETPOS"):
-            parts["BYMONTHDAY"] = list(range(28, days[0] + 1))
-            parts["BYSETPOS"] = [-1]
-    for name, low in (("INTERVAL", 1), ("COUNT", 1)):
-        value = parts.get(name)
-        value = value[0] if isinstance(value, list) and value else value
-        try:
-            if value is not None and int(value) < low:
-                raise _ExpansionError(f"{name}={value} is invalid")  # INTERVAL=0 loops forever in dateutil
-        except (TypeError, ValueError):
-            raise _ExpansionError(f"{name}={value!r} is invalid") from None
-    if _impossible(vRecur(parts)):
-        return None
-    text = vRecur(parts).to_ical().decode()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            result = rrulestr(text, dtstart=base)
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
-            raise _ExpansionError(f"unreadable RRULE {text!r}: {exc}") from None
-        if isinstance(until, list):
-            until = until[0] if until else None
-        if until is not None:
-            if isinstance(until, date) and not isinstance(until, datetime):
-                until = datetime.combine(until, time(23, 59, 59))
-            aligned = _align(until, base)
-            if aligned is not None:
-                try:
-                    result = result.replace(until=aligned, count=None)
-                except (ValueError, TypeError) as exc:
-                    raise _ExpansionError(f"unusable UNTIL: {exc}") from None
-    assert isinstance(result, rrule)
-    return result
-
-
 def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horizon = Horizon()
                   ) -> tuple[frozenset[str] | str, bool]:
     """The start set of a series within the horizon, overrides applied.
@@ -512,16 +426,16 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         try:
             rs = rruleset()
             for recur in rules:
-                rule = _rule(recur, base)
+                rule = dateutil_rule(recur, base)
                 if rule is not None:
                     rs.rrule(rule)
             for recur in _props(master, "EXRULE"):
-                rule = _rule(recur, base)
+                rule = dateutil_rule(recur, base)
                 if rule is not None:
                     rs.exrule(rule)
             rs.rdate(base)
             for value in rdates:
-                aligned = _align(value, base)
+                aligned = align(value, base)
                 if aligned is not None:
                     rs.rdate(aligned)
             found = []
@@ -535,7 +449,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
                         truncated = True
                         break
                     found.append(occurrence)
-        except _ExpansionError as exc:
+        except ExpansionError as exc:
             return f"cannot expand: {exc}", False
         except (ValueError, TypeError, OverflowError) as exc:
             return f"cannot expand: {exc}", False
@@ -548,7 +462,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
             if not isinstance(value, datetime) and isinstance(value, date) and not all_day:
                 excluded_days.add(value)
                 continue
-            aligned = _align(value, base)
+            aligned = align(value, base)
             if aligned is not None:
                 starts.pop(shown(aligned), None)
     if excluded_days:
@@ -561,7 +475,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         elif not all_day and isinstance(rid_value, date) and not isinstance(rid_value, datetime):
             result -= {k for k, v in starts.items() if v.date() == rid_value}
         elif rid_value is not None:
-            aligned = _align(rid_value, base)
+            aligned = align(rid_value, base)
             result.discard(shown(aligned) if aligned is not None else instant_text(rid_value) or "")
         if (text_value(override, "STATUS") or "").upper() == "CANCELLED":
             continue
