@@ -27,6 +27,9 @@ X_GOOGLE_ETAG = "X-ICSBRIDGE-GOOGLE-ETAG"
 X_GOOGLE_RECURRING_EVENT_ID = "X-ICSBRIDGE-GOOGLE-RECURRINGEVENTID"
 # On a removal tombstone (Graph ``@removed``): its reason.
 X_REMOVED = "X-ICSBRIDGE-REMOVED"
+# On an EXDATE that restates an endless series' EXRULE for clients that ignore EXRULE
+# (quirks/exrule.py): provider writers leave it to the EXRULE.
+PARAM_FROM_EXRULE = "X-ICSBRIDGE-EXRULE"
 
 # Provider fields without a standard home, kept as JSON for that provider's way back.
 X_GRAPH_STASH = "X-ICSBRIDGE-GRAPH-JSON"

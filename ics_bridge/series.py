@@ -13,6 +13,8 @@ from typing import Iterable, Iterator
 
 from icalendar import Event
 
+from . import hub
+
 
 @dataclass
 class Series:
@@ -27,14 +29,15 @@ class Series:
         return ([self.master] if self.master is not None else []) + self.overrides
 
     def exdates(self) -> list[date | datetime]:
-        """Every EXDATE value of the master, flattened (EXDATE may repeat and hold lists)."""
+        """Every EXDATE value of the master, flattened (EXDATE may repeat and hold lists); not the
+        ones that restate an endless EXRULE for .ics clients (``hub.PARAM_FROM_EXRULE``)."""
         if self.master is None:
             return []
         raw = self.master.get("EXDATE")
         if raw is None:
             return []
         items = raw if isinstance(raw, list) else [raw]
-        return [d.dt for item in items for d in item.dts]
+        return [d.dt for item in items if not item.params.get(hub.PARAM_FROM_EXRULE) for d in item.dts]
 
 
 def group_series(events: Iterable[Event]) -> Iterator[Series]:

@@ -58,11 +58,6 @@ _ICAL_UTC_RID = (
     "ical (allenporter) does not match a RECURRENCE-ID written in UTC against a series in a TZID "
     "(Europe/Berlin/America/Los_Angeles): it keeps the generated instance AND adds the override; "
     "ical.js, libical, recurring_ical_events and vobject replace the instance as we do")
-_EXRULE = (
-    "OUR output: the Google recurrence holds EXRULE:FREQ=DAILY;BYDAY=MO, written as EXRULE, which RFC 5545 "
-    "removed; ical.js, ical and recurring_ical_events ignore it (every Monday reappears), libical applies it "
-    "only while the zone offset equals DTSTART's (Mondays after Fiji's DST end 2019-01-13 reappear); only "
-    "vobject (dateutil exrule) and our meaning drop the Mondays")
 _PERIOD_ICALJS = (
     "ical.js 2.2.1 crashes expanding an RDATE;VALUE=PERIOD ('next.toUnixTime is not a function': the "
     "iterator hands out an ICAL.Period), so the series is cut after the RRULE part")
@@ -97,8 +92,6 @@ _RANGE = (
     "meaning, which applies no RANGE (RFC 5545 3.8.4.4 shifts every later instance); {detail}")
 
 KNOWN: dict[tuple[str, str], str] = {
-    # ---- ours: EXRULE
-    **{("google/gcsa__to_object_full.json", r): _EXRULE for r in ("icaljs", "libical", "ical", "recurring_ical_events")},
     # ---- ours: RSCALE/SKIP not expanded by validate
     ("ics/icalendar__rfc_7529.ics", "icaljs"): _RSCALE_OURS,
     ("ics/icalendar__rfc_7529.ics", "libical"): _RSCALE_OURS,

@@ -9,7 +9,7 @@ shape RFC 5545 requires, keeping what the file means, with a report entry naming
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -100,3 +100,55 @@ def test_floating_series_to_google_has_utc_until_in_its_given_zone() -> None:
     assert not [e for e in back.report if e.kind is LossKind.INVALID_VALUE]
     result = ics_bridge.roundtrip(data, via="google", options=Options(default_zone="Europe/Berlin"))
     assert not result.unreported()
+
+
+# ------------------------------------------------------------------ EXRULE and long date lists
+
+def test_exrule_of_a_series_that_ends_becomes_exdates() -> None:
+    data = _cal("DTSTART;TZID=Europe/Berlin:20260302T090000", "DTEND;TZID=Europe/Berlin:20260302T100000",
+                "RRULE:FREQ=DAILY;COUNT=14", "EXRULE:FREQ=WEEKLY;BYDAY=SA,SU")
+    event, report = _event(data)
+    assert event.get("EXRULE") is None
+    excluded = sorted(d.dt for d in event["EXDATE"].dts)
+    berlin = ZoneInfo("Europe/Berlin")
+    assert excluded == [datetime(2026, 3, d, 9, 0, tzinfo=berlin) for d in (7, 8, 14, 15)]
+    assert "exact" in _repairs(report, "EXRULE")[0].reason
+    graph = json.loads(ics_bridge.convert(data, to="graph").to_bytes())
+    assert [c.rsplit(".", 1)[1] for c in graph["cancelledOccurrences"]] == [
+        "2026-03-07", "2026-03-08", "2026-03-14", "2026-03-15"]
+    assert not ics_bridge.roundtrip(data, via="graph").unreported()
+
+
+def test_exrule_of_an_endless_series_is_kept_and_restated_until_the_horizon() -> None:
+    data = _cal("DTSTART:20260302T090000Z", "DTEND:20260302T100000Z", "RRULE:FREQ=DAILY",
+                "EXRULE:FREQ=DAILY;BYDAY=MO")
+    conv = ics_bridge.convert(data, to="ics")
+    text = conv.to_bytes().decode()
+    assert "EXRULE:FREQ=DAILY;BYDAY=MO" in text
+    event = Calendar.from_ical(conv.to_bytes()).walk("VEVENT")[0]
+    exdates = [d.dt for p in event["EXDATE"] for d in p.dts]
+    assert all(p.params["X-ICSBRIDGE-EXRULE"] == "TRUE" for p in event["EXDATE"])
+    assert exdates[0] == datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # DTSTART is a Monday
+    assert exdates[-1] < datetime(2046, 3, 3, tzinfo=timezone.utc) and len(exdates) == 1044
+    assert all(d.weekday() == 0 for d in exdates)
+    assert max(len(p.dts) for p in event["EXDATE"]) <= 100  # lines libical reads whole
+    (entry,) = _repairs(list(conv.report), "EXRULE")
+    assert "2046-03-02" in entry.reason
+    google = json.loads(ics_bridge.convert(data, to="google").to_bytes())
+    item = google["items"][0] if "items" in google else google
+    assert item["recurrence"] == ["RRULE:FREQ=DAILY", "EXRULE:FREQ=DAILY;BYDAY=MO"]  # the EXRULE carries them
+    assert not ics_bridge.roundtrip(data, via="google").unreported()
+
+
+def test_long_exdate_lists_are_read_whole_by_libical() -> None:
+    """libical 3 reads only the first 500 values of one EXDATE line; the writer splits them."""
+    from interop import readers
+    readers.require("libical")
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(0, 1400, 2)]
+    data = _cal("DTSTART:20200101T090000Z", "DTEND:20200101T100000Z", "RRULE:FREQ=DAILY;COUNT=1400",
+                "EXDATE:" + ",".join(d.strftime("%Y%m%dT090000Z") for d in days))
+    out = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    assert out.count("EXDATE") == 7
+    reading = readers.read_libical(out, ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z"))
+    (occurrences,) = reading.occurrences.values()
+    assert len(occurrences) == 700

@@ -16,8 +16,8 @@ from icalendar import Calendar
 
 from ..errors import InputError
 from ..report import Report
-from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, dtend_checks, dtstart_until, outlook_all_day,
-               rrule_checks, x_wr_timezone)
+from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, dtend_checks, dtstart_until, exrule,
+               outlook_all_day, rrule_checks, x_wr_timezone)
 
 # What a quirk may raise on a hostile value it did not foresee (BrokenCalendarProperty is a
 # ValueError); anything else is a bug and propagates.
@@ -32,7 +32,7 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
     if x_wr_timezone_policy:
         x_wr_timezone.apply(cal, report)
     for event in cal.walk("VEVENT"):
-        for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks):
+        for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
             try:
                 quirk.apply(event, report)
             except QUIRK_ERRORS as exc:

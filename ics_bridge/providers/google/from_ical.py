@@ -139,6 +139,8 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                 continue
             if skip_tombstones and prop.params.get(tables.PARAM_TOMBSTONE_ID):
                 continue
+            if prop.params.get(hub.PARAM_FROM_EXRULE):
+                continue  # restates the EXRULE, which Google reads (quirks/exrule.py)
             for item in getattr(prop, "dts", []):
                 value = item.dt
                 if isinstance(value, tuple) and value and isinstance(value[0], (date, datetime)):

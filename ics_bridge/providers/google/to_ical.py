@@ -27,7 +27,7 @@ from icalendar.prop import vBroken, vRecur, vUri
 from ... import hub
 from ...io.contentlines import read_component
 from ...errors import InputError
-from ...quirks import all_day_exdate, dtstart_until
+from ...quirks import all_day_exdate, dtstart_until, exrule
 from ...report import LossKind, Report
 from ...text import looks_like_html
 from ...timezones import resolve_name
@@ -553,6 +553,7 @@ def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, re
             v.add(name, values)
     dtstart_until.apply(v, report if not quiet else Report())
     all_day_exdate.apply(v, report if not quiet else Report())
+    exrule.apply(v, report if not quiet else Report())
 
 
 def _check_rule(rule: vRecur, start: date | datetime, note: Any, line: str) -> vRecur | None:

@@ -1,0 +1,130 @@
+"""EXRULE, which RFC 5545 removed (Appendix A.3; RFC 2445 4.8.5.2 had it), restated as EXDATEs.
+
+Why: ical.js (Thunderbird, Nextcloud), the ``ical`` library and recurring-ical-events ignore
+EXRULE, and libical applies it only while the zone offset equals DTSTART's, so the occurrences
+it excludes reappear there.  Google still accepts it in ``recurrence[]`` (gcsa's sample has
+one), and RFC 2445 producers still write it.  Every reader applies EXDATE, so:
+
+* **a series that ends** (every RRULE has COUNT or UNTIL): the EXRULE is replaced by an EXDATE
+  for each occurrence it excludes.  Exact, and RFC 5545 clean; Graph gets them as cancelled
+  occurrences and Google as EXDATE lines.
+* **an endless series**: the EXRULE stays (Google and RFC 2445 readers use it), and the
+  occurrences it excludes in the first :data:`HORIZON_YEARS` years are added as EXDATEs marked
+  ``X-ICSBRIDGE-EXRULE=TRUE`` (:data:`ics_bridge.hub.PARAM_FROM_EXRULE`).  The provider writers
+  leave marked EXDATEs to the EXRULE; a client that ignores EXRULE shows its occurrences again
+  after that horizon, which the report says.
+
+The meaning of the series does not change either way (an EXDATE on an occurrence the EXRULE
+already excludes excludes nothing more).  Expansion is bounded (:data:`MAX_STEPS`); a rule that
+cannot be expanded is kept as it is, and reported.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime, time
+from typing import Any, Iterator
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rruleset
+from icalendar import Event
+from icalendar.prop import vDDDLists
+
+from .. import hub
+from ..expansion import ExpansionError, align, dateutil_rule
+from ..report import LossKind, Report
+
+HORIZON_YEARS = 20
+MAX_EXDATES = 2000
+MAX_STEPS = 200_000
+
+
+def _props(event: Event, name: str) -> list[Any]:
+    raw = event.get(name)
+    return raw if isinstance(raw, list) else [raw] if raw is not None else []
+
+
+def _ends(event: Event) -> bool:
+    return all(rule.get("COUNT") or rule.get("UNTIL") for rule in _props(event, "RRULE"))
+
+
+def _series(event: Event, base: datetime) -> rruleset:
+    series = rruleset()
+    for recur in _props(event, "RRULE"):
+        rule = dateutil_rule(recur, base)
+        if rule is not None:
+            series.rrule(rule)
+    series.rdate(base)
+    for prop in _props(event, "RDATE"):
+        for item in getattr(prop, "dts", []):
+            value = align(item.dt, base)
+            if value is not None:
+                series.rdate(value)
+    return series
+
+
+def _excluded(event: Event, base: datetime, limit: datetime) -> Iterator[datetime]:
+    """The series' occurrences up to ``limit`` that an EXRULE excludes (both walked in order)."""
+    rules = rruleset()
+    for recur in _props(event, "EXRULE"):
+        rule = dateutil_rule(recur, base)
+        if rule is not None:
+            rules.rrule(rule)
+    steps = 0
+    exclusions = iter(rules)
+    pending = next(exclusions, None)
+    for occurrence in _series(event, base):
+        if occurrence > limit:
+            return
+        while pending is not None and pending < occurrence:
+            pending = next(exclusions, None)
+            steps += 1
+            if steps > MAX_STEPS:
+                raise ExpansionError(f"more than {MAX_STEPS} steps")
+        steps += 1
+        if steps > MAX_STEPS:
+            raise ExpansionError(f"more than {MAX_STEPS} steps")
+        if pending == occurrence:
+            yield occurrence
+
+
+def apply(event: Event, report: Report) -> None:
+    if event.get("EXRULE") is None or event.get("DTSTART") is None:
+        return
+    uid = str(event.get("UID", "")) or None
+    start = event["DTSTART"].dt
+    all_day = not isinstance(start, datetime)
+    base = datetime.combine(start, time()) if all_day else start
+    ends = _ends(event)
+    limit = base + relativedelta(years=HORIZON_YEARS)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = []
+            for value in _excluded(event, base, limit):
+                found.append(value)
+                if len(found) > MAX_EXDATES:
+                    raise ExpansionError(f"more than {MAX_EXDATES} exclusions")
+    except (ExpansionError, ValueError, TypeError, OverflowError) as exc:
+        report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
+                   f"EXRULE (removed by RFC 5545) kept as read, not restated as EXDATEs ({exc}); clients that "
+                   "ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
+        return
+    already = {align(item.dt, base) for prop in _props(event, "EXDATE") for item in getattr(prop, "dts", [])}
+    found = [v for v in found if v not in already]
+    values: list[date | datetime] = [v.date() for v in found] if all_day else list(found)
+    if values:  # the .ics writer splits the list into lines libical reads whole
+        prop = vDDDLists(values)
+        if not ends:
+            prop.params[hub.PARAM_FROM_EXRULE] = "TRUE"
+        event.add("EXDATE", prop)
+    if ends:
+        del event["EXRULE"]
+        report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
+                   f"EXRULE (removed by RFC 5545) written as the {len(values)} EXDATE(s) it excludes "
+                   "(the series ends: exact)", uid=uid, after=str(len(values)))
+        return
+    report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
+               f"EXRULE (removed by RFC 5545) kept, and the {len(values)} occurrence(s) it excludes until "
+               f"{limit.date().isoformat()} added as EXDATEs; clients that ignore EXRULE (ical.js, libical) "
+               "show its later occurrences", uid=uid, after=limit.date().isoformat())
