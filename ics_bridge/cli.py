@@ -48,6 +48,11 @@ class _Size(click.ParamType):
         return number * _UNITS[unit]
 
 
+def _binary(stream: Any) -> Any:
+    """The byte stream under a text stream (``click.get_binary_stream`` is deprecated in Click 8.2)."""
+    return getattr(stream, "buffer", stream)
+
+
 def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
@@ -93,7 +98,7 @@ def _err(message: str) -> None:
 def _stdin_bytes(inputs: tuple[str, ...]) -> bytes | None:
     if STDIN not in inputs:
         return None
-    return click.get_binary_stream("stdin").read()
+    return _binary(sys.stdin).read()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -164,7 +169,7 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         if bar_ctx is not None:
             bar_ctx.update(1)
 
-    stdout = click.get_binary_stream("stdout")
+    stdout = _binary(sys.stdout)
     try:
         if show_bar:
             with click.progressbar(length=len(found), label="converting", file=sys.stderr) as bar:
