@@ -152,3 +152,16 @@ def test_long_exdate_lists_are_read_whole_by_libical() -> None:
     reading = readers.read_libical(out, ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z"))
     (occurrences,) = reading.occurrences.values()
     assert len(occurrences) == 700
+
+
+def test_zones_icalendar_writes_as_utc_lose_their_tzid_not_their_time() -> None:
+    """icalendar counts Africa/Abidjan (and every zone that is UTC+0 all year) as UTC and writes
+    ``Z``; a TZID beside the ``Z`` is invalid (RFC 5545 3.2.19), so the writer drops it."""
+    data = _cal("DTSTART;TZID=Africa/Abidjan:20260101T090000", "DTEND;TZID=Africa/Abidjan:20260101T100000",
+                "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;TZID=Atlantic/Reykjavik:20260108T090000")
+    text = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    assert "DTSTART:20260101T090000Z" in text and "EXDATE:20260108T090000Z" in text
+    assert "TZID" not in text
+    event = Calendar.from_ical(text).walk("VEVENT")[0]
+    assert event["DTSTART"].dt == datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
+    assert not ics_bridge.roundtrip(data, via="graph").unreported()

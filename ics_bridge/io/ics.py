@@ -42,6 +42,7 @@ from icalendar.cal.component_factory import ComponentFactory
 from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.parser.parameter import Parameters
 from icalendar.prop import vBroken, vDDDLists, vText
+from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
 from .. import timezones
 from . import contentlines, fastics
@@ -715,7 +716,7 @@ def _value_params(cal: Calendar) -> None:
     otherwise) and carry no TZID; a DATE-TIME must not say it.  Parsed values keep the
     producer's parameters, so they are made right here, where the file is written."""
     for event in cal.walk("VEVENT"):
-        split_long_lists(event)
+        prepare_event(event)
         for name in _DATE_PROPS:
             raw = event.get(name)
             for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
@@ -733,6 +734,36 @@ def _value_params(cal: Calendar) -> None:
 # line (measured with tests/interop: 1,400 daily starts, 700 EXDATEs on one line → libical
 # shows 900), so longer lists are written as several lines of the same parameters.
 MAX_LIST_VALUES = 100
+
+
+def prepare_event(event: Component) -> None:
+    """What the .ics writer does to each VEVENT before icalendar writes it (whole file and
+    streamed alike): long date lists split (:func:`split_long_lists`), and no TZID on a value
+    icalendar writes in UTC (:func:`_utc_without_tzid`)."""
+    split_long_lists(event)
+    _utc_without_tzid(event)
+
+
+def _utc_without_tzid(event: Component) -> None:
+    """icalendar writes a date-time whose zone it counts as UTC (every zone that is UTC+0 all
+    year: Africa/Abidjan, Atlantic/Reykjavik, GMT… share its UTC entry) with ``Z``, but keeps
+    its TZID parameter: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.
+    The TZID is dropped: the instant is the same, and the ``Z`` already says UTC."""
+    for name in _DATE_PROPS:
+        raw = event.get(name)
+        for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+            if not tzid or str(tzid).upper() == "UTC":
+                continue
+            values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
+            if values and all(isinstance(v, datetime) and _written_as_utc(v) for v in values):
+                del prop.params["TZID"]
+                for item in getattr(prop, "dts", []):
+                    item.params.pop("TZID", None)
+
+
+def _written_as_utc(value: datetime) -> bool:
+    return value.tzinfo is not None and _ical_is_utc(value)
 
 
 def split_long_lists(event: Component) -> None:

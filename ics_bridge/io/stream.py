@@ -964,7 +964,7 @@ def _render_vevent(vevent: Any, style: str, fast: bool = True
     can do this part.  None: left out (no start), as ``ics_io.serialize`` does."""
     if ics_io.without_start(vevent):
         return None
-    ics_io.split_long_lists(vevent)
+    ics_io.prepare_event(vevent)
     holder = Calendar()
     holder.subcomponents.append(vevent)
     used = timezones._used_tzids(holder)
