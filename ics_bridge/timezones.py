@@ -1117,9 +1117,9 @@ def _by_name(tzid: str, resolved: ResolvedZone) -> _Resolution:
     return _Resolution(resolved.tz, resolved.iana, kind, resolved.reason or "")
 
 
-def _retag(prop: object, tz: tzinfo | None, tzid: str | None) -> list[tuple[datetime, datetime]]:
-    """Give every datetime of a property value the zone ``tz`` (same wall-clock time) and set or
-    drop its TZID parameter.  Returns (old, new) pairs for reporting."""
+def retag(prop: object, tz: tzinfo | None, tzid: str | None) -> list[tuple[datetime, datetime]]:
+    """Give every datetime of a property value the zone ``tz`` (same wall-clock time; None:
+    floating) and set or drop its TZID parameter.  Returns (old, new) pairs for reporting."""
     changed: list[tuple[datetime, datetime]] = []
 
     def convert(dt: object) -> object:
@@ -1186,7 +1186,7 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
     """Rewrite one property value and report what the resolution of its TZID says.  With
     ``compare_with`` the UTC instants by the file's VTIMEZONE and by the zone used are compared;
     when only the name was trusted (case 8) an entry is written only where they differ."""
-    changes = _retag(prop, res.tz, res.tzid)
+    changes = retag(prop, res.tz, res.tzid)
     if res.kind is None:
         return
     uid = str(component["UID"]) if "UID" in component else None

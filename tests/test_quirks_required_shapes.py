@@ -165,3 +165,71 @@ def test_zones_icalendar_writes_as_utc_lose_their_tzid_not_their_time() -> None:
     event = Calendar.from_ical(text).walk("VEVENT")[0]
     assert event["DTSTART"].dt == datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
     assert not ics_bridge.roundtrip(data, via="graph").unreported()
+
+
+def test_exrule_exclusions_after_the_horizon_of_a_series_that_ends_are_kept() -> None:
+    """A series that ends is walked to its end, not to the horizon: every exclusion is kept."""
+    data = _cal("DTSTART:20200101T100000Z", "RRULE:FREQ=YEARLY;COUNT=40", "EXRULE:FREQ=YEARLY;INTERVAL=2")
+    event, report = _event(data)
+    assert event.get("EXRULE") is None
+    assert sorted(d.dt.year for d in event["EXDATE"].dts) == list(range(2020, 2060, 2))
+    assert not ics_bridge.roundtrip(data, via="google").unreported()
+
+
+def test_an_exrule_that_ends_is_restated_exactly_on_an_endless_series() -> None:
+    event, report = _event(_cal("DTSTART:20200101T100000Z", "RRULE:FREQ=DAILY",
+                                "EXRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3"))
+    assert event.get("EXRULE") is None
+    assert [d.dt.day for d in event["EXDATE"].dts] == [6, 13, 20]
+    assert "the EXRULE ends: exact" in _repairs(report, "EXRULE")[0].reason
+
+
+def test_exrules_dateutil_would_search_for_ever_are_kept_and_reported(rrule_steps: dict[str, int]) -> None:
+    """BYMONTH=1;BYYEARDAY=366 matches nothing: dateutil would search every day to 9999."""
+    event, report = _event(_cal("DTSTART:20200101T100000Z", "RRULE:FREQ=WEEKLY",
+                                "EXRULE:FREQ=MINUTELY;BYMONTH=1;BYYEARDAY=-1"))
+    assert str(event["EXRULE"].to_ical().decode()).startswith("FREQ=MINUTELY")
+    assert [e for e in report if e.kind is LossKind.RECURRENCE_UNSUPPORTED and e.field == "EXRULE"]
+    assert rrule_steps["steps"] == 0
+
+
+def test_exrule_near_the_end_of_time_keeps_the_event() -> None:
+    conv = ics_bridge.convert(_cal("DTSTART:99991230T090000Z", "RRULE:FREQ=DAILY", "EXRULE:FREQ=WEEKLY"), to="ics")
+    assert not conv.errors
+    assert "EXRULE:FREQ=WEEKLY" in conv.to_bytes().decode()
+    assert [e for e in conv.report if e.kind is LossKind.RECURRENCE_UNSUPPORTED and e.field == "EXRULE"]
+
+
+def test_alarm_with_an_empty_or_a_repeated_action() -> None:
+    event, report = _event(_cal("DTSTART:20260310T090000Z", "BEGIN:VALARM", "ACTION:", "TRIGGER:-PT5M", "END:VALARM",
+                                "BEGIN:VALARM", "ACTION:DISPLAY", "ACTION:AUDIO", "TRIGGER:-PT10M", "END:VALARM"))
+    first, second = event.walk("VALARM")
+    assert str(first["ACTION"]) == "DISPLAY" and str(first["DESCRIPTION"]) == "Board meeting"
+    assert str(second["ACTION"]) == "DISPLAY" and str(second["DESCRIPTION"]) == "Board meeting"
+    assert len(_repairs(report, "VALARM;ACTION")) == 2
+
+
+def test_floating_override_of_a_series_given_a_zone_moves_with_it() -> None:
+    """The master's floating start takes its DTEND's zone; its override's floating RECURRENCE-ID
+    must name the same occurrence in that zone, or Graph shows the replaced occurrence too."""
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20200101T000000Z\r\n"
+            b"DTSTART:20200106T090000\r\nDTEND;TZID=America/New_York:20200106T100000\r\nRRULE:FREQ=DAILY;COUNT=5\r\n"
+            b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20200101T000000Z\r\nRECURRENCE-ID:20200108T090000\r\n"
+            b"DTSTART:20200108T110000\r\nDTEND:20200108T120000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    graph = json.loads(ics_bridge.convert(data, to="graph").to_bytes())
+    (exception,) = [i for i in graph["value"] if i["type"] == "exception"]
+    assert exception["originalStart"] == "2020-01-08T14:00:00Z"  # 09:00 in New York
+    for via in ("graph", "google"):
+        result = ics_bridge.roundtrip(data, via=via)
+        assert result.lossless and not result.unreported(), via
+
+
+def test_zoned_exdate_of_a_floating_series_is_its_wall_clock_time() -> None:
+    data = _cal("DTSTART:20200106T090000", "DTEND:20200106T100000", "RRULE:FREQ=DAILY;COUNT=5",
+                "EXDATE;TZID=Europe/Berlin:20200107T090000")
+    event, report = _event(data)
+    assert event["EXDATE"].dts[0].dt == datetime(2020, 1, 7, 9, 0) and "TZID" not in event["EXDATE"].params
+    google = json.loads(ics_bridge.convert(data, to="google", options=Options(default_zone="Europe/Berlin")).to_bytes())
+    item = google["items"][0] if "items" in google else google
+    assert "EXDATE;TZID=Europe/Berlin:20200107T090000" in item["recurrence"]
+    assert not ics_bridge.roundtrip(data, via="google", options=Options(default_zone="Europe/Berlin")).unreported()

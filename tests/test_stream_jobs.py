@@ -150,6 +150,7 @@ def test_worker_crash_is_a_clear_error(generated: Path, tmp_path: Path, monkeypa
     monkeypatch.setattr(stream, "_convert_batch", _die)
     with pytest.raises(stream.StreamWorkerError, match="worker process died"):
         stream.convert_file(generated, tmp_path / "out.json", to="graph", jobs=2)
+    assert list(tmp_path.iterdir()) == []  # the library call leaves no partial file either
     monkeypatch.setattr(batch, "STREAM_BYTES", 1)
     out = tmp_path / "cli.json"
     code, output = _cli("convert", str(generated), "--to", "graph", "-o", str(out), "--jobs", "2")
@@ -238,3 +239,19 @@ def test_library_convert_stream_takes_jobs(generated: Path, tmp_path: Path) -> N
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
     assert [e.as_dict() for e in one.report] == [e.as_dict() for e in two.report]
     assert len(json.loads((tmp_path / "two.json").read_bytes())["value"]) == two.items
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_files_keep_the_event_limit(generated: Path, tmp_path: Path, jobs: int) -> None:
+    """``--max-events`` refuses a streamed file as it refuses a whole one, writing nothing."""
+    from ics_bridge import Options
+    from ics_bridge.errors import InputError
+    from ics_bridge.limits import Limits
+    small = Options(limits=Limits(max_events=50))
+    with pytest.raises(InputError, match="more than 50 events"):
+        stream.convert_file(generated, tmp_path / "out.json", to="graph", options=small, jobs=jobs)
+    graph = tmp_path / "in.json"
+    graph.write_bytes(ics_bridge.convert(generated.read_bytes(), to="graph").to_bytes())
+    with pytest.raises(InputError, match="more than 50 events"):
+        stream.convert_file(graph, tmp_path / "out.ics", to="ics", options=small, jobs=jobs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]

@@ -57,7 +57,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from icalendar import Calendar
 
@@ -1213,6 +1213,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from ..providers.graph.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
+            _check_count(pos, options)
             its.offsets.append(offset)
             its.lengths.append(length)
             its.taken.append(0)
@@ -1245,6 +1246,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from ..providers.google.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
+            _check_count(pos, options)
             its.offsets.append(offset)
             its.lengths.append(length)
             its.taken.append(0)
@@ -1363,8 +1365,7 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
             raise
     from ..api import convert
     conv = convert(src.read_bytes(), to=to, source=source, options=options, file=str(src))
-    with _open_out(dst) as out:
-        out.write(conv.to_bytes(options))
+    _write_out(dst, lambda out: out.write(conv.to_bytes(options)))
     data = conv.data
     count = len(data.get("value") or data.get("items") or []) if isinstance(data, dict) and (
         "value" in data or "items" in data) else 1
@@ -1377,34 +1378,42 @@ def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Opt
         source = _sniff(src)
     if source == "graph" and to == "ics":
         errors: list[InputError] = []
-        with _open_out(dst) as out:
-            count = _json_to_ics(src, out, report, errors, options, str(src), "graph", jobs, fast)
+        count = _write_out(dst, lambda out: _json_to_ics(src, out, report, errors, options, str(src), "graph", jobs,
+                                                         fast))
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source == "google" and to == "ics":
         errors = []
-        with _open_out(dst) as out:
-            count = _json_to_ics(src, out, report, errors, options, str(src), "google", jobs, fast)
+        count = _write_out(dst, lambda out: _json_to_ics(src, out, report, errors, options, str(src), "google",
+                                                         jobs, fast))
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source != "ics" or to == "ics":
         raise StreamUnsupported(f"{source} → {to} is not streamed")
     idx = index_ics(src, report)
+    _check_count(idx.events, options)
     errors = []
-    with _open_out(dst) as out:
-        count = _ics_to_json(idx, to, out, report, options, errors, jobs, fast)
+    count = _write_out(dst, lambda out: _ics_to_json(idx, to, out, report, options, errors, jobs, fast))
     return StreamResult(target=to, report=report, errors=[e.located(str(src)) for e in errors], items=count)
 
 
-class _open_out:
-    def __init__(self, dst: str | os.PathLike[str] | IO[bytes]) -> None:
-        self.dst = dst
-        self.fh: IO[bytes] | None = None
+def _check_count(events: int, options: Options) -> None:
+    """``max_events`` holds for a streamed file as for a whole one (``io.ics``, ``io.jsonio``)."""
+    if events > options.limits.max_events:
+        raise InputError(f"more than {options.limits.max_events} events, over the limit "
+                         "(raise it with --max-events, or Limits(max_events=…) in the library)")
 
-    def __enter__(self) -> IO[bytes]:
-        if isinstance(self.dst, (str, os.PathLike)):
-            self.fh = open(self.dst, "wb")
-            return self.fh
-        return self.dst  # type: ignore[return-value]
 
-    def __exit__(self, *exc: object) -> None:
-        if self.fh is not None:
-            self.fh.close()
+def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[bytes]], int]) -> int:
+    """``produce(file)`` into ``dst``.  A path to a regular file (or a new one) is written through
+    a temporary file beside it and renamed into place only when the conversion finished
+    (:func:`ics_bridge.batch.atomic_write`): a failure (a bad file, a dead worker) leaves no
+    partial output.  Anything else (an open file, ``os.devnull``) is written directly."""
+    if isinstance(dst, (str, os.PathLike)):
+        target = Path(dst)
+        if target.exists() and not target.is_file():
+            with open(target, "wb") as fh:
+                return produce(fh)
+        from ..batch import atomic_write
+        done: list[int] = []
+        atomic_write(target, lambda fh: done.append(produce(fh)), force=True)
+        return done[0]
+    return produce(dst)

@@ -1,7 +1,8 @@
 """VALARM properties RFC 5545 3.6.6 requires: a DISPLAY alarm without DESCRIPTION (Evolution,
 ical4j's ``evolution2`` sample) gets the event's SUMMARY as its text, else "Reminder"; the
 ``ical`` library refuses the whole calendar otherwise, and Graph/Google have no alarm text to
-lose.  An ACTION-less alarm is read as DISPLAY, what every client shows it as.  Reported."""
+lose.  An alarm without ACTION (or an empty one) is read as DISPLAY, what every client shows it
+as; of several ACTIONs the first is kept.  Reported."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ def apply(event: Event, report: Report) -> None:
     for alarm in event.subcomponents:
         if alarm.name != "VALARM":
             continue
-        if alarm.get("ACTION") is None:
+        action = alarm.get("ACTION")
+        if isinstance(action, list):  # RFC 5545 3.6.6: exactly one ACTION
+            del alarm["ACTION"]
+            alarm.add("ACTION", action[0])
+            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; the first kept",
+                       uid=uid, before=", ".join(str(a) for a in action), after=str(action[0]))
+        elif action is None or not str(action).strip():
+            if action is not None:
+                del alarm["ACTION"]
             alarm.add("ACTION", "DISPLAY")
             report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", "alarm without ACTION read as DISPLAY",
                        uid=uid, after="DISPLAY")

@@ -8,7 +8,7 @@
   read in the series zone and written in UTC, as the RFC requires; the ``ical`` library
   refuses to expand the series otherwise.
 * A UTC UNTIL on a floating series (Exchange, ics-parser issue 343): its wall-clock time,
-  floating, which is how ical.js, libical and dateutil read it; ``ical`` refuses the calendar.
+  floating, which is how ical.js and libical read it; dateutil and ``ical`` refuse the rule.
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ EXRULE, and libical applies it only while the zone offset equals DTSTART's, so t
 it excludes reappear there.  Google still accepts it in ``recurrence[]`` (gcsa's sample has
 one), and RFC 2445 producers still write it.  Every reader applies EXDATE, so:
 
-* **a series that ends** (every RRULE has COUNT or UNTIL): the EXRULE is replaced by an EXDATE
-  for each occurrence it excludes.  Exact, and RFC 5545 clean; Graph gets them as cancelled
-  occurrences and Google as EXDATE lines.
+* **a series that ends** (every RRULE has COUNT or UNTIL), or **an EXRULE that ends** (COUNT,
+  or UNTIL within the series' first :data:`HORIZON_YEARS` years): the EXRULE is replaced by an
+  EXDATE for each occurrence it excludes, walked to the end.  Exact, and RFC 5545 clean; Graph
+  gets them as cancelled occurrences and Google as EXDATE lines.
 * **an endless series**: the EXRULE stays (Google and RFC 2445 readers use it), and the
   occurrences it excludes in the first :data:`HORIZON_YEARS` years are added as EXDATEs marked
   ``X-ICSBRIDGE-EXRULE=TRUE`` (:data:`ics_bridge.hub.PARAM_FROM_EXRULE`).  The provider writers
@@ -35,7 +36,7 @@ from ..expansion import ExpansionError, align, dateutil_rule
 from ..report import LossKind, Report
 
 HORIZON_YEARS = 20
-MAX_EXDATES = 2000
+MAX_EXDATES = 5000
 MAX_STEPS = 200_000
 
 
@@ -63,67 +64,86 @@ def _series(event: Event, base: datetime) -> rruleset:
     return series
 
 
-def _excluded(event: Event, base: datetime, limit: datetime) -> Iterator[datetime]:
-    """The series' occurrences up to ``limit`` that an EXRULE excludes (both walked in order)."""
-    rules = rruleset()
+def _bounded(values: Iterator[datetime], limit: datetime | None) -> tuple[list[datetime], bool]:
+    """The values up to ``limit`` (all of them without one), and whether they ran out first;
+    more than :data:`MAX_STEPS` is an :class:`ExpansionError`."""
+    out: list[datetime] = []
+    for value in values:
+        if limit is not None and value > limit:
+            return out, False
+        out.append(value)
+        if len(out) > MAX_STEPS:
+            raise ExpansionError(f"more than {MAX_STEPS} occurrences")
+    return out, True
+
+
+def _exclusions(event: Event, base: datetime, last: datetime) -> tuple[set[datetime], bool]:
+    """Every EXRULE instance up to ``last`` (the last occurrence that matters), and whether every
+    EXRULE has ended by then.  Each rule gets ``UNTIL`` ≤ ``last``, so dateutil never searches
+    past it (a rule that matches nothing would otherwise be searched to the year 9999)."""
+    found: set[datetime] = set()
+    ended = True
     for recur in _props(event, "EXRULE"):
         rule = dateutil_rule(recur, base)
-        if rule is not None:
-            rules.rrule(rule)
-    steps = 0
-    exclusions = iter(rules)
-    pending = next(exclusions, None)
-    for occurrence in _series(event, base):
-        if occurrence > limit:
-            return
-        while pending is not None and pending < occurrence:
-            pending = next(exclusions, None)
-            steps += 1
-            if steps > MAX_STEPS:
-                raise ExpansionError(f"more than {MAX_STEPS} steps")
-        steps += 1
-        if steps > MAX_STEPS:
-            raise ExpansionError(f"more than {MAX_STEPS} steps")
-        if pending == occurrence:
-            yield occurrence
+        if rule is None:
+            continue  # a rule no date satisfies excludes nothing
+        own_until = rule._until  # noqa: SLF001 - dateutil keeps UNTIL (aligned to DTSTART) here
+        count = rule._count  # noqa: SLF001
+        values, _ = _bounded(iter(rule.replace(until=min(own_until, last) if own_until else last)), None)
+        found.update(values)
+        ended = ended and ((own_until is not None and own_until <= last) or (count is not None and len(values) == count))
+    return found, ended
+
+
+# dateutil searches day by day (to the year 9999) for the next instance of a rule that matches
+# nothing, and UNTIL does not stop that search; these parts make such rules easy to write
+# (BYMONTH=1;BYYEARDAY=366), so an EXRULE using them is kept as read, never expanded here.
+_SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO", "BYSETPOS")
 
 
 def apply(event: Event, report: Report) -> None:
     if event.get("EXRULE") is None or event.get("DTSTART") is None:
         return
     uid = str(event.get("UID", "")) or None
+    if any(rule.get(part) for rule in _props(event, "EXRULE") for part in _SEARCH_PARTS):
+        report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
+                   f"EXRULE (removed by RFC 5545) with {'/'.join(_SEARCH_PARTS)} kept as read, not restated as "
+                   "EXDATEs; clients that ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
+        return
     start = event["DTSTART"].dt
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
-    ends = _ends(event)
-    limit = base + relativedelta(years=HORIZON_YEARS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            found = []
-            for value in _excluded(event, base, limit):
-                found.append(value)
-                if len(found) > MAX_EXDATES:
-                    raise ExpansionError(f"more than {MAX_EXDATES} exclusions")
+            limit = None if _ends(event) else base + relativedelta(years=HORIZON_YEARS)
+            occurrences, complete = _bounded(iter(_series(event, base)), limit)
+            excluded, ended = _exclusions(event, base, occurrences[-1]) if occurrences else (set(), True)
+        found = [o for o in occurrences if o in excluded]
+        if len(found) > MAX_EXDATES:
+            raise ExpansionError(f"more than {MAX_EXDATES} exclusions")
     except (ExpansionError, ValueError, TypeError, OverflowError) as exc:
         report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
                    f"EXRULE (removed by RFC 5545) kept as read, not restated as EXDATEs ({exc}); clients that "
                    "ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
         return
+    exact = complete or ended
     already = {align(item.dt, base) for prop in _props(event, "EXDATE") for item in getattr(prop, "dts", [])}
     found = [v for v in found if v not in already]
     values: list[date | datetime] = [v.date() for v in found] if all_day else list(found)
     if values:  # the .ics writer splits the list into lines libical reads whole
         prop = vDDDLists(values)
-        if not ends:
+        if not exact:
             prop.params[hub.PARAM_FROM_EXRULE] = "TRUE"
         event.add("EXDATE", prop)
-    if ends:
+    if exact:
         del event["EXRULE"]
+        why = "the series ends" if complete else "the EXRULE ends"
         report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
-                   f"EXRULE (removed by RFC 5545) written as the {len(values)} EXDATE(s) it excludes "
-                   "(the series ends: exact)", uid=uid, after=str(len(values)))
+                   f"EXRULE (removed by RFC 5545) written as the {len(values)} EXDATE(s) it excludes ({why}: "
+                   "exact)", uid=uid, after=str(len(values)))
         return
+    assert limit is not None
     report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
                f"EXRULE (removed by RFC 5545) kept, and the {len(values)} occurrence(s) it excludes until "
                f"{limit.date().isoformat()} added as EXDATEs; clients that ignore EXRULE (ical.js, libical) "

@@ -366,9 +366,7 @@ class _Writer:
             if sorted(render_recurrence(scratch, zone, skip_tombstones=True)) == sorted(lines):
                 lines = list(original)
         if lines:
-            self.out["recurrence"] = lines
-        if v.get("RDATE") is not None and isinstance(start, datetime) and zone is None:
-            self.add(LossKind.TIMEZONE_ASSIGNED, "RDATE", "floating RDATE written in UTC")
+            self.out["recurrence"] = lines  # a floating series' values are in the zone its start was given
 
     def conference_and_description(self) -> None:
         v, out = self.v, self.out
