@@ -73,9 +73,12 @@ def detect_format(data: bytes | str | dict | list) -> Format:
     return found
 
 
-def load_json(data: bytes | str, options: Options = Options(), *, file: str | None = None) -> Any:
-    """JSON or JSON Lines within the options' limits (nesting depth, number of events)."""
-    return loads(data, file=file, max_depth=options.limits.max_json_depth, max_events=options.limits.max_events)
+def load_json(data: bytes | str, options: Options = Options(), *, file: str | None = None,
+              report: Report | None = None) -> Any:
+    """JSON or JSON Lines within the options' limits (nesting depth, number of events); repairs
+    (lone surrogates) go to ``report``."""
+    return loads(data, file=file, max_depth=options.limits.max_json_depth, max_events=options.limits.max_events,
+                 report=report)
 
 
 def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None
@@ -90,7 +93,7 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                                                                        max_bytes=options.max_bytes,
                                                                        limits=options.limits), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
-    payload = load_json(data, options, file=file) if isinstance(data, (bytes, str)) else data
+    payload = load_json(data, options, file=file, report=report) if isinstance(data, (bytes, str)) else data
     if source == "graph":
         events = []
         for item in read_graph_events(payload):

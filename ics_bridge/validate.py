@@ -413,7 +413,10 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         return frozenset(), False
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
-    limit = base + relativedelta(years=horizon.years)
+    try:
+        limit = base + relativedelta(years=horizon.years)
+    except (ValueError, OverflowError):  # a start near the year 9999: the end of time is the horizon
+        limit = datetime.max.replace(tzinfo=base.tzinfo)
 
     def shown(value: datetime) -> str:
         return instant_text(value.date() if all_day else value) or ""

@@ -428,3 +428,13 @@ def test_bad_events_do_not_stop_the_others(target: str) -> None:
     if target != "ics":
         items = conv.data["value"] if target == "graph" else conv.data["items"]
         assert len(items) == 6
+
+
+@pytest.mark.parametrize("via", ["graph", "google", "ics"])
+def test_a_series_at_the_end_of_time_round_trips(via: str) -> None:
+    """A daily series starting on 9999-12-30: the validation horizon and Graph's first-occurrence
+    check would step past the year 9999; neither may raise."""
+    import ics_bridge
+    data = calendar(vevent("end-1", "RRULE:FREQ=DAILY", start="DTSTART:99991230T090000Z", end="DTEND:99991230T100000Z"))
+    result = ics_bridge.roundtrip(data.encode(), via=via)
+    assert result.unreported() == []

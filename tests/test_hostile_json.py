@@ -234,3 +234,16 @@ def test_huge_integers(target: str, source_name: str) -> None:
     conv = ok(json_list(source_name, bad), target, source_name)
     if source_name == "google":  # the override cannot be a date: dropped and reported
         assert any(loss.field == "reminders.overrides.minutes" for loss in conv.report), conv.report.as_text()
+
+
+def test_lone_surrogate_becomes_the_replacement_character(target: str, source: str) -> None:
+    """JSON may escape half a UTF-16 pair alone (``"\\ud800"``); no UTF-8 output can hold it.
+    It becomes U+FFFD, reported, and every event still arrives."""
+    data = json_list(source)
+    key = "value" if source == "graph" else "items"
+    field = "subject" if source == "graph" else "summary"
+    data[key][0][field] = "Plan \ud800 review"
+    conv = ok(json.dumps(data), target, source)  # json.dumps escapes the surrogate, as a producer would
+    out = conv.to_bytes().decode("utf-8")
+    assert "Plan \ufffd review" in out.replace("\\ufffd", "\ufffd")
+    assert any("lone UTF-16 surrogate" in e.reason for e in conv.report)

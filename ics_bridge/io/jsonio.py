@@ -4,10 +4,12 @@ JSON Lines.  Provider detection looks at content, never at the file name."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator, Literal
 
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS
+from ..report import LossKind, Report
 
 Format = Literal["ics", "graph", "google"]
 
@@ -44,6 +46,40 @@ def _parse(text: str) -> Any:
     return json.loads(text, parse_constant=_no_constant)
 
 
+# A \uD800–\uDFFF escape: JSON may spell half of a UTF-16 pair alone (RFC 8259 8.2 calls such
+# strings unpredictable); Python keeps it as a lone surrogate, which no UTF-8 writer can encode.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def without_lone_surrogates(value: Any, text: str | bytes, found: list[int] | None = None) -> Any:
+    """``value`` (parsed from ``text``) with every lone surrogate replaced by U+FFFD, the
+    Unicode replacement character (a valid pair was joined by the parser already); the value
+    itself when ``text`` spells no surrogate escape, which is the cheap and common case.  The
+    number replaced is appended to ``found``."""
+    probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
+    if not _SURROGATE_ESCAPE.search(probe):
+        return value
+    count = [0]
+
+    def scrub(item: Any) -> Any:
+        if isinstance(item, str):
+            fixed, n = _LONE_SURROGATE.subn(REPLACEMENT, item)
+            count[0] += n
+            return fixed
+        if isinstance(item, list):
+            return [scrub(v) for v in item]
+        if isinstance(item, dict):
+            return {scrub(k): scrub(v) for k, v in item.items()}
+        return item
+
+    value = scrub(value)
+    if found is not None:
+        found.append(count[0])
+    return value
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -60,10 +96,11 @@ def count_events(data: Any) -> int:
 
 
 def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
-          max_events: int = DEFAULT_LIMITS.max_events) -> Any:
+          max_events: int = DEFAULT_LIMITS.max_events, report: Report | None = None) -> Any:
     """Parse JSON, or JSON Lines (one value per line), with an error naming the position.
     Nesting deeper than ``max_depth`` is refused (Python's parser would exhaust its recursion
-    limit, and every later step walks the value), and so are more than ``max_events`` events."""
+    limit, and every later step walks the value), and so are more than ``max_events`` events.
+    Lone surrogates become U+FFFD (:func:`without_lone_surrogates`), reported to ``report``."""
     text = decode(text, file=file)
     try:
         value = _parse(text)
@@ -73,6 +110,11 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         value = _lines(text, first, file)
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file=file) from None
+    found: list[int] = []
+    value = without_lone_surrogates(value, text, found)
+    if found and found[0] and report is not None:
+        report.add(LossKind.INVALID_VALUE, "?", f"{found[0]} lone UTF-16 surrogate(s) in JSON strings replaced by "
+                   "U+FFFD (no UTF-8 text can hold them)")
     if _too_deep(value, max_depth):
         raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
     count = count_events(value)

@@ -62,7 +62,7 @@ from typing import IO, Any, Callable, Iterator
 from icalendar import Calendar
 
 from .. import hub, timezones
-from . import fastics
+from . import fastics, jsonio
 from . import ics as ics_io
 from ..errors import IcsBridgeError, InputError
 from ..options import Format, Options
@@ -887,7 +887,8 @@ class JsonItems:
 
     def load(self, offset: int, length: int, fh: IO[bytes]) -> Any:
         fh.seek(offset)
-        return json.loads(fh.read(length))
+        data = fh.read(length)
+        return jsonio.without_lone_surrogates(json.loads(data), data)
 
 
 class _Buffer:
@@ -948,7 +949,9 @@ class _Buffer:
             if end == len(self.text) and not self.eof and self._more():
                 continue
             start_bytes = self.base
-            length = len(self.text[self.pos:end].encode("utf-8"))
+            raw = self.text[self.pos:end]
+            item = jsonio.without_lone_surrogates(item, raw)
+            length = len(raw.encode("utf-8", "surrogatepass"))
             self.base += length
             self.pos = end
             if self.pos > self.chunk:  # drop what is consumed

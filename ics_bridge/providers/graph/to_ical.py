@@ -182,7 +182,7 @@ class _EventMapper:
         rng = rec.range.model_dump(mode="json", exclude_none=True)
         try:
             first = next(iter(expand_graph_dates(pattern, rng, local, local + timedelta(days=366 * 8), limit=1)), None)
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, OverflowError):
             return start, end  # the pattern itself is reported by recurrence()
         if first is None or first == local:
             return start, end
@@ -556,7 +556,7 @@ def _checked(mapper: _EventMapper) -> VEvent:
         if err.uid:
             raise
         raise InputError(err.message, file=err.file, uid=mapper.uid, field=err.field) from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(str(exc), uid=mapper.uid) from exc
 
 
