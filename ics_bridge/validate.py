@@ -45,7 +45,8 @@ from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
 from .text import html_to_text, looks_like_html, strip_join_line
-from .vevent import address_email, categories, conferences, dt_value, get_description, read_alarm, text_value
+from .vevent import (address_email, categories, conferences, dt_value, get_description, props, read_alarm,
+                     text_value)
 
 DEFAULT_HORIZON_YEARS = 5
 DEFAULT_MAX_OCCURRENCES = 1000
@@ -247,17 +248,10 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def _props(event: Event, name: str) -> list[Any]:
-    raw = event.get(name)
-    if raw is None:
-        return []
-    return list(raw) if isinstance(raw, list) else [raw]
-
-
 def _conference_uris(event: Event) -> list[str]:
     uris = [uri for uri, _params in conferences(event)]
     for name in (hub.X_TEAMS_URL, hub.X_GOOGLE_CONFERENCE):
-        uris.extend(str(p) for p in _props(event, name))
+        uris.extend(str(p) for p in props(event, name))
     return sorted({u.strip() for u in uris if u and u.strip()})
 
 
@@ -308,7 +302,7 @@ def _person_key(prop: Any, index: int) -> str:
 
 def _attendees(event: Event) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for index, prop in enumerate(_props(event, "ATTENDEE")):
+    for index, prop in enumerate(props(event, "ATTENDEE")):
         params = getattr(prop, "params", {})
         cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
         resource = cutype in ("RESOURCE", "ROOM")
@@ -421,8 +415,8 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     def shown(value: datetime) -> str:
         return instant_text(value.date() if all_day else value) or ""
 
-    rules = _props(master, "RRULE")
-    rdates = [v for p in _props(master, "RDATE") for v in (getattr(x, "dt", None) for x in getattr(p, "dts", []))]
+    rules = props(master, "RRULE")
+    rdates = [v for p in props(master, "RDATE") for v in (getattr(x, "dt", None) for x in getattr(p, "dts", []))]
     found: list[datetime] = [base]
     truncated = False
     if rules or rdates:
@@ -432,7 +426,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
                 rule = dateutil_rule(recur, base)
                 if rule is not None:
                     rs.rrule(rule)
-            for recur in _props(master, "EXRULE"):
+            for recur in props(master, "EXRULE"):
                 rule = dateutil_rule(recur, base)
                 if rule is not None:
                     rs.exrule(rule)
@@ -459,7 +453,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     starts = {shown(o): o for o in found}
     # EXDATE: the same instant, or (a DATE on a timed series) any start on that local day.
     excluded_days: set[date] = set()
-    for prop in _props(master, "EXDATE"):
+    for prop in props(master, "EXDATE"):
         for item in getattr(prop, "dts", []):
             value = item.dt
             if not isinstance(value, datetime) and isinstance(value, date) and not all_day:

@@ -237,9 +237,15 @@ def add_conference(event: Event, uri: str, *, label: str | None, features: str =
     event.add("CONFERENCE", vUri(uri), parameters=params)
 
 
+def props(component: Any, name: str) -> list[Any]:
+    """Every value of a property, one per content line: icalendar gives one value, or a list
+    when the property repeats (``ATTENDEE``, ``EXDATE``…), or nothing."""
+    raw = component.get(name)
+    return raw if isinstance(raw, list) else [raw] if raw is not None else []
+
+
 def conferences(event: Event) -> list[tuple[str, dict[str, str]]]:
-    raw = event.get("CONFERENCE")
-    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    items = props(event, "CONFERENCE")
     return [(str(item), {k.upper(): str(v) for k, v in item.params.items()}) for item in items]
 
 
@@ -285,8 +291,7 @@ def get_stash(event: Event, name: str) -> dict[str, Any]:
 
 def property_lines(event: Event, name: str) -> list[str]:
     """The content lines of one property (every value, with its parameters), as written."""
-    raw = event.get(name)
-    values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    values = props(event, name)
     return [event.content_line(name, value).to_ical().decode() for value in values]
 
 
@@ -348,8 +353,7 @@ def text_value(event: Event, name: str) -> str | None:
 
 
 def categories(event: Event) -> list[str]:
-    raw = event.get("CATEGORIES")
-    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    items = props(event, "CATEGORIES")
     out: list[str] = []
     for item in items:
         out.extend(str(c) for c in getattr(item, "cats", [item]))

@@ -52,6 +52,7 @@ from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 from ..text import sanitize_html
 from ..vevent import _unescape_text as _unescape
+from ..vevent import props
 
 MAX_ICS_BYTES = 256 * 1024 * 1024
 
@@ -718,8 +719,7 @@ def _value_params(cal: Calendar) -> None:
     for event in cal.walk("VEVENT"):
         prepare_event(event)
         for name in _DATE_PROPS:
-            raw = event.get(name)
-            for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            for prop in props(event, name):
                 values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
                 if not values or any(v is None or isinstance(v, tuple) for v in values):
                     continue  # PERIOD values and unreadable ones keep their parameters
@@ -750,8 +750,7 @@ def _utc_without_tzid(event: Component) -> None:
     its TZID parameter: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.
     The TZID is dropped: the instant is the same, and the ``Z`` already says UTC."""
     for name in _DATE_PROPS:
-        raw = event.get(name)
-        for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        for prop in props(event, name):
             tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
             if not tzid or str(tzid).upper() == "UTC":
                 continue
@@ -770,12 +769,11 @@ def split_long_lists(event: Component) -> None:
     """Every EXDATE/RDATE holding more than :data:`MAX_LIST_VALUES` values becomes several
     properties with the same parameters, in order (RFC 5545 allows the property to repeat)."""
     for name in ("EXDATE", "RDATE"):
-        raw = event.get(name)
-        props = raw if isinstance(raw, list) else [raw] if raw is not None else []
-        if not any(len(getattr(p, "dts", ())) > MAX_LIST_VALUES for p in props):
+        values = props(event, name)
+        if not any(len(getattr(p, "dts", ())) > MAX_LIST_VALUES for p in values):
             continue
         del event[name]
-        for prop in props:
+        for prop in values:
             dts = getattr(prop, "dts", None)
             if dts is None or len(dts) <= MAX_LIST_VALUES:
                 event.add(name, prop, encode=False)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import date, datetime, time
-from typing import Any, Iterator
+from typing import Iterator
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rruleset
@@ -34,29 +34,25 @@ from icalendar.prop import vDDDLists
 from .. import hub
 from ..expansion import ExpansionError, align, dateutil_rule
 from ..report import LossKind, Report
+from ..vevent import props
 
 HORIZON_YEARS = 20
 MAX_EXDATES = 5000
 MAX_STEPS = 200_000
 
 
-def _props(event: Event, name: str) -> list[Any]:
-    raw = event.get(name)
-    return raw if isinstance(raw, list) else [raw] if raw is not None else []
-
-
 def _ends(event: Event) -> bool:
-    return all(rule.get("COUNT") or rule.get("UNTIL") for rule in _props(event, "RRULE"))
+    return all(rule.get("COUNT") or rule.get("UNTIL") for rule in props(event, "RRULE"))
 
 
 def _series(event: Event, base: datetime) -> rruleset:
     series = rruleset()
-    for recur in _props(event, "RRULE"):
+    for recur in props(event, "RRULE"):
         rule = dateutil_rule(recur, base)
         if rule is not None:
             series.rrule(rule)
     series.rdate(base)
-    for prop in _props(event, "RDATE"):
+    for prop in props(event, "RDATE"):
         for item in getattr(prop, "dts", []):
             value = align(item.dt, base)
             if value is not None:
@@ -83,7 +79,7 @@ def _exclusions(event: Event, base: datetime, last: datetime) -> tuple[set[datet
     past it (a rule that matches nothing would otherwise be searched to the year 9999)."""
     found: set[datetime] = set()
     ended = True
-    for recur in _props(event, "EXRULE"):
+    for recur in props(event, "EXRULE"):
         rule = dateutil_rule(recur, base)
         if rule is None:
             continue  # a rule no date satisfies excludes nothing
@@ -105,7 +101,7 @@ def apply(event: Event, report: Report) -> None:
     if event.get("EXRULE") is None or event.get("DTSTART") is None:
         return
     uid = str(event.get("UID", "")) or None
-    if any(rule.get(part) for rule in _props(event, "EXRULE") for part in _SEARCH_PARTS):
+    if any(rule.get(part) for rule in props(event, "EXRULE") for part in _SEARCH_PARTS):
         report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
                    f"EXRULE (removed by RFC 5545) with {'/'.join(_SEARCH_PARTS)} kept as read, not restated as "
                    "EXDATEs; clients that ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
@@ -128,7 +124,7 @@ def apply(event: Event, report: Report) -> None:
                    "ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
         return
     exact = complete or ended
-    already = {align(item.dt, base) for prop in _props(event, "EXDATE") for item in getattr(prop, "dts", [])}
+    already = {align(item.dt, base) for prop in props(event, "EXDATE") for item in getattr(prop, "dts", [])}
     found = [v for v in found if v not in already]
     values: list[date | datetime] = [v.date() for v in found] if all_day else list(found)
     if values:  # the .ics writer splits the list into lines libical reads whole

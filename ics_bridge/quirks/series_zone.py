@@ -25,15 +25,11 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
-from icalendar import Calendar, Event
+from icalendar import Calendar
 
 from .. import timezones
 from ..report import LossKind, Report
-
-
-def _props(event: Event, name: str) -> list[Any]:
-    raw = event.get(name)
-    return raw if isinstance(raw, list) else [raw] if raw is not None else []
+from ..vevent import props
 
 
 def _datetimes(prop: Any) -> list[datetime] | None:
@@ -78,7 +74,7 @@ def apply(cal: Calendar, report: Report) -> None:
             continue
         zones[uid] = start[0].tzinfo
         for name in ("EXDATE", "RDATE"):
-            for prop in _props(event, name):
+            for prop in props(event, name):
                 _align(prop, start[0].tzinfo, name, uid, report)
     for event in events:
         uid = str(event.get("UID"))
@@ -93,5 +89,5 @@ def apply(cal: Calendar, report: Report) -> None:
         _align(rid, tz, "RECURRENCE-ID", uid, report, rid_values[0].isoformat())
         if tz is not None and was_floating:  # the override's own floating times, in the same frame
             for name in ("DTSTART", "DTEND"):
-                for prop in _props(event, name):
+                for prop in props(event, name):
                     _align(prop, tz, name, uid, report, rid_values[0].isoformat())

@@ -34,8 +34,8 @@ from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, property_lines, read_alarm, report_duplicate_uids,
-                       text_value)
+                       dt_value, get_description, get_stash, property_lines, props, read_alarm,
+                       report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -122,17 +122,15 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
     ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50)."""
     lines: list[str] = []
     for name in ("RRULE", "EXRULE"):
-        raw = v.get(name)
-        for rule in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        for rule in props(v, name):
             if isinstance(rule, vBroken):
                 if broken is not None:
                     broken.append(f"{name}:{rule}")
                 continue
             lines.append(f"{name}:{_with_utc_until(rule, zone).to_ical().decode()}")
     for name in ("RDATE", "EXDATE"):
-        raw = v.get(name)
         groups: "OrderedDict[str, list[str]]" = OrderedDict()
-        for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        for prop in props(v, name):
             if isinstance(prop, vBroken):
                 if broken is not None:
                     broken.append(f"{name}:{prop}")
@@ -461,8 +459,7 @@ class _Writer:
                          "events.insert makes the calendar owner the organizer", before=org_email)
         if profile == "resource" and isinstance(self.stash.get("creator"), dict):
             out["creator"] = self.stash["creator"]
-        raw = v.get("ATTENDEE")
-        attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        attendees = props(v, "ATTENDEE")
         result: list[dict[str, Any]] = []
         for att in attendees:
             entry = self.attendee(att, org_email)
@@ -656,8 +653,7 @@ class _Writer:
 
     def link(self) -> None:
         v, out = self.v, self.out
-        raw = v.get("LINK")
-        links = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        links = props(v, "LINK")
         for link in links:
             rel = str(link.params.get("LINKREL", "")).strip('"').lower()
             if rel == tables.LINK_REL_SOURCE and "source" not in out:
@@ -678,8 +674,7 @@ class _Writer:
 
     def attachments(self) -> None:
         v = self.v
-        raw = v.get("ATTACH")
-        items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        items = props(v, "ATTACH")
         stashed = {a.get("fileUrl"): a for a in self.stash.get("attachments", []) if isinstance(a, dict)}
         result: list[dict[str, Any]] = []
         for att in items:
@@ -759,11 +754,10 @@ _TYPE_PROPERTIES = {"outOfOfficeProperties": "outOfOffice", "focusTimeProperties
 # ---------------------------------------------------------------- the calendar
 
 def _tombstones(series_master: VEvent, master: dict[str, Any], writer: _Writer) -> list[dict[str, Any]]:
-    raw = series_master.get("EXDATE")
     start = dt_value(series_master, "DTSTART")
     zone = start.tzinfo if isinstance(start, datetime) else None
     out: list[dict[str, Any]] = []
-    for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+    for prop in props(series_master, "EXDATE"):
         tid = prop.params.get(tables.PARAM_TOMBSTONE_ID)
         if not tid:
             continue

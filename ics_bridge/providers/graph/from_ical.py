@@ -27,8 +27,8 @@ from ...series import Series, group_series
 from ...text import sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, get_description, get_stash, property_lines, read_alarm,
-                       report_duplicate_uids, text_value)
+                       description_without_join, dt_value, get_description, get_stash, property_lines, props,
+                       read_alarm, report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -290,8 +290,7 @@ class _Writer:
         org = v.get("ORGANIZER")
         if org is not None:
             self.out["organizer"] = {"emailAddress": _email(org)}
-        raw = v.get("ATTENDEE")
-        attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
         for att in attendees:
