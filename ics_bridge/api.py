@@ -16,7 +16,7 @@ from .errors import InputError
 from .io import fastics
 from .io import ics as ics_io
 from .io.jsonio import decode as json_decode
-from .io.jsonio import detect_json, loads
+from .io.jsonio import detect_json, loads, report_surrogates, without_lone_surrogates
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
 from .providers.graph import to_ical as graph_in
@@ -93,7 +93,12 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                                                                        max_bytes=options.max_bytes,
                                                                        limits=options.limits), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
-    payload = load_json(data, options, file=file, report=report) if isinstance(data, (bytes, str)) else data
+    if isinstance(data, (bytes, str)):
+        payload = load_json(data, options, file=file, report=report)
+    else:  # a library caller's parsed JSON: its strings may hold lone surrogates too
+        found: list[int] = []
+        payload = without_lone_surrogates(data, None, found)
+        report_surrogates(found, report)
     if source == "graph":
         events = []
         for item in read_graph_events(payload):

@@ -101,3 +101,41 @@ def dateutil_rule(recur: vRecur, base: datetime) -> rrule | None:
                     raise ExpansionError(f"unusable UNTIL: {exc}") from None
     assert isinstance(result, rrule)
     return result
+
+
+# Instances one series' EXRULEs may generate before expansion gives up (all rules together).
+MAX_EXRULE_STEPS = 200_000
+# dateutil searches day by day (to the year 9999) for the next instance of a rule that matches
+# nothing, and UNTIL does not stop that search; these parts make such rules easy to write
+# (BYMONTH=1;BYYEARDAY=366), so an EXRULE using them is not expanded.
+SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO", "BYSETPOS")
+
+
+def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime) -> tuple[set[datetime], bool]:
+    """Every instance of ``exrules`` (RFC 2445 EXRULE) up to ``last``, the last occurrence that
+    matters, and whether every rule has ended by then (COUNT reached or UNTIL ≤ ``last``).
+
+    Each rule gets ``UNTIL`` ≤ ``last``, and all rules together may generate at most
+    :data:`MAX_EXRULE_STEPS` instances; a rule with a :data:`SEARCH_PARTS` part is refused.  Over
+    either bound: :class:`ExpansionError`, so the callers keep (quirks/exrule.py) or report
+    (validate.py) the rule instead of expanding it for minutes."""
+    found: set[datetime] = set()
+    ended = True
+    steps = 0
+    for recur in exrules:
+        if any(recur.get(part) for part in SEARCH_PARTS):
+            raise ExpansionError(f"an EXRULE with {'/'.join(SEARCH_PARTS)} is not expanded")
+        rule = dateutil_rule(recur, base)
+        if rule is None:
+            continue  # a rule no date satisfies excludes nothing
+        own_until = rule._until  # noqa: SLF001 - dateutil keeps UNTIL (aligned to DTSTART) here
+        count = rule._count  # noqa: SLF001
+        produced = 0
+        for value in rule.replace(until=min(own_until, last) if own_until else last):
+            steps += 1
+            if steps > MAX_EXRULE_STEPS:
+                raise ExpansionError(f"EXRULE instances over {MAX_EXRULE_STEPS}")
+            found.add(value)
+            produced += 1
+        ended = ended and ((own_until is not None and own_until <= last) or (count is not None and produced == count))
+    return found, ended

@@ -40,7 +40,7 @@ from icalendar import Calendar, Event
 
 from . import hub
 from .errors import InputError
-from .expansion import ExpansionError, align, dateutil_rule
+from .expansion import ExpansionError, align, dateutil_rule, exrule_exclusions
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
@@ -229,7 +229,10 @@ def instant_text(value: Any) -> str | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except OverflowError:  # past 9999-12-31 in UTC: its local text, with its offset
+                return value.isoformat()
         return value.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
@@ -283,13 +286,16 @@ def _end(event: Event, start: Any) -> Any:
     if duration is not None and start is not None:
         try:
             return start + duration.dt
-        except (TypeError, AttributeError, ValueError):
+        except (TypeError, AttributeError, ValueError, OverflowError):
             return None
     if start is None:
         return None
     if isinstance(start, datetime):
         return start
-    return start + timedelta(days=1)
+    try:
+        return start + timedelta(days=1)
+    except OverflowError:  # 9999-12-31: the end of time
+        return start
 
 
 def _person_key(prop: Any, index: int) -> str:
@@ -426,10 +432,6 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
                 rule = dateutil_rule(recur, base)
                 if rule is not None:
                     rs.rrule(rule)
-            for recur in props(master, "EXRULE"):
-                rule = dateutil_rule(recur, base)
-                if rule is not None:
-                    rs.exrule(rule)
             rs.rdate(base)
             for value in rdates:
                 aligned = align(value, base)
@@ -446,6 +448,10 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
                         truncated = True
                         break
                     found.append(occurrence)
+                exrules = props(master, "EXRULE")
+                if exrules and found:  # bounded (a SECONDLY EXRULE over five years would never end)
+                    excluded, _ended = exrule_exclusions(exrules, base, found[-1])
+                    found = [o for o in found if o not in excluded]
         except ExpansionError as exc:
             return f"cannot expand: {exc}", False
         except (ValueError, TypeError, OverflowError) as exc:

@@ -255,3 +255,47 @@ def test_streamed_files_keep_the_event_limit(generated: Path, tmp_path: Path, jo
     with pytest.raises(InputError, match="more than 50 events"):
         stream.convert_file(graph, tmp_path / "out.ics", to="ics", options=small, jobs=jobs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+
+
+def _graph_list(tmp_path: Path, count: int) -> Path:
+    items = [{"id": f"a{i}", "iCalUId": f"u{i}", "subject": "s", "start": {"dateTime": "2026-01-01T09:00:00",
+              "timeZone": "UTC"}, "end": {"dateTime": "2026-01-01T10:00:00", "timeZone": "UTC"}} for i in range(count)]
+    path = tmp_path / f"list{count}.json"
+    path.write_text(json.dumps({"value": items}))
+    return path
+
+
+def test_streamed_json_event_limit_is_exact(tmp_path: Path) -> None:
+    import io
+
+    from ics_bridge import Options
+    from ics_bridge.errors import InputError
+    from ics_bridge.limits import Limits
+    three = Options(limits=Limits(max_events=3))
+    assert stream.convert_file(_graph_list(tmp_path, 3), io.BytesIO(), to="ics", options=three, fallback=False).items == 3
+    with pytest.raises(InputError, match="more than 3 events"):
+        stream.convert_file(_graph_list(tmp_path, 4), io.BytesIO(), to="ics", options=three, fallback=False)
+
+
+def test_output_paths_are_written_whole_and_safely(tmp_path: Path) -> None:
+    """A directory or a missing folder is a clear error; a link is written through; an existing
+    file keeps its permissions; os.devnull stays a device."""
+    from ics_bridge.errors import OutputError
+    src = _graph_list(tmp_path, 2)
+    with pytest.raises(OutputError, match="is a directory"):
+        stream.convert_file(src, tmp_path, to="ics")
+    with pytest.raises(OutputError, match="no such folder"):
+        stream.convert_file(src, tmp_path / "missing" / "out.ics", to="ics")
+    real, link = tmp_path / "real.ics", tmp_path / "link.ics"
+    real.write_text("old")
+    link.symlink_to(real)
+    stream.convert_file(src, link, to="ics")
+    assert link.is_symlink() and real.read_text().startswith("BEGIN:VCALENDAR")
+    private = tmp_path / "private.ics"
+    private.write_text("x")
+    private.chmod(0o600)
+    stream.convert_file(src, private, to="ics")
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text().startswith("BEGIN:VCALENDAR")
+    stream.convert_file(src, os.devnull, to="ics")
+    assert not Path(os.devnull).is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]

@@ -82,9 +82,15 @@ class IcsReadOptions:
     limits: Limits = DEFAULT_LIMITS
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode(data: bytes | str, report: Report) -> str:
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
+    if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
+        text, replaced = _LONE_SURROGATE.subn("\ufffd", data.lstrip("\ufeff"))
+        if replaced:
+            report.add(LossKind.INVALID_VALUE, "encoding", f"{replaced} lone UTF-16 surrogate(s) replaced by U+FFFD")
+        return text
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

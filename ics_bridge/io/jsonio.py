@@ -24,7 +24,7 @@ def decode(data: bytes | str, *, file: str | None = None) -> str:
         raise InputError(f"JSON is not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", file=file) from None
 
 
-def _too_deep(value: Any, limit: int) -> bool:
+def too_deep(value: Any, limit: int) -> bool:
     """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
@@ -53,14 +53,23 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
-def without_lone_surrogates(value: Any, text: str | bytes, found: list[int] | None = None) -> Any:
-    """``value`` (parsed from ``text``) with every lone surrogate replaced by U+FFFD, the
-    Unicode replacement character (a valid pair was joined by the parser already); the value
-    itself when ``text`` spells no surrogate escape, which is the cheap and common case.  The
-    number replaced is appended to ``found``."""
-    probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
-    if not _SURROGATE_ESCAPE.search(probe):
-        return value
+def report_surrogates(found: list[int], report: Report | None) -> None:
+    """One entry for the lone surrogates :func:`without_lone_surrogates` replaced."""
+    total = sum(found)
+    if total and report is not None:
+        report.add(LossKind.INVALID_VALUE, "JSON", f"{total} lone UTF-16 surrogate(s) in JSON strings replaced by "
+                   "U+FFFD (no UTF-8 text can hold them)")
+
+
+def without_lone_surrogates(value: Any, text: str | bytes | None, found: list[int] | None = None) -> Any:
+    """``value`` (parsed from ``text``; None: a caller's own value, always walked) with every
+    lone surrogate replaced by U+FFFD, the Unicode replacement character (a valid pair was
+    joined by the parser already); the value itself when ``text`` spells no surrogate, which is
+    the cheap and common case.  The number replaced is appended to ``found``."""
+    if text is not None:
+        probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
+        if not _SURROGATE_ESCAPE.search(probe) and not (isinstance(text, str) and _LONE_SURROGATE.search(text)):
+            return value
     count = [0]
 
     def scrub(item: Any) -> Any:
@@ -74,7 +83,10 @@ def without_lone_surrogates(value: Any, text: str | bytes, found: list[int] | No
             return {scrub(k): scrub(v) for k, v in item.items()}
         return item
 
-    value = scrub(value)
+    try:
+        value = scrub(value)
+    except RecursionError:  # nested too deeply: the caller's depth check refuses it
+        return value
     if found is not None:
         found.append(count[0])
     return value
@@ -110,13 +122,11 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         value = _lines(text, first, file)
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file=file) from None
+    if too_deep(value, max_depth):
+        raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
     found: list[int] = []
     value = without_lone_surrogates(value, text, found)
-    if found and found[0] and report is not None:
-        report.add(LossKind.INVALID_VALUE, "?", f"{found[0]} lone UTF-16 surrogate(s) in JSON strings replaced by "
-                   "U+FFFD (no UTF-8 text can hold them)")
-    if _too_deep(value, max_depth):
-        raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
+    report_surrogates(found, report)
     count = count_events(value)
     if count > max_events:
         raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or Limits(max_events=…) in the library)",

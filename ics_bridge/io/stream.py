@@ -64,7 +64,7 @@ from icalendar import Calendar
 from .. import hub, timezones
 from . import fastics, jsonio
 from . import ics as ics_io
-from ..errors import IcsBridgeError, InputError
+from ..errors import IcsBridgeError, InputError, OutputError
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
@@ -816,6 +816,7 @@ class JsonItems:
         self.path = path
         self.fields: dict[str, Any] = {}
         self.array_keys: list[str] = []
+        self.surrogates: list[int] = []  # lone surrogates replaced, per item (jsonio.report_surrogates)
         self._decoder = json.JSONDecoder()
 
     def __iter__(self) -> Iterator[tuple[int, int, Any]]:
@@ -880,7 +881,7 @@ class JsonItems:
                 reader.take(1)
                 reader.skip_ws()
             first = False
-            offset, length, item = reader.value(self._decoder)
+            offset, length, item = reader.value(self._decoder, self.surrogates)
             if isinstance(item, list):
                 raise StreamUnsupported("nested arrays")
             yield offset, length, item
@@ -936,8 +937,9 @@ class _Buffer:
             self.pos += 1
             self.base += 1
 
-    def value(self, decoder: json.JSONDecoder) -> tuple[int, int, Any]:
-        """raw_decode at the cursor, reading more until the value is complete."""
+    def value(self, decoder: json.JSONDecoder, surrogates: list[int] | None = None) -> tuple[int, int, Any]:
+        """raw_decode at the cursor, reading more until the value is complete; lone surrogates
+        become U+FFFD, their count appended to ``surrogates``."""
         while True:
             try:
                 item, end = decoder.raw_decode(self.text, self.pos)
@@ -945,12 +947,14 @@ class _Buffer:
                 if self._more():
                     continue
                 raise InputError(f"invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise InputError("JSON nested too deeply (limit max_json_depth)") from None
             # a number at the end of the buffer may continue in the next chunk
             if end == len(self.text) and not self.eof and self._more():
                 continue
             start_bytes = self.base
             raw = self.text[self.pos:end]
-            item = jsonio.without_lone_surrogates(item, raw)
+            item = jsonio.without_lone_surrogates(item, raw, surrogates)
             length = len(raw.encode("utf-8", "surrogatepass"))
             self.base += length
             self.pos = end
@@ -1216,7 +1220,9 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from ..providers.graph.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
-            _check_count(pos, options)
+            _check_count(pos + 1, options)  # positions count from 0
+            if jsonio.too_deep(raw, options.limits.max_json_depth - 2):  # the envelope's two levels
+                raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
             its.offsets.append(offset)
             its.lengths.append(length)
             its.taken.append(0)
@@ -1249,7 +1255,9 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from ..providers.google.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
-            _check_count(pos, options)
+            _check_count(pos + 1, options)  # positions count from 0
+            if jsonio.too_deep(raw, options.limits.max_json_depth - 2):  # the envelope's two levels
+                raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
             its.offsets.append(offset)
             its.lengths.append(length)
             its.taken.append(0)
@@ -1279,6 +1287,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
         header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
+    jsonio.report_surrogates(source.surrogates, report)
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID
         want_id = {hash(key) for kind, key in refs.values() if kind == "id"}
@@ -1406,17 +1415,35 @@ def _check_count(events: int, options: Options) -> None:
 
 
 def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[bytes]], int]) -> int:
-    """``produce(file)`` into ``dst``.  A path to a regular file (or a new one) is written through
-    a temporary file beside it and renamed into place only when the conversion finished
-    (:func:`ics_bridge.batch.atomic_write`): a failure (a bad file, a dead worker) leaves no
-    partial output.  Anything else (an open file, ``os.devnull``) is written directly."""
-    if isinstance(dst, (str, os.PathLike)):
-        target = Path(dst)
-        if target.exists() and not target.is_file():
-            with open(target, "wb") as fh:
-                return produce(fh)
-        from ..batch import atomic_write
-        done: list[int] = []
-        atomic_write(target, lambda fh: done.append(produce(fh)), force=True)
-        return done[0]
-    return produce(dst)
+    """``produce(file)`` into ``dst``.  A path to a regular file (or a new one in an existing
+    folder) is written through a temporary file beside it and renamed into place only when the
+    conversion finished, so a failure (a bad file, a dead worker) leaves no partial output; a
+    symbolic link is written through, an existing file keeps its permissions.  Anything else
+    (an open file, ``os.devnull``, a FIFO) is written directly."""
+    if not isinstance(dst, (str, os.PathLike)):
+        return produce(dst)
+    target = Path(dst).resolve()
+    if target.is_dir():
+        raise OutputError(f"{dst}: is a directory")
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as fh:
+            return produce(fh)
+    if not target.parent.is_dir():
+        raise OutputError(f"{dst}: no such folder {target.parent}")
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            count = produce(fh)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return count
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -2,7 +2,7 @@
 ical4j's ``evolution2`` sample) gets the event's SUMMARY as its text, else "Reminder"; the
 ``ical`` library refuses the whole calendar otherwise, and Graph/Google have no alarm text to
 lose.  An alarm without ACTION (or an empty one) is read as DISPLAY, what every client shows it
-as; of several ACTIONs the first is kept.  Reported."""
+as; of several ACTIONs the first non-empty one is kept.  Reported."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ def apply(event: Event, report: Report) -> None:
             continue
         action = alarm.get("ACTION")
         if isinstance(action, list):  # RFC 5545 3.6.6: exactly one ACTION
+            kept = next((a for a in action if str(a).strip()), None)
             del alarm["ACTION"]
-            alarm.add("ACTION", action[0])
-            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; the first kept",
-                       uid=uid, before=", ".join(str(a) for a in action), after=str(action[0]))
+            alarm.add("ACTION", kept if kept is not None else "DISPLAY")
+            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; the first non-empty kept",
+                       uid=uid, before=", ".join(str(a) for a in action), after=str(alarm["ACTION"]))
         elif action is None or not str(action).strip():
             if action is not None:
                 del alarm["ACTION"]

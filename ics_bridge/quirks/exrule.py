@@ -32,7 +32,7 @@ from icalendar import Event
 from icalendar.prop import vDDDLists
 
 from .. import hub
-from ..expansion import ExpansionError, align, dateutil_rule
+from ..expansion import ExpansionError, align, dateutil_rule, exrule_exclusions
 from ..report import LossKind, Report
 from ..vevent import props
 
@@ -73,39 +73,10 @@ def _bounded(values: Iterator[datetime], limit: datetime | None) -> tuple[list[d
     return out, True
 
 
-def _exclusions(event: Event, base: datetime, last: datetime) -> tuple[set[datetime], bool]:
-    """Every EXRULE instance up to ``last`` (the last occurrence that matters), and whether every
-    EXRULE has ended by then.  Each rule gets ``UNTIL`` ≤ ``last``, so dateutil never searches
-    past it (a rule that matches nothing would otherwise be searched to the year 9999)."""
-    found: set[datetime] = set()
-    ended = True
-    for recur in props(event, "EXRULE"):
-        rule = dateutil_rule(recur, base)
-        if rule is None:
-            continue  # a rule no date satisfies excludes nothing
-        own_until = rule._until  # noqa: SLF001 - dateutil keeps UNTIL (aligned to DTSTART) here
-        count = rule._count  # noqa: SLF001
-        values, _ = _bounded(iter(rule.replace(until=min(own_until, last) if own_until else last)), None)
-        found.update(values)
-        ended = ended and ((own_until is not None and own_until <= last) or (count is not None and len(values) == count))
-    return found, ended
-
-
-# dateutil searches day by day (to the year 9999) for the next instance of a rule that matches
-# nothing, and UNTIL does not stop that search; these parts make such rules easy to write
-# (BYMONTH=1;BYYEARDAY=366), so an EXRULE using them is kept as read, never expanded here.
-_SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO", "BYSETPOS")
-
-
 def apply(event: Event, report: Report) -> None:
     if event.get("EXRULE") is None or event.get("DTSTART") is None:
         return
     uid = str(event.get("UID", "")) or None
-    if any(rule.get(part) for rule in props(event, "EXRULE") for part in _SEARCH_PARTS):
-        report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
-                   f"EXRULE (removed by RFC 5545) with {'/'.join(_SEARCH_PARTS)} kept as read, not restated as "
-                   "EXDATEs; clients that ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
-        return
     start = event["DTSTART"].dt
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
@@ -114,7 +85,8 @@ def apply(event: Event, report: Report) -> None:
             warnings.simplefilter("ignore")
             limit = None if _ends(event) else base + relativedelta(years=HORIZON_YEARS)
             occurrences, complete = _bounded(iter(_series(event, base)), limit)
-            excluded, ended = _exclusions(event, base, occurrences[-1]) if occurrences else (set(), True)
+            excluded, ended = exrule_exclusions(props(event, "EXRULE"), base, occurrences[-1]) if occurrences \
+                else (set(), True)
         found = [o for o in occurrences if o in excluded]
         if len(found) > MAX_EXDATES:
             raise ExpansionError(f"more than {MAX_EXDATES} exclusions")

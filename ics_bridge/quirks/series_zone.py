@@ -70,10 +70,10 @@ def apply(cal: Calendar, report: Report) -> None:
         start = _datetimes(event["DTSTART"]) if event.get("RECURRENCE-ID") is None and event.get("DTSTART") is not None \
             else None
         uid = str(event.get("UID"))
-        if start is None or uid in zones:
+        if start is None:
             continue
-        zones[uid] = start[0].tzinfo
-        for name in ("EXDATE", "RDATE"):
+        zones.setdefault(uid, start[0].tzinfo)  # overrides belong to the first master of their UID
+        for name in ("EXDATE", "RDATE"):  # every master's own lists, a second one's too
             for prop in props(event, name):
                 _align(prop, start[0].tzinfo, name, uid, report)
     for event in events:

@@ -794,7 +794,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
             writer = _Writer(series.master, report, options)
             try:
                 master_dict = writer.build()
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written: {exc}", uid=series.uid or None)
                 series.master = None
                 master_dict = None
@@ -821,7 +821,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
             try:
                 out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone,
                                                                     all_day_series=all_day_series))
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
     calendar: dict[str, Any] = {}
     if zone_name:

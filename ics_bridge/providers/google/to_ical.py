@@ -649,7 +649,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
             return vevent
         except InputError as err:
             failure = err
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
             failure = InputError(str(exc), uid=mapper.uid)
         if errors is None:
             raise failure

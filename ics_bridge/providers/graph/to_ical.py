@@ -112,7 +112,8 @@ class _EventMapper:
         home = self.home_zone()
         start = self.instant("start")
         end = self.instant("end")
-        assert start is not None
+        if start is None:  # the 0001-01-01 sentinel (parse_graph_datetime) on a timed event
+            raise InputError("start is Graph's 0001-01-01 'no value' sentinel", field="start")
         start = start.astimezone(home.tz)
         end_zone = home
         if e.originalEndTimeZone and resolve_name(e.originalEndTimeZone) and e.originalEndTimeZone != e.originalStartTimeZone:
