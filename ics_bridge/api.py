@@ -16,7 +16,7 @@ from .errors import InputError
 from .io import fastics
 from .io import ics as ics_io
 from .io.jsonio import decode as json_decode
-from .io.jsonio import detect_json, loads, report_surrogates, without_lone_surrogates
+from .io.jsonio import check_value, detect_json, loads
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
 from .providers.graph import to_ical as graph_in
@@ -95,10 +95,9 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
         return cal, report, [e.located(file) if file else e for e in errors]
     if isinstance(data, (bytes, str)):
         payload = load_json(data, options, file=file, report=report)
-    else:  # a library caller's parsed JSON: its strings may hold lone surrogates too
-        found: list[int] = []
-        payload = without_lone_surrogates(data, None, found)
-        report_surrogates(found, report)
+    else:  # a library caller's parsed JSON: the same limits and repairs as parsed text
+        payload = check_value(data, file=file, max_depth=options.limits.max_json_depth,
+                              max_events=options.limits.max_events, report=report)
     if source == "graph":
         events = []
         for item in read_graph_events(payload):

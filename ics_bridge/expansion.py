@@ -107,23 +107,25 @@ def dateutil_rule(recur: vRecur, base: datetime) -> rrule | None:
 MAX_EXRULE_STEPS = 200_000
 # dateutil searches day by day (to the year 9999) for the next instance of a rule that matches
 # nothing, and UNTIL does not stop that search; these parts make such rules easy to write
-# (BYMONTH=1;BYYEARDAY=366), so an EXRULE using them is not expanded.
-SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO", "BYSETPOS")
+# (BYMONTH=1;BYYEARDAY=366), so the EXRULE repair does not expand a rule using them.
+SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO")
 
 
-def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime) -> tuple[set[datetime], bool]:
+def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime, *,
+                      refuse_search: bool = True) -> tuple[set[datetime], bool]:
     """Every instance of ``exrules`` (RFC 2445 EXRULE) up to ``last``, the last occurrence that
     matters, and whether every rule has ended by then (COUNT reached or UNTIL ≤ ``last``).
 
     Each rule gets ``UNTIL`` ≤ ``last``, and all rules together may generate at most
-    :data:`MAX_EXRULE_STEPS` instances; a rule with a :data:`SEARCH_PARTS` part is refused.  Over
+    :data:`MAX_EXRULE_STEPS` instances; with ``refuse_search`` a rule with a :data:`SEARCH_PARTS`
+    part is refused (validation expands it: a meaning must not hide differences).  Over
     either bound: :class:`ExpansionError`, so the callers keep (quirks/exrule.py) or report
     (validate.py) the rule instead of expanding it for minutes."""
     found: set[datetime] = set()
     ended = True
     steps = 0
     for recur in exrules:
-        if any(recur.get(part) for part in SEARCH_PARTS):
+        if refuse_search and any(recur.get(part) for part in SEARCH_PARTS):
             raise ExpansionError(f"an EXRULE with {'/'.join(SEARCH_PARTS)} is not expanded")
         rule = dateutil_rule(recur, base)
         if rule is None:

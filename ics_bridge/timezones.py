@@ -1196,9 +1196,13 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
     if res.compare_with is not None:
         for old, new in changes:
             local = old.replace(tzinfo=None)
-            by_file = (local - timedelta(seconds=_vtz_local_offset(res.compare_with, local))).replace(tzinfo=timezone.utc)
-            if by_file != new.astimezone(timezone.utc):
-                moved.append((old, by_file, new.astimezone(timezone.utc)))
+            try:
+                by_file = (local - timedelta(seconds=_vtz_local_offset(res.compare_with, local))).replace(tzinfo=timezone.utc)
+                used = new.astimezone(timezone.utc)
+            except OverflowError:  # the year 1 or 9999: no instant to compare
+                continue
+            if by_file != used:
+                moved.append((old, by_file, used))
     for old, by_file, used in moved:
         report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%Y-%m-%d %H:%MZ} by tzdata, "
                    f"{by_file:%Y-%m-%d %H:%MZ} by the file's VTIMEZONE", uid=uid, recurrence_id=rid_text,

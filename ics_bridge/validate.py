@@ -450,7 +450,7 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
                     found.append(occurrence)
                 exrules = props(master, "EXRULE")
                 if exrules and found:  # bounded (a SECONDLY EXRULE over five years would never end)
-                    excluded, _ended = exrule_exclusions(exrules, base, found[-1])
+                    excluded, _ended = exrule_exclusions(exrules, base, found[-1], refuse_search=False)
                     found = [o for o in found if o not in excluded]
         except ExpansionError as exc:
             return f"cannot expand: {exc}", False

@@ -301,3 +301,39 @@ def test_lone_surrogates_in_a_callers_text_or_dict() -> None:
     conv = ics_bridge.convert({"value": [item]}, to="ics", source="graph")
     assert "x\ufffdy" in conv.to_bytes().decode()
     assert [e for e in conv.report if e.field == "JSON"]
+
+
+def test_validation_expands_exrules_with_bysetpos() -> None:
+    """A "last Monday of the month" EXRULE must not hide a change of the series from diff()."""
+    head = "DTSTART;TZID=Europe/Berlin:20240101T090000"
+    weekly = _cal(head, "RRULE:FREQ=WEEKLY;BYDAY=MO", "EXRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-1")
+    daily = _cal(head, "RRULE:FREQ=DAILY", "EXRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-1")
+    assert not ics_bridge.diff(weekly, daily).identical
+    assert ics_bridge.roundtrip(weekly, via="google").unreported() == []
+
+
+def test_graph_all_day_start_sentinel_is_a_clear_error() -> None:
+    item = {"id": "1", "iCalUId": "u", "subject": "s", "isAllDay": True,
+            "start": {"dateTime": "0001-01-01T00:00:00.0000000", "timeZone": "UTC"},
+            "end": {"dateTime": "0001-01-02T00:00:00.0000000", "timeZone": "UTC"}}
+    for to in ("ics", "google"):
+        (error,) = ics_bridge.convert({"value": [item]}, to=to, source="graph").errors
+        assert "0001-01-01" in str(error) and error.uid == "u"
+
+
+def test_a_zoned_event_in_the_year_one_reads_back() -> None:
+    data = _cal("DTSTART;TZID=Asia/Tokyo:00010101T010000", "DTEND;TZID=Asia/Tokyo:00010101T020000")
+    ics_bridge.convert(ics_bridge.convert(data, to="ics").to_bytes(), to="ics").to_bytes()
+    for via in ("ics", "graph", "google"):
+        assert ics_bridge.roundtrip(data, via=via).unreported() == []
+
+
+def test_a_callers_dict_gets_the_limits_of_json_text() -> None:
+    from ics_bridge.errors import InputError
+    nested: list = []
+    for _ in range(600):
+        nested = [nested]
+    item = {"id": "a", "iCalUId": "u", "subject": "x\ud800y", "singleValueExtendedProperties": nested,
+            "start": {"dateTime": "2026-01-01T09:00:00", "timeZone": "UTC"}}
+    with pytest.raises(InputError, match="nested deeper"):
+        ics_bridge.convert({"value": [item]}, to="ics", source="graph")

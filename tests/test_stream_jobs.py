@@ -299,3 +299,37 @@ def test_output_paths_are_written_whole_and_safely(tmp_path: Path) -> None:
     stream.convert_file(src, os.devnull, to="ics")
     assert not Path(os.devnull).is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_bare_arrays_have_the_depth_limit_of_convert(tmp_path: Path) -> None:
+    """A bare top-level array is one level of envelope, not two: the same answer as convert()."""
+    import io
+
+    deep: Any = []
+    for _ in range(61):
+        deep = [deep]
+    item = {"id": "a", "iCalUId": "u", "subject": "s", "x": deep,
+            "start": {"dateTime": "2026-01-01T09:00:00", "timeZone": "UTC"},
+            "end": {"dateTime": "2026-01-01T10:00:00", "timeZone": "UTC"}}
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps([item]))
+    whole = ics_bridge.convert(path.read_bytes(), to="ics", source="graph").to_bytes()
+    buffer = io.BytesIO()
+    stream.convert_file(path, buffer, to="ics", source="graph", fallback=False)
+    assert buffer.getvalue().split(b"DTSTAMP")[0] == whole.split(b"DTSTAMP")[0]
+
+
+def test_dev_stdout_is_written_through_and_appended_to(tmp_path: Path) -> None:
+    """``/dev/stdout`` under a shell's ``>>`` keeps what the file held; it is never replaced."""
+    import subprocess
+    import sys
+    src = _graph_list(tmp_path, 2)
+    target = tmp_path / "appended.ics"
+    target.write_text("PREFIX\n")
+    code = ("import sys; from ics_bridge.io.stream import convert_file; "
+            f"convert_file({str(src)!r}, '/dev/stdout', to='ics')")
+    with open(target, "ab") as out:
+        subprocess.run([sys.executable, "-c", code], stdout=out, check=True, cwd=ROOT)
+    text = target.read_text()
+    assert text.startswith("PREFIX\nBEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") == 2
+    assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").is_file()

@@ -53,6 +53,40 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether any string (key or value) of ``value`` holds a lone surrogate; iterative, no copy."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and _LONE_SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def check_value(value: Any, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
+                max_events: int = DEFAULT_LIMITS.max_events, report: Report | None = None) -> Any:
+    """The limits and repairs :func:`loads` applies to parsed text, for a value a library caller
+    parsed itself: nesting, number of events, lone surrogates (copied only when there are some)."""
+    if too_deep(value, max_depth):
+        raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
+    count = count_events(value)
+    if count > max_events:
+        raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or "
+                         "Limits(max_events=…) in the library)", file=file)
+    if not has_lone_surrogate(value):
+        return value
+    found: list[int] = []
+    value = without_lone_surrogates(value, None, found)
+    report_surrogates(found, report)
+    return value
+
+
 def report_surrogates(found: list[int], report: Report | None) -> None:
     """One entry for the lone surrogates :func:`without_lone_surrogates` replaced."""
     total = sum(found)

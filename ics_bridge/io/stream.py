@@ -1221,7 +1221,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         for offset, length, raw in source:
             pos += 1
             _check_count(pos + 1, options)  # positions count from 0
-            if jsonio.too_deep(raw, options.limits.max_json_depth - 2):  # the envelope's two levels
+            if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
                 raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
             its.offsets.append(offset)
             its.lengths.append(length)
@@ -1256,7 +1256,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         for offset, length, raw in source:
             pos += 1
             _check_count(pos + 1, options)  # positions count from 0
-            if jsonio.too_deep(raw, options.limits.max_json_depth - 2):  # the envelope's two levels
+            if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
                 raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
             its.offsets.append(offset)
             its.lengths.append(length)
@@ -1419,10 +1419,15 @@ def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[by
     folder) is written through a temporary file beside it and renamed into place only when the
     conversion finished, so a failure (a bad file, a dead worker) leaves no partial output; a
     symbolic link is written through, an existing file keeps its permissions.  Anything else
-    (an open file, ``os.devnull``, a FIFO) is written directly."""
+    (an open file, a path under ``/dev`` or ``/proc`` such as ``/dev/stdout``, a FIFO) is
+    written directly, appending (a shell's ``>`` has truncated it already, ``>>`` must not)."""
     if not isinstance(dst, (str, os.PathLike)):
         return produce(dst)
-    target = Path(dst).resolve()
+    given = Path(dst)
+    if given.parts[:2] in (("/", "dev"), ("/", "proc")):  # /dev/stdout, /dev/null, /proc/self/fd/1
+        with open(given, "ab") as fh:  # appending: a `>>` redirect keeps what it holds
+            return produce(fh)
+    target = given.resolve()
     if target.is_dir():
         raise OutputError(f"{dst}: is a directory")
     if target.exists() and not target.is_file():

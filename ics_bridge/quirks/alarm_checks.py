@@ -23,7 +23,7 @@ def apply(event: Event, report: Report) -> None:
             kept = next((a for a in action if str(a).strip()), None)
             del alarm["ACTION"]
             alarm.add("ACTION", kept if kept is not None else "DISPLAY")
-            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; the first non-empty kept",
+            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; " + ("the first non-empty kept" if kept is not None else "none set: DISPLAY"),
                        uid=uid, before=", ".join(str(a) for a in action), after=str(alarm["ACTION"]))
         elif action is None or not str(action).strip():
             if action is not None:

@@ -96,7 +96,8 @@ class _EventMapper:
         if e.isAllDay:
             start_wall = e.start.naive()
             end_wall = e.end.naive() if e.end else None
-            assert start_wall is not None
+            if start_wall is None:
+                raise InputError("start is Graph's 0001-01-01 'no value' sentinel", uid=self.uid, field="start")
             start_d = start_wall.date()
             # the zone all-day instants are midnight in (Graph: usually UTC), for the way back
             if e.start.timeZone and e.start.timeZone != "UTC":
@@ -113,7 +114,7 @@ class _EventMapper:
         start = self.instant("start")
         end = self.instant("end")
         if start is None:  # the 0001-01-01 sentinel (parse_graph_datetime) on a timed event
-            raise InputError("start is Graph's 0001-01-01 'no value' sentinel", field="start")
+            raise InputError("start is Graph's 0001-01-01 'no value' sentinel", uid=self.uid, field="start")
         start = start.astimezone(home.tz)
         end_zone = home
         if e.originalEndTimeZone and resolve_name(e.originalEndTimeZone) and e.originalEndTimeZone != e.originalStartTimeZone:
