@@ -362,10 +362,11 @@ def _umask() -> int:
 
 
 def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force: bool = False,
-                 protect: Iterable[InputFile] | Protected = ()) -> None:
+                 protect: Iterable[InputFile] | Protected = (), mode: int | None = None) -> None:
     """Write ``data`` (bytes, or a function that writes to the open file) to ``path`` through a
     temporary file in the same directory and a rename.  Without ``force`` an existing file is
-    never replaced (no-clobber even against a race)."""
+    never replaced (no-clobber even against a race).  ``mode``: the file's permissions (default:
+    what the umask gives a new file)."""
     if _is_input(path, protect):
         raise OutputError(f"{path}: is an input; refusing to overwrite it")
     if path.exists() and not force:
@@ -383,7 +384,7 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
                 fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         if force:
             os.replace(tmp, path)
         else:

@@ -1370,7 +1370,7 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
     src = Path(src)
     report = spooled_report(str(src)) if spool_report else Report(file=str(src))
     try:
-        with fastics.patched() if fast and fastics.SUPPORTED else contextlib.nullcontext():
+        with _fast(fast):
             return _stream(src, dst, to, source, options, report, jobs, fast)
     except StreamUnsupported:
         if not fallback:
@@ -1435,20 +1435,8 @@ def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[by
             return produce(fh)
     if not target.parent.is_dir():
         raise OutputError(f"{dst}: no such folder {target.parent}")
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            count = produce(fh)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return count
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    from ..batch import atomic_write  # lazily: batch loads the api, which stream workers need not
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    done: list[int] = []
+    atomic_write(target, lambda fh: done.append(produce(fh)), force=True, mode=mode)
+    return done[0]
