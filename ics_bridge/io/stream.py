@@ -837,17 +837,7 @@ class JsonItems:
                 raise StreamUnsupported("not a JSON object or array")
             reader.take(1)
             first = True
-            while True:
-                reader.skip_ws()
-                c = reader.peek()
-                if c == "}":
-                    reader.take(1)
-                    break
-                if not first:
-                    if c != ",":
-                        raise StreamUnsupported("malformed object")
-                    reader.take(1)
-                    reader.skip_ws()
+            while reader.next_entry("}", first, "object"):
                 first = False
                 key = reader.value(self._decoder)[2]
                 reader.skip_ws()
@@ -869,17 +859,7 @@ class JsonItems:
 
     def _array(self, reader: "_Buffer") -> Iterator[tuple[int, int, Any]]:
         first = True
-        while True:
-            reader.skip_ws()
-            c = reader.peek()
-            if c == "]":
-                reader.take(1)
-                return
-            if not first:
-                if c != ",":
-                    raise StreamUnsupported("malformed array")
-                reader.take(1)
-                reader.skip_ws()
+        while reader.next_entry("]", first, "array"):
             first = False
             offset, length, item = reader.value(self._decoder, self.surrogates)
             if isinstance(item, list):
@@ -936,6 +916,21 @@ class _Buffer:
                 return
             self.pos += 1
             self.base += 1
+
+    def next_entry(self, close: str, first: bool, what: str) -> bool:
+        """Past the ``,`` before the next entry of an object or array (none before the
+        ``first``); False, with the closing bracket consumed, at its end."""
+        self.skip_ws()
+        c = self.peek()
+        if c == close:
+            self.take(1)
+            return False
+        if not first:
+            if c != ",":
+                raise StreamUnsupported(f"malformed {what}")
+            self.take(1)
+            self.skip_ws()
+        return True
 
     def value(self, decoder: json.JSONDecoder, surrogates: list[int] | None = None) -> tuple[int, int, Any]:
         """raw_decode at the cursor, reading more until the value is complete; lone surrogates
