@@ -13,8 +13,10 @@ import warnings
 from datetime import date, datetime, time
 from typing import Any
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 from icalendar.prop import vRecur
+
+from .vevent import props
 
 
 class ExpansionError(ValueError):
@@ -141,3 +143,20 @@ def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime, *,
             produced += 1
         ended = ended and ((own_until is not None and own_until <= last) or (count is not None and produced == count))
     return found, ended
+
+
+def series_set(event: Any, base: datetime) -> rruleset:
+    """The starts of a series as dateutil sees them: its RRULEs, DTSTART (RFC 5545 3.8.5.3
+    always counts it) and its RDATEs aligned to the start; no EXRULE or EXDATE."""
+    series = rruleset()
+    for recur in props(event, "RRULE"):
+        rule = dateutil_rule(recur, base)
+        if rule is not None:
+            series.rrule(rule)
+    series.rdate(base)
+    for prop in props(event, "RDATE"):
+        for item in getattr(prop, "dts", []):
+            value = align(getattr(item, "dt", None), base)
+            if value is not None:
+                series.rdate(value)
+    return series

@@ -35,12 +35,11 @@ from pathlib import Path
 from typing import Any, Iterable, Literal
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rruleset
 from icalendar import Calendar, Event
 
 from . import hub
 from .errors import InputError
-from .expansion import ExpansionError, align, dateutil_rule, exrule_exclusions
+from .expansion import ExpansionError, align, exrule_exclusions, series_set
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
@@ -421,22 +420,12 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     def shown(value: datetime) -> str:
         return instant_text(value.date() if all_day else value) or ""
 
-    rules = props(master, "RRULE")
-    rdates = [v for p in props(master, "RDATE") for v in (getattr(x, "dt", None) for x in getattr(p, "dts", []))]
+    recurs = props(master, "RRULE") or any(getattr(p, "dts", None) for p in props(master, "RDATE"))
     found: list[datetime] = [base]
     truncated = False
-    if rules or rdates:
+    if recurs:
         try:
-            rs = rruleset()
-            for recur in rules:
-                rule = dateutil_rule(recur, base)
-                if rule is not None:
-                    rs.rrule(rule)
-            rs.rdate(base)
-            for value in rdates:
-                aligned = align(value, base)
-                if aligned is not None:
-                    rs.rdate(aligned)
+            rs = series_set(master, base)
             found = []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -27,12 +27,11 @@ from datetime import date, datetime, time
 from typing import Iterator
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rruleset
 from icalendar import Event
 from icalendar.prop import vDDDLists
 
 from .. import hub
-from ..expansion import ExpansionError, align, dateutil_rule, exrule_exclusions
+from ..expansion import ExpansionError, align, exrule_exclusions, series_set
 from ..report import LossKind, Report
 from ..vevent import props
 
@@ -43,21 +42,6 @@ MAX_STEPS = 200_000
 
 def _ends(event: Event) -> bool:
     return all(rule.get("COUNT") or rule.get("UNTIL") for rule in props(event, "RRULE"))
-
-
-def _series(event: Event, base: datetime) -> rruleset:
-    series = rruleset()
-    for recur in props(event, "RRULE"):
-        rule = dateutil_rule(recur, base)
-        if rule is not None:
-            series.rrule(rule)
-    series.rdate(base)
-    for prop in props(event, "RDATE"):
-        for item in getattr(prop, "dts", []):
-            value = align(item.dt, base)
-            if value is not None:
-                series.rdate(value)
-    return series
 
 
 def _bounded(values: Iterator[datetime], limit: datetime | None) -> tuple[list[datetime], bool]:
@@ -84,7 +68,7 @@ def apply(event: Event, report: Report) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             limit = None if _ends(event) else base + relativedelta(years=HORIZON_YEARS)
-            occurrences, complete = _bounded(iter(_series(event, base)), limit)
+            occurrences, complete = _bounded(iter(series_set(event, base)), limit)
             excluded, ended = exrule_exclusions(props(event, "EXRULE"), base, occurrences[-1]) if occurrences \
                 else (set(), True)
         found = [o for o in occurrences if o in excluded]
