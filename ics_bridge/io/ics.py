@@ -718,24 +718,6 @@ def new_calendar(prodid: str = "-//ics-bridge//ics-bridge 0.1//EN") -> Calendar:
 _DATE_PROPS = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
 
 
-def _value_params(cal: Calendar) -> None:
-    """A DATE value must say ``VALUE=DATE`` (RFC 5545 3.3.4; ical.js rejects the VEVENT
-    otherwise) and carry no TZID; a DATE-TIME must not say it.  Parsed values keep the
-    producer's parameters, so they are made right here, where the file is written."""
-    for event in cal.walk("VEVENT"):
-        prepare_event(event)
-        for name in _DATE_PROPS:
-            for prop in props(event, name):
-                values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
-                if not values or any(v is None or isinstance(v, tuple) for v in values):
-                    continue  # PERIOD values and unreadable ones keep their parameters
-                if all(isinstance(v, date) and not isinstance(v, datetime) for v in values):
-                    prop.params["VALUE"] = "DATE"
-                    prop.params.pop("TZID", None)
-                elif all(isinstance(v, datetime) for v in values) and str(prop.params.get("VALUE", "")).upper() == "DATE":
-                    del prop.params["VALUE"]
-
-
 # Values per EXDATE/RDATE line: libical 3 (Evolution) reads only the first 500 values of one
 # line (measured with tests/interop: 1,400 daily starts, 700 EXDATEs on one line → libical
 # shows 900), so longer lists are written as several lines of the same parameters.
@@ -744,31 +726,42 @@ MAX_LIST_VALUES = 100
 
 def prepare_event(event: Component) -> None:
     """What the .ics writer does to each VEVENT before icalendar writes it (whole file and
-    streamed alike): long date lists split (:func:`split_long_lists`), and no TZID on a value
-    icalendar writes in UTC (:func:`_utc_without_tzid`)."""
+    streamed alike): long date lists split (:func:`split_long_lists`), then the parameters of
+    every date value made right (:func:`_date_params`)."""
     split_long_lists(event)
-    _utc_without_tzid(event)
+    _date_params(event)
 
 
-def _utc_without_tzid(event: Component) -> None:
-    """icalendar writes a date-time whose zone it counts as UTC (every zone that is UTC+0 all
-    year: Africa/Abidjan, Atlantic/Reykjavik, GMT… share its UTC entry) with ``Z``, but keeps
-    its TZID parameter: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.
-    The TZID is dropped: the instant is the same, and the ``Z`` already says UTC."""
+def _date_params(event: Component) -> None:
+    """Parsed values keep the producer's parameters, so they are made right here, where the
+    file is written, in one pass over the date properties:
+
+    * a DATE value must say ``VALUE=DATE`` (RFC 5545 3.3.4; ical.js rejects the VEVENT
+      otherwise) and carry no TZID; a DATE-TIME must not say it;
+    * icalendar writes a date-time whose zone it counts as UTC (every zone that is UTC+0 all
+      year: Africa/Abidjan, Atlantic/Reykjavik, GMT… share its UTC entry) with ``Z`` but keeps
+      its TZID: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.  The TZID is
+      dropped: the instant is the same, and the ``Z`` already says UTC.
+
+    PERIOD values and unreadable ones keep their parameters."""
     for name in _DATE_PROPS:
         for prop in props(event, name):
-            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-            if not tzid or str(tzid).upper() == "UTC":
-                continue
             values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
-            if values and all(isinstance(v, datetime) and _written_as_utc(v) for v in values):
+            if not values or any(v is None or isinstance(v, tuple) for v in values):
+                continue
+            if all(isinstance(v, date) and not isinstance(v, datetime) for v in values):
+                prop.params["VALUE"] = "DATE"
+                prop.params.pop("TZID", None)
+                continue
+            if not all(isinstance(v, datetime) for v in values):
+                continue
+            if str(prop.params.get("VALUE", "")).upper() == "DATE":
+                del prop.params["VALUE"]
+            tzid = prop.params.get("TZID")
+            if tzid and str(tzid).upper() != "UTC" and all(v.tzinfo is not None and _ical_is_utc(v) for v in values):
                 del prop.params["TZID"]
                 for item in getattr(prop, "dts", []):
                     item.params.pop("TZID", None)
-
-
-def _written_as_utc(value: datetime) -> bool:
-    return value.tzinfo is not None and _ical_is_utc(value)
 
 
 def split_long_lists(event: Component) -> None:
@@ -801,7 +794,8 @@ def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
     A VEVENT without DTSTART (a Graph removal tombstone, kept in the hub for Graph output and
     reported when read) is left out: RFC 5545 3.6.1 requires DTSTART outside
     iTIP, and recurring-ical-events refuses a whole calendar that has one."""
-    _value_params(cal)
+    for event in cal.walk("VEVENT"):
+        prepare_event(event)
     timezones.add_vtimezones(cal, tzid_style=tzid_style)
     kept = cal.subcomponents
     cal.subcomponents = [c for c in kept if not without_start(c)]
