@@ -646,3 +646,14 @@ def strip_join_line(description: str | None, url: str | None) -> tuple[str | Non
     body = description[: match.start()]
     body = re.sub(r"(?:\r?\n[ \t]*)\Z", "", body, count=1)  # the separating blank line
     return (body if body.strip() else None), True
+
+
+# Half of a UTF-16 pair, alone: Python text may hold one (JSON's "\\ud800", a caller's string),
+# UTF-8 cannot (RFC 3629 3), so no output could be written.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate replaced by U+FFFD (the replacement character), and how
+    many there were."""
+    return LONE_SURROGATE.subn("\ufffd", text)

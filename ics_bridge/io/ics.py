@@ -50,7 +50,7 @@ from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
-from ..text import sanitize_html
+from ..text import sanitize_html, without_lone_surrogates
 from ..vevent import _unescape_text as _unescape
 from ..vevent import props
 
@@ -82,12 +82,9 @@ class IcsReadOptions:
     limits: Limits = DEFAULT_LIMITS
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def decode(data: bytes | str, report: Report) -> str:
     if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
-        text, replaced = _LONE_SURROGATE.subn("\ufffd", data.lstrip("\ufeff"))
+        text, replaced = without_lone_surrogates(data.lstrip("\ufeff"))
         if replaced:
             report.add(LossKind.INVALID_VALUE, "encoding", f"{replaced} lone UTF-16 surrogate(s) replaced by U+FFFD")
         return text

@@ -10,6 +10,8 @@ from typing import Any, Iterator, Literal
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS
 from ..report import LossKind, Report
+from ..text import LONE_SURROGATE
+from ..text import without_lone_surrogates as text_without_lone_surrogates
 
 Format = Literal["ics", "graph", "google"]
 
@@ -49,8 +51,6 @@ def _parse(text: str) -> Any:
 # A \uD800–\uDFFF escape: JSON may spell half of a UTF-16 pair alone (RFC 8259 8.2 calls such
 # strings unpredictable); Python keeps it as a lone surrogate, which no UTF-8 writer can encode.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-REPLACEMENT = "\ufffd"
 
 
 def has_lone_surrogate(value: Any) -> bool:
@@ -59,7 +59,7 @@ def has_lone_surrogate(value: Any) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, str):
-            if not node.isascii() and _LONE_SURROGATE.search(node):
+            if not node.isascii() and LONE_SURROGATE.search(node):
                 return True
         elif isinstance(node, dict):
             stack.extend(node.keys())
@@ -69,20 +69,22 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def check_value(value: Any, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
-                max_events: int = DEFAULT_LIMITS.max_events, report: Report | None = None) -> Any:
-    """The limits and repairs :func:`loads` applies to parsed text, for a value a library caller
-    parsed itself: nesting, number of events, lone surrogates (copied only when there are some)."""
+def check_value(value: Any, *, text: str | None = None, file: str | None = None,
+                max_depth: int = DEFAULT_LIMITS.max_json_depth, max_events: int = DEFAULT_LIMITS.max_events,
+                report: Report | None = None) -> Any:
+    """The limits and repairs of a parsed JSON value (by :func:`loads` from ``text``, or by a
+    library caller): nesting, number of events, lone surrogates (copied only when there are
+    some; with ``text``, its surrogate escapes say whether to look)."""
     if too_deep(value, max_depth):
         raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
     count = count_events(value)
     if count > max_events:
         raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or "
                          "Limits(max_events=…) in the library)", file=file)
-    if not has_lone_surrogate(value):
+    if text is None and not has_lone_surrogate(value):
         return value
     found: list[int] = []
-    value = without_lone_surrogates(value, None, found)
+    value = without_lone_surrogates(value, text, found)
     report_surrogates(found, report)
     return value
 
@@ -102,13 +104,13 @@ def without_lone_surrogates(value: Any, text: str | bytes | None, found: list[in
     the cheap and common case.  The number replaced is appended to ``found``."""
     if text is not None:
         probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
-        if not _SURROGATE_ESCAPE.search(probe) and not (isinstance(text, str) and _LONE_SURROGATE.search(text)):
+        if not _SURROGATE_ESCAPE.search(probe) and not (isinstance(text, str) and LONE_SURROGATE.search(text)):
             return value
     count = [0]
 
     def scrub(item: Any) -> Any:
         if isinstance(item, str):
-            fixed, n = _LONE_SURROGATE.subn(REPLACEMENT, item)
+            fixed, n = text_without_lone_surrogates(item)
             count[0] += n
             return fixed
         if isinstance(item, list):
@@ -156,16 +158,7 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         value = _lines(text, first, file)
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file=file) from None
-    if too_deep(value, max_depth):
-        raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
-    found: list[int] = []
-    value = without_lone_surrogates(value, text, found)
-    report_surrogates(found, report)
-    count = count_events(value)
-    if count > max_events:
-        raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or Limits(max_events=…) in the library)",
-                         file=file)
-    return value
+    return check_value(value, text=text, file=file, max_depth=max_depth, max_events=max_events, report=report)
 
 
 def _lines(text: str, first: json.JSONDecodeError, file: str | None) -> Any:
