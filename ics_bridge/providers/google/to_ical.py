@@ -551,9 +551,9 @@ def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, re
             values.append(value)
         if values:
             v.add(name, values)
-    dtstart_until.apply(v, report if not quiet else Report())
-    all_day_exdate.apply(v, report if not quiet else Report())
-    exrule.apply(v, report if not quiet else Report())
+    shared = report if not quiet else Report()  # the quirks the .ics reader applies too
+    for quirk in (dtstart_until, all_day_exdate, exrule):
+        quirk.apply(v, shared)
 
 
 def _check_rule(rule: vRecur, start: date | datetime, note: Any, line: str) -> vRecur | None:
