@@ -1117,6 +1117,12 @@ def _by_name(tzid: str, resolved: ResolvedZone) -> _Resolution:
     return _Resolution(resolved.tz, resolved.iana, kind, resolved.reason or "")
 
 
+def is_utc_zone(tz: tzinfo | None) -> bool:
+    """UTC itself (``timezone.utc``, ZoneInfo ``UTC``/``Etc/UTC``): its values are written with
+    ``Z`` and carry no TZID (RFC 5545 3.3.5)."""
+    return tz is timezone.utc or getattr(tz, "key", None) in ("UTC", "Etc/UTC")
+
+
 def retag(prop: object, tz: tzinfo | None, tzid: str | None) -> list[tuple[datetime, datetime]]:
     """Give every datetime of a property value the zone ``tz`` (same wall-clock time; None:
     floating) and set or drop its TZID parameter.  Returns (old, new) pairs for reporting."""

@@ -10,11 +10,12 @@ zone of the other, the only zone the event states (reported), so both ends are i
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from icalendar import Event
 
+from .. import timezones
 from ..report import LossKind, Report
 
 
@@ -56,8 +57,4 @@ def apply(event: Event, report: Report) -> None:
 def _adopt_zone(prop: Any, tz: Any, tzid: Any) -> None:
     """Give a floating date-time value the zone ``tz`` (same wall-clock time) and its TZID;
     a UTC value carries no TZID (RFC 5545 3.3.5)."""
-    prop.dt = prop.dt.replace(tzinfo=tz)
-    if tz is timezone.utc or getattr(tz, "key", None) == "UTC" or not tzid:
-        prop.params.pop("TZID", None)
-    else:
-        prop.params["TZID"] = str(tzid)
+    timezones.retag(prop, tz, None if not tzid or timezones.is_utc_zone(tz) else str(tzid))

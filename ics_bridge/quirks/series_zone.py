@@ -22,7 +22,7 @@ Each change is reported.  All-day series are left to :mod:`all_day_exdate` and
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from icalendar import Calendar
@@ -41,13 +41,6 @@ def _datetimes(prop: Any) -> list[datetime] | None:
     return items if items and all(isinstance(v, datetime) for v in items) else None
 
 
-def _zone_name(tz: tzinfo) -> str | None:
-    """The TZID a value in ``tz`` is written with (None for UTC, written with ``Z``)."""
-    if tz is timezone.utc or getattr(tz, "key", None) in ("UTC", "Etc/UTC"):
-        return None
-    return timezones.tzid_of(tz)
-
-
 def _align(prop: Any, tz: tzinfo | None, field: str, uid: str, report: Report, rid: str | None = None) -> None:
     values = _datetimes(prop)
     if values is None:
@@ -58,7 +51,7 @@ def _align(prop: Any, tz: tzinfo | None, field: str, uid: str, report: Report, r
         why = "zoned value in a floating series read as its wall-clock time, floating"
     else:
         return
-    timezones.retag(prop, tz, _zone_name(tz) if tz is not None else None)
+    timezones.retag(prop, tz, None if tz is None or timezones.is_utc_zone(tz) else timezones.tzid_of(tz))
     report.add(LossKind.QUIRK_REPAIRED, field, why, uid=uid, recurrence_id=rid,
                before=", ".join(v.isoformat() for v in values[:3]), after=timezones.tzid_of(tz) if tz else "floating")
 
