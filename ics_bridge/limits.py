@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import InputError
+
 MiB = 1024 * 1024
 
 
@@ -45,3 +47,10 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def too_many_events(limit: int, count: int | None = None, file: str | None = None) -> InputError:
+    """The refusal of a file over ``max_events`` (``count`` when it is known, as for JSON)."""
+    found = f"{count} events, over the limit of {limit}" if count is not None else \
+        f"more than {limit} events, over the limit"
+    return InputError(f"{found} (raise it with --max-events, or Limits(max_events=…) in the library)", file=file)

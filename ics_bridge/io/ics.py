@@ -47,7 +47,7 @@ from icalendar.timezone.tzid import is_utc as _ical_is_utc
 from .. import timezones
 from . import contentlines, fastics
 from ..errors import InputError
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, too_many_events
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 from ..text import sanitize_html, without_lone_surrogates
@@ -180,8 +180,7 @@ class _Structure:
         if name == "VEVENT":
             self.events += 1
             if self.events > self.limits.max_events:
-                raise InputError(f"more than {self.limits.max_events} events, over the limit "
-                                 "(raise it with --max-events, or Limits(max_events=…) in the library)")
+                raise too_many_events(self.limits.max_events)
         self.stack.append(_Open(name))
         self.out.append(f"BEGIN:{name}")
 

@@ -8,7 +8,7 @@ import re
 from typing import Any, Iterator, Literal
 
 from ..errors import InputError
-from ..limits import DEFAULT_LIMITS
+from ..limits import DEFAULT_LIMITS, too_many_events
 from ..report import LossKind, Report
 from ..text import LONE_SURROGATE
 from ..text import without_lone_surrogates as text_without_lone_surrogates
@@ -79,8 +79,7 @@ def check_value(value: Any, *, text: str | None = None, file: str | None = None,
         raise InputError(f"JSON nested deeper than {max_depth} levels (limit max_json_depth)", file=file)
     count = count_events(value)
     if count > max_events:
-        raise InputError(f"{count} events, over the limit of {max_events} (raise it with --max-events, or "
-                         "Limits(max_events=…) in the library)", file=file)
+        raise too_many_events(max_events, count, file)
     if text is None and not has_lone_surrogate(value):
         return value
     found: list[int] = []

@@ -65,6 +65,7 @@ from .. import hub, timezones
 from . import fastics, jsonio
 from . import ics as ics_io
 from ..errors import IcsBridgeError, InputError, OutputError
+from ..limits import too_many_events
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
@@ -1405,8 +1406,7 @@ def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Opt
 def _check_count(events: int, options: Options) -> None:
     """``max_events`` holds for a streamed file as for a whole one (``io.ics``, ``io.jsonio``)."""
     if events > options.limits.max_events:
-        raise InputError(f"more than {options.limits.max_events} events, over the limit "
-                         "(raise it with --max-events, or Limits(max_events=…) in the library)")
+        raise too_many_events(options.limits.max_events)
 
 
 def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[bytes]], int]) -> int:
