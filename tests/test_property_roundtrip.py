@@ -275,41 +275,21 @@ def run_property(strategy: st.SearchStrategy[Any], body: Callable[[Any], None], 
 
 # ---------------------------------------------------------------- the properties
 
-def test_graph_via_ics_lossless(fuzz_seconds: float) -> None:
-    run_property(S.graph_payloads("ics"), lambda g: check_roundtrip(g, source="graph", via="ics", exact=True),
-                 fuzz_seconds)
+# source → its strategy factory (the argument narrows the data to what ``via`` carries exactly)
+STRATEGIES = {"graph": S.graph_payloads, "google": S.google_payloads, "ics": S.ics_texts}
 
 
-def test_google_via_ics_lossless(fuzz_seconds: float) -> None:
-    run_property(S.google_payloads("ics"), lambda g: check_roundtrip(g, source="google", via="ics", exact=True),
-                 fuzz_seconds)
-
-
-def test_ics_via_graph_lossless(fuzz_seconds: float) -> None:
-    run_property(S.ics_texts("graph"), lambda t: check_roundtrip(t, source="ics", via="graph", exact=True),
-                 fuzz_seconds)
-
-
-def test_ics_via_google_lossless(fuzz_seconds: float) -> None:
-    run_property(S.ics_texts("google"), lambda t: check_roundtrip(t, source="ics", via="google", exact=True),
-                 fuzz_seconds)
-
-
-def test_graph_via_google_lossless(fuzz_seconds: float) -> None:
-    run_property(S.graph_payloads("google"), lambda g: check_roundtrip(g, source="graph", via="google", exact=True),
-                 fuzz_seconds)
-
-
-def test_google_via_graph_lossless(fuzz_seconds: float) -> None:
-    run_property(S.google_payloads("graph"), lambda g: check_roundtrip(g, source="google", via="graph", exact=True),
+@pytest.mark.parametrize("source,via", [("graph", "ics"), ("google", "ics"), ("ics", "graph"), ("ics", "google"),
+                                        ("graph", "google"), ("google", "graph")])
+def test_lossless_round_trip(source: str, via: str, fuzz_seconds: float) -> None:
+    run_property(STRATEGIES[source](via), lambda x: check_roundtrip(x, source=source, via=via, exact=True),
                  fuzz_seconds)
 
 
 @pytest.mark.parametrize("source,via", [("graph", "google"), ("google", "graph"), ("ics", "graph"), ("ics", "google")])
 def test_no_silent_loss_across_providers(source: str, via: str, fuzz_seconds: float) -> None:
     """The wider valid space (features one side lacks): losses allowed, silent ones never."""
-    strategy = {"graph": S.graph_payloads(None), "google": S.google_payloads(None), "ics": S.ics_texts(None)}[source]
-    run_property(strategy, lambda x: check_roundtrip(x, source=source, via=via, exact=False), fuzz_seconds / 2)
+    run_property(STRATEGIES[source](None), lambda x: check_roundtrip(x, source=source, via=via, exact=False), fuzz_seconds / 2)
 
 
 # ---------------------------------------------------------------- regressions found by hypothesis
