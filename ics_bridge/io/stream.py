@@ -1211,17 +1211,21 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     cand_uid: array = array("q")
     pos = -1
     calendar: Any = None  # Google: the list's EventList
+
+    def take(offset: int, length: int, raw: Any) -> None:
+        """Pass 1's bookkeeping of one item: the file's limits, then its byte range."""
+        _check_count(len(its.offsets) + 1, options)
+        if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
+            raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
+        its.offsets.append(offset)
+        its.lengths.append(length)
+        its.taken.append(0)
     if provider == "graph":
         from ..providers.graph import to_ical as g
         from ..providers.graph.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
-            _check_count(pos + 1, options)  # positions count from 0
-            if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
-                raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
-            its.offsets.append(offset)
-            its.lengths.append(length)
-            its.taken.append(0)
+            take(offset, length, raw)
             if not isinstance(raw, dict):
                 raise _IE(f"{source.array_keys[-1] if source.array_keys else 'array'}[] entry is "
                           f"{type(raw).__name__}, not an object")
@@ -1251,12 +1255,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from ..providers.google.reader import parse_event as parse
         for offset, length, raw in source:
             pos += 1
-            _check_count(pos + 1, options)  # positions count from 0
-            if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
-                raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
-            its.offsets.append(offset)
-            its.lengths.append(length)
-            its.taken.append(0)
+            take(offset, length, raw)
             if not isinstance(raw, dict):
                 raise _IE(f"items[] entry is {type(raw).__name__}, not an object", field="items")
             if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
