@@ -24,7 +24,7 @@ from typing import Any, Iterable
 from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vBroken, vRecur, vUri
 
-from ... import hub
+from ... import clock, hub
 from ...io.contentlines import read_component
 from ...errors import InputError
 from ...quirks import all_day_exdate, dtstart_until, exrule
@@ -410,7 +410,7 @@ class _EventMapper:
             v.add("CREATED", created)
         if updated:
             v.add("LAST-MODIFIED", updated)
-        v.add("DTSTAMP", updated or created or datetime.now(timezone.utc).replace(microsecond=0))
+        v.add("DTSTAMP", updated or created or clock.now_utc())
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as

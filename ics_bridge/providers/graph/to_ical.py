@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vGeo
 
-from ... import hub
+from ... import clock, hub
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
@@ -354,7 +354,7 @@ class _EventMapper:
         if modified:
             v.add("LAST-MODIFIED", modified.astimezone(timezone.utc).replace(microsecond=0))
         stamp = modified or created
-        v.add("DTSTAMP", (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0))
+        v.add("DTSTAMP", (stamp or clock.now_utc()).astimezone(timezone.utc).replace(microsecond=0))
 
     def online_meeting(self) -> None:
         """joinUrl → CONFERENCE (RFC 7986), X-MICROSOFT-SKYPETEAMSMEETINGURL (what Outlook writes)
@@ -570,7 +570,7 @@ def _removed(cal: Calendar, e: Event, report: Report) -> None:
     if e.id:
         v.add(hub.X_GRAPH_ID, e.id)
     v.add("STATUS", "CANCELLED")
-    v.add("DTSTAMP", datetime.now(timezone.utc).replace(microsecond=0))
+    v.add("DTSTAMP", clock.now_utc())
     reason = (e.removed or {}).get("reason", "deleted")
     v.add(hub.X_REMOVED, str(reason))
     report.add(LossKind.EVENT_REMOVED, "@removed",
