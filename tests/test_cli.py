@@ -55,9 +55,9 @@ def vevent(uid: str, start: str = "20240102T090000Z", extra: str = "", summary: 
 # ------------------------------------------------------------------------------------------ basics
 
 def test_console_script_on_path(tmp_path: Path) -> None:
-    exe = shutil.which("ics-bridge")
-    if exe is None:
-        pytest.skip("ics-bridge is not installed (pip install -e .)")
+    # The script pip installed beside this interpreter (a venv's bin/, on PATH or not).
+    exe = shutil.which("ics-bridge", path=str(Path(sys.executable).parent))
+    assert exe is not None, f"no ics-bridge console script beside {sys.executable}: is the package installed?"
     proc = subprocess.run([exe, "convert", str(OUTLOOK), "--to", "graph"], cwd=tmp_path, capture_output=True,
                           timeout=120)
     assert proc.returncode == 0, err(proc)
