@@ -21,6 +21,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Event as VEvent
 
 from ... import hub
+from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
@@ -540,23 +541,36 @@ def _utc_text(value: date | datetime) -> str:
 
 
 def _cancelled(series: Series, master: dict[str, Any], writer: _Writer, extra: Iterable[date | datetime] = ()) -> None:
+    """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
+    (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
+    no occurrence cancels nothing and is reported as ignored, never turned into the date it
+    falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
     exdates = series.exdates() + list(extra)
-    if not exdates:
+    if not exdates or series.master is None:
         return
-    if writer.options.profile == "request":
-        for d in exdates:
-            writer.add(LossKind.UNSUPPORTED_FIELD, "EXDATE",
-                       "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
-        return
-    start = dt_value(series.master, "DTSTART") if series.master is not None else None
-    zone = start.tzinfo if isinstance(start, datetime) else None
+    found = Occurrences(series.master)
     days: list[str] = []
     for d in exdates:
-        if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
-            d = d.astimezone(zone)
-        day = d.date() if isinstance(d, datetime) else d
+        occurrence = found.match(d)
+        if occurrence is None:
+            writer.add(LossKind.INVALID_VALUE, "EXDATE", "matches no occurrence of the series (RFC 5545 3.8.5.1): "
+                       "it cancels nothing and is not written", before=d)
+            continue
+        if writer.options.profile == "request":
+            writer.add(LossKind.UNSUPPORTED_FIELD, "EXDATE",
+                       "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
+            continue
+        if isinstance(occurrence, datetime):
+            day = found.local_date(occurrence)
+        else:  # cannot be told: the date the value falls on in the series zone, as before
+            start = dt_value(series.master, "DTSTART")
+            zone = start.tzinfo if isinstance(start, datetime) else None
+            if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
+                d = d.astimezone(zone)
+            day = d.date() if isinstance(d, datetime) else d
         days.append(f"OID.{master.get('id', series.uid)}.{day.isoformat()}")
-    master["cancelledOccurrences"] = days
+    if days:
+        master["cancelledOccurrences"] = days
 
 
 def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
