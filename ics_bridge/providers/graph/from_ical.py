@@ -243,6 +243,8 @@ class _Writer:
         result = rrule_to_graph(rules[0], start, series_tz)
         for note in result.notes:
             self.add(LossKind.MAPPING_CHOICE, "RRULE", note)
+        for loss in result.losses:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rules[0].to_ical().decode())
         if result.recurrence is None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
                      before=rules[0].to_ical().decode())
@@ -410,9 +412,13 @@ class _Writer:
         if cats:
             out["categories"] = cats
         status = (text_value(v, "STATUS") or "").upper()
-        if status == "CANCELLED":
+        if self.options.profile == "request":
+            if status == "CANCELLED":  # isCancelled is read-only: Graph would create the event as not cancelled
+                self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph cannot create a cancelled event (isCancelled is "
+                         "read-only); cancel or delete it after import", before=status)
+        elif status == "CANCELLED":
             out["isCancelled"] = True
-        elif self.options.profile == "resource":
+        else:
             out["isCancelled"] = False
         if status == "TENTATIVE":
             self.add(LossKind.UNSUPPORTED_FIELD, "STATUS",
@@ -540,24 +546,25 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: Series, master: dict[str, Any], writer: _Writer, extra: Iterable[date | datetime] = ()) -> None:
+def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
+               extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
     """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    exdates = series.exdates() + list(extra)
+    exdates = [(d, "EXDATE") for d in series.exdates()] + list(extra)
     if not exdates or series.master is None:
         return
     found = Occurrences(series.master)
     days: list[str] = []
-    for d in exdates:
+    for d, field in exdates:
         occurrence = found.match(d)
         if occurrence is None:
-            writer.add(LossKind.INVALID_VALUE, "EXDATE", "matches no occurrence of the series (RFC 5545 3.8.5.1): "
+            writer.add(LossKind.INVALID_VALUE, field, "matches no occurrence of the series (RFC 5545 3.8.5.1, 3.8.4.4): "
                        "it cancels nothing and is not written", before=d)
             continue
         if writer.options.profile == "request":
-            writer.add(LossKind.UNSUPPORTED_FIELD, "EXDATE",
+            writer.add(LossKind.UNSUPPORTED_FIELD, field,
                        "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
             continue
         if isinstance(occurrence, datetime):
@@ -609,7 +616,7 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
         master_dict = writer.build()
         out.append(master_dict)
     master_id = master_dict.get("id") if master_dict else None
-    removed: list[date | datetime] = []
+    removed: list[tuple[date | datetime, str]] = []
     moves: list[tuple[VEvent, dict[str, Any]]] = []
     for override in series.overrides:
         rid_text = hub.recurrence_id_text(override)
@@ -620,10 +627,16 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
                 report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
                            "cancelled occurrence without details written as a cancelled occurrence of its series",
                            uid=series.uid or None, recurrence_id=rid_text)
-                removed.append(rid.date() if all_day_series and isinstance(rid, datetime) else rid)
+                removed.append((rid.date() if all_day_series and isinstance(rid, datetime) else rid, "RECURRENCE-ID"))
             else:
                 report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written",
                            uid=series.uid or None, recurrence_id=rid_text)
+            continue
+        rid = dt_value(override, "RECURRENCE-ID")
+        if options.profile == "request" and master_dict is not None and _is_cancelled(override) and rid is not None:
+            # Graph's update API cannot set isCancelled: sending the exception would show the
+            # occurrence moved, not cancelled.  Reported like an EXDATE (delete it after import).
+            removed.append((rid.date() if all_day_series and isinstance(rid, datetime) else rid, "RECURRENCE-ID"))
             continue
         if master_dict is None:
             report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
