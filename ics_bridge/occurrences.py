@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from .expansion import ExpansionError, align, series_set
-from .vevent import dt_value
+from .vevent import dt_value, props
 
 # Occurrences one lookup may walk before it gives up and answers "unknown" (an endless
 # FREQ=SECONDLY series must not cost minutes); an unknown match is treated as a match.
@@ -53,7 +53,9 @@ class Occurrences:
         self._found: list[datetime] = []
         self._iter: Any = None
         self._done = False
-        self._broken = self.base is None
+        # Without RRULE/RDATE there is no series to match against (a Graph master whose
+        # recurrence was not $selected still names its cancellations): cannot be told.
+        self._broken = self.base is None or not (props(master, "RRULE") or props(master, "RDATE"))
         if self.base is not None:
             try:
                 self._iter = iter(series_set(master, self.base))

@@ -408,7 +408,7 @@ def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | Non
             day = distinct[0]
             if month and day > _longest_month(month):
                 problems.append(f"BYMONTHDAY={day} never occurs in month {month}")
-            elif (yearly and month == 2 and day == 29 and skip != "BACKWARD" and not bysetpos
+            elif (yearly and month == 2 and day == 29 and skip == "OMIT" and not bysetpos
                   and (dtstart.month, dtstart.day) == (2, 29)):
                 pattern["dayOfMonth"] = day  # every leap year: absoluteYearly every 4 years (_leap_day_range)
                 leap_day.append(True)
