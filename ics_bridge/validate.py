@@ -41,6 +41,7 @@ from . import hub
 from .errors import InputError
 from .expansion import ExpansionError, align, exrule_exclusions, series_set
 from .occurrences import at_series_time
+from .thisandfuture import shifted_starts
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
@@ -461,11 +462,22 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     for prop in props(master, "EXDATE"):
         for item in getattr(prop, "dts", []):
             starts.pop(named(item.dt), None)
-    result = set(starts)
+    overrides = list(overrides)
     for override in overrides:
         rid_value = getattr(override.get("RECURRENCE-ID"), "dt", None)
         if rid_value is not None:
-            result.discard(named(rid_value))
+            starts.pop(named(rid_value), None)
+    # RANGE=THISANDFUTURE: every later occurrence moves as the overridden one did (RFC 5545 3.8.4.4)
+    ranged = shifted_starts(master, overrides)
+    if ranged:
+        moved: dict[str, datetime] = {}
+        for value in starts.values():
+            shifts = [shift for cut, shift in ranged if value >= cut]
+            value = shifts[-1](value) if shifts else value
+            moved[shown(value)] = value
+        starts = moved
+    result = set(starts)
+    for override in overrides:
         if (text_value(override, "STATUS") or "").upper() == "CANCELLED":
             continue
         own = instant_text(dt_value(override, "DTSTART"))

@@ -109,7 +109,7 @@ def test_utc_exdate_matching_nothing_is_not_sent_to_google():
 @pytest.mark.parametrize("via", ["graph", "google"])
 def test_round_trip_keeps_every_occurrence_of_the_outlook_series(via):
     result = ics_bridge.roundtrip(OUTLOOK_UTC_EXDATES, via=via)
-    assert result.lossless, [d.as_text() for v in result.verdicts for d in v.differences]
+    assert result.lossless, [d.as_text() for v in result.events for d in v.differences]
 
 
 def test_exdate_in_another_zone_than_dtstart_corpus():
@@ -312,3 +312,117 @@ def test_feb_29_with_rfc_7529_skip_forward_is_not_written_every_four_years_corpu
     _, items = _graph(data)
     leap = next(i for i in items if i["iCalUId"] == "4.3.4")
     assert "recurrence" not in leap
+
+
+# ---------------------------------------------------------------- RANGE=THISANDFUTURE
+
+RANGE_FILE = CORPUS / "ics" / "recurring-ical-events__issue_75_range_parameter.ics"
+RANGE_WINDOW = ("2024-01-01T00:00:00Z", "2024-10-05T00:00:00Z")
+
+
+def _all_starts(cal: Calendar, window=RANGE_WINDOW) -> list[str]:
+    """Every occurrence start of every series of a calendar, in the window (UTC text)."""
+    out: list[str] = []
+    for series in group_series(cal.walk("VEVENT")):
+        if series.master is None:
+            continue
+        starts, _ = expand_series(series.master, series.overrides, Horizon())
+        out.extend(s for s in starts if window[0] <= s < window[1])
+    return sorted(out)
+
+
+def _source_reading() -> list[str]:
+    readers.require("icaljs")
+    reading = readers.read("icaljs", RANGE_FILE.read_text(), RANGE_WINDOW)
+    assert not reading.errors
+    return reading.occurrences["210"]
+
+
+def test_validator_applies_thisandfuture_to_every_later_occurrence_as_ical_js_does():
+    cal = ics_bridge.convert(RANGE_FILE.read_bytes(), to="ics").calendar
+    assert _all_starts(cal) == _source_reading()
+    assert "2024-09-17T09:00:00Z" in _source_reading()  # moved -3 h with 13 September
+
+
+@pytest.mark.parametrize("target, profile", [("google", "resource"), ("google", "import"), ("graph", "resource")])
+def test_thisandfuture_splits_the_series_so_the_provider_shows_every_occurrence_moved(target, profile):
+    conv = ics_bridge.convert(RANGE_FILE.read_bytes(), to=target, options=ics_bridge.Options(profile=profile))
+    items = _items(conv.data)
+    uid_key = "iCalUID" if target == "google" else "iCalUId"
+    masters = [i for i in items if "recurrence" in i]
+    assert [m[uid_key] for m in masters] == ["210", "210_R20240913T120000Z", "210_R20240921T120000Z"]
+    assert [m["summary" if target == "google" else "subject"] for m in masters] == \
+        ["ORIGINAL EVENT", "MODIFIED EVENT", "EDITED EVENT"]
+    split = [e for e in conv.report.of_kind(LossKind.VALUE_COLLAPSED) if "RANGE=THISANDFUTURE" in e.reason]
+    assert {e.uid for e in split} >= {"210", "210_R20240913T120000Z", "210_R20240921T120000Z"}
+    # read back, the three series together show what ical.js shows for the original file
+    back = ics_bridge.convert(conv.data, to="ics", source=target).calendar
+    assert _all_starts(back) == _source_reading()
+
+
+def test_thisandfuture_round_trip_differences_are_all_reported():
+    for via in ("graph", "google"):
+        result = ics_bridge.roundtrip(RANGE_FILE.read_bytes(), via=via)
+        assert result.changed and not result.unreported(), via
+
+
+def test_thisandfuture_survives_ics_to_ics():
+    text = ics_bridge.convert(RANGE_FILE.read_bytes(), to="ics").to_bytes().decode()
+    assert text.count("RECURRENCE-ID;RANGE=THISANDFUTURE:") == 2
+
+
+# Apple Calendar: a weekly Berlin meeting moved one hour later "for this and future events"
+# across the change to summer time, with a COUNT and an EXDATE after the change.
+APPLE_THISANDFUTURE = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Apple Inc.//macOS 14.4//EN\r
+BEGIN:VEVENT\r
+UID:A1C0FFEE-5D3B-4E0A-9C61-2F7E8B9D0A12\r
+DTSTAMP:20260301T080000Z\r
+DTSTART;TZID=Europe/Berlin:20260302T090000\r
+DTEND;TZID=Europe/Berlin:20260302T100000\r
+RRULE:FREQ=WEEKLY;COUNT=8\r
+EXDATE;TZID=Europe/Berlin:20260413T090000\r
+SUMMARY:Planning\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:A1C0FFEE-5D3B-4E0A-9C61-2F7E8B9D0A12\r
+DTSTAMP:20260301T080000Z\r
+RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260323T090000\r
+DTSTART;TZID=Europe/Berlin:20260323T100000\r
+DTEND;TZID=Europe/Berlin:20260323T113000\r
+SUMMARY:Planning (new slot)\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_thisandfuture_split_keeps_count_exdate_and_wall_clock_across_dst():
+    conv, items = _graph(APPLE_THISANDFUTURE)
+    head, tail = items
+    assert head["recurrence"]["range"]["endDate"] == "2026-03-16"
+    assert tail["start"] == {"dateTime": "2026-03-23T10:00:00.0000000", "timeZone": "W. Europe Standard Time"}
+    assert tail["end"]["dateTime"] == "2026-03-23T11:30:00.0000000"
+    assert tail["recurrence"]["range"]["numberOfOccurrences"] == 5  # 8 minus the three before
+    assert [c.rsplit(".", 1)[1] for c in tail["cancelledOccurrences"]] == ["2026-04-13"]
+    window = ("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")
+    back = ics_bridge.convert(conv.data, to="ics", source="graph").calendar
+    source = ics_bridge.convert(APPLE_THISANDFUTURE, to="ics").calendar
+    assert _all_starts(back, window) == _all_starts(source, window) == [
+        "2026-03-02T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-16T08:00:00Z",  # 09:00 CET
+        "2026-03-23T09:00:00Z", "2026-03-30T08:00:00Z", "2026-04-06T08:00:00Z",  # 10:00 CET, then CEST
+        "2026-04-20T08:00:00Z"]
+
+
+def test_thisandfuture_the_rule_cannot_follow_is_reported_and_not_applied_to_one_occurrence():
+    """Moved from Monday to Tuesday under BYDAY=MO: the rest cannot follow by rule; the change is
+    named in the report and not sent as an exception of that one Monday."""
+    data = APPLE_THISANDFUTURE.replace(b"RRULE:FREQ=WEEKLY;COUNT=8", b"RRULE:FREQ=WEEKLY;COUNT=8;BYDAY=MO").replace(
+        b"DTSTART;TZID=Europe/Berlin:20260323T100000", b"DTSTART;TZID=Europe/Berlin:20260324T100000").replace(
+        b"DTEND;TZID=Europe/Berlin:20260323T113000", b"DTEND;TZID=Europe/Berlin:20260324T113000")
+    for target in ("graph", "google"):
+        conv = ics_bridge.convert(data, to=target)
+        items = _items(conv.data)
+        assert len(items) == 1 and "originalStart" not in items[0] and "originalStartTime" not in items[0]
+        (entry,) = [e for e in conv.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED) if "THISANDFUTURE" in e.reason]
+        assert "BYDAY" in entry.reason and entry.recurrence_id.startswith("2026-03-23T09:00:00")

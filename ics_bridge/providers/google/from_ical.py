@@ -33,6 +33,7 @@ from ...report import LossKind, Report
 from ...occurrences import Occurrences
 from ...series import group_series
 from ...text import looks_like_html
+from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
                        dt_value, get_description, get_stash, property_lines, props, read_alarm,
@@ -794,6 +795,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     defaults: list[dict[str, Any]] | None = None
     all_series = list(group_series(components))
     report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None

@@ -26,6 +26,7 @@ from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...text import sanitize_html
+from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
                        description_without_join, dt_value, get_description, get_stash, property_lines, props,
@@ -585,6 +586,7 @@ def calendar_to_events(components: Iterable[VEvent], report: Report, options: Gr
     out: list[dict[str, Any]] = []
     all_series = list(group_series(components))
     report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
