@@ -16,7 +16,9 @@ and silently leave every later one as it was, so the writers call :func:`split_s
 
 A rule the shift cannot follow (a new weekday under BYDAY, a new time under BYHOUR), an override
 without DTSTART, a master with several RRULEs or without one: the change is reported by name and
-not written at all, never applied to one occurrence only.  :func:`shifted_starts` gives the
+not written at all, never applied to one occurrence only.  An override whose master is not in the
+input (Lotus Notes sends it alone, its later dates as RDATEs) is written as the orphan it is,
+and the RANGE it cannot carry is reported.  :func:`shifted_starts` gives the
 validator the same meaning.
 """
 
@@ -205,9 +207,11 @@ def split_series(series: Series, report: Report) -> list[Series]:
                    uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
         series.overrides.remove(override)
 
-    if master is None:
+    if master is None:  # the series is not in the input: the override is written as the orphan it is
         for override in ranged:
-            drop(override, "its series master is not in the input")
+            report.add(LossKind.RECURRENCE_UNSUPPORTED, "RECURRENCE-ID",
+                       "RANGE=THISANDFUTURE without its series master: the later occurrences are not in the input "
+                       "and are not changed", uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
         return [series]
     found = Occurrences(master)
     base = series_base(master)
