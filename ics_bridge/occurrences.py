@@ -15,14 +15,14 @@ from __future__ import annotations
 import warnings
 from bisect import bisect_left
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from .expansion import ExpansionError, align, series_set
 from .vevent import dt_value, props
 
 # Occurrences one lookup may walk before it gives up and answers "unknown" (an endless
 # FREQ=SECONDLY series must not cost minutes); an unknown match is treated as a match.
-MAX_STEPS = 200_000
+MAX_STEPS = 100_000
 
 
 def at_series_time(value: date, start: datetime) -> datetime:
@@ -115,8 +115,3 @@ class Occurrences:
             occurrence = occurrence.astimezone(self.base.tzinfo)
         return occurrence.date()
 
-
-def unmatched(master: Any, values: Iterable[date | datetime]) -> list[date | datetime]:
-    """The values among ``values`` that name no occurrence of ``master`` (they cancel nothing)."""
-    found = Occurrences(master)
-    return [v for v in values if found.match(v) is None]

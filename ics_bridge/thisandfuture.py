@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from icalendar import Event
