@@ -14,7 +14,8 @@ and silently leave every later one as it was, so the writers call :func:`split_s
   RECURRENCE-IDs shifted as the occurrences are (RFC 5545: "all subsequent instances shift by
   the same offset", taken on the wall clock of the series zone, as calendar clients move them).
 
-A rule the shift cannot follow (a new weekday under BYDAY, a new time under BYHOUR), an override
+A cancelled THISANDFUTURE override (RFC 5546's "cancel this and every later instance") only ends
+the master before it.  A rule the shift cannot follow (a new weekday under BYDAY, a new time under BYHOUR), an override
 without DTSTART, a master with several RRULEs or without one: the change is reported by name and
 not written at all, never applied to one occurrence only.  An override whose master is not in the
 input (Lotus Notes sends it alone, its later dates as RDATEs) is written as the orphan it is,
@@ -73,12 +74,20 @@ def _own_start(found: Occurrences, override: Event) -> datetime | None:
     return found.instant(start) if start is not None else None
 
 
-def shifted_starts(master: Event, overrides: list[Event]) -> list[tuple[datetime, Callable[[datetime], datetime]]]:
+Shift = Callable[[datetime], datetime]
+
+
+def is_cancelled(override: Event) -> bool:
+    return str(override.get("STATUS", "")).upper() == "CANCELLED"
+
+
+def shifted_starts(master: Event, overrides: list[Event]) -> list[tuple[datetime, Shift | None]]:
     """(original start, shift) per THISANDFUTURE override with a start, sorted: an occurrence at
-    or after the original start takes the last such shift (the validator's reading)."""
+    or after the original start takes the last such shift (the validator's reading); None for a
+    cancelled one: that occurrence and every later one are cancelled."""
     found = Occurrences(master)
     base = series_base(master)
-    out: list[tuple[datetime, Callable[[datetime], datetime]]] = []
+    out: list[tuple[datetime, Shift | None]] = []
     if base is None:
         return out
     for override in overrides:
@@ -86,8 +95,8 @@ def shifted_starts(master: Event, overrides: list[Event]) -> list[tuple[datetime
             continue
         rid = found.instant(override["RECURRENCE-ID"].dt)
         own = _own_start(found, override)
-        if rid is not None and own is not None:
-            out.append((rid, shifter(base, rid, own)))
+        if rid is not None and (own is not None or is_cancelled(override)):
+            out.append((rid, None if is_cancelled(override) else shifter(base, rid, own)))  # type: ignore[arg-type]
     return sorted(out, key=lambda pair: pair[0])
 
 
@@ -224,6 +233,9 @@ def split_series(series: Series, report: Report) -> list[Series]:
                 raise _Unsplittable("the series has no start")
             rid = found.instant(override["RECURRENCE-ID"].dt)
             own = _own_start(found, override)
+            if rid is not None and is_cancelled(override):  # "cancel this and following": the series ends
+                plans.append((rid, rid, override))
+                continue
             if own is None or rid is None:
                 raise _Unsplittable("the override has no DTSTART")
             if isinstance(dt_value(override, "DTSTART"), datetime) == all_day:
@@ -269,6 +281,17 @@ def split_series(series: Series, report: Report) -> list[Series]:
         out.append(Series(uid=uid, master=head, overrides=kept))
     # one series per split
     for index, (rid, own, override) in enumerate(plans, start=1):
+        if is_cancelled(override):
+            for other in plain:
+                at = rid_of(other)
+                if at is not None and segment(at) == index:
+                    report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
+                               "override of an occurrence cancelled by an earlier RANGE=THISANDFUTURE cancellation; "
+                               "not written", uid=uid or None, recurrence_id=hub.recurrence_id_text(other))
+            report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
+                       "RANGE=THISANDFUTURE cancellation (this and every later occurrence): the series ends before it "
+                       "(RRULE UNTIL)", uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
+            continue
         shift = shifter(base, rid, own)
         new_uid = f"{uid}_R{_stamp(rid, all_day)}"
         new = copy.deepcopy(override)

@@ -473,7 +473,9 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         moved: dict[str, datetime] = {}
         for value in starts.values():
             shifts = [shift for cut, shift in ranged if value >= cut]
-            value = shifts[-1](value) if shifts else value
+            if shifts and shifts[-1] is None:
+                continue  # cancelled with every later occurrence
+            value = shifts[-1](value) if shifts and shifts[-1] is not None else value
             moved[shown(value)] = value
         starts = moved
     result = set(starts)

@@ -426,3 +426,19 @@ def test_thisandfuture_the_rule_cannot_follow_is_reported_and_not_applied_to_one
         assert len(items) == 1 and "originalStart" not in items[0] and "originalStartTime" not in items[0]
         (entry,) = [e for e in conv.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED) if "THISANDFUTURE" in e.reason]
         assert "BYDAY" in entry.reason and entry.recurrence_id.startswith("2026-03-23T09:00:00")
+
+
+def test_thisandfuture_cancellation_ends_the_series_before_it():
+    """RFC 5546 4.2.9 CANCEL with RANGE=THISANDFUTURE: that occurrence and every later one are gone."""
+    data = APPLE_THISANDFUTURE.replace(b"SUMMARY:Planning (new slot)\r\n", b"SUMMARY:Planning\r\nSTATUS:CANCELLED\r\n")
+    window = ("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")
+    source = ics_bridge.convert(data, to="ics").calendar
+    assert _all_starts(source, window) == ["2026-03-02T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-16T08:00:00Z"]
+    conv, items = _graph(data)
+    assert len(items) == 1 and items[0]["recurrence"]["range"]["endDate"] == "2026-03-16"
+    assert any("THISANDFUTURE cancellation" in e.reason for e in conv.report.of_kind(LossKind.EVENT_REMOVED))
+    gconv, gitems = _google(data, profile="import")
+    assert len(gitems) == 1 and gitems[0]["recurrence"][0].startswith("RRULE:FREQ=WEEKLY;UNTIL=20260316T080000Z")
+    for target in ("graph", "google"):
+        back = ics_bridge.convert(ics_bridge.convert(data, to=target).data, to="ics", source=target).calendar
+        assert _all_starts(back, window) == _all_starts(source, window)
