@@ -326,7 +326,7 @@ def _all_starts(cal: Calendar, window=RANGE_WINDOW) -> list[str]:
     for series in group_series(cal.walk("VEVENT")):
         if series.master is None:
             continue
-        starts, _ = expand_series(series.master, series.overrides, Horizon())
+        starts, _ = expand_series(series.master, series.overrides, Horizon(years=80))
         out.extend(s for s in starts if window[0] <= s < window[1])
     return sorted(out)
 
@@ -442,3 +442,34 @@ def test_thisandfuture_cancellation_ends_the_series_before_it():
     for target in ("graph", "google"):
         back = ics_bridge.convert(ics_bridge.convert(data, to=target).data, to="ics", source=target).calendar
         assert _all_starts(back, window) == _all_starts(source, window)
+
+
+# ---------------------------------------------------------------- the .ics written, read by ical.js and libical
+
+def _written_cases():
+    """(name, .ics bytes we write, window, expected starts of all series together)."""
+    split_back = ics_bridge.convert(ics_bridge.convert(RANGE_FILE.read_bytes(), to="google").data,
+                                    to="ics", source="google")
+    leap_back = ics_bridge.convert(ics_bridge.convert(APPLE_LEAP_DAY, to="graph").data, to="ics", source="graph")
+    cancelled = ics_bridge.graph_to_ics(_instances_with_master("2019-04-22"))
+    return {
+        "thisandfuture-split-from-google": (split_back, RANGE_WINDOW),
+        "feb-29-from-graph": (leap_back, ("2024-01-01T00:00:00Z", "2100-12-31T00:00:00Z")),
+        "graph-cancelled-occurrence": (cancelled, ("2019-01-01T00:00:00Z", "2020-01-01T00:00:00Z")),
+    }
+
+
+@pytest.mark.parametrize("reader", ["icaljs", "libical"])
+@pytest.mark.parametrize("case", ["thisandfuture-split-from-google", "feb-29-from-graph", "graph-cancelled-occurrence"])
+def test_written_ics_reads_the_same_in_ical_js_and_libical(case, reader):
+    readers.require(reader)
+    conv, window = _written_cases()[case]
+    reading = readers.read(reader, conv.to_bytes().decode(), window)
+    assert not reading.errors, reading.errors
+    theirs = sorted(s for starts in reading.occurrences.values() for s in starts)
+    assert theirs == _all_starts(conv.calendar, window)
+    if case == "thisandfuture-split-from-google":
+        assert theirs == _source_reading()
+    if case == "feb-29-from-graph":
+        assert [s[:10] for s in theirs if s.startswith("2024-02") or s.startswith("2028")] == \
+            ["2024-02-29", "2024-02-29", "2028-02-29", "2028-02-29"]
