@@ -34,6 +34,7 @@ Exactness rules (interop-notes cases 19–31):
 from __future__ import annotations
 
 import calendar as _calendar
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -73,6 +74,8 @@ class RuleResult:
     recurrence: GraphRecurrence | None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # where the written recurrence differs from the rule (it is still written): each a loss
+    losses: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- Graph → RRULE
@@ -405,6 +408,10 @@ def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | Non
             day = distinct[0]
             if month and day > _longest_month(month):
                 problems.append(f"BYMONTHDAY={day} never occurs in month {month}")
+            elif (yearly and month == 2 and day == 29 and skip == "OMIT" and not bysetpos
+                  and (dtstart.month, dtstart.day) == (2, 29)):
+                pattern["dayOfMonth"] = day  # every leap year: absoluteYearly every 4 years (_leap_day_range)
+                leap_day.append(True)
             elif day > (_shortest_month(month) if month else 28) and skip != "BACKWARD":
                 problems.append(f"BYMONTHDAY={day} skips shorter months (RFC 5545 3.3.10); Graph would use their last day")
             else:
@@ -423,6 +430,8 @@ def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | Non
 
     if bysetpos and not (byday or bymonthday):
         problems.append("BYSETPOS without BYDAY or BYMONTHDAY has no Graph equivalent")
+    leap_day: list[bool] = []
+    yearly = freq == "YEARLY"
     if freq == "DAILY":
         if byday:
             if interval != 1 or any(n is not None for n, _ in byday) or bysetpos:
@@ -500,7 +509,41 @@ def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | Non
             if end < start_day:
                 return RuleResult(None, [f"UNTIL {end.isoformat()} is before the series start"], notes)
             rng = {"type": "endDate", "endDate": end.isoformat()}
-    return RuleResult(GraphRecurrence(pattern, rng), problems, notes)
+    losses: list[str] = []
+    if leap_day:
+        losses = _leap_day_range(pattern, rng, dtstart, count, notes)
+    return RuleResult(GraphRecurrence(pattern, rng), problems, notes, losses)
+
+
+def _leap_day_range(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date | datetime, count: int | None,
+                    notes: list[str]) -> list[str]:
+    """A yearly Feb 29 series occurs in leap years only (RFC 5545 3.3.10: invalid dates are
+    ignored), which Graph cannot say: its absoluteYearly day 29 falls back to Feb 28 in common
+    years.  From a leap year, every lcm(INTERVAL, 4) years is every occurrence, exactly until a
+    century year that is not a leap year (2100, 2200, 2300): there Outlook shows Feb 28 where
+    the rule has nothing (and a COUNT runs out one occurrence earlier).  Those years within the
+    series are returned as losses; the pattern's interval is set."""
+    interval = int(pattern.get("interval") or 1)
+    step = math.lcm(interval, 4)
+    pattern["interval"] = step
+    notes.append(f"Feb 29 every {interval} year(s) occurs in leap years only: written as absoluteYearly every {step} years")
+    first = dtstart.year
+    if rng.get("type") == "endDate":
+        last = _as_date(rng["endDate"]).year
+    elif count is not None:
+        last, seen, year = first, 0, first
+        while seen < count and year <= 9999:
+            if _calendar.isleap(year):
+                seen, last = seen + 1, year
+            year += step
+    else:
+        last = first + 400
+    common = [y for y in range(first, last + 1, step) if not _calendar.isleap(y)]
+    if not common:
+        return []
+    shown = ", ".join(map(str, common[:3])) + (" …" if rng.get("type") == "noEnd" else "")
+    return [f"Feb 29 has no date in {shown}: Graph shows Feb 28 in those years, where the rule skips them"
+            + (" (and the count ends that many occurrences earlier)" if count is not None else "")]
 
 
 # ---------------------------------------------------------------- independent expansion

@@ -40,6 +40,8 @@ from icalendar import Calendar, Event
 from . import hub
 from .errors import InputError
 from .expansion import ExpansionError, align, exrule_exclusions, series_set
+from .occurrences import at_series_time
+from .thisandfuture import shifted_starts
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
@@ -446,29 +448,38 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         except (ValueError, TypeError, OverflowError) as exc:
             return f"cannot expand: {exc}", False
     starts = {shown(o): o for o in found}
-    # EXDATE: the same instant, or (a DATE on a timed series) any start on that local day.
-    excluded_days: set[date] = set()
+    # EXDATE and RECURRENCE-ID name an occurrence by instant (RFC 5545 3.8.5.1, 3.8.4.4); a DATE
+    # on a timed series is that day at the series' time of day (quirks/date_on_timed_series.py).
+    def named(value: Any) -> str:
+        if not all_day and isinstance(value, date) and not isinstance(value, datetime):
+            assert isinstance(start, datetime)
+            value = at_series_time(value, start)
+        elif all_day and isinstance(value, datetime):
+            return value.date().isoformat()  # Outlook: a midnight RECURRENCE-ID on an all-day series
+        aligned = align(value, base)
+        return shown(aligned) if aligned is not None else instant_text(value) or ""
+
     for prop in props(master, "EXDATE"):
         for item in getattr(prop, "dts", []):
-            value = item.dt
-            if not isinstance(value, datetime) and isinstance(value, date) and not all_day:
-                excluded_days.add(value)
-                continue
-            aligned = align(value, base)
-            if aligned is not None:
-                starts.pop(shown(aligned), None)
-    if excluded_days:
-        starts = {k: v for k, v in starts.items() if v.date() not in excluded_days}
-    result = set(starts)
+            starts.pop(named(item.dt), None)
+    overrides = list(overrides)
     for override in overrides:
         rid_value = getattr(override.get("RECURRENCE-ID"), "dt", None)
-        if all_day and isinstance(rid_value, datetime):
-            result.discard(rid_value.date().isoformat())  # Outlook: a midnight RECURRENCE-ID
-        elif not all_day and isinstance(rid_value, date) and not isinstance(rid_value, datetime):
-            result -= {k for k, v in starts.items() if v.date() == rid_value}
-        elif rid_value is not None:
-            aligned = align(rid_value, base)
-            result.discard(shown(aligned) if aligned is not None else instant_text(rid_value) or "")
+        if rid_value is not None:
+            starts.pop(named(rid_value), None)
+    # RANGE=THISANDFUTURE: every later occurrence moves as the overridden one did (RFC 5545 3.8.4.4)
+    ranged = shifted_starts(master, overrides)
+    if ranged:
+        moved: dict[str, datetime] = {}
+        for value in starts.values():
+            shifts = [shift for cut, shift in ranged if value >= cut]
+            if shifts and shifts[-1] is None:
+                continue  # cancelled with every later occurrence
+            value = shifts[-1](value) if shifts and shifts[-1] is not None else value
+            moved[shown(value)] = value
+        starts = moved
+    result = set(starts)
+    for override in overrides:
         if (text_value(override, "STATUS") or "").upper() == "CANCELLED":
             continue
         own = instant_text(dt_value(override, "DTSTART"))

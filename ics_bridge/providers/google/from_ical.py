@@ -30,8 +30,10 @@ from icalendar.prop import vBroken, vRecur
 
 from ... import hub
 from ...report import LossKind, Report
+from ...occurrences import Occurrences
 from ...series import group_series
 from ...text import looks_like_html
+from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
                        dt_value, get_description, get_stash, property_lines, props, read_alarm,
@@ -117,9 +119,14 @@ def _with_utc_until(rule: vRecur, zone: tzinfo | None) -> vRecur:
 
 
 def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
-                      broken: list[str] | None = None, periods: list[Any] | None = None) -> list[str]:
+                      broken: list[str] | None = None, periods: list[Any] | None = None,
+                      ignored: list[Any] | None = None) -> list[str]:
     """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
-    ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50)."""
+    ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50).
+
+    Given ``ignored``, each EXDATE that names no occurrence of ``v`` by instant (RFC 5545
+    3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
+    found = Occurrences(v) if ignored is not None else None
     lines: list[str] = []
     for name in ("RRULE", "EXRULE"):
         for rule in props(v, name):
@@ -146,6 +153,9 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
                     if periods is not None:
                         periods.append(value)
                     value = value[0]
+                if found is not None and ignored is not None and name == "EXDATE" and found.match(value) is None:
+                    ignored.append(value)
+                    continue
                 if isinstance(value, datetime):
                     tz = value.tzinfo or zone
                     if value.tzinfo is None and tz is not None:
@@ -348,7 +358,12 @@ class _Writer:
         zone = (start.tzinfo or self.assigned_zone()) if isinstance(start, datetime) else None
         broken: list[str] = []
         periods: list[Any] = []
-        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken, periods=periods)
+        ignored: list[Any] = []
+        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken, periods=periods,
+                                  ignored=ignored)
+        for value in ignored:
+            self.add(LossKind.INVALID_VALUE, "EXDATE", "matches no occurrence of the series (RFC 5545 3.8.5.1): "
+                     "it cancels nothing and is not written", before=value)
         for line in broken:
             self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
         for period in periods:
@@ -780,6 +795,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     defaults: list[dict[str, Any]] | None = None
     all_series = list(group_series(components))
     report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
@@ -814,7 +830,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
         for override in series.overrides:
             if override.get("DTSTART") is None:
                 cancelled = _cancelled_occurrence(override, series.uid, master_dict, master_id, master_zone,
-                                                  all_day_series, report, options)
+                                                  all_day_series, report, options, series.master)
                 if cancelled is not None:
                     out.append(cancelled)
                 continue
@@ -833,7 +849,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
 
 def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any] | None, master_id: str | None,
                           master_zone: tzinfo | None, all_day_series: bool, report: Report,
-                          options: GoogleWriteOptions) -> dict[str, Any] | None:
+                          options: GoogleWriteOptions, master: VEvent | None = None) -> dict[str, Any] | None:
     """An override without a start: an iTIP CANCEL of one occurrence (STATUS:CANCELLED) is that
     occurrence cancelled — a tombstone item (``resource``) or an EXDATE line on its master (insert,
     import); anything else cannot be written."""
@@ -846,6 +862,10 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
         return None
     if all_day_series and isinstance(rid, datetime):
         rid = rid.date()
+    if master is not None and Occurrences(master).match(rid) is None:
+        report.add(LossKind.INVALID_VALUE, "RECURRENCE-ID", "cancelled occurrence matches no occurrence of the series "
+                   "(RFC 5545 3.8.4.4): it cancels nothing and is not written", uid=uid or None, recurrence_id=rid_text)
+        return None
     report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
                "cancelled occurrence without details written as a cancelled instance of its series",
                uid=uid or None, recurrence_id=rid_text)

@@ -21,10 +21,12 @@ from dateutil.rrule import rrulestr
 from icalendar import Event as VEvent
 
 from ... import hub
+from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...text import sanitize_html
+from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
                        description_without_join, dt_value, get_description, get_stash, property_lines, props,
@@ -242,6 +244,8 @@ class _Writer:
         result = rrule_to_graph(rules[0], start, series_tz)
         for note in result.notes:
             self.add(LossKind.MAPPING_CHOICE, "RRULE", note)
+        for loss in result.losses:
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rules[0].to_ical().decode())
         if result.recurrence is None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
                      before=rules[0].to_ical().decode())
@@ -409,9 +413,13 @@ class _Writer:
         if cats:
             out["categories"] = cats
         status = (text_value(v, "STATUS") or "").upper()
-        if status == "CANCELLED":
+        if self.options.profile == "request":
+            if status == "CANCELLED":  # isCancelled is read-only: Graph would create the event as not cancelled
+                self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph cannot create a cancelled event (isCancelled is "
+                         "read-only); cancel or delete it after import", before=status)
+        elif status == "CANCELLED":
             out["isCancelled"] = True
-        elif self.options.profile == "resource":
+        else:
             out["isCancelled"] = False
         if status == "TENTATIVE":
             self.add(LossKind.UNSUPPORTED_FIELD, "STATUS",
@@ -539,24 +547,38 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: Series, master: dict[str, Any], writer: _Writer, extra: Iterable[date | datetime] = ()) -> None:
-    exdates = series.exdates() + list(extra)
-    if not exdates:
+def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
+               extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
+    """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
+    (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
+    no occurrence cancels nothing and is reported as ignored, never turned into the date it
+    falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
+    exdates = [(d, "EXDATE") for d in series.exdates()] + list(extra)
+    if not exdates or series.master is None:
         return
-    if writer.options.profile == "request":
-        for d in exdates:
-            writer.add(LossKind.UNSUPPORTED_FIELD, "EXDATE",
-                       "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
-        return
-    start = dt_value(series.master, "DTSTART") if series.master is not None else None
-    zone = start.tzinfo if isinstance(start, datetime) else None
+    found = Occurrences(series.master)
     days: list[str] = []
-    for d in exdates:
-        if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
-            d = d.astimezone(zone)
-        day = d.date() if isinstance(d, datetime) else d
+    for d, field in exdates:
+        occurrence = found.match(d)
+        if occurrence is None:
+            writer.add(LossKind.INVALID_VALUE, field, "matches no occurrence of the series (RFC 5545 3.8.5.1, 3.8.4.4): "
+                       "it cancels nothing and is not written", before=d)
+            continue
+        if writer.options.profile == "request":
+            writer.add(LossKind.UNSUPPORTED_FIELD, field,
+                       "Graph v1.0 cannot create a cancelled occurrence; delete it after import", before=d)
+            continue
+        if isinstance(occurrence, datetime):
+            day = found.local_date(occurrence)
+        else:  # cannot be told: the date the value falls on in the series zone, as before
+            start = dt_value(series.master, "DTSTART")
+            zone = start.tzinfo if isinstance(start, datetime) else None
+            if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
+                d = d.astimezone(zone)
+            day = d.date() if isinstance(d, datetime) else d
         days.append(f"OID.{master.get('id', series.uid)}.{day.isoformat()}")
-    master["cancelledOccurrences"] = days
+    if days:
+        master["cancelledOccurrences"] = days
 
 
 def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
@@ -564,6 +586,7 @@ def calendar_to_events(components: Iterable[VEvent], report: Report, options: Gr
     out: list[dict[str, Any]] = []
     all_series = list(group_series(components))
     report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
@@ -595,7 +618,7 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
         master_dict = writer.build()
         out.append(master_dict)
     master_id = master_dict.get("id") if master_dict else None
-    removed: list[date | datetime] = []
+    removed: list[tuple[date | datetime, str]] = []
     moves: list[tuple[VEvent, dict[str, Any]]] = []
     for override in series.overrides:
         rid_text = hub.recurrence_id_text(override)
@@ -606,10 +629,16 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
                 report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
                            "cancelled occurrence without details written as a cancelled occurrence of its series",
                            uid=series.uid or None, recurrence_id=rid_text)
-                removed.append(rid.date() if all_day_series and isinstance(rid, datetime) else rid)
+                removed.append((rid.date() if all_day_series and isinstance(rid, datetime) else rid, "RECURRENCE-ID"))
             else:
                 report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written",
                            uid=series.uid or None, recurrence_id=rid_text)
+            continue
+        rid = dt_value(override, "RECURRENCE-ID")
+        if options.profile == "request" and master_dict is not None and _is_cancelled(override) and rid is not None:
+            # Graph's update API cannot set isCancelled: sending the exception would show the
+            # occurrence moved, not cancelled.  Reported like an EXDATE (delete it after import).
+            removed.append((rid.date() if all_day_series and isinstance(rid, datetime) else rid, "RECURRENCE-ID"))
             continue
         if master_dict is None:
             report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",

@@ -442,21 +442,24 @@ def _uid_for(event: Event) -> str:
 
 
 def _override(mapper: _EventMapper, master_start: Any, rtz: str | None) -> None:
-    """``originalStart`` (UTC instant) → RECURRENCE-ID in the master's zone; for all-day series,
-    the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date."""
+    """An exception's RECURRENCE-ID, from the occurrence it replaces (:func:`_original`)."""
+    mapper.v.add("RECURRENCE-ID", _original(mapper, master_start, rtz))
+
+
+def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallback: datetime | None = None) -> Any:
+    """``originalStart`` (UTC instant) → the occurrence's start in the master's zone; for all-day
+    series, the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date.
+    ``fallback``: the item's own start (an ``occurrence`` item is where it always was)."""
     e = mapper.e
     occurrence_id = e.extras().get("occurrenceId")
     if not e.originalStart and isinstance(occurrence_id, str) and isinstance(master_start, (date, datetime)):
         day = date.fromisoformat(occurrence_id.rsplit(".", 1)[-1])  # beta OID.<masterId>.<yyyy-mm-dd>
         if isinstance(master_start, datetime):
-            rid_dt = datetime.combine(day, master_start.timetz().replace(tzinfo=None)).replace(tzinfo=master_start.tzinfo)
-            mapper.v.add("RECURRENCE-ID", rid_dt)
-        else:
-            mapper.v.add("RECURRENCE-ID", day)
-        return
-    if not e.originalStart:
-        raise InputError("exception has no originalStart", uid=mapper.uid, field="originalStart")
-    instant = parse_graph_datetime(e.originalStart)
+            return datetime.combine(day, master_start.timetz().replace(tzinfo=None)).replace(tzinfo=master_start.tzinfo)
+        return day
+    if not e.originalStart and fallback is None:
+        raise InputError(f"{e.type or 'exception'} has no originalStart", uid=mapper.uid, field="originalStart")
+    instant = parse_graph_datetime(e.originalStart) if e.originalStart else fallback
     assert instant is not None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=timezone.utc)
@@ -471,7 +474,7 @@ def _override(mapper: _EventMapper, master_start: Any, rtz: str | None) -> None:
             rid = instant.astimezone(timezone.utc).date()
         else:
             rid = instant.astimezone(resolved.tz).date()
-    mapper.v.add("RECURRENCE-ID", rid)
+    return rid
 
 
 def events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> Calendar:
@@ -504,8 +507,9 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             return by_id.get(e.seriesMasterId)
         return by_uid.get(_uid_for(e)) if e.type == "exception" and (e.uid or e.iCalUId) else None
 
-    master_info: dict[int, tuple[Any, str | None]] = {}
+    master_info: dict[int, tuple[Any, str | None, VEvent]] = {}
     pending: list[tuple[Event, Event]] = []
+    cancelled: list[tuple[Event, Event]] = []
     for e in items:
         if e.removed is not None:
             _removed(cal, e, report)
@@ -513,12 +517,18 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         master = master_of(e) if e.type in ("occurrence", "exception") else None
         if e.type == "occurrence":
             if master is not None:
+                if e.isCancelled:  # that occurrence is gone: an EXDATE of its master
+                    cancelled.append((e, master))
                 continue  # the master's RRULE already produces it
             report.add(LossKind.MAPPING_CHOICE, "type", "occurrence without its series master converted as a single event",
                        uid=_uid_for(e))
-        if e.type == "exception" and master is not None:
-            pending.append((e, master))
-            continue
+        if e.type == "exception":
+            if master is not None:
+                pending.append((e, master))
+                continue
+            # A calendarView or delta page holds exceptions without their master.
+            report.add(LossKind.MAPPING_CHOICE, "type", "exception without its series master (not in the input) "
+                       "converted as a single event", uid=_uid_for(e), recurrence_id=e.originalStart)
         mapper = _EventMapper(e, report)
         vevent = keep(mapper)
         if vevent is None:
@@ -526,13 +536,13 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         cal.add_component(vevent)
         if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
-            master_info[id(e)] = (mapper.start, rtz)
+            master_info[id(e)] = (mapper.start, rtz, vevent)
         for raw in e.exceptionOccurrences or []:  # beta: exceptions expanded inline
             pending.append((Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}), e))
     for e, master in pending:
         if id(master) not in master_info:
             continue  # the master itself failed and was reported
-        start, rtz = master_info[id(master)]
+        start, rtz, _ = master_info[id(master)]
         mapper = _EventMapper(e, report, master=master)
         vevent = keep(mapper)
         if vevent is None:
@@ -548,7 +558,31 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             report.add(LossKind.MAPPING_CHOICE, "iCalUId", "exception's own iCalUId ignored; the master's UID groups the series",
                        uid=mapper.uid, before=e.iCalUId)
         cal.add_component(vevent)
+    for e, master in cancelled:
+        if id(master) in master_info:
+            _cancel_occurrence(e, master, master_info[id(master)], report, errors)
     return cal
+
+
+def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, VEvent], report: Report,
+                       errors: list[InputError] | None) -> None:
+    """An ``occurrence`` item with ``isCancelled`` beside its master: that occurrence is not
+    shown, which in iCalendar is an EXDATE of the master (RFC 5545 3.8.5.1), in Google an EXDATE
+    line; dropping the item (as a live occurrence adds nothing) would bring it back."""
+    start, rtz, master_vevent = info
+    mapper = _EventMapper(e, report, master=master)
+    try:
+        value = _original(mapper, start, rtz, fallback=mapper.instant("start"))
+    except (InputError, ValueError) as err:
+        if not isinstance(err, InputError):
+            err = InputError(str(err), uid=mapper.uid, field="originalStart")
+        if errors is None:
+            raise
+        errors.append(err)
+        return
+    master_vevent.add("EXDATE", [value])
+    report.add(LossKind.EVENT_REMOVED, "isCancelled", "cancelled occurrence written as an EXDATE of its series",
+               uid=mapper.uid, recurrence_id=value.isoformat())
 
 
 def _checked(mapper: _EventMapper) -> VEvent:
