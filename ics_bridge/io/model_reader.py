@@ -38,6 +38,9 @@ _FIRST_MARK = re.compile(_MARKS, re.I)
 _TZID = re.compile(r"^TZID[;:]", re.M | re.I)
 _DURATION = re.compile(r"([-+]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z")
 _UTC = timezone.utc
+#: The properties whose TZID icalendar applies (``ComponentIcalParser.datetime_names``); RFC
+#: 5545 wants DTSTAMP, CREATED, LAST-MODIFIED in UTC, so a TZID there is ignored, as there.
+_ZONED = frozenset({"DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"})
 UTC_ZONE = m.Zone("utc")
 FLOATING = m.Zone("floating")
 
@@ -247,6 +250,13 @@ class IcsReader:
             uid = (head.uid if head is not None else rest[0].uid) or ""
             yield m.Series(uid, head, rest)
 
+    def events(self, calendar: int = 0) -> Iterator[m.Event]:
+        """The VEVENTs of the ``calendar``-th VCALENDAR in file order (not grouped)."""
+        index = self._indexes[calendar]
+        blocks = [b for master, overrides in index.series for b in ([master] if master else []) + overrides]
+        for block in sorted(blocks, key=lambda b: b.start):
+            yield self._event(block)
+
     def read(self, calendar: int = 0) -> m.Calendar:
         """The whole ``calendar``-th VCALENDAR, series included."""
         header = self.calendars[calendar]
@@ -427,7 +437,7 @@ class _Props:
                                 int(raw[9:11]), int(raw[11:13]), int(raw[13:15]))
             except ValueError:
                 return self.time_by_icalendar(name, params, raw)
-            if params:
+            if params and name in _ZONED:
                 tzid = m.param(params, "TZID")
                 if tzid:
                     zone = self.reader.zone(tzid)
@@ -447,7 +457,7 @@ class _Props:
 
     def time_by_icalendar(self, name: str, params: m.Params, raw: str) -> m.TimeValue:
         from icalendar.prop import vDDDTypes
-        tzid = m.param(params, "TZID") if params else None
+        tzid = m.param(params, "TZID") if params and name in _ZONED else None
         value = vDDDTypes.from_ical(raw, timezone=tzid) if tzid else vDDDTypes.from_ical(raw)
         return self.wrap(value, tzid)
 
