@@ -323,3 +323,67 @@ def compare(data: bytes | str) -> list[tuple[int, str, Any, Any]]:
                 if not any(line.name == name for line in header.other):
                     diffs.append((-1, name, value, str(theirs_value)))
     return diffs
+
+
+# ------------------------------------------------------------------------------------------
+# Model ↔ model (the writer's round trip)
+# ------------------------------------------------------------------------------------------
+
+_DERIVED = {"VALUE", "TZID"}
+
+
+def normalized(value: Any) -> Any:
+    """A model value with what the writer decides by itself taken out: an IANA zone's rules
+    (regenerated from tzdata, as ``timezones.add_vtimezones`` does), VALUE and TZID parameters of
+    time values (written from the value), the order of typed properties' parameters (written in a
+    fixed order), PRODID/VERSION the writer supplies, the VTIMEZONEs of the calendar, and lines
+    that are no content lines (a problem, not written)."""
+    import dataclasses
+    if isinstance(value, m.Zone):
+        # UTC is written with Z; a named zone's TZID stays, and the instants (compared through
+        # the aware datetimes) must stay — whether it rereads as tzdata or as the written rules
+        if value.kind == "utc":
+            return m.Zone("utc")
+        return m.Zone("named", value.tzid) if value.kind in ("iana", "file") else value
+    if isinstance(value, m.Trigger):
+        return m.Trigger(value.offset, normalized(value.at), value.related,
+                         tuple(p for p in value.params if p.name != "VALUE"))
+    if isinstance(value, m.Calendar):
+        return dataclasses.replace(value, timezones=(), prodid=None, version=None,
+                                   series=normalized(value.series), problems=())
+    if isinstance(value, m.DateList):
+        return m.DateList(normalized(value.values), tuple(p for p in value.params if p.name not in _DERIVED))
+    if isinstance(value, (m.Event, m.Alarm)):
+        changes = {f.name: normalized(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # a line that is no content line is reported and not written
+        changes["problems"] = tuple(p for p in value.problems if p.property)
+        changes["params"] = tuple(sorted((name, tuple(p for p in ps if p.name not in _DERIVED and p.name != "RANGE"))
+                                         for name, ps in value.params
+                                         if any(p.name not in _DERIVED and p.name != "RANGE" for p in ps)))
+        return type(value)(**changes)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value)(**{f.name: normalized(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(normalized(v) for v in value))
+    if isinstance(value, tuple):
+        return tuple(normalized(v) for v in value)
+    return value
+
+
+def differences(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """Where two model values differ, as (path, left, right) — for readable assertion output."""
+    import dataclasses
+    if type(a) is not type(b):
+        return [(path, a, b)]
+    if dataclasses.is_dataclass(a):
+        out: list[tuple[str, Any, Any]] = []
+        for f in dataclasses.fields(a):
+            if f.compare:
+                out += differences(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+        return out
+    if isinstance(a, tuple) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, f"{path}[{i}]")
+        return out
+    return [] if a == b else [(path, a, b)]

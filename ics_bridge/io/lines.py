@@ -192,7 +192,7 @@ def split_text_list(raw: str) -> tuple[str, ...]:
 # ------------------------------------------------------------------------------------------
 
 _NEEDS_ESCAPE = re.compile(r"[\\;,\r\n]")
-_QUOTABLE = re.compile(r"[,;:]")
+_QUOTABLE = re.compile(r"[,;:\\ \t]")
 _6868 = re.compile(r'\^|\r\n|\r|\n|"')
 _6868_OUT = {"^": "^^", "\r\n": "^n", "\r": "^n", "\n": "^n", '"': "^'"}
 
@@ -207,7 +207,8 @@ def escape_text(text: str) -> str:
 
 def param_value(value: str) -> str:
     """One parameter value: RFC 6868 escapes for ``^``, ``"`` and line breaks, quoted when it
-    holds ``,`` ``;`` ``:`` (RFC 5545 3.2)."""
+    holds ``,`` ``;`` ``:`` (RFC 5545 3.2), a backslash (icalendar reads one outside quotes as an
+    escape) or a blank (icalendar strips blanks around delimiters outside quotes)."""
     if "^" in value or '"' in value or "\n" in value or "\r" in value:
         value = _6868.sub(lambda m: _6868_OUT[m.group(0)], value)
     return f'"{value}"' if _QUOTABLE.search(value) else value

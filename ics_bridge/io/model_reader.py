@@ -558,15 +558,24 @@ def _address(params: m.Params, raw: str) -> m.Address:
     value = L.unescape_text(raw)
     if not params:
         return m.Address(value)
+    return m.Address(value, **address_fields(params)[0])
+
+
+_address_fields: dict[int, tuple[m.Params, dict[str, Any], tuple[Any, ...]]] = {}
+ADDRESS_KEYS = ("cn", "role", "partstat", "rsvp", "cutype", "delegated_to", "delegated_from", "member", "sent_by",
+                "dir", "language", "email")
+
+
+def address_fields(params: m.Params) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The typed :class:`model.Address` fields of these parameters, as keywords and as a tuple
+    in :data:`ADDRESS_KEYS` order; memoised by identity (``lines.split`` shares ``Params``)."""
     found = _address_fields.get(id(params))
-    if found is None or found[0] is not params:  # keyed by identity: lines.split shares Params
+    if found is None or found[0] is not params:
         if len(_address_fields) > 8192:
             _address_fields.clear()
-        found = _address_fields[id(params)] = (params, _typed_params(params))
-    return m.Address(value, **found[1])
-
-
-_address_fields: dict[int, tuple[m.Params, dict[str, Any]]] = {}
+        typed = _typed_params(params)
+        found = _address_fields[id(params)] = (params, typed, tuple(typed[k] for k in ADDRESS_KEYS))
+    return found[1], found[2]
 
 
 def _typed_params(params: m.Params) -> dict[str, Any]:
@@ -787,3 +796,15 @@ def iter_series(data: bytes | str, calendar: int = 0) -> tuple[m.Calendar, Itera
     """The calendar (without series) and a generator of its series, one at a time."""
     reader = IcsReader(data)
     return reader.calendars[calendar], reader.series(calendar)
+
+
+_standalone: _Props | None = None
+
+
+def parse_recur(raw: str, params: m.Params = ()) -> m.Recur:
+    """One RECUR value outside a file (its UNTIL has no TZID to resolve): what the writer uses
+    to check that a rule's ``text`` still says what its typed parts say."""
+    global _standalone
+    if _standalone is None:
+        _standalone = _Props(IcsReader(b""), {})
+    return recur(_standalone, params, raw)
