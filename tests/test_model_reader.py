@@ -315,3 +315,15 @@ def test_split_agrees_with_icalendar_on_plain_and_odd_lines() -> None:
         their_name, their_params, their_value = Contentline(line).raw_parts()
         assert (name, value) == (their_name.upper(), their_value)
         assert params == lines.from_icalendar_params(their_params)
+
+
+def test_bench_calendar_reads_as_icalendar_reads(tmp_path: Path) -> None:
+    """bench/generate.py's realistic calendar (six zones with VTIMEZONEs, all-day events, series
+    with EXDATEs and overrides far from their masters, folded non-ASCII text): the same reading
+    (the 10,000-event file was compared the same way once, docs/performance.md)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+    path = tmp_path / "bench.ics"
+    generate.write_ics(path, 300, seed=11)
+    assert compare(path.read_bytes()) == []

@@ -234,10 +234,8 @@ class _Writer:
             if value is not None:
                 ptext, vtext = self.when(value, params.get(name, ()))
                 append(f"{name}{ptext}:{vtext}")
-        for name, text in (("SUMMARY", ev.summary), ("DESCRIPTION", ev.description), ("LOCATION", ev.location),
-                           ("STATUS", ev.status), ("TRANSP", ev.transparency), ("CLASS", ev.classification)):
-            if text is not None:
-                append(f"{name}{L.params_text(params.get(name, ()))}:{L.escape_text(text)}")
+        self.texts(params, (("SUMMARY", ev.summary), ("DESCRIPTION", ev.description), ("LOCATION", ev.location),
+                            ("STATUS", ev.status), ("TRANSP", ev.transparency), ("CLASS", ev.classification)), out)
         for name, number in (("PRIORITY", ev.priority), ("SEQUENCE", ev.sequence)):
             if number is not None:
                 append(f"{name}{L.params_text(params.get(name, ()))}:{number}")
@@ -249,8 +247,6 @@ class _Writer:
             append(f"COMMENT:{L.escape_text(comment)}")
         if ev.organizer is not None:
             append(self.address("ORGANIZER", ev.organizer))
-        for attendee in ev.attendees:
-            append(self.address("ATTENDEE", attendee))
         for name, rules in (("RRULE", ev.rrules), ("EXRULE", ev.exrules)):
             for rule in rules:
                 append(f"{name}{L.params_text(rule.params)}:{_rule_value(rule)}")
@@ -261,21 +257,33 @@ class _Writer:
             append(f"CATEGORIES{L.params_text(cats.params)}:" + ",".join(L.escape_text(c) for c in cats.values))
         for conference in ev.conferences:
             append(f"CONFERENCE{L.params_text(conference.params)}:{conference.uri}")
-        for attachment in ev.attachments:
-            append(_attach_line(attachment))
-        out.extend(line.text for line in ev.other)
-        for alarm in ev.alarms:
-            self.alarm(alarm, out)
-        for comp in ev.components:
-            out.extend(comp.lines)
+        self.tail(ev.attendees, ev.attachments, ev.other, ev.alarms, ev.components, out)
         append("END:VEVENT")
+
+    def texts(self, params: dict[str, m.Params], pairs: Iterable[tuple[str, str | None]], out: list[str]) -> None:
+        """TEXT properties (RFC 5545 3.3.11) with the parameters they were read with."""
+        for name, text in pairs:
+            if text is not None:
+                out.append(f"{name}{L.params_text(params.get(name, ()))}:{L.escape_text(text)}")
+
+    def tail(self, attendees: tuple[m.Address, ...], attachments: tuple[m.Attachment, ...],
+             other: tuple[m.Line, ...], alarms: tuple[m.Alarm, ...], components: tuple[m.RawComponent, ...],
+             out: list[str]) -> None:
+        """What ends a VEVENT or VALARM: attendees, attachments, the kept lines verbatim, the
+        alarms, the untyped subcomponents."""
+        out.extend([self.address("ATTENDEE", attendee) for attendee in attendees])
+        out.extend([_attach_line(attachment) for attachment in attachments])
+        out.extend([line.text for line in other])
+        for alarm in alarms:
+            self.alarm(alarm, out)
+        for comp in components:
+            out.extend(comp.lines)
 
     def alarm(self, alarm: m.Alarm, out: list[str]) -> None:
         append = out.append
         params = dict(alarm.params)
         append("BEGIN:VALARM")
-        if alarm.action is not None:
-            append(f"ACTION{L.params_text(params.get('ACTION', ()))}:{L.escape_text(alarm.action)}")
+        self.texts(params, (("ACTION", alarm.action),), out)
         trigger = alarm.trigger
         if trigger is not None:
             extra = tuple(p for p in trigger.params if p.name not in ("RELATED", "VALUE"))
@@ -287,20 +295,12 @@ class _Writer:
                 at = trigger.at.dt.astimezone(_UTC) if trigger.at.dt.tzinfo is not None else trigger.at.dt
                 append(f"TRIGGER{L.params_text((m.Param('VALUE', ('DATE-TIME',)), *extra))}:"
                        f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}")
-        for name, text in (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)):
-            if text is not None:
-                append(f"{name}{L.params_text(params.get(name, ()))}:{L.escape_text(text)}")
+        self.texts(params, (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)), out)
         if alarm.duration is not None:
             append(f"DURATION:{duration_text(alarm.duration)}")
         if alarm.repeat is not None:
             append(f"REPEAT:{alarm.repeat}")
-        for attendee in alarm.attendees:
-            append(self.address("ATTENDEE", attendee))
-        for attachment in alarm.attachments:
-            append(_attach_line(attachment))
-        out.extend(line.text for line in alarm.other)
-        for comp in alarm.components:
-            out.extend(comp.lines)
+        self.tail(alarm.attendees, alarm.attachments, alarm.other, (), alarm.components, out)
         append("END:VALARM")
 
     def timezones(self, defined: Iterable[m.TimezoneDef]) -> list[str]:
