@@ -88,9 +88,10 @@ class RawComponent:
 
 
 class Problem(NamedTuple):
-    """A value neither the typed reader nor icalendar's value parser could read, or a file-level
-    repair (encoding).  The line itself is kept in ``other``; the mappers turn problems into
-    report entries (``LossKind.INVALID_VALUE``)."""
+    """A value neither the typed reader nor icalendar's value parser could read (its line is
+    kept in ``other`` and written again), a line that is no content line at all (``property``
+    empty; only here, not written), or a file-level repair (encoding, a missing END).  The
+    mappers will turn problems into report entries (``LossKind.INVALID_VALUE``)."""
 
     property: str
     message: str

@@ -327,3 +327,29 @@ def test_bench_calendar_reads_as_icalendar_reads(tmp_path: Path) -> None:
     path = tmp_path / "bench.ics"
     generate.write_ics(path, 300, seed=11)
     assert compare(path.read_bytes()) == []
+
+
+_SEED = _wrap("DTSTART;TZID=Europe/Berlin:20260105T090000", 'ATTENDEE;CN="A, B";PARTSTAT=ACCEPTED:mailto:a@example.com',
+              "RRULE:FREQ=WEEKLY;UNTIL=20260301T000000Z", "EXDATE;TZID=Europe/Berlin:20260112T090000",
+              "BEGIN:VALARM", "TRIGGER:-PT15M", "ACTION:DISPLAY", "END:VALARM", "SUMMARY:caf\u00e9\r\n  long")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_SEED)), st.integers(0, 4),
+                          st.sampled_from([b"", b":", b";", b'"', b"\r\n", b"\r\n ", b"=", b",", b"\\", b"^", b"\xc3",
+                                           b"BEGIN:VEVENT\r\n", b"END:VALARM\r\n", b"Z", b"/", b"P", b"\x00"])),
+                max_size=6))
+def test_garbled_input_is_read_or_refused_with_value_error(edits: list[tuple[int, int, bytes]]) -> None:
+    """Whatever the bytes, the reader gives a model (problems noted) or a ValueError — never
+    another exception — and the writer writes what it gave."""
+    from ics_bridge.io.model_writer import write_calendar
+    data = bytearray(_SEED)
+    for at, cut, insert in edits:
+        data[at:at + cut] = insert
+    try:
+        reader = IcsReader(bytes(data))
+        calendars = [reader.read(i) for i in range(len(reader.calendars))]
+    except ValueError:
+        return
+    for cal in calendars:
+        write_calendar(cal)

@@ -178,3 +178,11 @@ def test_written_calendar_reads_the_same_in_icaljs_and_libical(reader: str, tmp_
     reading = readers.read(reader, out, ("2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z"))
     assert reading.errors == []
     assert reading.event_set() == _our_reading(cal)
+
+
+def test_geo_written_without_exponent() -> None:
+    """FLOAT (RFC 5545 3.3.7) is digits and a point: Python's ``1e-05`` is not one."""
+    ev = m.Event(uid="g@example.com", start=date(2026, 1, 1), geo=m.Geo(1e-05, -122.08))
+    out = write_calendar(m.Calendar(series=(m.Series("g@example.com", ev),))).decode()
+    assert "GEO:0.00001;-122.08" in out
+    assert next(read_calendar(out.encode()).events).geo == m.Geo(1e-05, -122.08)

@@ -242,7 +242,8 @@ class _Writer:
         if ev.url is not None:
             append(f"URL{L.params_text(params.get('URL', ()))}:{ev.url}")
         if ev.geo is not None:
-            append(f"GEO{L.params_text(params.get('GEO', ()))}:{ev.geo.latitude!r};{ev.geo.longitude!r}")
+            append(f"GEO{L.params_text(params.get('GEO', ()))}:{_float_text(ev.geo.latitude)};"
+                   f"{_float_text(ev.geo.longitude)}")
         for comment in ev.comments:
             append(f"COMMENT:{L.escape_text(comment)}")
         if ev.organizer is not None:
@@ -297,9 +298,9 @@ class _Writer:
                        f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}")
         self.texts(params, (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)), out)
         if alarm.duration is not None:
-            append(f"DURATION:{duration_text(alarm.duration)}")
+            append(f"DURATION{L.params_text(params.get('DURATION', ()))}:{duration_text(alarm.duration)}")
         if alarm.repeat is not None:
-            append(f"REPEAT:{alarm.repeat}")
+            append(f"REPEAT{L.params_text(params.get('REPEAT', ()))}:{alarm.repeat}")
         self.tail(alarm.attendees, alarm.attachments, alarm.other, (), alarm.components, out)
         append("END:VALARM")
 
@@ -320,6 +321,14 @@ class _Writer:
                 out += vtz.lines
                 written.add(vtz.tzid)
         return out
+
+
+def _float_text(value: float) -> str:
+    """FLOAT (RFC 5545 3.3.7) has no exponent: ``1e-05`` is written ``0.00001``."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = f"{value:.20f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _attach_line(attachment: m.Attachment) -> str:
