@@ -360,6 +360,19 @@ def _date(raw: str) -> date:
     return date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
 
 
+_tzids: dict[int, tuple[m.Params, str | None]] = {}
+
+
+def _tzid(params: m.Params) -> str | None:
+    """The TZID of these parameters, memoised by identity (``lines.split`` shares ``Params``)."""
+    found = _tzids.get(id(params))
+    if found is None or found[0] is not params:
+        if len(_tzids) > 8192:
+            _tzids.clear()
+        found = _tzids[id(params)] = (params, m.param(params, "TZID"))
+    return found[1]
+
+
 def duration(raw: str) -> timedelta:
     """DURATION (RFC 5545 3.3.6), as icalendar's ``vDuration`` reads it."""
     found = _DURATION.match(raw)
@@ -438,7 +451,7 @@ class _Props:
             except ValueError:
                 return self.time_by_icalendar(name, params, raw)
             if params and name in _ZONED:
-                tzid = m.param(params, "TZID")
+                tzid = _tzid(params)
                 if tzid:
                     zone = self.reader.zone(tzid)
                     if zone.tzinfo is not None:
