@@ -353,3 +353,11 @@ def test_garbled_input_is_read_or_refused_with_value_error(edits: list[tuple[int
         return
     for cal in calendars:
         write_calendar(cal)
+
+
+def test_text_input_with_a_lone_surrogate() -> None:
+    """A library caller's ``str`` with a lone surrogate: U+FFFD and a problem, as io/ics.decode."""
+    text = _wrap("DTSTART:20260101T090000Z", "SUMMARY:ab").decode().replace("SUMMARY:ab", "SUMMARY:a\ud800b")
+    cal = read_calendar(text)
+    assert next(cal.events).summary == "a\ufffdb"
+    assert [p.property for p in cal.problems] == ["encoding"]

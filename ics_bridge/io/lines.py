@@ -40,10 +40,15 @@ Split = tuple[str, Params, str]
 def decode(data: bytes | str) -> tuple[str, list[Problem]]:
     """The unfolded text of a file: a leading BOM dropped, CRLF and LF both line ends, folds
     removed on the bytes, then UTF-8 (Windows-1252 when the bytes are not UTF-8, as
-    ``io/ics.decode`` reads them, with a :class:`Problem`)."""
+    ``io/ics.decode`` reads them, with a :class:`Problem`).  Text is read as its UTF-8 bytes,
+    lone surrogates replaced by U+FFFD (a :class:`Problem`), as ``io/ics.decode`` does."""
     problems: list[Problem] = []
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
+    if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
+        from ..text import without_lone_surrogates
+        data, replaced = without_lone_surrogates(data)
+        if replaced:
+            problems.append(Problem("encoding", f"{replaced} lone UTF-16 surrogate(s) replaced by U+FFFD"))
+        data = data.encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     data = data.replace(b"\r\n", b"\n")
