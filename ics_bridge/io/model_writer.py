@@ -157,7 +157,8 @@ class _Writer:
 
     def when(self, value: Any, extra: m.Params = ()) -> tuple[str, str]:
         """``(parameter text, value text)`` of a DATE or DATE-TIME (RFC 5545 3.3.4, 3.3.5)."""
-        extra = tuple(p for p in extra if p.name not in _TIME_PARAMS)
+        if extra:
+            extra = tuple(p for p in extra if p.name not in _TIME_PARAMS)
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value.dt, value.zone
             if zone.kind == "utc":
