@@ -361,3 +361,16 @@ def test_text_input_with_a_lone_surrogate() -> None:
     cal = read_calendar(text)
     assert next(cal.events).summary == "a\ufffdb"
     assert [p.property for p in cal.problems] == ["encoding"]
+
+
+def test_components_outside_a_vcalendar() -> None:
+    """A bare VEVENT (and a VTODO beside it) with no VCALENDAR: read as one calendar, the VTODO
+    kept as raw lines; an unclosed VEVENT ends with the file, with a problem."""
+    data = (b"BEGIN:VEVENT\r\nUID:bare\r\nDTSTART:20260101T090000Z\r\nEND:VEVENT\r\n"
+            b"BEGIN:VTODO\r\nUID:todo\r\nEND:VTODO\r\nBEGIN:VEVENT\r\nUID:open\r\nDTSTART:20260102T090000Z\r\n")
+    reader = IcsReader(data)
+    assert len(reader.calendars) == 1
+    cal = reader.read()
+    assert [s.uid for s in cal.series] == ["bare", "open"]
+    assert cal.components == (m.RawComponent("VTODO", ("BEGIN:VTODO", "UID:todo", "END:VTODO")),)
+    assert [p.property for p in cal.problems] == ["END"]

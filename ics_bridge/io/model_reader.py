@@ -88,10 +88,11 @@ def _uid_of(line: str) -> str | None:
 class _CalendarIndex:
     """Pass 1's view of one VCALENDAR (or of the top-level components outside any)."""
 
-    __slots__ = ("block", "header", "series")
+    __slots__ = ("block", "children", "header", "series")
 
     def __init__(self, block: _Block | None) -> None:
         self.block = block
+        self.children: list[_Block] = []
         self.header: m.Calendar | None = None
         self.series: list[tuple[_Block | None, list[_Block]]] = []  # (master, overrides)
 
@@ -145,7 +146,6 @@ class IcsReader:
             block.stop = block.end = len(text)
             self._problems.append(m.Problem("END", f"BEGIN:{block.name} without END; closed at the end of the file"))
         indexes: list[_CalendarIndex] = []
-        loose = _CalendarIndex(None)
         loose_blocks: list[_Block] = []
         for root in roots:
             if root.name == "VCALENDAR":
@@ -161,8 +161,8 @@ class IcsReader:
         """Group the VEVENTs into series: by UID, first-seen order; a second master with the same
         UID is its own series at its own place (``series.group_series``)."""
         index = _CalendarIndex(root)
+        index.children = children
         by_uid: dict[str, int] = {}
-        text = self.text
         for child in children:
             if child.name == "VTIMEZONE":
                 tzid = self._first_value(child, _TZID)
@@ -225,8 +225,8 @@ class IcsReader:
                     else:
                         other.append(m.Line(name, params, raw, line))
             children = block.children
-        else:
-            children = [c for c in self._loose_children(index)]
+        else:  # components outside any VCALENDAR
+            children = index.children
         for child in children:
             if child.name == "VTIMEZONE":
                 tzid = self._first_value(child, _TZID)
@@ -235,10 +235,6 @@ class IcsReader:
                 components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         return m.Calendar(other=tuple(other), timezones=tuple(timezones), components=tuple(components),
                           problems=tuple(problems), **fields)
-
-    def _loose_children(self, index: _CalendarIndex) -> list[_Block]:
-        out = [b for master, overrides in index.series for b in ([master] if master else []) + overrides]
-        return out
 
     # -- pass 2 -----------------------------------------------------------------------------
 

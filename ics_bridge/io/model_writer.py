@@ -18,7 +18,7 @@ kept.  Not yet wired into the mappers (a later step of issue 12).
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
 from .. import model as m
