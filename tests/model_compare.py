@@ -387,3 +387,17 @@ def differences(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
             out += differences(x, y, f"{path}[{i}]")
         return out
     return [] if a == b else [(path, a, b)]
+
+
+def our_reading(cal: m.Calendar) -> list[Any]:
+    """The model's events in the independent readers' shape (tests/interop/readers.py): UID,
+    RECURRENCE-ID, start and end as UTC instants, wall times or dates."""
+    from interop import readers
+
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        return readers.fmt(value.dt if isinstance(value, m.ZonedDateTime) else value)
+    out = [readers.EventReading(ev.uid or "", text(ev.recurrence_id.value) if ev.recurrence_id else None,
+                                text(ev.start) or "", text(ev.end)) for ev in cal.events]
+    return readers.canonical(out)
