@@ -177,3 +177,14 @@ def test_geo_written_without_exponent() -> None:
     out = write_calendar(m.Calendar(series=(m.Series("g@example.com", ev),))).decode()
     assert "GEO:0.00001;-122.08" in out
     assert next(read_calendar(out.encode()).events).geo == m.Geo(1e-05, -122.08)
+
+
+@pytest.mark.parametrize("value", ["\\", "\\,", "\\\\", "a\\b", "\\:x;y"])
+def test_backslashes_in_parameters_read_back(value: str) -> None:
+    """icalendar (and so the model reader) reads ``\\,`` ``\\;`` ``\\:`` ``\\\\`` in a parameter value as
+    escapes; the writer doubles such a backslash, so the value reads back as it was."""
+    att = m.Address("mailto:a@example.com", cn=value, params=(m.Param("CN", (value,)),))
+    ev = m.Event(uid="b@example.com", start=date(2026, 1, 1), attendees=(att,))
+    out = write_calendar(m.Calendar(series=(m.Series("b@example.com", ev),)))
+    assert next(read_calendar(out).events).attendees[0].cn == value
+    assert str(icalendar_calendars(out)[0].walk("VEVENT")[0]["ATTENDEE"].params["CN"]) == value

@@ -198,6 +198,9 @@ def split_text_list(raw: str) -> tuple[str, ...]:
 
 _NEEDS_ESCAPE = re.compile(r"[\\;,\r\n]")
 _QUOTABLE = re.compile(r"[,;:\\ \t]")
+# icalendar reads a backslash before a backslash, comma, semicolon or colon in a parameter value
+# as an escape (RFC 5545 has none there), so such a backslash is doubled to be read back as written
+_ICAL_BACKSLASH = re.compile(r"\\(?=[\\,;:])")
 _6868 = re.compile(r'\^|\r\n|\r|\n|"')
 _6868_OUT = {"^": "^^", "\r\n": "^n", "\r": "^n", "\n": "^n", '"': "^'"}
 
@@ -213,9 +216,12 @@ def escape_text(text: str) -> str:
 def param_value(value: str) -> str:
     """One parameter value: RFC 6868 escapes for ``^``, ``"`` and line breaks, quoted when it
     holds ``,`` ``;`` ``:`` (RFC 5545 3.2), a backslash (icalendar reads one outside quotes as an
-    escape) or a blank (icalendar strips blanks around delimiters outside quotes)."""
+    escape; one before ``\\ , ; :`` is doubled, see ``_ICAL_BACKSLASH``) or a blank (icalendar strips
+    blanks around delimiters outside quotes)."""
     if "^" in value or '"' in value or "\n" in value or "\r" in value:
         value = _6868.sub(lambda m: _6868_OUT[m.group(0)], value)
+    if "\\" in value:
+        value = _ICAL_BACKSLASH.sub(r"\\\\", value)
     return f'"{value}"' if _QUOTABLE.search(value) else value
 
 
