@@ -11,7 +11,11 @@ icalendar reads them.
 Values: typed parsers for the RFC 5545 value types (3.3) the model types; a value they do not
 accept goes to icalendar's own parser for its property (``types_factory``), so this reader
 never reads less than icalendar.  A value neither reads is a :class:`model.Problem` and its
-line stays in ``other``.  Deliberate differences from icalendar's reading, each tested:
+line stays in ``other``.  Where RFC 5545 and icalendar part ways on a value both accept, the
+reader keeps icalendar's reading, so the mappers' results stay the same once they use it: a
+DATE-TIME ending in ``Z`` that also has a TZID is read in the TZID's zone (RFC 5545 3.3.5 forbids
+the pair), and a TZID counts only on DTSTART, DTEND, RECURRENCE-ID, DUE, RDATE and EXDATE.
+Deliberate differences from icalendar's reading, each tested:
 
 * a DATE with a TZID stays a DATE (icalendar makes it midnight in the zone; RFC 5545 3.2.19
   gives TZID no meaning on DATE values); the TZID stays in the property's parameters;
