@@ -38,6 +38,9 @@ TASKS = {
     # alone (content lines split beforehand, untimed): no path that builds them can beat this row
     "hub_read": ("ics", None, "ical_parse"),
     "objects_only": ("ics", None, "ical_parse"),
+    # issue 12, the typed hub (not yet wired into the conversions): .ics → model, model → .ics
+    "typed_read": ("ics", None, "ical_parse"),
+    "typed_write": ("ics", "ics", "ical_write"),
     "ics2graph": ("ics", "graph", "ical_parse"),
     "ics2graph_stream": ("ics", "graph", "ical_parse"),
     "ics2google": ("ics", "google", "ical_parse"),
@@ -85,6 +88,17 @@ def measure(task: str, size: int) -> dict[str, float]:
         from ics_bridge.io.ics import parse_calendar
         from ics_bridge.report import Report
         parse_calendar(src.read_bytes(), Report())
+    elif task == "typed_read":
+        from ics_bridge.io.model_reader import IcsReader
+        reader = IcsReader(src.read_bytes())
+        for series in reader.series():
+            pass
+    elif task == "typed_write":
+        from ics_bridge.io.model_reader import read_calendar
+        from ics_bridge.io.model_writer import write_calendar
+        model = read_calendar(src.read_bytes())
+        t0 = time.perf_counter()
+        out = write_calendar(model)
     elif task == "objects_only":
         t0 = _objects_only(src)
     elif task == "ical_write":
@@ -273,7 +287,8 @@ LABEL = {
     "floor_ics": "floor: read + split lines (ICS)", "floor_graph": "floor: json.loads (Graph)",
     "floor_google": "floor: json.loads (Google)", "ical_parse": "icalendar from_ical + walk",
     "hub_read": "ics-bridge reader (parse_calendar)", "objects_only": "icalendar value objects only",
-    "ical_write": "icalendar to_ical", "ics2graph": "ICS→Graph", "ics2graph_stream": "ICS→Graph (stream)",
+    "ical_write": "icalendar to_ical", "typed_read": "typed reader (.ics → model)",
+    "typed_write": "typed writer (model → .ics)", "ics2graph": "ICS→Graph", "ics2graph_stream": "ICS→Graph (stream)",
     "ics2google": "ICS→Google", "ics2google_stream": "ICS→Google (stream)", "graph2ics": "Graph→ICS",
     "graph2ics_stream": "Graph→ICS (stream)", "google2ics": "Google→ICS",
     "google2ics_stream": "Google→ICS (stream)", "roundtrip_graph": "round trip ICS→Graph→ICS",
@@ -294,7 +309,7 @@ def table(results: dict[int, dict[str, dict[str, float]]]) -> list[list[str]]:
             floor = FLOOR[src]
             vs_floor = f"{rate[task] / rate[floor]:.4f}" if floor in rate and task != floor else "—"
             vs_ical = f"{rate[task] / rate[versus]:.2f}×" if versus in rate and not task.startswith("ical") else "—"
-            target = {"ics2graph": 5, "ics2graph_stream": 5, "ics2google": 5, "ics2google_stream": 5,
+            target = {"typed_read": 8, "ics2graph": 5, "ics2graph_stream": 5, "ics2google": 5, "ics2google_stream": 5,
                       "graph2ics": 3, "graph2ics_stream": 3, "google2ics": 3, "google2ics_stream": 3}.get(task)
             vs_ical += f" (target {target}×)" if target else ""
             rows.append([f"{size:,}", LABEL[task], f"{r['seconds']:.2f}", f"{rate[task]:,.0f}",

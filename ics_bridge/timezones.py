@@ -734,13 +734,18 @@ def vtimezone(iana: str, *, tzid: str | None = None, start: date | None = None) 
     """A compact VTIMEZONE (RFC 5545 3.6.5) for IANA zone ``iana``, named ``tzid`` (default the
     IANA name), valid from ``start`` (default 1970-01-01) for ever: Outlook/Google shape with an
     RRULE pair for today's rule, not icalendar's long RDATE lists."""
+    return Timezone.from_ical("\r\n".join([*vtimezone_lines(iana, tzid=tzid, start=start), ""]))
+
+
+def vtimezone_lines(iana: str, *, tzid: str | None = None, start: date | None = None) -> tuple[str, ...]:
+    """The content lines of :func:`vtimezone` (BEGIN to END, unfolded), for writers that do not
+    build icalendar components (``io/model_writer.py``); the body is cached per zone and year."""
     iana = "Etc/UTC" if iana.lower() in UTC_NAMES else iana
     year = (start or date(1970, 1, 1)).year
     body = _vtimezone_body(iana, year)
     name = tzid or iana
     escaped = name.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    text = "\r\n".join(["BEGIN:VTIMEZONE", f"TZID:{escaped}", *body, "END:VTIMEZONE", ""])
-    return Timezone.from_ical(text)
+    return ("BEGIN:VTIMEZONE", f"TZID:{escaped}", *body, "END:VTIMEZONE")
 
 
 def iter_time_values(component: Component) -> Iterator[tuple[str, object]]:

@@ -1,0 +1,190 @@
+"""The typed hub's .ics writer (``io/model_writer.py``, issue 12): what it writes means what the
+model means — to icalendar (field by field, tests/model_compare.py), to our own reader (the same
+model again, less what the writer decides itself: ``model_compare.normalized``), and to ical.js
+and libical (instants of every event) — and it escapes, folds and writes VTIMEZONEs as RFC 5545
+asks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import warnings
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import strategies
+from interop import readers
+from model_compare import differences, icalendar_calendars, icalendar_event, model_event, normalized, our_reading
+from ics_bridge import model as m
+from ics_bridge.io.model_reader import IcsReader, read_calendar
+from ics_bridge.io.model_writer import duration_text, write_calendar
+from ics_bridge.timezones import vtimezone_lines
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "ics"
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _calendars(data: bytes) -> list[m.Calendar]:
+    reader = IcsReader(data)
+    return [reader.read(i) for i in range(len(reader.calendars))]
+
+
+def _same_meaning_for_icalendar(cal: m.Calendar) -> list[tuple[str, object, object]]:
+    out = write_calendar(cal)
+    theirs = [c for c in icalendar_calendars(out) if c.name == "VCALENDAR"]
+    assert len(theirs) == 1
+    mine = list(cal.events)
+    their_events = [c for c in theirs[0].subcomponents if c.name == "VEVENT"]
+    assert len(mine) == len(their_events)
+    diffs = []
+    for ours, their in zip(mine, their_events):
+        a, b = model_event(ours), icalendar_event(their, ours)
+        diffs += [(key, a[key], b[key]) for key in b if a[key] != b[key]]
+    return diffs
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.ics")), ids=lambda p: p.name)
+def test_corpus_written_reads_the_same_in_icalendar(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cal in _calendars(path.read_bytes()):
+            assert _same_meaning_for_icalendar(cal) == []
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.ics")), ids=lambda p: p.name)
+def test_corpus_written_reads_back_to_the_same_model(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cal in _calendars(path.read_bytes()):
+            again = read_calendar(write_calendar(cal))
+            assert differences(normalized(cal), normalized(again)) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(strategies.ics_texts(None))
+def test_generated_calendars_round_trip(text: bytes) -> None:
+    cal = read_calendar(text)
+    assert _same_meaning_for_icalendar(cal) == []
+    assert differences(normalized(cal), normalized(read_calendar(write_calendar(cal)))) == []
+
+
+# -------------------------------------------------------------------------------- text
+
+def test_folding_at_75_octets_never_inside_a_character() -> None:
+    text = "é" * 50 + "日本語" * 30 + "😀" * 20 + ", ; \\ end\nline two"
+    ev = m.Event(uid="fold@example.com", start=date(2026, 1, 1), summary=text, description=text)
+    out = write_calendar(m.Calendar(series=(m.Series("fold@example.com", ev),)))
+    for physical in out.split(b"\r\n"):
+        assert len(physical) <= 75
+        physical.decode("utf-8")  # a fold inside a character would not decode
+    again = next(read_calendar(out).events)
+    assert (again.summary, again.description) == (text, text)
+    assert b"SUMMARY:" in out and b"\\, \\; \\\\ end\\nline two" in out.replace(b"\r\n ", b"")
+
+
+def test_parameter_quoting_and_rfc6868() -> None:
+    att = m.Address("mailto:a@example.com", cn='Doe, "J" ^x\nline: y',
+                    params=(m.Param("CN", ('Doe, "J" ^x\nline: y',)),))
+    ev = m.Event(uid="p@example.com", start=date(2026, 1, 1), attendees=(att,))
+    out = write_calendar(m.Calendar(series=(m.Series("p@example.com", ev),)))
+    assert b'CN="Doe, ^\'J^\' ^^x^nline: y"' in out.replace(b"\r\n ", b"")
+    assert next(read_calendar(out).events).attendees[0].cn == 'Doe, "J" ^x\nline: y'
+
+
+def test_changed_typed_fields_win_over_the_parameters_read() -> None:
+    """Mappers change typed fields with ``dataclasses.replace``; the writer writes what the fields
+    say, not the stale parameters, and keeps the parameters it has no field for."""
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260105T090000Z\r\n"
+            b"RRULE:FREQ=WEEKLY;COUNT=5\r\nATTENDEE;X-KEEP=1;PARTSTAT=NEEDS-ACTION;CN=Ann:mailto:a@example.com\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    ev = next(read_calendar(data).events)
+    changed = dataclasses.replace(ev, attendees=(dataclasses.replace(ev.attendees[0], partstat="DECLINED", rsvp=True),),
+                                  rrules=(dataclasses.replace(ev.rrule, count=None, interval=2),))
+    out = write_calendar(m.Calendar(series=(m.Series("c", changed),))).decode()
+    assert "ATTENDEE;X-KEEP=1;PARTSTAT=DECLINED;CN=Ann;RSVP=TRUE:mailto:a@example.com" in out
+    assert "RRULE:FREQ=WEEKLY;INTERVAL=2" in out
+    unchanged = write_calendar(m.Calendar(series=(m.Series("c", ev),))).decode()
+    assert "ATTENDEE;X-KEEP=1;PARTSTAT=NEEDS-ACTION;CN=Ann:mailto:a@example.com" in unchanged
+    assert "RRULE:FREQ=WEEKLY;COUNT=5" in unchanged
+
+
+@pytest.mark.parametrize("delta,text", [(timedelta(minutes=-15), "-PT15M"), (timedelta(days=1), "P1D"),
+                                        (timedelta(days=2, hours=3, seconds=4), "P2DT3H4S"), (timedelta(0), "PT0S"),
+                                        (timedelta(weeks=1), "P7D")])
+def test_durations(delta: timedelta, text: str) -> None:
+    assert duration_text(delta) == text
+
+
+# -------------------------------------------------------------------------------- zones
+
+def test_vtimezones_generated_for_iana_zones_kept_for_file_zones() -> None:
+    custom = ("BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+              "TZOFFSETFROM:+0500\r\nTZOFFSETTO:+0500\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n")
+    data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + custom + "BEGIN:VEVENT\r\nUID:z\r\n"
+            "DTSTART;TZID=Europe/Berlin:20240105T090000\r\nDTEND;TZID=Customized Time Zone:20260105T100000\r\n"
+            "EXDATE;TZID=Nowhere/Zone:20260112T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+    out = write_calendar(read_calendar(data)).decode()
+    generated = "\r\n".join(vtimezone_lines("Europe/Berlin", tzid="Europe/Berlin", start=date(2024, 1, 1)))
+    assert generated in out.replace("\r\n ", "")
+    assert custom in out
+    assert "TZID:Nowhere/Zone" not in out and "EXDATE;TZID=Nowhere/Zone:20260112T090000" in out
+    again = next(read_calendar(out.encode()).events)
+    assert again.start.dt == datetime(2024, 1, 5, 8, tzinfo=timezone.utc)
+    assert again.end.zone.kind == "file" and again.end.dt.astimezone(timezone.utc).hour == 5
+
+
+def test_utc_values_written_with_z() -> None:
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART;TZID=UTC:20260105T090000\r\n"
+            b"DTEND:20260105T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    out = write_calendar(read_calendar(data)).decode()
+    assert "DTSTART:20260105T090000Z" in out and "DTEND:20260105T100000Z" in out and "VTIMEZONE" not in out
+
+
+# -------------------------------------------------------------------------------- interop
+
+def _bench_calendar(tmp_path: Path) -> bytes:
+    sys.path.insert(0, str(BENCH))
+    import generate
+    path = tmp_path / "bench.ics"
+    generate.write_ics(path, 60, seed=3)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("reader", ["icaljs", "libical"])
+def test_written_calendar_reads_the_same_in_icaljs_and_libical(reader: str, tmp_path: Path) -> None:
+    """A realistic calendar (bench/generate.py: six zones, all-day, series with EXDATEs and
+    overrides, attendees, alarms, non-ASCII text), read into the model and written: the
+    independent readers place every event where the model does, in the written file and in the
+    generated one."""
+    readers.require(reader)
+    cal = read_calendar(_bench_calendar(tmp_path))
+    out = write_calendar(cal).decode()
+    reading = readers.read(reader, out, ("2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z"))
+    assert reading.errors == []
+    assert reading.event_set() == our_reading(cal)
+    # the model's reading of the generated file is the independent readers' too
+    original = readers.read(reader, _bench_calendar(tmp_path).decode(), ("2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z"))
+    assert original.event_set() == our_reading(cal)
+
+
+def test_geo_written_without_exponent() -> None:
+    """FLOAT (RFC 5545 3.3.7) is digits and a point: Python's ``1e-05`` is not one."""
+    ev = m.Event(uid="g@example.com", start=date(2026, 1, 1), geo=m.Geo(1e-05, -122.08))
+    out = write_calendar(m.Calendar(series=(m.Series("g@example.com", ev),))).decode()
+    assert "GEO:0.00001;-122.08" in out
+    assert next(read_calendar(out.encode()).events).geo == m.Geo(1e-05, -122.08)
+
+
+@pytest.mark.parametrize("value", ["\\", "\\,", "\\\\", "a\\b", "\\:x;y"])
+def test_backslashes_in_parameters_read_back(value: str) -> None:
+    """icalendar (and so the model reader) reads ``\\,`` ``\\;`` ``\\:`` ``\\\\`` in a parameter value as
+    escapes; the writer doubles such a backslash, so the value reads back as it was."""
+    att = m.Address("mailto:a@example.com", cn=value, params=(m.Param("CN", (value,)),))
+    ev = m.Event(uid="b@example.com", start=date(2026, 1, 1), attendees=(att,))
+    out = write_calendar(m.Calendar(series=(m.Series("b@example.com", ev),)))
+    assert next(read_calendar(out).events).attendees[0].cn == value
+    assert str(icalendar_calendars(out)[0].walk("VEVENT")[0]["ATTENDEE"].params["CN"]) == value
