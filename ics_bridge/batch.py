@@ -121,21 +121,22 @@ class FileError:
     uid: str | None = None
     field: str | None = None
     internal: bool = False
+    item: str | None = None  # the place in a JSON collection: value[3], items[0], line 4
 
     @classmethod
     def of(cls, err: InputError, file: str) -> "FileError":
         err = err.located(file)
-        return cls(err.file, _one_line(err.message), err.uid, err.field)
+        return cls(err.file, _one_line(err.message), err.uid, err.field, item=err.item)
 
     def as_text(self) -> str:
         if self.internal:
             return f"{self.file}: internal error: {self.message}"
-        parts = [p for p in (self.file, f"event {self.uid}" if self.uid else None,
+        parts = [p for p in (self.file, self.item, f"event {self.uid}" if self.uid else None,
                              f"field {self.field}" if self.field else None) if p]
         return ": ".join(parts + [self.message])
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "uid": self.uid, "field": self.field, "message": self.message,
+        return {"file": self.file, "item": self.item, "uid": self.uid, "field": self.field, "message": self.message,
                 "internal": self.internal, "text": self.as_text()}
 
 
