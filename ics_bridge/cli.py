@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ import click
 from . import __version__
 from .batch import STDIN, STDIN_NAME, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
 from .errors import InputError, OutputError
+from .interrupt import raising_on_signals, signal_number
 from .limits import DEFAULT_LIMITS
 from .options import Options
 from .report import Severity
@@ -129,6 +131,9 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Convert files in this many parallel processes.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
+@click.option("--resume", is_flag=True,
+              help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "
+                   "the inputs without a complete output; the outputs and report are those of one whole run.")
 @click.option("--strict", is_flag=True, help="Exit 3 when a conversion lost data.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the loss report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no progress bar, notes or summary).")
@@ -137,7 +142,7 @@ def cli() -> None:
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
             calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, fail_fast: bool,
-            strict: bool,
+            resume: bool, strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
     options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
@@ -175,10 +180,10 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             with click.progressbar(length=len(found), label="converting", file=sys.stderr) as bar:
                 bar_ctx = bar
                 batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                     stdin, stdout, on_file)
+                                     stdin, stdout, on_file, resume)
         else:
             batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                 stdin, stdout, on_file)
+                                 stdin, stdout, on_file, resume)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
     for error in batch.errors:
@@ -191,18 +196,19 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
                 write_report(report_path, batch, force=force, protect=Protected(found))
         except (OutputError, OSError) as err:
             _err(f"error: {report_path}: cannot write the report: {err}")
-            return 1
-    if not quiet:
+            if batch.interrupted is None:
+                return 1
+    if not quiet or batch.interrupted is not None:
         _err(("converted " if batch.files else "") + batch.summary())
     return batch.exit_code(strict)
 
 
 def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
                  options: Options, force: bool, jobs: int, fail_fast: bool, stdin: bytes | None, stdout: Any,
-                 on_file: Callable[[FileResult], None]) -> Any:
+                 on_file: Callable[[FileResult], None], resume: bool = False) -> Any:
     return convert_paths(inputs, to=to, source=source, output=output, merge=merge, split=split,  # type: ignore[arg-type]
                          options=options, force=force, jobs=jobs, fail_fast=fail_fast, stdin=stdin, stdout=stdout,
-                         on_file=on_file)
+                         on_file=on_file, resume=resume)
 
 
 # ------------------------------------------------------------------------------------------
@@ -401,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     try:
-        code = cli.main(args=argv, prog_name="ics-bridge", standalone_mode=False)
+        with raising_on_signals():  # SIGTERM too: every cleanup runs, the batch says what was done
+            code = cli.main(args=argv, prog_name="ics-bridge", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -410,9 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         _err("Aborted!")
         return 130
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+    except KeyboardInterrupt as exc:  # outside a batch (which reports its own interruption)
+        _err(f"interrupted by {signal.Signals(signal_number(exc)).name}")
+        return 128 + signal_number(exc)
     except BrokenPipeError:
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -65,6 +65,7 @@ from .. import hub, timezones
 from . import fastics, jsonio
 from . import ics as ics_io
 from ..errors import IcsBridgeError, InputError, OutputError
+from ..interrupt import end_pool, ignore_in_worker
 from ..limits import too_many_events
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
@@ -674,6 +675,7 @@ def _init_worker(job: "_IcsJob | _JsonJob") -> None:
     """Pool initializer: this process's converter.  For ICS it builds its own zone resolutions
     (the entries that makes were reported once by the parent, so they are dropped here)."""
     global _WORKER
+    ignore_in_worker()
     with _fast(job.fast):
         _WORKER = _GroupConverter(job, Report(file=job.file)) if isinstance(job, _IcsJob) else _JsonGroups(job)
 
@@ -738,7 +740,7 @@ def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]]
                                         "memory?); run it again, or with one job") from None
             yield results
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        end_pool(pool, pending)
 
 
 def _groups_in_pool(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError], jobs: int
