@@ -317,3 +317,17 @@ def test_lone_surrogate_becomes_the_replacement_character(target: str, source: s
     out = conv.to_bytes().decode("utf-8")
     assert "Plan \ufffd review" in out.replace("\\ufffd", "\ufffd")
     assert any("lone UTF-16 surrogate" in e.reason for e in conv.report)
+
+
+def test_bad_inline_exception_occurrence_costs_only_itself(target: str) -> None:
+    """Found by ``fuzz_atheris.py graph-items``: a beta ``exceptionOccurrences`` entry with a
+    field of the wrong type raised pydantic's ValidationError out of the whole conversion."""
+    master = bad_json_event("graph", type="seriesMaster",
+                            recurrence={"pattern": {"type": "daily", "interval": 1},
+                                        "range": {"type": "numbered", "startDate": "2024-01-08",
+                                                  "numberOfOccurrences": 3}},
+                            exceptionOccurrences=[{"id": "x1", "attendees": False}])
+    conv = ok(json_list("graph", master), target, "graph")
+    assert sorted({str(e["UID"]) for e in conv.calendar.walk("VEVENT")}) == ["bad-1", "good-1"]
+    assert [(e.uid, e.field) for e in conv.errors] == [("bad-1", "exceptionOccurrences.0.attendees")]
+    assert "expected an array, found false" in str(conv.errors[0])
