@@ -38,6 +38,7 @@ from .api import encode
 from . import journal as journal_
 from .errors import IcsBridgeError, InputError, OutputError
 from .interrupt import end_pool, ignore_in_worker, signal_number
+from .limits import too_large
 from .options import Format, Options
 from .report import Loss, LossKind, Severity
 
@@ -515,16 +516,17 @@ def _one_line(text: str) -> str:
 
 
 def _read(item: InputFile, max_bytes: int) -> bytes:
+    """The whole input in memory, within ``max_bytes`` (large files stream instead: :data:`STREAM_BYTES`)."""
     if item.data is not None:
         data = item.data
     else:
         assert item.path is not None
         size = item.path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+            raise too_large(size, max_bytes)
         data = item.path.read_bytes()
     if len(data) > max_bytes:
-        raise InputError(f"input is {len(data)} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+        raise too_large(len(data), max_bytes)
     return data
 
 
@@ -733,9 +735,9 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
     split_names = _Names()
     protect = Protected(plan_.inputs)
     previous = {t.item.name: r for t in tasks if (r := _previous(t.item, journal)) is not None}
-    todo = [t for t in tasks if t.item.name not in previous]
-    streamed = _streamable(plan_, options) and bool(todo)
-    results: Iterator[FileResult] = _results([] if streamed else todo, jobs)
+    streamed = {t.item.name for t in tasks if t.item.name not in previous and _streams(t.item, plan_)}
+    todo = [t for t in tasks if t.item.name not in previous and t.item.name not in streamed]
+    results: Iterator[FileResult] = _results(todo, jobs)
     try:
         for task in tasks:
             item = task.item
@@ -748,8 +750,15 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
                 if on_file is not None:
                     on_file(result)
                 continue
-            if streamed:
-                result = _stream_file(task, plan_, force, protect, jobs)
+            if item.name in streamed:
+                result = FileResult(item.name)
+                try:
+                    path = _dir_output(result, item, plan_, names) if mode == "dir" else target
+                    assert path is not None
+                    result = _stream_file(task, path, force, protect, jobs, result)
+                except OutputError as err:
+                    result.errors.append(FileError(item.name, _one_line(str(err))))
+                    result.failed = True
                 batch.written.extend(result.outputs)
             else:
                 result = next(results)
@@ -800,31 +809,32 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
             r.payload, r.data = None, None
 
 
-# One input file at least this large, written to one output file, is converted series by series
-# (``ics_bridge.convert_stream``): memory stays bounded whatever the size.  Same bytes either way.
-# A module constant so tests can lower it; only the parent process reads it (``--jobs`` workers
-# receive groups of series, never the decision to stream).
+# An input file at least this large, written to an output file of its own (-o FILE, or one
+# output per input under -o DIR), is converted series by series (``ics_bridge.convert_stream``):
+# memory stays bounded whatever the size, so ``max_bytes`` does not apply to it.  Same bytes
+# either way.  A module constant so tests can lower it; only the parent process reads it
+# (``--jobs`` workers receive groups of series, never the decision to stream).
 STREAM_BYTES = 64 * 1024 * 1024
 
 
-def _streamable(plan_: Plan, options: Options) -> bool:
-    if plan_.mode != "file" or len(plan_.inputs) != 1 or plan_.inputs[0].path is None:
+def _streams(item: InputFile, plan_: Plan) -> bool:
+    if plan_.mode not in ("file", "dir") or item.path is None:
         return False
     try:
-        size = plan_.inputs[0].path.stat().st_size
+        return item.path.stat().st_size >= STREAM_BYTES
     except OSError:
         return False
-    return STREAM_BYTES <= size <= options.max_bytes
 
 
-def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected, jobs: int = 1) -> FileResult:
-    """The single large input of ``plan_``, streamed into its output file (written atomically).
+def _stream_file(task: _Task, target: Path, force: bool, protect: Protected, jobs: int = 1,
+                 result: FileResult | None = None) -> FileResult:
+    """A large input, streamed into its output file ``target`` (written atomically).
     With ``jobs`` > 1 its series are converted in that many worker processes
     (:func:`ics_bridge.io.stream.convert_file`): one big file scales across cores too."""
     from .io.stream import StreamWorkerError, convert_file
-    item, target = task.item, plan_.target
-    assert item.path is not None and target is not None
-    result = FileResult(item.name)
+    item = task.item
+    assert item.path is not None
+    result = result if result is not None else FileResult(item.name)
     outcome: list[Any] = []
 
     def write(fh: BinaryIO) -> None:
@@ -879,6 +889,18 @@ def _write_output(path: Path, data: bytes, force: bool, protect: Protected, resu
     atomic_write(path, data, force=force, protect=protect)
 
 
+def _dir_output(result: FileResult, item: InputFile, plan_: Plan, names: _Names) -> Path:
+    """The output path of ``item`` under the -o directory: its relative path mirrored, the
+    target's suffix, a ``~N`` when another input took that name already (noted)."""
+    assert plan_.target is not None
+    suffix = SUFFIX[plan_.to]
+    rel = item.rel.with_suffix(suffix)
+    claimed = names.claim(str(rel.with_suffix("")), suffix)
+    if claimed.lower() != str(rel).lower():
+        result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
+    return _inside(plan_.target, claimed)
+
+
 def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, split_names: _Names, force: bool,
              stdout: BinaryIO | None, batch: BatchResult, protect: Protected, resume: bool = False) -> None:
     mode, target, suffix = plan_.mode, plan_.target, SUFFIX[plan_.to]
@@ -893,13 +915,8 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, sp
         result.outputs.append(str(target))
         batch.written.append(str(target))
     elif mode == "dir":
-        assert target is not None and result.payload is not None
-        rel = item.rel.with_suffix(suffix)
-        wanted = str(rel.with_suffix(""))
-        claimed = names.claim(wanted, suffix)
-        if claimed.lower() != str(rel).lower():
-            result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
-        path = _inside(target, claimed)
+        assert result.payload is not None
+        path = _dir_output(result, item, plan_, names)
         _write_output(path, result.payload, force, protect, resume)
         result.outputs.append(str(path))
         batch.written.append(str(path))

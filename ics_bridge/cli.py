@@ -19,16 +19,17 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .batch import STDIN, STDIN_NAME, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
+from .batch import STDIN, STDIN_NAME, STREAM_BYTES, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
 from .errors import InputError, OutputError
 from .interrupt import raising_on_signals, signal_number
-from .limits import DEFAULT_LIMITS
+from .limits import DEFAULT_LIMITS, too_large
 from .options import Options
 from .report import Severity
 from .timezones import resolve_name
 
 FORMATS = ("ics", "graph", "google")
 _UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+_STREAM = f"{STREAM_BYTES // _UNITS['m']}M"  # batch.STREAM_BYTES: where streaming (no size cap) begins
 
 
 class _Size(click.ParamType):
@@ -67,9 +68,12 @@ def _zone_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The time-zone and size options shared by every command."""
     options = [
         click.option("--max-bytes", type=_Size(), default="256M", show_default=True,
-                     help="Refuse inputs larger than this (suffixes k, M, G)."),
+                     help="Refuse an input larger than this where it is read into memory whole: stdin, "
+                          f"--merge, --split, output to stdout, roundtrip and diff, and convert inputs under {_STREAM} "
+                          f"(suffixes k, M, G).  An input of {_STREAM} or more converted to its own output file "
+                          "(-o FILE, -o DIR) streams series by series and has no size limit."),
         click.option("--max-events", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_events,
-                     show_default=True, help="Refuse an input file with more events than this."),
+                     show_default=True, help="Refuse an input file with more events than this (streamed or not)."),
         click.option("--calendar-zone", metavar="ZONE", callback=_zone,
                      help="Google: the calendar time zone for events without one."),
         click.option("--keep-utc", is_flag=True,
@@ -224,17 +228,17 @@ def _horizon_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(name: str, stdin: bytes | None, max_bytes: int) -> bytes:
+    """roundtrip and diff hold each input in memory whole: ``--max-bytes`` caps it."""
     if name == STDIN:
         data = stdin or b""
     else:
         path = Path(name)
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
-                             file=name)
+            raise too_large(size, max_bytes, name)
         data = path.read_bytes()
     if len(data) > max_bytes:
-        raise InputError(f"input is {len(data)} bytes, over the limit of {max_bytes}", file=name)
+        raise too_large(len(data), max_bytes, name)
     return data
 
 

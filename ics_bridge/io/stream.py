@@ -66,7 +66,7 @@ from . import fastics, jsonio
 from . import ics as ics_io
 from ..errors import IcsBridgeError, InputError, OutputError
 from ..interrupt import end_pool, ignore_in_worker
-from ..limits import too_many_events
+from ..limits import too_large, too_many_events
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
@@ -1389,6 +1389,9 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
         if not fallback:
             raise
     from ..api import convert
+    size = src.stat().st_size
+    if size > options.max_bytes:  # this shape is read whole after all: the in-memory cap holds
+        raise too_large(size, options.max_bytes, str(src))
     conv = convert(src.read_bytes(), to=to, source=source, options=options, file=str(src))
     _write_out(dst, lambda out: out.write(conv.to_bytes(options)))
     data = conv.data
