@@ -197,7 +197,8 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             if report_path == STDIN:
                 stdout.write((json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode())
             else:
-                write_report(report_path, batch, force=force, protect=Protected(found))
+                write_report(report_path, batch, force=force or (resume and _interrupted_report(report_path)),
+                             protect=Protected(found))
         except (OutputError, OSError) as err:
             _err(f"error: {report_path}: cannot write the report: {err}")
             if batch.interrupted is None:
@@ -205,6 +206,17 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
     if not quiet or batch.interrupted is not None:
         _err(("converted " if batch.files else "") + batch.summary())
     return batch.exit_code(strict)
+
+
+def _interrupted_report(path: str) -> bool:
+    """Whether ``path`` is the --report of an interrupted run, which --resume completes (and so
+    replaces without --force); any other file is kept."""
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read(64 * 1024 * 1024))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("interrupted"), dict) and "files" in data
 
 
 def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
