@@ -313,3 +313,27 @@ def test_interrupted_large_streamed_file_leaves_nothing(tmp_path: Path, jobs: in
     summary = done.stderr.strip().splitlines()[-1]
     assert "interrupted by SIGTERM: 0 of 1 input done, not converted: " + str(big) in summary
     assert hashlib.sha256(big.read_bytes()).hexdigest() == before
+
+
+def test_split_interrupted_by_a_real_sigint_then_resumed(tmp_path: Path) -> None:
+    """In the library: SIGINT (sent to this process after the first input) stops
+    ``convert_paths`` with a result saying so; ``resume=True`` finishes it with the file names
+    (counters for clashing UIDs included) and report of one uninterrupted run."""
+    indir = _inputs(tmp_path / "in", 4, events=3)
+    (indir / "twin.ics").write_bytes(_calendar(0, events=2))  # the same UIDs: ~2 names
+    ref = convert_paths([indir], to="graph", output=tmp_path / "ref", split=True)
+    assert ref.exit_code() == 0 and any("~2" in p for p in ref.written)
+    out = tmp_path / "out"
+
+    def stop_after_first(result: batch.FileResult) -> None:
+        if result.input.endswith("cal000.ics"):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    first = convert_paths([indir], to="graph", output=out, split=True, on_file=stop_after_first)
+    assert first.interrupted == signal.SIGINT and first.exit_code() == 130
+    assert [Path(p).name for p in first.pending] == ["cal001.ics", "cal002.ics", "cal003.ics", "twin.ics"]
+    second = convert_paths([indir], to="graph", output=out, split=True, resume=True)
+    assert second.exit_code() == 0 and second.resumed == 1
+    assert _hashes(out) == _hashes(tmp_path / "ref")
+    norm = lambda r: json.loads(json.dumps(r.report_dict()).replace(str(tmp_path / "ref"), "OUT").replace(str(out), "OUT"))  # noqa: E731
+    assert norm(second) == norm(ref)
