@@ -14,7 +14,13 @@ imports click.  The rules a batch follows:
   (atomic); an existing output needs ``force``;
 * ``split`` names files after the series UID made safe (:func:`safe_name`): ASCII, no path
   separators, no leading dot, no Windows device name, bounded length, a hash suffix whenever the
-  UID had to be changed, and a counter for the rare remaining clash.
+  UID had to be changed, and a counter for the rare remaining clash;
+* a failed write (full disk, read-only folder) is an error for that input naming the output,
+  and leaves no temporary file; an interruption (SIGINT, SIGTERM) stops the batch with every
+  output complete and the result saying which inputs were not converted; ``resume`` converts
+  only those (:mod:`ics_bridge.journal`);
+* an input of :data:`STREAM_BYTES` or more written to its own file streams, without the
+  ``max_bytes`` cap that holds for what is read into memory whole.
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequenc
 
 from icalendar import Calendar
 
-from .api import encode
 from . import journal as journal_
+from .api import encode
 from .errors import IcsBridgeError, InputError, OutputError
 from .interrupt import end_pool, ignore_in_worker, signal_number
 from .limits import too_large
