@@ -14,7 +14,13 @@ imports click.  The rules a batch follows:
   (atomic); an existing output needs ``force``;
 * ``split`` names files after the series UID made safe (:func:`safe_name`): ASCII, no path
   separators, no leading dot, no Windows device name, bounded length, a hash suffix whenever the
-  UID had to be changed, and a counter for the rare remaining clash.
+  UID had to be changed, and a counter for the rare remaining clash;
+* a failed write (full disk, read-only folder) is an error for that input naming the output,
+  and leaves no temporary file; an interruption (SIGINT, SIGTERM) stops the batch with every
+  output complete and the result saying which inputs were not converted; ``resume`` converts
+  only those (:mod:`ics_bridge.journal`);
+* an input of :data:`STREAM_BYTES` or more written to its own file streams, without the
+  ``max_bytes`` cap that holds for what is read into memory whole.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 import unicodedata
@@ -33,10 +40,13 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequenc
 
 from icalendar import Calendar
 
+from . import journal as journal_
 from .api import encode
 from .errors import IcsBridgeError, InputError, OutputError
+from .interrupt import end_pool, ignore_in_worker, signal_number
+from .limits import too_large
 from .options import Format, Options
-from .report import Loss, Severity
+from .report import Loss, LossKind, Severity
 
 INPUT_SUFFIXES = (".ics", ".ical", ".ifb", ".json", ".jsonl", ".ndjson")
 SUFFIX = {"ics": ".ics", "graph": ".json", "google": ".json"}
@@ -121,21 +131,27 @@ class FileError:
     uid: str | None = None
     field: str | None = None
     internal: bool = False
+    item: str | None = None  # the place in a JSON collection: value[3], items[0], line 4
 
     @classmethod
     def of(cls, err: InputError, file: str) -> "FileError":
         err = err.located(file)
-        return cls(err.file, _one_line(err.message), err.uid, err.field)
+        return cls(err.file, _one_line(err.message), err.uid, err.field, item=err.item)
 
     def as_text(self) -> str:
         if self.internal:
             return f"{self.file}: internal error: {self.message}"
-        parts = [p for p in (self.file, f"event {self.uid}" if self.uid else None,
+        parts = [p for p in (self.file, self.item, f"event {self.uid}" if self.uid else None,
                              f"field {self.field}" if self.field else None) if p]
         return ": ".join(parts + [self.message])
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FileError":
+        return cls(data["file"], data["message"], data.get("uid"), data.get("field"), bool(data.get("internal")),
+                   data.get("item"))
+
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "uid": self.uid, "field": self.field, "message": self.message,
+        return {"file": self.file, "item": self.item, "uid": self.uid, "field": self.field, "message": self.message,
                 "internal": self.internal, "text": self.as_text()}
 
 
@@ -165,6 +181,19 @@ class FileResult:
     def losses(self) -> list[Loss]:
         return [e for e in self.entries if e.severity is Severity.LOSS]
 
+    def to_journal(self) -> dict[str, Any]:
+        """What ``--resume`` needs to give this result again without converting (journal.py)."""
+        return {"input": self.input, "source": self.source, "events": self.events, "outputs": list(self.outputs),
+                "entries": [e.as_dict() for e in self.entries], "errors": [e.as_dict() for e in self.errors],
+                "notes": list(self.notes), "failed": self.failed}
+
+    @classmethod
+    def from_journal(cls, data: dict[str, Any]) -> "FileResult":
+        entries = [Loss(**{**{k: v for k, v in e.items() if k != "severity"}, "kind": LossKind(e["kind"])})
+                   for e in data["entries"]]
+        return cls(data["input"], data["source"], data["events"], list(data["outputs"]), entries,
+                   [FileError.from_dict(e) for e in data["errors"]], list(data["notes"]), bool(data["failed"]))
+
 
 @dataclass
 class BatchResult:
@@ -172,6 +201,9 @@ class BatchResult:
     written: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)  # output / merge errors not tied to one input
     stopped: bool = False  # fail_fast stopped the batch
+    interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the batch
+    pending: list[str] = field(default_factory=list)  # inputs not converted because of it
+    resumed: int = 0  # inputs taken complete from an earlier, interrupted run (--resume)
 
     @property
     def failed_files(self) -> list[FileResult]:
@@ -198,7 +230,10 @@ class BatchResult:
         return [e for f in self.files for e in f.errors] + self.errors
 
     def exit_code(self, strict: bool = False) -> int:
-        """0 all converted; 1 some input failed; 3 lossy conversions when ``strict``."""
+        """0 all converted; 1 some input failed; 3 lossy conversions when ``strict``; 128 + the
+        signal when interrupted (130 SIGINT, 143 SIGTERM, as shells report a killed command)."""
+        if self.interrupted is not None:
+            return 128 + self.interrupted
         if self.all_errors or any(f.failed for f in self.files) or self.stopped:
             return 1
         if strict and self.losses:
@@ -215,7 +250,20 @@ class BatchResult:
                 f"{self.losses} loss{'es' if self.losses != 1 else ''}, {self.warnings} "
                 f"warning{'s' if self.warnings != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
                 + (f", {len(self.written)} written" if self.written else "")
-                + (" (stopped at the first error)" if self.stopped else ""))
+                + (" (stopped at the first error)" if self.stopped else "")
+                + (f", {self.resumed} complete from the interrupted run" if self.resumed else "")
+                + self._interruption())
+
+    def _interruption(self) -> str:
+        if self.interrupted is None:
+            return ""
+        name = signal.Signals(self.interrupted).name
+        shown = ", ".join(self.pending[:10]) + (f" and {len(self.pending) - 10} more" if len(self.pending) > 10 else "")
+        done = len(self.files)
+        return (f"; interrupted by {name}: {done} of {done + len(self.pending)} input"
+                f"{'s' if done + len(self.pending) != 1 else ''} done"
+                + (f", not converted: {shown}" if self.pending else "")
+                + " (every output written is complete; run the same command with --resume to finish)")
 
     def report_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +274,8 @@ class BatchResult:
                        "ok": f.ok, "notes": f.notes} for f in self.files],
             "entries": [e.as_dict() for e in self.entries],
             "errors": [e.as_dict() for e in self.all_errors],
+            **({"interrupted": {"signal": signal.Signals(self.interrupted).name, "not_converted": list(self.pending)}}
+               if self.interrupted is not None else {}),
         }
 
 
@@ -361,44 +411,96 @@ def _umask() -> int:
     return mask
 
 
+def _cannot_write(path: Path, err: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write: {err.strerror or err}")
+
+
+class _Sink:
+    """The temporary file as a writing function sees it: a failed write (a full disk, a file
+    system turned read-only, an I/O error) is an :class:`OutputError` naming the output, told
+    apart from the function's own OSErrors (reading its input)."""
+
+    def __init__(self, fh: BinaryIO, path: Path) -> None:
+        self._fh = fh
+        self._path = path
+
+    def write(self, data: Any) -> int:
+        try:
+            return self._fh.write(data)
+        except OSError as err:
+            raise _cannot_write(self._path, err) from None
+
+    def flush(self) -> None:
+        try:
+            self._fh.flush()
+        except OSError as err:
+            raise _cannot_write(self._path, err) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+
 def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force: bool = False,
                  protect: Iterable[InputFile] | Protected = (), mode: int | None = None) -> None:
     """Write ``data`` (bytes, or a function that writes to the open file) to ``path`` through a
     temporary file in the same directory and a rename.  Without ``force`` an existing file is
     never replaced (no-clobber even against a race).  ``mode``: the file's permissions (default:
-    what the umask gives a new file)."""
+    what the umask gives a new file).
+
+    Whatever goes wrong (a full disk, a read-only folder, an interruption), ``path`` is either
+    untouched or complete: the temporary file is removed (where the file system still allows
+    it) and a write failure is an :class:`OutputError` naming ``path``."""
     if _is_input(path, protect):
         raise OutputError(f"{path}: is an input; refusing to overwrite it")
     if path.exists() and not force:
         raise OutputError(f"{path}: exists (use --force to overwrite)")
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise _cannot_write(path, err) from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fh = os.fdopen(fd, "wb")
+        try:
+            sink = _Sink(fh, path)
             if callable(data):
-                data(fh)
+                data(sink)  # type: ignore[arg-type]
             else:
-                fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
-        if force:
-            os.replace(tmp, path)
-        else:
+                sink.write(data)
+            sink.flush()
             try:
-                os.link(tmp, path)  # fails if the name appeared meanwhile
-            except FileExistsError:
-                raise OutputError(f"{path}: exists (use --force to overwrite)") from None
-            except OSError:  # no hard links here (some network or FAT file systems)
-                if path.exists():
-                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+                os.fsync(fh.fileno())
+            except OSError as err:
+                raise _cannot_write(path, err) from None
+        finally:
+            try:
+                fh.close()
+            except OSError:  # only after a failure above: a flushed file closes cleanly
+                pass
+        try:
+            os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
+            if force:
                 os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)  # fails if the name appeared meanwhile
+                except FileExistsError:
+                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+                except OSError:  # no hard links here (some network or FAT file systems)
+                    if path.exists():
+                        raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+                    os.replace(tmp, path)
+        except OSError as err:
+            raise _cannot_write(path, err) from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        try:
+            if tmp.exists():
+                tmp.unlink()
+        except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
+            pass
 
 
 # ------------------------------------------------------------------------------------------
@@ -420,16 +522,17 @@ def _one_line(text: str) -> str:
 
 
 def _read(item: InputFile, max_bytes: int) -> bytes:
+    """The whole input in memory, within ``max_bytes`` (large files stream instead: :data:`STREAM_BYTES`)."""
     if item.data is not None:
         data = item.data
     else:
         assert item.path is not None
         size = item.path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+            raise too_large(size, max_bytes)
         data = item.path.read_bytes()
     if len(data) > max_bytes:
-        raise InputError(f"input is {len(data)} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+        raise too_large(len(data), max_bytes)
     return data
 
 
@@ -550,63 +653,144 @@ def _results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
         for task in tasks:
             yield _convert_file(task)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures: list[Future[FileResult]] = [pool.submit(_convert_file, t) for t in tasks]
-        try:
-            for task, future in zip(tasks, futures):
-                try:
-                    yield future.result()
-                except Exception as err:  # noqa: BLE001 — a worker died or a result did not pickle
-                    result = FileResult(task.item.name, failed=True)
-                    result.errors.append(FileError(task.item.name, _one_line(f"{type(err).__name__}: {err}"),
-                                                   internal=True))
-                    yield result
-        finally:
-            for future in futures:
-                future.cancel()
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=ignore_in_worker)
+    futures: list[Future[FileResult]] = [pool.submit(_convert_file, t) for t in tasks]
+    try:
+        for task, future in zip(tasks, futures):
+            try:
+                yield future.result()
+            except Exception as err:  # noqa: BLE001 — a worker died or a result did not pickle
+                result = FileResult(task.item.name, failed=True)
+                result.errors.append(FileError(task.item.name, _one_line(f"{type(err).__name__}: {err}"),
+                                               internal=True))
+                yield result
+    finally:  # also when the batch is interrupted: workers ended, not waited for
+        end_pool(pool, futures)
+
+
+def _fingerprint(plan_: Plan, source: str, options: Options) -> str:
+    """The command a journal belongs to: a resume with other options converts everything."""
+    return hashlib.sha256(repr((plan_.to, source, options, plan_.mode, os.fspath(plan_.target or ""))).encode()
+                          ).hexdigest()
+
+
+def _journal(plan_: Plan, source: str, options: Options, resume: bool) -> journal_.Journal | None:
+    if plan_.mode in ("dir", "split", "file") and plan_.target is not None:
+        where = journal_.path_for(plan_.target, plan_.mode != "file")
+        return journal_.Journal(where, _fingerprint(plan_, source, options), resume)
+    if resume:
+        raise BatchUsageError("--resume needs -o FILE or -o DIRECTORY (one output per input, or --split)")
+    return None
+
+
+def _previous(item: InputFile, journal: journal_.Journal | None) -> FileResult | None:
+    """The result of ``item`` from an interrupted run, when its input and outputs are unchanged."""
+    entry = journal.previous.get(item.name) if journal is not None else None
+    if entry is None or entry.get("key") != journal_.input_key(item.path, item.data):
+        return None
+    if not journal_.outputs_intact(entry.get("files") or []):
+        return None
+    try:
+        return FileResult.from_journal(entry["result"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _claim_again(result: FileResult, plan_: Plan, names: _Names, split_names: _Names) -> None:
+    """A resumed input's output names, claimed as its conversion claimed them, so the inputs
+    after it get the names an uninterrupted run gives them."""
+    assert plan_.target is not None
+    for out in result.outputs:
+        rel = Path(out).relative_to(plan_.target) if plan_.mode != "file" else Path(out)
+        (split_names if plan_.mode == "split" else names).used.add(rel.as_posix().lower())
 
 
 def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Options = Options(),
         force: bool = False, jobs: int = 1, fail_fast: bool = False, stdout: BinaryIO | None = None,
-        on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
-    """Convert every input of ``plan_`` and write the outputs; see the module doc."""
+        on_file: Callable[[FileResult], None] | None = None, resume: bool = False) -> BatchResult:
+    """Convert every input of ``plan_`` and write the outputs; see the module doc.
+
+    An interruption (KeyboardInterrupt, :class:`ics_bridge.interrupt.Terminated`) stops the
+    batch: outputs already written are complete, none is partial, and the result says which
+    inputs were not converted (``interrupted``, ``pending``).  ``resume``: inputs whose outputs
+    an interrupted run completed are taken from its journal, not converted again."""
+    batch = BatchResult()
+    journal = _journal(plan_, source, options, resume)
+    try:
+        _run(plan_, batch, journal, source=source, options=options, force=force, jobs=jobs, fail_fast=fail_fast,
+             stdout=stdout, on_file=on_file, resume=resume)
+    except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM through interrupt.raising_on_signals
+        batch.interrupted = signal_number(exc)
+        done = {f.input for f in batch.files}
+        batch.pending = [item.name for item in plan_.inputs if item.name not in done]
+    finally:
+        if journal is not None:
+            journal.close(finished=batch.interrupted is None)
+    return batch
+
+
+def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, source: Format | Literal["auto"],
+         options: Options, force: bool, jobs: int, fail_fast: bool, stdout: BinaryIO | None,
+         on_file: Callable[[FileResult], None] | None, resume: bool) -> None:
     mode, to, target = plan_.mode, plan_.to, plan_.target
     shape: Literal["bytes", "data", "split"] = (
         "split" if mode == "split" else "data" if mode.startswith("merge") else "bytes")
     in_process = jobs <= 1 or len(plan_.inputs) <= 1
     tasks = [_Task(item, to, source, options, shape, in_process) for item in plan_.inputs]
-    batch = BatchResult()
     names = _Names()
     split_names = _Names()
     protect = Protected(plan_.inputs)
-    if _streamable(plan_, options):
-        result = _stream_file(tasks[0], plan_, force, protect, jobs)
-        batch.files.append(result)
-        if result.outputs:
-            batch.written.extend(result.outputs)
-        if on_file is not None:
-            on_file(result)
-        return batch
-    for task, result in zip(tasks, _results(tasks, jobs)):
-        item = task.item
-        if not result.failed:
-            try:
-                _deliver(result, item, plan_, names, split_names, force, stdout, batch, protect)
-            except OutputError as err:
-                result.errors.append(FileError(item.name, _one_line(str(err))))
-                result.failed = True
-            except OSError as err:
-                result.errors.append(FileError(item.name, _one_line(f"cannot write: {err}")))
-                result.failed = True
-        if mode != "merge-file" and mode != "merge-stdout":
-            result.payload, result.parts = None, []
-            result.data = None
-        batch.files.append(result)
-        if on_file is not None:
-            on_file(result)
-        if fail_fast and not result.ok:
-            batch.stopped = len(batch.files) < len(plan_.inputs)
-            break
+    previous = {t.item.name: r for t in tasks if (r := _previous(t.item, journal)) is not None}
+    streamed = {t.item.name for t in tasks if t.item.name not in previous and _streams(t.item, plan_)}
+    todo = [t for t in tasks if t.item.name not in previous and t.item.name not in streamed]
+    results: Iterator[FileResult] = _results(todo, jobs)
+    try:
+        for task in tasks:
+            item = task.item
+            if item.name in previous:
+                result = previous[item.name]
+                _claim_again(result, plan_, names, split_names)
+                batch.written.extend(result.outputs)
+                batch.resumed += 1
+                batch.files.append(result)
+                if on_file is not None:
+                    on_file(result)
+                continue
+            if item.name in streamed:
+                result = FileResult(item.name)
+                try:
+                    path = _dir_output(result, item, plan_, names) if mode == "dir" else target
+                    assert path is not None
+                    result = _stream_file(task, path, force, protect, jobs, result)
+                except OutputError as err:
+                    result.errors.append(FileError(item.name, _one_line(str(err))))
+                    result.failed = True
+                batch.written.extend(result.outputs)
+            else:
+                result = next(results)
+                if not result.failed:
+                    try:
+                        _deliver(result, item, plan_, names, split_names, force, stdout, batch, protect, resume)
+                    except OutputError as err:
+                        result.errors.append(FileError(item.name, _one_line(str(err))))
+                        result.failed = True
+                    except OSError as err:
+                        result.errors.append(FileError(item.name, _one_line(f"cannot write: {err}")))
+                        result.failed = True
+                if mode != "merge-file" and mode != "merge-stdout":
+                    result.payload, result.parts = None, []
+                    result.data = None
+            batch.files.append(result)
+            if journal is not None and result.outputs and not result.failed:
+                journal.record({"input": item.name, "key": journal_.input_key(item.path, item.data),
+                                "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()})
+            if on_file is not None:
+                on_file(result)
+            if fail_fast and not result.ok:
+                batch.stopped = len(batch.files) < len(plan_.inputs)
+                break
+    finally:
+        results.close()  # type: ignore[attr-defined]  # a pool's workers end now, not at garbage collection
     if mode in ("merge-file", "merge-stdout") and not batch.stopped:
         ok = [r for r in batch.files if not r.failed]
         try:
@@ -629,34 +813,34 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
                                           _one_line(f"{type(err).__name__}: {err}"), internal=True))
         for r in batch.files:
             r.payload, r.data = None, None
-    return batch
 
 
-# One input file at least this large, written to one output file, is converted series by series
-# (``ics_bridge.convert_stream``): memory stays bounded whatever the size.  Same bytes either way.
-# A module constant so tests can lower it; only the parent process reads it (``--jobs`` workers
-# receive groups of series, never the decision to stream).
+# An input file at least this large, written to an output file of its own (-o FILE, or one
+# output per input under -o DIR), is converted series by series (``ics_bridge.convert_stream``):
+# memory stays bounded whatever the size, so ``max_bytes`` does not apply to it.  Same bytes
+# either way.  A module constant so tests can lower it; only the parent process reads it
+# (``--jobs`` workers receive groups of series, never the decision to stream).
 STREAM_BYTES = 64 * 1024 * 1024
 
 
-def _streamable(plan_: Plan, options: Options) -> bool:
-    if plan_.mode != "file" or len(plan_.inputs) != 1 or plan_.inputs[0].path is None:
+def _streams(item: InputFile, plan_: Plan) -> bool:
+    if plan_.mode not in ("file", "dir") or item.path is None:
         return False
     try:
-        size = plan_.inputs[0].path.stat().st_size
+        return item.path.stat().st_size >= STREAM_BYTES
     except OSError:
         return False
-    return STREAM_BYTES <= size <= options.max_bytes
 
 
-def _stream_file(task: _Task, plan_: Plan, force: bool, protect: Protected, jobs: int = 1) -> FileResult:
-    """The single large input of ``plan_``, streamed into its output file (written atomically).
+def _stream_file(task: _Task, target: Path, force: bool, protect: Protected, jobs: int = 1,
+                 result: FileResult | None = None) -> FileResult:
+    """A large input, streamed into its output file ``target`` (written atomically).
     With ``jobs`` > 1 its series are converted in that many worker processes
     (:func:`ics_bridge.io.stream.convert_file`): one big file scales across cores too."""
     from .io.stream import StreamWorkerError, convert_file
-    item, target = task.item, plan_.target
-    assert item.path is not None and target is not None
-    result = FileResult(item.name)
+    item = task.item
+    assert item.path is not None
+    result = result if result is not None else FileResult(item.name)
     outcome: list[Any] = []
 
     def write(fh: BinaryIO) -> None:
@@ -698,8 +882,33 @@ def _stdout(stream: BinaryIO | None) -> BinaryIO:
     return stream if stream is not None else sys.stdout.buffer
 
 
+def _write_output(path: Path, data: bytes, force: bool, protect: Protected, resume: bool) -> None:
+    """:func:`atomic_write`; when resuming, an existing output with these very bytes is complete
+    already (an interrupted run renamed it into place, then stopped before its journal line)."""
+    if resume and not force and path.is_file() and path not in protect:
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            return
+    atomic_write(path, data, force=force, protect=protect)
+
+
+def _dir_output(result: FileResult, item: InputFile, plan_: Plan, names: _Names) -> Path:
+    """The output path of ``item`` under the -o directory: its relative path mirrored, the
+    target's suffix, a ``~N`` when another input took that name already (noted)."""
+    assert plan_.target is not None
+    suffix = SUFFIX[plan_.to]
+    rel = item.rel.with_suffix(suffix)
+    claimed = names.claim(str(rel.with_suffix("")), suffix)
+    if claimed.lower() != str(rel).lower():
+        result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
+    return _inside(plan_.target, claimed)
+
+
 def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, split_names: _Names, force: bool,
-             stdout: BinaryIO | None, batch: BatchResult, protect: Protected) -> None:
+             stdout: BinaryIO | None, batch: BatchResult, protect: Protected, resume: bool = False) -> None:
     mode, target, suffix = plan_.mode, plan_.target, SUFFIX[plan_.to]
     if mode == "stdout":
         assert result.payload is not None
@@ -708,18 +917,13 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, sp
         result.outputs.append("-")
     elif mode == "file":
         assert target is not None and result.payload is not None
-        atomic_write(target, result.payload, force=force, protect=protect)
+        _write_output(target, result.payload, force, protect, resume)
         result.outputs.append(str(target))
         batch.written.append(str(target))
     elif mode == "dir":
-        assert target is not None and result.payload is not None
-        rel = item.rel.with_suffix(suffix)
-        wanted = str(rel.with_suffix(""))
-        claimed = names.claim(wanted, suffix)
-        if claimed.lower() != str(rel).lower():
-            result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
-        path = _inside(target, claimed)
-        atomic_write(path, result.payload, force=force, protect=protect)
+        assert result.payload is not None
+        path = _dir_output(result, item, plan_, names)
+        _write_output(path, result.payload, force, protect, resume)
         result.outputs.append(str(path))
         batch.written.append(str(path))
     elif mode == "split":
@@ -728,7 +932,7 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, sp
         for uid, data in result.parts:
             name = split_names.claim(safe_name(uid), suffix)
             path = _inside(target, name)
-            atomic_write(path, data, force=force, protect=protect)
+            _write_output(path, data, force, protect, resume)
             result.outputs.append(str(path))
             batch.written.append(str(path))
 
@@ -737,14 +941,14 @@ def convert_paths(inputs: Sequence[str | os.PathLike[str]], *, to: Format, sourc
                   output: str | os.PathLike[str] | None = None, merge: bool = False, split: bool = False,
                   options: Options = Options(), force: bool = False, jobs: int = 1, fail_fast: bool = False,
                   stdin: bytes | None = None, stdout: BinaryIO | None = None,
-                  on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
+                  on_file: Callable[[FileResult], None] | None = None, resume: bool = False) -> BatchResult:
     """Discover, plan and run a batch conversion (what ``ics-bridge convert`` does).
 
     Raises :class:`BatchUsageError` when the request cannot be carried out; every problem with
     a single input or output is in the returned :class:`BatchResult` instead."""
     found = discover(inputs, stdin)
     return run(plan(found, to=to, output=output, merge=merge, split=split), source=source, options=options,
-               force=force, jobs=jobs, fail_fast=fail_fast, stdout=stdout, on_file=on_file)
+               force=force, jobs=jobs, fail_fast=fail_fast, stdout=stdout, on_file=on_file, resume=resume)
 
 
 def write_report(path: str | os.PathLike[str], batch: BatchResult, *, force: bool = False,

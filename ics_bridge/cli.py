@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -18,15 +19,17 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .batch import STDIN, STDIN_NAME, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
+from .batch import STDIN, STDIN_NAME, STREAM_BYTES, BatchUsageError, FileResult, Protected, convert_paths, discover, write_report
 from .errors import InputError, OutputError
-from .limits import DEFAULT_LIMITS
+from .interrupt import raising_on_signals, signal_number
+from .limits import DEFAULT_LIMITS, too_large
 from .options import Options
 from .report import Severity
 from .timezones import resolve_name
 
 FORMATS = ("ics", "graph", "google")
 _UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+_STREAM = f"{STREAM_BYTES // _UNITS['m']}M"  # batch.STREAM_BYTES: where streaming (no size cap) begins
 
 
 class _Size(click.ParamType):
@@ -65,9 +68,12 @@ def _zone_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The time-zone and size options shared by every command."""
     options = [
         click.option("--max-bytes", type=_Size(), default="256M", show_default=True,
-                     help="Refuse inputs larger than this (suffixes k, M, G)."),
+                     help="Refuse an input larger than this where it is read into memory whole: stdin, "
+                          f"--merge, --split, output to stdout, roundtrip and diff, and convert inputs under {_STREAM} "
+                          f"(suffixes k, M, G).  An input of {_STREAM} or more converted to its own output file "
+                          "(-o FILE, -o DIR) streams series by series and has no size limit."),
         click.option("--max-events", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_events,
-                     show_default=True, help="Refuse an input file with more events than this."),
+                     show_default=True, help="Refuse an input file with more events than this (streamed or not)."),
         click.option("--calendar-zone", metavar="ZONE", callback=_zone,
                      help="Google: the calendar time zone for events without one."),
         click.option("--keep-utc", is_flag=True,
@@ -129,6 +135,9 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Convert files in this many parallel processes.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
+@click.option("--resume", is_flag=True,
+              help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "
+                   "the inputs without a complete output; the outputs and report are those of one whole run.")
 @click.option("--strict", is_flag=True, help="Exit 3 when a conversion lost data.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the loss report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no progress bar, notes or summary).")
@@ -137,7 +146,7 @@ def cli() -> None:
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
             calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, fail_fast: bool,
-            strict: bool,
+            resume: bool, strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
     options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
@@ -175,10 +184,10 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             with click.progressbar(length=len(found), label="converting", file=sys.stderr) as bar:
                 bar_ctx = bar
                 batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                     stdin, stdout, on_file)
+                                     stdin, stdout, on_file, resume)
         else:
             batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                 stdin, stdout, on_file)
+                                 stdin, stdout, on_file, resume)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
     for error in batch.errors:
@@ -188,21 +197,34 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             if report_path == STDIN:
                 stdout.write((json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode())
             else:
-                write_report(report_path, batch, force=force, protect=Protected(found))
+                write_report(report_path, batch, force=force or (resume and _interrupted_report(report_path)),
+                             protect=Protected(found))
         except (OutputError, OSError) as err:
             _err(f"error: {report_path}: cannot write the report: {err}")
-            return 1
-    if not quiet:
+            if batch.interrupted is None:
+                return 1
+    if not quiet or batch.interrupted is not None:
         _err(("converted " if batch.files else "") + batch.summary())
     return batch.exit_code(strict)
 
 
+def _interrupted_report(path: str) -> bool:
+    """Whether ``path`` is the --report of an interrupted run, which --resume completes (and so
+    replaces without --force); any other file is kept."""
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read(64 * 1024 * 1024))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("interrupted"), dict) and "files" in data
+
+
 def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
                  options: Options, force: bool, jobs: int, fail_fast: bool, stdin: bytes | None, stdout: Any,
-                 on_file: Callable[[FileResult], None]) -> Any:
+                 on_file: Callable[[FileResult], None], resume: bool = False) -> Any:
     return convert_paths(inputs, to=to, source=source, output=output, merge=merge, split=split,  # type: ignore[arg-type]
                          options=options, force=force, jobs=jobs, fail_fast=fail_fast, stdin=stdin, stdout=stdout,
-                         on_file=on_file)
+                         on_file=on_file, resume=resume)
 
 
 # ------------------------------------------------------------------------------------------
@@ -218,17 +240,17 @@ def _horizon_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(name: str, stdin: bytes | None, max_bytes: int) -> bytes:
+    """roundtrip and diff hold each input in memory whole: ``--max-bytes`` caps it."""
     if name == STDIN:
         data = stdin or b""
     else:
         path = Path(name)
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
-                             file=name)
+            raise too_large(size, max_bytes, name)
         data = path.read_bytes()
     if len(data) > max_bytes:
-        raise InputError(f"input is {len(data)} bytes, over the limit of {max_bytes}", file=name)
+        raise too_large(len(data), max_bytes, name)
     return data
 
 
@@ -401,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     try:
-        code = cli.main(args=argv, prog_name="ics-bridge", standalone_mode=False)
+        with raising_on_signals():  # SIGTERM too: every cleanup runs, the batch says what was done
+            code = cli.main(args=argv, prog_name="ics-bridge", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -410,9 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         _err("Aborted!")
         return 130
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+    except KeyboardInterrupt as exc:  # outside a batch (which reports its own interruption)
+        _err(f"interrupted by {signal.Signals(signal_number(exc)).name}")
+        return 128 + signal_number(exc)
     except BrokenPipeError:
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)

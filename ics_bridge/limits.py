@@ -7,7 +7,8 @@ whole-file :class:`~ics_bridge.errors.InputError` or a reported, dropped value â
 ================  =========  ==============================================================
 limit             default    when exceeded
 ================  =========  ==============================================================
-``max_bytes``     256 MiB    whole file refused (``Options.max_bytes``)
+``max_bytes``     256 MiB    whole file refused, only where it is held in memory whole
+                             (``Options.max_bytes``; see below)
 ``max_line``      8 MiB      that (unfolded) ICS content line dropped, reported
 ``max_depth``     32         ICS components nested deeper dropped with their content, reported
 ``max_events``    200 000    whole file refused (VEVENTs in one ICS file, events in a JSON one)
@@ -16,6 +17,14 @@ limit             default    when exceeded
 ================  =========  ==============================================================
 
 Raise them with ``Options(limits=Limits(max_events=1_000_000))`` (CLI: see ``--help``).
+
+``max_bytes`` caps what is read into memory whole: stdin, ``convert()`` on bytes, ``roundtrip`` and
+``diff``, a batch's inputs below :data:`ics_bridge.batch.STREAM_BYTES`, and streamed inputs that
+turn out not to stream (one resource, JSON Lines).  A file streamed series by series
+(``convert_stream``, and in a batch every input of at least ``STREAM_BYTES`` written to its own
+output file) is not capped by size: its memory is bounded by one series, and the large exports it
+exists for are exactly the files such a cap would refuse.  ``max_events`` and the per-line and
+nesting limits hold on every path.
 Recurrences are never expanded by a conversion (COUNT=10^9 and endless FREQ=SECONDLY cost
 nothing); validation expands within ``validate.Horizon``.  VTIMEZONE observances must recur
 yearly (any other FREQ is refused: it would make the zone table unbounded).
@@ -54,3 +63,10 @@ def too_many_events(limit: int, count: int | None = None, file: str | None = Non
     found = f"{count} events, over the limit of {limit}" if count is not None else \
         f"more than {limit} events, over the limit"
     return InputError(f"{found} (raise it with --max-events, or Limits(max_events=â€¦) in the library)", file=file)
+
+
+def too_large(size: int, limit: int, file: str | None = None) -> InputError:
+    """The refusal of an input over ``max_bytes`` that would be held in memory whole."""
+    return InputError(f"input is {size} bytes, over the limit of {limit} for an input read into memory whole "
+                      "(raise it with --max-bytes; a file converted to its own output file streams without a "
+                      "size limit)", file=file)

@@ -141,3 +141,75 @@ def test_written_files_follow_the_umask(tmp_path: Path) -> None:
     target = tmp_path / "perm.json"
     atomic_write(target, b"{}")
     assert target.stat().st_mode & 0o777 == 0o666 & ~batch._umask()
+
+
+# ------------------------------------------------------------------------------------------------
+# One bad item never costs the others (issue 15), in every way a batch reads a file
+# ------------------------------------------------------------------------------------------------
+
+def _with_bad_items(folder: Path) -> tuple[Path, Path]:
+    """The Graph and Google samples with a null, a string and an event whose field has the
+    wrong type inserted between their events."""
+    folder.mkdir(parents=True, exist_ok=True)
+    graph = json.loads((SAMPLES / "graph" / "events-list.json").read_text())
+    good = len(graph["value"])
+    graph["value"][1:1] = [None, "bob@example.com", {**graph["value"][0], "id": "bad", "iCalUId": "bad-uid",
+                                                     "isAllDay": "yes"}]
+    google = json.loads((SAMPLES / "google" / "events-list.json").read_text())
+    google["items"][1:1] = [7, {**google["items"][0], "id": "gbad", "iCalUID": "gbad-uid",
+                                "attendees": "bob@example.com"}]
+    (folder / "graph.json").write_text(json.dumps(graph))
+    (folder / "google.json").write_text(json.dumps(google))
+    assert good >= 2
+    return folder / "graph.json", folder / "google.json"
+
+
+def _item_errors(result: batch.BatchResult) -> list[str]:
+    return sorted(e.as_text().replace(str(e.file), Path(str(e.file)).name) for e in result.all_errors)
+
+
+EXPECTED_ITEM_ERRORS = sorted([
+    "graph.json: value[1]: expected an event object, found null",
+    'graph.json: value[2]: expected an event object, found the string "bob@example.com"',
+    'graph.json: value[3]: event bad-uid: field isAllDay: expected true or false, found the string "yes"',
+    "google.json: items[1]: expected an event object, found the number 7",
+    'google.json: items[2]: event gbad-uid: field attendees: expected an array, found the string "bob@example.com"',
+])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bad_items_in_a_batch_cost_only_themselves(tmp_path: Path, jobs: int) -> None:
+    graph, google = _with_bad_items(tmp_path / "in")
+    whole_graph = json.loads((SAMPLES / "graph" / "events-list.json").read_text())
+    result = convert_paths([graph, google], to="ics", output=tmp_path / "out", jobs=jobs)
+    assert _item_errors(result) == EXPECTED_ITEM_ERRORS
+    assert result.exit_code() == 1 and not any(f.failed for f in result.files)
+    written = (tmp_path / "out" / "graph.ics").read_bytes()
+    assert written.count(b"BEGIN:VEVENT") >= len(whole_graph["value"])
+    report = result.report_dict()
+    assert {e["item"] for e in report["errors"]} == {"value[1]", "value[2]", "value[3]", "items[1]", "items[2]"}
+
+
+def test_bad_items_from_stdin_and_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph, _google = _with_bad_items(tmp_path / "in")
+    piped = convert_paths(["-"], to="ics", output=tmp_path / "piped.ics", stdin=graph.read_bytes())
+    assert [e.as_text() for e in piped.all_errors][0] == "<stdin>: value[1]: expected an event object, found null"
+    assert piped.exit_code() == 1 and (tmp_path / "piped.ics").exists()
+    monkeypatch.setattr(batch, "STREAM_BYTES", 1)
+    streamed = convert_paths([graph], to="ics", output=tmp_path / "streamed.ics", jobs=2)
+    assert streamed.files[0].notes == ["converted series by series (large input)"]
+    assert _item_errors(streamed) == [e for e in EXPECTED_ITEM_ERRORS if e.startswith("graph.json")]
+    assert streamed.exit_code() == 1
+
+
+def test_bad_items_on_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    graph, _google = _with_bad_items(tmp_path / "in")
+    done = subprocess.run([sys.executable, "-m", "ics_bridge", "convert", str(graph), "--to", "google"],
+                          capture_output=True, cwd=ROOT)
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert f"error: {graph}: value[1]: expected an event object, found null" in err
+    assert f'error: {graph}: value[3]: event bad-uid: field isAllDay: expected true or false, found the string "yes"' in err
+    assert json.loads(done.stdout)["items"]

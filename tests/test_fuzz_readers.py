@@ -113,3 +113,37 @@ def test_fuzz_google_reader(fuzz_seconds: float) -> None:
     if not google_available():
         pytest.skip("ics_bridge.providers.google is not there yet")
     _fuzz(GOOGLE, "google", fuzz_seconds)
+
+
+# ------------------------------------------------------------------------------------------------
+# Malformed items in JSON collections (issue 15): the harness of ``fuzz_atheris.py *-items``
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+def test_fuzz_collection_with_malformed_items(source: str, fuzz_seconds: float) -> None:
+    """Corpus events, some with fields of the wrong type, beside nulls, strings, numbers and
+    arrays, as a list response, a bare array or JSON Lines: never an exception, every
+    non-object reported by its place, streamed output and errors equal to the whole-file ones
+    (``tests/fuzz/malformed_items.py``)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
+    try:
+        import malformed_items
+    finally:
+        sys.path.pop(0)
+    stop = time.monotonic() + fuzz_seconds
+    ran = [0]
+
+    @settings(max_examples=max(10, int(fuzz_seconds * 20)), deadline=None, database=None,
+              derandomize=bool(os.environ.get("CI")), phases=[Phase.generate, Phase.shrink],
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(data=st.data(), to=st.sampled_from(_targets()))
+    def check(data: st.DataObject, to: str) -> None:
+        if time.monotonic() > stop:
+            return
+        ran[0] += 1
+        shape, payload, items = malformed_items.build(source, lambda lo, hi: data.draw(st.integers(lo, hi)))
+        malformed_items.check(source, shape, payload, items, to)
+
+    check()
+    assert ran[0] > 0

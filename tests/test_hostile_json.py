@@ -100,7 +100,8 @@ def test_nan_is_not_json(target: str, source: str) -> None:
     refused('{"value": [{"id": "x", "reminderMinutesBeforeStart": NaN}]}', target, source, "NaN")
 
 
-@pytest.mark.parametrize("text, words", [("null", "NoneType"), ('"hello"', "str"), ("42", "int"), ("", "invalid JSON")])
+@pytest.mark.parametrize("text, words", [("null", "found null"), ('"hello"', 'found the string "hello"'),
+                                         ("42", "found the number 42"), ("", "invalid JSON")])
 def test_not_an_object(target: str, source: str, text: str, words: str) -> None:
     refused(text, target, source, words)
 
@@ -220,10 +221,79 @@ def test_null_everywhere(target: str, source: str) -> None:
     assert len(conv.errors) == 1 and "start" in str(conv.errors[0])
 
 
-def test_null_entry_in_the_list(target: str, source: str) -> None:
-    data = json_list(source)
-    data["value" if source == "graph" else "items"].append(None)
-    refused(data, target, source, "NoneType, not an object")
+# ------------------------------------------------------------------------------ per item (issue 15)
+
+NOT_OBJECTS = [(None, "found null"), ("bob@example.com", 'found the string "bob@example.com"'),
+               (42, "found the number 42"), ([{"subject": "x"}], "found an array")]
+
+
+@pytest.mark.parametrize("bad, words", NOT_OBJECTS, ids=["null", "string", "number", "array"])
+def test_item_that_is_not_an_object_costs_only_itself(target: str, source: str, bad: object, words: str) -> None:
+    """One ``null`` in ``value``/``items`` used to refuse the whole file; now it is one error
+    naming its place, and the event beside it (and after it) converts."""
+    data = json_list(source, bad, bad_json_event(source))
+    key = "value" if source == "graph" else "items"
+    conv = ok(data, target, source)
+    uids = sorted(str(e["UID"]) for e in conv.calendar.walk("VEVENT"))
+    assert uids == ["bad-1", "good-1"]
+    assert [str(e) for e in conv.errors] == [f"{FILE}: {key}[1]: expected an event object, {words}"]
+    assert conv.errors[0].item == f"{key}[1]"
+
+
+WRONG_TYPES = {
+    "graph": [("start", "2025-03-10T15:00:00", "start", 'expected an object (DateTimeTimeZone), found the string'),
+              ("attendees", "bob@example.com", "attendees", 'expected an array, found the string "bob@example.com"'),
+              ("isAllDay", "yes", "isAllDay", 'expected true or false, found the string "yes"'),
+              ("recurrence", 7, "recurrence", "expected an object (PatternedRecurrence), found the number 7"),
+              ("body", ["<p>hi</p>"], "body", "expected an object (ItemBody), found an array")],
+    "google": [("start", "2025-03-10T15:00:00", "start", "expected an object (EventDateTime), found the string"),
+               ("attendees", "bob@example.com", "attendees", 'expected an array, found the string "bob@example.com"'),
+               ("endTimeUnspecified", "yes", "endTimeUnspecified", 'expected true or false, found the string "yes"'),
+               ("recurrence", 7, "recurrence", "expected an array, found the number 7"),
+               ("description", ["hi"], "description", "expected a string, found an array")],
+}
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_item_with_a_field_of_the_wrong_type(target: str, source: str, case: int) -> None:
+    """The issue's examples: the error names file, place, event, field and what was expected;
+    ``"yes"`` is no longer read as true (pydantic's lax booleans)."""
+    name, value, field, words = WRONG_TYPES[source][case]
+    data = json_list(source, bad_json_event(source, **{name: value}))
+    conv = ok(data, target, source)
+    good_only(conv, target)
+    err = bad_error(conv, field)
+    key = "value" if source == "graph" else "items"
+    assert err.item == f"{key}[1]" and err.field == field
+    assert str(err).startswith(f"{FILE}: {key}[1]: event bad-1: field {field}: {words}"), str(err)
+
+
+@pytest.mark.parametrize("spelled, expected", [(True, True), ("false", False), ("TRUE", True)])
+def test_booleans_as_json_or_as_true_false_strings(source: str, spelled: object, expected: bool) -> None:
+    """JSON booleans and the strings "true"/"false" are the booleans they spell; only other
+    values ("yes", 1) are refused."""
+    name = "isAllDay" if source == "graph" else "guestsCanModify"
+    conv = ok(json_list(source, bad_json_event(source, **{name: spelled})), "ics", source)
+    assert not conv.errors
+
+
+def test_bare_array_and_json_lines_name_the_item(source: str) -> None:
+    good = json_list(source)["value" if source == "graph" else "items"][0]
+    conv = ok([good, None, bad_json_event(source)], "ics", source)
+    assert [str(e) for e in conv.errors] == [f"{FILE}: [1]: expected an event object, found null"]
+    assert len(conv.calendar.walk("VEVENT")) == 2
+    lines = "\n".join([json.dumps(good), "", "7", json.dumps(bad_json_event(source, attendees="bob@example.com"))])
+    conv = ok(lines, "ics", source)
+    assert [e.item for e in conv.errors] == ["line 3", "line 4"]
+    assert "found the number 7" in str(conv.errors[0])
+    assert [str(e["UID"]) for e in conv.calendar.walk("VEVENT")] == ["good-1"]
+
+
+def test_only_bad_items_is_no_whole_file_error(target: str, source: str) -> None:
+    key = "value" if source == "graph" else "items"
+    conv = ok({key: [None, "x"]} if source == "graph" else {"kind": "calendar#events", key: [None, "x"]},
+              target, source)
+    assert len(conv.errors) == 2 and not conv.calendar.walk("VEVENT")
 
 
 @pytest.mark.parametrize("source_name", SOURCES)
@@ -247,3 +317,17 @@ def test_lone_surrogate_becomes_the_replacement_character(target: str, source: s
     out = conv.to_bytes().decode("utf-8")
     assert "Plan \ufffd review" in out.replace("\\ufffd", "\ufffd")
     assert any("lone UTF-16 surrogate" in e.reason for e in conv.report)
+
+
+def test_bad_inline_exception_occurrence_costs_only_itself(target: str) -> None:
+    """Found by ``fuzz_atheris.py graph-items``: a beta ``exceptionOccurrences`` entry with a
+    field of the wrong type raised pydantic's ValidationError out of the whole conversion."""
+    master = bad_json_event("graph", type="seriesMaster",
+                            recurrence={"pattern": {"type": "daily", "interval": 1},
+                                        "range": {"type": "numbered", "startDate": "2024-01-08",
+                                                  "numberOfOccurrences": 3}},
+                            exceptionOccurrences=[{"id": "x1", "attendees": False}])
+    conv = ok(json_list("graph", master), target, "graph")
+    assert sorted({str(e["UID"]) for e in conv.calendar.walk("VEVENT")}) == ["bad-1", "good-1"]
+    assert [(e.uid, e.field) for e in conv.errors] == [("bad-1", "exceptionOccurrences.0.attendees")]
+    assert "expected an array, found false" in str(conv.errors[0])

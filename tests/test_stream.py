@@ -219,3 +219,34 @@ def test_streamed_report_is_spooled_and_complete(tmp_path: Path) -> None:
     assert len(result.report) == len(whole) and result.report.of_kind(next(iter(whole)).kind)
     memory = stream.convert_file(path, tmp_path / "o", to="graph", fallback=False, spool_report=False).report
     assert list(memory) == list(result.report)
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+@pytest.mark.parametrize("envelope", ["page", "bare"])
+def test_json_stream_reports_bad_items_and_converts_the_rest(source: str, envelope: str, tmp_path: Path) -> None:
+    """Issue 15: a null, a string, a number and an event with a field of the wrong type among the
+    samples' events; the stream (one and two jobs) used to refuse the file at the first
+    non-object; now it reports each by its place, like ``convert``, and writes the rest."""
+    import json
+    key = "value" if source == "graph" else "items"
+    data = json.loads((CORPUS.parent.parent.parent / "samples" / source / "events-list.json").read_text())
+    good = data[key]
+    bad_event = {**good[0], "id": "bad", ("iCalUId" if source == "graph" else "iCalUID"): "bad-uid",
+                 "recurrence": 7}
+    items = [good[0], None, "x", *good[1:], 5, bad_event]
+    payload = {**data, key: items} if envelope == "page" else items
+    src = tmp_path / f"{source}.json"
+    src.write_text(json.dumps(payload))
+    whole = ics_bridge.convert(src.read_bytes(), to="ics", source=source, file=str(src))
+    place = f"{key}[" if envelope == "page" else "["
+    expected = [f"{src}: {place}1]: expected an event object, found null",
+                f'{src}: {place}2]: expected an event object, found the string "x"',
+                f"{src}: {place}{len(items) - 2}]: expected an event object, found the number 5"]
+    assert [str(e) for e in whole.errors][:3] == expected
+    assert str(whole.errors[3]).startswith(f"{src}: {place}{len(items) - 1}]: event bad-uid: field recurrence: expected")
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.ics"
+        result = ics_bridge.convert_stream(src, out, to="ics", source=source, jobs=jobs)
+        assert result.streamed
+        assert sorted(map(str, result.errors)) == sorted(map(str, whole.errors))
+        assert _same_ics(out.read_bytes(), whole.to_bytes())

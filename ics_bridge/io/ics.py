@@ -47,7 +47,7 @@ from icalendar.timezone.tzid import is_utc as _ical_is_utc
 from .. import timezones
 from . import contentlines, fastics
 from ..errors import InputError
-from ..limits import DEFAULT_LIMITS, Limits, too_many_events
+from ..limits import DEFAULT_LIMITS, Limits, too_large, too_many_events
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 from ..text import sanitize_html, without_lone_surrogates
@@ -670,7 +670,7 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
     be read are appended to ``errors`` (when given) and left out."""
     size = len(data)
     if size > options.max_bytes:
-        raise InputError(f"file is {size} bytes, over the limit of {options.max_bytes} (raise it with --max-bytes)")
+        raise too_large(size, options.max_bytes)
     text = decode(data, report)
     upper_head = text.upper()
     if "BEGIN:VCALENDAR" not in upper_head:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, too_many_events
@@ -119,9 +119,12 @@ def without_lone_surrogates(value: Any, text: str | bytes | None, found: list[in
         return item
 
     try:
-        value = scrub(value)
+        scrubbed = scrub(value)
     except RecursionError:  # nested too deeply: the caller's depth check refuses it
         return value
+    if isinstance(value, JsonLines):  # keep the line numbers
+        scrubbed = JsonLines(scrubbed, value.numbers)
+    value = scrubbed
     if found is not None:
         found.append(count[0])
     return value
@@ -160,11 +163,19 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
     return check_value(value, text=text, file=file, max_depth=max_depth, max_events=max_events, report=report)
 
 
+class JsonLines(list):  # type: ignore[type-arg]
+    """The values of a JSON Lines text, with the line each came from (``line N`` in errors)."""
+
+    def __init__(self, values: list[Any], numbers: list[int]) -> None:
+        super().__init__(values)
+        self.numbers = numbers
+
+
 def _lines(text: str, first: json.JSONDecodeError, file: str | None) -> Any:
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 1:
+    numbered = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip()]
+    if len(numbered) > 1:
         try:
-            return [_parse(ln) for ln in lines]
+            return JsonLines([_parse(ln) for _n, ln in numbered], [n for n, _ln in numbered])
         except RecursionError:
             raise InputError("JSON nested too deeply (limit max_json_depth)", file=file) from None
         except ValueError:
@@ -172,23 +183,71 @@ def _lines(text: str, first: json.JSONDecodeError, file: str | None) -> Any:
     raise InputError(f"invalid JSON at line {first.lineno} column {first.colno}: {first.msg}", file=file) from None
 
 
+def describe(value: Any) -> str:
+    """A JSON value's type in a user's words, with a short excerpt of a scalar."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return f"the number {text if len(text) <= 24 else text[:20] + '…'}"
+    if isinstance(value, str):
+        return f"the string {json.dumps(value if len(value) <= 40 else value[:37] + '…', ensure_ascii=False)}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def is_page(node: Any) -> bool:
+    """A list response: Graph's ``value`` or Google's ``items`` array (Google's
+    ``kind: calendar#events`` page may leave ``items`` out when it is empty)."""
+    return isinstance(node, dict) and (isinstance(node.get("value"), list) or isinstance(node.get("items"), list)
+                                       or node.get("kind") == "calendar#events")
+
+
+def entries(data: Any, on_page: Callable[[dict[str, Any]], None] | None = None) -> Iterator[tuple[str, Any]]:
+    """Every resource of a response as ``(where, raw)``: ``value[i]`` (Graph list/delta),
+    ``items[i]`` (Google events.list), ``[i]`` (a bare array, also of list pages), ``line N``
+    (JSON Lines), ``""`` (one resource).  ``raw`` is whatever the item is (None, a string…):
+    checking it is the reader's job, so one bad item costs only itself.  ``on_page`` sees each
+    list response (its ``timeZone``…).  A top level that is neither object nor array holds no
+    resource at all: :class:`InputError`."""
+    if not isinstance(data, (dict, list)):
+        raise InputError(f"expected a JSON object or array, found {describe(data)}")
+    stack: list[tuple[str, Any, bool]] = [("", data, False)]  # (where, node, a page's entry)
+    while stack:
+        where, node, leaf = stack.pop()
+        if leaf or not isinstance(node, (dict, list)):
+            yield where, node
+        elif isinstance(node, list):
+            numbers = getattr(node, "numbers", None)
+            names = [f"line {n}" for n in numbers] if numbers is not None and len(numbers) == len(node) else \
+                [f"{where}[{i}]" for i in range(len(node))]
+            stack.extend(reversed([(name, entry, False) for name, entry in zip(names, node)]))
+        elif is_page(node):
+            if on_page is not None:
+                on_page(node)
+            key = "value" if isinstance(node.get("value"), list) else "items"
+            prefix = f"{where} " if where else ""
+            stack.extend(reversed([(f"{prefix}{key}[{i}]", entry, True) for i, entry in enumerate(node.get(key) or [])]))
+        else:
+            yield where, node
+
+
+def not_an_object(where: str, raw: Any) -> InputError:
+    """The error of an item that is not an object (a null, a string, a number, an array)."""
+    return InputError(f"expected an event object, found {describe(raw)}", item=where or None)
+
+
 def items(data: Any) -> Iterator[dict[str, Any]]:
-    """The resources inside a response: ``value`` (Graph list/delta), ``items`` (Google
-    events.list), a bare array, or one resource."""
-    if isinstance(data, list):
-        for entry in data:
-            yield from items(entry)
-        return
-    if not isinstance(data, dict):
-        raise InputError(f"expected a JSON object or array, found {type(data).__name__}")
-    for key in ("value", "items"):
-        if isinstance(data.get(key), list):
-            for entry in data[key]:
-                if not isinstance(entry, dict):
-                    raise InputError(f"{key}[] entry is {type(entry).__name__}, not an object", field=key)
-                yield entry
-            return
-    yield data
+    """The resources inside a response that are objects (see :func:`entries`); the others are
+    the readers' per-item errors."""
+    for _where, raw in entries(data):
+        if isinstance(raw, dict):
+            yield raw
 
 
 def detect_json(data: Any) -> Format | None:

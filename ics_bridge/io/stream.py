@@ -65,7 +65,8 @@ from .. import hub, timezones
 from . import fastics, jsonio
 from . import ics as ics_io
 from ..errors import IcsBridgeError, InputError, OutputError
-from ..limits import too_many_events
+from ..interrupt import end_pool, ignore_in_worker
+from ..limits import too_large, too_many_events
 from ..options import Format, Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
@@ -674,6 +675,7 @@ def _init_worker(job: "_IcsJob | _JsonJob") -> None:
     """Pool initializer: this process's converter.  For ICS it builds its own zone resolutions
     (the entries that makes were reported once by the parent, so they are dropped here)."""
     global _WORKER
+    ignore_in_worker()
     with _fast(job.fast):
         _WORKER = _GroupConverter(job, Report(file=job.file)) if isinstance(job, _IcsJob) else _JsonGroups(job)
 
@@ -738,7 +740,7 @@ def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]]
                                         "memory?); run it again, or with one job") from None
             yield results
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        end_pool(pool, pending)
 
 
 def _groups_in_pool(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError], jobs: int
@@ -849,7 +851,7 @@ class JsonItems:
                 if key in ("value", "items") and reader.peek() == "[":
                     self.array_keys.append(key)
                     reader.take(1)
-                    yield from self._array(reader)
+                    yield from self._array(reader, entries=True)
                 else:
                     self.fields[key] = reader.value(self._decoder)[2]
             reader.skip_ws()
@@ -858,14 +860,20 @@ class JsonItems:
             if len(self.array_keys) != 1:
                 raise StreamUnsupported("no single value/items array")
 
-    def _array(self, reader: "_Buffer") -> Iterator[tuple[int, int, Any]]:
+    def _array(self, reader: "_Buffer", entries: bool = False) -> Iterator[tuple[int, int, Any]]:
+        """The items of an array; in a bare top-level array a nested array would be a page of
+        events (the whole-file path's shape), in ``value``/``items`` (``entries``) it is one bad item."""
         first = True
         while reader.next_entry("]", first, "array"):
             first = False
             offset, length, item = reader.value(self._decoder, self.surrogates)
-            if isinstance(item, list):
+            if isinstance(item, list) and not entries:
                 raise StreamUnsupported("nested arrays")
             yield offset, length, item
+
+    def where(self, pos: int) -> str:
+        """The item's place as :func:`ics_bridge.io.jsonio.entries` names it (``value[3]``)."""
+        return f"{self.array_keys[-1] if self.array_keys else ''}[{pos}]"
 
     def load(self, offset: int, length: int, fh: IO[bytes]) -> Any:
         fh.seek(offset)
@@ -1100,6 +1108,7 @@ class _JsonJob:
     options: Options
     file: str | None
     fast: bool
+    array_key: str = ""    # "value", "items", "" (a bare array): names an item in errors
 
 
 class _JsonGroups:
@@ -1141,6 +1150,7 @@ class _JsonGroups:
             try:
                 e = self.parse(item)
             except InputError as err:
+                err = err.at(f"{self.job.array_key}[{q}]")
                 errors.append(err.located(file) if file else err)
                 continue
             events.append(e)
@@ -1220,6 +1230,13 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.offsets.append(offset)
         its.lengths.append(length)
         its.taken.append(0)
+
+    def bad_item(pos: int, raw: Any) -> None:
+        """An item that is not an object: its error, in input order as the whole-file reader
+        gives it, and no output (nothing joins it, pass 2 skips it)."""
+        errors.append(jsonio.not_an_object(source.where(pos), raw).located(file) if file else
+                      jsonio.not_an_object(source.where(pos), raw))
+        its.taken[pos] = 2
     if provider == "graph":
         from ..providers.graph import to_ical as g
         from ..providers.graph.reader import parse_event as parse
@@ -1227,8 +1244,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             pos += 1
             take(offset, length, raw)
             if not isinstance(raw, dict):
-                raise _IE(f"{source.array_keys[-1] if source.array_keys else 'array'}[] entry is "
-                          f"{type(raw).__name__}, not an object")
+                bad_item(pos, raw)
+                continue
             try:
                 e = parse(raw)
             except _IE:
@@ -1257,7 +1274,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             pos += 1
             take(offset, length, raw)
             if not isinstance(raw, dict):
-                raise _IE(f"items[] entry is {type(raw).__name__}, not an object", field="items")
+                bad_item(pos, raw)
+                continue
             if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
                 raise StreamUnsupported("an array of list pages")
             try:
@@ -1307,7 +1325,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.taken[member] = 1
     del refs, by_id, by_uid
 
-    job = _JsonJob(provider, calendar, options, file, fast)
+    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
     spool = _IcsSpool(options.tzid_style)
     heads = _json_groups(its, source, path)
     if jobs > 1:
@@ -1371,6 +1389,9 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
         if not fallback:
             raise
     from ..api import convert
+    size = src.stat().st_size
+    if size > options.max_bytes:  # this shape is read whole after all: the in-memory cap holds
+        raise too_large(size, options.max_bytes, str(src))
     conv = convert(src.read_bytes(), to=to, source=source, options=options, file=str(src))
     _write_out(dst, lambda out: out.write(conv.to_bytes(options)))
     data = conv.data

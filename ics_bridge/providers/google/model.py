@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ...wire import canonical_enum
+from ...wire import WireBool, canonical_enum
 from . import tables
 
 
@@ -39,12 +39,6 @@ def parse_rfc3339(value: str) -> datetime:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     return datetime.fromisoformat(text)
-
-
-def _bool(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return value
 
 
 class GoogleModel(BaseModel):
@@ -124,30 +118,20 @@ class Person(GoogleModel):
     id: str | None = None
     email: str | None = None
     displayName: str | None = None
-    self_: bool | None = Field(default=None, alias="self")
-
-    @field_validator("self_", mode="before")
-    @classmethod
-    def _b(cls, v: Any) -> Any:
-        return _bool(v)
+    self_: WireBool | None = Field(default=None, alias="self")
 
 
 class Attendee(GoogleModel):
     id: str | None = None
     email: str | None = None
     displayName: str | None = None
-    optional: bool | None = None
-    resource: bool | None = None
-    organizer: bool | None = None
-    self_: bool | None = Field(default=None, alias="self")
+    optional: WireBool | None = None
+    resource: WireBool | None = None
+    organizer: WireBool | None = None
+    self_: WireBool | None = Field(default=None, alias="self")
     responseStatus: str | None = None
     comment: str | None = None
     additionalGuests: int | None = None
-
-    @field_validator("optional", "resource", "organizer", "self_", mode="before")
-    @classmethod
-    def _b(cls, v: Any) -> Any:
-        return _bool(v)
 
     @field_validator("responseStatus", mode="before")
     @classmethod
@@ -166,13 +150,8 @@ class Reminder(GoogleModel):
 
 
 class Reminders(GoogleModel):
-    useDefault: bool | None = None
+    useDefault: WireBool | None = None
     overrides: list[Reminder] | None = None
-
-    @field_validator("useDefault", mode="before")
-    @classmethod
-    def _b(cls, v: Any) -> Any:
-        return _bool(v)
 
 
 class EntryPoint(GoogleModel):
@@ -264,7 +243,7 @@ class Event(GoogleModel):
     organizer: Person | None = None
     start: EventDateTime | None = None
     end: EventDateTime | None = None
-    endTimeUnspecified: bool | None = None
+    endTimeUnspecified: WireBool | None = None
     recurrence: list[str] | None = None
     recurringEventId: str | None = None
     originalStartTime: EventDateTime | None = None
@@ -272,15 +251,15 @@ class Event(GoogleModel):
     visibility: str | None = None
     sequence: int | None = None
     attendees: list[Attendee] | None = None
-    attendeesOmitted: bool | None = None
+    attendeesOmitted: WireBool | None = None
     hangoutLink: str | None = None
     conferenceData: ConferenceData | None = None
-    anyoneCanAddSelf: bool | None = None
-    guestsCanInviteOthers: bool | None = None
-    guestsCanModify: bool | None = None
-    guestsCanSeeOtherGuests: bool | None = None
-    privateCopy: bool | None = None
-    locked: bool | None = None
+    anyoneCanAddSelf: WireBool | None = None
+    guestsCanInviteOthers: WireBool | None = None
+    guestsCanModify: WireBool | None = None
+    guestsCanSeeOtherGuests: WireBool | None = None
+    privateCopy: WireBool | None = None
+    locked: WireBool | None = None
     reminders: Reminders | None = None
     source: Source | None = None
     attachments: list[Attachment] | None = None
@@ -314,12 +293,6 @@ class Event(GoogleModel):
     @classmethod
     def _et(cls, v: Any) -> Any:
         return canonical_enum(v, tables.EVENT_TYPES)
-
-    @field_validator("endTimeUnspecified", "anyoneCanAddSelf", "guestsCanInviteOthers", "guestsCanModify",
-                     "guestsCanSeeOtherGuests", "privateCopy", "locked", "attendeesOmitted", mode="before")
-    @classmethod
-    def _bools(cls, v: Any) -> Any:
-        return _bool(v)
 
     @field_validator("created", "updated")
     @classmethod

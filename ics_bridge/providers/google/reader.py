@@ -3,11 +3,12 @@ validated :class:`Event` models plus the calendar-level :class:`EventList` defau
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
 from ...errors import InputError
+from ...io.jsonio import entries, not_an_object
 from ...wire import input_error
 from .model import Event, EventList
 
@@ -23,10 +24,6 @@ def parse_event(raw: dict[str, Any]) -> Event:
         raise input_error(exc, ident) from None
 
 
-def _is_list(data: Any) -> bool:
-    return isinstance(data, dict) and (isinstance(data.get("items"), list) or data.get("kind") == "calendar#events")
-
-
 def read_payload(data: Any) -> tuple[EventList, list[Event | InputError]]:
     """Every event of a Google payload; a bad item yields its error and the rest go on.
     Several list pages (a JSON array of events.list responses) share one calendar: the first
@@ -34,29 +31,19 @@ def read_payload(data: Any) -> tuple[EventList, list[Event | InputError]]:
     info: dict[str, Any] = {}
     out: list[Event | InputError] = []
 
-    def walk(node: Any) -> Iterator[dict[str, Any]]:
-        if isinstance(node, list):
-            for entry in node:
-                yield from walk(entry)
-            return
-        if not isinstance(node, dict):
-            raise InputError(f"expected a JSON object or array, found {type(node).__name__}")
-        if _is_list(node):
-            for key in _LIST_KEYS:
-                if key in node and key not in info:
-                    info[key] = node[key]
-            for entry in node.get("items") or []:
-                if not isinstance(entry, dict):
-                    raise InputError(f"items[] entry is {type(entry).__name__}, not an object", field="items")
-                yield entry
-            return
-        yield node
+    def page(node: dict[str, Any]) -> None:
+        for key in _LIST_KEYS:
+            if key in node and key not in info:
+                info[key] = node[key]
 
-    for raw in walk(data):
+    for where, raw in entries(data, on_page=page):
+        if not isinstance(raw, dict):
+            out.append(not_an_object(where, raw))
+            continue
         try:
             out.append(parse_event(raw))
         except InputError as err:
-            out.append(err)
+            out.append(err.at(where) if where else err)
     try:
         calendar = EventList.model_validate({"kind": "calendar#events", **info})
     except ValidationError as exc:

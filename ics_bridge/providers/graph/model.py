@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ...wire import canonical_enum
+from ...wire import WireBool, canonical_enum
 from . import legacy
 
 # --- enum vocabularies (Graph v1.0 + beta metadata, tests/schemas/graph-event-*.xml) ----------
@@ -292,33 +292,33 @@ class Event(GraphModel):
     bodyPreview: str | None = None
     start: DateTimeTimeZone | None = None
     end: DateTimeTimeZone | None = None
-    isAllDay: bool | None = None
+    isAllDay: WireBool | None = None
     recurrence: PatternedRecurrence | None = None
     location: Location | None = None
     locations: list[Location] | None = None
     organizer: Recipient | None = None
     attendees: list[Attendee] | None = None
-    isOrganizer: bool | None = None
-    responseRequested: bool | None = None
+    isOrganizer: WireBool | None = None
+    responseRequested: WireBool | None = None
     responseStatus: ResponseStatus | None = None
-    isReminderOn: bool | None = None
+    isReminderOn: WireBool | None = None
     reminderMinutesBeforeStart: int | None = None
     showAs: str | None = None
     importance: str | None = None
     sensitivity: str | None = None
     categories: list[str] | None = None
-    isCancelled: bool | None = None
-    isDraft: bool | None = None
+    isCancelled: WireBool | None = None
+    isDraft: WireBool | None = None
     createdDateTime: str | None = None
     lastModifiedDateTime: str | None = None
     webLink: str | None = None
-    isOnlineMeeting: bool | None = None
+    isOnlineMeeting: WireBool | None = None
     onlineMeetingProvider: str | None = None
     onlineMeeting: OnlineMeetingInfo | None = None
     onlineMeetingUrl: str | None = None
-    allowNewTimeProposals: bool | None = None
-    hideAttendees: bool | None = None
-    hasAttachments: bool | None = None
+    allowNewTimeProposals: WireBool | None = None
+    hideAttendees: WireBool | None = None
+    hasAttachments: WireBool | None = None
     cancelledOccurrences: list[str] | None = None  # beta
     exceptionOccurrences: list[dict[str, Any]] | None = None  # beta, expanded exceptions
     removed: dict[str, Any] | None = Field(default=None, alias="@removed")

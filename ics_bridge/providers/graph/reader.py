@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from ...errors import InputError
 from ...wire import input_error
-from ...io.jsonio import items
+from ...io.jsonio import entries, not_an_object
 from .model import Event
 
 
@@ -22,9 +22,13 @@ def parse_event(raw: dict[str, Any]) -> Event:
 
 
 def read_events(data: Any) -> Iterator[Event | InputError]:
-    """Every event of a Graph payload; a bad item yields its error and the rest go on."""
-    for raw in items(data):
+    """Every event of a Graph payload; a bad item (not an object, or a field of the wrong type)
+    yields its error, naming its place in the collection, and the rest go on."""
+    for where, raw in entries(data):
+        if not isinstance(raw, dict):
+            yield not_an_object(where, raw)
+            continue
         try:
             yield parse_event(raw)
         except InputError as err:
-            yield err
+            yield err.at(where) if where else err

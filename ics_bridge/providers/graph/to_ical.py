@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vGeo
+from pydantic import ValidationError
 
 from ... import clock, hub
 from ...errors import InputError
@@ -27,6 +28,7 @@ from ...report import LossKind, Report
 from ...timezones import ResolvedZone, resolve_name
 from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
                        set_description, splice_lines)
+from ...wire import input_error
 from . import tables
 from .model import Event, parse_graph_datetime
 
@@ -537,8 +539,15 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
             master_info[id(e)] = (mapper.start, rtz, vevent)
-        for raw in e.exceptionOccurrences or []:  # beta: exceptions expanded inline
-            pending.append((Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}), e))
+        for k, raw in enumerate(e.exceptionOccurrences or []):  # beta: exceptions expanded inline
+            try:
+                pending.append((Event.model_validate({**raw, "type": "exception", "seriesMasterId": e.id}), e))
+            except ValidationError as exc:  # one bad exception costs only itself, as a bad list item does
+                err = input_error(exc, mapper.uid)
+                err = InputError(err.message, uid=err.uid, field=f"exceptionOccurrences.{k}.{err.field}")
+                if errors is None:
+                    raise err from None
+                errors.append(err)
     for e, master in pending:
         if id(master) not in master_info:
             continue  # the master itself failed and was reported

@@ -1,0 +1,65 @@
+"""Stopping a long run on SIGINT (Ctrl-C) or SIGTERM without leaving anything half done.
+
+Why one module: the batch (:mod:`ics_bridge.batch`) and the streamed conversion
+(:mod:`ics_bridge.io.stream`) both run worker processes, and both must stop the same way.
+In the parent a signal becomes an exception (:class:`KeyboardInterrupt`, or :class:`Terminated`
+for SIGTERM, whose default action would end the process without running any ``finally``), so
+every temporary output is removed on the way out and the summary can say what was done.
+Workers ignore both signals (a Ctrl-C reaches the whole process group): they hold no output,
+and the parent ends them (:func:`end_pool`) instead of waiting for their work.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that cleanups run."""
+
+
+def signal_number(exc: BaseException) -> int:
+    """The signal an interruption stands for (exit status 128 + it, as shells report it)."""
+    return int(signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def raising_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise in the main thread while inside (the CLI's whole run)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    old_term = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+
+
+def ignore_in_worker() -> None:
+    """Pool initializer part: a worker process ignores SIGINT and SIGTERM (the parent decides)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def end_pool(pool: Any, futures: Any = ()) -> None:
+    """Shut a ``ProcessPoolExecutor`` down; when some work is still queued or running (the
+    parent is being interrupted), its workers are ended first rather than waited for: their
+    results would be thrown away, and their outputs are written by the parent only."""
+    unfinished = any(not f.done() for f in futures)
+    for future in futures:
+        future.cancel()
+    if unfinished:
+        # ProcessPoolExecutor has no public terminate(); its worker map is the only handle.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

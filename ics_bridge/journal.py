@@ -1,0 +1,136 @@
+"""What a batch has finished, so that ``--resume`` converts only the rest.
+
+Why a journal: an output file proves its conversion finished (outputs are only ever written by
+a rename, :func:`ics_bridge.batch.atomic_write`), but not what its loss report said; the report
+of a resumed batch must be the one an uninterrupted run gives.  So after each input is
+delivered, one JSON line records its result and its outputs (size and SHA-256).  On
+``--resume`` an input whose line is there, whose file has not changed since, and whose outputs
+are all present with those sizes and hashes is taken from the journal; every other input is
+converted again (an existing output with the very bytes it would get counts as complete).
+
+The journal is a hidden file beside the outputs (``.ics-bridge-journal.jsonl`` in the output
+folder, ``.<name>.ics-bridge-journal.jsonl`` beside a single output file), its first line the
+fingerprint of the command (target, source, options, output), so a resume with other options
+ignores it.  A finished batch (not interrupted) removes it.  A torn last line (the run was
+killed while writing it) is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, BinaryIO
+
+NAME = ".ics-bridge-journal.jsonl"
+
+
+def path_for(target: Path, directory: bool) -> Path:
+    """Where the journal of outputs written to ``target`` lives."""
+    return target / NAME if directory else target.parent / f".{target.name}{NAME}"
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_key(path: Path | None, data: bytes | None) -> str | None:
+    """What identifies an input's content cheaply: size and modification time of a file, the
+    hash of stdin."""
+    if data is not None:
+        return "sha256:" + hashlib.sha256(data).hexdigest()
+    assert path is not None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def describe_outputs(paths: list[str]) -> list[list[Any]]:
+    return [[p, os.path.getsize(p), digest(Path(p))] for p in paths]
+
+
+def outputs_intact(outputs: list[list[Any]]) -> bool:
+    """Every recorded output still there with the same size and hash."""
+    for name, size, sha in outputs:
+        path = Path(name)
+        try:
+            if not path.is_file() or path.stat().st_size != size or digest(path) != sha:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+class Journal:
+    """One batch's journal: :meth:`previous` entries (when resuming), :meth:`record` new ones."""
+
+    def __init__(self, path: Path, fingerprint: str, resume: bool) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.previous: dict[str, dict[str, Any]] = self._read() if resume else {}
+        self._fh: BinaryIO | None = None
+        self._resume = resume
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        try:
+            lines = self.path.read_bytes().splitlines()
+        except OSError:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        for k, line in enumerate(lines):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # torn by a kill while it was written
+            if k == 0:
+                if entry.get("fingerprint") != self.fingerprint:
+                    return {}
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("input"), str):
+                out[entry["input"]] = entry
+        return out
+
+    def _open(self) -> BinaryIO | None:
+        if self._fh is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                keep = self._resume and bool(self.previous)
+                self._fh = open(self.path, "ab" if keep else "wb")
+                if not keep:
+                    self._fh.write(json.dumps({"fingerprint": self.fingerprint}).encode() + b"\n")
+            except OSError:
+                return None
+        return self._fh
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """One finished input.  A journal that cannot be written (a full disk) only costs a
+        resume the time to convert that input again: nothing is lost, so nothing is raised."""
+        fh = self._open()
+        if fh is None:
+            return
+        try:
+            fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError:
+            pass
+
+    def close(self, finished: bool) -> None:
+        if self._fh is not None:
+            try:
+                self._fh.close()
+            except OSError:
+                pass
+            self._fh = None
+        if finished:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
