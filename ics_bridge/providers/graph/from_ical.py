@@ -457,7 +457,7 @@ class _Writer:
                     or name in _RECOMPUTED:
                 continue
             lines.extend(property_lines(self.v, name))
-            if name.startswith("X-") or name in _BOOKKEEPING:
+            if (name.startswith("X-") and name not in _SHOWN_X) or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
                 self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
@@ -498,6 +498,8 @@ _MAPPED_PROPS = frozenset({
 })
 # Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
 _BOOKKEEPING = frozenset({"SEQUENCE"})
+# X- properties other programs show (Google's export: the Meet link), so Outlook's not showing them is a loss.
+_SHOWN_X = frozenset({hub.X_GOOGLE_CONFERENCE})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
