@@ -457,7 +457,7 @@ class _Writer:
                     or name in _RECOMPUTED:
                 continue
             lines.extend(property_lines(self.v, name))
-            if (name.startswith("X-") and name not in _SHOWN_X) or name in _BOOKKEEPING:
+            if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
                 self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
@@ -469,6 +469,12 @@ class _Writer:
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
+    def shown_elsewhere(self, name: str) -> bool:
+        """An X- property other programs show (Google's Meet link) and Outlook does not: a loss,
+        unless the join link written is the same."""
+        join = (self.out.get("onlineMeeting") or {}).get("joinUrl")
+        return name in _SHOWN_X and any(str(p).strip() != join for p in props(self.v, name))
 
     def restore_stash(self, request: bool) -> None:
         """Graph-only values from the stash; a request carries only the writable ones."""
