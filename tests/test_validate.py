@@ -384,3 +384,48 @@ def test_override_sent_as_an_exception_item_pairs_with_its_override() -> None:
     assert [(d.as_text(), d.reported_by) for d in by_rid[None].differences if d.field == "occurrences"] == [
         ("occurrences: (none) → 2024-03-19T09:00:00Z", ("unsupported-field: EXDATE",))]
     assert result.unreported() == []
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from ics_bridge.cli import main
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_verdict_and_exit_code_follow_the_native_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    src = tmp_path / "byhour.ics"
+    src.write_bytes(BYHOUR)
+    code, out, err = _cli(capsys, "roundtrip", str(src), "--via", "graph")
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "  occurrences: 2024-03-04T14:00:00Z, 2024-03-05T08:00:00Z, 2024-03-05T14:00:00Z, 2024-03-06T08:00:00Z, "
+        "2024-03-06T14:00:00Z → (none)  [kept only in ics-bridge's private data; Outlook does not show it; "
+        "reported: recurrence-unsupported: RRULE]")
+    assert err.splitlines()[-1] == (
+        "roundtrip via graph (horizon: 5 years after each series start, at most 1000 occurrences): 1 file, 1 events: "
+        "0 lossless, 1 changed, 0 lost, 0 gained, 0 errors; 2 differences kept only in ics-bridge's private data")
+    code, out, _ = _cli(capsys, "roundtrip", str(src), "--via", "graph", "--json", "--horizon", "2026-12-31")
+    data = json.loads(out)
+    assert code == 1 and data["view"] == "native" and data["horizon"]["until"] == "2026-12-31"
+    [result] = data["files"]
+    assert result["lossless"] is False and result["restored"] == {
+        "lossless": True, "events": [dict(result["events"][0], status="lossless", differences=[])]}
+    assert data["summary"]["kept_only_in_private_data"] == 2 and data["summary"]["unreported_differences"] == 0
+
+
+def test_cli_horizon_option_on_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    left, right = tmp_path / "left.ics", tmp_path / "right.ics"
+    left.write_text(HORIZON_LEFT)
+    right.write_text(HORIZON_RIGHT)
+    code, out, err = _cli(capsys, "diff", str(left), str(right))
+    assert code == 1 and "  series_end: none → UNTIL; last occurrence 2031-03-05T09:00:00Z" in out.splitlines()
+    assert err.splitlines()[-1] == "0 same, 2 changed, 0 missing, 0 extra (horizon: 5 years after each series start, " \
+                                   "at most 1000 occurrences)"
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "30", "--max-occurrences", "40")
+    assert err.splitlines()[-1].endswith("(horizon: 30 years after each series start, at most 40 occurrences)")
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "next year")
+    assert code == 2 and "neither a number of years nor a date" in err
