@@ -482,6 +482,17 @@ def _rid_text(event: Event) -> str | None:
 # Bounded expansion
 # ------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Expansion:
+    """A series expanded to the horizon: ``starts`` (or ``"cannot expand: …"``), whether it goes on
+    beyond the horizon (``truncated``), and for a series that ends there, its last start
+    (``beyond``: the instant, or the rule's own end when it lies past the search budget)."""
+
+    starts: frozenset[str] | str
+    truncated: bool = False
+    beyond: str | None = None
+
+
 def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horizon = Horizon()
                   ) -> tuple[frozenset[str] | str, bool]:
     """The start set of a series within the horizon, overrides applied.
@@ -489,9 +500,22 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     Returns ``(starts, truncated)``; ``starts`` is a text (``"cannot expand: …"``) when the rule
     cannot be read.  Bounded by ``horizon`` in both time and count, so an endless
     ``FREQ=SECONDLY`` costs at most ``max_count`` steps."""
+    found = expand(master, overrides, horizon)
+    return found.starts, found.truncated
+
+
+def _ends(master: Event) -> bool:
+    rules = props(master, "RRULE")
+    return bool(rules) and all(rule.get("COUNT") or rule.get("UNTIL") for rule in rules)
+
+
+def expand(master: Event, overrides: Iterable[Event] = (), horizon: Horizon = Horizon()) -> Expansion:
+    """:func:`expand_series`, and past the horizon the last start of a series that ends, searched
+    at most ``max_count`` more steps (so ``COUNT=1000000000`` costs two horizons, not 10^9)."""
+    overrides = list(overrides)
     start = dt_value(master, "DTSTART")
     if start is None:
-        return frozenset(), False
+        return Expansion(frozenset())
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
     limit = horizon.limit(base)
@@ -499,34 +523,45 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     def shown(value: datetime) -> str:
         return _shown(value, all_day)
 
+    excluded, excluded_days = _exdates(master, base, all_day)
+    moved = {_rid_shown(o, base, all_day) for o in overrides}
     recurs = props(master, "RRULE") or any(getattr(p, "dts", None) for p in props(master, "RDATE"))
     found: list[datetime] = [base]
     truncated = False
+    beyond: str | None = None
     if recurs:
         try:
             rs = series_set(master, base)
             found = []
+            ends = _ends(master)
+            budget = horizon.max_count - 2  # with the step that finds it spent: two horizons in all
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 for occurrence in rs:
-                    if occurrence > limit:
-                        truncated = True
+                    if not truncated and occurrence <= limit and len(found) < horizon.max_count:
+                        found.append(occurrence)
+                        continue
+                    truncated = True
+                    if not ends:
                         break
-                    if len(found) >= horizon.max_count:
-                        truncated = True
+                    if budget < 0:  # the end lies past the search: the rule's own end stands for it
+                        beyond = _rule_end(master)
                         break
-                    found.append(occurrence)
+                    budget -= 1
+                    key = shown(occurrence)
+                    if key not in excluded and key not in moved and occurrence.date() not in excluded_days:
+                        beyond = key
                 exrules = props(master, "EXRULE")
                 if exrules and found:  # bounded (a SECONDLY EXRULE over five years would never end)
-                    excluded, _ended = exrule_exclusions(exrules, base, found[-1], refuse_search=False)
-                    found = [o for o in found if o not in excluded]
+                    excluded_rule, _ended = exrule_exclusions(exrules, base, found[-1], refuse_search=False)
+                    found = [o for o in found if o not in excluded_rule]
         except ExpansionError as exc:
-            return f"cannot expand: {exc}", False
+            return Expansion(f"cannot expand: {exc}")
         except (ValueError, TypeError, OverflowError) as exc:
-            return f"cannot expand: {exc}", False
-    excluded, excluded_days = _exdates(master, base, all_day)
+            return Expansion(f"cannot expand: {exc}")
     starts = {shown(o): o for o in found if shown(o) not in excluded and o.date() not in excluded_days}
     result = set(starts)
+    limit_text = shown(limit)
     for override in overrides:
         rid_value = getattr(override.get("RECURRENCE-ID"), "dt", None)
         if all_day and isinstance(rid_value, datetime):
@@ -534,14 +569,35 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
         elif not all_day and isinstance(rid_value, date) and not isinstance(rid_value, datetime):
             result -= {k for k, v in starts.items() if v.date() == rid_value}
         elif rid_value is not None:
-            aligned = align(rid_value, base)
-            result.discard(shown(aligned) if aligned is not None else instant_text(rid_value) or "")
+            result.discard(_rid_shown(override, base, all_day))
         if (text_value(override, "STATUS") or "").upper() == "CANCELLED":
             continue
         own = instant_text(dt_value(override, "DTSTART"))
         if own:
             result.add(own)
-    return frozenset(result), truncated
+            if beyond is not None and own > limit_text and own > beyond:
+                beyond = own  # an occurrence moved past the last one
+    return Expansion(frozenset(result), truncated, beyond)
+
+
+def _rid_shown(override: Event, base: datetime, all_day: bool) -> str:
+    rid_value = getattr(override.get("RECURRENCE-ID"), "dt", None)
+    aligned = align(rid_value, base) if rid_value is not None else None
+    return _shown(aligned, all_day) if aligned is not None else instant_text(rid_value) or ""
+
+
+def _rule_end(master: Event) -> str:
+    """``COUNT=n`` / ``UNTIL=<instant>`` of the rules, for an end too far to search."""
+    parts = []
+    for rule in props(master, "RRULE"):
+        count, until = rule.get("COUNT"), rule.get("UNTIL")
+        value = count[0] if isinstance(count, list) and count else count
+        if value is not None:
+            parts.append(f"COUNT={value}")
+        else:
+            value = until[0] if isinstance(until, list) and until else until
+            parts.append(f"UNTIL={instant_text(value)}")
+    return "after " + ", ".join(sorted(parts))
 
 
 def _shown(value: datetime, all_day: bool) -> str:
@@ -565,62 +621,23 @@ def _exdates(master: Event, base: datetime, all_day: bool) -> tuple[set[str], se
     return excluded, days
 
 
-# Occurrences walked to find the last one of a series that ends beyond the horizon.
-MAX_END_STEPS = 100_000
-
-
-def series_end(master: Event, overrides: Iterable[Event] = (), truncated: bool = False) -> str | None:
+def series_end(master: Event, expansion: Expansion) -> str | None:
     """How a series ends, compared beside its expanded starts (which stop at the horizon):
-    ``none`` (an RRULE without COUNT or UNTIL), ``COUNT`` or ``UNTIL`` (RFC 5545 3.3.10), and when
-    the series ends beyond the horizon (``truncated``) its last occurrence.  An endless series and
-    one ending in 2032, or yearly COUNT=20 and COUNT=6, expand alike for five years; they differ
-    here.  ``None`` for an event without RRULE."""
-    kinds: set[str] = set()
-    for rule in props(master, "RRULE"):
-        if rule.get("COUNT"):
-            kinds.add("COUNT")
-        elif rule.get("UNTIL"):
-            kinds.add("UNTIL")
-        else:
-            return "none"  # one endless rule makes the series endless
-    if not kinds:
+    ``none`` (an RRULE without COUNT or UNTIL), ``COUNT`` or ``UNTIL`` (RFC 5545 3.3.10; the UNTIL
+    value itself is not compared: Graph re-expresses it as the end of a local day), and when the
+    series ends beyond the horizon its last occurrence.  An endless series and one ending in
+    2032, or yearly COUNT=20 and COUNT=6, expand alike for five years; they differ here.
+    ``None`` for an event without RRULE."""
+    if not props(master, "RRULE"):
         return None
-    text = ", ".join(sorted(kinds))
-    if not truncated:
+    if not _ends(master):
+        return "none"  # one endless rule makes the series endless
+    text = ", ".join(sorted({"COUNT" if rule.get("COUNT") else "UNTIL" for rule in props(master, "RRULE")}))
+    if expansion.beyond is None:
         return text
-    last = _last_occurrence(master, overrides)
-    return f"{text}; last occurrence {last}" if last else text
-
-
-def _last_occurrence(master: Event, overrides: Iterable[Event]) -> str | None:
-    """The last start of a series that ends (EXDATEs and overrides applied), walked at most
-    :data:`MAX_END_STEPS` occurrences."""
-    start = dt_value(master, "DTSTART")
-    if start is None:
-        return None
-    all_day = not isinstance(start, datetime)
-    base = datetime.combine(start, time()) if all_day else start
-    excluded, days = _exdates(master, base, all_day)
-    live = [o for o in overrides if (text_value(o, "STATUS") or "").upper() != "CANCELLED"]
-    for override in overrides:
-        rid = getattr(override.get("RECURRENCE-ID"), "dt", None)
-        aligned = align(rid, base) if rid is not None else None
-        if aligned is not None:
-            excluded.add(_shown(aligned, all_day))
-    last: datetime | None = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for steps, occurrence in enumerate(series_set(master, base)):
-                if steps >= MAX_END_STEPS:
-                    return f"beyond the first {MAX_END_STEPS} occurrences"
-                if _shown(occurrence, all_day) not in excluded and occurrence.date() not in days:
-                    last = occurrence
-    except (ExpansionError, ValueError, TypeError, OverflowError):
-        return None
-    candidates = [_shown(last, all_day)] if last is not None else []
-    candidates += [t for t in (instant_text(dt_value(o, "DTSTART")) for o in live) if t]
-    return max(candidates) if candidates else None
+    if expansion.beyond.startswith("after "):
+        return f"{text}; last occurrence not searched ({expansion.beyond})"
+    return f"{text}; last occurrence {expansion.beyond}"
 
 
 def calendar_meanings(cal: Calendar, horizon: Horizon = Horizon()) -> list[EventMeaning]:
@@ -629,13 +646,10 @@ def calendar_meanings(cal: Calendar, horizon: Horizon = Horizon()) -> list[Event
     for series in group_series(cal.walk("VEVENT")):
         if series.master is not None:
             recurring = any(series.master.get(p) is not None for p in ("RRULE", "RDATE"))
-            occurrences: frozenset[str] | str | None = None
-            truncated = False
-            if recurring or series.overrides:
-                occurrences, truncated = expand_series(series.master, series.overrides, horizon)
-            end = series_end(series.master, series.overrides, truncated) if recurring else None
-            meaning = event_meaning(series.master, occurrences, end)
-            meaning.truncated = truncated
+            found = Expansion(None, False) if not (recurring or series.overrides) else \
+                expand(series.master, series.overrides, horizon)  # type: ignore[arg-type]
+            meaning = event_meaning(series.master, found.starts, series_end(series.master, found))
+            meaning.truncated = found.truncated
             out.append(meaning)
         reference = series.master if series.master is not None else None
         for override in series.overrides:
