@@ -11,7 +11,10 @@ are compared value by value:
 * ``occurrences`` (series masters): the expanded start set over a bounded horizon (default five
   years after DTSTART or 1000 occurrences, whichever comes first), computed with
   python-dateutil from RRULE/RDATE/EXRULE/EXDATE, DTSTART always counted (RFC 5545 3.8.5.3), then
-  overrides applied (their RECURRENCE-ID removed, their DTSTART added unless cancelled);
+  overrides applied (their RECURRENCE-ID removed, their DTSTART added unless cancelled); the
+  horizon is a number of years after each DTSTART or one date for all (:class:`Horizon`);
+* ``series_end``: how the series ends (none, COUNT, UNTIL) and, past the horizon, its last
+  occurrence, so series that differ only beyond the horizon still differ;
 * ``organizer``; ``attendees`` (email → role, status, type); ``alarms`` (action, minutes before
   start); ``summary``; ``description`` (text, without the join-link marker line, whitespace
   collapsed); ``location``; ``categories``; ``class`` (default PUBLIC); ``busy`` (Outlook's
@@ -19,9 +22,12 @@ are compared value by value:
   means CONFIRMED); ``url``; ``conference`` (CONFERENCE, X-MICROSOFT-SKYPETEAMSMEETINGURL and
   X-GOOGLE-CONFERENCE URIs).
 
-Events are matched by UID and RECURRENCE-ID (as an instant), then the rest by start and summary.
-Round trips also say whether each difference was *reported* by the conversion's loss report:
-an unreported difference is a silent loss, the one thing a converter must never do.
+Events are matched by UID and RECURRENCE-ID (as an instant), then by Graph transaction id, then
+the rest by start and summary.  Round trips also say whether each difference was *reported* by the
+conversion's loss report: an unreported difference is a silent loss, the one thing a converter
+must never do.  A round trip is judged as the target provider shows it: the ``via`` document
+without ics-bridge's private data (:mod:`ics_bridge.native`), beside the view restored through
+that data; ``diff`` reads both inputs the same native way.
 """
 
 from __future__ import annotations
