@@ -427,5 +427,7 @@ def test_cli_horizon_option_on_diff(tmp_path: Path, capsys: pytest.CaptureFixtur
                                    "at most 1000 occurrences)"
     code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "30", "--max-occurrences", "40")
     assert err.splitlines()[-1].endswith("(horizon: 30 years after each series start, at most 40 occurrences)")
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon-years", "7")  # the older spelling
+    assert err.splitlines()[-1].endswith("(horizon: 7 years after each series start, at most 1000 occurrences)")
     code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "next year")
     assert code == 2 and "neither a number of years nor a date" in err
