@@ -50,7 +50,7 @@ from .expansion import ExpansionError, align, exrule_exclusions, series_set
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
-from .text import html_to_text, looks_like_html, strip_join_line
+from .text import JOIN_LINE_PREFIX, html_to_text, looks_like_html, strip_join_line
 from .vevent import (address_email, categories, conferences, dt_value, get_description, get_stash, props,
                      read_alarm, text_value)
 
@@ -171,6 +171,9 @@ class EventVerdict:
     not_shown_by: str | None = None
     # The compared "before" event (for matching the native and the restored view).
     meaning: EventMeaning | None = field(default=None, repr=False, compare=False)
+    # The UID of its paired "after" event, when the trip gave it another one (Google events.insert
+    # names an event by the id sent, ``<id>@google.com``): report entries of the way back use it.
+    after_uid: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def lossless(self) -> bool:
@@ -430,6 +433,9 @@ class EventMeaning:
     # Graph ``transactionId``: the one identity a Graph request body carries (no UID); the
     # stashed one for an event read from Graph, else the one ics-bridge would write.
     transaction: str | None = None
+    # The Google event id of its series: the one an events.insert body carries instead of the
+    # UID (Google then names the event ``<id>@google.com``), for pairing across that trip.
+    google_series: str | None = None
 
     @property
     def summary(self) -> str | None:
@@ -465,7 +471,8 @@ def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None,
         "url": _clean_text(text_value(event, "URL")),
         "conference": tuple(uris),
     }
-    return EventMeaning(hub.event_uid(event), _rid_text(event), values, transaction=_transaction(event))
+    return EventMeaning(hub.event_uid(event), _rid_text(event), values, transaction=_transaction(event),
+                        google_series=_google_series(event))
 
 
 def _transaction(event: Event) -> str | None:
@@ -475,6 +482,23 @@ def _transaction(event: Event) -> str | None:
         return stashed
     uid = hub.event_uid(event)
     return transaction_id(uid, hub.recurrence_id_text(event)) if uid else None
+
+
+def _google_series(event: Event) -> str | None:
+    """The id Google knows the event's series by: the one it derived the UID from
+    (``<id>@google.com``, events read without iCalUID), else the id ics-bridge writes for the
+    UID (``providers.google.from_ical``: a valid stashed id of a master, else ``google_id``)."""
+    from .providers.google.from_ical import google_id, is_valid_id
+    uid = hub.event_uid(event)
+    if uid and uid.endswith(_GOOGLE_UID_SUFFIX):
+        return uid[: -len(_GOOGLE_UID_SUFFIX)]
+    gid = text_value(event, hub.X_GOOGLE_ID)
+    if event.get("RECURRENCE-ID") is None and is_valid_id(gid):
+        return gid
+    return google_id(uid) if uid else None
+
+
+_GOOGLE_UID_SUFFIX = "@google.com"
 
 
 def _rid_text(event: Event) -> str | None:
@@ -702,6 +726,8 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
             continue
         if name == "series_end" and (a is None or b is None) and _lone_series(before, after):
             continue  # a lone event and a rule with only its start (COUNT=1) end alike
+        if name == "description" and _join_line_moved(before, after):
+            continue  # the conference difference says where the link went
         if name == "occurrences" and isinstance(a, frozenset) and isinstance(b, frozenset):
             diffs.append(Difference(name, _sample(a - b), _sample(b - a)))
         elif name == "occurrences" and (a is None or b is None) and isinstance(a if a is not None else b, frozenset):
@@ -728,6 +754,19 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
         else:
             diffs.append(Difference(name, _format(a), _format(b)))
     return diffs
+
+
+def _join_line_moved(before: EventMeaning, after: EventMeaning) -> bool:
+    """One side's description is the other's plus the marked ``Join online meeting: <url>`` line
+    of a conference only that other side has: a target without a home for the meeting (Google
+    for a Teams link) keeps the link in the text, as ics-bridge writes it for such clients
+    (``text.add_join_line``).  The description is the same; ``conference`` shows the change."""
+    for one, other in ((before, after), (after, before)):
+        text, longer = one.values.get("description"), other.values.get("description")
+        for uri in set(one.values.get("conference") or ()) - set(other.values.get("conference") or ()):
+            if longer == _clean_text(f"{text or ''} {JOIN_LINE_PREFIX}{uri}"):
+                return True
+    return False
 
 
 def _lone_series(before: EventMeaning, after: EventMeaning) -> bool:
@@ -794,14 +833,17 @@ def _match(before: list[EventMeaning], after: list[EventMeaning]
     UID, and reading it back may move a master's start to its first occurrence or make an
     override an exception item: the transaction id, derived from UID and RECURRENCE-ID, still
     names it); then by (start, summary); then by UID alone (an override whose RECURRENCE-ID
-    changed form, e.g. floating → UTC); then events without a UID on one side by summary; the
-    rest is missing / extra."""
+    changed form, e.g. floating → UTC); Google events.insert carries no UID but the event id
+    made from it (``google_series``): by it with RECURRENCE-ID beside the transaction id, alone
+    beside the UID; then events without a UID on one side by summary; the rest is missing / extra."""
     pairs: list[tuple[EventMeaning, EventMeaning]] = []
     left, right = list(before), list(after)
     left, right = _pair_by(left, right, lambda m: (m.uid, m.recurrence_id) if m.uid else None, pairs)
     left, right = _pair_by(left, right, lambda m: m.transaction, pairs)
+    left, right = _pair_by(left, right, lambda m: (m.google_series, m.recurrence_id) if m.google_series else None, pairs)
     left, right = _pair_by(left, right, lambda m: (m.start, m.summary) if m.start else None, pairs)
     left, right = _pair_by(left, right, lambda m: m.uid or None, pairs)
+    left, right = _pair_by(left, right, lambda m: m.google_series, pairs)
     if any(m.uid is None for m in left) or any(m.uid is None for m in right):
         anonymous_left = [m for m in left if m.uid is None]
         anonymous_right = [m for m in right if m.uid is None]
@@ -823,7 +865,8 @@ def compare_calendars(before: list[EventMeaning], after: list[EventMeaning], *, 
     for a, b in pairs:
         diffs = compare_meanings(a, b)
         verdicts.append(EventVerdict(a.uid, a.recurrence_id, a.summary, a.start,
-                                     "changed" if diffs else "lossless", diffs, file, meaning=a))
+                                     "changed" if diffs else "lossless", diffs, file, meaning=a,
+                                     after_uid=b.uid if b.uid != a.uid else None))
     for m in missing:
         verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "missing", [], file, meaning=m))
     for m in extra:
@@ -871,7 +914,8 @@ _EXPLAINS: dict[str, tuple[str, ...]] = {
     "alarms": ("valarm", "alarm", "reminder", "trigger"),
     "categories": ("categories", "categor"),
     "class": ("class", "sensitivity", "visibility"),
-    "busy": ("transp", "busystatus", "showas", "transparency"),
+    # Google's out-of-office status is its eventType outOfOffice (providers.google.tables)
+    "busy": ("transp", "busystatus", "showas", "transparency", "eventtype"),
     "status": ("status", "iscancelled"),
     "url": ("url", "weblink", "htmllink"),
     "conference": ("conference", "onlinemeeting", "hangoutlink", "join"),
@@ -883,14 +927,15 @@ def _base_field(name: str) -> str:
     return name.split("[", 1)[0].split(".", 1)[0]
 
 
-def _explaining(entries: list[Loss], uid: str | None, rid: str | None, diff_field: str | None) -> tuple[str, ...]:
+def _explaining(entries: list[Loss], uid: str | None, rid: str | None, diff_field: str | None,
+                aliases: frozenset[str] = frozenset()) -> tuple[str, ...]:
     keys = _EXPLAINS.get(_base_field(diff_field), ()) if diff_field else ()
     found: list[str] = []
     for entry in entries:
         if entry.severity not in _EXPLAINING:
             continue
         entry_uid = entry.uid or None  # writers report a VEVENT without UID with uid ""
-        if entry_uid is not None and entry_uid != uid:
+        if entry_uid is not None and entry_uid != uid and entry_uid not in aliases:
             continue
         if diff_field is None:
             if entry_uid is None and entry.kind not in (LossKind.EVENT_SKIPPED, LossKind.EVENT_REMOVED):
@@ -931,16 +976,22 @@ def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputErr
     known = {v.uid for v in verdicts if v.uid}
     # errors about events we cannot name (no UID in the input; the reader derived one)
     anonymous = tuple(f"error: {e}" for e in errors if not e.uid or e.uid not in known)
+    # the way back names an event by the UID the provider gave it (its whole series with it)
+    renamed: dict[str, set[str]] = {}
+    for v in verdicts:
+        if v.uid and v.after_uid:
+            renamed.setdefault(v.uid, set()).add(v.after_uid)
     out: list[EventVerdict] = []
     for v in verdicts:
+        aliases = frozenset(renamed.get(v.uid or "", ()))
         # an override that could not be read changes its master's occurrences: its error says so
         series_errors = tuple(f"error: {e}" for e in errors if e.uid and e.uid == v.uid) if v.recurrence_id is None else ()
-        diffs = [replace(d, reported_by=_explaining(entries, v.uid, v.recurrence_id, d.field)
+        diffs = [replace(d, reported_by=_explaining(entries, v.uid, v.recurrence_id, d.field, aliases)
                          + (series_errors if _base_field(d.field) in ("occurrences", "series_end") else ()))
                  for d in v.differences]
         reported: tuple[str, ...] = ()
         if v.status in ("missing", "extra"):
-            reported = _explaining(entries, v.uid, v.recurrence_id, None)
+            reported = _explaining(entries, v.uid, v.recurrence_id, None, aliases)
             reported += tuple(f"error: {e}" for e in errors if e.uid and e.uid == v.uid)
             if v.uid is None:
                 reported += anonymous

@@ -176,11 +176,16 @@ class _Writer:
         self.alarms()
         self.availability()
         self.classification()
+        url = text_value(v, "URL")
         if not request:
             self.timestamps()
-            url = text_value(v, "URL")
             if url:
                 out["webLink"] = url
+        elif url:  # webLink is read-only (Graph event resource): Outlook sets its own link
+            self.add(LossKind.UNSUPPORTED_FIELD, "URL",
+                     "webLink is read-only; a request body has no field for the event's URL "
+                     "(kept in an extended property for the way back)", before=url)
+            self.unmapped.add("URL")
         self.online_meeting()
         if str(v.get(hub.X_DISALLOW_COUNTER, "")).upper() == "TRUE":
             out["allowNewTimeProposals"] = False
