@@ -22,8 +22,8 @@ are compared value by value:
   means CONFIRMED); ``url``; ``conference`` (CONFERENCE, X-MICROSOFT-SKYPETEAMSMEETINGURL and
   X-GOOGLE-CONFERENCE URIs).
 
-Events are matched by UID and RECURRENCE-ID (as an instant), then by Graph transaction id, then
-the rest by start and summary.  Round trips also say whether each difference was *reported* by the
+Events are matched by UID and RECURRENCE-ID (as an instant), then by Graph transaction id or the
+Google event id an insert body carries instead of the UID, then the rest by start and summary.  Round trips also say whether each difference was *reported* by the
 conversion's loss report: an unreported difference is a silent loss, the one thing a converter
 must never do.  A round trip is judged as the target provider shows it: the ``via`` document
 without ics-bridge's private data (:mod:`ics_bridge.native`), beside the view restored through
