@@ -8,6 +8,7 @@ hub out: Graph↔Google is Graph→hub→Google, never a third mapper.  Each ret
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar
@@ -25,7 +26,7 @@ from .report import Report
 
 if TYPE_CHECKING:
     from .io.stream import StreamResult
-    from .validate import DiffResult, RoundtripResult
+    from .validate import DiffResult, Horizon, RoundtripResult
 
 
 @dataclass
@@ -163,27 +164,37 @@ def ics_to_google(calendar: Calendar | bytes | str, options: Options = Options()
     return convert(calendar, to="google", source="ics", options=options)
 
 
+def _horizon(horizon: int | str | date, max_occurrences: int) -> Horizon:
+    from .validate import Horizon
+    if isinstance(horizon, date):
+        return Horizon(max_count=max_occurrences, until=horizon)
+    if isinstance(horizon, int):
+        return Horizon(horizon, max_occurrences)
+    return Horizon.parse(horizon, max_occurrences)
+
+
 def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: Options = Options(),
-              file: str | None = None, horizon_years: int = 5, max_occurrences: int = 1000) -> RoundtripResult:
+              file: str | None = None, horizon: int | str | date = 5, max_occurrences: int = 1000) -> RoundtripResult:
     """Convert ``data`` to ``via`` and back and compare every event's meaning (what
     ``ics-bridge roundtrip`` does).  ``data``: bytes, text, parsed JSON, a Calendar or a
-    :class:`pathlib.Path`.  Returns a :class:`ics_bridge.validate.RoundtripResult`;
-    ``result.lossless`` is the verdict, ``result.unreported()`` the silent changes."""
-    from .validate import Horizon
+    :class:`pathlib.Path`.  ``horizon``: years after each series start, or a date (``2030-12-31``).
+    Returns a :class:`ics_bridge.validate.RoundtripResult`: ``result.lossless`` is the verdict
+    of the native view (what the provider shows, without ics-bridge's private data),
+    ``result.unreported()`` its silent changes, ``result.restored`` the view with the stash."""
     from .validate import roundtrip as _roundtrip
     return _roundtrip(data, via=via, source=source, options=options, file=file,
-                      horizon=Horizon(horizon_years, max_occurrences))
+                      horizon=_horizon(horizon, max_occurrences))
 
 
 def diff(left: Any, right: Any, *, left_source: Format | None = None, right_source: Format | None = None,
-         options: Options = Options(), horizon_years: int = 5, max_occurrences: int = 1000) -> DiffResult:
+         options: Options = Options(), horizon: int | str | date = 5, max_occurrences: int = 1000) -> DiffResult:
     """Compare two calendars in any of the three formats by meaning (what ``ics-bridge diff``
-    does).  Returns a :class:`ics_bridge.validate.DiffResult` (``missing``, ``extra``,
+    does), each as its provider shows it: a field present only in ics-bridge's private data does
+    not count.  Returns a :class:`ics_bridge.validate.DiffResult` (``missing``, ``extra``,
     ``changed``, ``identical``)."""
-    from .validate import Horizon
     from .validate import diff as _diff
     return _diff(left, right, left_source=left_source, right_source=right_source, options=options,
-                 horizon=Horizon(horizon_years, max_occurrences))
+                 horizon=_horizon(horizon, max_occurrences))
 
 
 def convert_stream(src: Any, dst: Any, *, to: Format, source: Format | None = None,

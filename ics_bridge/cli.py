@@ -231,12 +231,38 @@ def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | No
 # roundtrip and diff
 # ------------------------------------------------------------------------------------------
 
+class _HorizonType(click.ParamType):
+    """``--horizon``: years after each series start (``5``, ``10y``) or a date (``2030-12-31``)."""
+
+    name = "years|date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from .validate import Horizon
+        try:
+            horizon = Horizon.parse(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+        if horizon.until is None and not 1 <= horizon.years <= 100:
+            self.fail("years must be between 1 and 100", param, ctx)
+        return horizon
+
+
 def _horizon_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--max-occurrences", type=click.IntRange(min=1), default=1000, show_default=True,
                      help="Expand each series to at most this many occurrences.")(f)
-    f = click.option("--horizon-years", type=click.IntRange(min=1, max=100), default=5, show_default=True,
-                     help="Expand each series this many years after its start.")(f)
+    f = click.option("--horizon-years", type=click.IntRange(min=1, max=100), default=None, hidden=True,
+                     help="Same as --horizon N (kept for older scripts).")(f)
+    f = click.option("--horizon", "horizon_value", type=_HorizonType(), default="5", show_default=True,
+                     help="Expand each series this many years after its start, or up to this date "
+                          "(YYYY-MM-DD); past it only the series end is compared.")(f)
     return f
+
+
+def _horizon(value: Any, years: int | None, max_occurrences: int) -> Any:
+    from .validate import Horizon
+    if years is not None:
+        return Horizon(years, max_occurrences)
+    return replace(value, max_count=max_occurrences)
 
 
 def _load(name: str, stdin: bytes | None, max_bytes: int) -> bytes:
@@ -280,14 +306,15 @@ def _problem(name: str, err: BaseException) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Do not list lossless events.")
 def roundtrip(inputs: tuple[str, ...], via: str, source: str, profile: str, tzid_style: str, graph_zone_names: str,
               default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, max_events: int,
-              horizon_years: int, max_occurrences: int, as_json: bool, quiet: bool) -> int:
-    """Convert every event of INPUT to --via and back, and compare the meaning.
+              horizon_value: Any, horizon_years: int | None, max_occurrences: int, as_json: bool, quiet: bool) -> int:
+    """Convert every event of INPUT to --via and back, and compare the meaning as the --via
+    provider shows it (without ics-bridge's private data).
 
     Exit 0 only when every event came back unchanged."""
-    from .validate import Horizon, roundtrip as run_roundtrip
+    from .validate import roundtrip as run_roundtrip
     options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
                        max_events)
-    horizon = Horizon(horizon_years, max_occurrences)
+    horizon = _horizon(horizon_value, horizon_years, max_occurrences)
     stdin = _stdin_bytes(inputs)
     try:
         found = discover(inputs, stdin)
@@ -299,6 +326,7 @@ def roundtrip(inputs: tuple[str, ...], via: str, source: str, profile: str, tzid
     problems: list[str] = []
     counts = {"lossless": 0, "changed": 0, "missing": 0, "extra": 0}
     unreported = 0
+    private = 0
     for item in found:
         name = item.name
         try:
@@ -317,6 +345,7 @@ def roundtrip(inputs: tuple[str, ...], via: str, source: str, profile: str, tzid
                 _err(f"error: {err}")
         for event in result.events:
             counts[event.status] += 1
+            private += sum(1 for d in event.differences if d.kept_privately) + (1 if event.not_shown_by else 0)
         unreported += len(result.unreported())
         results.append(result.as_dict())
         if not as_json:
@@ -324,13 +353,16 @@ def roundtrip(inputs: tuple[str, ...], via: str, source: str, profile: str, tzid
     ok = not problems and counts["changed"] == counts["missing"] == counts["extra"] == 0
     total = sum(counts.values())
     summary = {"files": len(found), "events": total, **counts, "errors": len(problems),
-               "unreported_differences": unreported, "lossless": ok}
+               "unreported_differences": unreported, "kept_only_in_private_data": private, "lossless": ok}
     if as_json:
-        click.echo(json.dumps({"via": via, "summary": summary, "files": results}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"via": via, "view": "native", "horizon": horizon.as_dict(), "summary": summary,
+                               "files": results}, indent=2, ensure_ascii=False))
     else:
-        _err(f"roundtrip via {via}: {len(found)} file{'s' if len(found) != 1 else ''}, {total} events: "
-             f"{counts['lossless']} lossless, {counts['changed']} changed, {counts['missing']} lost, "
+        _err(f"roundtrip via {via} (horizon: {horizon.as_text()}): {len(found)} file{'s' if len(found) != 1 else ''}, "
+             f"{total} events: {counts['lossless']} lossless, {counts['changed']} changed, {counts['missing']} lost, "
              f"{counts['extra']} gained, {len(problems)} error{'s' if len(problems) != 1 else ''}"
+             + (f"; {private} difference{'s' if private != 1 else ''} kept only in ics-bridge's private data"
+                if private else "")
              + (f"; {unreported} difference{'s' if unreported != 1 else ''} not in the loss report" if unreported else ""))
     return 0 if ok else 1
 
@@ -346,15 +378,16 @@ def _print_verdicts(name: str, events: list[Any], quiet: bool, *, roundtrip: boo
             if not quiet:
                 click.echo(f"{label}: {'lossless' if roundtrip else 'same'}")
         elif event.status in ("missing", "extra"):
-            note = f"  [reported: {'; '.join(event.reported_by)}]" if roundtrip and event.reported_by else ""
+            notes = [f"kept only in ics-bridge's private data; {event.not_shown_by} does not show it"] \
+                if event.not_shown_by else []
+            if roundtrip:
+                notes.append(f"reported: {'; '.join(event.reported_by)}" if event.reported_by else "not in the loss report")
+            note = f"  [{'; '.join(notes)}]" if notes else ""
             click.echo(f"{label}: {words[event.status]}{note}")
         else:
             click.echo(f"{label}: changed")
             for d in event.differences:
-                note = ""
-                if roundtrip:
-                    note = f"  [reported: {'; '.join(d.reported_by)}]" if d.reported else "  [not in the loss report]"
-                click.echo(f"  {d.as_text()}{note}")
+                click.echo(f"  {d.as_text()}  [{d.note()}]" if roundtrip else f"  {d.as_text()}")
 
 
 @cli.command()
@@ -370,12 +403,14 @@ def _print_verdicts(name: str, events: list[Any], quiet: bool, *, roundtrip: boo
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code tells.")
 def diff(left: str, right: str, left_from: str, right_from: str, tzid_style: str, graph_zone_names: str,
          default_zone: str, keep_utc: bool, calendar_zone: str | None, max_bytes: int, max_events: int,
-         horizon_years: int, max_occurrences: int, as_json: bool, quiet: bool) -> int:
-    """Compare the meaning of two calendars in any of the three formats.
+         horizon_value: Any, horizon_years: int | None, max_occurrences: int, as_json: bool, quiet: bool) -> int:
+    """Compare the meaning of two calendars in any of the three formats, each as its provider
+    shows it (a value only in ics-bridge's private data does not count).
 
     Events are matched by UID and RECURRENCE-ID, else by start and summary.  Exit 0 when they
     mean the same, 1 when they differ, 2 when an input cannot be read."""
-    from .validate import Horizon, diff as run_diff
+    from .validate import diff as run_diff
+    horizon = _horizon(horizon_value, horizon_years, max_occurrences)
     if left == STDIN and right == STDIN:
         raise click.UsageError("only one of LEFT and RIGHT can be - (stdin)")
     options = _options("resource", tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
@@ -393,7 +428,7 @@ def diff(left: str, right: str, left_from: str, right_from: str, tzid_style: str
     try:
         result = run_diff(datas[0], datas[1], left_source=None if left_from == "auto" else left_from,  # type: ignore[arg-type]
                           right_source=None if right_from == "auto" else right_from, options=options,
-                          left_name=left_name, right_name=right_name, horizon=Horizon(horizon_years, max_occurrences))
+                          left_name=left_name, right_name=right_name, horizon=horizon)
     except Exception as err:  # noqa: BLE001
         name = err.file if isinstance(err, InputError) and err.file else f"{left_name} / {right_name}"
         _err(f"error: {_problem(name, err)}")
@@ -406,7 +441,7 @@ def diff(left: str, right: str, left_from: str, right_from: str, tzid_style: str
     elif not quiet:
         _print_verdicts("", [e for e in result.events if not e.lossless], True, roundtrip=False)
         _err(f"{len(result.same)} same, {len(result.changed)} changed, {len(result.missing)} missing, "
-             f"{len(result.extra)} extra")
+             f"{len(result.extra)} extra (horizon: {horizon.as_text()})")
     return 0 if result.identical else 1
 
 

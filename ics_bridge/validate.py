@@ -11,7 +11,10 @@ are compared value by value:
 * ``occurrences`` (series masters): the expanded start set over a bounded horizon (default five
   years after DTSTART or 1000 occurrences, whichever comes first), computed with
   python-dateutil from RRULE/RDATE/EXRULE/EXDATE, DTSTART always counted (RFC 5545 3.8.5.3), then
-  overrides applied (their RECURRENCE-ID removed, their DTSTART added unless cancelled);
+  overrides applied (their RECURRENCE-ID removed, their DTSTART added unless cancelled); the
+  horizon is a number of years after each DTSTART or one date for all (:class:`Horizon`);
+* ``series_end``: how the series ends (none, COUNT, UNTIL) and, past the horizon, its last
+  occurrence, so series that differ only beyond the horizon still differ;
 * ``organizer``; ``attendees`` (email → role, status, type); ``alarms`` (action, minutes before
   start); ``summary``; ``description`` (text, without the join-link marker line, whitespace
   collapsed); ``location``; ``categories``; ``class`` (default PUBLIC); ``busy`` (Outlook's
@@ -19,17 +22,21 @@ are compared value by value:
   means CONFIRMED); ``url``; ``conference`` (CONFERENCE, X-MICROSOFT-SKYPETEAMSMEETINGURL and
   X-GOOGLE-CONFERENCE URIs).
 
-Events are matched by UID and RECURRENCE-ID (as an instant), then the rest by start and summary.
-Round trips also say whether each difference was *reported* by the conversion's loss report:
-an unreported difference is a silent loss, the one thing a converter must never do.
+Events are matched by UID and RECURRENCE-ID (as an instant), then by Graph transaction id or the
+Google event id an insert body carries instead of the UID, then the rest by start and summary.  Round trips also say whether each difference was *reported* by the
+conversion's loss report: an unreported difference is a silent loss, the one thing a converter
+must never do.  A round trip is judged as the target provider shows it: the ``via`` document
+without ics-bridge's private data (:mod:`ics_bridge.native`), beside the view restored through
+that data; ``diff`` reads both inputs the same native way.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Literal
@@ -45,9 +52,9 @@ from .thisandfuture import shifted_starts
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
-from .text import html_to_text, looks_like_html, strip_join_line
-from .vevent import (address_email, categories, conferences, dt_value, get_description, props, read_alarm,
-                     text_value)
+from .text import JOIN_LINE_PREFIX, html_to_text, looks_like_html, strip_join_line
+from .vevent import (address_email, categories, conferences, dt_value, get_description, get_stash, props,
+                     read_alarm, text_value)
 
 DEFAULT_HORIZON_YEARS = 5
 DEFAULT_MAX_OCCURRENCES = 1000
@@ -57,20 +64,53 @@ _SHOWN_OCCURRENCES = 5
 Status = Literal["lossless", "changed", "missing", "extra"]
 
 # The compared fields, in the order they are shown.
-FIELDS = ("start", "end", "occurrences", "summary", "description", "location", "organizer",
+FIELDS = ("start", "end", "occurrences", "series_end", "summary", "description", "location", "organizer",
           "attendees", "alarms", "categories", "class", "busy", "status", "url", "conference")
 
 
 @dataclass(frozen=True)
 class Horizon:
-    """How far a series is expanded: ``years`` after its DTSTART, at most ``max_count`` starts."""
+    """How far a series is expanded: ``years`` after its DTSTART, or up to the date ``until``
+    (inclusive, the same end for every series), and at most ``max_count`` starts.  Beyond it only
+    the series' end is compared (:func:`series_end`)."""
 
     years: int = DEFAULT_HORIZON_YEARS
     max_count: int = DEFAULT_MAX_OCCURRENCES
+    until: date | None = None
 
     def __post_init__(self) -> None:
-        if self.years < 1 or self.max_count < 1:
+        if (self.until is None and self.years < 1) or self.max_count < 1:
             raise ValueError("the horizon needs at least one year and one occurrence")
+
+    @classmethod
+    def parse(cls, text: str, max_count: int = DEFAULT_MAX_OCCURRENCES) -> Horizon:
+        """``10`` / ``10y`` (years after each series start) or ``2030-12-31`` (a date)."""
+        value = text.strip().lower().removesuffix("years").removesuffix("year").removesuffix("y").strip()
+        if value.isdigit():
+            return cls(int(value), max_count)
+        try:
+            return cls(max_count=max_count, until=date.fromisoformat(text.strip()))
+        except ValueError:
+            raise ValueError(f"{text!r} is neither a number of years nor a date (YYYY-MM-DD)") from None
+
+    def limit(self, base: datetime) -> datetime:
+        """The last instant expanded for a series starting at ``base`` (in its zone)."""
+        try:
+            if self.until is not None:
+                return datetime.combine(self.until, time(23, 59, 59)).replace(tzinfo=base.tzinfo)
+            return base + relativedelta(years=self.years)
+        except (ValueError, OverflowError):  # a start near the year 9999: the end of time is the horizon
+            return datetime.max.replace(tzinfo=base.tzinfo)
+
+    def as_text(self) -> str:
+        span = f"until {self.until.isoformat()}" if self.until is not None else (
+            f"{self.years} year{'s' if self.years != 1 else ''} after each series start")
+        return f"{span}, at most {self.max_count} occurrences"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"years": None if self.until is not None else self.years,
+                "until": self.until.isoformat() if self.until is not None else None,
+                "max_occurrences": self.max_count, "text": self.as_text()}
 
 
 # ------------------------------------------------------------------------------------------
@@ -87,17 +127,31 @@ class Difference:
     before: str | None
     after: str | None
     reported_by: tuple[str, ...] = ()
+    # Round trips: who does not show the value when only ics-bridge's private data carries it
+    # back (the restored view has no such difference); None for a difference of both views.
+    not_shown_by: str | None = None
 
     @property
     def reported(self) -> bool:
         return bool(self.reported_by)
 
+    @property
+    def kept_privately(self) -> bool:
+        return self.not_shown_by is not None
+
     def as_text(self) -> str:
         return f"{self.field}: {_show(self.before)} → {_show(self.after)}"
 
+    def note(self) -> str:
+        """What the CLI prints beside a round-trip difference."""
+        parts = [f"kept only in ics-bridge's private data; {self.not_shown_by} does not show it"] if self.kept_privately else []
+        parts.append(f"reported: {'; '.join(self.reported_by)}" if self.reported else "not in the loss report")
+        return "; ".join(parts)
+
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "before": self.before, "after": self.after,
-                "reported": self.reported, "reported_by": list(self.reported_by)}
+                "reported": self.reported, "reported_by": list(self.reported_by),
+                "kept_only_in_private_data": self.kept_privately, "not_shown_by": self.not_shown_by}
 
 
 @dataclass
@@ -115,6 +169,13 @@ class EventVerdict:
     differences: list[Difference] = field(default_factory=list)
     file: str | None = None
     reported_by: tuple[str, ...] = ()  # for missing/extra events in a round trip
+    # A round trip's event lost only in the native view (see ``Difference.not_shown_by``).
+    not_shown_by: str | None = None
+    # The compared "before" event (for matching the native and the restored view).
+    meaning: EventMeaning | None = field(default=None, repr=False, compare=False)
+    # The UID of its paired "after" event, when the trip gave it another one (Google events.insert
+    # names an event by the id sent, ``<id>@google.com``): report entries of the way back use it.
+    after_uid: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def lossless(self) -> bool:
@@ -134,7 +195,7 @@ class EventVerdict:
         return {"file": self.file, "uid": self.uid, "recurrence_id": self.recurrence_id,
                 "summary": self.summary, "start": self.start, "status": self.status,
                 "differences": [d.as_dict() for d in self.differences],
-                "reported_by": list(self.reported_by)}
+                "reported_by": list(self.reported_by), "not_shown_by": self.not_shown_by}
 
 
 def _error_dict(err: InputError) -> dict[str, Any]:
@@ -143,9 +204,17 @@ def _error_dict(err: InputError) -> dict[str, Any]:
 
 @dataclass
 class RoundtripResult:
-    """``source`` → hub → ``via`` → hub, compared.  ``report`` holds what the conversions
-    announced (reading the input, writing ``via``, reading it back); ``errors`` the events that
-    could not be read on either pass."""
+    """``source`` → hub → ``via`` → hub, compared in two views of the ``via`` document:
+
+    * ``events`` — the **native** view: the document as the provider holds and shows it, every
+      ics-bridge stash removed (:mod:`ics_bridge.native`).  The verdict (``lossless``) and the
+      CLI's exit code follow it;
+    * ``restored`` — the same document read back by ics-bridge with its private data, as
+      ``convert`` does.  A native difference the restored view does not have is marked
+      ``not_shown_by``: only ics-bridge brings it back.
+
+    ``report`` holds what the conversions announced (reading the input, writing ``via``, reading
+    it back); ``errors`` the events that could not be read on either pass."""
 
     file: str | None
     source: Format
@@ -153,10 +222,16 @@ class RoundtripResult:
     events: list[EventVerdict]
     report: Report
     errors: list[InputError] = field(default_factory=list)
+    restored: list[EventVerdict] = field(default_factory=list)
+    horizon: Horizon = field(default_factory=Horizon)
 
     @property
     def lossless(self) -> bool:
         return not self.errors and all(e.lossless for e in self.events)
+
+    @property
+    def restored_lossless(self) -> bool:
+        return not self.errors and all(e.lossless for e in self.restored)
 
     @property
     def changed(self) -> list[EventVerdict]:
@@ -172,8 +247,9 @@ class RoundtripResult:
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "source": self.source, "via": self.via, "lossless": self.lossless,
-                "events": [e.as_dict() for e in self.events],
+        return {"file": self.file, "source": self.source, "via": self.via, "horizon": self.horizon.as_dict(),
+                "lossless": self.lossless, "events": [e.as_dict() for e in self.events],
+                "restored": {"lossless": self.restored_lossless, "events": [e.as_dict() for e in self.restored]},
                 "errors": [_error_dict(e) for e in self.errors],
                 "report": [e.as_dict() for e in self.report]}
 
@@ -186,6 +262,7 @@ class DiffResult:
     right: str | None
     events: list[EventVerdict]
     errors: list[InputError] = field(default_factory=list)
+    horizon: Horizon = field(default_factory=Horizon)
 
     @property
     def missing(self) -> list[EventVerdict]:
@@ -208,7 +285,7 @@ class DiffResult:
         return all(e.lossless for e in self.events)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"left": self.left, "right": self.right, "identical": self.identical,
+        return {"left": self.left, "right": self.right, "horizon": self.horizon.as_dict(), "identical": self.identical,
                 "counts": {"same": len(self.same), "changed": len(self.changed),
                            "missing": len(self.missing), "extra": len(self.extra)},
                 "events": [e.as_dict() for e in self.events if not e.lossless],
@@ -355,6 +432,12 @@ class EventMeaning:
     recurrence_id: str | None
     values: dict[str, Any]
     truncated: bool = False
+    # Graph ``transactionId``: the one identity a Graph request body carries (no UID); the
+    # stashed one for an event read from Graph, else the one ics-bridge would write.
+    transaction: str | None = None
+    # The Google event id of its series: the one an events.insert body carries instead of the
+    # UID (Google then names the event ``<id>@google.com``), for pairing across that trip.
+    google_series: str | None = None
 
     @property
     def summary(self) -> str | None:
@@ -365,7 +448,8 @@ class EventMeaning:
         return self.values.get("start")
 
 
-def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None) -> EventMeaning:
+def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None,
+                  series_end: str | None = None) -> EventMeaning:
     start = dt_value(event, "DTSTART")
     uris = _conference_uris(event)
     organizer = event.get("ORGANIZER")
@@ -375,6 +459,7 @@ def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None)
         "start": instant_text(start),
         "end": instant_text(_end(event, start)),
         "occurrences": occurrences,
+        "series_end": series_end,
         "summary": _clean_text(text_value(event, "SUMMARY")),
         "description": _description(event, uris),
         "location": _clean_text(text_value(event, "LOCATION")),
@@ -388,7 +473,34 @@ def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None)
         "url": _clean_text(text_value(event, "URL")),
         "conference": tuple(uris),
     }
-    return EventMeaning(hub.event_uid(event), _rid_text(event), values)
+    return EventMeaning(hub.event_uid(event), _rid_text(event), values, transaction=_transaction(event),
+                        google_series=_google_series(event))
+
+
+def _transaction(event: Event) -> str | None:
+    from .providers.graph.from_ical import transaction_id
+    stashed = get_stash(event, hub.X_GRAPH_STASH).get("transactionId")
+    if isinstance(stashed, str):
+        return stashed
+    uid = hub.event_uid(event)
+    return transaction_id(uid, hub.recurrence_id_text(event)) if uid else None
+
+
+def _google_series(event: Event) -> str | None:
+    """The id Google knows the event's series by: the one it derived the UID from
+    (``<id>@google.com``, events read without iCalUID), else the id ics-bridge writes for the
+    UID (``providers.google.from_ical``: a valid stashed id of a master, else ``google_id``)."""
+    from .providers.google.from_ical import google_id, is_valid_id
+    uid = hub.event_uid(event)
+    if uid and uid.endswith(_GOOGLE_UID_SUFFIX):
+        return uid[: -len(_GOOGLE_UID_SUFFIX)]
+    gid = text_value(event, hub.X_GOOGLE_ID)
+    if event.get("RECURRENCE-ID") is None and is_valid_id(gid):
+        return gid
+    return google_id(uid) if uid else None
+
+
+_GOOGLE_UID_SUFFIX = "@google.com"
 
 
 def _rid_text(event: Event) -> str | None:
@@ -402,6 +514,17 @@ def _rid_text(event: Event) -> str | None:
 # Bounded expansion
 # ------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Expansion:
+    """A series expanded to the horizon: ``starts`` (or ``"cannot expand: …"``), whether it goes on
+    beyond the horizon (``truncated``), and for a series that ends there, its last start
+    (``beyond``: the instant, or the rule's own end when it lies past the search budget)."""
+
+    starts: frozenset[str] | str
+    truncated: bool = False
+    beyond: str | None = None
+
+
 def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horizon = Horizon()
                   ) -> tuple[frozenset[str] | str, bool]:
     """The start set of a series within the horizon, overrides applied.
@@ -409,83 +532,146 @@ def expand_series(master: Event, overrides: Iterable[Event] = (), horizon: Horiz
     Returns ``(starts, truncated)``; ``starts`` is a text (``"cannot expand: …"``) when the rule
     cannot be read.  Bounded by ``horizon`` in both time and count, so an endless
     ``FREQ=SECONDLY`` costs at most ``max_count`` steps."""
+    found = expand(master, overrides, horizon)
+    return found.starts, found.truncated
+
+
+def _ends(master: Event) -> bool:
+    rules = props(master, "RRULE")
+    return bool(rules) and all(rule.get("COUNT") or rule.get("UNTIL") for rule in rules)
+
+
+def expand(master: Event, overrides: Iterable[Event] = (), horizon: Horizon = Horizon()) -> Expansion:
+    """:func:`expand_series`, and past the horizon the last start of a series that ends, searched
+    at most ``max_count`` more steps (so ``COUNT=1000000000`` costs two horizons, not 10^9)."""
+    overrides = list(overrides)
     start = dt_value(master, "DTSTART")
     if start is None:
-        return frozenset(), False
+        return Expansion(frozenset())
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
-    try:
-        limit = base + relativedelta(years=horizon.years)
-    except (ValueError, OverflowError):  # a start near the year 9999: the end of time is the horizon
-        limit = datetime.max.replace(tzinfo=base.tzinfo)
+    limit = horizon.limit(base)
 
     def shown(value: datetime) -> str:
-        return instant_text(value.date() if all_day else value) or ""
+        return _shown(value, all_day)
 
+    excluded = _exdates(master, start, base, all_day)
+    moved = {_named(rid.dt, start, base, all_day) for o in overrides
+             if (rid := o.get("RECURRENCE-ID")) is not None and getattr(rid, "dt", None) is not None}
     recurs = props(master, "RRULE") or any(getattr(p, "dts", None) for p in props(master, "RDATE"))
     found: list[datetime] = [base]
     truncated = False
+    beyond: str | None = None
     if recurs:
         try:
             rs = series_set(master, base)
             found = []
+            ends = _ends(master)
+            budget = horizon.max_count - 2  # with the step that finds it spent: two horizons in all
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 for occurrence in rs:
-                    if occurrence > limit:
-                        truncated = True
+                    if not truncated and occurrence <= limit and len(found) < horizon.max_count:
+                        found.append(occurrence)
+                        continue
+                    truncated = True
+                    if not ends:
                         break
-                    if len(found) >= horizon.max_count:
-                        truncated = True
+                    if budget < 0:  # the end lies past the search: the rule's own end stands for it
+                        beyond = _rule_end(master)
                         break
-                    found.append(occurrence)
+                    budget -= 1
+                    key = shown(occurrence)
+                    if key not in excluded and key not in moved:
+                        beyond = key
                 exrules = props(master, "EXRULE")
                 if exrules and found:  # bounded (a SECONDLY EXRULE over five years would never end)
-                    excluded, _ended = exrule_exclusions(exrules, base, found[-1], refuse_search=False)
-                    found = [o for o in found if o not in excluded]
+                    excluded_rule, _ended = exrule_exclusions(exrules, base, found[-1], refuse_search=False)
+                    found = [o for o in found if o not in excluded_rule]
         except ExpansionError as exc:
-            return f"cannot expand: {exc}", False
+            return Expansion(f"cannot expand: {exc}")
         except (ValueError, TypeError, OverflowError) as exc:
-            return f"cannot expand: {exc}", False
-    starts = {shown(o): o for o in found}
-    # EXDATE and RECURRENCE-ID name an occurrence by instant (RFC 5545 3.8.5.1, 3.8.4.4); a DATE
-    # on a timed series is that day at the series' time of day (quirks/date_on_timed_series.py).
-    def named(value: Any) -> str:
-        if not all_day and isinstance(value, date) and not isinstance(value, datetime):
-            assert isinstance(start, datetime)
-            value = at_series_time(value, start)
-        elif all_day and isinstance(value, datetime):
-            return value.date().isoformat()  # Outlook: a midnight RECURRENCE-ID on an all-day series
-        aligned = align(value, base)
-        return shown(aligned) if aligned is not None else instant_text(value) or ""
-
-    for prop in props(master, "EXDATE"):
-        for item in getattr(prop, "dts", []):
-            starts.pop(named(item.dt), None)
-    overrides = list(overrides)
-    for override in overrides:
-        rid_value = getattr(override.get("RECURRENCE-ID"), "dt", None)
-        if rid_value is not None:
-            starts.pop(named(rid_value), None)
+            return Expansion(f"cannot expand: {exc}")
+    starts = {shown(o): o for o in found if shown(o) not in excluded and shown(o) not in moved}
     # RANGE=THISANDFUTURE: every later occurrence moves as the overridden one did (RFC 5545 3.8.4.4)
     ranged = shifted_starts(master, overrides)
     if ranged:
-        moved: dict[str, datetime] = {}
+        shifted: dict[str, datetime] = {}
         for value in starts.values():
             shifts = [shift for cut, shift in ranged if value >= cut]
             if shifts and shifts[-1] is None:
                 continue  # cancelled with every later occurrence
             value = shifts[-1](value) if shifts and shifts[-1] is not None else value
-            moved[shown(value)] = value
-        starts = moved
+            shifted[shown(value)] = value
+        starts = shifted
     result = set(starts)
+    limit_text = shown(limit)
     for override in overrides:
         if (text_value(override, "STATUS") or "").upper() == "CANCELLED":
             continue
         own = instant_text(dt_value(override, "DTSTART"))
         if own:
             result.add(own)
-    return frozenset(result), truncated
+            if beyond is not None and own > limit_text and own > beyond:
+                beyond = own  # an occurrence moved past the last one
+    return Expansion(frozenset(result), truncated, beyond)
+
+
+def _named(value: Any, start: date | datetime, base: datetime, all_day: bool) -> str:
+    """The occurrence an EXDATE or RECURRENCE-ID value names, by instant (RFC 5545 3.8.5.1,
+    3.8.4.4): a DATE on a timed series is that day at the series' time of day
+    (quirks/date_on_timed_series.py); a date-time on an all-day series is its own local date
+    (Outlook writes midnight in the event zone)."""
+    if not all_day and isinstance(value, date) and not isinstance(value, datetime):
+        assert isinstance(start, datetime)
+        value = at_series_time(value, start)
+    elif all_day and isinstance(value, datetime):
+        return value.date().isoformat()
+    aligned = align(value, base)
+    return _shown(aligned, all_day) if aligned is not None else instant_text(value) or ""
+
+
+def _rule_end(master: Event) -> str:
+    """``COUNT=n`` / ``UNTIL=<instant>`` of the rules, for an end too far to search."""
+    parts = []
+    for rule in props(master, "RRULE"):
+        count, until = rule.get("COUNT"), rule.get("UNTIL")
+        value = count[0] if isinstance(count, list) and count else count
+        if value is not None:
+            parts.append(f"COUNT={value}")
+        else:
+            value = until[0] if isinstance(until, list) and until else until
+            parts.append(f"UNTIL={instant_text(value)}")
+    return "after " + ", ".join(sorted(parts))
+
+
+def _shown(value: datetime, all_day: bool) -> str:
+    return instant_text(value.date() if all_day else value) or ""
+
+
+def _exdates(master: Event, start: date | datetime, base: datetime, all_day: bool) -> set[str]:
+    """EXDATE as the excluded starts (shown texts), each read as :func:`_named` reads it."""
+    return {_named(item.dt, start, base, all_day)
+            for prop in props(master, "EXDATE") for item in getattr(prop, "dts", [])}
+
+
+def series_end(master: Event, expansion: Expansion) -> str | None:
+    """How a series ends, compared beside its expanded starts (which stop at the horizon):
+    ``none`` (an RRULE without COUNT or UNTIL), ``COUNT`` or ``UNTIL`` (RFC 5545 3.3.10; the UNTIL
+    value itself is not compared: Graph re-expresses it as the end of a local day), and when the
+    series ends beyond the horizon its last occurrence.  An endless series and one ending in
+    2032, or yearly COUNT=20 and COUNT=6, expand alike for five years; they differ here.
+    ``None`` for an event without RRULE."""
+    if not props(master, "RRULE"):
+        return None
+    if not _ends(master):
+        return "none"  # one endless rule makes the series endless
+    text = ", ".join(sorted({"COUNT" if rule.get("COUNT") else "UNTIL" for rule in props(master, "RRULE")}))
+    if expansion.beyond is None:
+        return text
+    if expansion.beyond.startswith("after "):
+        return f"{text}; last occurrence not searched ({expansion.beyond})"
+    return f"{text}; last occurrence {expansion.beyond}"
 
 
 def calendar_meanings(cal: Calendar, horizon: Horizon = Horizon()) -> list[EventMeaning]:
@@ -494,12 +680,10 @@ def calendar_meanings(cal: Calendar, horizon: Horizon = Horizon()) -> list[Event
     for series in group_series(cal.walk("VEVENT")):
         if series.master is not None:
             recurring = any(series.master.get(p) is not None for p in ("RRULE", "RDATE"))
-            occurrences: frozenset[str] | str | None = None
-            truncated = False
-            if recurring or series.overrides:
-                occurrences, truncated = expand_series(series.master, series.overrides, horizon)
-            meaning = event_meaning(series.master, occurrences)
-            meaning.truncated = truncated
+            found = Expansion(None, False) if not (recurring or series.overrides) else \
+                expand(series.master, series.overrides, horizon)  # type: ignore[arg-type]
+            meaning = event_meaning(series.master, found.starts, series_end(series.master, found))
+            meaning.truncated = found.truncated
             out.append(meaning)
         reference = series.master if series.master is not None else None
         for override in series.overrides:
@@ -544,13 +728,19 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
         a, b = before.values.get(name), after.values.get(name)
         if a == b:
             continue
+        if name == "series_end" and (a is None or b is None) and _lone_series(before, after):
+            continue  # a lone event and a rule with only its start (COUNT=1) end alike
+        if name == "description" and _join_line_moved(before, after):
+            continue  # the conference difference says where the link went
         if name == "occurrences" and isinstance(a, frozenset) and isinstance(b, frozenset):
             diffs.append(Difference(name, _sample(a - b), _sample(b - a)))
+        elif name == "occurrences" and (a is None or b is None) and isinstance(a if a is not None else b, frozenset):
+            # a lone event occurs once, at its start (the same as a "series" of only its start)
+            a = frozenset({before.start}) - {None} if a is None else a
+            b = frozenset({after.start}) - {None} if b is None else b
+            if a != b:
+                diffs.append(Difference(name, _sample(a - b), _sample(b - a)))
         elif name == "occurrences":
-            if a is None and isinstance(b, frozenset) and len(b) == 1 and before.start in b:
-                continue  # a lone event and a "series" of only its start are the same
-            if b is None and isinstance(a, frozenset) and len(a) == 1 and after.start in a:
-                continue
             diffs.append(Difference(name, _format(_sample(a) if isinstance(a, frozenset) else a),
                                     _format(_sample(b) if isinstance(b, frozenset) else b)))
         elif name == "attendees":
@@ -568,6 +758,29 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
         else:
             diffs.append(Difference(name, _format(a), _format(b)))
     return diffs
+
+
+def _join_line_moved(before: EventMeaning, after: EventMeaning) -> bool:
+    """One side's description is the other's plus the marked ``Join online meeting: <url>`` line
+    of a conference only that other side has: a target without a home for the meeting (Google
+    for a Teams link) keeps the link in the text, as ics-bridge writes it for such clients
+    (``text.add_join_line``).  The description is the same; ``conference`` shows the change."""
+    for one, other in ((before, after), (after, before)):
+        text, longer = one.values.get("description"), other.values.get("description")
+        for uri in set(one.values.get("conference") or ()) - set(other.values.get("conference") or ()):
+            if longer == _clean_text(f"{text or ''} {JOIN_LINE_PREFIX}{uri}"):
+                return True
+    return False
+
+
+def _lone_series(before: EventMeaning, after: EventMeaning) -> bool:
+    """One side a lone event, the other a "series" whose only occurrence is that start."""
+    for one, other in ((before, after), (after, before)):
+        occurrences = other.values.get("occurrences")
+        if one.values.get("occurrences") is None and isinstance(occurrences, frozenset) \
+                and occurrences == frozenset({one.start}):
+            return True
+    return False
 
 
 def _person_text(values: dict[str, str]) -> str:
@@ -620,14 +833,21 @@ def _pair_by(left: list[EventMeaning], right: list[EventMeaning], key_of: Any, p
 
 def _match(before: list[EventMeaning], after: list[EventMeaning]
            ) -> tuple[list[tuple[EventMeaning, EventMeaning]], list[EventMeaning], list[EventMeaning]]:
-    """Pairs by (UID, RECURRENCE-ID), then by (start, summary), then by UID alone (an override
-    whose RECURRENCE-ID changed form, e.g. floating → UTC), then events without a UID on one
-    side by summary; the rest is missing / extra."""
+    """Pairs by (UID, RECURRENCE-ID); then by Graph ``transactionId`` (a request body carries no
+    UID, and reading it back may move a master's start to its first occurrence or make an
+    override an exception item: the transaction id, derived from UID and RECURRENCE-ID, still
+    names it); then by (start, summary); then by UID alone (an override whose RECURRENCE-ID
+    changed form, e.g. floating → UTC); Google events.insert carries no UID but the event id
+    made from it (``google_series``): by it with RECURRENCE-ID beside the transaction id, alone
+    beside the UID; then events without a UID on one side by summary; the rest is missing / extra."""
     pairs: list[tuple[EventMeaning, EventMeaning]] = []
     left, right = list(before), list(after)
     left, right = _pair_by(left, right, lambda m: (m.uid, m.recurrence_id) if m.uid else None, pairs)
+    left, right = _pair_by(left, right, lambda m: m.transaction, pairs)
+    left, right = _pair_by(left, right, lambda m: (m.google_series, m.recurrence_id) if m.google_series else None, pairs)
     left, right = _pair_by(left, right, lambda m: (m.start, m.summary) if m.start else None, pairs)
     left, right = _pair_by(left, right, lambda m: m.uid or None, pairs)
+    left, right = _pair_by(left, right, lambda m: m.google_series, pairs)
     if any(m.uid is None for m in left) or any(m.uid is None for m in right):
         anonymous_left = [m for m in left if m.uid is None]
         anonymous_right = [m for m in right if m.uid is None]
@@ -649,12 +869,32 @@ def compare_calendars(before: list[EventMeaning], after: list[EventMeaning], *, 
     for a, b in pairs:
         diffs = compare_meanings(a, b)
         verdicts.append(EventVerdict(a.uid, a.recurrence_id, a.summary, a.start,
-                                     "changed" if diffs else "lossless", diffs, file))
+                                     "changed" if diffs else "lossless", diffs, file, meaning=a,
+                                     after_uid=b.uid if b.uid != a.uid else None))
     for m in missing:
-        verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "missing", [], file))
+        verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "missing", [], file, meaning=m))
     for m in extra:
         verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "extra", [], file))
     return verdicts
+
+
+def mark_kept_privately(native: list[EventVerdict], restored: list[EventVerdict], via: Format) -> list[EventVerdict]:
+    """The native verdicts, each difference (or lost event) the restored view does not have
+    marked as shown by ics-bridge only: ``kept only in ics-bridge's private data``."""
+    from .native import SHOWN_BY
+    who = SHOWN_BY[via]
+    by_before = {id(v.meaning): v for v in restored if v.meaning is not None}
+    extra = {(v.uid, v.recurrence_id, v.start, v.summary) for v in restored if v.status == "extra"}
+    out: list[EventVerdict] = []
+    for v in native:
+        other = by_before.get(id(v.meaning)) if v.meaning is not None else None
+        # a field the restored view also gets wrong (even differently) is not repaired by the stash
+        both = {d.field for d in other.differences} if other is not None else set()
+        diffs = [d if other is None or d.field in both else replace(d, not_shown_by=who) for d in v.differences]
+        lost_here = (v.status == "missing" and other is not None and other.status != "missing") or (
+            v.status == "extra" and (v.uid, v.recurrence_id, v.start, v.summary) not in extra)
+        out.append(replace(v, differences=diffs, not_shown_by=who if lost_here else None))
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -668,6 +908,8 @@ _EXPLAINS: dict[str, tuple[str, ...]] = {
     "end": ("dtend", "end", "duration", "timezone", "tzid", "isallday", "x-wr-timezone", "dtstart", "start", "date"),
     "occurrences": ("rrule", "rdate", "exdate", "exrule", "recurrence", "cancelledoccurrences", "originalstart",
                     "dtstart", "start", "timezone", "x-wr-timezone", "until", "status"),
+    "series_end": ("rrule", "rdate", "exdate", "exrule", "recurrence", "cancelledoccurrences", "until", "count",
+                   "range", "dtstart", "start"),
     "summary": ("summary", "subject"),
     "description": ("description", "body", "x-alt-desc", "html"),
     "location": ("location",),
@@ -676,7 +918,8 @@ _EXPLAINS: dict[str, tuple[str, ...]] = {
     "alarms": ("valarm", "alarm", "reminder", "trigger"),
     "categories": ("categories", "categor"),
     "class": ("class", "sensitivity", "visibility"),
-    "busy": ("transp", "busystatus", "showas", "transparency"),
+    # Google's out-of-office status is its eventType outOfOffice (providers.google.tables)
+    "busy": ("transp", "busystatus", "showas", "transparency", "eventtype"),
     "status": ("status", "iscancelled"),
     "url": ("url", "weblink", "htmllink"),
     "conference": ("conference", "onlinemeeting", "hangoutlink", "join"),
@@ -688,14 +931,15 @@ def _base_field(name: str) -> str:
     return name.split("[", 1)[0].split(".", 1)[0]
 
 
-def _explaining(entries: list[Loss], uid: str | None, rid: str | None, diff_field: str | None) -> tuple[str, ...]:
+def _explaining(entries: list[Loss], uid: str | None, rid: str | None, diff_field: str | None,
+                aliases: frozenset[str] = frozenset()) -> tuple[str, ...]:
     keys = _EXPLAINS.get(_base_field(diff_field), ()) if diff_field else ()
     found: list[str] = []
     for entry in entries:
         if entry.severity not in _EXPLAINING:
             continue
         entry_uid = entry.uid or None  # writers report a VEVENT without UID with uid ""
-        if entry_uid is not None and entry_uid != uid:
+        if entry_uid is not None and entry_uid != uid and entry_uid not in aliases:
             continue
         if diff_field is None:
             if entry_uid is None and entry.kind not in (LossKind.EVENT_SKIPPED, LossKind.EVENT_REMOVED):
@@ -736,17 +980,26 @@ def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputErr
     known = {v.uid for v in verdicts if v.uid}
     # errors about events we cannot name (no UID in the input; the reader derived one)
     anonymous = tuple(f"error: {e}" for e in errors if not e.uid or e.uid not in known)
+    # the way back names an event by the UID the provider gave it (its whole series with it)
+    renamed: dict[str, set[str]] = {}
+    for v in verdicts:
+        if v.uid and v.after_uid:
+            renamed.setdefault(v.uid, set()).add(v.after_uid)
     out: list[EventVerdict] = []
     for v in verdicts:
-        diffs = [Difference(d.field, d.before, d.after, _explaining(entries, v.uid, v.recurrence_id, d.field))
+        aliases = frozenset(renamed.get(v.uid or "", ()))
+        # an override that could not be read changes its master's occurrences: its error says so
+        series_errors = tuple(f"error: {e}" for e in errors if e.uid and e.uid == v.uid) if v.recurrence_id is None else ()
+        diffs = [replace(d, reported_by=_explaining(entries, v.uid, v.recurrence_id, d.field, aliases)
+                         + (series_errors if _base_field(d.field) in ("occurrences", "series_end") else ()))
                  for d in v.differences]
         reported: tuple[str, ...] = ()
         if v.status in ("missing", "extra"):
-            reported = _explaining(entries, v.uid, v.recurrence_id, None)
+            reported = _explaining(entries, v.uid, v.recurrence_id, None, aliases)
             reported += tuple(f"error: {e}" for e in errors if e.uid and e.uid == v.uid)
             if v.uid is None:
                 reported += anonymous
-        out.append(EventVerdict(v.uid, v.recurrence_id, v.summary, v.start, v.status, diffs, v.file, reported))
+        out.append(replace(v, differences=diffs, reported_by=reported))
     return out
 
 
@@ -769,41 +1022,84 @@ def _read_input(data: Any, source: Format | None, options: Options, file: str | 
     return cal, report, errors, source
 
 
+def _wire(middle: Any, via: Format, options: Options) -> bytes:
+    from .io import ics as ics_io
+    if via == "ics":
+        return ics_io.serialize(middle, tzid_style=options.tzid_style)
+    return json.dumps(middle, ensure_ascii=False).encode("utf-8")
+
+
 def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: Options = Options(),
               file: str | None = None, horizon: Horizon = Horizon()) -> RoundtripResult:
     """Read ``data``, write it as ``via``, read that back, and compare the meaning of every
-    event.  ``data``: bytes, text, parsed JSON, a Calendar or a :class:`pathlib.Path`."""
+    event, in the native and the restored view (:class:`RoundtripResult`).  ``data``: bytes,
+    text, parsed JSON, a Calendar or a :class:`pathlib.Path`."""
     from .api import read_hub, write_hub
-    from .io import ics as ics_io
+    from .native import as_created, strip_calendar, strip_private
     if isinstance(data, Path):
         file = file or str(data)
     before_cal, report, errors, source = _read_input(data, source, options, file)
     before = calendar_meanings(before_cal, horizon)
     forward = Report(file=file)
     middle = write_hub(before_cal, via, forward, options)
+    if via == "graph" and options.profile in ("request", "insert"):
+        middle = as_created(middle, before_cal)
+    # restored: read back by ics-bridge, private data included (what ``convert`` gives back)
+    after_cal, back, back_errors = read_hub(_wire(middle, via, options), via, options, file=file)
+    restored = compare_calendars(before, calendar_meanings(after_cal, horizon), file=file)
+    # native: what the provider holds and shows, without ics-bridge's private data
     if via == "ics":
-        wire: bytes = ics_io.serialize(middle, tzid_style=options.tzid_style)
+        native_cal, _native_report, native_errors = read_hub(_wire(middle, via, options), via, options, file=file)
+        strip_calendar(native_cal)
     else:
-        wire = json.dumps(middle, ensure_ascii=False).encode("utf-8")
-    after_cal, back, back_errors = read_hub(wire, via, options, file=file)
-    after = calendar_meanings(after_cal, horizon)
+        native_cal, _native_report, native_errors = read_hub(_wire(strip_private(middle, via), via, options), via,
+                                                             options, file=file)
+    native = compare_calendars(before, calendar_meanings(native_cal, horizon), file=file)
     report.extend(forward)
     report.extend(back)
     all_errors = list(errors) + list(back_errors)
-    verdicts = annotate(compare_calendars(before, after, file=file), report, all_errors)
-    return RoundtripResult(file, source, via, verdicts, report, all_errors)
+    seen = {str(e) for e in all_errors}
+    all_errors += [e for e in native_errors if str(e) not in seen]
+    restored = annotate(restored, report, all_errors)
+    native = mark_kept_privately(annotate(native, report, all_errors), restored, via)
+    return RoundtripResult(file, source, via, native, report, all_errors, restored, horizon)
+
+
+def _read_native(data: Any, source: Format | None, options: Options, file: str | None
+                 ) -> tuple[Calendar, list[InputError]]:
+    """An input of ``diff`` as its provider shows it: ics-bridge's private data removed before
+    reading (a field present only in a stash does not count as present)."""
+    from .api import detect_format, load_json
+    from .native import strip_calendar, strip_private
+    if isinstance(data, Path):
+        data = data.read_bytes()
+    if source is None:
+        source = "ics" if isinstance(data, Calendar) else detect_format(data)
+    if source == "ics":
+        if isinstance(data, Calendar):
+            data = copy.deepcopy(data)  # the caller's calendar is not changed
+        cal, _report, errors, _ = _read_input(data, source, options, file)
+        return strip_calendar(cal), errors
+    if isinstance(data, (bytes, str)):
+        try:
+            data = load_json(data, options, file=file)
+        except InputError as err:
+            raise err.located(file) if file else err
+    cal, _report, errors, _ = _read_input(strip_private(data, source), source, options, file)
+    return cal, errors
 
 
 def diff(left: Any, right: Any, *, left_source: Format | None = None, right_source: Format | None = None,
          options: Options = Options(), left_name: str | None = None, right_name: str | None = None,
          horizon: Horizon = Horizon()) -> DiffResult:
-    """Compare two calendars in any of the three formats by meaning.  ``missing`` events are
-    only in ``left``, ``extra`` only in ``right``."""
+    """Compare two calendars in any of the three formats by meaning, each as its provider shows
+    it (ics-bridge's private data removed, as ``roundtrip``'s native view).  ``missing`` events
+    are only in ``left``, ``extra`` only in ``right``."""
     if isinstance(left, Path):
         left_name = left_name or str(left)
     if isinstance(right, Path):
         right_name = right_name or str(right)
-    left_cal, _lr, left_errors, _ = _read_input(left, left_source, options, left_name)
-    right_cal, _rr, right_errors, _ = _read_input(right, right_source, options, right_name)
+    left_cal, left_errors = _read_native(left, left_source, options, left_name)
+    right_cal, right_errors = _read_native(right, right_source, options, right_name)
     verdicts = compare_calendars(calendar_meanings(left_cal, horizon), calendar_meanings(right_cal, horizon))
-    return DiffResult(left_name, right_name, verdicts, list(left_errors) + list(right_errors))
+    return DiffResult(left_name, right_name, verdicts, list(left_errors) + list(right_errors), horizon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,186 @@ def test_a_changed_attendee_name_is_a_difference() -> None:
             "END:VEVENT\r\nEND:VCALENDAR\r\n")
     result = diff(base.format(name="Ann Smith").encode(), base.format(name="Ann Jones").encode())
     assert not result.identical
+
+
+# ------------------------------------------------------------------------------------------ native view
+# The verdict follows what the provider itself shows: the target document without ics-bridge's
+# private data (Graph singleValueExtendedProperties, Google extendedProperties.private, X-ICSBRIDGE-*).
+
+def _ics(body: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nDTSTAMP:20240101T000000Z\r\n"
+            + body.replace("\n", "\r\n") + "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
+BYHOUR = _ics("UID:byhour-1\nDTSTART;TZID=Europe/Berlin:20240304T090000\nDTEND;TZID=Europe/Berlin:20240304T093000\n"
+              "RRULE:FREQ=DAILY;BYHOUR=9,15;COUNT=6\nSUMMARY:Twice daily\n")
+RDATE_TWO_ALARMS = _ics("UID:rdate-1\nDTSTART;TZID=Europe/Berlin:20240304T090000\nDTEND;TZID=Europe/Berlin:20240304T093000\n"
+                        "RRULE:FREQ=WEEKLY;COUNT=4\nRDATE;TZID=Europe/Berlin:20240307T140000\nSUMMARY:Weekly plus one\n"
+                        "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nDESCRIPTION:r\nEND:VALARM\n"
+                        "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT1H\nDESCRIPTION:r\nEND:VALARM\n")
+
+
+def _texts(verdict: validate.EventVerdict) -> list[tuple[str, str]]:
+    return [(d.as_text(), d.note()) for d in verdict.differences]
+
+
+def test_byhour_series_via_graph_is_judged_as_outlook_shows_it() -> None:
+    from ics_bridge.options import Options
+    result = roundtrip(BYHOUR, via="graph")
+    assert not result.lossless and result.restored_lossless  # only the stash brings the rule back
+    [event] = result.events
+    note = "kept only in ics-bridge's private data; Outlook does not show it; reported: recurrence-unsupported: RRULE"
+    assert _texts(event) == [
+        ("occurrences: 2024-03-04T14:00:00Z, 2024-03-05T08:00:00Z, 2024-03-05T14:00:00Z, 2024-03-06T08:00:00Z, "
+         "2024-03-06T14:00:00Z → (none)", note),
+        ("series_end: COUNT → (none)", note)]
+    assert result.unreported() == []
+    # the request profile stashes the same way and is judged the same way
+    assert not roundtrip(BYHOUR, via="graph", options=Options(profile="request")).lossless
+
+
+def test_rdate_and_second_alarm_via_graph_request_profile() -> None:
+    from ics_bridge.options import Options
+    result = roundtrip(RDATE_TWO_ALARMS, via="graph", options=Options(profile="request"))
+    assert not result.lossless and result.restored_lossless
+    [event] = result.events
+    assert _texts(event) == [
+        ("occurrences: 2024-03-07T13:00:00Z → (none)",
+         "kept only in ics-bridge's private data; Outlook does not show it; reported: recurrence-unsupported: RDATE"),
+        ("alarms: DISPLAY 15 min before start, DISPLAY 60 min before start → DISPLAY 60 min before start",
+         "kept only in ics-bridge's private data; Outlook does not show it; reported: alarm-dropped: VALARM")]
+
+
+def test_categories_via_google_are_not_shown_by_google() -> None:
+    result = roundtrip(SAMPLES / "graph" / "events-list.json", via="google")
+    assert not result.lossless and result.restored_lossless
+    assert {d.as_text() for e in result.events for d in e.differences} == {"categories: Project Falcon → (none)"}
+    assert all(d.not_shown_by == "Google Calendar" and d.reported_by == ("unsupported-field: CATEGORIES",)
+               for e in result.events for d in e.differences)
+    as_json = result.as_dict()
+    assert as_json["lossless"] is False and as_json["restored"]["lossless"] is True
+    assert as_json["events"][0]["differences"][0]["kept_only_in_private_data"] is True
+
+
+def test_diff_does_not_count_a_field_only_in_the_stash() -> None:
+    import json
+    graph = (SAMPLES / "graph" / "events-list.json").read_bytes()
+    google = json.dumps(ics_bridge.convert(graph, to="google").data).encode()  # categories only in the stash
+    result = diff(graph, google)
+    assert not result.identical
+    assert {d.as_text() for e in result.changed for d in e.differences} == {"categories: Project Falcon → (none)"}
+
+
+# ------------------------------------------------------------------------------------------ series bounds
+
+HORIZON_LEFT = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+                "BEGIN:VEVENT\r\nUID:h-1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240305T090000Z\r\n"
+                "DTEND:20240305T100000Z\r\nRRULE:FREQ=YEARLY\r\nSUMMARY:Anniversary\r\nEND:VEVENT\r\n"
+                "BEGIN:VEVENT\r\nUID:h-2\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240305T090000Z\r\n"
+                "DTEND:20240305T100000Z\r\nRRULE:FREQ=YEARLY;COUNT=20\r\nSUMMARY:Review\r\nEND:VEVENT\r\n"
+                "END:VCALENDAR\r\n")
+HORIZON_RIGHT = (HORIZON_LEFT.replace("RRULE:FREQ=YEARLY\r\n", "RRULE:FREQ=YEARLY;UNTIL=20320101T000000Z\r\n")
+                 .replace("COUNT=20", "COUNT=6"))
+
+
+def test_series_that_differ_only_past_the_horizon_are_changed() -> None:
+    result = diff(HORIZON_LEFT.encode(), HORIZON_RIGHT.encode())
+    assert not result.identical
+    by_uid = {e.uid: [d.as_text() for d in e.differences] for e in result.changed}
+    # every expanded occurrence (five years) matches; the ends do not
+    assert by_uid == {"h-1": ["series_end: none → UNTIL; last occurrence 2031-03-05T09:00:00Z"],
+                      "h-2": ["series_end: COUNT; last occurrence 2043-03-05T09:00:00Z → COUNT"]}
+    assert diff(HORIZON_LEFT.encode(), HORIZON_LEFT.encode()).identical
+
+
+def test_horizon_as_a_date() -> None:
+    horizon = Horizon.parse("2040-01-01")
+    assert horizon.until is not None and horizon.as_text() == "until 2040-01-01, at most 1000 occurrences"
+    assert Horizon.parse("10y") == Horizon(10) and Horizon.parse("3") == Horizon(3)
+    with pytest.raises(ValueError):
+        Horizon.parse("soon")
+    result = diff(HORIZON_LEFT.encode(), HORIZON_RIGHT.encode(), horizon=horizon)
+    by_uid = {e.uid: [d.as_text() for d in e.differences] for e in result.changed}
+    # inside the horizon the occurrences themselves differ; both series end before it
+    assert by_uid["h-1"][1:] == ["series_end: none → UNTIL"]
+    assert by_uid["h-1"][0].startswith("occurrences: 2032-03-05T09:00:00Z, 2033-03-05T09:00:00Z")
+    assert by_uid["h-2"][1] == "series_end: COUNT; last occurrence 2043-03-05T09:00:00Z → COUNT"
+    assert ics_bridge.diff(HORIZON_LEFT.encode(), HORIZON_RIGHT.encode(), horizon=date(2040, 1, 1)).as_dict()[
+        "horizon"]["until"] == "2040-01-01"
+
+
+# ------------------------------------------------------------------------------------------ pairing
+
+MOVED = _ics("UID:moved-1\nDTSTART;TZID=Europe/Berlin:20240303T090000\nDTEND;TZID=Europe/Berlin:20240303T100000\n"
+             "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\nSUMMARY:Planning\n")
+
+
+def test_master_moved_to_its_first_occurrence_stays_paired_without_uid() -> None:
+    from ics_bridge.options import Options
+    # a Sunday start of a Monday series: Graph starts it on Monday; the request body has no UID
+    result = roundtrip(MOVED, via="graph", options=Options(profile="request"))
+    [event] = result.events
+    assert event.status == "changed" and event.uid == "moved-1"
+    assert [d.as_text() for d in event.differences] == [
+        "start: 2024-03-03T08:00:00Z → 2024-03-04T08:00:00Z", "end: 2024-03-03T09:00:00Z → 2024-03-04T09:00:00Z",
+        "occurrences: 2024-03-03T08:00:00Z → (none)"]
+    assert result.unreported() == []
+
+
+def test_override_sent_as_an_exception_item_pairs_with_its_override() -> None:
+    from ics_bridge.options import Options
+    result = roundtrip(SERIES.encode(), via="graph", options=Options(profile="request"))
+    by_rid = {e.recurrence_id: e for e in result.events}
+    assert set(by_rid) == {None, "2024-03-26T09:00:00Z"}
+    assert by_rid["2024-03-26T09:00:00Z"].lossless  # patched onto the occurrence it overrides
+    # the master only misses what the request profile reports it cannot create
+    assert [(d.as_text(), d.reported_by) for d in by_rid[None].differences if d.field == "occurrences"] == [
+        ("occurrences: (none) → 2024-03-19T09:00:00Z", ("unsupported-field: EXDATE",))]
+    assert result.unreported() == []
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from ics_bridge.cli import main
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_verdict_and_exit_code_follow_the_native_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    src = tmp_path / "byhour.ics"
+    src.write_bytes(BYHOUR)
+    code, out, err = _cli(capsys, "roundtrip", str(src), "--via", "graph")
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "  occurrences: 2024-03-04T14:00:00Z, 2024-03-05T08:00:00Z, 2024-03-05T14:00:00Z, 2024-03-06T08:00:00Z, "
+        "2024-03-06T14:00:00Z → (none)  [kept only in ics-bridge's private data; Outlook does not show it; "
+        "reported: recurrence-unsupported: RRULE]")
+    assert err.splitlines()[-1] == (
+        "roundtrip via graph (horizon: 5 years after each series start, at most 1000 occurrences): 1 file, 1 events: "
+        "0 lossless, 1 changed, 0 lost, 0 gained, 0 errors; 2 differences kept only in ics-bridge's private data")
+    code, out, _ = _cli(capsys, "roundtrip", str(src), "--via", "graph", "--json", "--horizon", "2026-12-31")
+    data = json.loads(out)
+    assert code == 1 and data["view"] == "native" and data["horizon"]["until"] == "2026-12-31"
+    [result] = data["files"]
+    assert result["lossless"] is False and result["restored"] == {
+        "lossless": True, "events": [dict(result["events"][0], status="lossless", differences=[])]}
+    assert data["summary"]["kept_only_in_private_data"] == 2 and data["summary"]["unreported_differences"] == 0
+
+
+def test_cli_horizon_option_on_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    left, right = tmp_path / "left.ics", tmp_path / "right.ics"
+    left.write_text(HORIZON_LEFT)
+    right.write_text(HORIZON_RIGHT)
+    code, out, err = _cli(capsys, "diff", str(left), str(right))
+    assert code == 1 and "  series_end: none → UNTIL; last occurrence 2031-03-05T09:00:00Z" in out.splitlines()
+    assert err.splitlines()[-1] == "0 same, 2 changed, 0 missing, 0 extra (horizon: 5 years after each series start, " \
+                                   "at most 1000 occurrences)"
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "30", "--max-occurrences", "40")
+    assert err.splitlines()[-1].endswith("(horizon: 30 years after each series start, at most 40 occurrences)")
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon-years", "7")  # the older spelling
+    assert err.splitlines()[-1].endswith("(horizon: 7 years after each series start, at most 1000 occurrences)")
+    code, _, err = _cli(capsys, "diff", str(left), str(right), "--horizon", "next year")
+    assert code == 2 and "neither a number of years nor a date" in err

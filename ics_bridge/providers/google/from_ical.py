@@ -366,6 +366,13 @@ class _Writer:
                      "it cancels nothing and is not written", before=value)
         for line in broken:
             self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
+        for name in ("RRULE", "EXRULE"):  # Event.recurrence: "RRULE ... lines as specified in RFC5545"
+            for rule in props(v, name):
+                if not isinstance(rule, vBroken) and rule.get("RSCALE"):
+                    self.add(LossKind.RECURRENCE_UNSUPPORTED, f"{name};RSCALE",
+                             "Google recurrence lines are RFC 5545 rules: an RFC 7529 calendar scale (RSCALE, "
+                             "SKIP) is not read there, so Google does not repeat the series this way",
+                             before=rule.to_ical().decode())
         for period in periods:
             self.add(LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
                      "Google recurrence lines hold start instants only: the period's start is written and "
@@ -630,6 +637,11 @@ class _Writer:
             return
         if (marked or use_default) and not own:
             self.out["reminders"] = {"useDefault": True}
+            if self.profile != "resource":  # no defaultReminders in a request: the target calendar's apply
+                for r in marked:
+                    self.add(LossKind.ALARM_CONVERTED, "VALARM", "a default reminder is written as useDefault: "
+                             "the calendar the event is created in applies its own default reminders",
+                             before=f"{r.action} {r.minutes_before}", after="useDefault")
             return
         if marked:
             self.add(LossKind.MAPPING_CHOICE, "VALARM", "default and own reminders together: all written as overrides")
@@ -680,10 +692,14 @@ class _Writer:
         if "source" not in out and isinstance(self.stash.get("source"), dict):
             out["source"] = self.stash["source"]
         url = text_value(v, "URL")
-        if url and self.profile != "resource" and "source" not in out:
-            if url.startswith(("http://", "https://")) and "google.com/calendar" not in url:
+        if url and self.profile != "resource":
+            # source.url is not the event's URL: only the creator sees it, as "where the event
+            # came from" (discovery doc: Event.source), and it reads back as LINK;LINKREL=via.
+            # It still carries the link, so it is used, and the URL is reported as collapsed.
+            if url.startswith(("http://", "https://")) and "google.com/calendar" not in url and "source" not in out:
                 out["source"] = {"url": url}
-                self.add(LossKind.MAPPING_CHOICE, "URL", "htmlLink is read-only; URL written as source.url", before=url)
+                self.add(LossKind.VALUE_COLLAPSED, "URL", "htmlLink is read-only; URL written as source.url, "
+                         "which only the event's creator sees (it reads back as LINK;LINKREL=via)", before=url)
             else:
                 self.add(LossKind.UNSUPPORTED_FIELD, "URL", "htmlLink is read-only", before=url)
 

@@ -178,11 +178,16 @@ class _Writer:
         self.alarms()
         self.availability()
         self.classification()
+        url = text_value(v, "URL")
         if not request:
             self.timestamps()
-            url = text_value(v, "URL")
             if url:
                 out["webLink"] = url
+        elif url:  # webLink is read-only (Graph event resource): Outlook sets its own link
+            self.add(LossKind.UNSUPPORTED_FIELD, "URL",
+                     "webLink is read-only; a request body has no field for the event's URL "
+                     "(kept in an extended property for the way back)", before=url)
+            self.unmapped.add("URL")
         self.online_meeting()
         if str(v.get(hub.X_DISALLOW_COUNTER, "")).upper() == "TRUE":
             out["allowNewTimeProposals"] = False
@@ -465,7 +470,7 @@ class _Writer:
                     or name in _RECOMPUTED:
                 continue
             lines.extend(property_lines(self.v, name))
-            if name.startswith("X-") or name in _BOOKKEEPING:
+            if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
                 self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
@@ -477,6 +482,12 @@ class _Writer:
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
+    def shown_elsewhere(self, name: str) -> bool:
+        """An X- property other programs show (Google's Meet link) and Outlook does not: a loss,
+        unless the join link written is the same."""
+        join = (self.out.get("onlineMeeting") or {}).get("joinUrl")
+        return name in _SHOWN_X and any(str(p).strip() != join for p in props(self.v, name))
 
     def restore_stash(self, request: bool) -> None:
         """Graph-only values from the stash; a request carries only the writable ones."""
@@ -506,6 +517,8 @@ _MAPPED_PROPS = frozenset({
 })
 # Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
 _BOOKKEEPING = frozenset({"SEQUENCE"})
+# X- properties other programs show (Google's export: the Meet link), so Outlook's not showing them is a loss.
+_SHOWN_X = frozenset({hub.X_GOOGLE_CONFERENCE})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
