@@ -217,14 +217,52 @@ def make_address(email: str | None, name: str | None, prop: str = "ATTENDEE") ->
     return address
 
 
+# A URI scheme before the first colon (``urn:``, ``http:``, ``invalid:``); a bare address has none.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# What Google and Graph take as an address: one ``@``, no spaces, brackets or separators.
+_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\Z")
+
+
 def address_email(value: Any) -> str | None:
-    """``mailto:`` stripped (case-insensitively); None for ``invalid:nomail`` and empty."""
+    """The e-mail address of a CAL-ADDRESS (RFC 5545 3.3.3): the ``mailto:`` value (scheme
+    matched case-insensitively), or a bare address; for any other URI (``urn:uuid:`` of CalDAV
+    servers, ``http:`` principals) the RFC 7986 6.2 ``EMAIL`` parameter, which exists for that
+    case.  None when neither is an e-mail address (``invalid:nomail``, empty, a name): Google
+    refuses a whole insert over one such attendee, so callers report the person instead."""
     text = str(value or "").strip()
     if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if not text or text.lower().startswith("invalid:"):
+        text = text[7:].strip()
+    elif _SCHEME.match(text):
+        text = ""
+    if _EMAIL.match(text):
+        return text
+    param = str(getattr(value, "params", {}).get("EMAIL") or "").strip()
+    if param.lower().startswith("mailto:"):
+        param = param[7:].strip()
+    return param if _EMAIL.match(param) else None
+
+
+def address_problem(value: Any) -> str | None:
+    """Why a CAL-ADDRESS gives no e-mail address (None when it gives one, or when it is the
+    ``invalid:nomail`` placeholder that says so itself)."""
+    if address_email(value) is not None:
         return None
-    return text
+    text = str(value or "").strip()
+    if not text or text.lower() == "invalid:nomail":
+        return None
+    return f"{text[:80]} is not an e-mail address and has no EMAIL parameter (RFC 7986 6.2)"
+
+
+def person_email(prop: Any, add: Callable[..., None], field: str) -> str | None:
+    """:func:`address_email` for a mapper: an address taken from ``EMAIL`` is reported (the
+    URI itself has no provider slot); None is left to the caller, who knows whether the person
+    is dropped or kept by name (reason: :func:`address_problem`)."""
+    email = address_email(prop)
+    text = str(prop or "").strip()
+    if email is not None and _SCHEME.match(text) and not text.lower().startswith("mailto:"):
+        add(LossKind.MAPPING_CHOICE, field, "address taken from the EMAIL parameter (RFC 7986 6.2); "
+            "the URI value has no provider field", before=text, after=email)
+    return email
 
 
 # ---------------------------------------------------------------- conference links

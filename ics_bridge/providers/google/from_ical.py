@@ -33,8 +33,8 @@ from ...report import LossKind, Report
 from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, property_lines, props, read_alarm,
+from ...vevent import (address_problem, all_day_recurrence_id, categories, conferences, description_without_join,
+                       dt_value, get_description, get_stash, person_email, property_lines, props, read_alarm,
                        report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
@@ -440,7 +440,10 @@ class _Writer:
     def people(self) -> None:
         v, out, profile = self.v, self.out, self.profile
         org = v.get("ORGANIZER")
-        org_email = address_email(org) if org is not None else None
+        org_email = person_email(org, self.add, "ORGANIZER") if org is not None else None
+        problem = address_problem(org) if org is not None else None
+        if problem:
+            self.add(LossKind.DROPPED, "ORGANIZER", f"organizer's address lost: {problem}", before=str(org))
         stashed = self.stash.get("organizer") if isinstance(self.stash.get("organizer"), dict) else None
         if org is not None or stashed:
             person: dict[str, Any] = {}
@@ -452,7 +455,7 @@ class _Writer:
                 person["displayName"] = str(org.params["CN"])
             if profile == "resource":
                 out["organizer"] = person
-            elif profile == "import":
+            elif profile == "import" and "email" in person:  # Google refuses an organizer without one
                 out["organizer"] = {k: person[k] for k in ("email", "displayName") if k in person}
             elif org_email:
                 self.add(LossKind.UNSUPPORTED_FIELD, "ORGANIZER",
@@ -473,9 +476,12 @@ class _Writer:
 
     def attendee(self, att: Any, org_email: str | None) -> dict[str, Any] | None:
         params = att.params
-        email = address_email(att)
+        email = person_email(att, self.add, "ATTENDEE")
         if not email:
-            self.add(LossKind.DROPPED, "ATTENDEE", "Google attendees need an email address", before=str(att))
+            # One attendee Google refuses fails the whole insert: the person is reported instead.
+            why = address_problem(att) or "no address"
+            self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
+                     before=str(params.get("CN") or att))
             return None
         entry: dict[str, Any] = {}
         if params.get(tables.PARAM_ATTENDEE_ID):

@@ -26,8 +26,8 @@ from ...report import LossKind, Report
 from ...series import Series, group_series
 from ...text import sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, get_description, get_stash, property_lines, props,
+from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
+                       description_without_join, dt_value, get_description, get_stash, person_email, property_lines, props,
                        read_alarm, report_duplicate_uids, text_value)
 from . import tables
 
@@ -289,7 +289,7 @@ class _Writer:
         v = self.v
         org = v.get("ORGANIZER")
         if org is not None:
-            self.out["organizer"] = {"emailAddress": _email(org)}
+            self.out["organizer"] = {"emailAddress": self.email_address(org, "ORGANIZER")}
         attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
@@ -325,7 +325,12 @@ class _Writer:
             status["time"] = str(params.get("X-ICSBRIDGE-RESPONSE-TIME", "0001-01-01T00:00:00Z"))
             if "RSVP" in params:
                 rsvp.add(str(params["RSVP"]).upper())
-            entry: dict[str, Any] = {"type": kind, "emailAddress": _email(att)}
+            address = self.email_address(att, "ATTENDEE")
+            if "address" not in address and self.options.profile == "request":
+                self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
+                         before=address.get("name") or str(att))
+                continue
+            entry: dict[str, Any] = {"type": kind, "emailAddress": address}
             proposal = self.stash.get("@proposedNewTime", {}).get(entry["emailAddress"].get("address", ""))
             if proposal and self.options.profile == "resource":
                 entry["proposedNewTime"] = proposal
@@ -341,6 +346,21 @@ class _Writer:
             self.out["responseRequested"] = "FALSE" not in rsvp
             if len(rsvp) > 1:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
+
+    def email_address(self, prop: Any, field: str) -> dict[str, str]:
+        """Graph ``emailAddress``: ``address`` only ever an e-mail address (the EMAIL parameter
+        for a ``urn:uuid:`` value); a person without one keeps the name, the address reported."""
+        out: dict[str, str] = {}
+        name = prop.params.get("CN")
+        if name:
+            out["name"] = str(name)
+        email = person_email(prop, self.add, field)
+        if email:
+            out["address"] = email
+        problem = address_problem(prop)
+        if problem:
+            self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=str(prop))
+        return out
 
     def alarms(self) -> None:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
@@ -520,15 +540,6 @@ def _same_clock(tz: tzinfo, windows: str, at: datetime, days: int) -> bool:
     return all(t.astimezone(tz).utcoffset() == t.astimezone(resolved.tz).utcoffset() for t in steps)
 
 
-def _email(prop: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    name = prop.params.get("CN")
-    if name:
-        out["name"] = str(name)
-    email = address_email(prop)
-    if email:
-        out["address"] = email
-    return out
 
 
 def _utc_text(value: date | datetime) -> str:
