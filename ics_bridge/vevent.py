@@ -183,7 +183,7 @@ def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | date
         offset = value
         if related == "END":
             if dtstart is None or dtend is None:
-                return AlarmReading(action, None, problem="end-relative trigger without DTEND", default_marker=marker)
+                return AlarmReading(action, None, problem="end-relative trigger on an event without start", default_marker=marker)
             offset = value + (_as_dt(dtend) - _as_dt(dtstart))
             converted = f"end-relative trigger {value} converted to start-relative"
     elif isinstance(value, datetime):
@@ -200,6 +200,30 @@ def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | date
     if rest:
         converted = (converted + "; " if converted else "") + f"{rest} s rounded down to whole minutes"
     return AlarmReading(action, minutes, converted=converted, default_marker=marker)
+
+
+def event_end(event: Event, start: date | datetime | None = None) -> date | datetime | None:
+    """Where an event ends (RFC 5545 3.6.1): DTEND, else DTSTART + DURATION, else DTSTART for a
+    date-time and the next day for a date.  What ``TRIGGER;RELATED=END`` counts from (3.8.6.3)."""
+    if start is None:
+        start = dt_value(event, "DTSTART")
+    end = dt_value(event, "DTEND")
+    if end is not None:
+        return end
+    duration = event.get("DURATION")
+    if duration is not None and start is not None:
+        try:
+            return start + duration.dt
+        except (TypeError, AttributeError, ValueError, OverflowError):
+            return None
+    if start is None:
+        return None
+    if isinstance(start, datetime):
+        return start
+    try:
+        return start + timedelta(days=1)
+    except OverflowError:  # 9999-12-31: the end of time
+        return start
 
 
 def _as_dt(value: date | datetime) -> datetime:

@@ -34,8 +34,8 @@ from ...series import group_series
 from ...text import looks_like_html
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_problem, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, person_email, property_lines, props, read_alarm,
-                       report_duplicate_uids, text_value)
+                       dt_value, event_end, get_description, get_stash, person_email, property_lines, props,
+                       read_alarm, report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -608,7 +608,8 @@ class _Writer:
 
     def reminders(self) -> None:
         v = self.v
-        start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+        start = dt_value(v, "DTSTART")
+        end = event_end(v, start)
         readings = [read_alarm(a, start, end) for a in v.subcomponents if a.name == "VALARM"]
         for r in readings:
             if r.problem:
@@ -869,7 +870,8 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
 
 
 def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:
-    start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+    start = dt_value(v, "DTSTART")
+    end = event_end(v, start)
     found = []
     for alarm in v.subcomponents:
         if alarm.name != "VALARM":

@@ -27,8 +27,8 @@ from ...series import Series, group_series
 from ...text import sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, get_description, get_stash, person_email, property_lines, props,
-                       read_alarm, report_duplicate_uids, text_value)
+                       description_without_join, dt_value, event_end, get_description, get_stash, person_email,
+                       property_lines, props, read_alarm, report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -366,7 +366,7 @@ class _Writer:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
-        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), dt_value(v, "DTEND"))
+        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), event_end(v))
                                         for a in v.walk("VALARM")]
         alarms = list(v.walk("VALARM"))
         valid = [r for r in readings if r.minutes_before is not None]
