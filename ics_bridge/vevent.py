@@ -22,7 +22,7 @@ from icalendar.prop import vDDDTypes, vDuration
 from . import hub
 from .io.contentlines import read_component
 from .report import LossKind, Report
-from .text import add_join_line, html_to_text, sanitize_html, strip_join_line
+from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, strip_join_line, text_to_html
 
 
 # icalendar 7's parameter reader takes ``\,`` ``\;`` ``\:`` ``\\`` as escapes (RFC 5545 has none in
@@ -65,6 +65,17 @@ def set_description(event: Event, content: str | None, *, is_html: bool, report:
         event.add("X-ALT-DESC", vText(clean), parameters={"FMTTYPE": "text/html"})
     else:
         event.add("DESCRIPTION", content)
+        if looks_like_html(content):
+            # Plain text that an HTML reader takes as markup (``<b>`` in a Graph text body): an
+            # HTML alternative that shows it as written, for targets that read HTML (Google's
+            # description); :func:`is_plain_alternative` recognises it on the way back.
+            event.add("X-ALT-DESC", vText(text_to_html(content)), parameters={"FMTTYPE": "text/html"})
+
+
+def is_plain_alternative(text: str | None, html: str | None) -> bool:
+    """Whether an HTML alternative is only the escaped plain text that :func:`set_description`
+    adds to text that looks like markup (an HTML body's own alternative is kept as HTML)."""
+    return text is not None and html is not None and looks_like_html(text) and html == text_to_html(text)
 
 
 def get_description(event: Event) -> tuple[str | None, str | None]:

@@ -31,7 +31,7 @@ from icalendar.prop import vBroken, vRecur
 from ... import hub
 from ...report import LossKind, Report
 from ...series import group_series
-from ...text import looks_like_html
+from ...text import looks_like_html, markup_hazard, text_to_html
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_problem, all_day_recurrence_id, categories, conferences, description_without_join,
                        dt_value, event_end, get_description, get_stash, person_email, property_lines, props,
@@ -417,6 +417,11 @@ class _Writer:
                     self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION",
                              "plain DESCRIPTION with HTML markup written as is: Google shows it as HTML "
                              "(as Google's own export means it)")
+                elif markup_hazard(cleaned):
+                    # Google reads its description as HTML: escaped, the text shows as written.
+                    out["description"] = text_to_html(cleaned)
+                    self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain text with angle brackets or "
+                             "entities escaped as HTML, so Google shows it as written")
             elif cleaned == "" and text != "" and not primary:
                 out["description"] = ""
 

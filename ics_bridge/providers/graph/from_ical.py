@@ -24,11 +24,12 @@ from ... import hub
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
-from ...text import sanitize_html
+from ...text import add_join_html, add_join_line, looks_like_html, sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, event_end, get_description, get_stash, person_email,
-                       property_lines, props, read_alarm, report_duplicate_uids, text_value)
+                       description_without_join, dt_value, event_end, get_description, get_stash,
+                       is_plain_alternative, person_email, property_lines, props, read_alarm,
+                       report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -214,11 +215,34 @@ class _Writer:
                 out.pop(key, None)
         return out
 
+    def join_urls(self) -> list[str]:
+        """The event's join links, the one Graph's ``onlineMeeting`` would hold first."""
+        video = [u for u, _ in conferences(self.v) if not u.lower().startswith("tel:")]
+        teams = text_value(self.v, hub.X_TEAMS_URL)
+        return [teams] + [u for u in video if u != teams] if teams else video
+
     def body(self) -> None:
         text, html = get_description(self.v)
+        if is_plain_alternative(text, html):  # a text body kept readable for HTML targets
+            html = None
+        elif html is None and text and looks_like_html(text):
+            # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
+            # Google writer and the validator read it; a text body would show the tags.
+            html = text
+            self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain DESCRIPTION with HTML markup written as an "
+                     "HTML body (as Google's own export means it)")
         urls = [u for u, _ in conferences(self.v)]
-        if text is not None:
+        # A create request cannot carry a join link (onlineMeeting is read-only): the links stay
+        # readable in the body, as the join lines clients that ignore CONFERENCE show.
+        keep: list[str] = []
+        if self.options.profile == "request":
+            google = text_value(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
+            keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
+        if text is not None and not keep:
             text = description_without_join(self.v, urls[0] if urls else None)
+        for url in keep:
+            text = add_join_line(text, url)
+            html = add_join_html(html, url) if html is not None else None
         if html is not None:
             clean, changed = sanitize_html(html)  # a Calendar given directly skipped the reader's check
             if changed:  # else the document goes as it came, byte for byte (as set_description keeps it)
@@ -447,10 +471,9 @@ class _Writer:
     def online_meeting(self) -> None:
         """CONFERENCE / X-MICROSOFT-SKYPETEAMSMEETINGURL → onlineMeeting.joinUrl (read-only in
         Graph: a request cannot carry a join link, only ask for a new meeting)."""
-        items = conferences(self.v)
         teams = text_value(self.v, hub.X_TEAMS_URL)
-        video = [u for u, _ in items if not u.lower().startswith("tel:")]
-        url = teams or (video[0] if video else None)
+        video = self.join_urls()
+        url = video[0] if video else None
         if "isOnlineMeeting" in self.stash:
             self.out["isOnlineMeeting"] = self.stash["isOnlineMeeting"]
             if "onlineMeetingProvider" in self.stash:
@@ -462,10 +485,11 @@ class _Writer:
             self.out["onlineMeeting"] = stashed if isinstance(stashed, dict) and stashed.get("joinUrl") == url else {"joinUrl": url}
             self.out.setdefault("isOnlineMeeting", True)
         elif url:
-            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
-                     "a join link cannot be written to Graph; set isOnlineMeeting to create a new meeting", before=url)
-        for extra in [u for u in video if u != url]:
-            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link", before=extra)
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "a create request cannot carry a join link "
+                     "(onlineMeeting is read-only); kept as a line of the body", before=url)
+        for extra in video[1:]:
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link"
+                     + ("; kept as a line of the body" if self.options.profile == "request" else ""), before=extra)
 
     def keep_unmapped(self) -> None:
         """iCalendar content with no Graph property travels as raw lines in one named extended
