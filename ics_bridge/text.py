@@ -44,6 +44,7 @@ __all__ = [
     "text_to_html",
     "add_join_html",
     "markup_hazard",
+    "keep_line_breaks",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +572,12 @@ def text_to_html(text: str) -> str:
         return ""
     escaped = html.escape(text, quote=False)
     return _NEWLINE_RE.sub("<br>", escaped)
+
+
+def keep_line_breaks(markup: str) -> str:
+    """HTML found in a plain-text field, its raw line breaks made ``<br>`` so an HTML reader
+    shows them as :func:`html_to_text` with ``preserve_newlines`` reads them."""
+    return _NEWLINE_RE.sub("<br>", markup)
 
 
 # What an HTML reader would take as the start of a tag, comment or character reference.

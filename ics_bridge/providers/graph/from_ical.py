@@ -24,7 +24,7 @@ from ... import hub
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
-from ...text import add_join_html, add_join_line, looks_like_html, sanitize_html
+from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
                        description_without_join, dt_value, event_end, get_description, get_stash,
@@ -223,14 +223,9 @@ class _Writer:
 
     def body(self) -> None:
         text, html = get_description(self.v)
-        if is_plain_alternative(text, html):  # a text body kept readable for HTML targets
+        plain = is_plain_alternative(text, html)  # a text body, kept readable for HTML targets
+        if plain:
             html = None
-        elif html is None and text and looks_like_html(text):
-            # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
-            # Google writer and the validator read it; a text body would show the tags.
-            html = text
-            self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain DESCRIPTION with HTML markup written as an "
-                     "HTML body (as Google's own export means it)")
         urls = [u for u, _ in conferences(self.v)]
         # A create request cannot carry a join link (onlineMeeting is read-only): the links stay
         # readable in the body, as the join lines clients that ignore CONFERENCE show.
@@ -240,6 +235,12 @@ class _Writer:
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
         if text is not None and not keep:
             text = description_without_join(self.v, urls[0] if urls else None)
+        if html is None and not plain and text and looks_like_html(text):
+            # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
+            # Google writer and the validator read it; a text body would show the tags.
+            html = keep_line_breaks(text)
+            self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain DESCRIPTION with HTML markup written as an "
+                     "HTML body (as Google's own export means it)")
         for url in keep:
             text = add_join_line(text, url)
             html = add_join_html(html, url) if html is not None else None
