@@ -103,3 +103,15 @@ def test_utc_datetime_without_time_zone_needs_no_warning():
     offset = dict(event, start={"dateTime": "2006-06-10T03:02:03+02:00"})
     conv = convert(offset, to="ics", source="google")  # an offset alone does not say which zone
     assert [e for e in conv.report if e.kind is LossKind.TIMEZONE_ASSIGNED]
+
+
+# ---------------------------------------------------------------- HTML in a plain DESCRIPTION → Graph
+
+def test_google_export_html_description_becomes_graph_html_body():
+    # Google's export writes its HTML description into DESCRIPTION; as a Graph text body Outlook
+    # would show the tags, and the raw line breaks must survive as <br>.
+    conv = convert(GOOGLE_EXPORT.replace(b"2. Risks\r\n", b"2. Risks\\nAny other business\r\n"),
+                   to="graph", source="ics")
+    assert conv.data["body"] == {"contentType": "html",
+                                 "content": "<b>Agenda</b><br>1. Status<br>2. Risks<br>Any other business"}
+    assert html_to_text(conv.data["body"]["content"]) == "Agenda\n1. Status\n2. Risks\nAny other business"

@@ -460,7 +460,7 @@ class _Writer:
                 person["displayName"] = str(org.params["CN"])
             if profile == "resource":
                 out["organizer"] = person
-            elif profile == "import" and "email" in person:  # Google refuses an organizer without one
+            elif profile == "import":
                 out["organizer"] = {k: person[k] for k in ("email", "displayName") if k in person}
             elif org_email:
                 self.add(LossKind.UNSUPPORTED_FIELD, "ORGANIZER",

@@ -314,7 +314,9 @@ class _Writer:
         v = self.v
         org = v.get("ORGANIZER")
         if org is not None:
-            self.out["organizer"] = {"emailAddress": self.email_address(org, "ORGANIZER")}
+            address = self.email_address(org, "ORGANIZER")
+            if address:  # neither name nor address: nothing to write
+                self.out["organizer"] = {"emailAddress": address}
         attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
@@ -351,7 +353,7 @@ class _Writer:
             if "RSVP" in params:
                 rsvp.add(str(params["RSVP"]).upper())
             address = self.email_address(att, "ATTENDEE")
-            if "address" not in address and self.options.profile == "request":
+            if "address" not in address and (self.options.profile == "request" or not address):
                 self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
                          before=address.get("name") or str(att))
                 continue
