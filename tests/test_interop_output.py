@@ -82,10 +82,10 @@ _DATETIME_RID_ALL_DAY = (
     "local date, the readers its instant and match no instance (the Graph/Google writers repair this, "
     "vevent.py, the .ics writer does not)")
 _UNSYNCED_ICAL_PARSER = (
-    "two defects of the written file: OUR 'DTSTART;TZID=America/Los_Angeles;VALUE=DATE:19410512T000000' "
-    "(VALUE=DATE kept from the input on a DATE-TIME value, read as a date by ical.js and vobject, refused "
-    "by ical), and two series whose DTSTART does not match their RRULE (BYMONTHDAY=23 from the 22nd; "
-    "last Sunday of October from 2016-01-19), undefined by RFC 5545 3.3.10: ical.js/libical drop that DTSTART")
+    "two series whose DTSTART does not match their RRULE (BYMONTHDAY=23 from the 22nd; last Sunday of "
+    "October from 2016-01-19), undefined by RFC 5545 3.3.10: ical.js, libical and ical drop that DTSTART "
+    "(2016-09-22T13:00Z, 2016-01-19), our meaning counts it (3.8.5.3). (The VALUE=DATE once kept on a "
+    "DATE-TIME value is no longer written: io/ics.py _date_params)")
 _TWIN_MASTERS = (
     "the file has two master VEVENTs for UID 111 (one with EXDATE 2024-08-19, one without), written as read; "
     "RFC 5545 allows one: {detail}")

@@ -42,3 +42,12 @@ def test_duplicated_rrule_written_once():
     assert entry.kind is LossKind.QUIRK_REPAIRED and "twice" in entry.reason
     graph = convert((CORPUS / "recurring-ical-events__duplicated_rrule.ics").read_bytes(), to="graph", source="ics")
     assert graph.data["recurrence"]["range"]["numberOfOccurrences"] == 20
+
+
+def test_utc_stamps_carry_no_tzid():
+    # ics-parser's sample: DTSTAMP;TZID=America/Los_Angeles:19410512T195741Z (RFC 5545 3.8.7.2 wants
+    # UTC, 3.2.19 forbids TZID beside Z): the TZID is not written again
+    ics = convert((CORPUS / "ics-parser__ICal.ics").read_bytes(), to="ics", source="ics").to_bytes().decode()
+    assert "DTSTAMP:19410512T195741Z" in ics
+    assert not [line for line in ics.splitlines() if line.startswith(("DTSTAMP;", "CREATED;", "LAST-MODIFIED;"))
+                and "TZID=" in line]

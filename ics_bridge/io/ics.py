@@ -714,6 +714,7 @@ def new_calendar(prodid: str = "-//ics-bridge//ics-bridge 0.1//EN") -> Calendar:
 
 
 _DATE_PROPS = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
+_UTC_PROPS = ("DTSTAMP", "CREATED", "LAST-MODIFIED")
 
 
 # Values per EXDATE/RDATE line: libical 3 (Evolution) reads only the first 500 values of one
@@ -741,7 +742,15 @@ def _date_params(event: Component) -> None:
       its TZID: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.  The TZID is
       dropped: the instant is the same, and the ``Z`` already says UTC.
 
-    PERIOD values and unreadable ones keep their parameters."""
+    PERIOD values and unreadable ones keep their parameters.  DTSTAMP, CREATED and LAST-MODIFIED
+    are UTC by definition (RFC 5545 3.8.7): a TZID beside their ``Z`` (ics-parser's sample writes
+    ``DTSTAMP;TZID=America/Los_Angeles:…Z``) is dropped too."""
+    for name in _UTC_PROPS:
+        for prop in props(event, name):
+            value = getattr(prop, "dt", None)
+            if "TZID" in getattr(prop, "params", {}) and isinstance(value, datetime) and value.tzinfo is not None \
+                    and _ical_is_utc(value):
+                del prop.params["TZID"]
     for name in _DATE_PROPS:
         for prop in props(event, name):
             values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]
