@@ -51,3 +51,15 @@ def test_utc_stamps_carry_no_tzid():
     assert "DTSTAMP:19410512T195741Z" in ics
     assert not [line for line in ics.splitlines() if line.startswith(("DTSTAMP;", "CREATED;", "LAST-MODIFIED;"))
                 and "TZID=" in line]
+
+
+def test_period_in_override_written_as_start():
+    # Lotus Notes (CalConnect 7): an override restating its own span as RDATE;VALUE=PERIOD; read
+    # back through Graph (its kept lines) ical.js crashed on it ("next.toUnixTime is not a function")
+    data = (CORPUS / "ical4j__calconnect7.ics").read_bytes()
+    assert b"VALUE=PERIOD" in data
+    ics = convert(data, to="ics", source="ics").to_bytes().decode()
+    assert "VALUE=PERIOD" not in ics
+    graph = convert(data, to="graph", source="ics")
+    back = convert(graph.to_bytes(), to="ics", source="graph").to_bytes().decode()
+    assert "VALUE=PERIOD" not in back

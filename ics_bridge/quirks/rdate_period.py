@@ -24,6 +24,8 @@ _SERIES_ONLY = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "DTSTART", "DTEN
 
 
 def apply(cal: Calendar, report: Report) -> None:
+    for override in [c for c in cal.subcomponents if c.name == "VEVENT" and c.get("RECURRENCE-ID") is not None]:
+        _in_override(override, report)
     for master in [c for c in cal.subcomponents if c.name == "VEVENT" and c.get("RECURRENCE-ID") is None]:
         rdates = props(master, "RDATE")
         if not any(_has_period(p) for p in rdates):
@@ -64,6 +66,45 @@ def apply(cal: Calendar, report: Report) -> None:
                    "periods written as RDATE starts, with an override for each period of another length "
                    "(ical.js, ical, vobject and Google cannot read PERIOD)", uid=uid,
                    before=f"{len(extra)} of other length" if extra else None)
+
+
+def _in_override(override: Event, report: Report) -> None:
+    """An override restating its own occurrence as a period (Lotus Notes: ``RDATE;VALUE=PERIOD``
+    equal to its DTSTART/DTEND) says nothing more: that period is dropped; any other period
+    keeps its start, which means the same when it has the override's length (another length
+    cannot be kept: reported as a loss)."""
+    rdates = props(override, "RDATE")
+    if not any(_has_period(p) for p in rdates):
+        return
+    start = dt_value(override, "DTSTART")
+    own = (start, event_end(override, start))
+    kept: list[list[Any]] = []
+    dropped = collapsed = total = 0
+    for prop in rdates:
+        group: list[Any] = []
+        for item in prop.dts:
+            value = item.dt
+            if isinstance(value, tuple):
+                total += 1
+                first, last = value
+                last = first + last if isinstance(last, timedelta) else last
+                if (first, last) == own:
+                    dropped += 1
+                    continue
+                if own[0] is None or own[1] is None or last - first != own[1] - own[0]:
+                    collapsed += 1  # another length: its end cannot be kept
+                value = first
+            group.append(value)
+        if group:
+            kept.append(group)
+    del override["RDATE"]
+    for group in kept:
+        override.add("RDATE", group)
+    report.add(LossKind.QUIRK_REPAIRED if not collapsed else LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
+               "periods in an override written as their starts (the override's own span dropped)"
+               + ("" if not collapsed else f"; {collapsed} of another length lose their end"),
+               uid=str(override.get("UID", "")) or None, recurrence_id=override["RECURRENCE-ID"].dt.isoformat(),
+               before=f"{total} period(s)")
 
 
 def _has_period(prop: Any) -> bool:
