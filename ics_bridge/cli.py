@@ -24,7 +24,6 @@ from .errors import InputError, OutputError
 from .interrupt import raising_on_signals, signal_number
 from .limits import DEFAULT_LIMITS, too_large
 from .options import Options
-from .report import Severity
 from .timezones import resolve_name
 
 FORMATS = ("ics", "graph", "google")
@@ -142,7 +141,8 @@ def cli() -> None:
 @click.option("--report", "report_path", metavar="FILE", help="Write the loss report as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no progress bar, notes or summary).")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Also print warnings and notes of the loss report (losses are always printed).")
+              help="Also print warnings and notes of the loss report (losses and guessed repairs are always "
+                   "printed).")
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
             calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, fail_fast: bool,
@@ -171,9 +171,10 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         if not quiet:
             for note in result.notes:
                 _err(f"note: {result.input}: {note}")
-            # What did not arrive is always printed; repairs, guesses and choices with -v.
+            # What did not arrive and what was guessed are always printed; other repairs and
+            # choices with -v.
             for entry in result.entries:
-                if verbose or entry.severity is Severity.LOSS:
+                if verbose or entry.shown_by_default:
                     _err(entry.as_text())
         if bar_ctx is not None:
             bar_ctx.update(1)

@@ -92,15 +92,25 @@ class Loss:
     before: str | None = None
     after: str | None = None
     file: str | None = None
+    # A repair that guesses what a broken input meant (encoding, a missing END, a broken fold, a
+    # zone): the file was not what it claimed to be, so the CLI prints it without -v (issue 13).
+    guess: bool = False
 
     @property
     def severity(self) -> Severity:
         return _SEVERITY[self.kind]
 
-    def as_dict(self) -> dict[str, str | None]:
-        data = asdict(self)
+    @property
+    def shown_by_default(self) -> bool:
+        """Losses and guessed repairs are printed by default; other warnings and notes with -v."""
+        return self.severity is Severity.LOSS or self.guess or self.kind is LossKind.TIMEZONE_GUESSED
+
+    def as_dict(self) -> dict[str, str | bool | None]:
+        data: dict[str, str | bool | None] = asdict(self)
         data["kind"] = self.kind.value
         data["severity"] = self.severity.value
+        if not self.guess:  # the key only where it says something: reports stay as they were
+            del data["guess"]
         return data
 
     def as_text(self) -> str:
@@ -111,7 +121,8 @@ class Loss:
         change = ""
         if self.before is not None or self.after is not None:
             change = f" ({self.before!s} -> {self.after!s})"
-        return f"{prefix}{self.severity.value}: {where}: {self.field}: {self.kind.value}: {self.reason}{change}"
+        level = f"{self.severity.value} (guess)" if self.guess else self.severity.value
+        return f"{prefix}{level}: {where}: {self.field}: {self.kind.value}: {self.reason}{change}"
 
 
 @dataclass
@@ -131,6 +142,7 @@ class Report:
         recurrence_id: str | None = None,
         before: object = None,
         after: object = None,
+        guess: bool = False,
     ) -> None:
         self.entries.append(
             Loss(
@@ -142,6 +154,7 @@ class Report:
                 before=None if before is None else str(before),
                 after=None if after is None else str(after),
                 file=self.file,
+                guess=guess,
             )
         )
 

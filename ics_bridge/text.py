@@ -42,6 +42,9 @@ __all__ = [
     "sanitize_html",
     "strip_join_line",
     "text_to_html",
+    "add_join_html",
+    "markup_hazard",
+    "keep_line_breaks",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +574,22 @@ def text_to_html(text: str) -> str:
     return _NEWLINE_RE.sub("<br>", escaped)
 
 
+def keep_line_breaks(markup: str) -> str:
+    """HTML found in a plain-text field, its raw line breaks made ``<br>`` so an HTML reader
+    shows them as :func:`html_to_text` with ``preserve_newlines`` reads them."""
+    return _NEWLINE_RE.sub("<br>", markup)
+
+
+# What an HTML reader would take as the start of a tag, comment or character reference.
+_MARKUP_HAZARD_RE = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def markup_hazard(text: str) -> bool:
+    """Whether plain text would not show as written where HTML is read (``a<b and c>d`` becomes
+    "a" and a bold "d"), although :func:`looks_like_html` rightly says it is not HTML."""
+    return bool(_MARKUP_HAZARD_RE.search(text))
+
+
 # ---------------------------------------------------------------------------------------------
 # Join-link marker line
 # ---------------------------------------------------------------------------------------------
@@ -607,6 +626,19 @@ def add_join_line(description: str | None, url: str) -> str:
     if url in description:
         return description
     return f"{description}\n\n{line}"
+
+
+def add_join_html(document: str, url: str) -> str:
+    """The HTML twin of :func:`add_join_line`: a ``<p>`` with the link before ``</body>`` (or at
+    the end), unless the document already holds the URL."""
+    if not url:
+        raise ValueError("add_join_html needs a non-empty url")
+    if url in document or html.escape(url) in document:
+        return document
+    href = html.escape(url, quote=True)
+    para = f'<p>{html.escape(JOIN_LINE_PREFIX)}<a href="{href}">{href}</a></p>'
+    end = document.lower().rfind("</body>")
+    return document[:end] + para + document[end:] if end >= 0 else document + para
 
 
 def strip_join_line(description: str | None, url: str | None) -> tuple[str | None, bool]:

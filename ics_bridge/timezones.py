@@ -1088,6 +1088,16 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
         named.reason = named.reason or (f"the VTIMEZONE {tzid!r} is {by_name.iana} where it is defined, and "
                                         f"{by_name.iana} (tzdata) is used")
         return named
+    if by_name is not None and by_name.iana and _names_iana_zone(tzid):
+        # An IANA name or alias (US/Eastern, Asia/Calcutta, /vendor/Area/City) means that zone,
+        # never one found by its rules (pre-2007 US rules are Pacific/Easter's offsets too):
+        # tzdata is read, each moved instant reported with both readings (docs/timezones.md).
+        named = _by_name(tzid, by_name)
+        named.compare_with, named.only_if_moved = onsets, True
+        named.kind = LossKind.TIMEZONE_GUESSED
+        named.reason = (f"the VTIMEZONE {tzid!r} is not {by_name.iana} as tzdata defines it (a stale or "
+                        f"altered definition); the IANA name wins and tzdata is used")
+        return named
     guess = match_vtimezone(vtz, values, hint=tzid)
     if guess is not None:
         return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
@@ -1098,6 +1108,13 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
                            f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
     return _Resolution(own, tzid, LossKind.TIMEZONE_UNKNOWN,
                        f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are kept")
+
+
+def _names_iana_zone(tzid: str) -> bool:
+    """Whether a TZID is a tzdata name, a link of tzdata's ``backward`` file included, or such
+    a name behind a globally unique ``/vendor/`` prefix (RFC 5545 3.2.19)."""
+    raw = tzid.strip().strip('"').strip()
+    return iana_zone(raw) is not None or (raw.startswith("/") and _globally_unique_suffix(raw) is not None)
 
 
 def _name_fits(vtz: Component, iana: str, values: list[datetime]) -> bool:
@@ -1214,6 +1231,8 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
                 continue
             if by_file != used:
                 moved.append((old, by_file, used))
+    if res.compare_with is not None and not moved and name == "DTSTART" and changes:
+        moved = _moved_occurrences(component, changes[0][0].replace(tzinfo=None), res)
     for old, by_file, used in moved:
         report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%Y-%m-%d %H:%MZ} by tzdata, "
                    f"{by_file:%Y-%m-%d %H:%MZ} by the file's VTIMEZONE", uid=uid, recurrence_id=rid_text,
@@ -1221,6 +1240,34 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
     if not moved and not res.only_if_moved:
         after = tzid_of(res.tz, iana_only=True) or (res.tzid if res.tz is not None else "floating")
         report.add(res.kind, name, res.reason, uid=uid, recurrence_id=rid_text, before=tzid, after=after)
+
+
+# How many occurrences of a series are compared between the file's VTIMEZONE and tzdata.
+COMPARED_OCCURRENCES = 50
+
+
+def _moved_occurrences(component: Component, start: datetime, res: _Resolution
+                       ) -> list[tuple[datetime, datetime, datetime]]:
+    """For a series whose DTSTART both readings agree on: its first occurrence (of the first
+    :data:`COMPARED_OCCURRENCES`) that the two readings put at different instants, if any."""
+    rule = component.get("RRULE")
+    if rule is None or isinstance(rule, list) or res.compare_with is None or res.tz is None:
+        return []
+    try:
+        text = rule.to_ical().decode()
+        if "UNTIL=" in text.upper():  # compared as wall-clock times: a UTC UNTIL would not parse
+            text = re.sub(r"(?i)UNTIL=(\d{8})(T\d{6})?Z?", lambda m: f"UNTIL={m.group(1)}{m.group(2) or 'T235959'}", text)
+        rule_set = rrulestr(text, dtstart=start)
+        for count, local in enumerate(rule_set):
+            if count >= COMPARED_OCCURRENCES:
+                break
+            by_file = (local - timedelta(seconds=_vtz_local_offset(res.compare_with, local))).replace(tzinfo=timezone.utc)
+            used = local.replace(tzinfo=res.tz).astimezone(timezone.utc)
+            if by_file != used:
+                return [(local, by_file, used)]
+    except (ValueError, TypeError, OverflowError):
+        return []
+    return []
 
 
 def _prune(calendar: Calendar) -> None:

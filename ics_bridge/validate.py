@@ -53,7 +53,7 @@ from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
 from .series import group_series
 from .text import JOIN_LINE_PREFIX, html_to_text, looks_like_html, strip_join_line
-from .vevent import (address_email, categories, conferences, dt_value, get_description, get_stash, props,
+from .vevent import (address_email, categories, conferences, dt_value, event_end, get_description, get_stash, props,
                      read_alarm, text_value)
 
 DEFAULT_HORIZON_YEARS = 5
@@ -356,26 +356,6 @@ def _description(event: Event, uris: list[str]) -> str | None:
     return _clean_text(text)
 
 
-def _end(event: Event, start: Any) -> Any:
-    end = dt_value(event, "DTEND")
-    if end is not None:
-        return end
-    duration = event.get("DURATION")
-    if duration is not None and start is not None:
-        try:
-            return start + duration.dt
-        except (TypeError, AttributeError, ValueError, OverflowError):
-            return None
-    if start is None:
-        return None
-    if isinstance(start, datetime):
-        return start
-    try:
-        return start + timedelta(days=1)
-    except OverflowError:  # 9999-12-31: the end of time
-        return start
-
-
 def _person_key(prop: Any, index: int) -> str:
     email = address_email(prop)
     if email:
@@ -404,7 +384,7 @@ def _attendees(event: Event) -> dict[str, dict[str, str]]:
 
 def _alarms(event: Event) -> tuple[str, ...]:
     start = dt_value(event, "DTSTART")
-    end = _end(event, start)
+    end = event_end(event, start)
     items = []
     for alarm in event.walk("VALARM"):
         reading = read_alarm(alarm, start, end)
@@ -457,7 +437,7 @@ def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None,
         organizer = organizer[0] if organizer else None
     values: dict[str, Any] = {
         "start": instant_text(start),
-        "end": instant_text(_end(event, start)),
+        "end": instant_text(event_end(event, start)),
         "occurrences": occurrences,
         "series_end": series_end,
         "summary": _clean_text(text_value(event, "SUMMARY")),

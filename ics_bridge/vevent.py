@@ -22,7 +22,7 @@ from icalendar.prop import vDDDTypes, vDuration
 from . import hub
 from .io.contentlines import read_component
 from .report import LossKind, Report
-from .text import add_join_line, html_to_text, sanitize_html, strip_join_line
+from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, strip_join_line, text_to_html
 
 
 # icalendar 7's parameter reader takes ``\,`` ``\;`` ``\:`` ``\\`` as escapes (RFC 5545 has none in
@@ -65,6 +65,17 @@ def set_description(event: Event, content: str | None, *, is_html: bool, report:
         event.add("X-ALT-DESC", vText(clean), parameters={"FMTTYPE": "text/html"})
     else:
         event.add("DESCRIPTION", content)
+        if looks_like_html(content):
+            # Plain text that an HTML reader takes as markup (``<b>`` in a Graph text body): an
+            # HTML alternative that shows it as written, for targets that read HTML (Google's
+            # description); :func:`is_plain_alternative` recognises it on the way back.
+            event.add("X-ALT-DESC", vText(text_to_html(content)), parameters={"FMTTYPE": "text/html"})
+
+
+def is_plain_alternative(text: str | None, html: str | None) -> bool:
+    """Whether an HTML alternative is only the escaped plain text that :func:`set_description`
+    adds to text that looks like markup (an HTML body's own alternative is kept as HTML)."""
+    return text is not None and html is not None and looks_like_html(text) and html == text_to_html(text)
 
 
 def get_description(event: Event) -> tuple[str | None, str | None]:
@@ -183,7 +194,7 @@ def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | date
         offset = value
         if related == "END":
             if dtstart is None or dtend is None:
-                return AlarmReading(action, None, problem="end-relative trigger without DTEND", default_marker=marker)
+                return AlarmReading(action, None, problem="end-relative trigger on an event without start", default_marker=marker)
             offset = value + (_as_dt(dtend) - _as_dt(dtstart))
             converted = f"end-relative trigger {value} converted to start-relative"
     elif isinstance(value, datetime):
@@ -202,6 +213,30 @@ def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | date
     return AlarmReading(action, minutes, converted=converted, default_marker=marker)
 
 
+def event_end(event: Event, start: date | datetime | None = None) -> date | datetime | None:
+    """Where an event ends (RFC 5545 3.6.1): DTEND, else DTSTART + DURATION, else DTSTART for a
+    date-time and the next day for a date.  What ``TRIGGER;RELATED=END`` counts from (3.8.6.3)."""
+    if start is None:
+        start = dt_value(event, "DTSTART")
+    end = dt_value(event, "DTEND")
+    if end is not None:
+        return end
+    duration = event.get("DURATION")
+    if duration is not None and start is not None:
+        try:
+            return start + duration.dt
+        except (TypeError, AttributeError, ValueError, OverflowError):
+            return None
+    if start is None:
+        return None
+    if isinstance(start, datetime):
+        return start
+    try:
+        return start + timedelta(days=1)
+    except OverflowError:  # 9999-12-31: the end of time
+        return start
+
+
 def _as_dt(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
@@ -217,14 +252,52 @@ def make_address(email: str | None, name: str | None, prop: str = "ATTENDEE") ->
     return address
 
 
+# A URI scheme before the first colon (``urn:``, ``http:``, ``invalid:``); a bare address has none.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# What Google and Graph take as an address: one ``@``, no spaces, brackets or separators.
+_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\Z")
+
+
 def address_email(value: Any) -> str | None:
-    """``mailto:`` stripped (case-insensitively); None for ``invalid:nomail`` and empty."""
+    """The e-mail address of a CAL-ADDRESS (RFC 5545 3.3.3): the ``mailto:`` value (scheme
+    matched case-insensitively), or a bare address; for any other URI (``urn:uuid:`` of CalDAV
+    servers, ``http:`` principals) the RFC 7986 6.2 ``EMAIL`` parameter, which exists for that
+    case.  None when neither is an e-mail address (``invalid:nomail``, empty, a name): Google
+    refuses a whole insert over one such attendee, so callers report the person instead."""
     text = str(value or "").strip()
     if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if not text or text.lower().startswith("invalid:"):
+        text = text[7:].strip()
+    elif _SCHEME.match(text):
+        text = ""
+    if _EMAIL.match(text):
+        return text
+    param = str(getattr(value, "params", {}).get("EMAIL") or "").strip()
+    if param.lower().startswith("mailto:"):
+        param = param[7:].strip()
+    return param if _EMAIL.match(param) else None
+
+
+def address_problem(value: Any) -> str | None:
+    """Why a CAL-ADDRESS gives no e-mail address (None when it gives one, or when it is the
+    ``invalid:nomail`` placeholder that says so itself)."""
+    if address_email(value) is not None:
         return None
-    return text
+    text = str(value or "").strip()
+    if not text or text.lower() == "invalid:nomail":
+        return None
+    return f"{text[:80]} is not an e-mail address and has no EMAIL parameter (RFC 7986 6.2)"
+
+
+def person_email(prop: Any, add: Callable[..., None], field: str) -> str | None:
+    """:func:`address_email` for a mapper: an address taken from ``EMAIL`` is reported (the
+    URI itself has no provider slot); None is left to the caller, who knows whether the person
+    is dropped or kept by name (reason: :func:`address_problem`)."""
+    email = address_email(prop)
+    text = str(prop or "").strip()
+    if email is not None and _SCHEME.match(text) and not text.lower().startswith("mailto:"):
+        add(LossKind.MAPPING_CHOICE, field, "address taken from the EMAIL parameter (RFC 7986 6.2); "
+            "the URI value has no provider field", before=text, after=email)
+    return email
 
 
 # ---------------------------------------------------------------- conference links

@@ -486,3 +486,30 @@ def test_diff_stdin_and_unreadable(tmp_path: Path) -> None:
     assert bad.returncode == 2
     no_traceback(bad)
     assert "missing.ics: cannot read" in err(bad)
+
+
+# ------------------------------------------------------------------------------------------ guessed repairs
+
+def test_guessed_repairs_printed_without_verbose(tmp_path: Path) -> None:
+    # An Outlook-era export saved as Windows-1252, cut short (no END:VEVENT / END:VCALENDAR),
+    # with a DESCRIPTION folded without the leading space: each repair guesses what the file
+    # meant, so the user sees them without -v; a repair that guesses nothing (an alarm without
+    # DESCRIPTION given the summary) stays behind -v (issue 13).
+    broken = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r\n"
+              "BEGIN:VEVENT\r\nUID:040000008200E00074C5B7101A82E00800000000\r\nDTSTAMP:20240101T000000Z\r\n"
+              "DTSTART:20240102T090000Z\r\nDTEND:20240102T100000Z\r\nSUMMARY:R\xe9union budg\xe9taire\r\n"
+              "DESCRIPTION:Ordre du jour: budget, planning et les points divers du trimestre proc\r\n"
+              "hain\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+              "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:second@example.com\r\nDTSTAMP:20240101T000000Z\r\n"
+              "DTSTART:20240103T090000Z\r\nDTEND:20240103T100000Z\r\nSUMMARY:Suite\r\n").encode("cp1252")
+    (tmp_path / "outlook.ics").write_bytes(broken)
+    proc = run("convert", "outlook.ics", "--to", "google", "-o", "out.json", cwd=tmp_path)
+    no_traceback(proc)
+    text = err(proc)
+    assert "encoding: quirk-repaired: not UTF-8" in text
+    assert "warning (guess)" in text
+    assert "END lines added" in text
+    assert "joined to the line before" in text or "new line of the value" in text
+    assert "VALARM;DESCRIPTION" not in text
+    verbose = err(run("convert", "outlook.ics", "--to", "google", "-o", "out2.json", "-v", cwd=tmp_path))
+    assert "VALARM;DESCRIPTION" in verbose

@@ -94,7 +94,7 @@ def decode(data: bytes | str, report: Report) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         report.add(LossKind.QUIRK_REPAIRED, "encoding",
-                   f"not UTF-8 (byte {exc.start}); read as Windows-1252")
+                   f"not UTF-8 (byte {exc.start}); read as Windows-1252", guess=True)
         return data.decode("cp1252", errors="replace")
 
 
@@ -108,7 +108,7 @@ class _Open:
 
     name: str
     uid: str | None = None
-    notes: list[tuple[LossKind, str, str]] = field(default_factory=list)
+    notes: list[tuple[LossKind, str, str, bool]] = field(default_factory=list)  # (…, guess)
 
 
 class _Structure:
@@ -120,38 +120,38 @@ class _Structure:
         self.skip = 0  # > 0 inside a subtree dropped for depth
         self.components = 0
         self.events = 0
-        self.file_notes: dict[tuple[LossKind, str, str], int] = {}
+        self.file_notes: dict[tuple[LossKind, str, str, bool], int] = {}
 
     # -- notes: per VEVENT (reported with its UID when it closes) or per file ------------------
-    def note(self, kind: LossKind, fld: str, reason: str) -> None:
+    def note(self, kind: LossKind, fld: str, reason: str, *, guess: bool = False) -> None:
         for item in reversed(self.stack):
             if item.name == "VEVENT":
-                item.notes.append((kind, fld, reason))
+                item.notes.append((kind, fld, reason, guess))
                 return
-        key = (kind, fld, reason)
+        key = (kind, fld, reason, guess)
         self.file_notes[key] = self.file_notes.get(key, 0) + 1
 
     def flush(self, item: _Open) -> None:
-        counted: dict[tuple[LossKind, str, str], int] = {}
+        counted: dict[tuple[LossKind, str, str, bool], int] = {}
         for note in item.notes:
             counted[note] = counted.get(note, 0) + 1
-        for (kind, fld, reason), n in counted.items():
-            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)", uid=item.uid)
+        for (kind, fld, reason, guess), n in counted.items():
+            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)", uid=item.uid, guess=guess)
 
     def finish_notes(self) -> None:
-        for (kind, fld, reason), n in self.file_notes.items():
-            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)")
+        for (kind, fld, reason, guess), n in self.file_notes.items():
+            self.report.add(kind, fld, reason if n == 1 else f"{reason} ({n} times)", guess=guess)
 
     # -- structure ----------------------------------------------------------------------------
     def close_top(self, why: str) -> None:
         item = self.stack.pop()
         self.out.append(f"END:{item.name}")
         if item.name == "VEVENT":
-            item.notes.append((LossKind.QUIRK_REPAIRED, "END:VEVENT", f"END:VEVENT missing {why}; inserted"))
+            item.notes.append((LossKind.QUIRK_REPAIRED, "END:VEVENT", f"END:VEVENT missing {why}; inserted", True))
             self.flush(item)
         else:
             self.flush(item)
-            self.note(LossKind.QUIRK_REPAIRED, f"END:{item.name}", f"END:{item.name} missing {why}; inserted")
+            self.note(LossKind.QUIRK_REPAIRED, f"END:{item.name}", f"END:{item.name} missing {why}; inserted", guess=True)
 
     def begin(self, name: str) -> None:
         if self.skip:
@@ -219,7 +219,7 @@ class _Structure:
                     self.out.append(f"{_INCOMPLETE}:TRUE")
                     break
             self.note(LossKind.QUIRK_REPAIRED, "END:VCALENDAR",
-                      f"the file ends inside {open_names} (truncated?); END lines added")
+                      f"the file ends inside {open_names} (truncated?); END lines added", guess=True)
             while self.stack:
                 item = self.stack.pop()
                 self.out.append(f"END:{item.name}")
@@ -272,10 +272,12 @@ def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
             name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper()
             if has_value and len(last_physical) < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
                 piece = "\\n" + physical
-                st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value")
+                st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value",
+                        guess=True)
             else:
                 piece = physical
-                st.note(LossKind.QUIRK_REPAIRED, name, "line folded without a leading space joined to the line before")
+                st.note(LossKind.QUIRK_REPAIRED, name, "line folded without a leading space joined to the line before",
+                        guess=True)
         last_physical = physical
         if not pieces:
             st.note(LossKind.INVALID_VALUE, "?", "folded line without a line to continue ignored")
@@ -712,6 +714,7 @@ def new_calendar(prodid: str = "-//ics-bridge//ics-bridge 0.1//EN") -> Calendar:
 
 
 _DATE_PROPS = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
+_UTC_PROPS = ("DTSTAMP", "CREATED", "LAST-MODIFIED")
 
 
 # Values per EXDATE/RDATE line: libical 3 (Evolution) reads only the first 500 values of one
@@ -739,7 +742,15 @@ def _date_params(event: Component) -> None:
       its TZID: ``DTSTART;TZID=Africa/Abidjan:…Z``, which RFC 5545 3.2.19 forbids.  The TZID is
       dropped: the instant is the same, and the ``Z`` already says UTC.
 
-    PERIOD values and unreadable ones keep their parameters."""
+    PERIOD values and unreadable ones keep their parameters.  DTSTAMP, CREATED and LAST-MODIFIED
+    are UTC by definition (RFC 5545 3.8.7): a TZID beside their ``Z`` (ics-parser's sample writes
+    ``DTSTAMP;TZID=America/Los_Angeles:…Z``) is dropped too."""
+    for name in _UTC_PROPS:
+        for prop in props(event, name):
+            value = getattr(prop, "dt", None)
+            if "TZID" in getattr(prop, "params", {}) and isinstance(value, datetime) and value.tzinfo is not None \
+                    and _ical_is_utc(value):
+                del prop.params["TZID"]
     for name in _DATE_PROPS:
         for prop in props(event, name):
             values = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]

@@ -17,7 +17,7 @@ from icalendar import Calendar
 from ..errors import InputError
 from ..report import Report
 from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, date_on_timed_series, dtend_checks, dtstart_until,
-               exrule, outlook_all_day, rrule_checks, series_zone, x_wr_timezone)
+               exrule, outlook_all_day, rdate_period, rrule_checks, series_zone, x_wr_timezone)
 
 # What a quirk may raise on a hostile value it did not foresee (BrokenCalendarProperty is a
 # ValueError); anything else is a bug and propagates.
@@ -44,6 +44,7 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
     if failed:
         _remove(cal, failed)
     all_day_recurrence_id.apply(cal, report)  # needs each series' master: runs over the calendar
+    rdate_period.apply(cal, report)  # adds overrides beside their master
     series_zone.apply(cal, report)
     date_on_timed_series.apply(cal, report)
     return errors

@@ -1,7 +1,8 @@
 """RRULE/EXRULE values icalendar reads but RFC 5545 3.3.10 forbids: no or unknown FREQ,
 COUNT or INTERVAL below 1, COUNT together with UNTIL, BYxxx numbers out of range.  A provider
 would reject the event (Google) or a mapper would guess; the rule is dropped (the series becomes
-its first occurrence) and reported, except COUNT with UNTIL, where UNTIL is kept.
+its first occurrence) and reported, except COUNT with UNTIL, where UNTIL is kept.  A rule
+repeated word for word is kept once (RFC 5545: RRULE SHOULD NOT occur more than once).
 
 Nothing here expands a rule: COUNT=10^9 and an endless FREQ=SECONDLY are valid and cost nothing
 (conversion never expands; validation expands within a bounded horizon)."""
@@ -55,6 +56,13 @@ def problem(rule: Any) -> str | None:
     return None
 
 
+def _key(rule: Any) -> bytes | None:
+    try:
+        return bytes(rule.to_ical())
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def apply(event: Event, report: Report) -> None:
     uid = str(event.get("UID", "")) or None
     for name in ("RRULE", "EXRULE"):
@@ -63,7 +71,18 @@ def apply(event: Event, report: Report) -> None:
             continue
         rules = raw if isinstance(raw, list) else [raw]
         kept = []
+        seen: set[bytes] = set()
         for rule in rules:
+            text_key = _key(rule)
+            if text_key is not None and text_key in seen:
+                # The same rule twice (recurring-ical-events' duplicated_rrule): one recurrence
+                # set has no duplicates, but ical.js yields every instance twice and ``ical``
+                # refuses the calendar; one copy means the same for everyone.
+                report.add(LossKind.QUIRK_REPAIRED, name, f"the same {name} twice; one kept", uid=uid,
+                           before=text_key.decode(errors="replace"))
+                continue
+            if text_key is not None:
+                seen.add(text_key)
             why = problem(rule)
             if why is None:
                 if _values(rule, "COUNT") and _values(rule, "UNTIL"):

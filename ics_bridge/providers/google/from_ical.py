@@ -32,12 +32,12 @@ from ... import hub
 from ...report import LossKind, Report
 from ...occurrences import Occurrences
 from ...series import group_series
-from ...text import looks_like_html
+from ...text import looks_like_html, markup_hazard, text_to_html
 from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_email, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, get_description, get_stash, property_lines, props, read_alarm,
-                       report_duplicate_uids, text_value)
+from ...vevent import (address_problem, all_day_recurrence_id, categories, conferences, description_without_join,
+                       dt_value, event_end, get_description, get_stash, person_email, property_lines, props,
+                       read_alarm, report_duplicate_uids, text_value)
 from . import tables
 from .to_ical import parse_recurrence
 
@@ -439,6 +439,11 @@ class _Writer:
                     self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION",
                              "plain DESCRIPTION with HTML markup written as is: Google shows it as HTML "
                              "(as Google's own export means it)")
+                elif markup_hazard(cleaned):
+                    # Google reads its description as HTML: escaped, the text shows as written.
+                    out["description"] = text_to_html(cleaned)
+                    self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain text with angle brackets or "
+                             "entities escaped as HTML, so Google shows it as written")
             elif cleaned == "" and text != "" and not primary:
                 out["description"] = ""
 
@@ -462,7 +467,10 @@ class _Writer:
     def people(self) -> None:
         v, out, profile = self.v, self.out, self.profile
         org = v.get("ORGANIZER")
-        org_email = address_email(org) if org is not None else None
+        org_email = person_email(org, self.add, "ORGANIZER") if org is not None else None
+        problem = address_problem(org) if org is not None else None
+        if problem:
+            self.add(LossKind.DROPPED, "ORGANIZER", f"organizer's address lost: {problem}", before=str(org))
         stashed = self.stash.get("organizer") if isinstance(self.stash.get("organizer"), dict) else None
         if org is not None or stashed:
             person: dict[str, Any] = {}
@@ -495,9 +503,12 @@ class _Writer:
 
     def attendee(self, att: Any, org_email: str | None) -> dict[str, Any] | None:
         params = att.params
-        email = address_email(att)
+        email = person_email(att, self.add, "ATTENDEE")
         if not email:
-            self.add(LossKind.DROPPED, "ATTENDEE", "Google attendees need an email address", before=str(att))
+            # One attendee Google refuses fails the whole insert: the person is reported instead.
+            why = address_problem(att) or "no address"
+            self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
+                     before=str(params.get("CN") or att))
             return None
         entry: dict[str, Any] = {}
         if params.get(tables.PARAM_ATTENDEE_ID):
@@ -624,7 +635,8 @@ class _Writer:
 
     def reminders(self) -> None:
         v = self.v
-        start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+        start = dt_value(v, "DTSTART")
+        end = event_end(v, start)
         readings = [read_alarm(a, start, end) for a in v.subcomponents if a.name == "VALARM"]
         for r in readings:
             if r.problem:
@@ -899,7 +911,8 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
 
 
 def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:
-    start, end = dt_value(v, "DTSTART"), dt_value(v, "DTEND")
+    start = dt_value(v, "DTSTART")
+    end = event_end(v, start)
     found = []
     for alarm in v.subcomponents:
         if alarm.name != "VALARM":

@@ -122,7 +122,9 @@ class _EventMapper:
         if note:
             self.add(LossKind.QUIRK_REPAIRED, f"{field}.dateTime", note)
         if tz is None:
-            if edt.has_offset():
+            if (edt.dateTime or "").strip().upper().endswith("Z"):
+                pass  # ``…Z`` names a UTC instant (RFC 3339): kept in UTC, nothing assigned or guessed
+            elif edt.has_offset():
                 self.add(LossKind.TIMEZONE_ASSIGNED, f"{field}.timeZone",
                          "no timeZone on the event or the calendar; the exact instant is kept in UTC", after="UTC")
             else:

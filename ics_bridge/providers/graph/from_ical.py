@@ -25,12 +25,13 @@ from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import Series, group_series
-from ...text import sanitize_html
+from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, address_email, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, get_description, get_stash, property_lines, props,
-                       read_alarm, report_duplicate_uids, text_value)
+from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
+                       description_without_join, dt_value, event_end, get_description, get_stash,
+                       is_plain_alternative, person_email, property_lines, props, read_alarm,
+                       report_duplicate_uids, text_value)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -221,11 +222,35 @@ class _Writer:
                 out.pop(key, None)
         return out
 
+    def join_urls(self) -> list[str]:
+        """The event's join links, the one Graph's ``onlineMeeting`` would hold first."""
+        video = [u for u, _ in conferences(self.v) if not u.lower().startswith("tel:")]
+        teams = text_value(self.v, hub.X_TEAMS_URL)
+        return [teams] + [u for u in video if u != teams] if teams else video
+
     def body(self) -> None:
         text, html = get_description(self.v)
+        plain = is_plain_alternative(text, html)  # a text body, kept readable for HTML targets
+        if plain:
+            html = None
         urls = [u for u, _ in conferences(self.v)]
-        if text is not None:
+        # A create request cannot carry a join link (onlineMeeting is read-only): the links stay
+        # readable in the body, as the join lines clients that ignore CONFERENCE show.
+        keep: list[str] = []
+        if self.options.profile == "request":
+            google = text_value(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
+            keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
+        if text is not None and not keep:
             text = description_without_join(self.v, urls[0] if urls else None)
+        if html is None and not plain and text and looks_like_html(text):
+            # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
+            # Google writer and the validator read it; a text body would show the tags.
+            html = keep_line_breaks(text)
+            self.add(LossKind.MAPPING_CHOICE, "DESCRIPTION", "plain DESCRIPTION with HTML markup written as an "
+                     "HTML body (as Google's own export means it)")
+        for url in keep:
+            text = add_join_line(text, url)
+            html = add_join_html(html, url) if html is not None else None
         if html is not None:
             clean, changed = sanitize_html(html)  # a Calendar given directly skipped the reader's check
             if changed:  # else the document goes as it came, byte for byte (as set_description keeps it)
@@ -298,7 +323,9 @@ class _Writer:
         v = self.v
         org = v.get("ORGANIZER")
         if org is not None:
-            self.out["organizer"] = {"emailAddress": _email(org)}
+            address = self.email_address(org, "ORGANIZER")
+            if address:  # neither name nor address: nothing to write
+                self.out["organizer"] = {"emailAddress": address}
         attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
@@ -334,7 +361,12 @@ class _Writer:
             status["time"] = str(params.get("X-ICSBRIDGE-RESPONSE-TIME", "0001-01-01T00:00:00Z"))
             if "RSVP" in params:
                 rsvp.add(str(params["RSVP"]).upper())
-            entry: dict[str, Any] = {"type": kind, "emailAddress": _email(att)}
+            address = self.email_address(att, "ATTENDEE")
+            if "address" not in address and (self.options.profile == "request" or not address):
+                self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
+                         before=address.get("name") or str(att))
+                continue
+            entry: dict[str, Any] = {"type": kind, "emailAddress": address}
             proposal = self.stash.get("@proposedNewTime", {}).get(entry["emailAddress"].get("address", ""))
             if proposal and self.options.profile == "resource":
                 entry["proposedNewTime"] = proposal
@@ -351,11 +383,26 @@ class _Writer:
             if len(rsvp) > 1:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
 
+    def email_address(self, prop: Any, field: str) -> dict[str, str]:
+        """Graph ``emailAddress``: ``address`` only ever an e-mail address (the EMAIL parameter
+        for a ``urn:uuid:`` value); a person without one keeps the name, the address reported."""
+        out: dict[str, str] = {}
+        name = prop.params.get("CN")
+        if name:
+            out["name"] = str(name)
+        email = person_email(prop, self.add, field)
+        if email:
+            out["address"] = email
+        problem = address_problem(prop)
+        if problem:
+            self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=str(prop))
+        return out
+
     def alarms(self) -> None:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
-        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), dt_value(v, "DTEND"))
+        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), event_end(v))
                                         for a in v.walk("VALARM")]
         alarms = list(v.walk("VALARM"))
         valid = [r for r in readings if r.minutes_before is not None]
@@ -440,10 +487,9 @@ class _Writer:
     def online_meeting(self) -> None:
         """CONFERENCE / X-MICROSOFT-SKYPETEAMSMEETINGURL → onlineMeeting.joinUrl (read-only in
         Graph: a request cannot carry a join link, only ask for a new meeting)."""
-        items = conferences(self.v)
         teams = text_value(self.v, hub.X_TEAMS_URL)
-        video = [u for u, _ in items if not u.lower().startswith("tel:")]
-        url = teams or (video[0] if video else None)
+        video = self.join_urls()
+        url = video[0] if video else None
         if "isOnlineMeeting" in self.stash:
             self.out["isOnlineMeeting"] = self.stash["isOnlineMeeting"]
             if "onlineMeetingProvider" in self.stash:
@@ -455,10 +501,11 @@ class _Writer:
             self.out["onlineMeeting"] = stashed if isinstance(stashed, dict) and stashed.get("joinUrl") == url else {"joinUrl": url}
             self.out.setdefault("isOnlineMeeting", True)
         elif url:
-            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
-                     "a join link cannot be written to Graph; set isOnlineMeeting to create a new meeting", before=url)
-        for extra in [u for u in video if u != url]:
-            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link", before=extra)
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "a create request cannot carry a join link "
+                     "(onlineMeeting is read-only); kept as a line of the body", before=url)
+        for extra in video[1:]:
+            self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE", "Graph holds one join link"
+                     + ("; kept as a line of the body" if self.options.profile == "request" else ""), before=extra)
 
     def keep_unmapped(self) -> None:
         """iCalendar content with no Graph property travels as raw lines in one named extended
@@ -541,15 +588,6 @@ def _same_clock(tz: tzinfo, windows: str, at: datetime, days: int) -> bool:
     return all(t.astimezone(tz).utcoffset() == t.astimezone(resolved.tz).utcoffset() for t in steps)
 
 
-def _email(prop: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    name = prop.params.get("CN")
-    if name:
-        out["name"] = str(name)
-    email = address_email(prop)
-    if email:
-        out["address"] = email
-    return out
 
 
 def _utc_text(value: date | datetime) -> str:
