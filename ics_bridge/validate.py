@@ -467,17 +467,19 @@ def _transaction(event: Event) -> str | None:
 
 
 def _google_series(event: Event) -> str | None:
-    """The id Google knows the event's series by: the one it derived the UID from
-    (``<id>@google.com``, events read without iCalUID), else the id ics-bridge writes for the
-    UID (``providers.google.from_ical``: a valid stashed id of a master, else ``google_id``)."""
+    """The id Google knows the event's series by: an event read from Google has its id
+    (``X-ICSBRIDGE-GOOGLE-ID``; an occurrence's UID is ``<series id>@google.com`` when Google
+    gave no iCalUID); any other event the id ics-bridge writes for its UID
+    (``providers.google.from_ical.google_id``), whatever the UID looks like (an Outlook file
+    holding a Google UID gets a new id on insert)."""
     from .providers.google.from_ical import google_id, is_valid_id
     uid = hub.event_uid(event)
-    if uid and uid.endswith(_GOOGLE_UID_SUFFIX):
-        return uid[: -len(_GOOGLE_UID_SUFFIX)]
     gid = text_value(event, hub.X_GOOGLE_ID)
     if event.get("RECURRENCE-ID") is None and is_valid_id(gid):
         return gid
-    return google_id(uid) if uid else None
+    if gid and uid and uid.endswith(_GOOGLE_UID_SUFFIX):  # read from Google: the UID names its series id
+        return uid[: -len(_GOOGLE_UID_SUFFIX)]
+    return google_id(uid) if uid else None  # a UID of any shape, even ``…@google.com``: what the writer sends
 
 
 _GOOGLE_UID_SUFFIX = "@google.com"
@@ -742,14 +744,18 @@ def compare_meanings(before: EventMeaning, after: EventMeaning) -> list[Differen
 
 def _join_line_moved(before: EventMeaning, after: EventMeaning) -> bool:
     """One side's description is the other's plus the marked ``Join online meeting: <url>`` line
-    of a conference only that other side has: a target without a home for the meeting (Google
+    of each conference only that other side has: a target without a home for the meeting (Google
     for a Teams link) keeps the link in the text, as ics-bridge writes it for such clients
     (``text.add_join_line``).  The description is the same; ``conference`` shows the change."""
     for one, other in ((before, after), (after, before)):
         text, longer = one.values.get("description"), other.values.get("description")
-        for uri in set(one.values.get("conference") or ()) - set(other.values.get("conference") or ()):
-            if longer == _clean_text(f"{text or ''} {JOIN_LINE_PREFIX}{uri}"):
-                return True
+        missing = set(one.values.get("conference") or ()) - set(other.values.get("conference") or ())
+        if not missing or not longer:
+            continue
+        for uri in missing:  # a target without a home for several links keeps each as a line
+            longer = longer.replace(f"{JOIN_LINE_PREFIX}{uri}", " ")
+        if _clean_text(longer) == _clean_text(text or ""):
+            return True
     return False
 
 
