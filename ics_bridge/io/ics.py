@@ -59,6 +59,7 @@ MAX_ICS_BYTES = 256 * 1024 * 1024
 # The marker the line repair puts into a VEVENT the file ends inside; never leaves the reader.
 _INCOMPLETE = "X-ICSBRIDGE-READER-INCOMPLETE"
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
 # A content line starts with a name and ';' or ':' — not a URL ("https://…" in a raw
 # multi-line description is a line of that description).
 _CONTENT_LINE = re.compile(r"(?!(?i:https?|ftp|webcal)://)[A-Za-z0-9-]+[;:]")
@@ -82,6 +83,11 @@ class IcsReadOptions:
     limits: Limits = DEFAULT_LIMITS
 
 
+# A fold (line end + space or tab) between a UTF-8 lead or continuation byte and a continuation
+# byte: it splits one character (RFC 5545 3.1 says folds must not; some folders count octets).
+_SPLIT_UTF8_FOLD = re.compile(rb"([\xc2-\xf4\x80-\xbf])(?:\r\n|\r|\n)[ \t](?=[\x80-\xbf])")
+
+
 def decode(data: bytes | str, report: Report) -> str:
     if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
         text, replaced = without_lone_surrogates(data.lstrip("\ufeff"))
@@ -93,6 +99,17 @@ def decode(data: bytes | str, report: Report) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        joined, folds = _SPLIT_UTF8_FOLD.subn(rb"\1", data)
+        if folds:
+            try:
+                text = joined.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                report.add(LossKind.QUIRK_REPAIRED, "encoding",
+                           f"{folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
+                           "forbids them; the octets are one character)")
+                return text
         report.add(LossKind.QUIRK_REPAIRED, "encoding",
                    f"not UTF-8 (byte {exc.start}); read as Windows-1252")
         return data.decode("cp1252", errors="replace")
@@ -227,13 +244,44 @@ class _Structure:
         self.finish_notes()
 
 
+def _unfolded(physicals: list[str]) -> Iterator[tuple[str, int]]:
+    """RFC 5545 3.1 unfolding, before anything else: a physical line that starts with a space or
+    a tab continues the line before, wherever the fold fell (KOrganizer 3.1 folds right after
+    the name: ``DTSTART`` / `` :20031210T…``).  Yields each unfolded line with the length of its
+    last physical line (the line-repair heuristics judge a fold by it)."""
+    line: str | None = None
+    last = 0
+    for physical in physicals:
+        if physical[:1] in (" ", "\t") and line is not None:
+            line += physical[1:]
+            last = len(physical)
+            continue
+        if line:
+            yield line, last
+        line, last = physical, len(physical)
+    if line:
+        yield line, last
+
+
+def _with_last(items: Iterator[tuple[str, int]]) -> Iterator[tuple[str, int, bool]]:
+    previous = next(items, None)
+    for item in items:
+        yield (*previous, False)  # type: ignore[misc]
+        previous = item
+    if previous is not None:
+        yield (*previous, True)
+
+
 def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
-    """Unfolded content lines; bad folds repaired, over-long lines dropped (both noted)."""
+    """Content lines: unfolded first (:func:`_unfolded`), then a line that does not start like a
+    content line is repaired (joined to the line before, noted), over-long lines dropped (noted).
+    Only a line that is not a content line after unfolding is judged broken, so the repairs never
+    change a valid file."""
     limit = st.limits.max_line
     pieces: list[str] = []
     size = 0
     too_long = False
-    last_physical = ""
+    last_physical = 0
     has_value = False
 
     def done() -> Iterator[str]:
@@ -247,36 +295,32 @@ def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
     physicals = _LINE_END.split(text)
     while physicals and not physicals[-1].strip():
         physicals.pop()
-    if physicals and physicals[-1][0] not in " \t" and not _CONTENT_LINE.match(physicals[-1]):
-        physicals.pop()  # a last line cut before its ':' (truncated file)
-        st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")
-    for physical in physicals:
-        if not physical:
-            continue
-        if physical[0] in " \t":
-            piece = physical[1:]
-        elif _CONTENT_LINE.match(physical):
+    for line, last, final in _with_last(_unfolded(physicals)):
+        if final and line[0] not in " \t" and not _CONTENT_LINE.match(line):
+            st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")  # cut before its ':'
+            break
+        if _CONTENT_LINE.match(line):
             yield from done()
-            pieces, size, too_long = [], 0, False
-            has_value = ":" in physical
-            pieces.append(physical)
-            size = len(physical)
-            last_physical = physical
+            pieces, size, too_long = [line], len(line), False
+            has_value = ":" in line
+            last_physical = last
             if size > limit:
-                too_long, pieces = True, [physical[:80]]
+                too_long, pieces = True, [line[:80]]
             continue
+        if line[0] in " \t":
+            piece = line[1:]  # a fold at the very start of the file
         else:
             if not pieces or pieces[0][:6].upper() == "BEGIN:" or pieces[0][:4].upper() == "END:":
                 st.note(LossKind.INVALID_VALUE, "?", "unreadable line ignored")
                 continue
             name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper()
-            if has_value and len(last_physical) < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
-                piece = "\\n" + physical
+            if has_value and last_physical < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
+                piece = "\\n" + line
                 st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value")
             else:
-                piece = physical
+                piece = line
                 st.note(LossKind.QUIRK_REPAIRED, name, "line folded without a leading space joined to the line before")
-        last_physical = physical
+        last_physical = last
         if not pieces:
             st.note(LossKind.INVALID_VALUE, "?", "folded line without a line to continue ignored")
             continue
@@ -672,7 +716,7 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
     if size > options.max_bytes:
         raise InputError(f"file is {size} bytes, over the limit of {options.max_bytes} (raise it with --max-bytes)")
     text = decode(data, report)
-    upper_head = text.upper()
+    upper_head = _FOLD.sub("", text).upper()  # "BEGIN" + fold + ":VCALENDAR" is BEGIN:VCALENDAR
     if "BEGIN:VCALENDAR" not in upper_head:
         if "BEGIN:VEVENT" in upper_head:
             report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "bare VEVENT without VCALENDAR wrapped")

@@ -1,0 +1,102 @@
+"""Issue 17: files real producers write that the reader used to break or bend.
+
+Each rule is tested on a realistic file (``tests/producers/``, or the shared corpus), and what we
+write is read back with ical.js and libical (``tests/interop/readers.py``) where an instant is at
+stake.  The behaviour is documented in ``docs/compatibility.md`` ("Producer files").
+"""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ics_bridge
+from ics_bridge.io.ics import parse_calendar
+from ics_bridge.report import LossKind, Report
+from interop import readers
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "corpus" / "ics"
+PRODUCERS = HERE / "producers"
+WINDOW = ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z")
+
+
+def read(data: bytes | str) -> tuple[list[bytes], Report, list]:
+    report, errors = Report(), []
+    cal = parse_calendar(data, report, errors=errors)
+    return [c.to_ical() for c in cal.subcomponents], report, errors
+
+
+def interop(text: str, name: str) -> readers.Reading:
+    readers.require(name)
+    reading = readers.read(name, text, WINDOW)
+    assert not reading.errors, reading.errors
+    return reading
+
+
+# ------------------------------------------------------------------------------------------
+# A fold anywhere is a fold (RFC 5545 3.1)
+# ------------------------------------------------------------------------------------------
+
+def test_korganizer_fold_after_the_name_reads_every_event():
+    """KOrganizer 3.1 folds every property right after its name (``DTSTART`` / `` :2003…``)."""
+    data = (CORPUS / "ical4j__korganizer_sample.ics").read_bytes()
+    assert b"DTSTART\r\n :20030314T030000Z" in data or b"DTSTART\n :20030314T030000Z" in data
+    events, report, errors = read(data)
+    assert not errors and len(report) == 0, report.as_text()
+    assert len(events) == 2
+    result = ics_bridge.convert(data, to="graph")
+    items = result.data["value"]
+    subjects = sorted(e["subject"] for e in items)
+    assert subjects == ["San Gabriel Valley Linux User Group -- DevSIG meeting",
+                        "San Gabriel Valley Linux User Group -- general meeting"]
+    assert all(e["recurrence"]["range"]["numberOfOccurrences"] == 12 for e in items)
+    text = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    for name in ("icaljs", "libical"):
+        reading = interop(text, name)
+        assert sorted(len(v) for v in reading.occurrences.values()) == [12, 12], name
+
+
+# Valid files from several producers that read without a single repair (ASCII and not).
+_VALID = ["ical4j__korganizer_sample.ics", "ical-py__apple_ical.ics", "ical-py__languages.ics",
+          "ical.net__Language4.ics", "ical-py__office_356_custom_timezone.ics", "icalevents__non_ascii_uid.ics",
+          "recurring-ical-events__issue_223_thunderbird.ics", "ical4j__Session6.ics",
+          "khal__mult_uids_and_recuid_no_order.ics", "ical.net__Outlook2007LineFolds.ics"]
+
+
+def fold_at_random(data: bytes, rnd: random.Random, rate: float) -> bytes:
+    """Every content line folded (CRLF + space or tab) at random octet positions, anywhere in the
+    line: after the name, inside a parameter, inside a UTF-8 sequence."""
+    out = []
+    for line in re.split(rb"\r\n|\n", data):
+        cuts = sorted({k for k in range(1, len(line)) if rnd.random() < rate})
+        parts = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
+        out.append(b"".join(p if k == 0 else b"\r\n" + rnd.choice([b" ", b"\t"]) + p for k, p in enumerate(parts)))
+    return b"\r\n".join(out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(_VALID), seed=st.integers(0, 2**32), rate=st.sampled_from([0.02, 0.1, 0.5, 1.0]))
+def test_any_valid_file_folded_anywhere_reads_the_same(name, seed, rate):
+    data = (CORPUS / name).read_bytes()
+    folded = fold_at_random(data, random.Random(seed), rate)
+    expected, _, _ = read(data)
+    events, report, errors = read(folded)
+    assert not errors
+    assert events == expected
+    # the only repair allowed: a fold inside a UTF-8 character (RFC 5545 says a writer must not)
+    assert all(e.field == "encoding" and "inside a UTF-8 character" in e.reason for e in report), report.as_text()
+
+
+def test_a_fold_between_utf8_octets_is_repaired_and_reported():
+    data = (CORPUS / "ical-py__languages.ics").read_bytes()
+    at = re.search(rb"[\xc2-\xf4]", data).start() + 1  # after the first octet of a character
+    folded = data[:at] + b"\r\n " + data[at:]
+    events, report, _ = read(folded)
+    assert events == read(data)[0]
+    assert [e.kind for e in report] == [LossKind.QUIRK_REPAIRED]
+    assert "1 fold(s) inside a UTF-8 character" in report.entries[0].reason
