@@ -100,3 +100,44 @@ def test_a_fold_between_utf8_octets_is_repaired_and_reported():
     assert events == read(data)[0]
     assert [e.kind for e in report] == [LossKind.QUIRK_REPAIRED]
     assert "1 fold(s) inside a UTF-8 character" in report.entries[0].reason
+
+
+# ------------------------------------------------------------------------------------------
+# Near-miss DATE-TIME values
+# ------------------------------------------------------------------------------------------
+
+def test_near_miss_values_are_read_as_the_evident_date_time_and_reported():
+    data = (PRODUCERS / "android_near_miss.ics").read_bytes()
+    result = ics_bridge.convert(data, to="graph", options=ics_bridge.Options(graph_zone_names="iana"))
+    events = {e["subject"]: e for e in result.data["value"]}
+    assert set(events) == {"Chorprobe", "Zahnarzt", "Frühstück"}
+    assert events["Chorprobe"]["start"] == {"dateTime": "2013-10-09T17:00:00.0000000", "timeZone": "Europe/Berlin"}
+    assert events["Chorprobe"]["end"] == {"dateTime": "2013-10-09T18:30:00.0000000", "timeZone": "Europe/Berlin"}
+    assert events["Zahnarzt"]["start"]["dateTime"] == "2013-10-10T15:00:00.0000000"
+    assert events["Zahnarzt"]["end"]["dateTime"] == "2013-10-10T16:00:00.0000000"
+    assert events["Frühstück"]["start"]["dateTime"] == "2013-10-11T08:00:00.0000000"
+    repaired = {(e.uid, e.field, e.before) for e in result.report.of_kind(LossKind.QUIRK_REPAIRED)}
+    assert {("6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11", "DTSTART", "20131009T170000T"),
+            ("6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11", "DTEND", "20131009T183000T"),
+            ("0b5c1e7a-2f7e-4d0a-8e51-6a7f7a0c2b22", "DTSTART", "20131010T150000ZZ"),
+            ("0b5c1e7a-2f7e-4d0a-8e51-6a7f7a0c2b22", "DTEND", "20131010t160000z"),
+            ("0b5c1e7a-2f7e-4d0a-8e51-6a7f7a0c2b22", "EXDATE", "20131017T150000Z,20131024T150000ZT"),
+            ("c4a8d1f2-7e1b-4a55-9a3e-5d2f3b1c9e33", "DTSTART", "2013-10-11T08:00:00Z")} <= repaired
+    # the unreadable one stays an error naming the value and the event
+    [error] = result.errors
+    assert error.uid == "e1f2a3b4-0c9d-4e8f-a7b6-c5d4e3f2a144" and error.field == "DTSTART"
+    assert "'2013100T170000'" in str(error)
+    # the EXDATEs (one of them a near miss) remove two of three occurrences
+    text = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    for name in ("icaljs", "libical"):
+        reading = interop(text, name)
+        assert reading.occurrences["0b5c1e7a-2f7e-4d0a-8e51-6a7f7a0c2b22"] == ["2013-10-10T15:00:00Z"], name
+        assert reading.occurrences["6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11"] == ["2013-10-09T15:00:00Z"], name
+
+
+@pytest.mark.parametrize("value", ["20131009T", "2013100T170000", "20131309T170000T", "201310091700", "soon"])
+def test_values_without_an_evident_reading_stay_an_error_naming_the_value(value):
+    data = (PRODUCERS / "android_near_miss.ics").read_text().replace("20131009T170000T", value, 1)
+    _, _, errors = read(data)
+    assert any(e.uid == "6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11" and e.field == "DTSTART" and repr(value) in str(e)
+               for e in errors), errors

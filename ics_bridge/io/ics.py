@@ -48,7 +48,7 @@ from .. import timezones
 from . import contentlines, fastics
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits, too_many_events
-from ..quirks import apply_read_quirks
+from ..quirks import apply_read_quirks, near_miss_values
 from ..report import LossKind, Report
 from ..text import sanitize_html, without_lone_surrogates
 from ..vevent import _unescape_text as _unescape
@@ -392,6 +392,8 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
     faster); the value types are looked up once per property name and ``VALUE``."""
 
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
+        if name in near_miss_values.PROPERTIES:
+            val = self._near_miss(name, params, val)
         try:
             super().parse_and_add_property(name, params, val, tzid, line)
             return
@@ -411,6 +413,20 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
             except (OSError, LookupError, OverflowError, AttributeError, AssertionError) as exc:
                 problem = exc
         self.handle_property_parse_error(ValueError(f"{type(problem).__name__}: {problem}"), name, params, val, line)
+
+    def _near_miss(self, name: str, params: Any, val: str) -> str:
+        """A near-miss date value (:mod:`quirks.near_miss_values`) replaced by the evident one,
+        noted on the component (reported by :func:`_clean_properties`).  Before icalendar sees
+        it: with a TZID icalendar would read ``20131009T170000T`` silently, without one not at all."""
+        fixed = near_miss_values.repair(val)
+        if fixed is None:
+            return val
+        try:
+            self.get_factory_for_property(name, params).from_ical(fixed)
+        except (ValueError, TypeError, OverflowError):
+            return val  # no valid reading after all (a month 13): the value stays an error
+        _repairs(self.component).append((name, val, fixed))
+        return fixed
 
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
@@ -485,8 +501,20 @@ def _line_errors(component: Component) -> list[tuple[str, str]]:
     return out
 
 
+def _repairs(component: Component) -> list[tuple[str, str, str]]:
+    """The near-miss values read on this component while parsing: (name, before, after)."""
+    found = component.__dict__.get("_near_miss")
+    if found is None:
+        found = component.__dict__["_near_miss"] = []
+    return found
+
+
 def _clean_properties(component: Component, report: Report, uid: str | None, where: str = "") -> None:
-    """Drop (and report) every vBroken value and unreadable line of a component."""
+    """Drop (and report) every vBroken value and unreadable line of a component; report the
+    near-miss values read as the evident one."""
+    for name, before, after in component.__dict__.pop("_near_miss", ()):
+        report.add(LossKind.QUIRK_REPAIRED, f"{where}{name}", f"near-miss value {_short(before, 60)!r} read as {after}",
+                   uid=uid, before=_short(before, 200), after=after)
     for name, message in _line_errors(component):
         report.add(LossKind.INVALID_VALUE, f"{where}{name}", f"unreadable line dropped: {_short(message)}", uid=uid)
     for name, item in list(_broken(component)):
