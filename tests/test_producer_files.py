@@ -141,3 +141,35 @@ def test_values_without_an_evident_reading_stay_an_error_naming_the_value(value)
     _, _, errors = read(data)
     assert any(e.uid == "6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11" and e.field == "DTSTART" and repr(value) in str(e)
                for e in errors), errors
+
+
+# ------------------------------------------------------------------------------------------
+# A TZID matches its own VTIMEZONE however it is written
+# ------------------------------------------------------------------------------------------
+
+def test_tzid_finds_its_vtimezone_with_blanks_quotes_and_non_ascii():
+    """Outlook (German) writes ``TZID:Mitteleuropäische Zeit `` (trailing space); events refer
+    to it quoted, unquoted, with and without the space."""
+    data = (PRODUCERS / "outlook_de_tzid_spelling.ics").read_bytes()
+    result = ics_bridge.convert(data, to="graph")
+    starts = {e["subject"]: e["start"] for e in result.data["value"]}
+    assert starts == {uid: {"dateTime": f"2024-04-1{k}T09:00:00.0000000", "timeZone": "W. Europe Standard Time"}
+                      for k, uid in enumerate("abcd")}
+    assert not result.report.of_kind(LossKind.TIMEZONE_UNKNOWN)
+    text = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    for name in ("icaljs", "libical"):
+        reading = interop(text, name)
+        assert sorted(e.start for e in reading.events) == [f"2024-04-1{k}T07:00:00Z" for k in range(4)], name
+
+
+def test_tzid_finds_a_vtimezone_that_matches_no_iana_zone_however_written():
+    """The file's own rules are kept (no IANA zone fits +02:45/+03:45); every spelling of the
+    TZID uses them, and the .ics written pairs each value with that VTIMEZONE."""
+    data = (PRODUCERS / "custom_zone_tzid_spelling.ics").read_bytes()
+    result = ics_bridge.convert(data, to="ics")
+    unknown = result.report.of_kind(LossKind.TIMEZONE_UNKNOWN)
+    assert len(unknown) == 8 and all("matches no IANA zone; its own rules are kept" in e.reason for e in unknown)
+    text = result.to_bytes().decode()
+    for name in ("icaljs", "libical"):
+        reading = interop(text, name)
+        assert sorted(e.start for e in reading.events) == [f"2024-04-1{k}T05:15:00Z" for k in range(4)], name

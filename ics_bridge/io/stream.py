@@ -331,7 +331,7 @@ class _Zones:
         collected by one more pass over the file, when it is first met."""
         res = self.resolutions.get(tzid)
         if res is None:
-            vtz = self.vtzs.get(tzid)
+            vtz = self.vtzs.get(timezones.tzid_key(tzid))
             values = [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
             if vtz is not None:
                 by_name = timezones.resolve_name(tzid)
