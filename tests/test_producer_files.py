@@ -173,3 +173,51 @@ def test_tzid_finds_a_vtimezone_that_matches_no_iana_zone_however_written():
     for name in ("icaljs", "libical"):
         reading = interop(text, name)
         assert sorted(e.start for e in reading.events) == [f"2024-04-1{k}T05:15:00Z" for k in range(4)], name
+
+
+# ------------------------------------------------------------------------------------------
+# All-day DTSTART with a TZID; DATE-TIME RDATEs on an all-day series
+# ------------------------------------------------------------------------------------------
+
+MULBERRY_TRIP = "20240301T101500Z-4711@mulberry.example.org"
+MULBERRY_SERIES = "20231215T080000Z-0815@mulberry.example.org"
+
+
+def test_all_day_dtstart_with_tzid_stays_all_day():
+    data = (PRODUCERS / "mulberry_all_day.ics").read_bytes()
+    graph = ics_bridge.convert(data, to="graph")
+    trip = next(e for e in graph.data["value"] if e["iCalUId"] == MULBERRY_TRIP)
+    assert trip["isAllDay"] is True
+    assert (trip["start"]["dateTime"], trip["end"]["dateTime"]) == ("2024-04-10T00:00:00.0000000",
+                                                                    "2024-04-11T00:00:00.0000000")
+    google = ics_bridge.convert(data, to="google").data
+    items = google["items"] if isinstance(google, dict) and "items" in google else google
+    trip_g = next(e for e in items if e["iCalUID"] == MULBERRY_TRIP)
+    assert trip_g["start"] == {"date": "2024-04-10"} and trip_g["end"] == {"date": "2024-04-11"}
+    fixed = [(e.field, e.before) for e in graph.report.of_kind(LossKind.QUIRK_REPAIRED) if e.uid == MULBERRY_TRIP]
+    assert fixed == [("DTSTART", "Europe/Berlin"), ("DTEND", "Europe/Berlin")]
+    text = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    assert "DTSTART;VALUE=DATE:20240410" in text
+    for name in ("icaljs", "libical"):
+        trip_reading = [e for e in interop(text, name).events if e.uid == MULBERRY_TRIP]
+        assert [(e.start, e.end) for e in trip_reading] == [("2024-04-10", "2024-04-11")], name
+
+
+def test_date_time_rdates_on_an_all_day_series_keep_their_instants():
+    """10 monthly all-day occurrences + 2 RDATEs at 10:00Z (one on a day of the rule): 12."""
+    data = (PRODUCERS / "mulberry_all_day.ics").read_bytes()
+    result = ics_bridge.convert(data, to="ics")
+    text = result.to_bytes().decode()
+    assert "RDATE:20240601T100000Z,20240715T100000Z" in text
+    occurrences = interop(text, "icaljs").occurrences[MULBERRY_SERIES]
+    assert len(occurrences) == 12
+    assert {"2024-06-01", "2024-06-01T10:00:00Z", "2024-07-15T10:00:00Z"} <= set(occurrences)
+    # libical keys an all-day series' occurrences by day: the RDATE on a day of the rule is
+    # that day's occurrence there (the report says so)
+    occurrences = interop(text, "libical").occurrences[MULBERRY_SERIES]
+    assert len(occurrences) == 11 and "2024-07-15T10:00:00Z" in occurrences
+    [kept] = [e for e in result.report.of_kind(LossKind.MAPPING_CHOICE) if e.field == "RDATE"]
+    assert kept.uid == MULBERRY_SERIES and kept.reason.startswith("2 RDATE value(s) with a time of day")
+    graph = ics_bridge.convert(data, to="graph")
+    assert [e.reason for e in graph.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED) if e.uid == MULBERRY_SERIES] == [
+        "Graph has no extra dates in a series"]

@@ -394,6 +394,8 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
         if name in near_miss_values.PROPERTIES:
             val = self._near_miss(name, params, val)
+            if tzid and _DATES.fullmatch(val):
+                tzid = self._zoned_date(name, params, tzid)
         try:
             super().parse_and_add_property(name, params, val, tzid, line)
             return
@@ -425,8 +427,17 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
             self.get_factory_for_property(name, params).from_ical(fixed)
         except (ValueError, TypeError, OverflowError):
             return val  # no valid reading after all (a month 13): the value stays an error
-        _repairs(self.component).append((name, val, fixed))
+        _repairs(self.component).append((name, f"near-miss value {_short(val, 60)!r} read as {fixed}", val, fixed))
         return fixed
+
+    def _zoned_date(self, name: str, params: Any, tzid: str) -> None:
+        """``DTSTART;TZID=…;VALUE=DATE:20240410`` (Mulberry, Lotus Notes): a DATE has no zone
+        (RFC 5545 3.2.19, 3.3.4), but icalendar would read it as midnight in that zone, a timed
+        event.  The TZID is dropped and the value read as the DATE it is, noted."""
+        params.pop("TZID", None)
+        _repairs(self.component).append((name, f"TZID {_short(tzid, 60)!r} on a DATE value ignored (RFC 5545 3.2.19); "
+                                         "read as a date", tzid, "VALUE=DATE"))
+        return None
 
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
@@ -467,6 +478,7 @@ def _short(value: object, size: int = 120) -> str:
 # ------------------------------------------------------------------------------------------
 
 _FATAL = frozenset({"DTSTART", "RECURRENCE-ID"})
+_DATES = re.compile(r"\d{8}(?:,\d{8})*")
 _LINE_ERROR_NAME = re.compile(r"""parts: ['"]([A-Za-z0-9-]+)""")
 
 
@@ -501,8 +513,8 @@ def _line_errors(component: Component) -> list[tuple[str, str]]:
     return out
 
 
-def _repairs(component: Component) -> list[tuple[str, str, str]]:
-    """The near-miss values read on this component while parsing: (name, before, after)."""
+def _repairs(component: Component) -> list[tuple[str, str, str, str | None]]:
+    """The values repaired on this component while parsing: (name, reason, before, after)."""
     found = component.__dict__.get("_near_miss")
     if found is None:
         found = component.__dict__["_near_miss"] = []
@@ -512,9 +524,8 @@ def _repairs(component: Component) -> list[tuple[str, str, str]]:
 def _clean_properties(component: Component, report: Report, uid: str | None, where: str = "") -> None:
     """Drop (and report) every vBroken value and unreadable line of a component; report the
     near-miss values read as the evident one."""
-    for name, before, after in component.__dict__.pop("_near_miss", ()):
-        report.add(LossKind.QUIRK_REPAIRED, f"{where}{name}", f"near-miss value {_short(before, 60)!r} read as {after}",
-                   uid=uid, before=_short(before, 200), after=after)
+    for name, reason, before, after in component.__dict__.pop("_near_miss", ()):
+        report.add(LossKind.QUIRK_REPAIRED, f"{where}{name}", reason, uid=uid, before=_short(before, 200), after=after)
     for name, message in _line_errors(component):
         report.add(LossKind.INVALID_VALUE, f"{where}{name}", f"unreadable line dropped: {_short(message)}", uid=uid)
     for name, item in list(_broken(component)):
