@@ -31,9 +31,9 @@ def read(data: bytes | str) -> tuple[list[bytes], Report, list]:
     return [c.to_ical() for c in cal.subcomponents], report, errors
 
 
-def interop(text: str, name: str) -> readers.Reading:
+def interop(text: str, name: str, window: tuple[str, str] = WINDOW) -> readers.Reading:
     readers.require(name)
-    reading = readers.read(name, text, WINDOW)
+    reading = readers.read(name, text, window)
     assert not reading.errors, reading.errors
     return reading
 
@@ -221,3 +221,34 @@ def test_date_time_rdates_on_an_all_day_series_keep_their_instants():
     graph = ics_bridge.convert(data, to="graph")
     assert [e.reason for e in graph.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED) if e.uid == MULBERRY_SERIES] == [
         "Graph has no extra dates in a series"]
+
+
+# ------------------------------------------------------------------------------------------
+# UTC offsets with seconds
+# ------------------------------------------------------------------------------------------
+
+LMT = "20120911T101010Z-1234-1000-1-{}@archive.example.org"
+
+
+def test_utc_offsets_with_seconds_are_computed_to_the_second_and_read_alike():
+    data = (PRODUCERS / "lmt_offset_seconds.ics").read_bytes()
+    result = ics_bridge.convert(data, to="ics")
+    starts = {str(e["UID"]): e["DTSTART"].dt for e in result.calendar.walk("VEVENT")}
+    assert starts[LMT.format(7)].isoformat() == "1884-05-01T07:29:43+00:00"  # 10:00 at +02:30:17
+    text = result.to_bytes().decode()
+    assert "DTSTART:18840501T072943Z" in text and "DTSTART:18840601T072943Z" in text
+    readings = {name: interop(text, name, ("1800-01-01T00:00:00Z", "2000-01-01T00:00:00Z"))
+                for name in ("icaljs", "libical")}
+    for name, reading in readings.items():
+        assert reading.occurrences[LMT.format(7)] == ["1884-05-01T07:29:43Z"], name
+        assert reading.occurrences[LMT.format(8)] == ["1884-06-01T07:29:43Z", "1884-06-08T07:29:43Z",
+                                                      "1884-06-15T07:29:43Z"], name
+    # a series across the change to +02:31:19 keeps its zone (UTC would move the later ones):
+    # libical reads it to the second, ical.js to the minute (reported)
+    assert readings["libical"].occurrences[LMT.format(9)] == [
+        "1916-06-19T07:29:43Z", "1916-06-26T07:29:43Z", "1916-07-03T07:28:41Z", "1916-07-10T07:28:41Z"]
+    assert readings["icaljs"].occurrences[LMT.format(9)] == [
+        "1916-06-19T07:30:00Z", "1916-06-26T07:30:00Z", "1916-07-03T07:29:00Z", "1916-07-10T07:29:00Z"]
+    choices = {e.uid: e.reason for e in result.report.of_kind(LossKind.MAPPING_CHOICE)}
+    assert "written in UTC" in choices[LMT.format(7)] and "written in UTC" in choices[LMT.format(8)]
+    assert "changes within the series: kept in its zone" in choices[LMT.format(9)]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from icalendar import Calendar, Event, Timezone
@@ -44,7 +44,7 @@ from icalendar.parser.parameter import Parameters
 from icalendar.prop import vBroken, vDDDLists, vText
 from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
-from .. import timezones
+from .. import expansion, timezones
 from . import contentlines, fastics
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits, too_many_events
@@ -882,3 +882,70 @@ def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
         return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold
     finally:
         cal.subcomponents = kept
+
+
+# ------------------------------------------------------------------------------------------
+# UTC offsets with seconds (historical local mean time)
+# ------------------------------------------------------------------------------------------
+
+_SERIES_CHECK = 1000  # occurrences looked at when deciding whether a series keeps one offset
+
+
+def _odd_offset(value: Any) -> bool:
+    """A zoned date-time whose UTC offset has seconds (LMT: Moscow +02:30:17 until 1916)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return False
+    offset = value.utcoffset()
+    return offset is not None and offset.total_seconds() % 60 != 0
+
+
+def _one_offset(event: Component, start: datetime) -> bool:
+    """Whether every occurrence of a series (the first :data:`_SERIES_CHECK`) has the offset
+    of its start, so the series expands to the same instants in UTC."""
+    if event.get("RRULE") is None and event.get("RDATE") is None:
+        return True
+    try:
+        starts = expansion.series_set(event, start)
+        offset = start.utcoffset()
+        for k, value in enumerate(starts):
+            if k >= _SERIES_CHECK or value.utcoffset() != offset:
+                return k >= _SERIES_CHECK
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def utc_for_second_offsets(cal: Calendar, report: Report) -> None:
+    """Date-times whose zone offset has seconds (``TZOFFSETTO:+023017``) are written in UTC.
+
+    Why: ical.js 2.2 drops the seconds of a UTC offset (it reads ``+023017`` as ``+02:30``), libical
+    keeps them, so a zoned value reads 17 s apart in the two (measured with tests/interop); in UTC
+    both read the instant to the second.  A series is written in UTC only where UTC expands it to
+    the same instants (its occurrences keep one offset); otherwise it keeps its zone (ical.js reads
+    it up to 59 s early).  Both reported."""
+    for event in cal.walk("VEVENT"):
+        start = event.get("DTSTART")
+        start_dt = getattr(start, "dt", None)
+        uid = hub_uid(event)
+        if _odd_offset(start_dt) and not _one_offset(event, start_dt):
+            report.add(LossKind.MAPPING_CHOICE, "DTSTART",
+                       f"the zone's UTC offset {start_dt.utcoffset()} has seconds and changes within the series: "
+                       "kept in its zone (ical.js drops the seconds of an offset, libical keeps them)", uid=uid)
+            continue
+        moved = []
+        for name in _DATE_PROPS:
+            for prop in props(event, name):
+                items = list(getattr(prop, "dts", None) or [prop])
+                if not any(_odd_offset(getattr(item, "dt", None)) for item in items):
+                    continue
+                if not all(isinstance(getattr(item, "dt", None), datetime) for item in items):
+                    continue  # PERIOD values: kept
+                for item in items:
+                    item.dt = item.dt.astimezone(timezone.utc)
+                    getattr(item, "params", {}).pop("TZID", None)
+                prop.params.pop("TZID", None)
+                moved.append(name)
+        if moved:
+            report.add(LossKind.MAPPING_CHOICE, ", ".join(dict.fromkeys(moved)),
+                       "the zone's UTC offset has seconds (local mean time): written in UTC, the same instant "
+                       "(ical.js drops the seconds of an offset, libical keeps them)", uid=uid)
