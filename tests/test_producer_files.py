@@ -252,3 +252,44 @@ def test_utc_offsets_with_seconds_are_computed_to_the_second_and_read_alike():
     choices = {e.uid: e.reason for e in result.report.of_kind(LossKind.MAPPING_CHOICE)}
     assert "written in UTC" in choices[LMT.format(7)] and "written in UTC" in choices[LMT.format(8)]
     assert "changes within the series: kept in its zone" in choices[LMT.format(9)]
+
+
+# ------------------------------------------------------------------------------------------
+# Orphan overrides: never two masters with one UID
+# ------------------------------------------------------------------------------------------
+
+def _masters(text: str) -> dict[str, int]:
+    """UID → VEVENTs without RECURRENCE-ID in an .ics text."""
+    from icalendar import Calendar
+    counts: dict[str, int] = {}
+    for event in Calendar.from_ical(text).walk("VEVENT"):
+        if event.get("RECURRENCE-ID") is None:
+            counts[str(event["UID"])] = counts.get(str(event["UID"]), 0) + 1
+    return counts
+
+
+def test_graph_exceptions_without_their_master_stay_overrides():
+    """A calendarView of a shared calendar holds two changed instances of a series, not the
+    series: the .ics written holds two overrides, no (twin) master."""
+    data = (PRODUCERS / "graph_exceptions_without_master.json").read_bytes()
+    result = ics_bridge.convert(data, to="ics")
+    text = result.to_bytes().decode()
+    assert _masters(text) == {}
+    rids = sorted(str(e["RECURRENCE-ID"].dt) for e in result.calendar.walk("VEVENT"))
+    assert rids == ["2024-04-15 10:00:00+02:00", "2024-04-22 10:00:00+02:00"]
+    notes = [e for e in result.report.of_kind(LossKind.MAPPING_CHOICE) if e.field == "seriesMasterId"]
+    assert len(notes) == 2 and "written as an override only" in notes[0].reason
+    uid = "040000008200E00074C5B7101A82E00807E3041550E72F6E8D5AD501000000000000000010000000E1A2B3C4"
+    for name in ("icaljs", "libical"):
+        reading = interop(text, name)
+        assert sorted((e.recurrence_id, e.start) for e in reading.events) == [
+            ("2024-04-15T08:00:00Z", "2024-04-16T07:00:00Z"), ("2024-04-22T08:00:00Z", "2024-04-22T08:00:00Z")], name
+        assert reading.occurrences[uid] == ["2024-04-16T07:00:00Z", "2024-04-22T08:00:00Z"], name
+
+
+def test_ics_overrides_without_master_survive_a_graph_round_trip_without_twin_masters():
+    data = (CORPUS / "khal__event_dt_multi_recuid_no_master.ics").read_bytes()
+    graph = ics_bridge.convert(data, to="graph").data
+    back = ics_bridge.convert(graph, to="ics", source="graph")
+    assert _masters(back.to_bytes().decode()) == {}
+    assert ics_bridge.roundtrip(data, via="graph").unreported() == []

@@ -523,6 +523,9 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         vevent = keep(mapper)
         if vevent is None:
             continue
+        if e.type == "exception" and e.originalStart:  # without it: a single event, as before
+            if not _orphan_override(mapper, errors):
+                continue
         cal.add_component(vevent)
         if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
@@ -549,6 +552,25 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
                        uid=mapper.uid, before=e.iCalUId)
         cal.add_component(vevent)
     return cal
+
+
+def _orphan_override(mapper: _EventMapper, errors: list[InputError] | None) -> bool:
+    """An exception whose master is not in the input (an Outlook share of one changed
+    instance; our own resource output of an .ics override without master) stays an override:
+    RECURRENCE-ID from ``originalStart``, in the exception's own zone.  Written as a plain
+    event, two of them made two masters with one UID, which readers reject (RFC 5545 3.8.4.7
+    wants one master per UID; ical.js keeps one, ``ical`` refuses the file) — issue 17.  The
+    same shape as Google instances without their master and .ics overrides without master."""
+    try:
+        _override(mapper, mapper.start, None)
+    except InputError as err:
+        if errors is None:
+            raise
+        errors.append(err)
+        return False
+    mapper.add(LossKind.MAPPING_CHOICE, "seriesMasterId", "exception without its series master in the input; "
+               "written as an override only (RECURRENCE-ID from originalStart)")
+    return True
 
 
 def _checked(mapper: _EventMapper) -> VEvent:
