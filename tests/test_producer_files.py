@@ -293,3 +293,30 @@ def test_ics_overrides_without_master_survive_a_graph_round_trip_without_twin_ma
     back = ics_bridge.convert(graph, to="ics", source="graph")
     assert _masters(back.to_bytes().decode()) == {}
     assert ics_bridge.roundtrip(data, via="graph").unreported() == []
+
+
+# ------------------------------------------------------------------------------------------
+# Non-Gregorian RSCALE (RFC 7529)
+# ------------------------------------------------------------------------------------------
+
+YAHRZEIT = "7E2B9C4A-5D1F-4F0E-9B8A-3C2D1E0F9A8B"
+
+
+def test_hebrew_rscale_is_kept_in_ics_and_reported_by_name_for_graph_and_google():
+    data = (PRODUCERS / "rscale_hebrew.ics").read_bytes()
+    ics = ics_bridge.convert(data, to="ics")
+    text = ics.to_bytes().decode()
+    assert "RRULE:RSCALE=HEBREW;FREQ=YEARLY;BYMONTHDAY=6;BYMONTH=8" in text
+    assert ics_bridge.roundtrip(data, via="ics").lossless
+    # libical expands the Hebrew calendar: 6 Iyar of each year
+    assert interop(text, "libical").occurrences[YAHRZEIT] == ["2024-05-14", "2025-05-04", "2026-04-23",
+                                                               "2027-05-13", "2028-05-02", "2029-04-21", "2030-05-09"]
+    interop(text, "icaljs")  # reads the file (it ignores RSCALE: a reader difference, docs/compatibility.md)
+    for target in ("graph", "google"):
+        result = ics_bridge.convert(data, to=target)
+        [entry] = result.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED)
+        assert entry.uid == YAHRZEIT and "RSCALE=HEBREW" in entry.reason, target
+        back = ics_bridge.convert(result.data, to="ics", source=target)
+        assert "RSCALE=HEBREW;FREQ=YEARLY" in back.to_bytes().decode(), target
+    google = ics_bridge.convert(data, to="google").data  # one event: the resource itself
+    assert "recurrence" not in google
