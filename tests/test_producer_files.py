@@ -50,11 +50,13 @@ def test_korganizer_fold_after_the_name_reads_every_event():
     assert not errors and len(report) == 0, report.as_text()
     assert len(events) == 2
     result = ics_bridge.convert(data, to="graph")
-    items = result.data["value"]
-    subjects = sorted(e["subject"] for e in items)
+    series = [e for e in result.data["value"] if "recurrence" in e]
+    subjects = sorted(e["subject"] for e in series)
     assert subjects == ["San Gabriel Valley Linux User Group -- DevSIG meeting",
                         "San Gabriel Valley Linux User Group -- general meeting"]
-    assert all(e["recurrence"]["range"]["numberOfOccurrences"] == 12 for e in items)
+    assert all(e["recurrence"]["range"]["numberOfOccurrences"] == 12 for e in series)
+    # both DTSTARTs (UTC) fall off their BYDAY rule: each first instance is a single event of its own
+    assert len(result.data["value"]) == 4
     text = ics_bridge.convert(data, to="ics").to_bytes().decode()
     for name in ("icaljs", "libical"):
         reading = interop(text, name)
@@ -320,3 +322,65 @@ def test_hebrew_rscale_is_kept_in_ics_and_reported_by_name_for_graph_and_google(
         assert "RSCALE=HEBREW;FREQ=YEARLY" in back.to_bytes().decode(), target
     google = ics_bridge.convert(data, to="google").data  # one event: the resource itself
     assert "recurrence" not in google
+
+
+# ------------------------------------------------------------------------------------------
+# DTSTART that is not an occurrence of its RRULE → its own Graph event
+# ------------------------------------------------------------------------------------------
+
+NOTES_UID = "C1258A9E0034F2D5C1258A9E0034F2D6-Lotus_Notes_Generated"
+
+
+def _graph_starts(items: list[dict]) -> list[str]:
+    """Every start Outlook shows: the single events and the series' expanded pattern."""
+    from ics_bridge.recurrence import expand_graph_dates
+    from datetime import date, timedelta
+    starts = []
+    for item in items:
+        if "recurrence" not in item:
+            starts.append(item["start"]["dateTime"][:16])
+            continue
+        rec = item["recurrence"]
+        first = date.fromisoformat(rec["range"]["startDate"])
+        for day in expand_graph_dates(rec["pattern"], rec["range"], first, first + timedelta(days=400), limit=50):
+            starts.append(f"{day.isoformat()}T{item['start']['dateTime'][11:16]}")
+    return sorted(starts)
+
+
+@pytest.mark.parametrize("profile", ["resource", "request"])
+def test_off_rule_dtstart_becomes_its_own_graph_event(profile):
+    """Lotus Notes writes a weekly Thursday series starting on a Tuesday: ics-bridge reads the
+    Tuesday as the first instance (RFC 5545 3.8.5.3; recurring_ical_events and vobject too; ical.js
+    and libical leave it out), a Graph series would not show it."""
+    data = (PRODUCERS / "lotus_notes_off_rule_start.ics").read_bytes()
+    expected = ["2024-04-02T10:00", "2024-04-04T10:00", "2024-04-11T10:00", "2024-04-18T10:00", "2024-04-25T10:00"]
+    result = ics_bridge.convert(data, to="graph", options=ics_bridge.Options(profile=profile))
+    items = result.data["value"]
+    assert len(items) == 2 and _graph_starts(items) == expected
+    single = next(i for i in items if "recurrence" not in i)
+    assert single["subject"] == "Projektrunde Lieferkette"
+    assert {"id": "String {9b8e5a3c-1f2d-4c6b-8a7e-3d2f1e0c9b8a} Name ics-bridge.firstOf",
+            "value": NOTES_UID} in single["singleValueExtendedProperties"]
+    assert not result.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED)
+    assert any("written as a single event of its own" in e.reason for e in result.report.of_kind(LossKind.MAPPING_CHOICE))
+
+
+def test_off_rule_first_instance_is_folded_back_from_graph():
+    data = (PRODUCERS / "lotus_notes_off_rule_start.ics").read_bytes()
+    graph = ics_bridge.convert(data, to="graph").data
+    back = ics_bridge.convert(graph, to="ics", source="graph")
+    [event] = list(back.calendar.walk("VEVENT"))
+    assert event["DTSTART"].dt.isoformat() == "2024-04-02T10:00:00+02:00"
+    assert ics_bridge.roundtrip(data, via="graph").lossless
+    # moved in Outlook: the single comes back as the override of the first instance
+    graph["value"][1]["start"]["dateTime"] = "2024-04-02T14:00:00.0000000"
+    graph["value"][1]["end"]["dateTime"] = "2024-04-02T15:00:00.0000000"
+    back = ics_bridge.convert(graph, to="ics", source="graph")
+    text = back.to_bytes().decode()
+    assert "firstOf" not in text
+    # the moved first instance is where Outlook had it (libical); ical.js leaves an off-rule DTSTART
+    # and its override out, as it reads the Lotus Notes file itself
+    occurrences = interop(text, "libical").occurrences[NOTES_UID]
+    assert "2024-04-02T12:00:00Z" in occurrences and "2024-04-02T08:00:00Z" not in occurrences
+    original = ics_bridge.convert(data, to="ics").to_bytes().decode()
+    assert interop(text, "icaljs").occurrences == interop(original, "icaljs").occurrences
