@@ -63,6 +63,17 @@ def test_korganizer_fold_after_the_name_reads_every_event():
         assert sorted(len(v) for v in reading.occurrences.values()) == [12, 12], name
 
 
+def test_mozilla_blank_line_before_a_fold_reads_every_event():
+    """Mozilla Calendar 1.0 writes ``DTSTART`` / blank line / `` ;VALUE=DATE`` / `` :20031225``:
+    a blank line is no content line, the folds continue the name."""
+    events, report, errors = read((CORPUS / "icalendar__multiple_calendar_components.ics").read_bytes())
+    assert not errors and len(events) == 3
+    assert [e.reason for e in report] == ["several VCALENDARs in one file merged"]
+    result = ics_bridge.convert((CORPUS / "icalendar__multiple_calendar_components.ics").read_bytes(), to="graph")
+    assert sorted(e["subject"] for e in result.data["value"]) == ["Boxing Day", "Christmas Day", "Christmas again!"]
+    assert [e["start"]["dateTime"][:10] for e in result.data["value"] if e["subject"] == "Christmas Day"] == ["2003-12-25"]
+
+
 # Valid files from several producers that read without a single repair (ASCII and not).
 _VALID = ["ical4j__korganizer_sample.ics", "ical-py__apple_ical.ics", "ical-py__languages.ics",
           "ical.net__Language4.ics", "ical-py__office_356_custom_timezone.ics", "icalevents__non_ascii_uid.ics",
@@ -135,6 +146,20 @@ def test_near_miss_values_are_read_as_the_evident_date_time_and_reported():
         reading = interop(text, name)
         assert reading.occurrences["0b5c1e7a-2f7e-4d0a-8e51-6a7f7a0c2b22"] == ["2013-10-10T15:00:00Z"], name
         assert reading.occurrences["6d0e59d4-5f44-4bd8-9d3e-1c8b7b6c0a11"] == ["2013-10-09T15:00:00Z"], name
+
+
+def test_near_miss_values_in_the_corpus():
+    """ical.js's Google birthday file (``RDATE:20131210Z``: a DATE with a stray Z) and vobject's
+    ``DTSTART: 20240812T223000Z`` (a leading blank) keep the value instead of dropping it."""
+    data = (CORPUS / "ical.js__google_birthday.ics").read_bytes()
+    result = ics_bridge.convert(data, to="ics")
+    assert [(e.before, e.after) for e in result.report.of_kind(LossKind.QUIRK_REPAIRED) if "near-miss" in e.reason] == [
+        ("20131210Z", "20131210"), ("20121210Z", "20121210")]
+    assert "RDATE;VALUE=DATE:20131210" in result.to_bytes().decode()
+    result = ics_bridge.convert((CORPUS / "vobject__vobject_0050.ics").read_bytes(), to="ics")
+    assert {e.before for e in result.report.of_kind(LossKind.QUIRK_REPAIRED) if "near-miss" in e.reason} == {
+        " 20240812T223000Z"}
+    assert not [e for e in result.report if "unreadable" in e.reason]
 
 
 @pytest.mark.parametrize("value", ["20131009T", "2013100T170000", "20131309T170000T", "201310091700", "soon"])

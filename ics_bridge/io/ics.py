@@ -252,6 +252,8 @@ def _unfolded(physicals: list[str]) -> Iterator[tuple[str, int]]:
     line: str | None = None
     last = 0
     for physical in physicals:
+        if not physical:
+            continue  # a blank line is no content line: a fold after it continues the line before (Mozilla 1.0)
         if physical[:1] in (" ", "\t") and line is not None:
             line += physical[1:]
             last = len(physical)
