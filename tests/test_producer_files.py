@@ -409,3 +409,20 @@ def test_off_rule_first_instance_is_folded_back_from_graph():
     assert "2024-04-02T12:00:00Z" in occurrences and "2024-04-02T08:00:00Z" not in occurrences
     original = ics_bridge.convert(data, to="ics").to_bytes().decode()
     assert interop(text, "icaljs").occurrences == interop(original, "icaljs").occurrences
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_streamed_graph_to_ics_folds_the_first_instance_and_keeps_orphans_as_the_whole_file_does(tmp_path, reverse):
+    import io
+    import json
+    graph = ics_bridge.convert((PRODUCERS / "lotus_notes_off_rule_start.ics").read_bytes(), to="graph").data["value"]
+    orphans = json.loads((PRODUCERS / "graph_exceptions_without_master.json").read_text())["value"]
+    items = graph + orphans
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"value": list(reversed(items)) if reverse else items}))
+    out = io.BytesIO()
+    streamed = ics_bridge.convert_stream(path, out, to="ics", source="graph")
+    assert streamed.streamed
+    whole = ics_bridge.convert(json.loads(path.read_text()), to="ics", source="graph").to_bytes()
+    assert out.getvalue() == whole
+    assert _masters(whole.decode()) == {NOTES_UID: 1}

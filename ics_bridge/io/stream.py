@@ -1245,6 +1245,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     refs[pos] = ("uid", g._uid_for(e))
                 if e.type == "occurrence" and pos in refs:
                     its.taken[pos] = 3  # dropped when its master is found
+            elif (series_uid := g._first_of(e)) is not None:
+                refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
         header_cal = g.events_to_calendar([], report, errors)
     else:
         from pydantic import ValidationError
