@@ -244,25 +244,28 @@ class _Structure:
         self.finish_notes()
 
 
-def _unfolded(physicals: list[str]) -> Iterator[tuple[str, int]]:
+def _unfolded(physicals: list[str], limit: int) -> Iterator[tuple[str, int]]:
     """RFC 5545 3.1 unfolding, before anything else: a physical line that starts with a space or
     a tab continues the line before, wherever the fold fell (KOrganizer 3.1 folds right after
     the name: ``DTSTART`` / `` :20031210T…``).  Yields each unfolded line with the length of its
-    last physical line (the line-repair heuristics judge a fold by it)."""
-    line: str | None = None
-    last = 0
+    last physical line (the line-repair heuristics judge a fold by it).  A line is not built
+    past ``limit`` characters (the caller drops it as over-long)."""
+    parts: list[str] = []
+    size = last = 0
     for physical in physicals:
         if not physical:
             continue  # a blank line is no content line: a fold after it continues the line before (Mozilla 1.0)
-        if physical[:1] in (" ", "\t") and line is not None:
-            line += physical[1:]
+        if physical[:1] in (" ", "\t") and parts:
+            if size <= limit:
+                parts.append(physical[1:])
+                size += len(physical) - 1
             last = len(physical)
             continue
-        if line:
-            yield line, last
-        line, last = physical, len(physical)
-    if line:
-        yield line, last
+        if parts:
+            yield "".join(parts), last
+        parts, size, last = [physical], len(physical), len(physical)
+    if parts:
+        yield "".join(parts), last
 
 
 def _with_last(items: Iterator[tuple[str, int]]) -> Iterator[tuple[str, int, bool]]:
@@ -297,7 +300,7 @@ def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
     physicals = _LINE_END.split(text)
     while physicals and not physicals[-1].strip():
         physicals.pop()
-    for line, last, final in _with_last(_unfolded(physicals)):
+    for line, last, final in _with_last(_unfolded(physicals, limit)):
         if final and line[0] not in " \t" and not _CONTENT_LINE.match(line):
             st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")  # cut before its ':'
             break
