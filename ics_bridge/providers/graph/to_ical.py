@@ -528,7 +528,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             pending.append((e, master))
             continue
         mapper = _EventMapper(e, report)
-        first = firsts.get(_uid_for(e)) if id(e) in master_ids else None
+        first = firsts.get(_uid_for(e)) if by_uid.get(_uid_for(e)) is e else None  # the last master with the UID
         mapper.keep_start = first is not None
         vevent = keep(mapper)
         if vevent is None:
