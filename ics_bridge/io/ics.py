@@ -945,8 +945,12 @@ def utc_for_second_offsets(cal: Calendar, report: Report) -> None:
                     continue
                 if not all(isinstance(getattr(item, "dt", None), datetime) for item in items):
                     continue  # PERIOD values: kept
-                for item in items:
-                    item.dt = item.dt.astimezone(timezone.utc)
+                try:
+                    utc = [item.dt.astimezone(timezone.utc) for item in items]
+                except OverflowError:
+                    continue  # the year 1 east of UTC (Asia/Tokyo LMT) has no UTC form: kept zoned
+                for item, value in zip(items, utc):
+                    item.dt = value
                     getattr(item, "params", {}).pop("TZID", None)
                 prop.params.pop("TZID", None)
                 moved.append(name)
