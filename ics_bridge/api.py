@@ -118,6 +118,7 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
 def write_hub(cal: Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
     """The hub → the target's data (Calendar or JSON-ready value)."""
     if target == "ics":
+        ics_io.utc_for_second_offsets(cal, report)
         return cal
     events = list(cal.walk("VEVENT"))
     if target == "graph":

@@ -262,6 +262,15 @@ def _values(rule: Any, key: str) -> list[Any]:
     return [value]
 
 
+def rscale(rule: Any) -> str:
+    """The calendar scale of a rule (RFC 7529 RSCALE), upper case; GREGORIAN when absent or
+    unreadable."""
+    try:
+        return _text(_one(rule, "RSCALE") or "GREGORIAN")
+    except _Bad:
+        return "GREGORIAN"
+
+
 def _one(rule: Any, key: str) -> Any:
     values = _values(rule, key)
     if len(values) > 1:

@@ -1047,14 +1047,24 @@ def _local_values(calendar: Calendar) -> dict[str, list[datetime]]:
         for _name, prop in iter_time_values(component):
             tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
             if tzid:
-                values.setdefault(str(tzid), []).extend(d.replace(tzinfo=None) for d in _datetimes_of(prop))
+                values.setdefault(tzid_key(str(tzid)), []).extend(d.replace(tzinfo=None) for d in _datetimes_of(prop))
     return values
 
 
+def tzid_key(tzid: str) -> str:
+    """The form in which a TZID parameter finds its VTIMEZONE however either is written:
+    leading/trailing blanks, quotes kept in the value, Unicode composed or not, runs of blanks,
+    letter case.  Outlook (German) writes ``TZID:Mitteleuropäische Zeit `` with a trailing
+    space and ``DTSTART;TZID="Mitteleuropäische Zeit":…``; RFC 5545 3.2.19 means the two to be
+    one zone, and ical.js and libical (which trim) read them so (issue 17)."""
+    text = unicodedata.normalize("NFC", tzid).strip().strip('"').strip()
+    return " ".join(text.split()).casefold()
+
+
 def _vtimezones(calendar: Calendar) -> dict[str, Component]:
-    """TZID → VTIMEZONE with at least one observance (a VTIMEZONE that holds only a TZID, as
-    Kalendar writes, is read by its name; interop-notes case 51)."""
-    return {str(vtz["TZID"]): vtz for vtz in calendar.walk("VTIMEZONE")
+    """:func:`tzid_key` of each TZID → VTIMEZONE with at least one observance (a VTIMEZONE
+    that holds only a TZID, as Kalendar writes, is read by its name; interop-notes case 51)."""
+    return {tzid_key(str(vtz["TZID"])): vtz for vtz in calendar.walk("VTIMEZONE")
             if "TZID" in vtz and _observances(vtz)}
 
 
@@ -1106,7 +1116,7 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
     if own is None:
         return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
                            f"VTIMEZONE {tzid!r} is unreadable and matches no zone; read as floating time")
-    return _Resolution(own, tzid, LossKind.TIMEZONE_UNKNOWN,
+    return _Resolution(own, str(vtz["TZID"]), LossKind.TIMEZONE_UNKNOWN,
                        f"VTIMEZONE {tzid!r} matches no IANA zone; its own rules are kept")
 
 
@@ -1204,7 +1214,8 @@ def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimez
                 continue
             tzid = str(tzid)
             if tzid not in resolutions:
-                resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(tzid), values.get(tzid, []))
+                key = tzid_key(tzid)
+                resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(key), values.get(key, []))
             _apply(component, name, prop, tzid, resolutions[tzid], report)
     if prune_vtimezones:
         _prune(calendar)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from icalendar import Calendar, Event, Timezone
@@ -44,11 +44,11 @@ from icalendar.parser.parameter import Parameters
 from icalendar.prop import vBroken, vDDDLists, vText
 from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
-from .. import timezones
+from .. import expansion, timezones
 from . import contentlines, fastics
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits, too_large, too_many_events
-from ..quirks import apply_read_quirks
+from ..quirks import apply_read_quirks, near_miss_values
 from ..report import LossKind, Report
 from ..text import sanitize_html, without_lone_surrogates
 from ..vevent import _unescape_text as _unescape
@@ -59,6 +59,7 @@ MAX_ICS_BYTES = 256 * 1024 * 1024
 # The marker the line repair puts into a VEVENT the file ends inside; never leaves the reader.
 _INCOMPLETE = "X-ICSBRIDGE-READER-INCOMPLETE"
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
 # A content line starts with a name and ';' or ':' — not a URL ("https://…" in a raw
 # multi-line description is a line of that description).
 _CONTENT_LINE = re.compile(r"(?!(?i:https?|ftp|webcal)://)[A-Za-z0-9-]+[;:]")
@@ -82,6 +83,11 @@ class IcsReadOptions:
     limits: Limits = DEFAULT_LIMITS
 
 
+# A fold (line end + space or tab) between a UTF-8 lead or continuation byte and a continuation
+# byte: it splits one character (RFC 5545 3.1 says folds must not; some folders count octets).
+_SPLIT_UTF8_FOLD = re.compile(rb"([\xc2-\xf4\x80-\xbf])(?:\r\n|\r|\n)[ \t](?=[\x80-\xbf])")
+
+
 def decode(data: bytes | str, report: Report) -> str:
     if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
         text, replaced = without_lone_surrogates(data.lstrip("\ufeff"))
@@ -93,6 +99,17 @@ def decode(data: bytes | str, report: Report) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        joined, folds = _SPLIT_UTF8_FOLD.subn(rb"\1", data)
+        if folds:
+            try:
+                text = joined.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                report.add(LossKind.QUIRK_REPAIRED, "encoding",
+                           f"{folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
+                           "forbids them; the octets are one character)")
+                return text
         report.add(LossKind.QUIRK_REPAIRED, "encoding",
                    f"not UTF-8 (byte {exc.start}); read as Windows-1252", guess=True)
         return data.decode("cp1252", errors="replace")
@@ -227,13 +244,49 @@ class _Structure:
         self.finish_notes()
 
 
+def _unfolded(physicals: list[str], limit: int) -> Iterator[tuple[str, int]]:
+    """RFC 5545 3.1 unfolding, before anything else: a physical line that starts with a space or
+    a tab continues the line before, wherever the fold fell (KOrganizer 3.1 folds right after
+    the name: ``DTSTART`` / `` :20031210T…``).  Yields each unfolded line with the length of its
+    last physical line (the line-repair heuristics judge a fold by it).  A line is not built
+    past ``limit`` characters (the caller drops it as over-long)."""
+    parts: list[str] = []
+    size = last = 0
+    for physical in physicals:
+        if not physical:
+            continue  # a blank line is no content line: a fold after it continues the line before (Mozilla 1.0)
+        if physical[:1] in (" ", "\t") and parts:
+            if size <= limit:
+                parts.append(physical[1:])
+                size += len(physical) - 1
+            last = len(physical)
+            continue
+        if parts:
+            yield "".join(parts), last
+        parts, size, last = [physical], len(physical), len(physical)
+    if parts:
+        yield "".join(parts), last
+
+
+def _with_last(items: Iterator[tuple[str, int]]) -> Iterator[tuple[str, int, bool]]:
+    previous = next(items, None)
+    for item in items:
+        yield (*previous, False)  # type: ignore[misc]
+        previous = item
+    if previous is not None:
+        yield (*previous, True)
+
+
 def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
-    """Unfolded content lines; bad folds repaired, over-long lines dropped (both noted)."""
+    """Content lines: unfolded first (:func:`_unfolded`), then a line that does not start like a
+    content line is repaired (joined to the line before, noted), over-long lines dropped (noted).
+    Only a line that is not a content line after unfolding is judged broken, so the repairs never
+    change a valid file."""
     limit = st.limits.max_line
     pieces: list[str] = []
     size = 0
     too_long = False
-    last_physical = ""
+    last_physical = 0
     has_value = False
 
     def done() -> Iterator[str]:
@@ -247,38 +300,34 @@ def _logical_lines(text: str, st: _Structure) -> Iterator[str]:
     physicals = _LINE_END.split(text)
     while physicals and not physicals[-1].strip():
         physicals.pop()
-    if physicals and physicals[-1][0] not in " \t" and not _CONTENT_LINE.match(physicals[-1]):
-        physicals.pop()  # a last line cut before its ':' (truncated file)
-        st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")
-    for physical in physicals:
-        if not physical:
-            continue
-        if physical[0] in " \t":
-            piece = physical[1:]
-        elif _CONTENT_LINE.match(physical):
+    for line, last, final in _with_last(_unfolded(physicals, limit)):
+        if final and line[0] not in " \t" and not _CONTENT_LINE.match(line):
+            st.note(LossKind.INVALID_VALUE, "?", "incomplete last line ignored")  # cut before its ':'
+            break
+        if _CONTENT_LINE.match(line):
             yield from done()
-            pieces, size, too_long = [], 0, False
-            has_value = ":" in physical
-            pieces.append(physical)
-            size = len(physical)
-            last_physical = physical
+            pieces, size, too_long = [line], len(line), False
+            has_value = ":" in line
+            last_physical = last
             if size > limit:
-                too_long, pieces = True, [physical[:80]]
+                too_long, pieces = True, [line[:80]]
             continue
+        if line[0] in " \t":
+            piece = line[1:]  # a fold at the very start of the file
         else:
             if not pieces or pieces[0][:6].upper() == "BEGIN:" or pieces[0][:4].upper() == "END:":
                 st.note(LossKind.INVALID_VALUE, "?", "unreadable line ignored")
                 continue
             name = re.split(r"[;:]", pieces[0], maxsplit=1)[0].upper()
-            if has_value and len(last_physical) < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
-                piece = "\\n" + physical
+            if has_value and last_physical < _FOLD_WIDTH and name in _TEXT_PROPERTIES:
+                piece = "\\n" + line
                 st.note(LossKind.QUIRK_REPAIRED, name, "line without the leading space of a fold read as a new line of the value",
                         guess=True)
             else:
-                piece = physical
+                piece = line
                 st.note(LossKind.QUIRK_REPAIRED, name, "line folded without a leading space joined to the line before",
                         guess=True)
-        last_physical = physical
+        last_physical = last
         if not pieces:
             st.note(LossKind.INVALID_VALUE, "?", "folded line without a line to continue ignored")
             continue
@@ -350,6 +399,10 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
     faster); the value types are looked up once per property name and ``VALUE``."""
 
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
+        if name in near_miss_values.PROPERTIES:
+            val = self._near_miss(name, params, val)
+            if tzid and _DATES.fullmatch(val):
+                tzid = self._zoned_date(name, params, tzid)
         try:
             super().parse_and_add_property(name, params, val, tzid, line)
             return
@@ -369,6 +422,29 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
             except (OSError, LookupError, OverflowError, AttributeError, AssertionError) as exc:
                 problem = exc
         self.handle_property_parse_error(ValueError(f"{type(problem).__name__}: {problem}"), name, params, val, line)
+
+    def _near_miss(self, name: str, params: Any, val: str) -> str:
+        """A near-miss date value (:mod:`quirks.near_miss_values`) replaced by the evident one,
+        noted on the component (reported by :func:`_clean_properties`).  Before icalendar sees
+        it: with a TZID icalendar would read ``20131009T170000T`` silently, without one not at all."""
+        fixed = near_miss_values.repair(val)
+        if fixed is None:
+            return val
+        try:
+            self.get_factory_for_property(name, params).from_ical(fixed)
+        except (ValueError, TypeError, OverflowError):
+            return val  # no valid reading after all (a month 13): the value stays an error
+        _repairs(self.component).append((name, f"near-miss value {_short(val, 60)!r} read as {fixed}", val, fixed))
+        return fixed
+
+    def _zoned_date(self, name: str, params: Any, tzid: str) -> None:
+        """``DTSTART;TZID=…;VALUE=DATE:20240410`` (Mulberry, Lotus Notes): a DATE has no zone
+        (RFC 5545 3.2.19, 3.3.4), but icalendar would read it as midnight in that zone, a timed
+        event.  The TZID is dropped and the value read as the DATE it is, noted."""
+        params.pop("TZID", None)
+        _repairs(self.component).append((name, f"TZID {_short(tzid, 60)!r} on a DATE value ignored (RFC 5545 3.2.19); "
+                                         "read as a date", tzid, "VALUE=DATE"))
+        return None
 
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
@@ -409,6 +485,7 @@ def _short(value: object, size: int = 120) -> str:
 # ------------------------------------------------------------------------------------------
 
 _FATAL = frozenset({"DTSTART", "RECURRENCE-ID"})
+_DATES = re.compile(r"\d{8}(?:,\d{8})*")
 _LINE_ERROR_NAME = re.compile(r"""parts: ['"]([A-Za-z0-9-]+)""")
 
 
@@ -443,8 +520,19 @@ def _line_errors(component: Component) -> list[tuple[str, str]]:
     return out
 
 
+def _repairs(component: Component) -> list[tuple[str, str, str, str | None]]:
+    """The values repaired on this component while parsing: (name, reason, before, after)."""
+    found = component.__dict__.get("_near_miss")
+    if found is None:
+        found = component.__dict__["_near_miss"] = []
+    return found
+
+
 def _clean_properties(component: Component, report: Report, uid: str | None, where: str = "") -> None:
-    """Drop (and report) every vBroken value and unreadable line of a component."""
+    """Drop (and report) every vBroken value and unreadable line of a component; report the
+    near-miss values read as the evident one."""
+    for name, reason, before, after in component.__dict__.pop("_near_miss", ()):
+        report.add(LossKind.QUIRK_REPAIRED, f"{where}{name}", reason, uid=uid, before=_short(before, 200), after=after)
     for name, message in _line_errors(component):
         report.add(LossKind.INVALID_VALUE, f"{where}{name}", f"unreadable line dropped: {_short(message)}", uid=uid)
     for name, item in list(_broken(component)):
@@ -674,7 +762,7 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
     if size > options.max_bytes:
         raise too_large(size, options.max_bytes)
     text = decode(data, report)
-    upper_head = text.upper()
+    upper_head = _FOLD.sub("", text).upper()  # "BEGIN" + fold + ":VCALENDAR" is BEGIN:VCALENDAR
     if "BEGIN:VCALENDAR" not in upper_head:
         if "BEGIN:VEVENT" in upper_head:
             report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "bare VEVENT without VCALENDAR wrapped")
@@ -810,3 +898,74 @@ def serialize(cal: Calendar, *, tzid_style: str = "iana") -> bytes:
         return fastics.component_to_ical(cal)  # cal.to_ical(), byte for byte, with a faster fold
     finally:
         cal.subcomponents = kept
+
+
+# ------------------------------------------------------------------------------------------
+# UTC offsets with seconds (historical local mean time)
+# ------------------------------------------------------------------------------------------
+
+_SERIES_CHECK = 1000  # occurrences looked at when deciding whether a series keeps one offset
+
+
+def _odd_offset(value: Any) -> bool:
+    """A zoned date-time whose UTC offset has seconds (LMT: Moscow +02:30:17 until 1916)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return False
+    offset = value.utcoffset()
+    return offset is not None and offset.total_seconds() % 60 != 0
+
+
+def _one_offset(event: Component, start: datetime) -> bool:
+    """Whether every occurrence of a series (the first :data:`_SERIES_CHECK`) has the offset
+    of its start, so the series expands to the same instants in UTC."""
+    if event.get("RRULE") is None and event.get("RDATE") is None:
+        return True
+    try:
+        starts = expansion.series_set(event, start)
+        offset = start.utcoffset()
+        for k, value in enumerate(starts):
+            if k >= _SERIES_CHECK or value.utcoffset() != offset:
+                return k >= _SERIES_CHECK
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def utc_for_second_offsets(cal: Calendar, report: Report) -> None:
+    """Date-times whose zone offset has seconds (``TZOFFSETTO:+023017``) are written in UTC.
+
+    Why: ical.js 2.2 drops the seconds of a UTC offset (it reads ``+023017`` as ``+02:30``), libical
+    keeps them, so a zoned value reads 17 s apart in the two (measured with tests/interop); in UTC
+    both read the instant to the second.  A series is written in UTC only where UTC expands it to
+    the same instants (its occurrences keep one offset); otherwise it keeps its zone (ical.js reads
+    it up to 59 s early).  Both reported."""
+    for event in cal.walk("VEVENT"):
+        start = event.get("DTSTART")
+        start_dt = getattr(start, "dt", None)
+        uid = hub_uid(event)
+        if _odd_offset(start_dt) and not _one_offset(event, start_dt):
+            report.add(LossKind.MAPPING_CHOICE, "DTSTART",
+                       f"the zone's UTC offset {start_dt.utcoffset()} has seconds and changes within the series: "
+                       "kept in its zone (ical.js drops the seconds of an offset, libical keeps them)", uid=uid)
+            continue
+        moved = []
+        for name in _DATE_PROPS:
+            for prop in props(event, name):
+                items = list(getattr(prop, "dts", None) or [prop])
+                if not any(_odd_offset(getattr(item, "dt", None)) for item in items):
+                    continue
+                if not all(isinstance(getattr(item, "dt", None), datetime) for item in items):
+                    continue  # PERIOD values: kept
+                try:
+                    utc = [item.dt.astimezone(timezone.utc) for item in items]
+                except OverflowError:
+                    continue  # the year 1 east of UTC (Asia/Tokyo LMT) has no UTC form: kept zoned
+                for item, value in zip(items, utc):
+                    item.dt = value
+                    getattr(item, "params", {}).pop("TZID", None)
+                prop.params.pop("TZID", None)
+                moved.append(name)
+        if moved:
+            report.add(LossKind.MAPPING_CHOICE, ", ".join(dict.fromkeys(moved)),
+                       "the zone's UTC offset has seconds (local mean time): written in UTC, the same instant "
+                       "(ical.js drops the seconds of an offset, libical keeps them)", uid=uid)

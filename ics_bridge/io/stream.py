@@ -332,7 +332,7 @@ class _Zones:
         collected by one more pass over the file, when it is first met."""
         res = self.resolutions.get(tzid)
         if res is None:
-            vtz = self.vtzs.get(tzid)
+            vtz = self.vtzs.get(timezones.tzid_key(tzid))
             values = [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
             if vtz is not None:
                 by_name = timezones.resolve_name(tzid)
@@ -1262,6 +1262,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     refs[pos] = ("uid", g._uid_for(e))
                 if e.type == "occurrence" and pos in refs:
                     its.taken[pos] = 3  # dropped when its master is found
+            elif (series_uid := g._first_of(e)) is not None:
+                refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
         header_cal = g.events_to_calendar([], report, errors)
     else:
         from pydantic import ValidationError

@@ -39,6 +39,7 @@ from ...vevent import (address_problem, all_day_recurrence_id, categories, confe
                        dt_value, event_end, get_description, get_stash, person_email, property_lines, props,
                        read_alarm, report_duplicate_uids, text_value)
 from . import tables
+from ...recurrence import rscale
 from .to_ical import parse_recurrence
 
 Profile = Literal["resource", "insert", "import"]
@@ -193,6 +194,7 @@ class _Writer:
         self.absent = set(self.stash.get("_absent", []))
         self.out: dict[str, Any] = {}
         self.recurring = False
+        self.other_scale_lines: list[str] = []  # RRULE/EXRULE lines Google cannot hold (RSCALE)
         self.start_zone: tzinfo | None = None
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
@@ -359,8 +361,8 @@ class _Writer:
         broken: list[str] = []
         periods: list[Any] = []
         ignored: list[Any] = []
-        lines = render_recurrence(v, zone, skip_tombstones=self.profile == "resource", broken=broken, periods=periods,
-                                  ignored=ignored)
+        lines = self.without_other_scales(render_recurrence(v, zone, skip_tombstones=self.profile == "resource",
+                                                            broken=broken, periods=periods, ignored=ignored))
         for value in ignored:
             self.add(LossKind.INVALID_VALUE, "EXDATE", "matches no occurrence of the series (RFC 5545 3.8.5.1): "
                      "it cancels nothing and is not written", before=value)
@@ -368,10 +370,12 @@ class _Writer:
             self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
         for name in ("RRULE", "EXRULE"):  # Event.recurrence: "RRULE ... lines as specified in RFC5545"
             for rule in props(v, name):
-                if not isinstance(rule, vBroken) and rule.get("RSCALE"):
+                # A Gregorian RSCALE (with SKIP) is written and reported here; another scale is
+                # left out and reported by without_other_scales.
+                if not isinstance(rule, vBroken) and rule.get("RSCALE") and rscale(rule) == "GREGORIAN":
                     self.add(LossKind.RECURRENCE_UNSUPPORTED, f"{name};RSCALE",
-                             "Google recurrence lines are RFC 5545 rules: an RFC 7529 calendar scale (RSCALE, "
-                             "SKIP) is not read there, so Google does not repeat the series this way",
+                             "Google recurrence lines are RFC 5545 rules: RFC 7529's RSCALE and SKIP are not "
+                             "read there, so Google does not repeat the series this way",
                              before=rule.to_ical().decode())
         for period in periods:
             self.add(LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
@@ -387,6 +391,25 @@ class _Writer:
                 lines = list(original)
         if lines:
             self.out["recurrence"] = lines  # a floating series' values are in the zone its start was given
+
+    def without_other_scales(self, lines: list[str]) -> list[str]:
+        """An RRULE/EXRULE in a calendar scale other than the Gregorian one (RFC 7529
+        ``RSCALE=HEBREW``): Google's ``recurrence[]`` takes RFC 5545 lines only (its docs name no
+        RSCALE) and would expand it in the Gregorian calendar, another set of days.  The rule is
+        left out, reported by name, and its line kept in ``extendedProperties.private`` for the
+        way back (as the Graph writer keeps it in an extended property)."""
+        out = []
+        for line in lines:
+            name, _, value = line.partition(":")
+            scale = rscale(vRecur.from_ical(value)) if name in ("RRULE", "EXRULE") and "RSCALE" in value.upper() else "GREGORIAN"
+            if scale == "GREGORIAN":
+                out.append(line)
+                continue
+            self.other_scale_lines.append(line)
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, name,
+                     f"RSCALE={scale} (RFC 7529) has no Google equivalent; recurrence dropped (kept in "
+                     "extendedProperties.private for the way back)", before=value)
+        return out
 
     def conference_and_description(self) -> None:
         v, out = self.v, self.out
@@ -760,7 +783,7 @@ class _Writer:
         """Properties Google has no field for are reported; their content lines also go to
         ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
-        lines: list[str] = []
+        lines: list[str] = list(self.other_scale_lines)
         for name in _UNMAPPED_PROPERTIES:
             raw = self.v.get(name)
             if raw is None or name == "CATEGORIES":

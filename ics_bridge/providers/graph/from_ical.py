@@ -12,6 +12,7 @@ become ``cancelledOccurrences`` (resource) or are reported (request: v1.0 cannot
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -66,6 +67,7 @@ class _Writer:
         self.out: dict[str, Any] = {}
         self.unmapped: set[str] = set()  # mapped names that could not be carried this time
         self.dropped_alarms: list[Any] = []
+        self.off_rule_start = False  # DTSTART is not an occurrence of the RRULE (recurrence())
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         rid = hub.recurrence_id_text(self.v)
@@ -285,9 +287,9 @@ class _Writer:
         local = start.date() if isinstance(start, datetime) else start
         first = next(iter(expand_graph_dates(result.recurrence.pattern, rng, local, local + timedelta(days=1), limit=1)), None)
         if first != local:
-            # RFC 5545 3.8.5.3 readers count DTSTART as an instance; Graph starts at the first match.
-            self.add(LossKind.RECURRENCE_UNSUPPORTED, "DTSTART",
-                     "DTSTART is not an occurrence of its RRULE; Graph drops that first instance", before=local)
+            # RFC 5545 3.8.5.3 readers count DTSTART as an instance; Graph starts at the first
+            # match: that instance becomes an event of its own (_off_rule_start).
+            self.off_rule_start = True
         rng["startDate"] = local.isoformat()
         rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE", at=start if isinstance(start, datetime) else None)
                                      if series_tz else
@@ -555,6 +557,8 @@ class _Writer:
 
 # The named extended property that carries iCalendar lines Graph has no place for.
 ICAL_LINES_PROPERTY = "String {9b8e5a3c-1f2d-4c6b-8a7e-3d2f1e0c9b8a} Name ics-bridge.ical"
+# On the single event that holds a series' off-rule DTSTART instance: the series UID.
+FIRST_OF_PROPERTY = "String {9b8e5a3c-1f2d-4c6b-8a7e-3d2f1e0c9b8a} Name ics-bridge.firstOf"
 # Properties the writer maps (or recomputes); everything else is kept as raw lines.
 _MAPPED_PROPS = frozenset({
     "UID", "SUMMARY", "DESCRIPTION", "X-ALT-DESC", "DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE",
@@ -700,9 +704,37 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
             master_id=master_id, all_day_series=all_day_series, series_zone=series_zone if all_day_series else None)))
     if master_dict is not None and series.master is not None:
         _cancelled(series, master_dict, writer, removed)
+        if writer.off_rule_start:
+            out.append(_off_rule_start(series.master, master_dict, report, options))
         if options.profile == "request" and series.master.get("RRULE") is not None:
             return out + _ordered_moves(series, moves, report)
     return out + [item for _, item in moves]
+
+
+def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
+                    options: GraphWriteOptions) -> dict[str, Any]:
+    """A DTSTART that is not an occurrence of its RRULE: RFC 5545 3.8.5.3 counts it as the
+    first instance, a Graph series starts at the first date its pattern matches (the range's
+    startDate is only where the search begins), so Outlook would not show it.  It is written
+    as a single event of its own beside the series: the master's content without the
+    recurrence, linked by :data:`FIRST_OF_PROPERTY` (the series UID), from which the way back
+    (``to_ical``) folds it into its series again."""
+    single = copy.deepcopy({key: value for key, value in master_dict.items()
+                            if key not in ("recurrence", "id", "changeKey", "cancelledOccurrences", "transactionId")})
+    uid = str(master.get("UID", ""))
+    start = dt_value(master, "DTSTART")
+    if options.profile == "request":
+        single["transactionId"] = transaction_id(uid, f"DTSTART {start}")
+    else:
+        single["type"] = "singleInstance"
+    single["singleValueExtendedProperties"] = [
+        *(p for p in master_dict.get("singleValueExtendedProperties", []) if p.get("id") != ICAL_LINES_PROPERTY),
+        {"id": FIRST_OF_PROPERTY, "value": uid}]
+    report.add(LossKind.MAPPING_CHOICE, "DTSTART",
+               "DTSTART is not an occurrence of its RRULE (a Graph series starts at its first match): "
+               "that instance is written as a single event of its own beside the series, linked by UID",
+               uid=uid or None, before=start)
+    return single
 
 
 def _ordered_moves(series: Series, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ class _EventMapper:
         self.uid = _uid_for(master or event)
         self.v = VEvent()
         self.stash_extra: dict[str, Any] = {}
+        self.keep_start = False  # the series' off-rule first instance is in the input (_first_instance)
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         self.report.add(kind, field, reason, uid=self.uid, **kw)
@@ -179,7 +180,7 @@ class _EventMapper:
         moves to its first occurrence, with the same wall-clock time and duration (as Outlook
         exports do), reported."""
         rec = self.e.recurrence
-        if rec is None or self.e.type in ("exception", "occurrence"):
+        if rec is None or self.e.type in ("exception", "occurrence") or self.keep_start:
             return start, end
         local = start.date() if isinstance(start, datetime) else start
         pattern = rec.pattern.model_dump(exclude_none=True)
@@ -376,11 +377,13 @@ class _EventMapper:
 
     def restore_ical_lines(self, properties: list[Any]) -> list[Any]:
         """Splice back the iCalendar lines ics-bridge kept in its named extended property;
-        returns the other extended properties."""
-        from .from_ical import ICAL_LINES_PROPERTY
+        returns the other extended properties (the first-instance link left out)."""
+        from .from_ical import FIRST_OF_PROPERTY, ICAL_LINES_PROPERTY
 
         rest = []
         for prop in properties:
+            if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY:
+                continue  # the link of an off-rule first instance: used by _first_instance, not kept
             if isinstance(prop, dict) and prop.get("id") == ICAL_LINES_PROPERTY and isinstance(prop.get("value"), str):
                 if not splice_lines(self.v, prop["value"]):
                     self.add(LossKind.INVALID_VALUE, "singleValueExtendedProperties", "unreadable kept iCalendar lines")
@@ -512,10 +515,15 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
     master_info: dict[int, tuple[Any, str | None, VEvent]] = {}
     pending: list[tuple[Event, Event]] = []
     cancelled: list[tuple[Event, Event]] = []
+    pending_overrides: list[VEvent] = []
+    firsts = {uid: e for e in items if (uid := _first_of(e)) is not None and uid in by_uid}
+    first_ids = {id(e) for e in firsts.values()}
     for e in items:
         if e.removed is not None:
             _removed(cal, e, report)
             continue
+        if id(e) in first_ids:
+            continue  # folded into its series below (_first_instance)
         master = master_of(e) if e.type in ("occurrence", "exception") else None
         if e.type == "occurrence":
             if master is not None:
@@ -528,13 +536,22 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             if master is not None:
                 pending.append((e, master))
                 continue
-            # A calendarView or delta page holds exceptions without their master.
-            report.add(LossKind.MAPPING_CHOICE, "type", "exception without its series master (not in the input) "
-                       "converted as a single event", uid=_uid_for(e), recurrence_id=e.originalStart)
+            if not e.originalStart:  # with it: an override without master (_orphan_override, reported)
+                report.add(LossKind.MAPPING_CHOICE, "type", "exception without its series master (not in the input) "
+                           "and without originalStart converted as a single event", uid=_uid_for(e))
         mapper = _EventMapper(e, report)
+        first = firsts.get(_uid_for(e)) if by_uid.get(_uid_for(e)) is e else None  # the last master with the UID
+        mapper.keep_start = first is not None
         vevent = keep(mapper)
         if vevent is None:
             continue
+        if first is not None:
+            override = _first_instance(mapper, first, report, errors)
+            if override is not None:
+                pending_overrides.append(override)
+        if e.type == "exception" and e.originalStart:  # without it: a single event, as before
+            if not _orphan_override(mapper, errors):
+                continue
         cal.add_component(vevent)
         if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
@@ -570,6 +587,8 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
     for e, master in cancelled:
         if id(master) in master_info:
             _cancel_occurrence(e, master, master_info[id(master)], report, errors)
+    for override in pending_overrides:
+        cal.add_component(override)
     return cal
 
 
@@ -592,6 +611,64 @@ def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, VEv
     master_vevent.add("EXDATE", [value])
     report.add(LossKind.EVENT_REMOVED, "isCancelled", "cancelled occurrence written as an EXDATE of its series",
                uid=mapper.uid, recurrence_id=value.isoformat())
+
+
+def _first_of(e: Event) -> str | None:
+    """The series UID a single event holds the off-rule first instance of (written by
+    ``from_ical._off_rule_start``), else None."""
+    from .from_ical import FIRST_OF_PROPERTY
+
+    for prop in e.extras().get("singleValueExtendedProperties") or []:
+        if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY and isinstance(prop.get("value"), str):
+            return prop["value"]
+    return None
+
+
+def _first_instance(mapper: _EventMapper, single: Event, report: Report,
+                    errors: list[InputError] | None) -> VEvent | None:
+    """The single event that holds a series' off-rule DTSTART instance (issue 17) folded back
+    into its series: the master keeps its DTSTART (not moved to the first match), so the
+    instance is the series' own again.  A single changed in Outlook (other time or subject)
+    becomes the override of that instance; returned for the caller to add."""
+    e = mapper.e
+    uid = mapper.uid
+    unchanged = (single.start == e.start and single.end == e.end and single.subject == e.subject
+                 and single.isCancelled == e.isCancelled)
+    if unchanged:
+        report.add(LossKind.MAPPING_CHOICE, "start", "the single event holding the series' first instance "
+                   "(DTSTART off the rule) folded back into its series", uid=uid)
+        return None
+    scratch = _EventMapper(single, report, master=e)
+    try:
+        override = _checked(scratch)
+    except InputError as err:
+        if errors is None:
+            raise
+        errors.append(err)
+        return None
+    override.add("RECURRENCE-ID", mapper.start)
+    report.add(LossKind.MAPPING_CHOICE, "start", "the single event holding the series' first instance "
+               "(DTSTART off the rule) was changed: written as the override of that instance", uid=uid)
+    return override
+
+
+def _orphan_override(mapper: _EventMapper, errors: list[InputError] | None) -> bool:
+    """An exception whose master is not in the input (an Outlook share of one changed
+    instance; our own resource output of an .ics override without master) stays an override:
+    RECURRENCE-ID from ``originalStart``, in the exception's own zone.  Written as a plain
+    event, two of them made two masters with one UID, which readers reject (RFC 5545 3.8.4.7
+    wants one master per UID; ical.js keeps one, ``ical`` refuses the file) — issue 17.  The
+    same shape as Google instances without their master and .ics overrides without master."""
+    try:
+        _override(mapper, mapper.start, None)
+    except InputError as err:
+        if errors is None:
+            raise
+        errors.append(err)
+        return False
+    mapper.add(LossKind.MAPPING_CHOICE, "seriesMasterId", "exception without its series master in the input; "
+               "written as an override only (RECURRENCE-ID from originalStart)")
+    return True
 
 
 def _checked(mapper: _EventMapper) -> VEvent:
