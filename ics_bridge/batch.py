@@ -452,6 +452,9 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
     it) and a write failure is an :class:`OutputError` naming ``path``."""
     if _is_input(path, protect):
         raise OutputError(f"{path}: is an input; refusing to overwrite it")
+    if path.exists() and not path.is_file() and not path.is_dir():
+        _write_through(path, data)  # /dev/null, a FIFO: a rename would replace the device with a file
+        return
     if path.exists() and not force:
         raise OutputError(f"{path}: exists (use --force to overwrite)")
     if path.is_dir():
@@ -501,6 +504,21 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
                 tmp.unlink()
         except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
             pass
+
+
+def _write_through(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write into a device, FIFO or socket where it is: there is no file to keep whole."""
+    try:
+        fh = open(path, "wb")
+    except OSError as err:
+        raise _cannot_write(path, err) from None
+    with fh:
+        sink = _Sink(fh, path)
+        if callable(data):
+            data(sink)  # type: ignore[arg-type]
+        else:
+            sink.write(data)
+        sink.flush()
 
 
 # ------------------------------------------------------------------------------------------
@@ -675,9 +693,14 @@ def _fingerprint(plan_: Plan, source: str, options: Options) -> str:
 
 
 def _journal(plan_: Plan, source: str, options: Options, resume: bool) -> journal_.Journal | None:
-    if plan_.mode in ("dir", "split", "file") and plan_.target is not None:
-        where = journal_.path_for(plan_.target, plan_.mode != "file")
-        return journal_.Journal(where, _fingerprint(plan_, source, options), resume)
+    target = plan_.target
+    special = target is not None and target.exists() and not target.is_file() and not target.is_dir()
+    if plan_.mode in ("dir", "split", "file") and target is not None and not special:  # not /dev/null, a FIFO
+        where = journal_.path_for(target, plan_.mode != "file")
+        journal = journal_.Journal(where, _fingerprint(plan_, source, options), resume)
+        if plan_.mode != "file":  # a folder of outputs: the journal is there before the first one
+            journal.begin()
+        return journal
     if resume:
         raise BatchUsageError("--resume needs -o FILE or -o DIRECTORY (one output per input, or --split)")
     return None

@@ -109,6 +109,12 @@ class Journal:
                 return None
         return self._fh
 
+    def begin(self) -> None:
+        """Create the journal before the first output is renamed into place: a batch stopped
+        between that rename and the output's journal line still leaves its journal (a resume
+        then finds the output by its bytes)."""
+        self._open()
+
     def record(self, entry: dict[str, Any]) -> None:
         """One finished input.  A journal that cannot be written (a full disk) only costs a
         resume the time to convert that input again: nothing is lost, so nothing is raised."""

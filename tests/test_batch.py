@@ -213,3 +213,25 @@ def test_bad_items_on_the_command_line(tmp_path: Path) -> None:
     assert f"error: {graph}: value[1]: expected an event object, found null" in err
     assert f'error: {graph}: value[3]: event bad-uid: field isAllDay: expected true or false, found the string "yes"' in err
     assert json.loads(done.stdout)["items"]
+
+
+def test_a_fifo_or_device_output_is_written_where_it_is_never_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null --force`` (or a named pipe) must not rename a regular file over the device:
+    as root that replaced the machine's /dev/null with a file.  The output is written into it."""
+    import stat
+    import subprocess
+    import sys
+    import threading
+
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = subprocess.run([sys.executable, "-m", "ics_bridge", "convert", str(SAMPLES / "graph" / "single-event.json"),
+                           "--to", "ics", "-o", str(fifo), "--force", "-q"], capture_output=True, timeout=120)
+    reader.join(timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert received and received[0].startswith(b"BEGIN:VCALENDAR")
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.ics"]  # no temporary file left beside it

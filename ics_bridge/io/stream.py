@@ -1435,7 +1435,8 @@ def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[by
     """``produce(file)`` into ``dst``.  A path to a regular file (or a new one in an existing
     folder) is written through a temporary file beside it and renamed into place only when the
     conversion finished, so a failure (a bad file, a dead worker) leaves no partial output; a
-    symbolic link is written through, an existing file keeps its permissions.  Anything else
+    symbolic link is written through, an existing file keeps its permissions, a device or FIFO
+    is written where it is (``batch.atomic_write``).  Anything else
     (an open file, a path under ``/dev`` or ``/proc`` such as ``/dev/stdout``, a FIFO) is
     written directly, appending (a shell's ``>`` has truncated it already, ``>>`` must not)."""
     if not isinstance(dst, (str, os.PathLike)):
@@ -1447,9 +1448,6 @@ def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[by
     target = given.resolve()
     if target.is_dir():
         raise OutputError(f"{dst}: is a directory")
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as fh:
-            return produce(fh)
     if not target.parent.is_dir():
         raise OutputError(f"{dst}: no such folder {target.parent}")
     from ..batch import atomic_write  # lazily: batch loads the api, which stream workers need not
