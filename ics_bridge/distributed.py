@@ -45,6 +45,7 @@ import logging
 import os
 import posixpath
 import re
+import threading
 import uuid
 from collections import deque
 from contextlib import contextmanager
@@ -298,18 +299,14 @@ def _run(work: _Work) -> FileResult:
     return result
 
 
-_STREAM_LOCK: Any = None
+_STREAM_LOCK = threading.Lock()
 
 
 def _stream_batch(job: Any, work: Callable[[list[Any]], list[Any]], batch: list[Any], now: datetime) -> list[Any]:
     """A streamed file's batch of series on a worker: the stream's per-process converter for
     ``job`` (built once per worker), the batch's clock.  One batch at a time per process (the
     converter keeps per-file state)."""
-    global _STREAM_LOCK
-    import threading
     from .io import stream
-    if _STREAM_LOCK is None:
-        _STREAM_LOCK = threading.Lock()
     with _STREAM_LOCK, clock.fixed(now):
         if stream._WORKER is None or stream._WORKER.job is not job:
             stream._init_worker(job)
@@ -371,7 +368,7 @@ def connect(address: str) -> Iterator["Client"]:
             client = Client(cluster)
         else:
             cluster, client = None, Client(address, timeout="30s")
-    except (OSError, TimeoutError, RuntimeError) as err:
+    except (OSError, TimeoutError, RuntimeError, ValueError) as err:
         raise ClusterError(f"cannot {'start' if local else 'reach'} the Dask cluster {address}: "
                            f"{_one_line(str(err))}") from None
     try:
@@ -485,8 +482,8 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
         works.append((dest, _Work(_Task(_absolute(item), to, source, options, shape, False),
                                   None if dest is None else _on_worker(dest), force, now)))
     token = uuid.uuid4().hex[:12]
-    futures = [client.submit(_run, work, key=f"ics-bridge-{token}-{i}", pure=False)
-               for i, (_dest, work) in enumerate(works)]
+    futures = client.map(_run, [work for _dest, work in works], key=[f"ics-bridge-{token}-{i}" for i in range(len(works))],
+                         pure=False)
     names = _Names()
     split_names = _Names()
     try:

@@ -195,6 +195,13 @@ def test_without_the_extra_dask_says_what_to_install(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_a_cluster_that_cannot_be_reached_is_one_error_line(tmp_path: Path) -> None:
+    proc = cli("convert", SAMPLES, "--to", "ics", "-o", "x", "--dask", "no-port-here", cwd=tmp_path)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().strip().startswith("error: cannot reach the Dask cluster no-port-here")
+    assert not (tmp_path / "x").exists()
+
+
 # ------------------------------------------------------------------------------------------ URLs
 
 def test_file_urls_for_inputs_and_outputs(client: Client, tmp_path: Path) -> None:
