@@ -517,6 +517,8 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | Non
              split_names: _Names, force: bool, stdout: BinaryIO | None, batch: BatchResult, guard: _Guard) -> None:
     """``batch._deliver`` for a plain path or a URL (the outputs that depend on earlier inputs)."""
     mode, suffix = plan_.mode, SUFFIX[plan_.to]
+    if mode.startswith("merge"):  # written once all are in (_write_merge)
+        return
     if mode == "stdout":
         assert result.payload is not None
         _stdout(stdout).write(result.payload)
@@ -534,7 +536,8 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | Non
         if claimed.lower() != rel.as_posix().lower():
             result.notes.append(f"{rel} was already written by another input; wrote {claimed}")
         writes = [(child(target, claimed), result.payload)]
-    else:  # split
+    else:
+        assert mode == "split", mode
         writes = [(child(target, split_names.claim(safe_name(uid), suffix)), data) for uid, data in result.parts]
     for dest, data in writes:
         guard.check(dest)

@@ -5,6 +5,7 @@ for inputs and outputs; the faults of issue 16 (retried tasks, never two content
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -88,6 +89,17 @@ def test_merge_is_gathered_in_input_order(client: Client, tmp_path: Path, to: st
                                merge=True, output="all.out")
     assert (dask / "all.out").read_bytes() == (one / "all.out").read_bytes()
     assert report(got, str(dask)) == report(ref, str(one))
+
+
+def test_stdin_and_stdout(client: Client) -> None:
+    """One input to stdout, and --merge to stdout, from stdin too."""
+    data = (SAMPLES / "ics" / "outlook-export.ics").read_bytes()
+    for inputs, merge in ((["-"], False), ([SAMPLES, "-"], True)):
+        ref_out, got_out = io.BytesIO(), io.BytesIO()
+        ref = convert_paths(inputs, to="graph", merge=merge, stdin=data, stdout=ref_out)
+        got = ics_bridge.convert_many(inputs, to="graph", merge=merge, stdin=data, stdout=got_out, client=client)
+        assert got_out.getvalue() == ref_out.getvalue() and ref_out.getvalue()
+        assert report(got) == report(ref)
 
 
 def test_split_names_and_bytes(client: Client, tmp_path: Path) -> None:
@@ -290,7 +302,12 @@ def test_large_single_file_is_streamed_with_series_batches_on_the_workers(
 def test_a_task_run_twice_writes_once(tmp_path: Path) -> None:
     """A retried task (its worker died after writing) finds its own output and does not fail;
     "now" is the batch's, so the bytes are the same; another content is refused."""
-    item = batch.discover([SAMPLES / "graph" / "events-list.json"])[0]  # Graph → ICS: DTSTAMP is "now"
+    src = tmp_path / "in" / "event.json"  # no lastModifiedDateTime: DTSTAMP is "now"
+    src.parent.mkdir()
+    src.write_text(json.dumps({"id": "AAMkAGI2TG93AAA=", "subject": "Sync", "iCalUId": "sync-1",
+                               "start": {"dateTime": "2024-03-04T09:00:00.0000000", "timeZone": "UTC"},
+                               "end": {"dateTime": "2024-03-04T09:30:00.0000000", "timeZone": "UTC"}}))
+    item = batch.discover([src])[0]
     dest = tmp_path / "out.ics"
     work = distributed._Work(batch._Task(item, "ics", "auto", Options(), "bytes", False), str(dest), False,
                              datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone.utc))
@@ -304,7 +321,7 @@ def test_a_task_run_twice_writes_once(tmp_path: Path) -> None:
     assert third.failed and "exists" in third.errors[0].as_text()
     forced = distributed._run(replace(work, force=True))
     assert forced.ok and dest.read_bytes() == data
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ics"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.ics"]  # no temporary file left
 
 
 def test_a_worker_killed_during_the_batch_loses_nothing(client: Client, tmp_path: Path) -> None:
@@ -314,8 +331,10 @@ def test_a_worker_killed_during_the_batch_loses_nothing(client: Client, tmp_path
     ref = convert_paths([src], to="graph", output=tmp_path / "one")
     killed: list[int] = []
     in_flight: list[int] = []
+    finished: list[int] = []
 
     def kill_one() -> None:  # at the first finished task: kill a worker that has tasks running
+        finished.append(1)
         if killed:
             return
         busy = {addr: keys for addr, keys in client.processing().items() if keys}
@@ -331,6 +350,7 @@ def test_a_worker_killed_during_the_batch_loses_nothing(client: Client, tmp_path
     assert files(tmp_path / "two") == files(tmp_path / "one") and len(files(tmp_path / "one")) == 200
     assert report(got, str(tmp_path / "two")) == report(ref, str(tmp_path / "one"))
     assert [f.input for f in got.files] == [f.input for f in ref.files]  # each input once, in order
+    assert len(finished) == 200  # the progress: one per input, retried or not
     client.wait_for_workers(2, timeout=60)  # the nanny restarts the worker
     assert killed[0] not in client.run(os.getpid).values()
 
