@@ -144,18 +144,18 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             fail_fast: bool, strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
-    from . import distributed
+    from . import distributed, storage
     options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
                        max_events)
     if dask is not None and jobs != 1:
         raise click.UsageError("--jobs and --dask cannot be combined: the cluster's workers are the jobs")
-    if dask is None and any(distributed.is_url(p) for p in (*inputs, output or "", report_path or "")):
+    if dask is None and any(storage.is_url(p) for p in (*inputs, output or "", report_path or "")):
         raise click.UsageError("URLs as inputs or outputs need --dask (e.g. --dask local:2)")
     stdin = _stdin_bytes(inputs)
     try:
         if dask is not None:
             distributed.require()
-        found = distributed.discover(inputs, stdin)
+        found = storage.discover(inputs, stdin)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
     if report_path == STDIN and output in (None, STDIN):
@@ -205,8 +205,8 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         try:
             if report_path == STDIN:
                 stdout.write((json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode())
-            elif distributed.is_url(report_path):
-                distributed.store(report_path, (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False)
+            elif storage.is_url(report_path):
+                storage.store(report_path, (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False)
                                                 + "\n").encode("utf-8"), force=force)
             else:
                 write_report(report_path, batch, force=force, protect=Protected(found))

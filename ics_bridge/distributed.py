@@ -4,7 +4,8 @@ Why: a tenant-wide migration is more CPU than one machine has; teams that run on
 a Dask cluster, so the batch runs on it as it is.  Everything else is :mod:`ics_bridge.batch`:
 discovery, the plan (modes, usage errors), output names (``_Names``, :func:`batch.safe_name`),
 the per-file conversion (``batch._convert_file``), the merge (``batch._merge``), the result
-and report.  This module only decides where the work runs and where the bytes are stored.
+and report; paths and URLs are :mod:`ics_bridge.storage`'s.  This module decides where the work
+runs.
 
 * One task per input.  Where every output name is known before converting (``-o FILE``, or
   ``-o DIRECTORY`` with no two inputs claiming one name) the worker reads the input, converts it
@@ -18,10 +19,8 @@ and report.  This module only decides where the work runs and where the bytes ar
   (``batch._stream_file``), its series batches converted on the workers
   (:data:`ics_bridge.io.stream.POOL_MAP`); it has to be a local (or ``file://``) path, because the
   index pass seeks in it.
-* Paths and URLs: a plain path works as today (it must be the same path on the workers: shared
-  storage); ``scheme://…`` is opened with fsspec, which takes credentials from the environment
-  as each filesystem documents (``AWS_*``, ``GOOGLE_APPLICATION_CREDENTIALS``,
-  ``AZURE_STORAGE_*``…).  Names are those of plain paths; a name never leaves the output folder.
+* A plain path must be the same path on the workers (shared storage); workers get it absolute.
+  URLs (:mod:`ics_bridge.storage`) need nothing shared but the storage.
 
 Faults (issue 16):
 
@@ -43,7 +42,6 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
 import re
 import threading
 import uuid
@@ -51,34 +49,23 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator, Literal, Sequence
 
 from . import clock
-from .batch import (INPUT_SUFFIXES, STDIN, SUFFIX, BatchResult, BatchUsageError, FileError, FileResult,
-                    InputFile, Plan, Protected, _convert_file, _inside, _merge, _Names, _one_line, _stdout,
-                    _streamable, _Task, atomic_write, discover as discover_paths, plan as plan_paths, safe_name)
+from .batch import (SUFFIX, BatchResult, BatchUsageError, FileError, FileResult, InputFile, Plan, Protected,
+                    _convert_file, _merge, _Names, _one_line, _stdout, _streamable, _Task, safe_name)
 from .errors import IcsBridgeError, InputError, OutputError
 from .options import Format, Options
+from .storage import INSTALL, Guard, child, discover, is_url, local_path, plan, read_url, store
 
 if TYPE_CHECKING:
     from distributed import Client
 
-INSTALL = "pip install 'ics-bridge[dask]' (dask, distributed, fsspec)"
-# Object stores write an object in one request: it appears whole or not at all, so no
-# temporary name is needed (and a rename there is a copy).
-OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "adl", "oss"})
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 
 
 class ClusterError(IcsBridgeError):
     """The Dask cluster cannot be reached or started (the CLI prints it and exits 1)."""
-
-
-def is_url(text: str | os.PathLike[str]) -> bool:
-    """``scheme://…``: opened with fsspec."""
-    return bool(_URL.match(os.fspath(text)))
 
 
 def require(what: str = "--dask") -> None:
@@ -88,170 +75,6 @@ def require(what: str = "--dask") -> None:
         import fsspec  # noqa: F401
     except ImportError:
         raise BatchUsageError(f"{what} needs the optional dependencies: {INSTALL}") from None
-
-
-def _fs(url: str) -> tuple[Any, str]:
-    try:
-        import fsspec
-    except ImportError:
-        raise BatchUsageError(f"{url}: URLs need the optional dependencies: {INSTALL}") from None
-    try:
-        return fsspec.core.url_to_fs(url)
-    except (ImportError, ValueError) as err:  # a filesystem whose package is not installed (s3fs, gcsfs…)
-        raise BatchUsageError(f"{url}: {_one_line(str(err))}") from None
-
-
-def _local(url: str) -> Path | None:
-    """The local path of a plain path or a ``file://`` URL; None for any other URL."""
-    if not is_url(url):
-        return Path(url)
-    if url.lower().startswith(("file://", "local://")):
-        return Path(_fs(url)[1])
-    return None
-
-
-# ------------------------------------------------------------------------------------------
-# Inputs and the plan
-# ------------------------------------------------------------------------------------------
-
-def _walk_key(rel: str) -> tuple[tuple[int, str], ...]:
-    """The order of ``batch._walk`` (``os.walk`` top-down, sorted: a folder's files, then its
-    subfolders) for a relative path, so a folder reads in the same order as a URL."""
-    *dirs, name = rel.split("/")
-    return tuple((1, d) for d in dirs) + ((0, name),)
-
-
-def _discover_url(url: str) -> list[InputFile]:
-    fs, path = _fs(url)
-    if not fs.isdir(path):
-        return [InputFile(url, None, PurePosixPath(posixpath.basename(path.rstrip("/"))))]
-    root = path.rstrip("/")
-    found = []
-    for file in fs.find(root):
-        rel = posixpath.relpath(file, root)
-        if any(part.startswith(".") for part in rel.split("/")) or not rel.lower().endswith(INPUT_SUFFIXES):
-            continue
-        found.append(rel)
-    head = url.rstrip("/")
-    return [InputFile(f"{head}/{rel}", None, PurePosixPath(rel)) for rel in sorted(found, key=_walk_key)]
-
-
-def discover(inputs: Sequence[str | os.PathLike[str]], stdin: bytes | None = None) -> list[InputFile]:
-    """:func:`batch.discover` for plain paths and ``-``; URLs (files or folders, recursed in the
-    same order) listed with fsspec.  An input without ``path`` and ``data`` is a URL, its
-    ``name``."""
-    if not any(is_url(i) for i in inputs):
-        return discover_paths(inputs, stdin)
-    if sum(1 for i in inputs if os.fspath(i) == STDIN) > 1:
-        raise BatchUsageError("'-' (stdin) given more than once")
-    found: list[InputFile] = []
-    seen: set[object] = set()
-    for raw in inputs:
-        items = _discover_url(os.fspath(raw)) if is_url(raw) else discover_paths([raw], stdin)
-        for item in items:
-            key: object = item.path.resolve() if item.path is not None else item.name if item.data is None else STDIN
-            if key not in seen:
-                seen.add(key)
-                found.append(item)
-    return found
-
-
-def plan(found: list[InputFile], *, to: Format, output: str | os.PathLike[str] | None, merge: bool = False,
-         split: bool = False) -> Plan:
-    """:func:`batch.plan`; for a URL ``output`` the folder tests ask its filesystem, and
-    ``Plan.target`` holds the URL (a string; a plain path there is a ``Path``)."""
-    out = os.fspath(output) if output is not None else None
-    if out is None or not is_url(out):
-        return plan_paths(found, to=to, output=out, merge=merge, split=split)
-    fs, path = _fs(out)
-    folder = fs.isdir(path)
-    if merge and folder:
-        raise BatchUsageError(f"{out}: is a directory; --merge writes one file")
-    given = out.rstrip("/") + "/" if folder and not merge else out
-    result = plan_paths(found, to=to, output=given, merge=merge, split=split)
-    if result.mode in ("dir", "split") and not folder and fs.exists(path):
-        raise BatchUsageError(f"{out}: exists and is not a directory")
-    if result.mode in ("file", "merge-file"):
-        try:
-            _Guard(found).check(out)
-        except OutputError:
-            raise BatchUsageError(f"{out}: is one of the inputs; refusing to overwrite it") from None
-    result.target = out.rstrip("/") if result.mode in ("dir", "split") else out  # type: ignore[assignment]
-    return result
-
-
-def _dest(target: Any) -> str:
-    return str(target)
-
-
-# ------------------------------------------------------------------------------------------
-# Storage: reading inputs, writing outputs
-# ------------------------------------------------------------------------------------------
-
-def _read_url(url: str, max_bytes: int) -> bytes:
-    fs, path = _fs(url)
-    size = fs.size(path)
-    if size is not None and size > max_bytes:
-        raise InputError(f"file is {size} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
-    with fs.open(path, "rb") as fh:
-        return fh.read(max_bytes + 1)
-
-
-def child(target: str, name: str) -> str:
-    """``name`` (relative, ``/``-separated) in the output folder ``target``; :class:`OutputError`
-    when it would be written outside it (as :func:`batch._inside` for plain paths)."""
-    if not is_url(target):
-        return str(_inside(Path(target), name))
-    clean = posixpath.normpath(name)
-    if clean.startswith(("/", "../")) or clean in ("..", "."):
-        raise OutputError(f"{target}/{name}: would be written outside {target}")
-    return f"{target.rstrip('/')}/{clean}"
-
-
-def _put(dest: str, data: bytes, force: bool) -> None:
-    local = _local(dest)
-    if local is not None:
-        atomic_write(local, data, force=force)
-        return
-    fs, path = _fs(dest)
-    if fs.isdir(path):
-        raise OutputError(f"{dest}: is a directory")
-    if not force and fs.exists(path):
-        raise OutputError(f"{dest}: exists (use --force to overwrite)")
-    parent, name = posixpath.split(path)
-    if dest.split("://", 1)[0].lower() in OBJECT_STORES:
-        fs.pipe_file(path, data)
-        return
-    fs.makedirs(parent, exist_ok=True)
-    tmp = f"{parent}/.{name}.{uuid.uuid4().hex}.tmp"
-    fs.pipe_file(tmp, data)
-    try:
-        fs.mv(tmp, path)
-    finally:
-        if fs.exists(tmp):
-            fs.rm(tmp)
-
-
-def _holds(dest: str, data: bytes) -> bool:
-    try:
-        local = _local(dest)
-        if local is not None:
-            return local.is_file() and local.stat().st_size == len(data) and local.read_bytes() == data
-        fs, path = _fs(dest)
-        return fs.size(path) == len(data) and fs.cat_file(path) == data
-    except (OSError, IcsBridgeError):
-        return False
-
-
-def store(dest: str, data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``dest`` (a plain path or a URL), never half-written; an existing file
-    needs ``force`` unless it already holds exactly ``data`` (this batch's own earlier attempt:
-    see the module doc)."""
-    try:
-        _put(dest, data, force)
-    except OutputError:
-        if force or not _holds(dest, data):
-            raise
 
 
 def _write_error(result: FileResult, name: str, err: Exception) -> None:
@@ -281,7 +104,7 @@ def _run(work: _Work) -> FileResult:
     with clock.fixed(work.now):
         if item.path is None and item.data is None:
             try:
-                task = replace(task, item=replace(item, data=_read_url(item.name, task.options.max_bytes)))
+                task = replace(task, item=replace(item, data=read_url(item.name, task.options.max_bytes)))
             except InputError as err:
                 return FileResult(item.name, failed=True, errors=[FileError.of(err, item.name)])
             except (OSError, IcsBridgeError) as err:
@@ -408,7 +231,7 @@ def _ordered(client: "Client", futures: list[Any], names: list[str],
 def _direct_names(plan_: Plan) -> list[str] | None:
     """Each input's output, when all are known before converting: ``-o FILE``, or a folder in
     which no two inputs claim the same name.  None otherwise."""
-    target = _dest(plan_.target)
+    target = str(plan_.target)
     if plan_.mode == "file":
         return [target]
     if plan_.mode != "dir":
@@ -431,27 +254,8 @@ def _absolute(item: InputFile) -> InputFile:
 
 
 def _on_worker(dest: str) -> str:
-    local = _local(dest)
+    local = local_path(dest)
     return str(local.absolute()) if local is not None and not is_url(dest) else dest
-
-
-class _Guard:
-    """Outputs that are inputs are refused: plain and ``file://`` paths through
-    :class:`batch.Protected` (also via links), other URLs by their normalised form."""
-
-    def __init__(self, inputs: list[InputFile]) -> None:
-        self.local = Protected(inputs)
-        self.urls = {self._key(i.name) for i in inputs if i.path is None and i.data is None}
-
-    @staticmethod
-    def _key(url: str) -> str:
-        fs, path = _fs(url)
-        return fs.unstrip_protocol(path)
-
-    def check(self, dest: str) -> None:
-        local = _local(dest)
-        if (local is not None and local in self.local) or (is_url(dest) and self._key(dest) in self.urls):
-            raise OutputError(f"{dest}: is an input; refusing to overwrite it")
 
 
 def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Options = Options(),
@@ -460,11 +264,11 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
         on_progress: Callable[[], None] | None = None) -> BatchResult:
     """:func:`batch.run` on the cluster of ``client``; see the module doc."""
     mode, to = plan_.mode, plan_.to
-    target = _dest(plan_.target) if plan_.target is not None else None
+    target = str(plan_.target) if plan_.target is not None else None
     shape: Literal["bytes", "data", "split"] = (
         "split" if mode == "split" else "data" if mode.startswith("merge") else "bytes")
     now = clock.now_utc()
-    guard = _Guard(plan_.inputs)
+    guard = Guard(plan_.inputs)
     batch = BatchResult()
     streamed = _stream_plan(plan_, options)
     if streamed is not None:
@@ -514,7 +318,7 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
 
 
 def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | None, names: _Names,
-             split_names: _Names, force: bool, stdout: BinaryIO | None, batch: BatchResult, guard: _Guard) -> None:
+             split_names: _Names, force: bool, stdout: BinaryIO | None, batch: BatchResult, guard: Guard) -> None:
     """``batch._deliver`` for a plain path or a URL (the outputs that depend on earlier inputs)."""
     mode, suffix = plan_.mode, SUFFIX[plan_.to]
     if mode.startswith("merge"):  # written once all are in (_write_merge)
@@ -547,7 +351,7 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | Non
 
 
 def _write_merge(batch: BatchResult, plan_: Plan, target: str | None, options: Options, force: bool,
-                 stdout: BinaryIO | None, guard: _Guard) -> None:
+                 stdout: BinaryIO | None, guard: Guard) -> None:
     """The ``--merge`` output, in input order, from the results the workers sent back."""
     ok = [r for r in batch.files if not r.failed]
     try:
@@ -576,8 +380,8 @@ def _stream_plan(plan_: Plan, options: Options) -> Plan | None:
     if plan_.mode != "file" or len(plan_.inputs) != 1 or plan_.target is None:
         return None
     item = plan_.inputs[0]
-    src = item.path if item.path is not None else _local(item.name) if item.data is None else None
-    dest = _local(_dest(plan_.target))
+    src = item.path if item.path is not None else local_path(item.name) if item.data is None else None
+    dest = local_path(str(plan_.target))
     if src is None or dest is None:
         return None
     local = Plan([replace(item, path=src)], "file", dest, plan_.to)

@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 import ics_bridge
-from ics_bridge import batch, distributed
+from ics_bridge import batch, distributed, storage
 from ics_bridge.batch import BatchResult, BatchUsageError, convert_paths
 from ics_bridge.errors import OutputError
 from ics_bridge.options import Options
@@ -258,22 +257,25 @@ def test_missing_url_input_is_an_error_line(client: Client, tmp_path: Path) -> N
 
 def test_urls_never_leave_the_output_folder(tmp_path: Path) -> None:
     base = (tmp_path / "out").as_uri()
-    assert distributed.child(base, "sub/a.json") == base + "/sub/a.json"
+    assert storage.child(base, "sub/a.json") == base + "/sub/a.json"
     for name in ("../a.json", "/etc/passwd", "sub/../../a.json", ".."):
         with pytest.raises(OutputError, match="outside"):
-            distributed.child(base, name)
+            storage.child(base, name)
     with pytest.raises(OutputError, match="outside"):
-        distributed.child(str(tmp_path / "out"), "../a.json")
+        storage.child(str(tmp_path / "out"), "../a.json")
 
 
 def test_url_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
     src = tmp_path / "cal.ics"
     shutil.copy(SAMPLES / "ics" / "outlook-export.ics", src)
-    found = distributed.discover([src.as_uri()])
+    found = storage.discover([src.as_uri()])
     with pytest.raises(BatchUsageError, match="is one of the inputs"):
-        distributed.plan(found, to="ics", output=src.as_uri())
+        storage.plan(found, to="ics", output=src.as_uri())
+    os.link(src, tmp_path / "hard-link.ics")  # the same file under another name
+    with pytest.raises(BatchUsageError, match="is one of the inputs"):
+        storage.plan(found, to="ics", output=(tmp_path / "hard-link.ics").as_uri())
     with pytest.raises(BatchUsageError, match="is a directory"):
-        distributed.plan(found, to="ics", output=tmp_path.as_uri(), merge=True)
+        storage.plan(found, to="ics", output=tmp_path.as_uri(), merge=True)
 
 
 # ------------------------------------------------------------------------------------------ large files
