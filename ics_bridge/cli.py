@@ -203,11 +203,12 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         _err(f"error: {error.as_text()}")
     if report_path is not None:
         try:
+            data = (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
             if report_path == STDIN:
-                stdout.write((json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode())
+                stdout.write(data)
             elif storage.is_url(report_path):
-                storage.store(report_path, (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False)
-                                                + "\n").encode("utf-8"), force=force)
+                storage.Guard(found).check(report_path)
+                storage.store(report_path, data, force=force)
             else:
                 write_report(report_path, batch, force=force, protect=Protected(found))
         except (OutputError, OSError) as err:

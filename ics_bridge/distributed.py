@@ -62,6 +62,11 @@ if TYPE_CHECKING:
     from distributed import Client
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
+# A LocalCluster's workers without the statistical profiler (a stack sample of the running
+# task every 10 ms: about a tenth of the CPU of this pure-Python work, measured in
+# bench/cluster.py) and with a calmer memory monitor (100 ms by default).
+LOCAL_CONFIG = {"distributed.worker.profile.enabled": False,
+                "distributed.worker.memory.monitor-interval": "500ms"}
 
 
 class ClusterError(IcsBridgeError):
@@ -179,6 +184,7 @@ def connect(address: str) -> Iterator["Client"]:
     ``local[:N]`` for a :class:`distributed.LocalCluster` of N worker processes (one thread
     each: the conversion holds the GIL) started here and stopped afterwards."""
     require()
+    import dask
     from distributed import Client, LocalCluster
     local = _LOCAL.match(address)
     try:
@@ -186,8 +192,9 @@ def connect(address: str) -> Iterator["Client"]:
             n = int(local.group(1) or os.cpu_count() or 1)
             if n < 1:
                 raise BatchUsageError("--dask local:N needs N ≥ 1")
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   worker_dashboard_address=None, silence_logs=logging.ERROR)
+            with dask.config.set(LOCAL_CONFIG):  # the workers take the config they are started with
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       worker_dashboard_address=None, silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
             cluster, client = None, Client(address, timeout="30s")
