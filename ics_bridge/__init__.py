@@ -6,6 +6,7 @@ The public surface; everything else is private and may change.
 from .api import (Conversion, convert, detect_format, google_to_ics, graph_to_ics, ics_to_google,
                   ics_to_graph)
 from .api import convert_stream, diff, roundtrip
+from .distributed import convert_many
 from .errors import IcsBridgeError, InputError, OutputError
 from .options import Options
 from .report import Loss, LossKind, Report, Severity
@@ -21,6 +22,7 @@ __all__ = [
     "Report",
     "Severity",
     "convert",
+    "convert_many",
     "convert_stream",
     "detect_format",
     "diff",

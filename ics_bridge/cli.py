@@ -8,6 +8,7 @@ traceback: each problem is one line naming the file, the event and the field.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -133,6 +134,9 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing outputs (never an input).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Convert files in this many parallel processes.")
+@click.option("--dask", "dask", metavar="ADDRESS",
+              help="Run on a Dask cluster (tcp://scheduler:8786), or local[:N] for N worker processes here; "
+                   "inputs and -o may then be fsspec URLs (s3://, gs://, abfs://, file://). Needs ics-bridge[dask].")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
 @click.option("--resume", is_flag=True,
               help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "
@@ -145,15 +149,22 @@ def cli() -> None:
                    "printed).")
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
-            calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, fail_fast: bool,
-            resume: bool, strict: bool,
+            calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, dask: str | None,
+            fail_fast: bool, resume: bool, strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
+    from . import distributed, storage
     options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
                        max_events)
+    if dask is not None and jobs != 1:
+        raise click.UsageError("--jobs and --dask cannot be combined: the cluster's workers are the jobs")
+    if dask is None and any(storage.is_url(p) for p in (*inputs, output or "", report_path or "")):
+        raise click.UsageError("URLs as inputs or outputs need --dask (e.g. --dask local:2)")
     stdin = _stdin_bytes(inputs)
     try:
-        found = discover(inputs, stdin)
+        if dask is not None:
+            distributed.require()
+        found = storage.discover(inputs, stdin)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
     if report_path == STDIN and output in (None, STDIN):
@@ -176,27 +187,38 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
             for entry in result.entries:
                 if verbose or entry.shown_by_default:
                     _err(entry.as_text())
+        if bar_ctx is not None and dask is None:
+            bar_ctx.update(1)
+
+    def on_progress() -> None:  # --dask: the bar follows the cluster's finished tasks
         if bar_ctx is not None:
             bar_ctx.update(1)
 
+    run = functools.partial(_run_convert, inputs, to, source, output, merge, split, options, force, jobs, dask,
+                            fail_fast, stdin, resume=resume)
     stdout = _binary(sys.stdout)
     try:
         if show_bar:
             with click.progressbar(length=len(found), label="converting", file=sys.stderr) as bar:
                 bar_ctx = bar
-                batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                     stdin, stdout, on_file, resume)
+                batch = run(stdout, on_file, on_progress)
         else:
-            batch = _run_convert(inputs, to, source, output, merge, split, options, force, jobs, fail_fast,
-                                 stdin, stdout, on_file, resume)
+            batch = run(stdout, on_file, on_progress)
     except BatchUsageError as err:
         raise click.UsageError(str(err)) from None
+    except distributed.ClusterError as err:
+        _err(f"error: {err}")
+        return 1
     for error in batch.errors:
         _err(f"error: {error.as_text()}")
     if report_path is not None:
         try:
+            data = (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
             if report_path == STDIN:
-                stdout.write((json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode())
+                stdout.write(data)
+            elif storage.is_url(report_path):
+                storage.Guard(found).check(report_path)
+                storage.store(report_path, data, force=force)
             else:
                 write_report(report_path, batch, force=force or (resume and _interrupted_report(report_path)),
                              protect=Protected(found))
@@ -221,8 +243,16 @@ def _interrupted_report(path: str) -> bool:
 
 
 def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
-                 options: Options, force: bool, jobs: int, fail_fast: bool, stdin: bytes | None, stdout: Any,
-                 on_file: Callable[[FileResult], None], resume: bool = False) -> Any:
+                 options: Options, force: bool, jobs: int, dask: str | None, fail_fast: bool, stdin: bytes | None,
+                 stdout: Any, on_file: Callable[[FileResult], None], on_progress: Callable[[], None],
+                 resume: bool = False) -> Any:
+    if dask is not None:
+        from .distributed import convert_many
+        if resume:
+            raise BatchUsageError("--resume is not available with --dask")
+        return convert_many(inputs, to=to, output=output, client=dask, source=source, merge=merge,  # type: ignore[arg-type]
+                            split=split, options=options, force=force, fail_fast=fail_fast, stdin=stdin,
+                            stdout=stdout, on_file=on_file, on_progress=on_progress)
     return convert_paths(inputs, to=to, source=source, output=output, merge=merge, split=split,  # type: ignore[arg-type]
                          options=options, force=force, jobs=jobs, fail_fast=fail_fast, stdin=stdin, stdout=stdout,
                          on_file=on_file, resume=resume)

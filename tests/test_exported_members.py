@@ -6,7 +6,7 @@ import ics_bridge
 def test_public_surface_is_pinned():
     assert sorted(ics_bridge.__all__) == sorted([
         "Conversion", "IcsBridgeError", "InputError", "Loss", "LossKind", "Options", "OutputError",
-        "Report", "Severity", "convert", "convert_stream", "detect_format", "diff", "google_to_ics", "graph_to_ics",
+        "Report", "Severity", "convert", "convert_many", "convert_stream", "detect_format", "diff", "google_to_ics", "graph_to_ics",
         "ics_to_google", "ics_to_graph", "roundtrip",
     ])
     for name in ics_bridge.__all__:

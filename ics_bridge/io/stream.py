@@ -54,6 +54,7 @@ import re
 import tempfile
 from array import array
 from collections import deque
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -718,11 +719,21 @@ def _batches(idx: IcsIndex) -> Iterator[list[tuple[list[int], bytes]]]:
     return _batched(_iter_groups(idx), lambda group: len(group[1]))
 
 
+# Where the batches of a ``jobs > 1`` conversion run when not in a local process pool: a
+# function like :func:`_pool_map` (same batches, results in batch order).  Set by
+# :mod:`ics_bridge.distributed` for ``--dask``; a context variable, so it holds for one call.
+POOL_MAP: ContextVar[Callable[..., Iterator[list[Any]]] | None] = ContextVar("ics_bridge_pool_map", default=None)
+
+
 def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]], jobs: int) -> Iterator[list[Any]]:
     """``work(batch)`` for every batch in ``jobs`` worker processes, results in batch order, at
     most 2 × jobs batches in flight (submitted, running or done but not yet taken), so memory
     does not grow with the file.  A worker that dies raises :class:`StreamWorkerError`; any
     other exception from a worker is re-raised here as it would be raised in process."""
+    other = POOL_MAP.get()
+    if other is not None:  # another executor (ics_bridge.distributed: a Dask cluster)
+        yield from other(job, work, batches, jobs)
+        return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     pending: deque[Any] = deque()
