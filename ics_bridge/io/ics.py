@@ -403,6 +403,8 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
             val = self._near_miss(name, params, val)
             if tzid and _DATES.fullmatch(val):
                 tzid = self._zoned_date(name, params, tzid)
+            elif tzid and name in _TIMING_PROPS and _UTC_TIMES.fullmatch(val):
+                tzid = self._utc_with_tzid(name, params, tzid)
         try:
             super().parse_and_add_property(name, params, val, tzid, line)
             return
@@ -446,6 +448,16 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
                                          "read as a date", tzid, "VALUE=DATE"))
         return None
 
+    def _utc_with_tzid(self, name: str, params: Any, tzid: str) -> None:
+        """``DTSTART;TZID=Europe/Berlin:20150602T120000Z`` (ownCloud, khal's
+        ``event_dt_mixed_awareness``): RFC 5545 3.3.5 forbids a TZID on a UTC time.  ical.js and
+        libical read the ``Z`` (12:00 UTC); icalendar would read 12:00 in the TZID, two hours
+        off, silently.  The ``Z`` wins, as in those readers; the TZID is dropped, noted."""
+        params.pop("TZID", None)
+        _repairs(self.component).append((name, f"TZID {_short(tzid, 60)!r} beside a UTC time (…Z) ignored "
+                                         "(RFC 5545 3.3.5); read in UTC as ical.js and libical do", tzid, "UTC"))
+        return None
+
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
             try:
@@ -486,6 +498,9 @@ def _short(value: object, size: int = 120) -> str:
 
 _FATAL = frozenset({"DTSTART", "RECURRENCE-ID"})
 _DATES = re.compile(r"\d{8}(?:,\d{8})*")
+_UTC_TIMES = re.compile(r"\d{8}T\d{6}Z(?:,\d{8}T\d{6}Z)*")
+# the properties that say when an event happens; DTSTAMP and the like are UTC anyway (_date_params)
+_TIMING_PROPS = frozenset({"DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE"})
 _LINE_ERROR_NAME = re.compile(r"""parts: ['"]([A-Za-z0-9-]+)""")
 
 
