@@ -59,6 +59,7 @@ from .batch import (SUFFIX, BatchResult, BatchUsageError, FileError, FileResult,
 from .batch import _journal as batch_journal
 from .journal import Journal
 from .errors import IcsBridgeError, InputError, OutputError
+from .interrupt import ignored_by_started_processes
 from .options import Format, Options
 from .storage import INSTALL, Guard, child, discover, is_url, local_path, plan, read_url, store
 
@@ -196,7 +197,9 @@ def connect(address: str) -> Iterator["Client"]:
             n = int(local.group(1) or os.cpu_count() or 1)
             if n < 1:
                 raise BatchUsageError("--dask local:N needs N ≥ 1")
-            with dask.config.set(LOCAL_CONFIG):  # the workers take the config they are started with
+            # The workers take the config they are started with, and ignore SIGINT and SIGTERM
+            # (a Ctrl-C reaches the whole process group): the batch here decides, and ends them.
+            with dask.config.set(LOCAL_CONFIG), ignored_by_started_processes():
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                        worker_dashboard_address=None, silence_logs=logging.ERROR)
             client = Client(cluster)
