@@ -737,12 +737,21 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
     batch: outputs already written are complete, none is partial, and the result says which
     inputs were not converted (``interrupted``, ``pending``).  ``resume``: inputs whose outputs
     an interrupted run completed are taken from its journal, not converted again."""
-    batch = BatchResult()
     journal = _journal(plan_, source, options, resume)
+    return stoppable(plan_, journal, lambda batch: _run(
+        plan_, batch, journal, source=source, options=options, force=force, jobs=jobs, fail_fast=fail_fast,
+        stdout=stdout, on_file=on_file, resume=resume))
+
+
+def stoppable(plan_: Plan, journal: journal_.Journal | None, body: Callable[[BatchResult], None]) -> BatchResult:
+    """Run ``body`` on a new result; an interruption (KeyboardInterrupt, or SIGTERM through
+    :func:`ics_bridge.interrupt.raising_on_signals`) ends it with the result saying which inputs
+    were not converted, and the journal kept for ``--resume`` (a finished batch removes it).
+    Shared by :func:`run` and :func:`ics_bridge.distributed.run`."""
+    batch = BatchResult()
     try:
-        _run(plan_, batch, journal, source=source, options=options, force=force, jobs=jobs, fail_fast=fail_fast,
-             stdout=stdout, on_file=on_file, resume=resume)
-    except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM through interrupt.raising_on_signals
+        body(batch)
+    except KeyboardInterrupt as exc:
         batch.interrupted = signal_number(exc)
         done = {f.input for f in batch.files}
         batch.pending = [item.name for item in plan_.inputs if item.name not in done]
@@ -750,6 +759,39 @@ def run(plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Opti
         if journal is not None:
             journal.close(finished=batch.interrupted is None)
     return batch
+
+
+def handed_on(result: FileResult, item: InputFile, plan_: Plan, batch: BatchResult,
+              journal: journal_.Journal | None, on_file: Callable[[FileResult], None] | None,
+              fail_fast: bool) -> bool:
+    """One input's result, delivered, handed on in input order: its bytes dropped (kept for
+    ``--merge``), added to the batch, its journal line written (what ``--resume`` needs), and
+    ``on_file`` called.  True when ``fail_fast`` stops the batch here.  Shared by :func:`_run`
+    and :func:`ics_bridge.distributed.run`."""
+    if not plan_.mode.startswith("merge"):
+        result.payload, result.parts, result.data = None, [], None
+    batch.files.append(result)
+    if journal is not None and result.outputs and not result.failed:
+        journal.record({"input": item.name, "key": journal_.input_key(item.path, item.data),
+                        "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()})
+    if on_file is not None:
+        on_file(result)
+    if fail_fast and not result.ok:
+        batch.stopped = len(batch.files) < len(plan_.inputs)
+        return True
+    return False
+
+
+def resumed(result: FileResult, plan_: Plan, batch: BatchResult, names: _Names, split_names: _Names,
+            on_file: Callable[[FileResult], None] | None) -> None:
+    """An input taken complete from an interrupted run's journal (:func:`_previous`), handed on
+    in its place: its names claimed again, its outputs counted as written."""
+    _claim_again(result, plan_, names, split_names)
+    batch.written.extend(result.outputs)
+    batch.resumed += 1
+    batch.files.append(result)
+    if on_file is not None:
+        on_file(result)
 
 
 def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, source: Format | Literal["auto"],
@@ -771,13 +813,7 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
         for task in tasks:
             item = task.item
             if item.name in previous:
-                result = previous[item.name]
-                _claim_again(result, plan_, names, split_names)
-                batch.written.extend(result.outputs)
-                batch.resumed += 1
-                batch.files.append(result)
-                if on_file is not None:
-                    on_file(result)
+                resumed(previous[item.name], plan_, batch, names, split_names, on_file)
                 continue
             if item.name in streamed:
                 result = FileResult(item.name)
@@ -800,17 +836,7 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
                     except OSError as err:
                         result.errors.append(FileError(item.name, _one_line(f"cannot write: {err}")))
                         result.failed = True
-                if mode != "merge-file" and mode != "merge-stdout":
-                    result.payload, result.parts = None, []
-                    result.data = None
-            batch.files.append(result)
-            if journal is not None and result.outputs and not result.failed:
-                journal.record({"input": item.name, "key": journal_.input_key(item.path, item.data),
-                                "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()})
-            if on_file is not None:
-                on_file(result)
-            if fail_fast and not result.ok:
-                batch.stopped = len(batch.files) < len(plan_.inputs)
+            if handed_on(result, item, plan_, batch, journal, on_file, fail_fast):
                 break
     finally:
         results.close()  # type: ignore[attr-defined]  # a pool's workers end now, not at garbage collection

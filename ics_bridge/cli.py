@@ -248,11 +248,9 @@ def _run_convert(inputs: tuple[str, ...], to: str, source: str, output: str | No
                  resume: bool = False) -> Any:
     if dask is not None:
         from .distributed import convert_many
-        if resume:
-            raise BatchUsageError("--resume is not available with --dask")
         return convert_many(inputs, to=to, output=output, client=dask, source=source, merge=merge,  # type: ignore[arg-type]
                             split=split, options=options, force=force, fail_fast=fail_fast, stdin=stdin,
-                            stdout=stdout, on_file=on_file, on_progress=on_progress)
+                            stdout=stdout, on_file=on_file, on_progress=on_progress, resume=resume)
     return convert_paths(inputs, to=to, source=source, output=output, merge=merge, split=split,  # type: ignore[arg-type]
                          options=options, force=force, jobs=jobs, fail_fast=fail_fast, stdin=stdin, stdout=stdout,
                          on_file=on_file, resume=resume)

@@ -49,12 +49,17 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator, Literal, Sequence
 
 from . import clock
 from .batch import (SUFFIX, BatchResult, BatchUsageError, FileError, FileResult, InputFile, Plan, Protected,
-                    _convert_file, _merge, _Names, _one_line, _stdout, _streamable, _Task, safe_name)
+                    _convert_file, _merge, _Names, _one_line, _previous, _stdout, _streams, _Task, handed_on,
+                    resumed, safe_name, stoppable)
+from .batch import _journal as batch_journal
+from .journal import Journal
 from .errors import IcsBridgeError, InputError, OutputError
+from .interrupt import ignored_by_started_processes
 from .options import Format, Options
 from .storage import INSTALL, Guard, child, discover, is_url, local_path, plan, read_url, store
 
@@ -192,7 +197,9 @@ def connect(address: str) -> Iterator["Client"]:
             n = int(local.group(1) or os.cpu_count() or 1)
             if n < 1:
                 raise BatchUsageError("--dask local:N needs N ≥ 1")
-            with dask.config.set(LOCAL_CONFIG):  # the workers take the config they are started with
+            # The workers take the config they are started with, and ignore SIGINT and SIGTERM
+            # (a Ctrl-C reaches the whole process group): the batch here decides, and ends them.
+            with dask.config.set(LOCAL_CONFIG), ignored_by_started_processes():
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                        worker_dashboard_address=None, silence_logs=logging.ERROR)
             client = Client(cluster)
@@ -268,21 +275,75 @@ def _on_worker(dest: str) -> str:
 def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "auto", options: Options = Options(),
         force: bool = False, fail_fast: bool = False, stdout: BinaryIO | None = None,
         on_file: Callable[[FileResult], None] | None = None,
-        on_progress: Callable[[], None] | None = None) -> BatchResult:
-    """:func:`batch.run` on the cluster of ``client``; see the module doc."""
+        on_progress: Callable[[], None] | None = None, resume: bool = False) -> BatchResult:
+    """:func:`batch.run` on the cluster of ``client``; see the module doc.  The journal,
+    ``resume`` and an interruption are :func:`batch.run`'s (the client writes the journal
+    lines as results are handed on)."""
+    journal = _journal(plan_, source, options, resume)
+    return stoppable(plan_, journal, lambda batch: _run_batch(
+        client, plan_, batch, journal, source, options, force, fail_fast, stdout, on_file, on_progress))
+
+
+def _journal(plan_: Plan, source: str, options: Options, resume: bool) -> Journal | None:
+    """:func:`batch._journal` when the inputs and ``-o`` are plain paths; none with URLs, and
+    ``--resume`` refused there: the journal is one local file appended to and fsynced as each
+    input finishes (object stores cannot append), and it tells an input unchanged by its file's
+    size and modification time."""
+    if not _urls(plan_):
+        return batch_journal(plan_, source, options, resume)
+    _refuse_resume(plan_, resume)
+    return None
+
+
+def _urls(plan_: Plan) -> bool:
+    return isinstance(plan_.target, str) or any(i.path is None and i.data is None for i in plan_.inputs)
+
+
+def _refuse_resume(plan_: Plan, resume: bool) -> None:
+    if resume and _urls(plan_):
+        raise BatchUsageError("--resume with --dask needs plain paths for the inputs and -o, not URLs: the "
+                              "journal of finished inputs is a local file appended to as each one finishes, "
+                              "which object stores cannot do (give a mounted path, or run without --resume)")
+
+
+def _in_order(count: int, previous: dict[int, FileResult],
+              converted: Iterator[tuple[int, FileResult]]) -> Iterator[tuple[int, FileResult, bool]]:
+    """Every input's result in input order: those taken from the journal (True) between the
+    converted ones, which arrive in input order."""
+    following = 0
+    for i, result in converted:
+        for j in range(following, i):
+            yield j, previous[j], True
+        yield i, result, False
+        following = i + 1
+    for j in range(following, count):
+        yield j, previous[j], True
+
+
+def _run_batch(client: "Client", plan_: Plan, batch: BatchResult, journal: Journal | None,
+               source: Format | Literal["auto"], options: Options, force: bool, fail_fast: bool,
+               stdout: BinaryIO | None, on_file: Callable[[FileResult], None] | None,
+               on_progress: Callable[[], None] | None) -> None:
     mode, to = plan_.mode, plan_.to
     target = str(plan_.target) if plan_.target is not None else None
     shape: Literal["bytes", "data", "split"] = (
         "split" if mode == "split" else "data" if mode.startswith("merge") else "bytes")
     now = clock.now_utc()
     guard = Guard(plan_.inputs)
-    batch = BatchResult()
+    names = _Names()
+    split_names = _Names()
+    previous = {i: r for i, item in enumerate(plan_.inputs) if (r := _previous(item, journal)) is not None}
     streamed = _stream_plan(plan_, options)
-    if streamed is not None:
-        return _stream(client, streamed, source, options, force, now, batch, on_file, on_progress)
+    if streamed is not None and not previous:
+        result = _stream(client, streamed, source, options, force, now, on_progress)
+        batch.written.extend(result.outputs)
+        handed_on(result, plan_.inputs[0], plan_, batch, journal, on_file, fail_fast)
+        return
     direct = None if fail_fast else _direct_names(plan_)
-    works: list[tuple[str | None, _Work]] = []
+    works: list[tuple[int, str | None, _Work]] = []
     for i, item in enumerate(plan_.inputs):
+        if i in previous:
+            continue
         dest = None
         if direct is not None:
             dest = direct[i] if mode == "file" else child(target or "", direct[i])
@@ -290,17 +351,23 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
                 guard.check(dest)
             except OutputError:  # converted, then refused here as batch.run refuses it
                 dest = None
-        works.append((dest, _Work(_Task(_absolute(item), to, source, options, shape, False),
-                                  None if dest is None else _on_worker(dest), force, now)))
+        works.append((i, dest, _Work(_Task(_absolute(item), to, source, options, shape, False),
+                                     None if dest is None else _on_worker(dest), force, now)))
     token = uuid.uuid4().hex[:12]
-    futures = client.map(_run, [work for _dest, work in works], key=[f"ics-bridge-{token}-{i}" for i in range(len(works))],
-                         pure=False)
-    names = _Names()
-    split_names = _Names()
+    futures = client.map(_run, [work for _i, _dest, work in works],
+                         key=[f"ics-bridge-{token}-{k}" for k in range(len(works))], pure=False)
+    dests = {i: dest for i, dest, _work in works}
+    converted = ((works[k][0], result) for k, result in
+                 _ordered(client, futures, [w.task.item.name for _i, _d, w in works], on_progress))
     try:
-        for i, result in _ordered(client, futures, [w.task.item.name for _d, w in works], on_progress):
+        for i, result, from_journal in _in_order(len(plan_.inputs), previous, converted):
             item = plan_.inputs[i]
-            dest = works[i][0]
+            if from_journal:
+                resumed(result, plan_, batch, names, split_names, on_file)
+                if on_progress is not None:
+                    on_progress()
+                continue
+            dest = dests[i]
             if dest is not None and not result.failed:
                 result.outputs.append(dest)
                 batch.written.append(dest)
@@ -309,19 +376,12 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
                     _deliver(result, item, plan_, target, names, split_names, force, stdout, batch, guard)
                 except (OutputError, OSError) as err:
                     _write_error(result, item.name, err)
-            if not mode.startswith("merge"):
-                result.payload, result.parts, result.data = None, [], None
-            batch.files.append(result)
-            if on_file is not None:
-                on_file(result)
-            if fail_fast and not result.ok:
-                batch.stopped = len(batch.files) < len(plan_.inputs)
+            if handed_on(result, item, plan_, batch, journal, on_file, fail_fast):
                 break
-    finally:
+    finally:  # also when interrupted: what is queued or running is dropped
         client.cancel(futures)
     if mode.startswith("merge") and not batch.stopped:
         _write_merge(batch, plan_, target, options, force, stdout, guard)
-    return batch
 
 
 def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | None, names: _Names,
@@ -392,28 +452,24 @@ def _stream_plan(plan_: Plan, options: Options) -> Plan | None:
     if src is None or dest is None:
         return None
     local = Plan([replace(item, path=src)], "file", dest, plan_.to)
-    return local if _streamable(local, options) else None
+    return local if _streams(local.inputs[0], local) else None
 
 
 def _stream(client: "Client", plan_: Plan, source: Format | Literal["auto"], options: Options, force: bool,
-            now: datetime, batch: BatchResult, on_file: Callable[[FileResult], None] | None,
-            on_progress: Callable[[], None] | None) -> BatchResult:
+            now: datetime, on_progress: Callable[[], None] | None) -> FileResult:
     from .batch import _stream_file
     from .io.stream import POOL_MAP
     task = _Task(plan_.inputs[0], plan_.to, source, options, "bytes", True)
     reset = POOL_MAP.set(_pool_map(client, now))
     try:
         with clock.fixed(now):
-            result = _stream_file(task, plan_, force, Protected(plan_.inputs), max(2, _threads(client)))
+            assert isinstance(plan_.target, Path)
+            result = _stream_file(task, plan_.target, force, Protected(plan_.inputs), max(2, _threads(client)))
     finally:
         POOL_MAP.reset(reset)
-    batch.files.append(result)
-    batch.written.extend(result.outputs)
     if on_progress is not None:
         on_progress()
-    if on_file is not None:
-        on_file(result)
-    return batch
+    return result
 
 
 @contextmanager
@@ -438,17 +494,19 @@ def convert_many(inputs: Sequence[str | os.PathLike[str]], *, to: Format, output
                  split: bool = False, options: Options = Options(), force: bool = False, fail_fast: bool = False,
                  stdin: bytes | None = None, stdout: BinaryIO | None = None,
                  on_file: Callable[[FileResult], None] | None = None,
-                 on_progress: Callable[[], None] | None = None) -> BatchResult:
+                 on_progress: Callable[[], None] | None = None, resume: bool = False) -> BatchResult:
     """Convert files, folders or URLs on a Dask cluster: what :func:`batch.convert_paths` (and
     ``ics-bridge convert``) does, with the same :class:`batch.BatchResult`.
 
     ``client``: a :class:`distributed.Client`, a scheduler address or ``"local:N"`` (a cluster
     started and stopped for this call), or None for the current default client.  ``on_file``
     is called once per input in input order; ``on_progress`` once per finished task, in the
-    order they finish.  :class:`BatchUsageError` when the request cannot be carried out."""
+    order they finish.  ``resume``: as :func:`batch.convert_paths` (plain paths only, not URLs).
+    :class:`BatchUsageError` when the request cannot be carried out."""
     require("convert_many")
     found = discover(inputs, stdin)
     plan_ = plan(found, to=to, output=output, merge=merge, split=split)
+    _refuse_resume(plan_, resume)  # before a cluster is started for nothing
     with _client_for(client) as c:
         return run(c, plan_, source=source, options=options, force=force, fail_fast=fail_fast, stdout=stdout,
-                   on_file=on_file, on_progress=on_progress)
+                   on_file=on_file, on_progress=on_progress, resume=resume)

@@ -45,8 +45,30 @@ def raising_on_signals() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old_term)
 
 
+@contextmanager
+def ignored_by_started_processes() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored while inside, so that worker processes started meanwhile (a
+    Dask ``LocalCluster``'s, whose start this process does not control) inherit the ignoring
+    (kept across exec: POSIX ``execve``; Python then installs no handler of its own); the
+    parent ends them.  A signal arriving inside is lost: keep it short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
 def ignore_in_worker() -> None:
-    """Pool initializer part: a worker process ignores SIGINT and SIGTERM (the parent decides)."""
+    """Pool initializer part: a worker process ignores SIGINT and SIGTERM (the parent decides).
+    Outside the main thread (a Dask worker's task thread, ``distributed._stream_batch``) nothing
+    can be set, and nothing needs to be: that process's signals are its own (see
+    :func:`ignored_by_started_processes`)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 

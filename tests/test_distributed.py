@@ -356,3 +356,84 @@ def test_a_worker_killed_during_the_batch_loses_nothing(client: Client, tmp_path
     client.wait_for_workers(2, timeout=60)  # the nanny restarts the worker
     assert killed[0] not in client.run(os.getpid).values()
 
+
+
+# ------------------------------------------------------------------------------------------ interruption and --resume
+
+def _copies(tmp_path: Path, n: int) -> Path:
+    src = tmp_path / "in"
+    for k in range(n):
+        shutil.copytree(SAMPLES, src / f"copy{k:02d}")
+    return src
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["dir", "split"])
+def test_interrupted_then_resumed_is_one_uninterrupted_run(client: Client, tmp_path: Path, split: bool) -> None:
+    """SIGINT (sent to this process as the third input is handed on) stops ``convert_many``:
+    exit 130, the inputs not converted named, every output complete, the journal kept; then
+    ``resume=True`` converts only the rest (outputs written by the workers, and by the client
+    for --split) and the outputs and report are those of one uninterrupted run."""
+    src = _copies(tmp_path, 6)  # 30 inputs
+    ref = convert_paths([src], to="graph", output=tmp_path / "ref", split=split)
+    out = tmp_path / "out"
+    seen: list[str] = []
+
+    def stop_at_third(result: batch.FileResult) -> None:
+        seen.append(result.input)
+        if len(seen) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    first = ics_bridge.convert_many([src], to="graph", output=out, split=split, client=client, on_file=stop_at_third)
+    assert first.interrupted == signal.SIGINT and first.exit_code() == 130
+    assert [f.input for f in first.files] == seen[:3]
+    assert first.pending == [f.input for f in ref.files][3:]
+    assert "interrupted by SIGINT: 3 of 30 inputs done" in first.summary() and "--resume" in first.summary()
+    journal = out / ".ics-bridge-journal.jsonl"
+    assert len(journal.read_text().splitlines()) == 1 + 3
+    done = files(out)
+    assert done and all(data == files(tmp_path / "ref")[name] for name, data in done.items())  # none partial
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+    counted: list[str] = []
+    second = ics_bridge.convert_many([src], to="graph", output=out, split=split, client=client, resume=True,
+                                     on_file=lambda r: counted.append(r.input))
+    assert second.exit_code() == 0 and second.resumed == 3
+    assert counted == [f.input for f in ref.files]  # each input once, in input order
+    assert files(out) == files(tmp_path / "ref")
+    assert report(second, str(out)) == report(ref, str(tmp_path / "ref"))
+    assert not journal.exists()  # a finished batch removes its journal
+
+
+def test_resume_takes_a_local_runs_journal_and_converts_only_the_rest(client: Client, tmp_path: Path) -> None:
+    """The journal of a plain ``--jobs 1`` run interrupted by a real SIGINT is the same journal:
+    ``--dask`` with ``resume`` sends only the inputs it does not hold to the cluster."""
+    src = _copies(tmp_path, 2)  # 10 inputs
+    ref = convert_paths([src], to="ics", output=tmp_path / "ref")
+    out = tmp_path / "out"
+
+    def stop_at_fourth(result: batch.FileResult) -> None:
+        if result.input == ref.files[3].input:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    first = convert_paths([src], to="ics", output=out, on_file=stop_at_fourth)
+    assert first.interrupted == signal.SIGINT and len(first.files) == 4
+    os.remove(first.files[3].outputs[0])  # as if stopped before the fourth output was renamed into place
+    lines = (out / ".ics-bridge-journal.jsonl").read_text().splitlines()
+    (out / ".ics-bridge-journal.jsonl").write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:20])  # a torn line
+    sent: list[int] = []
+    second = ics_bridge.convert_many([src], to="ics", output=out, client=client, resume=True,
+                                     on_progress=lambda: sent.append(1))
+    assert second.exit_code() == 0 and second.resumed == 3
+    assert len(sent) == 10  # the progress covers every input, resumed or converted
+    assert files(out) == files(tmp_path / "ref")
+    assert report(second, str(out)) == report(ref, str(tmp_path / "ref"))
+
+
+def test_resume_with_url_outputs_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BatchUsageError, match="--resume with --dask needs plain paths.*object stores cannot"):
+        ics_bridge.convert_many([SAMPLES], to="ics", output=(tmp_path / "out").as_uri(), client="local:1",
+                                resume=True)
+    assert not (tmp_path / "out").exists()
+    got = cli("convert", (SAMPLES / "ics").as_uri(), "--to", "graph", "-o", "out", "--dask", "local:1", "--resume",
+              cwd=tmp_path)
+    assert got.returncode == 2 and b"--resume with --dask needs plain paths" in got.stderr
