@@ -401,3 +401,21 @@ def our_reading(cal: m.Calendar) -> list[Any]:
     out = [readers.EventReading(ev.uid or "", text(ev.recurrence_id.value) if ev.recurrence_id else None,
                                 text(ev.start) or "", text(ev.end)) for ev in cal.events]
     return readers.canonical(out)
+
+
+# Repairs the io/ics reader makes (and reports) before icalendar sees a value, which the model
+# reader, not yet wired into the conversions (issue 12), does not make yet: where the oracle's
+# tolerant parse (``icalendar_calendars``) reads such a file, the two readings differ.  Wiring
+# the mappers onto the model must carry these repairs over (and then these cases pass).
+READ_REPAIRS_NOT_YET_IN_MODEL = {
+    "ics-parser__ICal.ics": "DTEND:20171101T2300 (no seconds): io/ics repairs it to 20171101T230000 "
+                            "(issue 17, quirks/near_miss_values.py); the model reader leaves it unreadable",
+}
+
+
+def corpus_params(paths: Any) -> list[Any]:
+    """Corpus files as pytest params, the read repairs above as strict expected failures."""
+    import pytest
+
+    return [pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason=READ_REPAIRS_NOT_YET_IN_MODEL[p.name]))
+            if p.name in READ_REPAIRS_NOT_YET_IN_MODEL else pytest.param(p, id=p.name) for p in sorted(paths)]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar, Event, vCalAddress
 
 import strategies
-from model_compare import compare, icalendar_calendars
+from model_compare import compare, corpus_params, icalendar_calendars
 from ics_bridge import model as m
 from ics_bridge.io import lines
 from ics_bridge.io.model_reader import IcsReader, iter_series, read_calendar
@@ -38,7 +38,7 @@ def _event(data: bytes) -> m.Event:
 
 # -------------------------------------------------------------------------------- corpus
 
-@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.ics")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus_params(CORPUS.glob("*.ics")))
 def test_corpus_reads_as_icalendar_reads(path: Path) -> None:
     """Every field the model types equals icalendar's reading, and every property icalendar
     holds is a typed field or a kept line (nothing read less)."""

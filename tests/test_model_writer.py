@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 import strategies
 from interop import readers
-from model_compare import differences, icalendar_calendars, icalendar_event, model_event, normalized, our_reading
+from model_compare import corpus_params, differences, icalendar_calendars, icalendar_event, model_event, normalized, our_reading
 from ics_bridge import model as m
 from ics_bridge.io.model_reader import IcsReader, read_calendar
 from ics_bridge.io.model_writer import duration_text, write_calendar
@@ -47,7 +47,7 @@ def _same_meaning_for_icalendar(cal: m.Calendar) -> list[tuple[str, object, obje
     return diffs
 
 
-@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.ics")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus_params(CORPUS.glob("*.ics")))
 def test_corpus_written_reads_the_same_in_icalendar(path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -406,7 +406,7 @@ class _Writer:
                 out.append(line)
                 continue
             self.other_scale_lines.append(line)
-            self.add(LossKind.RECURRENCE_UNSUPPORTED, name,
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, f"{name};RSCALE",
                      f"RSCALE={scale} (RFC 7529) has no Google equivalent; recurrence dropped (kept in "
                      "extendedProperties.private for the way back)", before=value)
         return out
