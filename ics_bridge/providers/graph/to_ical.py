@@ -516,7 +516,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
     pending: list[tuple[Event, Event]] = []
     cancelled: list[tuple[Event, Event]] = []
     pending_overrides: list[VEvent] = []
-    firsts = {uid: e for e in items if (uid := _first_of(e)) is not None and uid in by_uid}
+    firsts = _firsts_by_master(items, by_uid)
     first_ids = {id(e) for e in firsts.values()}
     for e in items:
         if e.removed is not None:
@@ -540,7 +540,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
                 report.add(LossKind.MAPPING_CHOICE, "type", "exception without its series master (not in the input) "
                            "and without originalStart converted as a single event", uid=_uid_for(e))
         mapper = _EventMapper(e, report)
-        first = firsts.get(_uid_for(e)) if by_uid.get(_uid_for(e)) is e else None  # the last master with the UID
+        first = firsts.get(id(e))
         mapper.keep_start = first is not None
         vevent = keep(mapper)
         if vevent is None:
@@ -611,6 +611,24 @@ def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, VEv
     master_vevent.add("EXDATE", [value])
     report.add(LossKind.EVENT_REMOVED, "isCancelled", "cancelled occurrence written as an EXDATE of its series",
                uid=mapper.uid, recurrence_id=value.isoformat())
+
+
+def _firsts_by_master(items: list[Event], by_uid: dict[str, Event]) -> dict[int, Event]:
+    """The single event holding each series' off-rule first instance, by ``id()`` of its master:
+    the last master with the linked UID, or (a request body carries no UID) the master whose
+    ``transactionId`` ics-bridge derived from that UID (``from_ical.transaction_id``)."""
+    from .from_ical import transaction_id
+
+    by_transaction = {e.transactionId: e for e in items if e.transactionId and e.recurrence is not None}
+    found: dict[int, Event] = {}
+    for e in items:
+        uid = _first_of(e)
+        if uid is None:
+            continue
+        master = by_uid.get(uid) or by_transaction.get(transaction_id(uid, None))
+        if master is not None:
+            found[id(master)] = e
+    return found
 
 
 def _first_of(e: Event) -> str | None:
