@@ -22,6 +22,12 @@ runs.
 * A plain path must be the same path on the workers (shared storage); workers get it absolute.
   URLs (:mod:`ics_bridge.storage`) need nothing shared but the storage.
 
+* Interruptions, the journal and ``--resume`` are :mod:`ics_bridge.batch`'s (``stoppable``,
+  ``handed_on``, ``resumed``): the client writes the journal lines as results are handed on,
+  and inputs the journal holds are not sent to the cluster.  With URLs there is no journal and
+  ``resume`` is refused (:func:`_journal`).  ``--dask local:N`` workers ignore SIGINT/SIGTERM
+  (a Ctrl-C reaches the process group); the client stops them.
+
 Faults (issue 16):
 
 * A worker that dies is Dask's to handle: its running tasks and the results it held run again on
