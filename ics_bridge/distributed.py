@@ -22,6 +22,12 @@ runs.
 * A plain path must be the same path on the workers (shared storage); workers get it absolute.
   URLs (:mod:`ics_bridge.storage`) need nothing shared but the storage.
 
+* Interruptions, the journal and ``--resume`` are :mod:`ics_bridge.batch`'s (``stoppable``,
+  ``handed_on``, ``resumed``): the client writes the journal lines as results are handed on,
+  and inputs the journal holds are not sent to the cluster.  With URLs there is no journal and
+  ``resume`` is refused (:func:`_journal`).  ``--dask local:N`` workers ignore SIGINT/SIGTERM
+  (a Ctrl-C reaches the process group); the client stops them.
+
 Faults (issue 16):
 
 * A worker that dies is Dask's to handle: its running tasks and the results it held run again on
@@ -211,9 +217,25 @@ def connect(address: str) -> Iterator["Client"]:
     try:
         yield client
     finally:
+        if cluster is not None:
+            _quiet_shutdown(client)
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _silence() -> None:
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def _quiet_shutdown(client: "Client") -> None:
+    """Before a LocalCluster of ours is stopped: its workers log no more.  Stopped while tasks
+    run (an interrupted batch), a worker's heartbeat can meet the closed scheduler and log a
+    traceback of the shutdown's, not of the batch's (whose errors are results, never logs)."""
+    try:
+        client.run(_silence)
+    except Exception:  # noqa: BLE001 — a worker already gone: nothing to silence there
+        pass
 
 
 def _threads(client: "Client") -> int:
@@ -355,7 +377,7 @@ def _run_batch(client: "Client", plan_: Plan, batch: BatchResult, journal: Journ
                                      None if dest is None else _on_worker(dest), force, now)))
     token = uuid.uuid4().hex[:12]
     futures = client.map(_run, [work for _i, _dest, work in works],
-                         key=[f"ics-bridge-{token}-{k}" for k in range(len(works))], pure=False)
+                         key=[f"ics-bridge-{token}-{k}" for k in range(len(works))], pure=False) if works else []
     dests = {i: dest for i, dest, _work in works}
     converted = ((works[k][0], result) for k, result in
                  _ordered(client, futures, [w.task.item.name for _i, _d, w in works], on_progress))
@@ -379,7 +401,8 @@ def _run_batch(client: "Client", plan_: Plan, batch: BatchResult, journal: Journ
             if handed_on(result, item, plan_, batch, journal, on_file, fail_fast):
                 break
     finally:  # also when interrupted: what is queued or running is dropped
-        client.cancel(futures)
+        if futures:
+            client.cancel(futures)
     if mode.startswith("merge") and not batch.stopped:
         _write_merge(batch, plan_, target, options, force, stdout, guard)
 

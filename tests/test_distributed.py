@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -437,3 +438,45 @@ def test_resume_with_url_outputs_is_refused(tmp_path: Path) -> None:
     got = cli("convert", (SAMPLES / "ics").as_uri(), "--to", "graph", "-o", "out", "--dask", "local:1", "--resume",
               cwd=tmp_path)
     assert got.returncode == 2 and b"--resume with --dask needs plain paths" in got.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["sigint-group", "sigterm"])
+def test_cli_interrupted_on_local_2_then_resumed(tmp_path: Path, sig: int) -> None:
+    """A real signal to ``convert --dask local:2`` (SIGINT to the whole process group, as
+    Ctrl-C sends it; SIGTERM to the command): exit 130/143, a summary naming what was not
+    converted, every output there complete, no temporary file, no worker left running, no
+    traceback; ``--resume`` then gives the outputs and report of one uninterrupted run."""
+    src = _copies(tmp_path, 30)  # 150 inputs
+    ref = convert_paths([src], to="graph", output=tmp_path / "ref")
+    out = tmp_path / "out"
+    args = ["convert", src, "--to", "graph", "-o", out, "--report", tmp_path / "r.json", "--dask", "local:2"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": EPOCH}
+    proc = subprocess.Popen([sys.executable, "-m", "ics_bridge", *map(str, args)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        while not (out.exists() and any(out.rglob("*.json"))):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.02)
+        os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+        _stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 128 + sig, stderr
+    name = signal.Signals(sig).name
+    summary = stderr.decode().strip().splitlines()[-1]
+    assert f"interrupted by {name}" in summary and "not converted:" in summary and "--resume" in summary
+    assert b"Traceback" not in stderr
+    assert json.loads((tmp_path / "r.json").read_text())["interrupted"]["signal"] == name
+    reference = files(tmp_path / "ref")
+    assert all(data == reference[rel] for rel, data in files(out).items())  # what is there is complete
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    time.sleep(0.5)
+    running = subprocess.run(["ps", "-o", "stat=", "-s", str(proc.pid)], capture_output=True, text=True).stdout
+    assert [s for s in running.split() if not s.startswith("Z")] == [], "worker processes outlived the batch"
+
+    again = cli(*args, "--resume", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert files(out) == reference
+    assert json.loads((tmp_path / "r.json").read_text().replace(str(out), "OUT")) == \
+        json.loads(report(ref, str(tmp_path / "ref")))
