@@ -468,12 +468,7 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
     try:
         fh = os.fdopen(fd, "wb")
         try:
-            sink = _Sink(fh, path)
-            if callable(data):
-                data(sink)  # type: ignore[arg-type]
-            else:
-                sink.write(data)
-            sink.flush()
+            _fill(fh, path, data)
             try:
                 os.fsync(fh.fileno())
             except OSError as err:
@@ -513,12 +508,18 @@ def _write_through(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None
     except OSError as err:
         raise _cannot_write(path, err) from None
     with fh:
-        sink = _Sink(fh, path)
-        if callable(data):
-            data(sink)  # type: ignore[arg-type]
-        else:
-            sink.write(data)
-        sink.flush()
+        _fill(fh, path, data)
+
+
+def _fill(fh: BinaryIO, path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """``data`` (bytes, or a function writing to the file) into ``fh``, flushed; a failed write
+    is an :class:`OutputError` naming ``path`` (:class:`_Sink`)."""
+    sink = _Sink(fh, path)
+    if callable(data):
+        data(sink)  # type: ignore[arg-type]
+    else:
+        sink.write(data)
+    sink.flush()
 
 
 # ------------------------------------------------------------------------------------------

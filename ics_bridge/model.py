@@ -24,7 +24,8 @@ the mappers (a later step of issue 12).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
+from datetime import tzinfo as TzInfo
 from typing import Iterator, NamedTuple, Union
 
 # ------------------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class Zone:
     tzid: str | None = None
     iana: str | None = None
     rules: TimezoneDef | None = None
-    tzinfo: tzinfo | None = field(default=None, compare=False, repr=False)
+    tzinfo: TzInfo | None = field(default=None, compare=False, repr=False)
 
 
 class ZonedDateTime(NamedTuple):

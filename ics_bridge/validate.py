@@ -37,7 +37,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, Iterable, Literal
 

@@ -6,7 +6,6 @@ instants move is reported with both readings (docs/timezones.md, "IANA names win
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
