@@ -47,6 +47,7 @@ Faults (issue 16):
 from __future__ import annotations
 
 import logging
+import warnings
 import os
 import re
 import threading
@@ -205,9 +206,13 @@ def connect(address: str) -> Iterator["Client"]:
                 raise BatchUsageError("--dask local:N needs N ≥ 1")
             # The workers take the config they are started with, and ignore SIGINT and SIGTERM
             # (a Ctrl-C reaches the whole process group): the batch here decides, and ends them.
-            with dask.config.set(LOCAL_CONFIG), ignored_by_started_processes():
+            # Its logs are the cluster's own (a worker lost, a heartbeat after shutdown): the batch
+            # reports every input's outcome itself, so only critical ones reach the terminal; and no
+            # dashboard ("Port 8787 is already in use" beside another cluster).
+            with dask.config.set(LOCAL_CONFIG), ignored_by_started_processes(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       worker_dashboard_address=None, silence_logs=logging.ERROR)
+                                       worker_dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
         else:
             cluster, client = None, Client(address, timeout="30s")
@@ -232,6 +237,7 @@ def _quiet_shutdown(client: "Client") -> None:
     """Before a LocalCluster of ours is stopped: its workers log no more.  Stopped while tasks
     run (an interrupted batch), a worker's heartbeat can meet the closed scheduler and log a
     traceback of the shutdown's, not of the batch's (whose errors are results, never logs)."""
+    _silence()  # the scheduler and nannies of a LocalCluster run in this process
     try:
         client.run(_silence)
     except Exception:  # noqa: BLE001 — a worker already gone: nothing to silence there

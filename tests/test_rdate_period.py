@@ -63,3 +63,19 @@ def test_period_in_override_written_as_start():
     graph = convert(data, to="graph", source="ics")
     back = convert(graph.to_bytes(), to="ics", source="graph").to_bytes().decode()
     assert "VALUE=PERIOD" not in back
+
+
+def test_override_of_a_series_graph_cannot_hold_is_reported_not_sent_as_an_exception():
+    # DTSTART + one PERIOD RDATE, no RRULE: Graph gets a single event (the RDATE reported); the
+    # override carrying the period's end would be an exception of a series Graph does not have,
+    # which Graph refuses: it is reported by name and not written.
+    data = (CORPUS / "icalendar__period_with_timezone.ics").read_bytes()
+    for profile in ("resource", "request"):
+        from ics_bridge import Options
+        graph = convert(data, to="graph", source="ics", options=Options(profile=profile))
+        items = graph.data["value"] if "value" in graph.data else [graph.data]
+        assert [i.get("type", "singleInstance") for i in items] == ["singleInstance"]
+        assert not any("originalStart" in i for i in items)
+        [skipped] = graph.report.of_kind(LossKind.EVENT_SKIPPED)
+        assert skipped.field == "RECURRENCE-ID" and skipped.recurrence_id is not None
+        assert graph.report.of_kind(LossKind.RECURRENCE_UNSUPPORTED)  # the RDATE itself

@@ -699,6 +699,14 @@ def _series_to_events(series: Series, report: Report, options: GraphWriteOptions
             report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
                        "override without its series master: Graph has no exception without a master; "
                        "written as a single event", uid=series.uid or None, recurrence_id=rid_text)
+        elif "recurrence" not in master_dict and series.master is not None \
+                and (series.master.get("RRULE") is not None or series.master.get("RDATE") is not None):
+            # The master went to Graph as a single event (its RRULE or RDATE could not be written,
+            # reported): an exception item would name a series Graph does not have and be refused.
+            report.add(LossKind.EVENT_SKIPPED, "RECURRENCE-ID",
+                       "override of an occurrence of a series written as a single event (its recurrence "
+                       "has no Graph form): not written", uid=series.uid or None, recurrence_id=rid_text)
+            continue
         series_zone = ((master_dict or {}).get("recurrence") or {}).get("range", {}).get("recurrenceTimeZone")
         moves.append((override, _Writer(override, report, options).build(
             master_id=master_id, all_day_series=all_day_series, series_zone=series_zone if all_day_series else None)))
