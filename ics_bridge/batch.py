@@ -452,7 +452,7 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
     it) and a write failure is an :class:`OutputError` naming ``path``."""
     if _is_input(path, protect):
         raise OutputError(f"{path}: is an input; refusing to overwrite it")
-    if path.exists() and not path.is_file() and not path.is_dir():
+    if _is_device(path):
         _write_through(path, data)  # /dev/null, a FIFO: a rename would replace the device with a file
         return
     if path.exists() and not force:
@@ -499,6 +499,11 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
                 tmp.unlink()
         except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
             pass
+
+
+def _is_device(path: Path) -> bool:
+    """A device, FIFO or socket (``/dev/null``, a named pipe): written where it is, never renamed over."""
+    return path.exists() and not path.is_file() and not path.is_dir()
 
 
 def _write_through(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
@@ -695,7 +700,7 @@ def _fingerprint(plan_: Plan, source: str, options: Options) -> str:
 
 def _journal(plan_: Plan, source: str, options: Options, resume: bool) -> journal_.Journal | None:
     target = plan_.target
-    special = target is not None and target.exists() and not target.is_file() and not target.is_dir()
+    special = target is not None and _is_device(target)
     if plan_.mode in ("dir", "split", "file") and target is not None and not special:  # not /dev/null, a FIFO
         where = journal_.path_for(target, plan_.mode != "file")
         journal = journal_.Journal(where, _fingerprint(plan_, source, options), resume)
