@@ -1,0 +1,61 @@
+"""The library edge between the typed hub (:mod:`ics_bridge.model`) and icalendar's objects.
+
+Why: issue 12 keeps icalendar where it serves, and one of those places is the library edge:
+callers hand us an ``icalendar.Calendar`` and expect one back (``Conversion.calendar``).  Both
+crossings go through .ics text, the one representation both sides read the same way: the
+model is written by :mod:`ics_bridge.io.model_writer` (VTIMEZONEs included, so a file-defined
+zone keeps its rules) and read by icalendar; an icalendar calendar is written by icalendar
+(``to_ical``, byte for byte through ``fastics``) and read by :mod:`ics_bridge.io.model_reader`.
+``tests/test_edge.py`` holds both crossings to each other on every corpus file.
+
+While the mappers move onto the model, the not-yet-moved code also crosses here, one call
+per crossing, so no logic is written twice.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from icalendar import Calendar as ICalendar
+from icalendar import Component
+
+from . import model as m
+from .io import fastics
+from .io.model_reader import read_calendar
+from .io.model_writer import write_calendar
+
+
+def calendar_to_model(cal: ICalendar) -> m.Calendar:
+    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own)."""
+    return read_calendar(fastics.component_to_ical(cal))
+
+
+def calendar_from_model(cal: m.Calendar) -> ICalendar:
+    """The typed hub → an icalendar calendar, built on demand (``Conversion.calendar``)."""
+    return ICalendar.from_ical(write_calendar(cal))
+
+
+def events_to_model(events: Iterable[Component], timezones: Iterable[Component] = ()) -> list[m.Event]:
+    """icalendar VEVENTs → typed events, in order; ``timezones`` are the VTIMEZONEs their
+    TZIDs may name (a file-defined zone is read with its rules, an IANA name with tzdata)."""
+    tzs = list(timezones)
+    out: list[m.Event] = []
+    for event in events:  # one at a time: grouping by UID would reorder them
+        wrapper = ICalendar()
+        wrapper.add("VERSION", "2.0")
+        wrapper.add("PRODID", "-//ics-bridge//edge//EN")
+        wrapper.subcomponents = [*tzs, event]
+        typed = list(calendar_to_model(wrapper).events)
+        if len(typed) != 1:
+            raise ValueError(f"a VEVENT crossed the edge as {len(typed)} events")
+        out.append(typed[0])
+    return out
+
+
+def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneDef] = ()) -> list[Component]:
+    """Typed events → icalendar VEVENTs, in order (VTIMEZONEs regenerated or kept as the
+    model writer writes them)."""
+    events = list(events)
+    series = tuple(m.Series(uid=e.uid or "", master=e) for e in events)
+    cal = calendar_from_model(m.Calendar(series=series, timezones=tuple(timezones)))
+    return list(cal.walk("VEVENT"))
