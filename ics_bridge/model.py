@@ -155,6 +155,13 @@ class ZonedDateTime(NamedTuple):
 TimeValue = Union[date, ZonedDateTime]
 
 
+def plain(value: TimeValue | None) -> date | datetime | None:
+    """A time value as Python has it: a ``date``, or the ``datetime`` (aware in its zone, naive
+    when floating) — what the mappers compute with; the :class:`Zone` stays on the value for
+    what a mapper writes (its TZID as written, a file zone's rules)."""
+    return value.dt if isinstance(value, ZonedDateTime) else value
+
+
 class Period(NamedTuple):
     """An RDATE;VALUE=PERIOD item (RFC 5545 3.3.9): start and either an end or a duration."""
 
