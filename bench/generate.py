@@ -202,7 +202,7 @@ def write_ics(path: Path, n: int, seed: int = 7) -> None:
 
 
 def write_json(ics: Path, target: str, out: Path) -> None:
-    from ics_bridge.io.stream import convert_file
+    from ics_bridge.pipeline import convert_file
     convert_file(ics, out, to=target)
 
 

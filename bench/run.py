@@ -109,7 +109,7 @@ def measure(task: str, size: int) -> dict[str, float]:
         to = {"ics2graph": "graph", "ics2google": "google"}.get(task, "ics")
         out = ics_bridge.convert(src.read_bytes(), to=to).to_bytes()
     elif "_stream" in task:
-        from ics_bridge.io.stream import convert_file
+        from ics_bridge.pipeline import convert_file
         to = "ics" if task.startswith(("graph", "google")) else "graph" if "graph" in task else "google"
         res = convert_file(src, os.devnull, to=to, source=TASKS[task][0], jobs=_jobs_of(task))
         assert res.streamed

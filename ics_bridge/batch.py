@@ -31,7 +31,6 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import unicodedata
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -41,12 +40,17 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequenc
 from icalendar import Calendar
 
 from . import journal as journal_
-from .api import encode
+# the safe writing moved to io/files (the pipeline writes files too); these stay batch's names
+from .io.files import Protected, _is_device, _is_input, _umask, atomic_write  # noqa: F401
+from . import pipeline
+from .pipeline import StreamWorkerError, convert_file, detect_format, encode, load_json
 from .errors import IcsBridgeError, InputError, OutputError
+from .io import ics as ics_io
 from .interrupt import end_pool, ignore_in_worker, signal_number
 from .limits import too_large
 from .options import Format, Options
 from .report import Loss, LossKind, Severity
+from .series import group_series
 
 INPUT_SUFFIXES = (".ics", ".ical", ".ifb", ".json", ".jsonl", ".ndjson")
 SUFFIX = {"ics": ".ics", "graph": ".json", "google": ".json"}
@@ -325,41 +329,6 @@ def plan(inputs: list[InputFile], *, to: Format, output: str | os.PathLike[str] 
     return Plan(inputs, mode, target, to)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-class Protected:
-    """The inputs of a batch, by resolved path and by (device, inode), built once: an output
-    that is one of them (also through a symlink or a hard link) is refused."""
-
-    def __init__(self, inputs: Iterable[InputFile] = ()) -> None:
-        self.paths: set[Path] = set()
-        self.ids: set[tuple[int, int]] = set()
-        for item in inputs:
-            if item.path is not None:
-                self.paths.add(item.path.resolve())
-                ident = _identity(item.path)
-                if ident is not None:
-                    self.ids.add(ident)
-
-    def __contains__(self, path: object) -> bool:
-        assert isinstance(path, Path)
-        if path.resolve() in self.paths:
-            return True
-        ident = _identity(path)
-        return ident is not None and ident in self.ids
-
-
-def _is_input(path: Path, inputs: Iterable[InputFile] | Protected) -> bool:
-    protected = inputs if isinstance(inputs, Protected) else Protected(inputs)
-    return path in protected
-
-
 def safe_name(uid: str, *, max_len: int = MAX_NAME) -> str:
     """A file name (without extension) from a UID that cannot leave its directory: ASCII
     letters, digits and ``. _ - @ +`` only, no leading dot, no Windows device name, at most
@@ -405,128 +374,6 @@ def _inside(directory: Path, name: str) -> Path:
 # Writing
 # ------------------------------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _cannot_write(path: Path, err: OSError) -> OutputError:
-    return OutputError(f"{path}: cannot write: {err.strerror or err}")
-
-
-class _Sink:
-    """The temporary file as a writing function sees it: a failed write (a full disk, a file
-    system turned read-only, an I/O error) is an :class:`OutputError` naming the output, told
-    apart from the function's own OSErrors (reading its input)."""
-
-    def __init__(self, fh: BinaryIO, path: Path) -> None:
-        self._fh = fh
-        self._path = path
-
-    def write(self, data: Any) -> int:
-        try:
-            return self._fh.write(data)
-        except OSError as err:
-            raise _cannot_write(self._path, err) from None
-
-    def flush(self) -> None:
-        try:
-            self._fh.flush()
-        except OSError as err:
-            raise _cannot_write(self._path, err) from None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._fh, name)
-
-
-def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force: bool = False,
-                 protect: Iterable[InputFile] | Protected = (), mode: int | None = None) -> None:
-    """Write ``data`` (bytes, or a function that writes to the open file) to ``path`` through a
-    temporary file in the same directory and a rename.  Without ``force`` an existing file is
-    never replaced (no-clobber even against a race).  ``mode``: the file's permissions (default:
-    what the umask gives a new file).
-
-    Whatever goes wrong (a full disk, a read-only folder, an interruption), ``path`` is either
-    untouched or complete: the temporary file is removed (where the file system still allows
-    it) and a write failure is an :class:`OutputError` naming ``path``."""
-    if _is_input(path, protect):
-        raise OutputError(f"{path}: is an input; refusing to overwrite it")
-    if _is_device(path):
-        _write_through(path, data)  # /dev/null, a FIFO: a rename would replace the device with a file
-        return
-    if path.exists() and not force:
-        raise OutputError(f"{path}: exists (use --force to overwrite)")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise _cannot_write(path, err) from None
-    tmp = Path(tmp_name)
-    try:
-        fh = os.fdopen(fd, "wb")
-        try:
-            _fill(fh, path, data)
-            try:
-                os.fsync(fh.fileno())
-            except OSError as err:
-                raise _cannot_write(path, err) from None
-        finally:
-            try:
-                fh.close()
-            except OSError:  # only after a failure above: a flushed file closes cleanly
-                pass
-        try:
-            os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
-            if force:
-                os.replace(tmp, path)
-            else:
-                try:
-                    os.link(tmp, path)  # fails if the name appeared meanwhile
-                except FileExistsError:
-                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
-                except OSError:  # no hard links here (some network or FAT file systems)
-                    if path.exists():
-                        raise OutputError(f"{path}: exists (use --force to overwrite)") from None
-                    os.replace(tmp, path)
-        except OSError as err:
-            raise _cannot_write(path, err) from None
-    finally:
-        try:
-            if tmp.exists():
-                tmp.unlink()
-        except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
-            pass
-
-
-def _is_device(path: Path) -> bool:
-    """A device, FIFO or socket (``/dev/null``, a named pipe): written where it is, never renamed over."""
-    return path.exists() and not path.is_file() and not path.is_dir()
-
-
-def _write_through(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
-    """Write into a device, FIFO or socket where it is: there is no file to keep whole."""
-    try:
-        fh = open(path, "wb")
-    except OSError as err:
-        raise _cannot_write(path, err) from None
-    with fh:
-        _fill(fh, path, data)
-
-
-def _fill(fh: BinaryIO, path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
-    """``data`` (bytes, or a function writing to the file) into ``fh``, flushed; a failed write
-    is an :class:`OutputError` naming ``path`` (:class:`_Sink`)."""
-    sink = _Sink(fh, path)
-    if callable(data):
-        data(sink)  # type: ignore[arg-type]
-    else:
-        sink.write(data)
-    sink.flush()
-
-
 # ------------------------------------------------------------------------------------------
 # The per-file work (runs in worker processes with --jobs)
 # ------------------------------------------------------------------------------------------
@@ -561,7 +408,6 @@ def _read(item: InputFile, max_bytes: int) -> bytes:
 
 
 def _parse_input(data: bytes, source: Format | Literal["auto"], name: str, options: Options) -> tuple[Any, Format]:
-    from .api import detect_format, load_json
     if source != "auto":
         return data, source
     head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
@@ -584,24 +430,22 @@ def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
 
 def _convert_file(task: _Task) -> FileResult:
     """Read, convert and (for the writer) serialise one input.  Never raises."""
-    from .api import read_hub, write_hub
-    from .series import group_series
     item = task.item
     result = FileResult(item.name)
     try:
         data = _read(item, task.options.max_bytes)
         payload, source = _parse_input(data, task.source, item.name, task.options)
         result.source = source
-        cal, report, errors = read_hub(payload, source, task.options, file=item.name)
+        cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name)
         result.events = sum(1 for _ in cal.walk("VEVENT"))
         result.errors.extend(FileError.of(e, item.name) for e in errors)
         if task.shape == "split":
             for series in group_series(cal.walk("VEVENT")):
                 sub = _sub_calendar(cal, series.components)
-                part = write_hub(sub, task.to, report, task.options)
+                part = pipeline.write_hub(sub, task.to, report, task.options)
                 result.parts.append((series.uid, encode(part, task.options)))
         else:
-            out = write_hub(cal, task.to, report, task.options)
+            out = pipeline.write_hub(cal, task.to, report, task.options)
             if task.shape == "bytes":
                 result.payload = encode(out, task.options)
             elif isinstance(out, Calendar) and not task.in_process:
@@ -646,7 +490,6 @@ def _items(data: Any, to: Format) -> list[Any]:
 
 
 def _merge(results: list[FileResult], to: Format, options: Options) -> bytes:
-    from .io import ics as ics_io
     if to == "ics":
         merged = ics_io.new_calendar()
         zones: set[str] = set()
@@ -891,8 +734,7 @@ def _stream_file(task: _Task, target: Path, force: bool, protect: Protected, job
                  result: FileResult | None = None) -> FileResult:
     """A large input, streamed into its output file ``target`` (written atomically).
     With ``jobs`` > 1 its series are converted in that many worker processes
-    (:func:`ics_bridge.io.stream.convert_file`): one big file scales across cores too."""
-    from .io.stream import StreamWorkerError, convert_file
+    (:func:`ics_bridge.pipeline.convert_file`): one big file scales across cores too."""
     item = task.item
     assert item.path is not None
     result = result if result is not None else FileResult(item.name)

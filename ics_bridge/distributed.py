@@ -17,7 +17,7 @@ runs.
   in input order (``on_file``, the report), each input once.
 * A single large input written to one file is streamed as ``--jobs`` streams it
   (``batch._stream_file``), its series batches converted on the workers
-  (:data:`ics_bridge.io.stream.POOL_MAP`); it has to be a local (or ``file://``) path, because the
+  (:data:`ics_bridge.pipeline.POOL_MAP`); it has to be a local (or ``file://``) path, because the
   index pass seeks in it.
 * A plain path must be the same path on the workers (shared storage); workers get it absolute.
   URLs (:mod:`ics_bridge.storage`) need nothing shared but the storage.
@@ -146,19 +146,19 @@ def _stream_batch(job: Any, work: Callable[[list[Any]], list[Any]], batch: list[
     """A streamed file's batch of series on a worker: the stream's per-process converter for
     ``job`` (built once per worker), the batch's clock.  One batch at a time per process (the
     converter keeps per-file state)."""
-    from .io import stream
+    from . import pipeline
     with _STREAM_LOCK, clock.fixed(now):
-        if stream._WORKER is None or stream._WORKER.job is not job:
-            stream._init_worker(job)
+        if pipeline._WORKER is None or pipeline._WORKER.job is not job:
+            pipeline._init_worker(job)
         return work(batch)
 
 
 def _pool_map(client: "Client", now: datetime) -> Callable[..., Iterator[list[Any]]]:
-    """``io.stream._pool_map`` on the cluster: the job sent once to every worker, at most
+    """``pipeline._pool_map`` on the cluster: the job sent once to every worker, at most
     2 × ``jobs`` batches in flight, results in batch order; a task whose workers kept dying
     raises :class:`StreamWorkerError` as a dead pool process does."""
     def run(job: Any, work: Any, batches: Iterator[list[Any]], jobs: int) -> Iterator[list[Any]]:
-        from .io.stream import StreamWorkerError
+        from .pipeline import StreamWorkerError
         shared = client.scatter(job, broadcast=True, hash=False)
         pending: deque[Any] = deque()
         try:
@@ -487,7 +487,7 @@ def _stream_plan(plan_: Plan, options: Options) -> Plan | None:
 def _stream(client: "Client", plan_: Plan, source: Format | Literal["auto"], options: Options, force: bool,
             now: datetime, on_progress: Callable[[], None] | None) -> FileResult:
     from .batch import _stream_file
-    from .io.stream import POOL_MAP
+    from .pipeline import POOL_MAP
     task = _Task(plan_.inputs[0], plan_.to, source, options, "bytes", True)
     reset = POOL_MAP.set(_pool_map(client, now))
     try:

@@ -1,7 +1,7 @@
 """Stopping a long run on SIGINT (Ctrl-C) or SIGTERM without leaving anything half done.
 
 Why one module: the batch (:mod:`ics_bridge.batch`) and the streamed conversion
-(:mod:`ics_bridge.io.stream`) both run worker processes, and both must stop the same way.
+(:mod:`ics_bridge.pipeline`) both run worker processes, and both must stop the same way.
 In the parent a signal becomes an exception (:class:`KeyboardInterrupt`, or :class:`Terminated`
 for SIGTERM, whose default action would end the process without running any ``finally``), so
 every temporary output is removed on the way out and the summary can say what was done.

@@ -995,7 +995,7 @@ def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputErr
 
 def _read_input(data: Any, source: Format | None, options: Options, file: str | None
                 ) -> tuple[Calendar, Report, list[InputError], Format]:
-    from .api import detect_format, read_hub
+    from .pipeline import detect_format, read_hub
     if isinstance(data, Path):
         file = file or str(data)
         data = data.read_bytes()
@@ -1020,7 +1020,7 @@ def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: 
     """Read ``data``, write it as ``via``, read that back, and compare the meaning of every
     event, in the native and the restored view (:class:`RoundtripResult`).  ``data``: bytes,
     text, parsed JSON, a Calendar or a :class:`pathlib.Path`."""
-    from .api import read_hub, write_hub
+    from .pipeline import read_hub, write_hub
     from .native import as_created, strip_calendar, strip_private
     if isinstance(data, Path):
         file = file or str(data)
@@ -1055,7 +1055,7 @@ def _read_native(data: Any, source: Format | None, options: Options, file: str |
                  ) -> tuple[Calendar, list[InputError]]:
     """An input of ``diff`` as its provider shows it: ics-bridge's private data removed before
     reading (a field present only in a stash does not count as present)."""
-    from .api import detect_format, load_json
+    from .pipeline import detect_format, load_json
     from .native import strip_calendar, strip_private
     if isinstance(data, Path):
         data = data.read_bytes()

@@ -95,16 +95,16 @@ def test_atomic_write_no_clobber_and_force(tmp_path: Path) -> None:
 
 def test_unexpected_exception_is_an_internal_error_for_that_file(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import ics_bridge.api as api
+    from ics_bridge import pipeline
 
-    real = api.read_hub
+    real = pipeline.read_hub
 
     def flaky(data, source, options, *, file=None):  # type: ignore[no-untyped-def]
         if file and file.endswith("boom.ics"):
             raise RuntimeError("kaboom\nsecond line")
         return real(data, source, options, file=file)
 
-    monkeypatch.setattr(api, "read_hub", flaky)
+    monkeypatch.setattr(pipeline, "read_hub", flaky)
     shutil.copy(OUTLOOK, tmp_path / "boom.ics")
     shutil.copy(OUTLOOK, tmp_path / "fine.ics")
     result = convert_paths([tmp_path / "boom.ics", tmp_path / "fine.ics"], to="graph", output=tmp_path / "out")

@@ -72,7 +72,7 @@ def test_stream_fallback_keeps_the_in_memory_cap(tmp_path: Path) -> None:
     import json
 
     from ics_bridge.errors import InputError
-    from ics_bridge.io.stream import convert_file
+    from ics_bridge.pipeline import convert_file
     from ics_bridge.options import Options
     items = json.loads((SAMPLES / "graph/events-list.json").read_text())["value"]
     lines = tmp_path / "events.jsonl"

@@ -285,9 +285,9 @@ def test_url_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
 def test_large_single_file_is_streamed_with_series_batches_on_the_workers(
         client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import get_task_stream
-    from ics_bridge.io import stream
+    from ics_bridge import pipeline
     monkeypatch.setattr(batch, "STREAM_BYTES", 1)  # every file counts as large
-    monkeypatch.setattr(stream, "BATCH_GROUPS", 1)  # a batch per series: several tasks
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 1)  # a batch per series: several tasks
     for src, to in [(CORPUS / "ics" / "recurring-ical-events__Germany.ics", "graph"),
                     (CORPUS / "ics" / "ical-py__google_calendar_public_holidays.ics", "google"),
                     (SAMPLES / "graph" / "events-list.json", "ics")]:

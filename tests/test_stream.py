@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import ics_bridge
+from ics_bridge import pipeline
 from ics_bridge.io import stream
 from ics_bridge.report import Report
 
@@ -29,13 +30,13 @@ def test_stream_output_identical_to_convert(path: Path, to: str, tmp_path: Path)
     expected = _whole(path, to)
     if not isinstance(expected, bytes):
         with pytest.raises((expected, stream.StreamUnsupported)):
-            stream.convert_file(path, tmp_path / "out", to=to, fallback=False)
+            pipeline.convert_file(path, tmp_path / "out", to=to, fallback=False)
         return
     try:
-        result = stream.convert_file(path, tmp_path / "out", to=to, fallback=False)
+        result = pipeline.convert_file(path, tmp_path / "out", to=to, fallback=False)
     except stream.StreamUnsupported:
         # a bare VEVENT without VCALENDAR: convert_file takes the whole-file path by itself
-        result = stream.convert_file(path, tmp_path / "out", to=to)
+        result = pipeline.convert_file(path, tmp_path / "out", to=to)
         assert not result.streamed
     else:
         assert result.streamed
@@ -47,7 +48,7 @@ def test_most_corpus_files_stream(tmp_path: Path) -> None:
     unsupported = []
     for path in FILES:
         try:
-            stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+            pipeline.convert_file(path, tmp_path / "o", to="graph", fallback=False)
         except stream.StreamUnsupported:
             unsupported.append(path.name)
         except Exception:  # noqa: BLE001 - failing files are held to the whole path's failure above
@@ -59,7 +60,7 @@ def test_fallback_writes_whole_file_output(tmp_path: Path) -> None:
     bare = tmp_path / "bare.ics"
     bare.write_bytes(b"BEGIN:VEVENT\r\nUID:a@b\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240102T100000Z\r\n"
                      b"SUMMARY:x\r\nEND:VEVENT\r\n")
-    result = stream.convert_file(bare, tmp_path / "o.json", to="graph")
+    result = pipeline.convert_file(bare, tmp_path / "o.json", to="graph")
     assert not result.streamed
     assert (tmp_path / "o.json").read_bytes() == ics_bridge.convert(bare.read_bytes(), to="graph").to_bytes()
 
@@ -84,7 +85,7 @@ def test_series_index_groups_far_overrides_and_twins(tmp_path: Path) -> None:
     assert [len(list(c.walk("VEVENT"))) for c in cals] == [3, 1]
     # ...written in group_series order: the second master is its own series, at its own place
     for to in ("graph", "google"):
-        stream.convert_file(path, tmp_path / to, to=to, fallback=False)
+        pipeline.convert_file(path, tmp_path / to, to=to, fallback=False)
         assert (tmp_path / to).read_bytes() == ics_bridge.convert(FAR, to=to).to_bytes()
 
 
@@ -94,7 +95,7 @@ def test_folded_uid_and_crlf_free_input(tmp_path: Path) -> None:
     path.write_bytes(text)
     idx = stream.index_ics(path, Report())
     assert list(idx.series) == [0, 1, 0, 0]
-    stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+    pipeline.convert_file(path, tmp_path / "o", to="graph", fallback=False)
     assert (tmp_path / "o").read_bytes() == ics_bridge.convert(text, to="graph").to_bytes()
 
 
@@ -120,7 +121,7 @@ def _check_json(path: Path, source: str, tmp_path: Path) -> bool:
         expected = type(exc)
     out = tmp_path / "out.ics"
     try:
-        result = stream.convert_file(path, out, to="ics", source=source, fallback=False)
+        result = pipeline.convert_file(path, out, to="ics", source=source, fallback=False)
     except stream.StreamUnsupported:
         return False
     except Exception as exc:  # noqa: BLE001
@@ -213,11 +214,11 @@ def test_graph_grouping_edge_cases(tmp_path: Path) -> None:
 def test_streamed_report_is_spooled_and_complete(tmp_path: Path) -> None:
     path = CORPUS / "ical-py__recurring_with_single_change.ics"
     whole = ics_bridge.convert(path.read_bytes(), to="graph", source="ics", file=str(path)).report
-    result = stream.convert_file(path, tmp_path / "o", to="graph", fallback=False)
+    result = pipeline.convert_file(path, tmp_path / "o", to="graph", fallback=False)
     assert isinstance(result.report.entries, stream.SpooledEntries)
     assert sorted(map(repr, result.report)) == sorted(map(repr, whole))
     assert len(result.report) == len(whole) and result.report.of_kind(next(iter(whole)).kind)
-    memory = stream.convert_file(path, tmp_path / "o", to="graph", fallback=False, spool_report=False).report
+    memory = pipeline.convert_file(path, tmp_path / "o", to="graph", fallback=False, spool_report=False).report
     assert list(memory) == list(result.report)
 
 

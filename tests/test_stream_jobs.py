@@ -18,6 +18,7 @@ import ics_bridge
 from ics_bridge import batch
 from ics_bridge.cli import cli as cli_main
 from ics_bridge.report import Report
+from ics_bridge import pipeline
 from ics_bridge.io import stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run(path: Path, to: str, jobs: int, out: Path) -> tuple[bytes | str, list[dict[str, Any]], list[str]]:
     try:
-        result = stream.convert_file(path, out, to=to, fallback=False, jobs=jobs)  # type: ignore[arg-type]
+        result = pipeline.convert_file(path, out, to=to, fallback=False, jobs=jobs)  # type: ignore[arg-type]
     except stream.StreamUnsupported:
         return "unsupported", [], []
     except Exception as exc:  # noqa: BLE001 - both job counts must fail the same way
@@ -64,13 +65,13 @@ def _run(path: Path, to: str, jobs: int, out: Path) -> tuple[bytes | str, list[d
 def pool_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the conversions that went through the worker pool (the parent's side of it)."""
     calls: list[int] = []
-    original = stream._groups_in_pool
+    original = pipeline._groups_in_pool
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(stream, "_groups_in_pool", spy)
+    monkeypatch.setattr(pipeline, "_groups_in_pool", spy)
     return calls
 
 
@@ -78,7 +79,7 @@ def pool_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_corpus_same_bytes_reports_and_errors_with_two_jobs(to: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              pool_calls: list[int]) -> None:
     # two groups per batch: even small corpus files are split over several batches and both workers
-    monkeypatch.setattr(stream, "BATCH_GROUPS", 2)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 2)
     converted = several = 0
     for path in CORPUS:
         one = _run(path, to, 1, tmp_path / "one")
@@ -95,7 +96,7 @@ def test_corpus_same_bytes_reports_and_errors_with_two_jobs(to: str, tmp_path: P
 @pytest.mark.parametrize("batch_groups", [1, 7, 256])
 def test_generated_calendar_same_as_one_job_and_convert(generated: Path, to: str, batch_groups: int, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch, pool_calls: list[int]) -> None:
-    monkeypatch.setattr(stream, "BATCH_GROUPS", batch_groups)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", batch_groups)
     one = _run(generated, to, 1, tmp_path / "one")
     two = _run(generated, to, 2, tmp_path / "two")
     three = _run(generated, to, 3, tmp_path / "three")
@@ -114,21 +115,21 @@ def test_generated_calendar_same_as_one_job_and_convert(generated: Path, to: str
 
 def test_at_most_two_batches_per_job_in_flight(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The parent reads ahead at most 2 × jobs batches: memory does not grow with the file."""
-    monkeypatch.setattr(stream, "BATCH_GROUPS", 1)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 1)
     drawn: list[int] = []
-    original = stream._batches
+    original = pipeline._batches
 
     def counting(idx: stream.IcsIndex) -> Any:
         for b in original(idx):
             drawn.append(1)
             yield b
 
-    monkeypatch.setattr(stream, "_batches", counting)
+    monkeypatch.setattr(pipeline, "_batches", counting)
     report = stream.spooled_report(str(generated))
     idx = stream.index_ics(generated, report)
-    job = stream._IcsJob(stream._without_blocks(idx), "graph", ics_bridge.Options(), report.file, True)
+    job = pipeline._IcsJob(stream._without_blocks(idx), "graph", ics_bridge.Options(), report.file, True)
     consumed = 0
-    for _group in stream._groups_in_pool(idx, job, report, [], 2):
+    for _group in pipeline._groups_in_pool(idx, job, report, [], 2):
         consumed += 1
         assert len(drawn) <= consumed + 2 * 2
     assert consumed == idx.series_count > 300
@@ -147,9 +148,9 @@ def _die(batch_: Any) -> Any:
 
 
 def test_worker_crash_is_a_clear_error(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stream, "_convert_batch", _die)
-    with pytest.raises(stream.StreamWorkerError, match="worker process died"):
-        stream.convert_file(generated, tmp_path / "out.json", to="graph", jobs=2)
+    monkeypatch.setattr(pipeline, "_convert_batch", _die)
+    with pytest.raises(pipeline.StreamWorkerError, match="worker process died"):
+        pipeline.convert_file(generated, tmp_path / "out.json", to="graph", jobs=2)
     assert list(tmp_path.iterdir()) == []  # the library call leaves no partial file either
     monkeypatch.setattr(batch, "STREAM_BYTES", 1)
     out = tmp_path / "cli.json"
@@ -164,7 +165,7 @@ def test_worker_crash_is_a_clear_error(generated: Path, tmp_path: Path, monkeypa
 def test_cli_jobs_on_one_large_file(generated: Path, to: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     pool_calls: list[int]) -> None:
     monkeypatch.setattr(batch, "STREAM_BYTES", 1)  # the generated file counts as large
-    monkeypatch.setattr(stream, "BATCH_GROUPS", 16)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 16)
     outputs = {}
     for jobs in (1, 2):
         out, report = tmp_path / "out.json", tmp_path / "report.json"  # the report names the output
@@ -190,7 +191,7 @@ _DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
 def _json_run(path: Path, source: str, jobs: int, out: Path) -> tuple[bytes | str, list[dict[str, Any]], list[str]]:
     """As :func:`_run`, to ICS; DTSTAMP masked: the readers set it to "now" where the JSON has none."""
     try:
-        result = stream.convert_file(path, out, to="ics", source=source, fallback=False, jobs=jobs)  # type: ignore[arg-type]
+        result = pipeline.convert_file(path, out, to="ics", source=source, fallback=False, jobs=jobs)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - both job counts must fail the same way
         return f"{type(exc).__name__}: {exc}", [], []
     assert result.streamed
@@ -201,9 +202,9 @@ def _json_run(path: Path, source: str, jobs: int, out: Path) -> tuple[bytes | st
 @pytest.mark.parametrize("source", ["graph", "google"])
 def test_json_corpus_and_generated_same_with_two_jobs(source: str, generated: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stream, "BATCH_GROUPS", 3)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 3)
     made = tmp_path / f"generated.{source}.json"
-    stream.convert_file(generated, made, to=source)  # type: ignore[arg-type]
+    pipeline.convert_file(generated, made, to=source)  # type: ignore[arg-type]
     files = sorted((ROOT / "tests" / "corpus" / source).glob("*.json")) + [made]
     converted = 0
     for path in files:
@@ -218,7 +219,7 @@ def test_json_corpus_and_generated_same_with_two_jobs(source: str, generated: Pa
 
 def test_cli_jobs_on_one_large_json_file(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made = tmp_path / "graph.json"
-    stream.convert_file(generated, made, to="graph")
+    pipeline.convert_file(generated, made, to="graph")
     monkeypatch.setattr(batch, "STREAM_BYTES", 1)
     outputs = {}
     for jobs in (1, 2):
@@ -249,11 +250,11 @@ def test_streamed_files_keep_the_event_limit(generated: Path, tmp_path: Path, jo
     from ics_bridge.limits import Limits
     small = Options(limits=Limits(max_events=50))
     with pytest.raises(InputError, match="more than 50 events"):
-        stream.convert_file(generated, tmp_path / "out.json", to="graph", options=small, jobs=jobs)
+        pipeline.convert_file(generated, tmp_path / "out.json", to="graph", options=small, jobs=jobs)
     graph = tmp_path / "in.json"
     graph.write_bytes(ics_bridge.convert(generated.read_bytes(), to="graph").to_bytes())
     with pytest.raises(InputError, match="more than 50 events"):
-        stream.convert_file(graph, tmp_path / "out.ics", to="ics", options=small, jobs=jobs)
+        pipeline.convert_file(graph, tmp_path / "out.ics", to="ics", options=small, jobs=jobs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
 
 
@@ -272,9 +273,9 @@ def test_streamed_json_event_limit_is_exact(tmp_path: Path) -> None:
     from ics_bridge.errors import InputError
     from ics_bridge.limits import Limits
     three = Options(limits=Limits(max_events=3))
-    assert stream.convert_file(_graph_list(tmp_path, 3), io.BytesIO(), to="ics", options=three, fallback=False).items == 3
+    assert pipeline.convert_file(_graph_list(tmp_path, 3), io.BytesIO(), to="ics", options=three, fallback=False).items == 3
     with pytest.raises(InputError, match="more than 3 events"):
-        stream.convert_file(_graph_list(tmp_path, 4), io.BytesIO(), to="ics", options=three, fallback=False)
+        pipeline.convert_file(_graph_list(tmp_path, 4), io.BytesIO(), to="ics", options=three, fallback=False)
 
 
 def test_output_paths_are_written_whole_and_safely(tmp_path: Path) -> None:
@@ -283,20 +284,20 @@ def test_output_paths_are_written_whole_and_safely(tmp_path: Path) -> None:
     from ics_bridge.errors import OutputError
     src = _graph_list(tmp_path, 2)
     with pytest.raises(OutputError, match="is a directory"):
-        stream.convert_file(src, tmp_path, to="ics")
+        pipeline.convert_file(src, tmp_path, to="ics")
     with pytest.raises(OutputError, match="no such folder"):
-        stream.convert_file(src, tmp_path / "missing" / "out.ics", to="ics")
+        pipeline.convert_file(src, tmp_path / "missing" / "out.ics", to="ics")
     real, link = tmp_path / "real.ics", tmp_path / "link.ics"
     real.write_text("old")
     link.symlink_to(real)
-    stream.convert_file(src, link, to="ics")
+    pipeline.convert_file(src, link, to="ics")
     assert link.is_symlink() and real.read_text().startswith("BEGIN:VCALENDAR")
     private = tmp_path / "private.ics"
     private.write_text("x")
     private.chmod(0o600)
-    stream.convert_file(src, private, to="ics")
+    pipeline.convert_file(src, private, to="ics")
     assert private.stat().st_mode & 0o777 == 0o600 and private.read_text().startswith("BEGIN:VCALENDAR")
-    stream.convert_file(src, os.devnull, to="ics")
+    pipeline.convert_file(src, os.devnull, to="ics")
     assert not Path(os.devnull).is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
@@ -315,7 +316,7 @@ def test_bare_arrays_have_the_depth_limit_of_convert(tmp_path: Path) -> None:
     path.write_text(json.dumps([item]))
     whole = ics_bridge.convert(path.read_bytes(), to="ics", source="graph").to_bytes()
     buffer = io.BytesIO()
-    stream.convert_file(path, buffer, to="ics", source="graph", fallback=False)
+    pipeline.convert_file(path, buffer, to="ics", source="graph", fallback=False)
     assert buffer.getvalue().split(b"DTSTAMP")[0] == whole.split(b"DTSTAMP")[0]
 
 
@@ -326,7 +327,7 @@ def test_dev_stdout_is_written_through_and_appended_to(tmp_path: Path) -> None:
     src = _graph_list(tmp_path, 2)
     target = tmp_path / "appended.ics"
     target.write_text("PREFIX\n")
-    code = ("import sys; from ics_bridge.io.stream import convert_file; "
+    code = ("import sys; from ics_bridge.pipeline import convert_file; "
             f"convert_file({str(src)!r}, '/dev/stdout', to='ics')")
     with open(target, "ab") as out:
         subprocess.run([sys.executable, "-c", code], stdout=out, check=True, cwd=ROOT)

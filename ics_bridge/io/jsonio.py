@@ -248,37 +248,3 @@ def items(data: Any) -> Iterator[dict[str, Any]]:
     for _where, raw in entries(data):
         if isinstance(raw, dict):
             yield raw
-
-
-def detect_json(data: Any) -> Format | None:
-    """Graph or Google, from the shape of the first resource."""
-    if isinstance(data, dict):
-        kind = str(data.get("kind", ""))
-        if kind.startswith("calendar#"):
-            return "google"
-        ctx = str(data.get("@odata.context", ""))
-        if "graph.microsoft.com" in ctx or "outlook.office" in ctx:
-            return "graph"
-    try:
-        first = next(items(data), None)
-    except InputError:
-        return None
-    if not first:
-        return None
-    keys = set(first)
-    if keys & {"subject", "Subject", "isAllDay", "IsAllDay", "showAs", "ShowAs", "iCalUId", "@removed",
-               "bodyPreview", "BodyPreview", "changeKey", "ChangeKey", "seriesMasterId", "StartTimeZone"}:
-        return "graph"
-    if keys & {"summary", "iCalUID", "htmlLink", "recurringEventId", "originalStartTime", "etag",
-               "conferenceData", "hangoutLink", "transparency", "visibility", "colorId"}:
-        return "google"
-    if str(first.get("kind", "")).startswith("calendar#"):
-        return "google"
-    start = first.get("start")
-    if isinstance(start, dict) and ("date" in start or isinstance(start.get("dateTime"), str) and "timeZone" not in start):
-        return "google"
-    if isinstance(start, dict) and "timeZone" in start and "dateTime" in start:
-        # Graph and Google both use {dateTime, timeZone}; Graph's dateTime has no offset.
-        text = str(start["dateTime"])
-        return "google" if (text.endswith("Z") or "+" in text[10:] or text[10:].count("-")) else "graph"
-    return None

@@ -1,11 +1,17 @@
-"""Streaming conversion of large files: one series at a time, bounded memory.
+"""Streaming conversion of large files, the format side: one series at a time, bounded memory.
+
+This module reads and writes formats and knows no provider: the .ics line splitter and series
+reader (passes 1 and 2 below), the JSON collection item reader (:class:`JsonItems`), and the
+spools that write the JSON envelope and the .ics file around what the providers' mappers gave.
+The conversion itself (which mapper, worker processes, the entry point ``convert_file``) is
+:mod:`ics_bridge.pipeline`; the description below is of the two together.
 
 Why: a mailbox export can hold millions of events; :func:`ics_bridge.convert` parses the whole
 calendar into icalendar objects first, so its memory grows with the file.  Here ICS input is
 read twice at the line level and each *series* (the VEVENTs sharing a UID: a master and its
 overrides) is parsed, normalised and mapped on its own, through the same code as the whole-file
 path, and written out as it goes.  Graph and Google collections are read item by item
-(:class:`JsonItems`) and converted group by group (:func:`_json_to_ics`).  docs/performance.md
+(:class:`JsonItems`) and converted group by group (:func:`ics_bridge.pipeline._json_to_ics`).  docs/performance.md
 has the figures and the design in prose.
 
 How the output stays identical to :func:`ics_bridge.convert`:
@@ -30,7 +36,7 @@ How the output stays identical to :func:`ics_bridge.convert`:
 With ``jobs`` > 1 (``--jobs`` on one large file) pass 2 runs in a pool of worker processes:
 batches of groups (raw VEVENT blocks, or decoded JSON items) go out, serialised items, report
 entries and errors come back and are written in file order, at most 2 × jobs batches in flight
-(:func:`_pool_map`); the output, entries and errors are those of one job.
+(:func:`ics_bridge.pipeline._pool_map`); the output, entries and errors are those of one job.
 
 What grows with the file: the block index (three machine integers per VEVENT) and one dict
 entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
@@ -40,53 +46,39 @@ Known differences from the whole-file path, none in the output: report entries c
 by series (the X-WR-TIMEZONE repair is reported once per series with its own count); a UID hash
 collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
 splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, ICS to ICS) raise
-:class:`StreamUnsupported`; :func:`convert_file` then falls back to the whole-file path.
+:class:`StreamUnsupported`; :func:`ics_bridge.pipeline.convert_file` then falls back to the whole-file path.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import json
 import os
 import pickle
 import re
 import tempfile
 from array import array
-from collections import deque
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
 from icalendar import Calendar
 
-from .. import hub, timezones
+from .. import timezones
 from . import fastics, jsonio
 from . import ics as ics_io
-from ..errors import IcsBridgeError, InputError, OutputError
-from ..interrupt import end_pool, ignore_in_worker
-from ..limits import too_large, too_many_events
-from ..options import Format, Options
+from ..errors import InputError
+from ..options import Options
 from ..quirks import apply_read_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "StreamWorkerError", "StreamResult", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics",
-           "iter_series_calendars", "convert_file", "spooled_report"]
+__all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics", "iter_series_calendars",
+           "spooled_report"]
 
 
 class StreamUnsupported(Exception):
     """This input or target is not handled by the streaming path (use the whole-file path)."""
-
-
-@dataclass
-class StreamResult:
-    target: Format
-    report: Report
-    errors: list[InputError] = field(default_factory=list)
-    items: int = 0
-    streamed: bool = True
 
 
 class SpooledEntries:
@@ -569,244 +561,6 @@ class _JsonSpool:
 
 
 # ------------------------------------------------------------------------------------------------
-# ICS → JSON: the per-group conversion (in this process, or in a pool of workers with jobs > 1)
-# ------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Group:
-    """What converting one UID group gives.  ``items``: (series key, item text) in write order;
-    ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
-    a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
-    calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
-    ``errors``: the group's report entries and skipped events (workers only; in process they go
-    straight to the file's report and error list)."""
-
-    items: list[tuple[int, str]] = field(default_factory=list)
-    defaults: list[tuple[int, Any]] = field(default_factory=list)
-    parsed: bool = False
-    mark: int = 0
-    header: list[Any] | None = None
-    entries: list[Any] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-
-
-@dataclass
-class _IcsJob:
-    """Everything a worker needs besides the groups' bytes, sent once per worker process."""
-
-    idx: IcsIndex           # without its block index (:func:`_without_blocks`)
-    to: Format
-    options: Options
-    file: str | None        # the report's file name, stamped on each entry as in process
-    fast: bool
-
-
-class _GroupConverter:
-    """One UID group → its provider items (as JSON text), through :class:`_GroupReader` and the
-    provider writer; the same code whether it runs in this process or in a worker."""
-
-    def __init__(self, job: _IcsJob, report: Report) -> None:
-        self.job = job
-        self.reader = _GroupReader(job.idx, report, job.options)
-        options = job.options
-        if job.to == "graph":
-            from ..providers.graph import from_ical as graph_out
-            profile = "request" if options.profile in ("request", "insert") else "resource"
-            self.writer: Any = graph_out
-            self.wopts: Any = graph_out.GraphWriteOptions(profile=profile, zone_names=options.graph_zone_names,
-                                                          default_zone=options.default_zone)
-        else:
-            from ..providers.google import from_ical as google_out
-            profile = "insert" if options.profile in ("request", "insert") else options.profile
-            self.writer = google_out
-            self.wopts = google_out.GoogleWriteOptions(profile=profile, default_zone=options.default_zone,  # type: ignore[arg-type]
-                                                       calendar_zone=options.calendar_zone)
-
-    def convert(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
-                header: Report | None) -> _Group:
-        cal, mark = self.reader.calendar(blocks, data, report, errors, header)
-        group = _Group(parsed=cal is not None, mark=mark)
-        if cal is None:
-            return group
-        if self.job.to == "graph":
-            for key, comps in _series_of(cal):
-                group.items.extend((key, fastics.dumps(item))
-                                   for item in self.writer.calendar_to_events(comps, report, self.wopts))
-            return group
-        series = _series_of(cal)
-        for key, comps in series:
-            items, fields = self.writer.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
-                                                           report, self.wopts)
-            if "defaultReminders" in fields:
-                group.defaults.append((key, fields["defaultReminders"]))
-            group.items.extend((key, fastics.dumps(item)) for item in items)
-        return group
-
-
-def _fast(on: bool) -> Any:
-    return fastics.patched() if on and fastics.SUPPORTED else contextlib.nullcontext()
-
-
-def _groups_in_process(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError]) -> Iterator[_Group]:
-    """jobs = 1: every group converted here, its entries and errors added as they happen."""
-    converter = _GroupConverter(job, report)
-    header_checked = False
-    for blocks, data in _iter_groups(idx):
-        group = converter.convert(blocks, data, report, errors, None if header_checked else report)
-        header_checked = header_checked or group.parsed
-        yield group
-
-
-# -- the pool -------------------------------------------------------------------------------------
-
-# A batch sent to a worker: up to this many UID groups, or this many bytes of their blocks (a
-# few hundred series: large enough that pickling and scheduling cost little, small enough that
-# the 2 × jobs batches in flight stay a few MB).
-BATCH_GROUPS = 256
-BATCH_BYTES = 4 << 20
-
-_WORKER: Any = None   # this worker process's _GroupConverter or _JsonGroups
-
-
-class StreamWorkerError(IcsBridgeError):
-    """A worker process of a ``jobs > 1`` streamed conversion died (killed, out of memory…)."""
-
-
-def _init_worker(job: "_IcsJob | _JsonJob") -> None:
-    """Pool initializer: this process's converter.  For ICS it builds its own zone resolutions
-    (the entries that makes were reported once by the parent, so they are dropped here)."""
-    global _WORKER
-    ignore_in_worker()
-    with _fast(job.fast):
-        _WORKER = _GroupConverter(job, Report(file=job.file)) if isinstance(job, _IcsJob) else _JsonGroups(job)
-
-
-def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
-    """In a worker: convert each UID group with its own report and error list, sent back with
-    it.  The calendar-property entries are kept only up to the batch's first readable group:
-    the file's first readable group is the first readable group of some batch."""
-    assert isinstance(_WORKER, _GroupConverter), "worker not initialised"
-    out: list[_Group] = []
-    need_header = True
-    with _fast(_WORKER.job.fast):
-        for blocks, data in batch:
-            report = Report(file=_WORKER.job.file)
-            header = Report(file=_WORKER.job.file) if need_header else None
-            errors: list[InputError] = []
-            group = _WORKER.convert(blocks, data, report, errors, header)
-            group.entries, group.errors = report.entries, errors
-            if header is not None and group.parsed:
-                group.header, need_header = header.entries, False
-            out.append(group)
-    return out
-
-
-def _batched(groups: Iterator[Any], size_of: Any) -> Iterator[list[Any]]:
-    """Groups in batches of :data:`BATCH_GROUPS` groups or :data:`BATCH_BYTES` bytes."""
-    batch: list[Any] = []
-    size = 0
-    for group in groups:
-        batch.append(group)
-        size += size_of(group)
-        if len(batch) >= BATCH_GROUPS or size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _batches(idx: IcsIndex) -> Iterator[list[tuple[list[int], bytes]]]:
-    return _batched(_iter_groups(idx), lambda group: len(group[1]))
-
-
-# Where the batches of a ``jobs > 1`` conversion run when not in a local process pool: a
-# function like :func:`_pool_map` (same batches, results in batch order).  Set by
-# :mod:`ics_bridge.distributed` for ``--dask``; a context variable, so it holds for one call.
-POOL_MAP: ContextVar[Callable[..., Iterator[list[Any]]] | None] = ContextVar("ics_bridge_pool_map", default=None)
-
-
-def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]], jobs: int) -> Iterator[list[Any]]:
-    """``work(batch)`` for every batch in ``jobs`` worker processes, results in batch order, at
-    most 2 × jobs batches in flight (submitted, running or done but not yet taken), so memory
-    does not grow with the file.  A worker that dies raises :class:`StreamWorkerError`; any
-    other exception from a worker is re-raised here as it would be raised in process."""
-    other = POOL_MAP.get()
-    if other is not None:  # another executor (ics_bridge.distributed: a Dask cluster)
-        yield from other(job, work, batches, jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    pending: deque[Any] = deque()
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
-    try:
-        while True:
-            try:
-                while len(pending) < 2 * jobs and (batch := next(batches, None)) is not None:
-                    pending.append(pool.submit(work, batch))
-                if not pending:
-                    return
-                results = pending.popleft().result()
-            except BrokenProcessPool:
-                raise StreamWorkerError("a worker process died during the conversion (killed, or out of "
-                                        "memory?); run it again, or with one job") from None
-            yield results
-    finally:
-        end_pool(pool, pending)
-
-
-def _groups_in_pool(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError], jobs: int
-                    ) -> Iterator[_Group]:
-    """jobs > 1: batches of UID groups converted by ``jobs`` worker processes and taken back in
-    file order, so the items, report entries and errors come out exactly as
-    :func:`_groups_in_process` gives them."""
-    _GroupReader(idx, report, job.options)  # the VTIMEZONE checks, reported once, before any group
-    header_checked = False
-    for groups in _pool_map(job, _convert_batch, _batches(idx), jobs):
-        for group in groups:
-            if group.header is not None and group.parsed and not header_checked:
-                group.entries[group.mark:group.mark] = group.header
-            header_checked = header_checked or group.parsed
-            report.extend(group.entries)
-            errors.extend(group.errors)
-            group.entries, group.errors, group.header = [], [], None
-            yield group
-
-
-def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, options: Options,
-                 errors: list[InputError], jobs: int = 1, fast: bool = True) -> int:
-    job = _IcsJob(_without_blocks(idx), to, options, report.file, fast)
-    groups = (_groups_in_pool(idx, job, report, errors, jobs) if jobs > 1 and idx.series_count > 1
-              else _groups_in_process(idx, job, report, errors))
-    spool = _JsonSpool()
-    if to == "graph":
-        for group in groups:
-            for key, text in group.items:
-                spool.add_text(text, key)
-        spool.finish(out, {}, "value")
-        return spool.count
-    from ..providers.google import from_ical as google_out
-    profile = "insert" if options.profile in ("request", "insert") else options.profile
-    wopts = google_out.GoogleWriteOptions(profile=profile, default_zone=options.default_zone,  # type: ignore[arg-type]
-                                          calendar_zone=options.calendar_zone)
-    envelope: dict[str, Any] = {"kind": "calendar#events"}
-    head = Calendar.from_ical((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
-    _, fields = google_out.calendar_to_events(head, Report(), wopts)
-    calendar: dict[str, Any] = dict(fields)
-    defaults: tuple[int, Any] | None = None
-    for group in groups:
-        for key, value in group.defaults:
-            if defaults is None or key < defaults[0]:
-                defaults = (key, value)
-        for key, text in group.items:
-            spool.add_text(text, key)
-    if defaults is not None:
-        calendar["defaultReminders"] = defaults[1]
-    envelope.update(calendar)
-    spool.finish(out, envelope, "items")
-    return spool.count
-
-
-# ------------------------------------------------------------------------------------------------
 # JSON input: item by item
 # ------------------------------------------------------------------------------------------------
 
@@ -1110,359 +864,3 @@ def _json_groups(its: "_Items", source: "JsonItems", path: Path) -> Iterator[tup
             yield pos, group, sum(its.lengths[q] for q in group), [raw if q == pos else its.load(q, fh) for q in group]
 
 
-@dataclass
-class _JsonJob:
-    """Everything a worker needs to convert any JSON group, sent once per worker process."""
-
-    provider: str
-    calendar: Any          # Google: the list's EventList (timeZone…); Graph: None
-    options: Options
-    file: str | None
-    fast: bool
-    array_key: str = ""    # "value", "items", "" (a bare array): names an item in errors
-
-
-class _JsonGroups:
-    """One JSON group (a head and the items that join it) → its rendered VEVENTs, keyed for
-    :class:`_IcsSpool`; the same code in process and in a worker."""
-
-    def __init__(self, job: _JsonJob) -> None:
-        self.job = job
-        if job.provider == "graph":
-            from ..providers.graph import to_ical as provider_to_ical
-            from ..providers.graph.reader import parse_event
-            self.id_prop = hub.X_GRAPH_ID
-        else:
-            from ..providers.google import to_ical as provider_to_ical  # type: ignore[no-redef]
-            from ..providers.google.reader import parse_event  # type: ignore[no-redef]
-            self.id_prop = hub.X_GOOGLE_ID
-        self.to_ical: Any = provider_to_ical
-        self.parse = parse_event
-        self.style = job.options.tzid_style
-
-    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
-        if self.job.provider == "graph":
-            return self.to_ical.events_to_calendar(events, report, errors)
-        group_report = Report(file=report.file)
-        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
-                                              calendar_zone=self.job.options.calendar_zone)
-        # the calendar-level entry (unknown calendar zone) was reported once, with the header
-        report.extend(x for x in group_report.entries if not (
-            x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
-        return cal
-
-    def convert(self, pos: int, group: list[int], items: list[Any], report: Report, errors: list[InputError]
-                ) -> list[tuple[tuple[int, int] | None, Any]]:
-        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT."""
-        file = self.job.file
-        events = []
-        expected: list[tuple[tuple[int, int], str | None]] = []
-        for q, item in zip(group, items):
-            try:
-                e = self.parse(item)
-            except InputError as err:
-                err = err.at(f"{self.job.array_key}[{q}]")
-                errors.append(err.located(file) if file else err)
-                continue
-            events.append(e)
-            if q != pos:
-                expected.append(((q, 0), e.id))
-            elif self.job.provider == "graph":
-                expected.extend(((q, 1 + k), (x or {}).get("id") if isinstance(x, dict) else None)
-                                for k, x in enumerate(e.exceptionOccurrences or []))
-        expected.sort(key=lambda x: x[0])
-        n_errors = len(errors)
-        cal = self._calendar(events, report, errors)
-        for k in range(n_errors, len(errors)):
-            if file:
-                errors[k] = errors[k].located(file)
-        vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
-        if self.job.provider == "graph":
-            head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
-        else:
-            head_vevents = [v for v in vevents if v.get("RECURRENCE-ID") is None]
-            rest = [v for v in vevents if v.get("RECURRENCE-ID") is not None]
-            if len(group) == 1 and not head_vevents:  # a lone instance: phase B at its place
-                expected = [((pos, 0), None)] * len(rest)
-        keyed: list[tuple[tuple[int, int] | None, Any]] = [(None, v) for v in head_vevents]
-        keyed += zip(_match(rest, expected, self.id_prop), rest)
-        out = []
-        for key, v in keyed:
-            rendered = _render_vevent(v, self.style, self.job.fast)
-            if rendered is not None:
-                out.append((key, rendered))
-        return out
-
-
-def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> list[Any]:
-    """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
-    assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
-    out = []
-    with _fast(_WORKER.job.fast):
-        for pos, group, _size, items in batch:
-            report = Report(file=_WORKER.job.file)
-            errors: list[InputError] = []
-            rendered = _WORKER.convert(pos, group, items, report, errors)
-            out.append((rendered, report.entries, errors))
-    return out
-
-
-def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputError], options: Options,
-                 file: str | None, provider: str, jobs: int = 1, fast: bool = True) -> int:
-    """Graph or Google JSON → ICS, series by series, through the provider's own
-    ``events_to_calendar`` called on each group (a master and the exceptions, instances and
-    cancellations that join it; or one lone item), so the mapping is the whole-file mapping.
-
-    Pass 1 parses every item once and decides the groups the way the reader does: Graph joins
-    an exception to the last master with its ``seriesMasterId`` (else, without one, to the last
-    master with its UID) and drops an ``occurrence`` whose master is present; Google joins an
-    instance or a cancelled instance to the last single with its ``recurringEventId``, else to
-    the first with its ``iCalUID``.  Pass 2 converts group by group in the order of the group's
-    head and writes the head's VEVENT at once (phase A) and its exceptions keyed by their input
-    position (phase B, written sorted at the end), which is the whole-file order.  Memory: byte
-    ranges per item, the ids of masters, the member lists; one group's events at a time."""
-    from ..errors import InputError as _IE
-    its = _Items(path)
-    source = its.source
-    refs: dict[int, tuple[str, str]] = {}
-    by_id: dict[Any, int] = {}
-    by_uid: dict[Any, int] = {}
-    cand_pos: array = array("q")   # Google: singles, resolved to by_id/by_uid after pass 1
-    cand_id: array = array("q")
-    cand_uid: array = array("q")
-    pos = -1
-    calendar: Any = None  # Google: the list's EventList
-
-    def take(offset: int, length: int, raw: Any) -> None:
-        """Pass 1's bookkeeping of one item: the file's limits, then its byte range."""
-        _check_count(len(its.offsets) + 1, options)
-        if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
-            raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
-        its.offsets.append(offset)
-        its.lengths.append(length)
-        its.taken.append(0)
-
-    def bad_item(pos: int, raw: Any) -> None:
-        """An item that is not an object: its error, in input order as the whole-file reader
-        gives it, and no output (nothing joins it, pass 2 skips it)."""
-        errors.append(jsonio.not_an_object(source.where(pos), raw).located(file) if file else
-                      jsonio.not_an_object(source.where(pos), raw))
-        its.taken[pos] = 2
-    if provider == "graph":
-        from ..providers.graph import to_ical as g
-        from ..providers.graph.reader import parse_event as parse
-        for offset, length, raw in source:
-            pos += 1
-            take(offset, length, raw)
-            if not isinstance(raw, dict):
-                bad_item(pos, raw)
-                continue
-            try:
-                e = parse(raw)
-            except _IE:
-                continue
-            if e.type == "seriesMaster" or e.exceptionOccurrences:
-                if e.id:
-                    by_id[e.id] = pos
-                if e.uid or e.iCalUId:
-                    by_uid[g._uid_for(e)] = pos
-            if e.type in ("occurrence", "exception") and e.removed is None:
-                if e.seriesMasterId:
-                    refs[pos] = ("id", e.seriesMasterId)
-                elif e.type == "exception" and (e.uid or e.iCalUId):
-                    refs[pos] = ("uid", g._uid_for(e))
-                if e.type == "occurrence" and pos in refs:
-                    its.taken[pos] = 3  # dropped when its master is found
-            elif (series_uid := g._first_of(e)) is not None:
-                refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
-        header_cal = g.events_to_calendar([], report, errors)
-    else:
-        from pydantic import ValidationError
-
-        from ..providers.google import to_ical as gt
-        from ..providers.google.model import EventList
-        from ..providers.google.reader import _LIST_KEYS
-        from ..providers.google.reader import parse_event as parse
-        for offset, length, raw in source:
-            pos += 1
-            take(offset, length, raw)
-            if not isinstance(raw, dict):
-                bad_item(pos, raw)
-                continue
-            if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
-                raise StreamUnsupported("an array of list pages")
-            try:
-                e = parse(raw)
-            except _IE:
-                continue
-            if e.is_instance:
-                refs[pos] = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
-            elif not (e.is_cancelled and e.start is None):
-                # every single may be a master: kept as two 64-bit hashes, resolved after the pass
-                cand_pos.append(pos)
-                cand_id.append(hash(e.id) if e.id else 0)
-                cand_uid.append(hash(gt._uid_of(e)[0]))
-        if source.array_keys and source.array_keys[0] != "items":
-            raise StreamUnsupported("Google payload with a value array")
-        info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
-        if not (source.array_keys or source.fields.get("kind") == "calendar#events"):
-            info = {}
-        try:
-            calendar = EventList.model_validate({"kind": "calendar#events", **info})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
-    jsonio.report_surrogates(source.surrogates, report)
-
-    if provider == "google":  # only the singles some instance names: last by id, first by UID
-        want_id = {hash(key) for kind, key in refs.values() if kind == "id"}
-        want_uid = {hash(key) for kind, key in refs.values() if kind == "uid"}
-        for k, head_pos in enumerate(cand_pos):
-            if cand_id[k] and cand_id[k] in want_id:
-                by_id[cand_id[k]] = head_pos
-            if cand_uid[k] in want_uid and cand_uid[k] not in by_uid:
-                by_uid[cand_uid[k]] = head_pos
-        del cand_pos, cand_id, cand_uid
-        refs = {member: (kind, hash(key)) for member, (kind, key) in refs.items()}
-    for member, (kind, key) in refs.items():
-        head = by_id.get(key) if kind == "id" else by_uid.get(key)
-        if head is None:
-            if its.taken[member] == 3:
-                its.taken[member] = 0
-            continue
-        if its.taken[member] == 3:
-            its.taken[member] = 2  # an occurrence whose master is present: nothing written
-            continue
-        its.members.setdefault(head, []).append(member)
-        its.taken[member] = 1
-    del refs, by_id, by_uid
-
-    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
-    spool = _IcsSpool(options.tzid_style)
-    heads = _json_groups(its, source, path)
-    if jobs > 1:
-        for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
-            for rendered, entries, found in results:
-                report.extend(entries)
-                errors.extend(found)
-                for key, item in rendered:
-                    spool.put(item, key)
-    else:
-        converter = _JsonGroups(job)
-        for pos, group, _size, items in heads:
-            for key, item in converter.convert(pos, group, items, report, errors):
-                spool.put(item, key)
-    spool.finish(out, header_cal)
-    return spool.count
-
-
-# ------------------------------------------------------------------------------------------------
-# Entry point
-# ------------------------------------------------------------------------------------------------
-
-def _sniff(path: Path) -> Format:
-    """The format from the content, as :func:`ics_bridge.api.detect_format` decides it."""
-    from ..io.jsonio import detect_json
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:6].upper() == b"BEGIN:":
-        return "ics"
-    source = JsonItems(path)
-    first: list[Any] = []
-    for _offset, _length, item in source:
-        first.append(item)
-        break
-    key = source.array_keys[-1] if source.array_keys else None
-    found = detect_json({**source.fields, key: first} if key else first)
-    if found is None:
-        raise InputError("cannot tell whether this is Graph or Google JSON (use --from)")
-    return found
-
-
-def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[bytes], *, to: Format,
-                 source: Format | None = None, options: Options = Options(), fallback: bool = True,
-                 fast: bool = True, spool_report: bool = True, jobs: int = 1) -> StreamResult:
-    """Convert the file ``src`` to ``to``, writing ``dst`` (a path or a binary file object).
-
-    Streams when it can (ICS input to Graph or Google); otherwise, with ``fallback``, converts
-    the whole file with :func:`ics_bridge.convert` (``streamed`` is then False).  The bytes written
-    are those of ``convert(...).to_bytes(options)``.  ``fast`` reads and folds content lines with
-    :mod:`ics_bridge.io.fastics` (same results, tested) while streaming.  ``spool_report`` keeps
-    the report's entries in a temporary file (:class:`SpooledEntries`) rather than in memory.
-    ``jobs`` > 1 converts the UID groups of an ICS input in that many worker processes (same
-    bytes, same report entries in the same order; :func:`_groups_in_pool`); a worker that dies
-    raises :class:`StreamWorkerError`."""
-    src = Path(src)
-    report = spooled_report(str(src)) if spool_report else Report(file=str(src))
-    try:
-        with _fast(fast):
-            return _stream(src, dst, to, source, options, report, jobs, fast)
-    except StreamUnsupported:
-        if not fallback:
-            raise
-    from ..api import convert
-    size = src.stat().st_size
-    if size > options.max_bytes:  # this shape is read whole after all: the in-memory cap holds
-        raise too_large(size, options.max_bytes, str(src))
-    conv = convert(src.read_bytes(), to=to, source=source, options=options, file=str(src))
-    _write_out(dst, lambda out: out.write(conv.to_bytes(options)))
-    data = conv.data
-    count = len(data.get("value") or data.get("items") or []) if isinstance(data, dict) and (
-        "value" in data or "items" in data) else 1
-    return StreamResult(target=to, report=conv.report, errors=conv.errors, items=count, streamed=False)
-
-
-def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Options, report: Report,
-            jobs: int = 1, fast: bool = True) -> StreamResult:
-    if source is None:
-        source = _sniff(src)
-    if source == "graph" and to == "ics":
-        errors: list[InputError] = []
-        count = _write_out(dst, lambda out: _json_to_ics(src, out, report, errors, options, str(src), "graph", jobs,
-                                                         fast))
-        return StreamResult(target=to, report=report, errors=errors, items=count)
-    if source == "google" and to == "ics":
-        errors = []
-        count = _write_out(dst, lambda out: _json_to_ics(src, out, report, errors, options, str(src), "google",
-                                                         jobs, fast))
-        return StreamResult(target=to, report=report, errors=errors, items=count)
-    if source != "ics" or to == "ics":
-        raise StreamUnsupported(f"{source} → {to} is not streamed")
-    idx = index_ics(src, report)
-    _check_count(idx.events, options)
-    errors = []
-    count = _write_out(dst, lambda out: _ics_to_json(idx, to, out, report, options, errors, jobs, fast))
-    return StreamResult(target=to, report=report, errors=[e.located(str(src)) for e in errors], items=count)
-
-
-def _check_count(events: int, options: Options) -> None:
-    """``max_events`` holds for a streamed file as for a whole one (``io.ics``, ``io.jsonio``)."""
-    if events > options.limits.max_events:
-        raise too_many_events(options.limits.max_events)
-
-
-def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[bytes]], int]) -> int:
-    """``produce(file)`` into ``dst``.  A path to a regular file (or a new one in an existing
-    folder) is written through a temporary file beside it and renamed into place only when the
-    conversion finished, so a failure (a bad file, a dead worker) leaves no partial output; a
-    symbolic link is written through, an existing file keeps its permissions, a device or FIFO
-    is written where it is (``batch.atomic_write``).  Anything else
-    (an open file, a path under ``/dev`` or ``/proc`` such as ``/dev/stdout``, a FIFO) is
-    written directly, appending (a shell's ``>`` has truncated it already, ``>>`` must not)."""
-    if not isinstance(dst, (str, os.PathLike)):
-        return produce(dst)
-    given = Path(dst)
-    if given.parts[:2] in (("/", "dev"), ("/", "proc")):  # /dev/stdout, /dev/null, /proc/self/fd/1
-        with open(given, "ab") as fh:  # appending: a `>>` redirect keeps what it holds
-            return produce(fh)
-    target = given.resolve()
-    if target.is_dir():
-        raise OutputError(f"{dst}: is a directory")
-    if not target.parent.is_dir():
-        raise OutputError(f"{dst}: no such folder {target.parent}")
-    from ..batch import atomic_write  # lazily: batch loads the api, which stream workers need not
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    done: list[int] = []
-    atomic_write(target, lambda fh: done.append(produce(fh)), force=True, mode=mode)
-    return done[0]

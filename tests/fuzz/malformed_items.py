@@ -123,6 +123,7 @@ def check(source: str, shape: str, data: bytes, items: list[Any], to: str = "ics
     """The contract (module doc); an AssertionError or any exception is a finding."""
     import ics_bridge
     from ics_bridge.errors import InputError
+    from ics_bridge import pipeline
     from ics_bridge.io import stream
     conv = ics_bridge.convert(data, to=to, source=source, file=FILE)  # type: ignore[arg-type]
     out = conv.to_bytes()
@@ -138,7 +139,7 @@ def check(source: str, shape: str, data: bytes, items: list[Any], to: str = "ics
         path.write_bytes(data)
         sink = io.BytesIO()
         try:
-            streamed = stream.convert_file(path, sink, to="ics", source=source,  # type: ignore[arg-type]
+            streamed = pipeline.convert_file(path, sink, to="ics", source=source,  # type: ignore[arg-type]
                                            fallback=False, spool_report=False)
         except stream.StreamUnsupported:
             return
