@@ -20,6 +20,7 @@ Issue 12 swaps the icalendar hub for :mod:`ics_bridge.model` there.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from array import array
 from collections import deque
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from icalendar import Calendar
+from pydantic import ValidationError
 
 from . import hub
 from .errors import IcsBridgeError, InputError, OutputError
@@ -80,7 +82,7 @@ def encode(data: Any, options: Options = Options()) -> bytes:
     """A Calendar as .ics bytes (VTIMEZONEs added), anything else as indented UTF-8 JSON."""
     if isinstance(data, Calendar):
         return ics_io.serialize(data, tzid_style=options.tzid_style)
-    return (fastics.dumps(data) + "\n").encode("utf-8")
+    return jsonio.dumps(data) + b"\n"
 
 
 def _as_text(data: bytes | str) -> str:
@@ -226,14 +228,14 @@ class StreamResult:
 
 @dataclass
 class _Group:
-    """What converting one UID group gives.  ``items``: (series key, item text) in write order;
+    """What converting one UID group gives.  ``items``: (series key, item as JSON bytes) in write order;
     ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
     a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
     calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
     ``errors``: the group's report entries and skipped events (workers only; in process they go
     straight to the file's report and error list)."""
 
-    items: list[tuple[int, str]] = field(default_factory=list)
+    items: list[tuple[int, bytes]] = field(default_factory=list)
     defaults: list[tuple[int, Any]] = field(default_factory=list)
     parsed: bool = False
     mark: int = 0
@@ -282,7 +284,7 @@ class _GroupConverter:
             return group
         if self.job.to == "graph":
             for key, comps in _series_of(cal):
-                group.items.extend((key, fastics.dumps(item))
+                group.items.extend((key, jsonio.dumps(item))
                                    for item in self.writer.calendar_to_events(comps, report, self.wopts))
             return group
         series = _series_of(cal)
@@ -291,7 +293,7 @@ class _GroupConverter:
                                                            report, self.wopts)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
-            group.items.extend((key, fastics.dumps(item)) for item in items)
+            group.items.extend((key, jsonio.dumps(item)) for item in items)
         return group
 
 
@@ -433,7 +435,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     if to == "graph":
         for group in groups:
             for key, text in group.items:
-                spool.add_text(text, key)
+                spool.add_encoded(text, key)
         spool.finish(out, {}, "value")
         return spool.count
     from .providers.google import from_ical as google_out
@@ -450,7 +452,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
             if defaults is None or key < defaults[0]:
                 defaults = (key, value)
         for key, text in group.items:
-            spool.add_text(text, key)
+            spool.add_encoded(text, key)
     if defaults is not None:
         calendar["defaultReminders"] = defaults[1]
     envelope.update(calendar)
@@ -478,15 +480,31 @@ class _JsonGroups:
         self.job = job
         if job.provider == "graph":
             from .providers.graph import to_ical as provider_to_ical
+            from .providers.graph.model import Event
             from .providers.graph.reader import parse_event
             self.id_prop = hub.X_GRAPH_ID
         else:
             from .providers.google import to_ical as provider_to_ical  # type: ignore[no-redef]
+            from .providers.google.model import Event  # type: ignore[no-redef]
             from .providers.google.reader import parse_event  # type: ignore[no-redef]
             self.id_prop = hub.X_GOOGLE_ID
         self.to_ical: Any = provider_to_ical
+        self.model: Any = Event
         self.parse = parse_event
         self.style = job.options.tzid_style
+
+    def _event(self, data: bytes) -> Any:
+        """An item's JSON text straight into the provider's model (pydantic's JSON validation:
+        no Python dict in between).  An item that fails, or spells a surrogate escape (a lone
+        one is repaired and counted: :func:`jsonio.without_lone_surrogates`), is decoded and
+        validated as the whole-file reader does, which gives the same event or today's error
+        naming the event and the field.  Pass 1 checked the file's limits on every item."""
+        if not jsonio.spells_surrogate(data):
+            try:
+                return self.model.model_validate_json(data)
+            except ValidationError:
+                pass
+        return self.parse(jsonio.without_lone_surrogates(json.loads(data), data))
 
     def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
         if self.job.provider == "graph":
@@ -499,15 +517,16 @@ class _JsonGroups:
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
         return cal
 
-    def convert(self, pos: int, group: list[int], items: list[Any], report: Report, errors: list[InputError]
+    def convert(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
                 ) -> list[tuple[tuple[int, int] | None, Any]]:
-        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT."""
+        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT;
+        ``items``: the group's JSON texts."""
         file = self.job.file
         events = []
         expected: list[tuple[tuple[int, int], str | None]] = []
         for q, item in zip(group, items):
             try:
-                e = self.parse(item)
+                e = self._event(item)
             except InputError as err:
                 err = err.at(f"{self.job.array_key}[{q}]")
                 errors.append(err.located(file) if file else err)
@@ -688,7 +707,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
 
     job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
     spool = _IcsSpool(options.tzid_style)
-    heads = _json_groups(its, source, path)
+    heads = _json_groups(its, path)
     if jobs > 1:
         for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
             for rendered, entries, found in results:

@@ -251,3 +251,39 @@ def test_json_stream_reports_bad_items_and_converts_the_rest(source: str, envelo
         assert result.streamed
         assert sorted(map(str, result.errors)) == sorted(map(str, whole.errors))
         assert _same_ics(out.read_bytes(), whole.to_bytes())
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+def test_json_stream_items_go_from_their_bytes_to_the_models(source: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: pass 2 reads each item's JSON text back from the file and validates it with
+    pydantic's JSON validation (no dict in between).  An item spelling a lone surrogate is
+    repaired and counted as ``convert`` does, a paired one joined, a bad field reported by its
+    place: the same bytes, report and errors as the whole-file path."""
+    import json
+    from ics_bridge.providers.google import model as google_model
+    from ics_bridge.providers.graph import model as graph_model
+    key, title, uid = ("value", "subject", "iCalUId") if source == "graph" else ("items", "summary", "iCalUID")
+    data = json.loads((CORPUS.parent.parent.parent / "samples" / source / "events-list.json").read_text())
+    good = data[key]
+    items = [{**good[0], title: "lone \ud800 half"}, {**good[1], title: "pair \U0001F600"}, *good[2:],
+             {**good[0], "id": "bad", uid: "bad-uid", "recurrence": 7}]
+    src = tmp_path / f"{source}.json"
+    src.write_text(json.dumps({**data, key: items}, ensure_ascii=True))  # \ud800, \ud83d\ude00 escapes
+    whole = ics_bridge.convert(src.read_bytes(), to="ics", source=source, file=str(src))
+    model = graph_model.Event if source == "graph" else google_model.Event
+    from_json: list[bytes] = []
+    original = model.model_validate_json
+    monkeypatch.setattr(model, "model_validate_json",
+                        classmethod(lambda cls, data, *a, _o=original, **k: from_json.append(data) or _o(data, *a, **k)))
+    result = pipeline.convert_file(src, tmp_path / "out.ics", to="ics", source=source, fallback=False,
+                                   spool_report=False)
+    assert result.streamed
+    assert _same_ics((tmp_path / "out.ics").read_bytes(), whole.to_bytes())
+    assert [x.as_dict() for x in result.report] == [x.as_dict() for x in whole.report]
+    assert any("lone UTF-16 surrogate" in x.reason for x in whole.report)
+    assert list(map(str, result.errors)) == list(map(str, whole.errors)) and len(whole.errors) == 1
+    # every item without a surrogate escape went from its bytes to the model (the bad one too,
+    # before today's reading named its field); the two with escapes took the decoded path
+    assert len(from_json) == len(items) - 2
+    assert all(isinstance(text, bytes) and b"\\ud8" not in text for text in from_json)

@@ -510,40 +510,39 @@ def _sub_calendar(cal: Calendar, comps: list[Any]) -> Calendar:
 class _JsonSpool:
     """Items written one by one to a temporary file under a sort key (the file position of
     their series; a series whose key is out of order, a second master of a UID, is moved to its
-    place at the end); the envelope decided at the end.  Items arrive as their
-    ``fastics.dumps`` text, so the pool's workers can do that part of the work."""
+    place at the end); the envelope decided at the end.  Items arrive encoded, as
+    :func:`jsonio.dumps` gives them, so the pool's workers can do that part of the work."""
 
     def __init__(self) -> None:
         self.fh = tempfile.TemporaryFile(mode="w+b")
         self.count = 0
-        self.first: str | None = None
+        self.first: bytes | None = None
         self.index: array = array("q")  # (key, seq, offset, length)
         self.size = 0
 
     def add(self, item: Any, key: int = 0) -> None:
-        self.add_text(fastics.dumps(item), key)
+        self.add_encoded(jsonio.dumps(item), key)
 
-    def add_text(self, text: str, key: int = 0) -> None:
-        """An item as ``fastics.dumps(item)`` gives it."""
-        data = text.replace("\n", "\n    ").encode("utf-8")
+    def add_encoded(self, encoded: bytes, key: int = 0) -> None:
+        """An item as :func:`jsonio.dumps` gives it (indented at the top level)."""
+        data = encoded.replace(b"\n", b"\n    ")  # one level deeper: inside the envelope's array
         self.index.extend((key, self.count, self.size, len(data)))
         self.fh.write(data)
         self.size += len(data)
-        self.first = text if self.count == 0 else None
+        self.first = encoded if self.count == 0 else None
         self.count += 1
 
     def finish(self, out: IO[bytes], envelope: dict[str, Any], key: str) -> None:
         """``Conversion.to_bytes`` of ``items[0]`` (one item) or ``{**envelope, key: items}``."""
         if self.count == 1:
             assert self.first is not None
-            out.write((self.first + "\n").encode("utf-8"))
+            out.write(self.first + b"\n")
         elif self.count == 0:
-            out.write((json.dumps({**envelope, key: []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            out.write(jsonio.dumps({**envelope, key: []}) + b"\n")
         else:
             marker = "\x00ICSBRIDGE-ITEMS\x00"
-            shell = json.dumps({**envelope, key: [marker]}, indent=2, ensure_ascii=False)
-            prefix, suffix = shell.split(json.dumps(marker))
-            out.write(prefix.encode("utf-8"))
+            prefix, suffix = jsonio.dumps({**envelope, key: [marker]}).split(json.dumps(marker).encode("ascii"))
+            out.write(prefix)
             idx = self.index
             rows = range(len(idx) // 4)
             keys = [idx[4 * r] for r in rows]
@@ -556,7 +555,7 @@ class _JsonSpool:
                 first = False
                 self.fh.seek(idx[4 * r + 2])
                 out.write(self.fh.read(idx[4 * r + 3]))
-            out.write((suffix + "\n").encode("utf-8"))
+            out.write(suffix + b"\n")
         self.fh.close()
 
 
@@ -847,20 +846,21 @@ class _Items:
         self.members: dict[int, list[int]] = {}   # master position → positions of its exceptions
         self.taken = bytearray()                  # 1: handled with its master; 2: written by no one
 
-    def load(self, pos: int, fh: IO[bytes]) -> Any:
-        return self.source.load(self.offsets[pos], self.lengths[pos], fh)
+    def read(self, pos: int, fh: IO[bytes]) -> bytes:
+        """The item's JSON text, as it is in the file."""
+        fh.seek(self.offsets[pos])
+        return fh.read(self.lengths[pos])
 
 
-def _json_groups(its: "_Items", source: "JsonItems", path: Path) -> Iterator[tuple[int, list[int], int, list[Any]]]:
+def _json_groups(its: "_Items", path: Path) -> Iterator[tuple[int, list[int], int, list[bytes]]]:
     """Pass 2's groups in the order of their head: (head position, member positions sorted,
-    bytes, the decoded items), members read back with ``seek``."""
+    bytes, each item's JSON text), read back with ``seek`` from pass 1's byte ranges (no second
+    decoding of the file: the items go from these bytes to the provider's models)."""
     with open(path, "rb") as fh:
-        pos = -1
-        for _offset, _length, raw in source:
-            pos += 1
+        for pos in range(len(its.offsets)):
             if its.taken[pos]:  # with its master, or an occurrence its master's RRULE makes
                 continue
             group = sorted([pos, *its.members.get(pos, [])])
-            yield pos, group, sum(its.lengths[q] for q in group), [raw if q == pos else its.load(q, fh) for q in group]
+            yield pos, group, sum(its.lengths[q] for q in group), [its.read(q, fh) for q in group]
 
 

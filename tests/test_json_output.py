@@ -1,0 +1,71 @@
+"""JSON output is written by orjson (``io/jsonio.dumps``) with exactly the bytes of
+``json.dumps(value, indent=2, ensure_ascii=False)``, which every Graph and Google golden holds."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+
+from ics_bridge import convert
+from ics_bridge.io import jsonio
+
+
+def reference(value: Any) -> bytes:
+    return json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+EVENT = {
+    "subject": "Weekly sync — Zürich 😀",
+    "body": {"contentType": "html", "content": "<p>Line\none\ttab \"quoted\" back\\slash \u2028 \x00\x1f\x7f</p>"},
+    "start": {"dateTime": "2026-03-02T09:00:00.0000000", "timeZone": "W. Europe Standard Time"},
+    "isAllDay": False,
+    "reminderMinutesBeforeStart": 15,
+    "categories": [],
+    "singleValueExtendedProperties": [{"id": "String {…} Name X-ICSBRIDGE", "value": "{}"}],
+    "location": {"displayName": "Room 1", "coordinates": {"latitude": 47.3769, "longitude": 8.5417,
+                                                         "accuracy": 0.0, "altitude": -12.5}},
+    "recurrence": None,
+    "attendees": [{"emailAddress": {"address": "a@example.com", "name": ""}, "type": "required"}],
+    "empty": {},
+    "tuple": (1, "two"),
+    "big": 2**62,
+}
+
+
+def test_a_provider_item_is_written_by_orjson_with_json_dumps_bytes() -> None:
+    assert jsonio.dumps(EVENT) == reference(EVENT) == orjson.dumps(EVENT, option=orjson.OPT_INDENT_2)
+    assert jsonio.dumps({"value": [EVENT, EVENT]}) == reference({"value": [EVENT, EVENT]})
+
+
+@pytest.mark.parametrize("odd", [1e-05, 7.294865710679082e-05, float("nan"), float("inf"), 2**70, -(2**70)])
+def test_values_orjson_spells_otherwise_take_the_json_writer(odd: Any) -> None:
+    value = {"value": [{"x": [odd, None]}]}
+    assert jsonio.dumps(value) == reference(value)
+
+
+def test_non_string_keys_take_the_json_writer() -> None:
+    value = {1: "a", None: "b", False: [], 2.5: {}}
+    assert jsonio.dumps(value) == reference(value)
+
+
+def test_a_date_is_refused_as_json_refuses_it() -> None:
+    from datetime import date
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        jsonio.dumps({"start": date(2026, 3, 2)})
+
+
+def test_a_lone_surrogate_still_fails_when_encoded() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        jsonio.dumps({"subject": "\ud800"})
+
+
+def test_a_conversion_writes_the_same_bytes_as_json_dumps() -> None:
+    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+           b"DTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\n"
+           b"SUMMARY:Caf\xc3\xa9 \xe2\x80\x94 planning\r\nGEO:47.3769;8.5417\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    for to in ("graph", "google"):
+        conv = convert(ics, to=to)  # type: ignore[arg-type]
+        assert conv.to_bytes() == reference(conv.data) + b"\n"
