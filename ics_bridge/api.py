@@ -14,7 +14,9 @@ from typing import Any
 from icalendar import Calendar
 
 from .options import Format, Options
-# The pipeline holds read → hub → write; these are its public names, kept here since before it.
+# The pipeline holds read → hub → write (issue 12: Conversion, encode, detect_format, load_json,
+# read_hub, write_hub and convert moved from here to ics_bridge/pipeline.py, unchanged); these
+# are its public names, kept here since before it.
 from .pipeline import Conversion, StreamResult, convert, convert_file, detect_format, encode, load_json, read_hub, write_hub
 from .validate import DiffResult, Horizon, RoundtripResult
 from .validate import diff as _diff

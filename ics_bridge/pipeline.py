@@ -644,8 +644,6 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                 refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
         header_cal = g.events_to_calendar([], report, errors)
     else:
-        from pydantic import ValidationError
-
         from .providers.google import to_ical as gt
         from .providers.google.model import EventList
         from .providers.google.reader import _LIST_KEYS
@@ -729,7 +727,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
 # ------------------------------------------------------------------------------------------------
 
 def _sniff(path: Path) -> Format:
-    """The format from the content, as :func:`ics_bridge.api.detect_format` decides it."""
+    """The format from the content, as :func:`detect_format` decides it."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:6].upper() == b"BEGIN:":

@@ -559,6 +559,9 @@ class _JsonSpool:
         self.fh.close()
 
 
+# (issue 12) The per-group ICS → JSON conversion (_GroupConverter, the worker pool,
+# _ics_to_json) moved to ics_bridge/pipeline.py: it chooses a provider's mapper, io does not.
+
 # ------------------------------------------------------------------------------------------------
 # JSON input: item by item
 # ------------------------------------------------------------------------------------------------
@@ -864,3 +867,5 @@ def _json_groups(its: "_Items", path: Path) -> Iterator[tuple[int, list[int], in
             yield pos, group, sum(its.lengths[q] for q in group), [its.read(q, fh) for q in group]
 
 
+# (issue 12) The JSON → ICS conversion of the groups (_JsonGroups, _json_to_ics) and the entry
+# point (convert_file, _stream, _sniff, _write_out) moved to ics_bridge/pipeline.py.
