@@ -4,6 +4,7 @@ writes, on every corpus file both can read; and it reads one series at a time.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -287,3 +288,58 @@ def test_json_stream_items_go_from_their_bytes_to_the_models(source: str, tmp_pa
     # before today's reading named its field); the two with escapes took the decoded path
     assert len(from_json) == len(items) - 2
     assert all(isinstance(text, bytes) and b"\\ud8" not in text for text in from_json)
+
+
+def _hostile_items(source: str) -> list[Any]:
+    """Per-event shapes of tests/test_hostile_json.py: wrong JSON types, values pydantic reads
+    leniently or refuses, nulls, huge integers."""
+    from hostile.cases import bad_json_event
+    title = "subject" if source == "graph" else "summary"
+    start = ({"dateTime": "2026-13-45T99:00:00", "timeZone": "UTC"} if source == "graph"
+             else {"dateTime": "2026-13-45T99:00:00Z"})
+    shapes: list[dict[str, Any]] = [
+        {"start": "yes"}, {"attendees": {}}, {"attendees": ["bob@example.com"]}, {title: 5}, {"start": start},
+        {"start": None, "end": None}, {"recurrence": 7}, {"body" if source == "graph" else "description": ["x"]},
+        {"isAllDay" if source == "graph" else "guestsCanModify": "TRUE"},
+        {"isAllDay" if source == "graph" else "endTimeUnspecified": "yes"},
+        {"reminderMinutesBeforeStart": 10**30,
+         "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 10**30}]}},
+        {"showAs": "sleeping", "importance": "extreme"} if source == "graph" else
+        {"transparency": "glass", "visibility": "nope"},
+        {"reminderMinutesBeforeStart": 15.0, title: "1.0e2 \u00e9\u0000"},
+    ]
+    if source == "graph":
+        shapes.append({"type": "seriesMaster", "exceptionOccurrences": [{"id": "x1", "attendees": False}],
+                       "recurrence": {"pattern": {"type": "daily", "interval": 1},
+                                      "range": {"type": "numbered", "startDate": "2024-01-08",
+                                                "numberOfOccurrences": 3}}})
+    items: list[Any] = []
+    for n, shape in enumerate(shapes):
+        event = bad_json_event(source, **shape)
+        event["id"] = f"bad{n}"
+        event["iCalUId" if source == "graph" else "iCalUID"] = f"bad-{n}"
+        items.append(event)
+    items.append({key: None for key in bad_json_event(source)} | {"id": "nulls"})
+    return items
+
+
+@pytest.mark.parametrize("source", ["graph", "google"])
+def test_json_stream_reads_hostile_items_from_bytes_as_convert_reads_them(source: str, tmp_path: Path) -> None:
+    """Validating an item's JSON text (pass 2) reads every hostile shape as ``convert``'s
+    decode-then-validate does: the same events, errors (place, event, field) and report."""
+    import json
+    from hostile.cases import json_list
+    data = json_list(source, *_hostile_items(source))
+    src = tmp_path / f"{source}.json"
+    src.write_text(json.dumps(data))
+    whole = ics_bridge.convert(src.read_bytes(), to="ics", source=source, file=str(src))
+    assert whole.errors  # the shapes do hit the validation errors
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.ics"
+        result = pipeline.convert_file(src, out, to="ics", source=source, fallback=False, spool_report=False,
+                                       jobs=jobs)
+        assert result.streamed
+        assert _same_ics(out.read_bytes(), whole.to_bytes())
+        assert sorted(map(str, result.errors)) == sorted(map(str, whole.errors))
+        assert sorted(json.dumps(x.as_dict(), sort_keys=True) for x in result.report) == \
+            sorted(json.dumps(x.as_dict(), sort_keys=True) for x in whole.report)
