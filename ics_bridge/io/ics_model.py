@@ -244,14 +244,24 @@ def _icalendar(zones: str, text: str) -> ICalendar | None:
 
 def _quirks(header: m.Calendar, events: list[m.Event], report: Report, found: list[InputError],
             options: ics.IcsReadOptions) -> tuple[m.Calendar, list[m.Event]]:
-    """The producer quirks, in ``apply_read_quirks``' order, on the events in file order."""
-    from ..edge import calendar_from_model, calendar_to_model
+    """The producer quirks, in ``apply_read_quirks``' order, on the events in file order.  An
+    event no quirk changed stays as read; a changed or added one crosses back."""
+    from ..edge import calendar_from_model, events_to_model
     from ..quirks import apply_read_quirks
     if not events:
         return header, events
     # in file order; other components stay as read (the quirks look at VEVENTs only)
     flat = dataclasses.replace(header, components=(), series=tuple(m.Series(e.uid or "", e) for e in events))
     cal = calendar_from_model(flat)  # edge: until the quirks move (issue 12)
+    written = list(cal.walk("VEVENT"))
+    before = {id(v): (v.to_ical(), e) for v, e in zip(written, events)}
     found += apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
-    back = calendar_to_model(cal)  # edge: until the quirks move (issue 12)
-    return header, list(back.events)
+    zones = list(cal.walk("VTIMEZONE"))
+    out: list[m.Event] = []
+    for vevent in cal.walk("VEVENT"):
+        kept = before.get(id(vevent))
+        if kept is not None and vevent.to_ical() == kept[0]:
+            out.append(kept[1])
+        else:
+            out += events_to_model([vevent], zones)  # edge: until the quirks move (issue 12)
+    return header, out
