@@ -19,8 +19,8 @@ The steps are ``parse_calendar``'s, in its order:
    judged by icalendar (its zone reading is where it serves); duplicate UIDs on the model;
 4. every TZID resolved (:func:`timezones.normalize_model_zones`, the same resolutions and
    entries as :func:`timezones.normalize_calendar_zones`);
-5. the producer quirks (:func:`quirks.apply_read_quirks`), through the edge until the quirks move
-   (issue 12).
+5. the producer quirks (:func:`quirks.apply_model_quirks`, on the model; the three still on
+   icalendar's VEVENTs cross the edge per event they change, until they move).
 """
 
 from __future__ import annotations
@@ -244,24 +244,8 @@ def _icalendar(zones: str, text: str) -> ICalendar | None:
 
 def _quirks(header: m.Calendar, events: list[m.Event], report: Report, found: list[InputError],
             options: ics.IcsReadOptions) -> tuple[m.Calendar, list[m.Event]]:
-    """The producer quirks, in ``apply_read_quirks``' order, on the events in file order.  An
-    event no quirk changed stays as read; a changed or added one crosses back."""
-    from ..edge import calendar_from_model, events_to_model
-    from ..quirks import apply_read_quirks
-    if not events:
-        return header, events
-    # in file order; other components stay as read (the quirks look at VEVENTs only)
-    flat = dataclasses.replace(header, components=(), series=tuple(m.Series(e.uid or "", e) for e in events))
-    cal = calendar_from_model(flat)  # edge: until the quirks move (issue 12)
-    written = list(cal.walk("VEVENT"))
-    before = {id(v): (v.to_ical(), e) for v, e in zip(written, events)}
-    found += apply_read_quirks(cal, report, x_wr_timezone_policy=options.x_wr_timezone)
-    zones = list(cal.walk("VTIMEZONE"))
-    out: list[m.Event] = []
-    for vevent in cal.walk("VEVENT"):
-        kept = before.get(id(vevent))
-        if kept is not None and vevent.to_ical() == kept[0]:
-            out.append(kept[1])
-        else:
-            out += events_to_model([vevent], zones)  # edge: until the quirks move (issue 12)
-    return header, out
+    """The producer quirks (:func:`quirks.apply_model_quirks`), on the events in file order."""
+    from ..quirks import apply_model_quirks
+    events, errors = apply_model_quirks(header, events, report, x_wr_timezone_policy=options.x_wr_timezone)
+    found += errors
+    return header, events
