@@ -21,7 +21,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
@@ -1042,13 +1042,16 @@ def _local_values(calendar: Calendar) -> dict[str, list[datetime]]:
     """TZID → the local date-times that use it (RECURRENCE-ID, EXDATE… included)."""
     values: dict[str, list[datetime]] = {}
     for component in calendar.walk():
-        if component.name in _ZONE_COMPONENTS:
-            continue
-        for _name, prop in iter_time_values(component):
-            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-            if tzid:
-                values.setdefault(tzid_key(str(tzid)), []).extend(d.replace(tzinfo=None) for d in _datetimes_of(prop))
+        if component.name not in _ZONE_COMPONENTS:
+            _collect_local_values(component, values)
     return values
+
+
+def _collect_local_values(component: Component, values: dict[str, list[datetime]]) -> None:
+    for _name, prop in iter_time_values(component):
+        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+        if tzid:
+            values.setdefault(tzid_key(str(tzid)), []).extend(d.replace(tzinfo=None) for d in _datetimes_of(prop))
 
 
 def tzid_key(tzid: str) -> str:
@@ -1221,16 +1224,173 @@ def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimez
         _prune(calendar)
 
 
+def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: Report) -> list:
+    """:func:`normalize_calendar_zones` for the typed hub: ``items`` are the calendar's typed
+    events (:class:`model.Event`) and its other components (icalendar's reading of them, for
+    their report entries only), in file order; returns ``items`` with every TZID'd date-time of
+    the events retagged to its resolution (the same resolutions, the same report entries)."""
+    from . import model as m
+    vtzs = {tzid_key(str(v["TZID"])): v for v in vtimezones if "TZID" in v and _observances(v)}
+    values: dict[str, list[datetime]] = {}
+    for item in items:
+        if isinstance(item, m.Event):
+            for _name, tzid, _line, plain in _model_time_values(item):
+                values.setdefault(tzid_key(tzid), []).extend(d.replace(tzinfo=None) for d in plain)
+        else:
+            for component in item.walk():
+                if component.name not in _ZONE_COMPONENTS:
+                    _collect_local_values(component, values)
+    resolutions: dict[str, _Resolution] = {}
+    zones: dict[str, object] = {}
+
+    def resolution(tzid: str) -> _Resolution:
+        if tzid not in resolutions:
+            key = tzid_key(tzid)
+            resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(key), values.get(key, []))
+        return resolutions[tzid]
+
+    out = []
+    for item in items:
+        if not isinstance(item, m.Event):
+            for component in item.walk():
+                if component.name in _ZONE_COMPONENTS:
+                    continue
+                for name, prop in list(iter_time_values(component)):
+                    tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+                    if tzid:
+                        _apply(component, name, prop, str(tzid), resolution(str(tzid)), report)
+            out.append(item)
+            continue
+        out.append(_retag_event(item, resolution, zones, vtzs, report))
+    return out
+
+
+def _model_time_values(event: object) -> Iterator[tuple[str, str, object, list[datetime]]]:
+    """(name, TZID, value, its date-times) for the TZID'd time values of a typed event, in
+    :data:`TIME_PROPERTIES` order (``value``: the field's value, or one EXDATE/RDATE line)."""
+    from . import model as m
+    ev: m.Event = event  # type: ignore[assignment]
+    for name, value in (("DTSTART", ev.start), ("DTEND", ev.end),
+                        ("RECURRENCE-ID", ev.recurrence_id.value if ev.recurrence_id else None)):
+        tzid = m.param(ev.params_of(name), "TZID")
+        if tzid and value is not None:
+            yield name, tzid, value, [value.dt] if isinstance(value, m.ZonedDateTime) else []
+    for name, lines in (("EXDATE", ev.exdates), ("RDATE", ev.rdates)):
+        for line in lines:
+            tzid = m.param(line.params, "TZID")
+            if tzid:
+                dts: list[datetime] = []
+                for v in line.values:
+                    if isinstance(v, m.Period):
+                        dts += [v.start.dt] + ([v.end.dt] if v.end is not None else [])
+                    elif isinstance(v, m.ZonedDateTime):
+                        dts.append(v.dt)
+                yield name, tzid, line, dts
+
+
+def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: dict[str, object],
+                 vtzs: dict[str, Component], report: Report) -> object:
+    """One typed event with its TZID'd values in their resolved zones (:func:`retag`'s meaning:
+    the same wall-clock time; the TZID parameter set to the resolution's or dropped)."""
+    import dataclasses
+
+    from . import model as m
+    event: m.Event = ev  # type: ignore[assignment]
+    changes_of: dict[str, object] = {}
+    rid_now = m.plain(event.recurrence_id.value) if event.recurrence_id else None
+    params = dict(event.params)
+    exdates, rdates = list(event.exdates), list(event.rdates)
+    line_at = {("EXDATE", id(x)): (exdates, i) for i, x in enumerate(exdates)}
+    line_at.update({("RDATE", id(x)): (rdates, i) for i, x in enumerate(rdates)})
+    touched = False
+    for name, tzid, value, _dts in list(_model_time_values(event)):
+        res = resolution(tzid)
+        zone = zones.get(tzid)
+        if zone is None:
+            zone = zones[tzid] = _model_zone(res, vtzs)
+        changes: list[tuple[datetime, datetime]] = []
+
+        def convert(v: object) -> object:
+            if isinstance(v, m.ZonedDateTime):
+                new = v.dt.replace(tzinfo=res.tz)
+                changes.append((v.dt, new))
+                return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
+            if isinstance(v, m.Period):
+                return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
+            return v
+
+        touched = True
+        if name in ("EXDATE", "RDATE"):
+            target, i = line_at[(name, id(value))]
+            line: m.DateList = value  # type: ignore[assignment]
+            target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid(line.params, res.tzid))
+        else:
+            changes_of[name] = convert(value)
+            params[name] = _with_tzid(params.get(name, ()), res.tzid)
+            if name == "RECURRENCE-ID":
+                rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
+        if res.kind is not None:
+            rid_text = rid_now.isoformat() if rid_now is not None else None
+            report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
+                              rule_text=lambda: event.rrules[0].text if len(event.rrules) == 1 else None)
+    if not touched:
+        return event
+    fields: dict[str, object] = {"params": tuple(params.items()), "exdates": tuple(exdates), "rdates": tuple(rdates)}
+    if "DTSTART" in changes_of:
+        fields["start"] = changes_of["DTSTART"]
+    if "DTEND" in changes_of:
+        fields["end"] = changes_of["DTEND"]
+    if "RECURRENCE-ID" in changes_of:
+        fields["recurrence_id"] = m.RecurrenceId(changes_of["RECURRENCE-ID"], event.recurrence_id.range)  # type: ignore[union-attr,arg-type]
+    return dataclasses.replace(event, **fields)  # type: ignore[arg-type]
+
+
+def _with_tzid(params: tuple, tzid: str | None) -> tuple:
+    from . import model as m
+    kept = tuple(p for p in params if p.name != "TZID")
+    return kept + (m.Param("TZID", (tzid,)),) if tzid is not None else kept
+
+
+def _model_zone(res: _Resolution, vtzs: dict[str, Component]) -> object:
+    """The typed hub's zone for a resolution (what :func:`retag` gives icalendar's values)."""
+    from . import model as m
+    if res.tz is None:
+        return m.Zone("floating")
+    if is_utc_zone(res.tz) or res.tz is timezone.utc:
+        return m.Zone("utc")
+    if isinstance(res.tz, ZoneInfo):
+        return m.Zone("iana", res.tzid, res.tz.key, None, res.tz)
+    vtz = vtzs.get(tzid_key(res.tzid or ""))
+    rules = m.TimezoneDef(str(vtz["TZID"]), tuple(vtz.to_ical().decode().replace("\r\n ", "").splitlines())) \
+        if vtz is not None else None
+    return m.Zone("file", res.tzid, None, rules, res.tz)
+
+
 def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resolution, report: Report) -> None:
-    """Rewrite one property value and report what the resolution of its TZID says.  With
-    ``compare_with`` the UTC instants by the file's VTIMEZONE and by the zone used are compared;
-    when only the name was trusted (case 8) an entry is written only where they differ."""
+    """Rewrite one property value and report what the resolution of its TZID says."""
     changes = retag(prop, res.tz, res.tzid)
     if res.kind is None:
         return
     uid = str(component["UID"]) if "UID" in component else None
     rid = component.get("RECURRENCE-ID")
     rid_text = rid.dt.isoformat() if rid is not None and hasattr(rid.dt, "isoformat") else None
+
+    def rule_text() -> str | None:
+        rule = component.get("RRULE")
+        return None if rule is None or isinstance(rule, list) else rule.to_ical().decode()
+
+    report_resolution(name, tzid, changes, res, report, uid=uid, rid_text=rid_text, rule_text=rule_text)
+
+
+def report_resolution(name: str, tzid: str, changes: list[tuple[datetime, datetime]], res: _Resolution,
+                      report: Report, *, uid: str | None, rid_text: str | None,
+                      rule_text: Callable[[], str | None]) -> None:
+    """Report what the resolution of a TZID says for one property value (``changes``: its
+    (old, new) date-times; the icalendar hub and the typed hub both call this).  With
+    ``compare_with`` the UTC instants by the file's VTIMEZONE and by the zone used are compared;
+    when only the name was trusted (case 8) an entry is written only where they differ."""
+    if res.kind is None:
+        return
     moved = []
     if res.compare_with is not None:
         for old, new in changes:
@@ -1243,7 +1403,7 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
             if by_file != used:
                 moved.append((old, by_file, used))
     if res.compare_with is not None and not moved and name == "DTSTART" and changes:
-        moved = _moved_occurrences(component, changes[0][0].replace(tzinfo=None), res)
+        moved = _moved_occurrences(rule_text(), changes[0][0].replace(tzinfo=None), res)
     for old, by_file, used in moved:
         report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%Y-%m-%d %H:%MZ} by tzdata, "
                    f"{by_file:%Y-%m-%d %H:%MZ} by the file's VTIMEZONE", uid=uid, recurrence_id=rid_text,
@@ -1257,15 +1417,14 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
 COMPARED_OCCURRENCES = 50
 
 
-def _moved_occurrences(component: Component, start: datetime, res: _Resolution
+def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
                        ) -> list[tuple[datetime, datetime, datetime]]:
     """For a series whose DTSTART both readings agree on: its first occurrence (of the first
     :data:`COMPARED_OCCURRENCES`) that the two readings put at different instants, if any."""
-    rule = component.get("RRULE")
-    if rule is None or isinstance(rule, list) or res.compare_with is None or res.tz is None:
+    if rule is None or res.compare_with is None or res.tz is None:
         return []
     try:
-        text = rule.to_ical().decode()
+        text = rule
         if "UNTIL=" in text.upper():  # compared as wall-clock times: a UTC UNTIL would not parse
             text = re.sub(r"(?i)UNTIL=(\d{8})(T\d{6})?Z?", lambda m: f"UNTIL={m.group(1)}{m.group(2) or 'T235959'}", text)
         rule_set = rrulestr(text, dtstart=start)

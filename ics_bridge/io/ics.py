@@ -742,22 +742,35 @@ def check_calendar(cal: Calendar, report: Report, errors: list[InputError] | Non
                 cal.subcomponents.remove(component)
                 errors.append(error)
         elif component.name == "VTIMEZONE":
-            why = _yearly_only(component)
-            if why is not None:
+            if not _check_timezone(component, report):
                 cal.subcomponents.remove(component)
-                report.add(LossKind.TIMEZONE_UNKNOWN, "VTIMEZONE",
-                           f"VTIMEZONE {_short(str(component.get('TZID', '?')), 60)} ignored: {why}")
-            else:
-                for sub in [component, *component.subcomponents]:
-                    _clean_properties(sub, report, None, f"{sub.name};")
         else:
-            stack = [component]
-            while stack:
-                sub = stack.pop()
-                _clean_properties(sub, report, hub_uid(sub), f"{sub.name};")
-                stack.extend(sub.subcomponents)
+            _clean_components(component, report)
     _duplicates(cal, report)
     return cal
+
+
+def _check_timezone(component: Component, report: Report) -> bool:
+    """Whether a VTIMEZONE is kept (its unreadable values reported); an unusable one is
+    reported as ignored (``False``)."""
+    why = _yearly_only(component)
+    if why is not None:
+        report.add(LossKind.TIMEZONE_UNKNOWN, "VTIMEZONE",
+                   f"VTIMEZONE {_short(str(component.get('TZID', '?')), 60)} ignored: {why}")
+        return False
+    for sub in [component, *component.subcomponents]:
+        _clean_properties(sub, report, None, f"{sub.name};")
+    return True
+
+
+def _clean_components(component: Component, report: Report) -> None:
+    """A component other than VEVENT and VTIMEZONE and its subcomponents: unreadable values
+    dropped and reported."""
+    stack = [component]
+    while stack:
+        sub = stack.pop()
+        _clean_properties(sub, report, hub_uid(sub), f"{sub.name};")
+        stack.extend(sub.subcomponents)
 
 
 def hub_uid(component: Component) -> str | None:
@@ -773,19 +786,7 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
                    errors: list[InputError] | None = None) -> Calendar:
     """Bytes → one hub Calendar (several VCALENDARs in one file are merged).  Events that cannot
     be read are appended to ``errors`` (when given) and left out."""
-    size = len(data)
-    if size > options.max_bytes:
-        raise too_large(size, options.max_bytes)
-    text = decode(data, report)
-    upper_head = _FOLD.sub("", text).upper()  # "BEGIN" + fold + ":VCALENDAR" is BEGIN:VCALENDAR
-    if "BEGIN:VCALENDAR" not in upper_head:
-        if "BEGIN:VEVENT" in upper_head:
-            report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "bare VEVENT without VCALENDAR wrapped")
-            text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ics-bridge//wrapped//EN\r\n{text.strip()}\r\nEND:VCALENDAR\r\n"
-        else:
-            raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)")
-    del upper_head
-    text = prepare_text(text, report, options.limits)
+    text = _prepared_text(data, report, options)
     calendars = [c for c in _parse(text) if c.name == "VCALENDAR"]
     if not calendars:
         raise InputError("no VCALENDAR in the file")
@@ -803,6 +804,24 @@ def parse_calendar(data: bytes | str, report: Report, options: IcsReadOptions = 
     if errors is not None:
         errors.extend(found)
     return cal
+
+
+def _prepared_text(data: bytes | str, report: Report, options: IcsReadOptions) -> str:
+    """The file's text with a sound line structure: size limit, decoding, a bare VEVENT wrapped,
+    :func:`prepare_text` (shared by both hubs' readers)."""
+    size = len(data)
+    if size > options.max_bytes:
+        raise too_large(size, options.max_bytes)
+    text = decode(data, report)
+    upper_head = _FOLD.sub("", text).upper()  # "BEGIN" + fold + ":VCALENDAR" is BEGIN:VCALENDAR
+    if "BEGIN:VCALENDAR" not in upper_head:
+        if "BEGIN:VEVENT" in upper_head:
+            report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "bare VEVENT without VCALENDAR wrapped")
+            text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ics-bridge//wrapped//EN\r\n{text.strip()}\r\nEND:VCALENDAR\r\n"
+        else:
+            raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)")
+    del upper_head
+    return prepare_text(text, report, options.limits)
 
 
 def vevents(cal: Calendar) -> Iterator[Event]:

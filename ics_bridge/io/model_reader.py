@@ -111,6 +111,9 @@ class IcsReader:
         self.text, problems = L.decode(data)
         self._problems = problems
         self._zones: dict[str, m.Zone] = {}
+        #: ids of the events built here with a time value of an odd shape (a TZID on a DATE or
+        #: beside a ``Z``, a value only icalendar's parser read): ``io/ics_model`` has them judged
+        self.odd: set[int] = set()
         self._vtimezones: dict[str, m.TimezoneDef] = {}
         self._indexes = self._scan()
         self.calendars = [self._header(index) for index in self._indexes]
@@ -257,6 +260,29 @@ class IcsReader:
         for block in sorted(blocks, key=lambda b: b.start):
             yield self._event(block)
 
+    def components(self, calendar: int = 0) -> Iterator[tuple[str, Any, str]]:
+        """The top-level components of the ``calendar``-th VCALENDAR in file order, as (name,
+        typed object, text): a VEVENT as :class:`model.Event`, a VTIMEZONE as
+        :class:`model.TimezoneDef`, any other as :class:`model.RawComponent`; ``text`` is the
+        component's unfolded lines (what the read-side checks hand to icalendar when needed)."""
+        index = self._indexes[calendar]
+        for child in index.children:
+            text = self.text[child.start:child.end]
+            if child.name == "VEVENT":
+                yield "VEVENT", self._event(child), text
+            elif child.name == "VTIMEZONE":
+                tzid = self._first_value(child, _TZID)
+                yield "VTIMEZONE", m.TimezoneDef(tzid or "", tuple(self._lines(child.start, child.end))), text
+            else:
+                yield child.name, m.RawComponent(child.name, tuple(self._lines(child.start, child.end))), text
+
+    def header_text(self, calendar: int = 0) -> str:
+        """The ``calendar``-th VCALENDAR's own lines (no components), unfolded."""
+        block = self._indexes[calendar].block
+        if block is None:
+            return ""
+        return "".join(self.text[s:e] for s, e in block.own_spans())
+
     def read(self, calendar: int = 0) -> m.Calendar:
         """The whole ``calendar``-th VCALENDAR, series included."""
         header = self.calendars[calendar]
@@ -275,7 +301,10 @@ class IcsReader:
                 alarms.append(self._alarm(child))
             else:
                 parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
-        return parser.build(m.Event, alarms=tuple(alarms))
+        event = parser.build(m.Event, alarms=tuple(alarms))
+        if parser.odd:
+            self.odd.add(id(event))
+        return event
 
     def _alarm(self, block: _Block) -> m.Alarm:
         parser = _Props(self, _ALARM)
@@ -387,7 +416,7 @@ def duration(raw: str) -> timedelta:
 class _Props:
     """Collects one component's properties into typed fields (``table``: NAME → handler)."""
 
-    __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists")
+    __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists", "odd")
 
     def __init__(self, reader: IcsReader, table: dict[str, Callable[..., None]]) -> None:
         self.reader = reader
@@ -398,6 +427,7 @@ class _Props:
         self.other: list[m.Line] = []
         self.components: list[m.RawComponent] = []
         self.problems: list[m.Problem] = []
+        self.odd = False  # a time value icalendar's reading or a read-side repair may differ on
 
     def line(self, line: str) -> None:
         try:
@@ -453,6 +483,8 @@ class _Props:
             if params and name in _ZONED:
                 tzid = _tzid(params)
                 if tzid:
+                    if n == 16:
+                        self.odd = True  # a TZID beside a UTC time (io/ics repairs it)
                     zone = self.reader.zone(tzid)
                     if zone.tzinfo is not None:
                         return m.ZonedDateTime(wall.replace(tzinfo=zone.tzinfo), zone)
@@ -462,6 +494,8 @@ class _Props:
                 return m.ZonedDateTime(wall.replace(tzinfo=_UTC), UTC_ZONE)
             return m.ZonedDateTime(wall, FLOATING)
         if n == 8:
+            if params and name in _ZONED and _tzid(params):
+                self.odd = True  # a TZID on a DATE (io/ics repairs it)
             try:
                 return _date(raw)
             except ValueError:
@@ -470,6 +504,7 @@ class _Props:
 
     def time_by_icalendar(self, name: str, params: m.Params, raw: str) -> m.TimeValue:
         from icalendar.prop import vDDDTypes
+        self.odd = True  # an odd shape: a near-miss value io/ics may repair
         tzid = m.param(params, "TZID") if params and name in _ZONED else None
         value = vDDDTypes.from_ical(raw, timezone=tzid) if tzid else vDDDTypes.from_ical(raw)
         return self.wrap(value, tzid)
@@ -518,6 +553,8 @@ class _Props:
         end = self.time(name, params, rest)
         if not isinstance(end, m.ZonedDateTime):
             raise ValueError(f"Invalid period: {item}")
+        if end.dt.replace(tzinfo=None) < start.dt.replace(tzinfo=None):
+            self.odd = True  # icalendar refuses a period that ends before it starts
         return m.Period(start, end, None)
 
 

@@ -12,8 +12,11 @@ other events go on.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from icalendar import Calendar
 
+from .. import model as m
 from ..errors import InputError
 from ..report import Report
 from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, date_on_timed_series, dtend_checks, dtstart_until,
@@ -23,36 +26,129 @@ from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, date_on_time
 # ValueError); anything else is a bug and propagates.
 QUIRK_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
 
+#: The quirks that still work on icalendar's VEVENTs (owned by the Graph/Google → hub move of
+#: issue 12); they are called through the edge, one event at a time, in their place.
+_ON_ICALENDAR = frozenset({dtstart_until, all_day_exdate, exrule})
 
-def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bool = True) -> list[InputError]:
-    """Repair known producer quirks in place; each repair adds a report entry.  Returns the
-    events that could not be processed (already removed from ``cal``)."""
+
+def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *,
+                       x_wr_timezone_policy: bool = True) -> tuple[list[m.Event], list[InputError]]:
+    """Repair known producer quirks of ``events`` (the calendar's, in file order); each repair
+    adds a report entry.  Returns the repaired events (an override :mod:`rdate_period` adds
+    stands after its master) and the errors of the events that could not be processed (left out)."""
     errors: list[InputError] = []
-    failed: set[int] = set()
     if x_wr_timezone_policy:
-        x_wr_timezone.apply(cal, report)
-    for event in cal.walk("VEVENT"):
+        events = x_wr_timezone.apply(cal, events, report)
+    kept: list[m.Event] = []
+    for event in events:
         for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
             try:
-                quirk.apply(event, report)
+                event = _on_icalendar(quirk.apply, event, cal, report) if quirk in _ON_ICALENDAR \
+                    else quirk.apply(event, report)
             except QUIRK_ERRORS as exc:
-                uid = event.get("UID")
                 errors.append(InputError(f"cannot be read ({quirk.__name__.rsplit('.', 1)[-1]}): {str(exc)[:160]}",
-                                         uid=str(uid) if uid is not None else None, field=None))
-                failed.add(id(event))
+                                         uid=event.uid, field=None))
                 break
-    if failed:
-        _remove(cal, failed)
-    all_day_recurrence_id.apply(cal, report)  # needs each series' master: runs over the calendar
-    rdate_period.apply(cal, report)  # adds overrides beside their master
-    series_zone.apply(cal, report)
-    date_on_timed_series.apply(cal, report)
+        else:
+            kept.append(event)
+    events = all_day_recurrence_id.apply(kept, report)  # needs each series' master: runs over the calendar
+    events = rdate_period.apply(events, report)  # adds overrides beside their master
+    events = series_zone.apply(events, report)
+    events = date_on_timed_series.apply(events, report)
+    return events, errors
+
+
+def _on_icalendar(apply: Callable[[Any, Report], None], event: m.Event, cal: m.Calendar, report: Report) -> m.Event:
+    """A quirk not yet on the model, on one event: it crosses the edge only when it changed it."""
+    from ..edge import events_from_model, events_to_model
+    vevent = events_from_model([event], cal.timezones)[0]  # edge: until the quirk moves (issue 12)
+    before = vevent.to_ical()
+    apply(vevent, report)
+    if vevent.to_ical() == before:
+        return event
+    return events_to_model([vevent], _vtimezones(cal))[0]  # edge: until the quirk moves (issue 12)
+
+
+def _vtimezones(cal: m.Calendar) -> list[Any]:
+    from icalendar import Timezone
+    return [Timezone.from_ical("\r\n".join(d.lines) + "\r\n") for d in cal.timezones]
+
+
+def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bool = True) -> list[InputError]:
+    """:func:`apply_model_quirks` for an icalendar calendar (``io/ics.parse_calendar`` and
+    ``io/stream``, until they read the typed hub): in place.  An event no quirk changed stays the
+    same object; a changed one gets the changed properties only (:mod:`quirks.ical_patch`), so
+    everything else keeps its place.  Returns the events that could not be processed (already
+    removed from ``cal``)."""
+    from ..edge import calendar_to_model, events_to_model
+    from .ical_patch import added_override, patched
+    vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
+    if not vevents and cal.get("X-WR-TIMEZONE") is None:
+        return []
+    zones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
+    header = calendar_to_model(_header_of(cal))  # edge: until parse_calendar reads the typed hub (issue 12)
+    typed = events_to_model(vevents, zones) if vevents else []  # edge: (the same)
+    events, errors = apply_model_quirks(header, typed, report, x_wr_timezone_policy=x_wr_timezone_policy)
+    original = {id(t): (t, v) for t, v in zip(typed, vevents)}
+    masters = {str(v.get("UID")): v for v in vevents if v.get("RECURRENCE-ID") is None}
+    out = []
+    unchanged = {id(e) for e in events}
+    for event in events:
+        found = original.pop(id(event), None)
+        if found is not None:
+            out.append(found[1])
+            continue
+        source = _source(event, typed, original, unchanged)
+        if source is not None:
+            out.append(patched(source[1], source[0], event, header.timezones))
+        else:
+            out.append(added_override(masters[str(event.uid)], event, header.timezones))
+    cal.subcomponents[:] = _in_place(cal.subcomponents, out)
     return errors
 
 
-def _remove(cal: Calendar, ids: set[int]) -> None:
-    stack = [cal]
-    while stack:
-        component = stack.pop()
-        component.subcomponents = [c for c in component.subcomponents if id(c) not in ids]
-        stack.extend(component.subcomponents)
+def _source(event: m.Event, typed: list[m.Event], original: dict[int, Any], unchanged: set[int]) -> Any:
+    """The (typed, icalendar) reading a repaired event came from: the one with its UID and
+    RECURRENCE-ID position (quirks keep both, except all_day_recurrence_id and
+    date_on_timed_series, which change only the RECURRENCE-ID's value type)."""
+    for t in typed:
+        if t.uid == event.uid and (t.recurrence_id is None) == (event.recurrence_id is None) and id(t) in original \
+                and id(t) not in unchanged:
+            if event.recurrence_id is None or m.plain(t.recurrence_id.value) == m.plain(event.recurrence_id.value) \
+                    or _same_day(t, event):
+                return original.pop(id(t))
+    return None
+
+
+def _same_day(a: m.Event, b: m.Event) -> bool:
+    x, y = m.plain(a.recurrence_id.value), m.plain(b.recurrence_id.value)  # type: ignore[union-attr]
+    day = getattr(x, "date", lambda: x)()
+    return day == getattr(y, "date", lambda: y)()
+
+
+def _header_of(cal: Calendar) -> Calendar:
+    head = Calendar()
+    for name, value in cal.property_items(recursive=False):
+        if name not in ("BEGIN", "END"):
+            head.add(name, value, encode=False)
+    return head
+
+
+def _in_place(components: list[Any], events: list[Any]) -> list[Any]:
+    """The calendar's components with its VEVENTs replaced by ``events``: non-events where they
+    were, events in order in the places events had (extra ones after the last)."""
+    out: list[Any] = []
+    queue = list(events)
+    slots = sum(1 for c in components if c.name == "VEVENT")
+    used = 0
+    for component in components:
+        if component.name == "VEVENT":
+            used += 1
+            if used == slots:
+                out += queue
+                queue = []
+            elif queue:
+                out.append(queue.pop(0))
+        else:
+            out.append(component)
+    return out + queue

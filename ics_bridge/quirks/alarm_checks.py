@@ -6,37 +6,44 @@ as; of several ACTIONs the first non-empty one is kept.  Reported."""
 
 from __future__ import annotations
 
-from icalendar import Event
+import dataclasses
 
+from .. import model as m
+from ..io.lines import unescape_text
 from ..report import LossKind, Report
 
 DEFAULT_TEXT = "Reminder"
 
 
-def apply(event: Event, report: Report) -> None:
-    uid = str(event.get("UID", "")) or None
-    for alarm in event.subcomponents:
-        if alarm.name != "VALARM":
-            continue
-        action = alarm.get("ACTION")
-        if isinstance(action, list):  # RFC 5545 3.6.6: exactly one ACTION
-            kept = next((a for a in action if str(a).strip()), None)
-            del alarm["ACTION"]
-            alarm.add("ACTION", kept if kept is not None else "DISPLAY")
-            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(action)} ACTIONs; " + ("the first non-empty kept" if kept is not None else "none set: DISPLAY"),
-                       uid=uid, before=", ".join(str(a) for a in action), after=str(alarm["ACTION"]))
-        elif action is None or not str(action).strip():
-            if action is not None:
-                del alarm["ACTION"]
-            alarm.add("ACTION", "DISPLAY")
-            report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", "alarm without ACTION read as DISPLAY",
-                       uid=uid, after="DISPLAY")
-        if str(alarm.get("ACTION")).upper() == "DISPLAY" and alarm.get("DESCRIPTION") is None:
-            summary = event.get("SUMMARY")
-            if isinstance(summary, list):  # a duplicated SUMMARY: the first
-                summary = summary[0] if summary else None
-            text = str(summary or "") or DEFAULT_TEXT
-            alarm.add("DESCRIPTION", text)
-            report.add(LossKind.QUIRK_REPAIRED, "VALARM;DESCRIPTION",
-                       "DISPLAY alarm without DESCRIPTION (RFC 5545 3.6.6): the event's summary used", uid=uid,
-                       after=text[:80])
+def apply(event: m.Event, report: Report) -> m.Event:
+    uid = event.uid or None
+    alarms = []
+    for alarm in event.alarms:
+        alarms.append(_alarm(alarm, event, uid, report))
+    if all(a is b for a, b in zip(alarms, event.alarms)):
+        return event
+    return dataclasses.replace(event, alarms=tuple(alarms))
+
+
+def _alarm(alarm: m.Alarm, event: m.Event, uid: str | None, report: Report) -> m.Alarm:
+    repeats = [line for line in alarm.other if line.name == "ACTION"]
+    action = alarm.action
+    if repeats:  # RFC 5545 3.6.6: exactly one ACTION
+        actions = [action or ""] + [unescape_text(line.value) for line in repeats]
+        kept = next((a for a in actions if a.strip()), None)
+        alarm = dataclasses.replace(alarm, action=kept if kept is not None else "DISPLAY",
+                                    other=tuple(line for line in alarm.other if line.name != "ACTION"),
+                                    params=tuple((k, p) for k, p in alarm.params if k != "ACTION"))
+        report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", f"{len(actions)} ACTIONs; " + ("the first non-empty kept" if kept is not None else "none set: DISPLAY"),
+                   uid=uid, before=", ".join(actions), after=alarm.action)
+    elif action is None or not action.strip():
+        alarm = dataclasses.replace(alarm, action="DISPLAY", params=tuple((k, p) for k, p in alarm.params if k != "ACTION"))
+        report.add(LossKind.QUIRK_REPAIRED, "VALARM;ACTION", "alarm without ACTION read as DISPLAY",
+                   uid=uid, after="DISPLAY")
+    if (alarm.action or "").upper() == "DISPLAY" and alarm.description is None:
+        text = event.summary or DEFAULT_TEXT
+        alarm = dataclasses.replace(alarm, description=text)
+        report.add(LossKind.QUIRK_REPAIRED, "VALARM;DESCRIPTION",
+                   "DISPLAY alarm without DESCRIPTION (RFC 5545 3.6.6): the event's summary used", uid=uid,
+                   after=text[:80])
+    return alarm

@@ -10,33 +10,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from icalendar import Calendar
-
+from .. import model as m
 from ..report import Report
 from ..vevent import all_day_recurrence_id
+from .model_edit import set_time
 
 
-def apply(cal: Calendar, report: Report) -> None:
-    events = list(cal.walk("VEVENT"))
-    all_day_masters = {str(e.get("UID")) for e in events if e.get("RECURRENCE-ID") is None
-                       and _is_date(_dt(e.get("DTSTART")))}
+def apply(events: list[m.Event], report: Report) -> list[m.Event]:
+    all_day_masters = {e.uid for e in events if e.recurrence_id is None and _is_date(e.start)}
+    out = []
     for event in events:
-        prop = event.get("RECURRENCE-ID")
-        if prop is None or str(event.get("UID")) not in all_day_masters or not isinstance(_dt(prop), datetime):
+        rid = event.recurrence_id
+        if rid is None or event.uid not in all_day_masters or not isinstance(rid.value, m.ZonedDateTime):
+            out.append(event)
             continue
-        uid = str(event.get("UID"))
-        prop.dt = all_day_recurrence_id(prop.dt, True, partial(report.add, uid=uid))
-        prop.params.pop("TZID", None)
-        prop.params["VALUE"] = "DATE"
-
-
-def _dt(prop: object) -> object:
-    """The value of a date property, or None for an unreadable one (left to the writers to report)."""
-    try:
-        return getattr(prop, "dt", None)
-    except ValueError:  # icalendar's BrokenCalendarProperty
-        return None
+        value = all_day_recurrence_id(rid.value.dt, True, partial(report.add, uid=event.uid))
+        out.append(set_time(event, "RECURRENCE-ID", value))
+    return out
 
 
 def _is_date(value: object) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, date) and not isinstance(value, (datetime, m.ZonedDateTime))

@@ -14,69 +14,62 @@ reported: every writer and the validator then read the same occurrence.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+import dataclasses
+from datetime import date
 
-from icalendar import Calendar
-
-from .. import timezones
+from .. import model as m
 from ..occurrences import at_series_time
 from ..report import LossKind, Report
-from ..vevent import props
+from .model_edit import date_list, set_time
 
 
-def _dates(prop: Any) -> list[date] | None:
-    """The values of a property when every one is a DATE (else None: left as it is)."""
-    try:
-        items = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [prop.dt]
-    except (AttributeError, ValueError):
-        return None
-    return items if items and all(isinstance(v, date) and not isinstance(v, datetime) for v in items) else None
+def _dates(values: tuple[object, ...]) -> list[date] | None:
+    """The values when every one is a DATE (else None: left as it is)."""
+    items = [v for v in values if isinstance(v, date) and not isinstance(v, m.ZonedDateTime)]
+    return items if items and len(items) == len(values) else None  # type: ignore[return-value]
 
 
-def _retime(prop: Any, start: datetime) -> None:
-    for item in getattr(prop, "dts", None) or [prop]:
-        item.dt = at_series_time(item.dt, start).replace(tzinfo=None)
-        getattr(item, "params", {}).pop("VALUE", None)
-    prop.params.pop("VALUE", None)
-    tz = start.tzinfo
-    timezones.retag(prop, tz, None if tz is None or timezones.is_utc_zone(tz) else timezones.tzid_of(tz))
+def _at(day: date, start: m.ZonedDateTime) -> m.ZonedDateTime:
+    return m.ZonedDateTime(at_series_time(day, start.dt), start.zone)
 
 
-def apply(cal: Calendar, report: Report) -> None:
-    events = list(cal.walk("VEVENT"))
-    starts: dict[str, datetime] = {}
+def apply(events: list[m.Event], report: Report) -> list[m.Event]:
+    starts: dict[str, m.ZonedDateTime] = {}
+    out = []
     for event in events:
-        if event.get("RECURRENCE-ID") is not None:
+        start = event.start
+        if event.recurrence_id is not None or not isinstance(start, m.ZonedDateTime):
+            out.append(event)
             continue
-        try:
-            start = event.get("DTSTART").dt if event.get("DTSTART") is not None else None
-        except (AttributeError, ValueError):
-            continue
-        if not isinstance(start, datetime):
-            continue
-        uid = str(event.get("UID"))
+        uid = str(event.uid)
         starts.setdefault(uid, start)  # overrides belong to the first master of their UID
-        for prop in props(event, "EXDATE"):
-            days = _dates(prop)
+        lines = []
+        for line in event.exdates:
+            days = _dates(line.values)
             if days is None:
+                lines.append(line)
                 continue
-            _retime(prop, start)
+            lines.append(date_list(tuple(_at(d, start) for d in days), line.params))
             report.add(LossKind.QUIRK_REPAIRED, "EXDATE",
                        "DATE EXDATE on a timed series read at the series' time of day (RFC 5545 3.8.5.1 wants DTSTART's type)",
                        uid=uid, before=", ".join(d.isoformat() for d in days[:3]),
-                       after=at_series_time(days[0], start).isoformat())
-    for event in events:
-        rid = event.get("RECURRENCE-ID")
-        uid = str(event.get("UID"))
-        if rid is None or uid not in starts or isinstance(rid, list):
+                       after=at_series_time(days[0], start.dt).isoformat())
+        out.append(dataclasses.replace(event, exdates=tuple(lines)) if lines != list(event.exdates) else event)
+    result = []
+    for event in out:
+        rid = event.recurrence_id
+        uid = str(event.uid)
+        if rid is None or uid not in starts:
+            result.append(event)
             continue
-        days = _dates(rid)
+        days = _dates((rid.value,))
         if days is None:
+            result.append(event)
             continue
         start = starts[uid]
-        _retime(rid, start)
+        result.append(set_time(event, "RECURRENCE-ID", _at(days[0], start)))
         report.add(LossKind.QUIRK_REPAIRED, "RECURRENCE-ID",
                    "DATE RECURRENCE-ID of a timed series read at the series' time of day (RFC 5545 3.8.4.4)",
                    uid=uid, recurrence_id=days[0].isoformat(), before=days[0].isoformat(),
-                   after=at_series_time(days[0], start).isoformat())
+                   after=at_series_time(days[0], start.dt).isoformat())
+    return result

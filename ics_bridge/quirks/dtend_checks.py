@@ -12,71 +12,67 @@ zone of the other, the only zone the event states (reported), so both ends are i
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from icalendar import Event
+from icalendar.prop import vDuration
 
-from .. import timezones
+from .. import model as m
 from ..report import LossKind, Report
+from .model_edit import in_zone, set_time
 
 
-def apply(event: Event, report: Report) -> None:
-    uid = str(event.get("UID", "")) or None
-    start_prop, end_prop = event.get("DTSTART"), event.get("DTEND")
-    if end_prop is not None and event.get("DURATION") is not None:
-        del event["DURATION"]
+def apply(event: m.Event, report: Report) -> m.Event:
+    uid = event.uid or None
+    if event.end is not None and event.duration is not None:
+        event = dataclasses.replace(event, duration=None, params=tuple((k, p) for k, p in event.params if k != "DURATION"))
         report.add(LossKind.INVALID_VALUE, "DURATION", "DTEND and DURATION both present; DTEND kept", uid=uid)
-    if start_prop is not None and end_prop is None and event.get("DURATION") is not None:
-        _negative_duration(event, start_prop.dt, uid, report)
-    if start_prop is None or end_prop is None:
-        return
-    start, end = start_prop.dt, end_prop.dt
+    if event.start is not None and event.end is None and event.duration is not None:
+        event = _negative_duration(event, uid, report)
+    if event.start is None or event.end is None:
+        return event
+    start, end = m.plain(event.start), m.plain(event.end)
     if not isinstance(start, datetime) and isinstance(start, date):
         end_day = end.date() if isinstance(end, datetime) else end
         if end_day <= start:
-            end_prop.dt = start + timedelta(days=1)
+            new = start + timedelta(days=1)
+            event = set_time(event, "DTEND", new)
             report.add(LossKind.QUIRK_REPAIRED, "DTEND", "all-day DTEND not after DTSTART; one day used",
-                       uid=uid, before=end_day, after=end_prop.dt)
-        return
+                       uid=uid, before=end_day, after=new)
+        return event
     if isinstance(start, datetime) and isinstance(end, datetime):
         if (start.tzinfo is None) != (end.tzinfo is None):
-            floating, zoned = (start_prop, end_prop) if start.tzinfo is None else (end_prop, start_prop)
-            _adopt_zone(floating, zoned.dt.tzinfo, zoned.params.get("TZID"))
-            report.add(LossKind.QUIRK_REPAIRED, "DTSTART" if floating is start_prop else "DTEND",
+            floating_is_start = start.tzinfo is None
+            zoned = event.end if floating_is_start else event.start
+            floating = start if floating_is_start else end
+            assert isinstance(zoned, m.ZonedDateTime)
+            moved = in_zone(floating, zoned.dt.tzinfo, zoned.zone)
+            event = set_time(event, "DTSTART" if floating_is_start else "DTEND", moved)
+            report.add(LossKind.QUIRK_REPAIRED, "DTSTART" if floating_is_start else "DTEND",
                        "floating value beside a zoned one (RFC 5545 3.8.2.2) read in the other's zone",
-                       uid=uid, before=(start if floating is start_prop else end).isoformat(),
-                       after=floating.dt.isoformat())
-            start, end = start_prop.dt, end_prop.dt
+                       uid=uid, before=floating.isoformat(), after=moved.dt.isoformat())
+            start, end = m.plain(event.start), m.plain(event.end)
         try:
-            backwards = end < start
+            backwards = end < start  # type: ignore[operator]
         except TypeError:  # floating vs zoned
-            return
+            return event
         if backwards:
-            end_prop.dt = start
+            event = dataclasses.replace(event, end=event.start)
             report.add(LossKind.INVALID_VALUE, "DTEND", "DTEND before DTSTART; zero duration used",
                        uid=uid, before=end, after=start)
+    return event
 
 
-def _adopt_zone(prop: Any, tz: Any, tzid: Any) -> None:
-    """Give a floating date-time value the zone ``tz`` (same wall-clock time) and its TZID;
-    a UTC value carries no TZID (RFC 5545 3.3.5)."""
-    timezones.retag(prop, tz, None if not tzid or timezones.is_utc_zone(tz) else str(tzid))
-
-
-def _negative_duration(event: Event, start: date | datetime, uid: str | None, report: Report) -> None:
-    duration = event["DURATION"]
-    if isinstance(duration, list):
-        duration = duration[0]
-    value = getattr(duration, "dt", None)
-    if not isinstance(value, timedelta) or value >= timedelta(0):
-        return
-    del event["DURATION"]
-    if isinstance(start, datetime):
-        event.add("DURATION", timedelta(0))
+def _negative_duration(event: m.Event, uid: str | None, report: Report) -> m.Event:
+    value = event.duration
+    if value is None or value >= timedelta(0):
+        return event
+    before = vDuration(value).to_ical().decode()
+    params = tuple((k, p) for k, p in event.params if k != "DURATION")
+    if isinstance(m.plain(event.start), datetime):
         report.add(LossKind.INVALID_VALUE, "DURATION", "negative DURATION (end before start); zero duration used",
-                   uid=uid, before=duration.to_ical().decode(), after="P0D")
-    else:
-        event.add("DURATION", timedelta(days=1))
-        report.add(LossKind.QUIRK_REPAIRED, "DURATION", "negative DURATION on an all-day event; one day used",
-                   uid=uid, before=duration.to_ical().decode(), after="P1D")
+                   uid=uid, before=before, after="P0D")
+        return dataclasses.replace(event, duration=timedelta(0), params=params)
+    report.add(LossKind.QUIRK_REPAIRED, "DURATION", "negative DURATION on an all-day event; one day used",
+               uid=uid, before=before, after="P1D")
+    return dataclasses.replace(event, duration=timedelta(days=1), params=params)

@@ -4,28 +4,29 @@ without the flag stays a timed event (MS-OXPROPS 2.31: never infer all-day from 
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
-from icalendar import Event
-
+from .. import model as m
+from ..io.lines import unescape_text
 from ..report import LossKind, Report
+from .model_edit import set_time
 
 
-def apply(event: Event, report: Report) -> None:
-    if str(event.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() != "TRUE":
-        return
+def apply(event: m.Event, report: Report) -> m.Event:
+    flags = list(event.other_lines("X-MICROSOFT-CDO-ALLDAYEVENT"))
+    if len(flags) != 1 or unescape_text(flags[0].value).upper() != "TRUE":
+        return event
     changed = False
-    for prop in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-        item = event.get(prop)
-        if item is None or not isinstance(item.dt, datetime):
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        value = event.start if name == "DTSTART" else event.end if name == "DTEND" else (
+            event.recurrence_id.value if event.recurrence_id is not None else None)
+        if not isinstance(value, m.ZonedDateTime):
             continue
-        value = item.dt
-        if value.time() != time(0):
-            return
-        item.dt = value.date()
-        item.params.pop("TZID", None)
-        item.params["VALUE"] = "DATE"
+        if value.dt.time() != time(0):
+            return event  # the values changed so far stay changed, unreported (as before issue 12)
+        event = set_time(event, name, value.dt.date())
         changed = True
     if changed:
         report.add(LossKind.QUIRK_REPAIRED, "DTSTART", "midnight pair with X-MICROSOFT-CDO-ALLDAYEVENT read as all-day",
-                   uid=str(event.get("UID", "")) or None)
+                   uid=event.uid or None)
+    return event

@@ -10,115 +10,129 @@ occurrence (RECURRENCE-ID = the start, RFC 5545 3.8.4.4) carrying the period's e
 
 from __future__ import annotations
 
-import copy
-from datetime import datetime, timedelta
+import dataclasses
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event
-
+from .. import model as m
 from ..report import LossKind, Report
-from ..vevent import dt_value, event_end, props
+from .model_edit import date_list, set_time
 
-# What an override does not take from its master.
+# What an override does not take from its master (typed fields; their parameters go too).
 _SERIES_ONLY = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"})
 
 
-def apply(cal: Calendar, report: Report) -> None:
-    for override in [c for c in cal.subcomponents if c.name == "VEVENT" and c.get("RECURRENCE-ID") is not None]:
-        _in_override(override, report)
-    for master in [c for c in cal.subcomponents if c.name == "VEVENT" and c.get("RECURRENCE-ID") is None]:
-        rdates = props(master, "RDATE")
-        if not any(_has_period(p) for p in rdates):
+def _end(event: m.Event) -> date | datetime | None:
+    """Where an event ends (RFC 5545 3.6.1; ``vevent.event_end``): DTEND, else DTSTART +
+    DURATION, else DTSTART for a date-time and the next day for a date."""
+    start, end = m.plain(event.start), m.plain(event.end)
+    if end is not None:
+        return end
+    if start is None:
+        return None
+    if event.duration is not None:
+        try:
+            return start + event.duration
+        except OverflowError:
+            return None
+    if isinstance(start, datetime):
+        return start
+    try:
+        return start + timedelta(days=1)
+    except OverflowError:
+        return None
+
+
+def _span(period: m.Period) -> tuple[m.ZonedDateTime, datetime]:
+    last = period.end.dt if period.end is not None else period.start.dt + (period.duration or timedelta(0))
+    return period.start, last
+
+
+def apply(events: list[m.Event], report: Report) -> list[m.Event]:
+    events = [_in_override(e, report) if e.recurrence_id is not None else e for e in events]
+    out = list(events)
+    for master in events:
+        if master.recurrence_id is not None or not any(_has_period(line) for line in master.rdates):
             continue
-        start = dt_value(master, "DTSTART")
-        end = event_end(master, start)
+        start, end = m.plain(master.start), _end(master)
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             continue
         length = end - start
-        uid = str(master.get("UID", "")) or None
-        plain: list[list[Any]] = []
-        extra: list[tuple[datetime, datetime]] = []
-        for prop in rdates:
+        uid = master.uid or None
+        lines: list[m.DateList] = []
+        extra: list[tuple[m.ZonedDateTime, datetime]] = []
+        for line in master.rdates:
             group: list[Any] = []
-            for item in prop.dts:
-                value = item.dt
-                if isinstance(value, tuple):
-                    first, last = value
-                    last = first + last if isinstance(last, timedelta) else last
+            for value in line.values:
+                if isinstance(value, m.Period):
+                    first, last = _span(value)
                     group.append(first)
-                    if last - first != length:
+                    if last - first.dt != length:
                         extra.append((first, last))
                 else:
                     group.append(value)
-            plain.append(group)
-        del master["RDATE"]
-        for group in plain:
-            master.add("RDATE", group)
-        taken = {o["RECURRENCE-ID"].dt for o in cal.subcomponents if o.name == "VEVENT"
-                 and str(o.get("UID", "")) == (uid or "") and o.get("RECURRENCE-ID") is not None}
-        position = cal.subcomponents.index(master) + 1
+            lines.append(date_list(tuple(group), tuple(p for p in line.params if p.name != "VALUE")))
+        position = next(i for i, e in enumerate(out) if e is master)
+        new_master = dataclasses.replace(master, rdates=tuple(lines))
+        out[position] = new_master
+        taken = {m.plain(o.recurrence_id.value) for o in out
+                 if o.recurrence_id is not None and (o.uid or "") == (uid or "")}
+        position += 1
         for first, last in extra:
-            if first in taken:  # an override of that occurrence already says what it is
+            if first.dt in taken:  # an override of that occurrence already says what it is
                 continue
-            cal.subcomponents.insert(position, _override(master, first, last))
+            out.insert(position, _override(new_master, first, last))
             position += 1
         report.add(LossKind.QUIRK_REPAIRED, "RDATE;VALUE=PERIOD",
                    "periods written as RDATE starts, with an override for each period of another length "
                    "(ical.js, ical, vobject and Google cannot read PERIOD)", uid=uid,
                    before=f"{len(extra)} of other length" if extra else None)
+    return out
 
 
-def _in_override(override: Event, report: Report) -> None:
+def _in_override(override: m.Event, report: Report) -> m.Event:
     """An override restating its own occurrence as a period (Lotus Notes: ``RDATE;VALUE=PERIOD``
     equal to its DTSTART/DTEND) says nothing more: that period is dropped; any other period
     keeps its start, which means the same when it has the override's length (another length
     cannot be kept: reported as a loss)."""
-    rdates = props(override, "RDATE")
-    if not any(_has_period(p) for p in rdates):
-        return
-    start = dt_value(override, "DTSTART")
-    own = (start, event_end(override, start))
-    kept: list[list[Any]] = []
+    if not any(_has_period(line) for line in override.rdates):
+        return override
+    own = (m.plain(override.start), _end(override))
+    kept: list[m.DateList] = []
     dropped = collapsed = total = 0
-    for prop in rdates:
+    for line in override.rdates:
         group: list[Any] = []
-        for item in prop.dts:
-            value = item.dt
-            if isinstance(value, tuple):
+        for value in line.values:
+            if isinstance(value, m.Period):
                 total += 1
-                first, last = value
-                last = first + last if isinstance(last, timedelta) else last
-                if (first, last) == own:
+                first, last = _span(value)
+                if (first.dt, last) == own:
                     dropped += 1
                     continue
-                if own[0] is None or own[1] is None or last - first != own[1] - own[0]:
+                if own[0] is None or own[1] is None or last - first.dt != own[1] - own[0]:  # type: ignore[operator]
                     collapsed += 1  # another length: its end cannot be kept
                 value = first
             group.append(value)
         if group:
-            kept.append(group)
-    del override["RDATE"]
-    for group in kept:
-        override.add("RDATE", group)
+            kept.append(date_list(tuple(group), tuple(p for p in line.params if p.name != "VALUE")))
     report.add(LossKind.QUIRK_REPAIRED if not collapsed else LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
                "periods in an override written as their starts (the override's own span dropped)"
                + ("" if not collapsed else f"; {collapsed} of another length lose their end"),
-               uid=str(override.get("UID", "")) or None, recurrence_id=override["RECURRENCE-ID"].dt.isoformat(),
+               uid=override.uid or None, recurrence_id=m.plain(override.recurrence_id.value).isoformat(),  # type: ignore[union-attr]
                before=f"{total} period(s)")
+    return dataclasses.replace(override, rdates=tuple(kept))
 
 
-def _has_period(prop: Any) -> bool:
-    return any(isinstance(item.dt, tuple) for item in getattr(prop, "dts", []))
+def _has_period(line: m.DateList) -> bool:
+    return any(isinstance(v, m.Period) for v in line.values)
 
 
-def _override(master: Event, start: datetime, end: datetime) -> Event:
-    override = Event()
-    for name, value in master.items():
-        if name not in _SERIES_ONLY:
-            override[name] = copy.deepcopy(value)
-    override.add("RECURRENCE-ID", start)
-    override.add("DTSTART", start)
-    override.add("DTEND", end)
-    for component in master.subcomponents:
-        override.add_component(copy.deepcopy(component))
+def _override(master: m.Event, start: m.ZonedDateTime, end: datetime) -> m.Event:
+    """The occurrence at ``start`` with its own end: the master's other properties, no rule."""
+    params = tuple((k, p) for k, p in master.params if k not in _SERIES_ONLY)
+    override = dataclasses.replace(master, params=params, rrules=(), exrules=(), rdates=(), exdates=(),
+                                   duration=None, recurrence_id=m.RecurrenceId(start), start=start,
+                                   end=m.ZonedDateTime(end, start.zone))
+    for name, value in (("RECURRENCE-ID", start), ("DTSTART", start), ("DTEND", override.end)):
+        override = set_time(override, name, value)
     return override

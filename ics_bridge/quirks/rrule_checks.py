@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from icalendar import Event
+import dataclasses
+import re
 
+from icalendar.prop import vRecur
+
+from .. import model as m
 from ..report import LossKind, Report
 
 FREQS = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
@@ -56,47 +60,80 @@ def problem(rule: Any) -> str | None:
     return None
 
 
-def _key(rule: Any) -> bytes | None:
+def _typed_values(rule: m.Recur, key: str) -> list[Any]:
+    """A typed rule's values of part ``key`` as icalendar's ``vRecur`` lists them."""
+    if key == "FREQ":
+        return [rule.freq] if rule.freq is not None else []
+    if key == "UNTIL":
+        return [rule.until] if rule.until is not None else []
+    value = getattr(rule, key.lower(), None)
+    if value is None:
+        return [v for k, v in rule.other if k == key]
+    if key == "BYMONTH":  # RFC 7529 "5L": icalendar's vMonth is the number, leap flag aside
+        return [int(v[:-1]) if v[-1:] in "Ll" and v[:-1].isdigit() else v for v in value]
+    return list(value) if isinstance(value, tuple) else [value]
+
+
+class _Parts:
+    """``problem``'s view of a typed rule (``rule.get(key)``)."""
+
+    def __init__(self, rule: m.Recur) -> None:
+        self.rule = rule
+
+    def get(self, key: str) -> Any:
+        values = _typed_values(self.rule, key)
+        return values or None
+
+
+def _ical_text(rule: m.Recur) -> str:
+    """The rule as icalendar writes it (what the report has always quoted)."""
     try:
-        return bytes(rule.to_ical())
+        return vRecur.from_ical(rule.text).to_ical().decode()
     except (ValueError, TypeError, AttributeError):
-        return None
+        return rule.text
 
 
-def apply(event: Event, report: Report) -> None:
-    uid = str(event.get("UID", "")) or None
-    for name in ("RRULE", "EXRULE"):
-        raw = event.get(name)
-        if raw is None:
+_COUNT_PART = re.compile(r"(?i)(^|;)COUNT=[^;]*(;|$)")
+
+
+def _without_count(rule: m.Recur) -> m.Recur:
+    text = _COUNT_PART.sub(lambda found: ";" if found.group(1) and found.group(2) else "", rule.text)
+    return dataclasses.replace(rule, count=None, text=text)
+
+
+def apply(event: m.Event, report: Report) -> m.Event:
+    uid = event.uid or None
+    changes: dict[str, tuple[m.Recur, ...]] = {}
+    for name, key in (("RRULE", "rrules"), ("EXRULE", "exrules")):
+        rules: tuple[m.Recur, ...] = getattr(event, key)
+        if not rules:
             continue
-        rules = raw if isinstance(raw, list) else [raw]
-        kept = []
-        seen: set[bytes] = set()
+        kept: list[m.Recur] = []
+        seen: set[str] = set()
+        changed = False
         for rule in rules:
-            text_key = _key(rule)
+            text_key = _ical_text(rule) if len(rules) > 1 else None
             if text_key is not None and text_key in seen:
                 # The same rule twice (recurring-ical-events' duplicated_rrule): one recurrence
                 # set has no duplicates, but ical.js yields every instance twice and ``ical``
                 # refuses the calendar; one copy means the same for everyone.
-                report.add(LossKind.QUIRK_REPAIRED, name, f"the same {name} twice; one kept", uid=uid,
-                           before=text_key.decode(errors="replace"))
+                report.add(LossKind.QUIRK_REPAIRED, name, f"the same {name} twice; one kept", uid=uid, before=text_key)
+                changed = True
                 continue
             if text_key is not None:
                 seen.add(text_key)
-            why = problem(rule)
+            why = problem(_Parts(rule))
             if why is None:
-                if _values(rule, "COUNT") and _values(rule, "UNTIL"):
-                    rule.pop("COUNT", None)
+                if rule.count is not None and rule.until is not None:
+                    rule = _without_count(rule)
+                    changed = True
                     report.add(LossKind.INVALID_VALUE, f"{name};COUNT", "COUNT and UNTIL both present; UNTIL kept", uid=uid)
                 kept.append(rule)
                 continue
-            try:
-                text = rule.to_ical().decode()
-            except (ValueError, TypeError, AttributeError):
-                text = str(dict(rule))
+            changed = True
             tail = "; the series is read as its first occurrence" if name == "RRULE" else ""
-            report.add(LossKind.INVALID_VALUE, name, f"invalid {name}: {why}; dropped{tail}", uid=uid, before=text)
-        if len(kept) != len(rules):
-            del event[name]
-            for rule in kept:
-                event.add(name, rule)
+            report.add(LossKind.INVALID_VALUE, name, f"invalid {name}: {why}; dropped{tail}", uid=uid,
+                       before=_ical_text(rule))
+        if changed:
+            changes[key] = tuple(kept)
+    return dataclasses.replace(event, **changes) if changes else event  # type: ignore[arg-type]

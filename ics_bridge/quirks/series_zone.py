@@ -22,65 +22,91 @@ Each change is reported.  All-day series are left to :mod:`all_day_exdate` and
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, tzinfo
-from typing import Any
 
-from icalendar import Calendar
-
+from .. import model as m
 from .. import timezones
 from ..report import LossKind, Report
-from ..vevent import props
+from .model_edit import date_list, in_zone, set_time
 
 
-def _datetimes(prop: Any) -> list[datetime] | None:
-    """The date-times of a value (None: something else in it, a date or a PERIOD or unreadable)."""
-    try:
-        items = [d.dt for d in prop.dts] if hasattr(prop, "dts") else [prop.dt]
-    except (AttributeError, ValueError):
-        return None
-    return items if items and all(isinstance(v, datetime) for v in items) else None
+def _datetimes(values: tuple[object, ...]) -> list[datetime] | None:
+    """The date-times of a value (None: something else in it, a date or a PERIOD)."""
+    items = [v.dt for v in values if isinstance(v, m.ZonedDateTime)]
+    return items if items and len(items) == len(values) else None
 
 
-def _align(prop: Any, tz: tzinfo | None, field: str, uid: str, report: Report, rid: str | None = None) -> None:
-    values = _datetimes(prop)
-    if values is None:
-        return
+def _why(values: list[datetime], tz: tzinfo | None) -> str | None:
     if tz is not None and all(v.tzinfo is None for v in values):
-        why = "floating value in a zoned series read in the series zone"
-    elif tz is None and all(v.tzinfo is not None for v in values):
-        why = "zoned value in a floating series read as its wall-clock time, floating"
-    else:
-        return
-    timezones.retag(prop, tz, None if tz is None or timezones.is_utc_zone(tz) else timezones.tzid_of(tz))
+        return "floating value in a zoned series read in the series zone"
+    if tz is None and all(v.tzinfo is not None for v in values):
+        return "zoned value in a floating series read as its wall-clock time, floating"
+    return None
+
+
+def _aligned(values: tuple[object, ...], frame: m.ZonedDateTime | None, field: str, uid: str, report: Report,
+             rid: str | None = None) -> tuple[object, ...] | None:
+    """The values in the frame of the series' start (None: floating), reported; None when they
+    are left as they are."""
+    plain = _datetimes(values)
+    if plain is None:
+        return None
+    tz = frame.dt.tzinfo if frame is not None else None
+    zone = frame.zone if frame is not None else None
+    why = _why(plain, tz)
+    if why is None:
+        return None
     report.add(LossKind.QUIRK_REPAIRED, field, why, uid=uid, recurrence_id=rid,
-               before=", ".join(v.isoformat() for v in values[:3]), after=timezones.tzid_of(tz) if tz else "floating")
+               before=", ".join(v.isoformat() for v in plain[:3]), after=timezones.tzid_of(tz) if tz else "floating")
+    return tuple(in_zone(v, tz, zone) for v in plain)
 
 
-def apply(cal: Calendar, report: Report) -> None:
-    events = list(cal.walk("VEVENT"))
-    zones: dict[str, tzinfo | None] = {}
+def _frame(event: m.Event) -> m.ZonedDateTime | None:
+    start = event.start
+    return start if start.dt.tzinfo is not None else None  # type: ignore[union-attr,return-value]
+
+
+def apply(events: list[m.Event], report: Report) -> list[m.Event]:
+    zones: dict[str, m.ZonedDateTime | None] = {}
+    out = []
     for event in events:
-        start = _datetimes(event["DTSTART"]) if event.get("RECURRENCE-ID") is None and event.get("DTSTART") is not None \
-            else None
-        uid = str(event.get("UID"))
-        if start is None:
+        if event.recurrence_id is not None or not isinstance(event.start, m.ZonedDateTime):
+            out.append(event)
             continue
-        zones.setdefault(uid, start[0].tzinfo)  # overrides belong to the first master of their UID
-        for name in ("EXDATE", "RDATE"):  # every master's own lists, a second one's too
-            for prop in props(event, name):
-                _align(prop, start[0].tzinfo, name, uid, report)
-    for event in events:
-        uid = str(event.get("UID"))
-        rid = event.get("RECURRENCE-ID")
-        if rid is None or uid not in zones:
+        uid = str(event.uid)
+        zone = _frame(event)
+        zones.setdefault(uid, zone)  # overrides belong to the first master of their UID
+        changes: dict[str, object] = {}
+        for name, key in (("EXDATE", "exdates"), ("RDATE", "rdates")):  # every master's own lists
+            lines = []
+            for line in getattr(event, key):
+                moved = _aligned(line.values, zone, name, uid, report)
+                lines.append(line if moved is None else date_list(moved, line.params))
+                if moved is not None:
+                    changes[key] = True
+            if key in changes:
+                changes[key] = tuple(lines)
+        out.append(dataclasses.replace(event, **changes) if changes else event)  # type: ignore[arg-type]
+    result = []
+    for event in out:
+        uid = str(event.uid)
+        rid = event.recurrence_id
+        if rid is None or uid not in zones or not isinstance(rid.value, m.ZonedDateTime):
+            result.append(event)
             continue
-        rid_values = _datetimes(rid)
-        if rid_values is None:
-            continue
-        tz = zones[uid]
-        was_floating = rid_values[0].tzinfo is None
-        _align(rid, tz, "RECURRENCE-ID", uid, report, rid_values[0].isoformat())
-        if tz is not None and was_floating:  # the override's own floating times, in the same frame
+        zone = zones[uid]
+        first = rid.value.dt
+        was_floating = first.tzinfo is None
+        moved = _aligned((rid.value,), zone, "RECURRENCE-ID", uid, report, first.isoformat())
+        if moved is not None:
+            event = set_time(event, "RECURRENCE-ID", moved[0])
+        if zone is not None and was_floating:  # the override's own floating times, in the same frame
             for name in ("DTSTART", "DTEND"):
-                for prop in props(event, name):
-                    _align(prop, tz, name, uid, report, rid_values[0].isoformat())
+                value = event.start if name == "DTSTART" else event.end
+                if isinstance(value, m.ZonedDateTime):
+                    moved = _aligned((value,), zone, name, uid, report, first.isoformat())
+                    if moved is not None:
+                        event = set_time(event, name, moved[0])
+        result.append(event)
+    return result

@@ -1,0 +1,251 @@
+""".ics bytes → the typed hub with every repair and report of :func:`ics_bridge.io.ics.parse_calendar`
+(issue 12).
+
+Why: the hub moves from icalendar's objects to :mod:`ics_bridge.model`; what the reader repairs
+and reports must not change on the way (tests/test_read_model.py holds this reading to
+``parse_calendar``'s on every corpus, producer, sample and hostile file: the same events, the same
+report entries in the same order, the same :class:`InputError`\\ s).
+
+The steps are ``parse_calendar``'s, in its order:
+
+1. the text: size limit, decoding, a bare VEVENT wrapped, the line structure repaired
+   (:func:`ics._prepared_text`, shared with ``parse_calendar``);
+2. the typed reading (:class:`model_reader.IcsReader`), several VCALENDARs merged;
+3. the checks of :func:`ics.check_calendar`: a VEVENT whose typed reading is plain (no value the
+   typed parsers refused, no repeated DTSTART/UID/…, no TZID on a DATE or beside a ``Z``, no
+   X-ALT-DESC the sanitiser changes…) is kept as read — the common case, no icalendar at all;
+   any other VEVENT is judged by icalendar exactly as ``parse_calendar`` judges it (its repairs,
+   reports and errors) and crosses back through the edge.  VTIMEZONEs and other components are
+   judged by icalendar (its zone reading is where it serves); duplicate UIDs on the model;
+4. every TZID resolved (:func:`timezones.normalize_model_zones`, the same resolutions and
+   entries as :func:`timezones.normalize_calendar_zones`);
+5. the producer quirks (:func:`quirks.apply_model_quirks`, on the model; the three still on
+   icalendar's VEVENTs cross the edge per event they change, until they move).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterator
+
+from icalendar import Calendar as ICalendar
+from icalendar import Component
+
+from .. import model as m
+from .. import timezones
+from ..errors import InputError
+from ..report import LossKind, Report
+from ..text import sanitize_html
+from . import ics
+from .lines import unescape_text
+from .model_reader import IcsReader
+
+# Properties a VEVENT holds once (check_calendar judges a repeat): the model keeps a repeat as a line.
+_SINGLE = frozenset({"UID", "DTSTART", "RECURRENCE-ID", "DTEND", "DURATION", ics._INCOMPLETE})
+
+
+def read_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = ics.IcsReadOptions(),
+               errors: list[InputError] | None = None) -> m.Calendar:
+    """Bytes → one typed calendar, repaired and reported as :func:`ics.parse_calendar` does
+    (several VCALENDARs merged); events that cannot be read go to ``errors`` and are left out."""
+    header, series = iter_model(data, report, options, errors)
+    return dataclasses.replace(header, series=tuple(series))
+
+
+def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = ics.IcsReadOptions(),
+               errors: list[InputError] | None = None) -> tuple[m.Calendar, Iterator[m.Series]]:
+    """The calendar (without its series) and its series one at a time.  The zone resolutions
+    and the quirks are calendar-wide decisions (``normalize_calendar_zones`` reads every value of
+    a TZID), so the repairs run over the whole file before the first series is given."""
+    text = ics._prepared_text(data, report, options)
+    reader = IcsReader(text)
+    if not any(index.block is not None for index in reader._indexes):
+        raise InputError("no VCALENDAR in the file")
+    count = len(reader.calendars)
+    header = reader.calendars[0]
+    for _ in range(1, count):
+        report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
+    found: list[InputError] = []
+    checked = _Checks(reader, report, found)
+    checked.calendar_properties()
+    for calendar in range(count):
+        checked.components(calendar)
+    events = checked.without_duplicates()
+    if not events and not checked.timezones and not checked.others \
+            and any(e.kind is LossKind.INVALID_VALUE for e in report) and not found:
+        raise InputError("no readable component in the file (see the unreadable lines reported)")
+    items: list[Any] = timezones.normalize_model_zones(checked.items(events), checked.timezones, report)
+    events = [item for item in items if isinstance(item, m.Event)]
+    used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
+        m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
+    kept_zones = tuple(d for d in checked.timezone_defs if d.tzid in used)
+    header = dataclasses.replace(header, timezones=kept_zones,
+                                 components=tuple(c for c in checked.raw if c is not None))
+    header, events = _quirks(header, events, report, found, options)
+    if errors is not None:
+        errors.extend(found)
+    return header, iter(group_series(events))
+
+
+def group_series(events: list[m.Event]) -> list[m.Series]:
+    """Events in file order → series: by UID, in first-seen order; a second master with the
+    same UID is its own series at its place (``series.group_series``, ``IcsReader._index``)."""
+    out: list[list[Any]] = []
+    by_uid: dict[str, int] = {}
+    for event in events:
+        uid = event.uid or ""
+        at = by_uid.get(uid)
+        if at is None:
+            by_uid[uid] = len(out)
+            out.append([None, [event]] if event.recurrence_id is not None else [event, []])
+        elif event.recurrence_id is not None:
+            out[at][1].append(event)
+        elif out[at][0] is None:
+            out[at][0] = event
+        else:
+            out.append([event, []])
+    return [m.Series((master.uid if master is not None else overrides[0].uid) or "", master, tuple(overrides))
+            for master, overrides in out]
+
+
+class _Checks:
+    """``check_calendar`` on the typed reading: what it keeps, reports and refuses."""
+
+    def __init__(self, reader: IcsReader, report: Report, errors: list[InputError]) -> None:
+        self.reader = reader
+        self.report = report
+        self.errors = errors
+        self.index = 0
+        self.order: list[Any] = []  # m.Event, or icalendar's reading of another component
+        self.raw: list[m.RawComponent | None] = []
+        self.others: list[Component] = []
+        self.timezones: list[Component] = []
+        self.timezone_defs: list[m.TimezoneDef] = []
+        self._zone_text: list[str] = []
+
+    def calendar_properties(self) -> None:
+        """The first VCALENDAR's own lines, judged by icalendar (a few lines)."""
+        head = self.reader.header_text(0)
+        cal = _icalendar("", head)
+        if cal is not None:
+            ics._clean_properties(cal, self.report, None, "VCALENDAR;")
+
+    def components(self, calendar: int) -> None:
+        for name, typed, text in self.reader.components(calendar):
+            if name == "VEVENT":
+                self.index += 1
+                event = self.event(typed, text)
+                if event is not None:
+                    self.order.append(event)
+            elif name == "VTIMEZONE":
+                self.timezone(typed, text)
+            else:
+                self.other(typed, text)
+
+    def timezone(self, definition: m.TimezoneDef, text: str) -> None:
+        cal = _icalendar("", text)
+        vtz = next((c for c in cal.subcomponents if c.name == "VTIMEZONE"), None) if cal is not None else None
+        if vtz is None:
+            return
+        if ics._check_timezone(vtz, self.report):
+            self.timezones.append(vtz)
+            self.timezone_defs.append(definition)
+            self._zone_text.append(text)
+
+    def other(self, raw: m.RawComponent, text: str) -> None:
+        cal = _icalendar("".join(self._zone_text), text)
+        for component in cal.subcomponents if cal is not None else []:
+            if component.name != "VTIMEZONE":
+                ics._clean_components(component, self.report)
+                self.order.append(component)
+                self.others.append(component)
+                self.raw.append(raw)
+
+    def event(self, event: m.Event, text: str) -> m.Event | None:
+        if _plain(event, self.reader):
+            return event
+        # icalendar judges this one VEVENT as parse_calendar does, with the file's VTIMEZONEs
+        cal = _icalendar("".join(self._zone_text), text)
+        vevent = next((c for c in cal.subcomponents if c.name == "VEVENT"), None) if cal is not None else None
+        if vevent is None:
+            return None
+        error = ics._check_event(vevent, self.report, self.index)  # type: ignore[arg-type]
+        if error is not None:
+            self.errors.append(error)
+            return None
+        from ..edge import events_to_model
+        return events_to_model([vevent], self.timezones)[0]  # edge: until io/ics's event checks move (issue 12)
+
+    def without_duplicates(self) -> list[m.Event]:
+        """``ics._duplicates`` on the typed events: an identical copy dropped, different events
+        sharing UID and RECURRENCE-ID reported."""
+        seen: dict[tuple[str, str], m.Event] = {}
+        counted: dict[tuple[str, str], int] = {}
+        dropped: set[int] = set()
+        for event in self.events():
+            rid = event.recurrence_id
+            key = (str(event.uid), "" if rid is None else str(m.plain(rid.value)))
+            first = seen.get(key)
+            if first is None:
+                seen[key] = event
+                continue
+            if first == event:
+                dropped.add(id(event))
+                self.report.add(LossKind.QUIRK_REPAIRED, "UID", "identical copy of a VEVENT dropped", uid=key[0],
+                                recurrence_id=key[1] or None)
+                continue
+            counted[key] = counted.get(key, 1) + 1
+        for (uid, rid_text), n in counted.items():
+            what = f"the same RECURRENCE-ID {rid_text}" if rid_text else "no RECURRENCE-ID"
+            self.report.add(LossKind.INVALID_VALUE, "UID", f"{n} different VEVENTs share this UID with {what}; "
+                            "each converted as its own event", uid=uid, recurrence_id=rid_text or None)
+        self.order = [item for item in self.order if id(item) not in dropped]
+        return list(self.events())
+
+    def events(self) -> Iterator[m.Event]:
+        return (item for item in self.order if isinstance(item, m.Event))
+
+    def items(self, events: list[m.Event]) -> list[Any]:
+        return self.order
+
+
+def _plain(event: m.Event, reader: IcsReader) -> bool:
+    """Whether ``check_calendar`` would keep this VEVENT as the typed reader read it, reporting
+    nothing: every value read, one UID, DTSTART and RECURRENCE-ID, DTEND and DURATION at most
+    once, each alarm's TRIGGER once, no other subcomponent, no TZID or value icalendar reads
+    otherwise, no HTML description the sanitiser changes."""
+    if event.problems or event.uid is None or event.start is None or event.components or id(event) in reader.odd:
+        return False
+    for line in event.other:
+        if line.name in _SINGLE:
+            return False
+        if line.name == "X-ALT-DESC" and _unsafe_html(line):
+            return False
+    for alarm in event.alarms:
+        if alarm.problems or alarm.components or any(line.name == "TRIGGER" for line in alarm.other):
+            return False
+    return True
+
+
+def _unsafe_html(line: m.Line) -> bool:
+    if (m.param(line.params, "FMTTYPE") or "text/html").lower() != "text/html":
+        return False
+    return sanitize_html(unescape_text(line.value))[1]
+
+
+def _icalendar(zones: str, text: str) -> ICalendar | None:
+    """icalendar's tolerant reading (``io/ics``'s parser) of a few lines inside a VCALENDAR."""
+    body = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if body and not body.endswith("\r\n"):
+        body += "\r\n"
+    found = ics._parse(f"BEGIN:VCALENDAR\r\n{zones}{body}END:VCALENDAR\r\n")
+    return next((c for c in found if c.name == "VCALENDAR"), None)  # type: ignore[return-value]
+
+
+def _quirks(header: m.Calendar, events: list[m.Event], report: Report, found: list[InputError],
+            options: ics.IcsReadOptions) -> tuple[m.Calendar, list[m.Event]]:
+    """The producer quirks (:func:`quirks.apply_model_quirks`), on the events in file order."""
+    from ..quirks import apply_model_quirks
+    events, errors = apply_model_quirks(header, events, report, x_wr_timezone_policy=options.x_wr_timezone)
+    found += errors
+    return header, events
