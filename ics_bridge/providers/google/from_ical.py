@@ -182,9 +182,9 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 # ---------------------------------------------------------------- one VEVENT
 
 class _Writer:
-    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions) -> None:
+    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions, typed: m.Event | None = None) -> None:
         self.v = v
-        self.mv = edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
+        self.mv = typed if typed is not None else edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.profile = options.profile
@@ -864,7 +864,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
                        uid=series.uid or None)
             series.master = None
         if series.master is not None:
-            writer = _Writer(series.master, report, options)
+            writer = _Writer(series.master, report, options, series.typed_of(series.master))
             try:
                 master_dict = writer.build()
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
@@ -892,7 +892,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
                     out.append(cancelled)
                 continue
             try:
-                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone,
+                out.append(_Writer(override, report, options, series.typed_of(override)).build(master_id=master_id, master_zone=master_zone,
                                                                     all_day_series=all_day_series))
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
