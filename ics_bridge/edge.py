@@ -32,7 +32,7 @@ def calendar_to_model(cal: ICalendar) -> m.Calendar:
 
 def calendar_from_model(cal: m.Calendar) -> ICalendar:
     """The typed hub → an icalendar calendar, built on demand (``Conversion.calendar``)."""
-    return ICalendar.from_ical(write_calendar(cal))
+    return ICalendar.from_ical(write_calendar(cal, keep_without_start=True))
 
 
 def events_to_model(events: Iterable[Component], timezones: Iterable[Component] = ()) -> list[m.Event]:

@@ -258,6 +258,9 @@ class Trigger(NamedTuple):
     at: ZonedDateTime | None = None
     related: str = "START"
     params: Params = ()
+    #: the offset as a producer writes it when a writer must keep that form (Outlook's and
+    #: Google's ``-PT{n}M``, also for 0 and whole hours); None: the writer's own form
+    text: str | None = None
 
 
 class Attachment(NamedTuple):
@@ -347,6 +350,9 @@ class Event:
     other: tuple[Line, ...] = ()
     components: tuple[RawComponent, ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: where the event stood in its source (a provider's list, a file), for writers that keep
+    #: that order across series (a mapper writes instances after every master); not meaning
+    position: int | None = field(default=None, compare=False)
 
     @property
     def rrule(self) -> Recur | None:
