@@ -106,7 +106,8 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                 errors.append(item.located(file) if file else item)
             else:
                 events.append(item)
-        cal = graph_in.events_to_calendar(events, report, errors)
+        from .edge import calendar_from_model
+        cal = calendar_from_model(graph_in.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
         return cal, report, [e.located(file) if file else e for e in errors]
     if source == "google":
         from .providers.google import api as google_api

@@ -77,6 +77,9 @@ class Line(NamedTuple):
     params: Params
     value: str
     text: str
+    #: a TEXT value as a mapper gave it, before escaping, when it holds what TEXT escaping
+    #: cannot keep (a CR: ``\r\n`` is written ``\n``), for the JSON writers; None when read
+    raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1142,7 +1142,8 @@ class _JsonGroups:
 
     def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
         if self.job.provider == "graph":
-            return self.to_ical.events_to_calendar(events, report, errors)
+            from ..edge import calendar_from_model
+            return calendar_from_model(self.to_ical.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
         group_report = Report(file=report.file)
         cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
                                               calendar_zone=self.job.options.calendar_zone)
@@ -1275,7 +1276,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     its.taken[pos] = 3  # dropped when its master is found
             elif (series_uid := g._first_of(e)) is not None:
                 refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
-        header_cal = g.events_to_calendar([], report, errors)
+        from ..edge import calendar_from_model
+        header_cal = calendar_from_model(g.events_to_calendar([], report, errors))  # edge: until the pipeline moves (issue 12)
     else:
         from pydantic import ValidationError
 
