@@ -12,6 +12,7 @@ the provider's list so the .ics writer keeps the order the mappers have always w
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
@@ -83,7 +84,7 @@ class EventBuilder:
     :class:`model.Event`), repeated ones in lists; :meth:`event` freezes it."""
 
     __slots__ = ("fields", "other", "attendees", "alarms", "rrules", "exrules", "rdates", "exdates", "categories",
-                 "conferences", "attachments", "comments", "components", "params", "position")
+                 "conferences", "attachments", "comments", "components", "params", "position", "order")
 
     def __init__(self) -> None:
         self.fields: dict[str, Any] = {}
@@ -101,26 +102,45 @@ class EventBuilder:
         self.components: list[m.RawComponent] = []
         self.params: dict[str, m.Params] = {}
         self.position: int | None = None
+        self.order: dict[str, None] = {}
+
+    def note(self, name: str, *, last: bool = False) -> None:
+        """Property ``name`` was added (``last``: replaced, so it moves to the end)."""
+        if last:
+            self.order.pop(name, None)
+        self.order.setdefault(name, None)
 
     def get(self, name: str) -> Any:
         return self.fields.get(name)
 
-    def set(self, name: str, value: Any, params: m.Params = ()) -> None:
+    def set(self, name: str, value: Any, params: m.Params = (), *, replace: bool = False) -> None:
+        """A typed single-value field (``summary``…); ``replace``: a value set before is
+        replaced and the property counts as added last."""
         self.fields[name] = value
+        prop = _PROPERTY_OF[name]
         if params:
-            self.params[_PROPERTY_OF[name]] = params
+            self.params[prop] = params
+        self.note(prop, last=replace)
 
     def time(self, name: str, value: date | datetime) -> None:
         """``start``, ``end``, ``stamp``, ``created``, ``last_modified`` from a Python value."""
         self.fields[name] = time_value(value)
+        self.note(_PROPERTY_OF[name])
 
     def text(self, name: str, text: str, params: m.Params = ()) -> None:
         """A TEXT property without a typed field (X- properties, COLOR…)."""
-        self.other.append(text_line(name, text, params))
+        self.add(name, text_line(name, text, params))
+
+    def add(self, name: str, item: Any) -> None:
+        """One more line of a repeatable property (an :class:`model.Address` for ATTENDEE, a
+        :class:`model.Line` for a property without a typed field…) or a VALARM."""
+        getattr(self, _LIST_OF.get(name, "other")).append(item)
+        if name != "VALARM":
+            self.note(name)
 
     def exdate(self, values: Iterable[date | datetime], params: m.Params = ()) -> None:
         """One EXDATE line (RFC 5545 3.8.5.1)."""
-        self.exdates.append(m.DateList(tuple(time_value(v) for v in values), params))
+        self.add("EXDATE", m.DateList(tuple(time_value(v) for v in values), params))
 
     def event(self) -> m.Event:
         return m.Event(
@@ -128,12 +148,17 @@ class EventBuilder:
             rrules=tuple(self.rrules), exrules=tuple(self.exrules), rdates=tuple(self.rdates),
             exdates=tuple(self.exdates), categories=tuple(self.categories), conferences=tuple(self.conferences),
             attachments=tuple(self.attachments), params=tuple(self.params.items()), other=tuple(self.other),
-            components=tuple(self.components), position=self.position)
+            components=tuple(self.components), position=self.position, order=tuple(self.order))
 
 
 _PROPERTY_OF = {"uid": "UID", "summary": "SUMMARY", "description": "DESCRIPTION", "location": "LOCATION",
                 "status": "STATUS", "transparency": "TRANSP", "classification": "CLASS", "url": "URL",
-                "priority": "PRIORITY", "sequence": "SEQUENCE", "geo": "GEO"}
+                "priority": "PRIORITY", "sequence": "SEQUENCE", "geo": "GEO", "start": "DTSTART", "end": "DTEND",
+                "stamp": "DTSTAMP", "created": "CREATED", "last_modified": "LAST-MODIFIED",
+                "recurrence_id": "RECURRENCE-ID", "organizer": "ORGANIZER", "duration": "DURATION"}
+_LIST_OF = {"ATTENDEE": "attendees", "RRULE": "rrules", "EXRULE": "exrules", "RDATE": "rdates", "EXDATE": "exdates",
+            "CATEGORIES": "categories", "CONFERENCE": "conferences", "ATTACH": "attachments", "COMMENT": "comments",
+            "VALARM": "alarms"}
 
 
 def calendar_of(builders: Iterable[EventBuilder], *, prodid: str, other: Iterable[m.Line] = ()) -> m.Calendar:
@@ -215,13 +240,13 @@ def add_conference(event: EventBuilder, uri: str, *, label: str | None, features
     items = {"VALUE": "URI", "FEATURE": features}
     if label:
         items["LABEL"] = label
-    event.conferences.append(m.Conference(uri, params_of(items)))
+    event.add("CONFERENCE", m.Conference(uri, params_of(items)))
 
 
 def add_join_link(event: EventBuilder, url: str) -> None:
     """Thunderbird, Outlook and Apple ignore CONFERENCE (nextcloud PR #5381), so the join link
     also goes into DESCRIPTION as a marked line that the readers remove again."""
-    event.set("description", add_join_line(event.get("description"), url))
+    event.set("description", add_join_line(event.get("description"), url), replace=True)
 
 
 # ---------------------------------------------------------------- stash
@@ -233,6 +258,24 @@ def put_stash(event: EventBuilder, name: str, data: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------- kept lines
+
+_NAME = re.compile(r"^([A-Za-z0-9-]+)[;:]", re.M)
+
+
+def _names_in(text: str) -> list[str]:
+    """The property names of content lines, in order (a component's own lines left out)."""
+    out: list[str] = []
+    depth = 0
+    for name in _NAME.findall(text.replace("\r\n ", "").replace("\n ", "")):
+        upper = name.upper()
+        if upper == "BEGIN":
+            depth += 1
+        elif upper == "END":
+            depth -= 1
+        elif depth == 0:
+            out.append(upper)
+    return out
+
 
 _LISTS = ("comments", "attendees", "alarms", "rrules", "exrules", "rdates", "exdates", "categories", "conferences",
           "attachments", "components")
@@ -253,6 +296,8 @@ def splice_lines(event: EventBuilder, text: str) -> bool:
     if len(kept) != 1 or any(not p.property for p in kept[0].problems) or cal.problems:
         return False
     found = kept[0]
+    for name in _names_in(body):
+        event.note(name)
     for name in _LISTS:
         getattr(event, name).extend(getattr(found, name))
     event.other.extend(found.other)

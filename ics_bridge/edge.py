@@ -35,7 +35,7 @@ def calendar_from_model(cal: m.Calendar) -> ICalendar:
     """The typed hub → an icalendar calendar, built on demand (``Conversion.calendar``).  A
     trigger written in a producer's form (``Trigger.text``: ``-PT60M``) keeps it, which
     icalendar's reading alone would not (``-PT1H``)."""
-    out = ICalendar.from_ical(write_calendar(cal, keep_without_start=True))
+    out = ICalendar.from_ical(write_calendar(cal, keep_without_start=True, source_order=True))
     if any(_unwritten(e) for e in cal.events):
         for typed, vevent in zip(_written_order(cal), out.walk("VEVENT")):
             if _unwritten(typed):

@@ -356,6 +356,9 @@ class Event:
     #: where the event stood in its source (a provider's list, a file), for writers that keep
     #: that order across series (a mapper writes instances after every master); not meaning
     position: int | None = field(default=None, compare=False)
+    #: the names of its properties in the order they came (a mapper's, a file's), for code that
+    #: walks them in that order (the library edge's icalendar objects); not meaning
+    order: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def rrule(self) -> Recur | None:

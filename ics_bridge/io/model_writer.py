@@ -53,21 +53,29 @@ _CANONICAL = {
 _SORT_KEYS = {kind: {name: (0, f"{i:03}") for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
 
 
-def _sorted_lines(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
-    """Content lines ``(name, line)`` in icalendar's property order for component ``kind``."""
+def _sorted_lines(kind: str, pairs: list[tuple[str, str]], order: tuple[str, ...] = ()) -> list[str]:
+    """Content lines ``(name, line)`` in icalendar's property order for component ``kind``, or
+    in ``order`` (names; the others after them, in icalendar's order)."""
     canon = _SORT_KEYS[kind]
-    pairs.sort(key=lambda pair: canon.get(pair[0]) or (1, pair[0]))
+    if order:
+        first = {name: (-1, f"{i:06}") for i, name in enumerate(order)}
+        pairs.sort(key=lambda pair: first.get(pair[0]) or canon.get(pair[0]) or (1, pair[0]))
+    else:
+        pairs.sort(key=lambda pair: canon.get(pair[0]) or (1, pair[0]))
     return [line for _name, line in pairs]
 
 
-def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_start: bool = False) -> bytes:
+def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_start: bool = False,
+                   source_order: bool = False) -> bytes:
     """The whole calendar as .ics bytes (CRLF line ends, folded).  A VEVENT without DTSTART (a
     Graph removal kept for Graph output) is left out: RFC 5545 3.6.1 requires DTSTART outside
-    iTIP (``keep_without_start``: written, for the library edge, which holds the whole hub).  ``tzid_style="windows"`` writes the Windows name (CLDR) of an IANA zone as its TZID,
+    iTIP (``keep_without_start``: written, for the library edge, which holds the whole hub;
+    ``source_order``: an event's properties in its ``order``, so icalendar's objects made from
+    the text walk them in that order).  ``tzid_style="windows"`` writes the Windows name (CLDR) of an IANA zone as its TZID,
     as Outlook does (zones without one keep the IANA name)."""
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
-    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones))
+    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order)
     body: list[str] = []
     for event in _in_order(cal.series):
         if event.start is not None or keep_without_start:
@@ -271,12 +279,13 @@ def _file_vtimezone(lines_in: tuple[str, ...]) -> tuple[str, ...]:
 class _Writer:
     """Writes components into a list of unfolded lines and records the zones used."""
 
-    __slots__ = ("used", "style", "defined")
+    __slots__ = ("used", "style", "defined", "source_order")
 
-    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset()) -> None:
+    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset(), source_order: bool = False) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
         self.style = style
         self.defined = defined
+        self.source_order = source_order
 
     # -- values
 
@@ -399,7 +408,7 @@ class _Writer:
             append(("CONFERENCE", f"CONFERENCE{_ptext(conference.params)}:{conference.uri}"))
         self.tail(ev.attendees, ev.attachments, ev.other, pairs)
         out.append("BEGIN:VEVENT")
-        out.extend(_sorted_lines("VEVENT", pairs))
+        out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
         for alarm in ev.alarms:
             self.alarm(alarm, out)
         for comp in ev.components:

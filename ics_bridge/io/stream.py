@@ -1145,8 +1145,9 @@ class _JsonGroups:
             from ..edge import calendar_from_model
             return calendar_from_model(self.to_ical.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
         group_report = Report(file=report.file)
-        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
-                                              calendar_zone=self.job.options.calendar_zone)
+        from ..edge import calendar_from_model
+        cal = calendar_from_model(self.to_ical.events_to_calendar(  # edge: until the pipeline moves (issue 12)
+            events, self.job.calendar, group_report, errors, calendar_zone=self.job.options.calendar_zone))
         # the calendar-level entry (unknown calendar zone) was reported once, with the header
         report.extend(x for x in group_report.entries if not (
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
@@ -1314,7 +1315,9 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
+        from ..edge import calendar_from_model
+        header_cal = calendar_from_model(gt.events_to_calendar(  # edge: until the pipeline moves (issue 12)
+            [], calendar, report, errors, calendar_zone=options.calendar_zone))
     jsonio.report_surrogates(source.surrogates, report)
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID

@@ -225,7 +225,7 @@ class _EventMapper:
         rule, notes = graph_to_rrule(pattern, rng, start, series_tz)
         for note in notes:
             self.add(LossKind.MAPPING_CHOICE, "recurrence.pattern", note)
-        self.v.rrules.append(rule)
+        self.v.add("RRULE", rule)
         if rec.range.startDate and isinstance(start, (date, datetime)):
             local = start if not isinstance(start, datetime) else start.date()
             if rec.range.startDate != local:
@@ -295,7 +295,7 @@ class _EventMapper:
                     mode="json", exclude_none=True)
                 self.add(LossKind.STASHED, "attendees.proposedNewTime",
                          "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            self.v.attendees.append(make_address(email, name, params))
+            self.v.add("ATTENDEE", make_address(email, name, params))
 
     def reminder(self) -> None:
         e = self.e
@@ -304,7 +304,7 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "reminder out of range dropped",
                          before=e.reminderMinutesBeforeStart)
                 return
-            self.v.alarms.append(make_alarm(e.reminderMinutesBeforeStart))
+            self.v.add("VALARM", make_alarm(e.reminderMinutesBeforeStart))
         elif not e.isReminderOn and e.reminderMinutesBeforeStart is not None:
             self.stash_extra["reminderMinutesBeforeStart"] = e.reminderMinutesBeforeStart
         elif e.isReminderOn and e.reminderMinutesBeforeStart is None:
@@ -344,7 +344,7 @@ class _EventMapper:
                              "personal has no CLASS; other clients see PRIVATE (restored by ics-bridge)",
                              before="personal", after="PRIVATE")
         if e.categories:
-            v.categories.append(m.TextList(tuple(e.categories)))
+            v.add("CATEGORIES", m.TextList(tuple(e.categories)))
         if e.isCancelled:
             v.set("status", "CANCELLED")
 
