@@ -30,6 +30,7 @@ from .. import model as m
 from ..timezones import iana_to_windows, vtimezone
 from . import fastics
 from .fastics import fold
+from .. import vevent  # noqa: F401  (icalendar's parameter quoting as every hub serialisation has it)
 from .model_reader import ADDRESS_KEYS, address_fields
 
 PRODID = "-//ics-bridge//ics-bridge 0.1//EN"
