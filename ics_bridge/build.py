@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
@@ -21,7 +22,7 @@ from icalendar.timezone.tzid import tzid_from_dt
 from . import hub
 from . import model as m
 from .io.fastics import escape_text
-from .io.model_reader import address_fields, read_calendar
+from .io.model_reader import read_calendar
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, text_to_html
 
@@ -62,9 +63,22 @@ def time_value(value: date | datetime) -> m.TimeValue:
     return value
 
 
+_params: dict[tuple[str, str], m.Param] = {}
+
+
+def _param(name: str, value: str) -> m.Param:
+    """One single-valued parameter, shared (the same ones repeat on every attendee)."""
+    found = _params.get((name, value))
+    if found is None:
+        found = m.Param(name.upper(), (value,))
+        if len(_params) < 65536:
+            _params[(name, value)] = found
+    return found
+
+
 def params_of(items: dict[str, str] | Iterable[tuple[str, str]]) -> m.Params:
     pairs = items.items() if isinstance(items, dict) else items
-    return tuple(m.Param(name.upper(), (value,)) for name, value in pairs)
+    return tuple([_param(name, value) for name, value in pairs])
 
 
 def text_line(name: str, text: str, params: m.Params = ()) -> m.Line:
@@ -229,8 +243,10 @@ def make_address(email: str | None, name: str | None, params: dict[str, str] | N
     name, then ``params`` (ROLE, PARTSTAT…)."""
     items = {"CN": name} if name else {}
     items.update(params or {})
-    typed = params_of(items)
-    return m.Address(f"mailto:{email}" if email else "invalid:nomail", **address_fields(typed)[0])
+    rsvp = items.get("RSVP")
+    return m.Address(f"mailto:{email}" if email else "invalid:nomail", cn=items.get("CN"), role=items.get("ROLE"),
+                     partstat=items.get("PARTSTAT"), rsvp=None if rsvp is None else rsvp.upper() == "TRUE",
+                     cutype=items.get("CUTYPE"), params=params_of(items))
 
 
 # ---------------------------------------------------------------- conference links
@@ -281,21 +297,28 @@ _LISTS = ("comments", "attendees", "alarms", "rrules", "exrules", "rdates", "exd
           "attachments", "components")
 
 
+@lru_cache(maxsize=1024)
+def _kept_event(body: str) -> m.Event | None:
+    """Kept content lines read as one VEVENT (immutable, so shared: kept lines repeat across
+    the events of a series); None when they are not all content lines."""
+    try:
+        cal = read_calendar(f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    except ValueError:
+        return None
+    kept = list(cal.events)
+    if len(kept) != 1 or any(not p.property for p in kept[0].problems) or cal.problems:
+        return None
+    return kept[0]
+
+
 def splice_lines(event: EventBuilder, text: str) -> bool:
     """Add the properties and components that ``text`` (content lines kept by a provider mapper
     for the way back) holds to ``event``; False when the text cannot be read.  A single-value
     property the event already has is kept as a line of its own, as icalendar added it."""
     body = text.strip()
-    if not body or "\n" not in body and ":" not in body:
+    found = _kept_event(body)
+    if found is None:
         return False
-    try:
-        cal = read_calendar(f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-    except ValueError:
-        return False
-    kept = list(cal.events)
-    if len(kept) != 1 or any(not p.property for p in kept[0].problems) or cal.problems:
-        return False
-    found = kept[0]
     for name in _names_in(body):
         event.note(name)
     for name in _LISTS:
