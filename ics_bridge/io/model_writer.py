@@ -21,6 +21,7 @@ import base64
 import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from importlib import import_module
 from typing import Any, Iterable
 
 from icalendar import Timezone
@@ -30,7 +31,6 @@ from .. import model as m
 from ..timezones import iana_to_windows, vtimezone
 from . import fastics
 from .fastics import fold
-from .. import vevent  # noqa: F401  (icalendar's parameter quoting as every hub serialisation has it)
 from .model_reader import ADDRESS_KEYS, address_fields
 
 PRODID = "-//ics-bridge//ics-bridge 0.1//EN"
@@ -76,6 +76,7 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     as Outlook does (zones without one keep the IANA name)."""
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
+    _quoting()
     writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order)
     body: list[str] = []
     for event in _in_order(cal.series):
@@ -122,10 +123,18 @@ def to_bytes(lines_out: list[str]) -> bytes:
 def event_lines(event: m.Event, tzid_style: str = "iana") -> tuple[list[str], dict[str, tuple[m.Zone, int]]]:
     """One VEVENT's content lines (unfolded) and the zones it uses (TZID as written → zone,
     earliest year), for writers that place the VTIMEZONEs themselves (a streamed output)."""
+    _quoting()
     writer = _Writer(tzid_style)
     out: list[str] = []
     writer.event(event, out)
     return out, writer.used
+
+
+def _quoting() -> None:
+    """icalendar's parameter quoting as every hub serialisation has it (``vevent._dquote``: a
+    backslash quoted and doubled so icalendar reads it back); vevent imports this module, so
+    late."""
+    import_module("..vevent", __package__)
 
 
 def _date_text(d: date) -> str:
