@@ -19,6 +19,7 @@ from typing import Iterable
 
 from icalendar import Calendar as ICalendar
 from icalendar import Component
+from icalendar.prop import vDuration, vText
 
 from . import model as m
 from .io import fastics
@@ -32,8 +33,59 @@ def calendar_to_model(cal: ICalendar) -> m.Calendar:
 
 
 def calendar_from_model(cal: m.Calendar) -> ICalendar:
-    """The typed hub → an icalendar calendar, built on demand (``Conversion.calendar``)."""
-    return ICalendar.from_ical(write_calendar(cal))
+    """The typed hub → an icalendar calendar, built on demand (``Conversion.calendar``).  A
+    trigger written in a producer's form (``Trigger.text``: ``-PT60M``) keeps it, which
+    icalendar's reading alone would not (``-PT1H``)."""
+    out = ICalendar.from_ical(write_calendar(cal, keep_without_start=True, source_order=True))
+    if any(_unwritten(e) for e in cal.events):
+        for typed, vevent in zip(_written_order(cal), out.walk("VEVENT")):
+            if _unwritten(typed):
+                _as_built(typed, vevent)
+    return out
+
+
+def _unwritten(event: m.Event) -> bool:
+    """Whether the event holds what .ics text does not carry (module docstring)."""
+    return (any(a.trigger is not None and a.trigger.text for a in event.alarms)
+            or any(line.raw is not None for line in event.other)
+            or any(text is not None and "\r" in text for text in (event.summary, event.description, event.location)))
+
+
+def _as_built(typed: m.Event, vevent: Component) -> None:
+    """Give the icalendar VEVENT what the typed one holds and .ics text does not: a trigger in
+    its producer's form, TEXT values with a CR (TEXT escaping writes ``\r\n`` as ``\n``)."""
+    alarms = [c for c in vevent.subcomponents if c.name == "VALARM"]
+    for alarm, valarm in zip(typed.alarms, alarms):
+        if alarm.trigger is not None and alarm.trigger.text and "TRIGGER" in valarm:
+            valarm["TRIGGER"] = _AsWritten(valarm["TRIGGER"], alarm.trigger.text)
+    for name, text in (("SUMMARY", typed.summary), ("DESCRIPTION", typed.description), ("LOCATION", typed.location)):
+        if text is not None and "\r" in text and not isinstance(vevent.get(name), (list, type(None))):
+            vevent[name] = vText(text, params=vevent[name].params)
+    for name in {line.name for line in typed.other if line.raw is not None}:
+        lines = list(typed.other_lines(name))
+        found = vevent.get(name)
+        values = found if isinstance(found, list) else [found]
+        if len(values) != len(lines):
+            continue
+        values = [vText(line.raw, params=value.params) if line.raw is not None else value
+                  for line, value in zip(lines, values)]
+        vevent[name] = values if isinstance(found, list) else values[0]
+
+
+def _written_order(cal: m.Calendar) -> list[m.Event]:
+    from .io.model_writer import _in_order
+    return _in_order(cal.series)
+
+
+class _AsWritten(vDuration):
+    """A TRIGGER offset that icalendar writes as the producer wrote it."""
+
+    def __init__(self, prop: vDuration, text: str) -> None:
+        super().__init__(prop.td, params=prop.params)
+        self.text = text
+
+    def to_ical(self) -> bytes:
+        return self.text.encode()
 
 
 def events_to_model(events: Iterable[Component], timezones: Iterable[Component] = ()) -> list[m.Event]:

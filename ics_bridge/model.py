@@ -77,6 +77,9 @@ class Line(NamedTuple):
     params: Params
     value: str
     text: str
+    #: a TEXT value as a mapper gave it, before escaping, when it holds what TEXT escaping
+    #: cannot keep (a CR: ``\r\n`` is written ``\n``), for the JSON writers; None when read
+    raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +261,9 @@ class Trigger(NamedTuple):
     at: ZonedDateTime | None = None
     related: str = "START"
     params: Params = ()
+    #: the offset as a producer writes it when a writer must keep that form (Outlook's and
+    #: Google's ``-PT{n}M``, also for 0 and whole hours); None: the writer's own form
+    text: str | None = None
 
 
 class Attachment(NamedTuple):
@@ -347,6 +353,12 @@ class Event:
     other: tuple[Line, ...] = ()
     components: tuple[RawComponent, ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: where the event stood in its source (a provider's list, a file), for writers that keep
+    #: that order across series (a mapper writes instances after every master); not meaning
+    position: int | None = field(default=None, compare=False)
+    #: the names of its properties in the order they came (a mapper's, a file's), for code that
+    #: walks them in that order (the library edge's icalendar objects); not meaning
+    order: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def rrule(self) -> Recur | None:

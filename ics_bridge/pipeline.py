@@ -33,6 +33,7 @@ from icalendar import Calendar
 from pydantic import ValidationError
 
 from . import hub
+from .edge import calendar_from_model
 from .errors import IcsBridgeError, InputError, OutputError
 from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio
@@ -135,7 +136,7 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                 errors.append(item.located(file) if file else item)
             else:
                 events.append(item)
-        cal = graph_in.events_to_calendar(events, report, errors)
+        cal = calendar_from_model(graph_in.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
         return cal, report, [e.located(file) if file else e for e in errors]
     if source == "google":
         from .providers.google import api as google_api
@@ -508,10 +509,10 @@ class _JsonGroups:
 
     def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
         if self.job.provider == "graph":
-            return self.to_ical.events_to_calendar(events, report, errors)
+            return calendar_from_model(self.to_ical.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
         group_report = Report(file=report.file)
-        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
-                                              calendar_zone=self.job.options.calendar_zone)
+        cal = calendar_from_model(self.to_ical.events_to_calendar(  # edge: until the pipeline moves (issue 12)
+            events, self.job.calendar, group_report, errors, calendar_zone=self.job.options.calendar_zone))
         # the calendar-level entry (unknown calendar zone) was reported once, with the header
         report.extend(x for x in group_report.entries if not (
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
@@ -642,7 +643,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     its.taken[pos] = 3  # dropped when its master is found
             elif (series_uid := g._first_of(e)) is not None:
                 refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
-        header_cal = g.events_to_calendar([], report, errors)
+        header_cal = calendar_from_model(g.events_to_calendar([], report, errors))  # edge: until the pipeline moves (issue 12)
     else:
         from .providers.google import to_ical as gt
         from .providers.google.model import EventList
@@ -677,7 +678,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
+        header_cal = calendar_from_model(gt.events_to_calendar(  # edge: until the pipeline moves (issue 12)
+            [], calendar, report, errors, calendar_zone=options.calendar_zone))
     jsonio.report_surrogates(source.surrogates, report)
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID

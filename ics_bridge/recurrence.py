@@ -42,6 +42,7 @@ from typing import Any, Iterator
 
 from icalendar.prop import vRecur
 
+from . import model as m
 from .errors import InputError
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
@@ -118,8 +119,9 @@ def _graph_first_day(pattern: dict[str, Any]) -> str:
 
 
 def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date | datetime,
-                   series_tz: tzinfo | None) -> tuple[vRecur, list[str]]:
-    """Graph pattern + range → vRecur (RFC 5545 3.3.10).  Returns notes on documented re-expressions.
+                   series_tz: tzinfo | None) -> tuple[m.Recur, list[str]]:
+    """Graph pattern + range → a typed RRULE (RFC 5545 3.3.10; the model's :class:`Recur`, its
+    text left to the writer).  Returns notes on documented re-expressions.
 
     Raises :class:`PatternError` for a pattern Graph itself would reject (unknown type, day or index)."""
     notes: list[str] = []
@@ -185,9 +187,18 @@ def graph_to_rrule(pattern: dict[str, Any], rng: dict[str, Any], dtstart: date |
         rule["COUNT"] = int(rng["numberOfOccurrences"])
     elif rtype == "endDate" and rng.get("endDate"):
         rule["UNTIL"] = until_from_end_date(_as_date(rng["endDate"]), dtstart, series_tz)
-    ordered = {k: rule[k] for k in ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYMONTH", "BYMONTHDAY",
-                                     "BYDAY", "BYSETPOS", "WKST") if k in rule}
-    return vRecur(ordered), notes
+    from .build import time_value  # build → io → timezones; recurrence is imported first
+    until = rule.get("UNTIL")
+    return m.Recur(
+        text="", freq=rule["FREQ"], until=None if until is None else time_value(until), count=rule.get("COUNT"),
+        interval=rule.get("INTERVAL"), byday=tuple(_weekday_num(d) for d in rule.get("BYDAY", ())),
+        bymonthday=tuple(rule.get("BYMONTHDAY", ())), bymonth=tuple(str(v) for v in rule.get("BYMONTH", ())),
+        bysetpos=tuple(rule.get("BYSETPOS", ())), wkst=rule.get("WKST")), notes
+
+
+def _weekday_num(text: str) -> m.WeekdayNum:
+    """``"-1TH"`` → ``WeekdayNum(-1, "TH")`` (RFC 5545 3.3.10 weekdaynum)."""
+    return m.WeekdayNum(int(text[:-2]) if len(text) > 2 else 0, text[-2:])
 
 
 def _as_date(value: Any) -> date:

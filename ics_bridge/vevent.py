@@ -1,8 +1,9 @@
-"""Building and reading hub VEVENT pieces that every provider maps the same way.
+"""Reading hub VEVENT pieces that every provider maps the same way.
 
 Why shared: alarms, descriptions with an HTML alternative, conference links, people and
 provider stashes mean the same thing whichever provider they come from; one implementation
 keeps Graph and Google from drifting apart.  Provider *vocabularies* stay in their tables.
+Building them on the typed hub is :mod:`ics_bridge.build`'s (issue 12).
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
 
-from icalendar import Alarm, Event, vCalAddress, vText, vUri
 from icalendar.parser import parameter as _ical_parameter
-from icalendar.prop import vDDDTypes, vDuration
+from icalendar.prop import vDDDTypes
 
 from . import hub
 from . import model as m
-from .io.contentlines import read_component
 from .io.fastics import fold
 from .io.model_writer import event_lines
 from .report import LossKind, Report
-from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, strip_join_line, text_to_html
+from .text import looks_like_html, strip_join_line, text_to_html
 
 
 # icalendar 7's parameter reader takes ``\,`` ``\;`` ``\:`` ``\\`` as escapes (RFC 5545 has none in
@@ -50,30 +49,6 @@ if getattr(_ical_parameter.dquote, "__module__", None) != __name__:
 
 
 # ---------------------------------------------------------------- description
-
-def set_description(event: Event, content: str | None, *, is_html: bool, report: Report, uid: str | None) -> None:
-    """HTML bodies become readable DESCRIPTION text plus ``X-ALT-DESC;FMTTYPE=text/html``
-    (MS-OXCICAL 2.1.3.1.1.20.27; Outlook ignores X-ALT-DESC without that FMTTYPE), sanitised."""
-    if not content:
-        return
-    if is_html:
-        text = html_to_text(content)
-        clean, changed = sanitize_html(content)
-        if changed:
-            report.add(LossKind.HTML_SANITIZED, "body", "scripts, event handlers or unsafe links removed", uid=uid)
-        else:
-            clean = content  # nothing dangerous: keep the document as sent, byte for byte
-        if text:
-            event.add("DESCRIPTION", text)
-        event.add("X-ALT-DESC", vText(clean), parameters={"FMTTYPE": "text/html"})
-    else:
-        event.add("DESCRIPTION", content)
-        if looks_like_html(content):
-            # Plain text that an HTML reader takes as markup (``<b>`` in a Graph text body): an
-            # HTML alternative that shows it as written, for targets that read HTML (Google's
-            # description); :func:`is_plain_alternative` recognises it on the way back.
-            event.add("X-ALT-DESC", vText(text_to_html(content)), parameters={"FMTTYPE": "text/html"})
-
 
 def is_plain_alternative(text: str | None, html: str | None) -> bool:
     """Whether an HTML alternative is only the escaped plain text that :func:`set_description`
@@ -142,30 +117,6 @@ def report_duplicate_uids(series_list: Iterable[m.Series], report: Report) -> No
 # The furthest ahead a reminder can be and still be a date (about 1,900 years); Graph's Int32 and
 # Google's 40320 are far below it, but hostile input is not.
 MAX_ALARM_MINUTES = 10**9
-
-
-def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
-               default_marker: bool = False) -> Alarm:
-    """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a
-    VALARM without TRIGGER; DavMail omitted it for 0)."""
-    alarm = Alarm()
-    alarm.add("ACTION", action)
-    alarm.add("TRIGGER", _MinutesBefore(timedelta(minutes=-minutes_before)))
-    alarm.add("DESCRIPTION", description)
-    if action == "EMAIL":
-        alarm.add("SUMMARY", description)
-    if default_marker:
-        alarm.add(hub.X_GOOGLE_DEFAULT_ALARM, "TRUE")
-    return alarm
-
-
-class _MinutesBefore(vDuration):
-    """Writes ``-PT{n}M`` (also ``-PT0M``), the form Outlook and Google write, where icalendar
-    would write ``P0D`` or ``-P1D``."""
-
-    def to_ical(self) -> bytes:
-        minutes = int(-self.td.total_seconds() // 60)
-        return f"-PT{minutes}M".encode()
 
 
 @dataclass(frozen=True)
@@ -255,13 +206,6 @@ def _as_dt(value: date | datetime) -> datetime:
 
 # ---------------------------------------------------------------- people
 
-def make_address(email: str | None, name: str | None, prop: str = "ATTENDEE") -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}" if email else "invalid:nomail")
-    if name:
-        address.params["CN"] = name
-    return address
-
-
 # A URI scheme before the first colon (``urn:``, ``http:``, ``invalid:``); a bare address has none.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # What Google and Graph take as an address: one ``@``, no spaces, brackets or separators.
@@ -314,14 +258,6 @@ def person_email(prop: m.Address, add: Callable[..., None], field: str) -> str |
 
 # ---------------------------------------------------------------- conference links
 
-def add_conference(event: Event, uri: str, *, label: str | None, features: str = "AUDIO,VIDEO") -> None:
-    """RFC 7986 5.11 CONFERENCE (one per entry point)."""
-    params: dict[str, str] = {"VALUE": "URI", "FEATURE": features}
-    if label:
-        params["LABEL"] = label
-    event.add("CONFERENCE", vUri(uri), parameters=params)
-
-
 def props(component: Any, name: str) -> list[Any]:
     """Every value of a property of an *icalendar* component, one per content line: icalendar
     gives one value, or a list when the property repeats (``ATTENDEE``, ``EXDATE``…), or
@@ -335,16 +271,6 @@ def conferences(event: m.Event) -> list[tuple[str, dict[str, str]]]:
     return [(c.uri, {p.name: p.value for p in c.params}) for c in event.conferences]
 
 
-def add_join_link(event: Event, url: str) -> None:
-    """Thunderbird, Outlook and Apple ignore CONFERENCE (nextcloud PR #5381), so the join link
-    also goes into DESCRIPTION as a marked line that the readers remove again."""
-    text = event.get("DESCRIPTION")
-    new = add_join_line(str(text) if text is not None else None, url)
-    if text is not None:
-        del event["DESCRIPTION"]
-    event.add("DESCRIPTION", new)
-
-
 def description_without_join(event: m.Event, url: str | None) -> str | None:
     text, _ = get_description(event)
     cleaned, _removed = strip_join_line(text, url)
@@ -353,14 +279,8 @@ def description_without_join(event: m.Event, url: str | None) -> str | None:
 
 # ---------------------------------------------------------------- stash
 
-def put_stash(event: Event, name: str, data: dict[str, Any]) -> None:
-    """Provider fields with no standard home, as compact JSON in one X- property."""
-    if data:
-        event.add(name, vText(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)))
-
-
 def get_stash(event: m.Event, name: str) -> dict[str, Any]:
-    """The JSON object :func:`put_stash` wrote in X- property ``name``; {} when absent or unreadable."""
+    """The JSON object :func:`ics_bridge.build.put_stash` wrote in X- property ``name``; {} when absent or unreadable."""
     line = next(event.other_lines(name), None)
     if line is None:
         return {}
@@ -397,21 +317,6 @@ def _written_lines(event: m.Event) -> list[str]:
         lines, _zones = event_lines(replace(event, alarms=(), components=()))
         _last_written = (event, lines)
     return lines
-
-
-def splice_lines(event: Event, text: str) -> bool:
-    """Add the properties and components that ``text`` (content lines kept by a provider mapper
-    for the way back) holds to ``event``; False when the text cannot be read."""
-    try:
-        kept = read_component(Event, f"BEGIN:VEVENT\r\n{text.strip()}\r\nEND:VEVENT\r\n")
-    except ValueError:
-        return False
-    for name, raw in kept.items():
-        for value in raw if isinstance(raw, list) else [raw]:
-            event.add(name, value)
-    for component in kept.subcomponents:
-        event.add_component(component)
-    return True
 
 
 def _unescape_text(text: str) -> str:

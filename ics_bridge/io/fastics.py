@@ -561,3 +561,24 @@ def dumps(obj: Any, indent: int = 2) -> str:
 
     enc(obj, 0)
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------------
+# The same renderings for writers that do not build icalendar components (io/model_writer.py)
+# ------------------------------------------------------------------------------------------------
+
+def params_text(items: tuple[tuple[str, Any], ...]) -> str:
+    """``Parameters(dict(items)).to_ical()`` as text (sorted; a value a ``str`` or a list)."""
+    return _params_text_of(items, True)
+
+
+def escape_text(text: str) -> str:
+    """A TEXT value escaped as icalendar's ``vText`` writes it."""
+    return _escape_text(text)
+
+
+def component_lines(component: Any) -> list[str]:
+    """``component.content_lines()`` as unfolded text lines (BEGIN to END)."""
+    if _WRITER and isinstance(component, _Component) and _plain_generation(type(component)):
+        return _Writer(component, True).lines()
+    return [str(line) for line in component.content_lines() if line]

@@ -18,12 +18,18 @@ kept.  Not yet wired into the mappers (a later step of issue 12).
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta, timezone
+import dataclasses
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from importlib import import_module
 from typing import Any, Iterable
 
+from icalendar import Timezone
+from icalendar.timezone.tzid import is_utc as _ical_is_utc
+
 from .. import model as m
-from ..timezones import vtimezone_lines
-from . import lines as L
+from ..timezones import iana_to_windows, vtimezone
+from . import fastics
 from .fastics import fold
 from .model_reader import ADDRESS_KEYS, address_fields
 
@@ -31,28 +37,80 @@ PRODID = "-//ics-bridge//ics-bridge 0.1//EN"
 _UTC = timezone.utc
 #: Parameters the value decides (written from the value, not from ``params``).
 _TIME_PARAMS = frozenset({"VALUE", "TZID"})
+#: Values per EXDATE/RDATE line: libical 3 (Evolution) reads only the first 500 values of one
+#: line (measured with tests/interop), so longer lists are written as several lines with the
+#: same parameters (RFC 5545 allows the property to repeat).
+MAX_LIST_VALUES = 100
+TZID_STYLES = ("iana", "windows")
+
+# icalendar's writer (``Component.sorted_keys``): a component's canonical properties first, in
+# that order, then the others alphabetically; the lines of one property in the order written.
+_CANONICAL = {
+    "VEVENT": ("SUMMARY", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "UID", "RECURRENCE-ID", "SEQUENCE", "RRULE",
+               "RDATE", "EXDATE"),
+    "VCALENDAR": ("VERSION", "PRODID", "CALSCALE", "METHOD", "DESCRIPTION", "X-WR-CALDESC", "NAME", "X-WR-CALNAME"),
+    "VALARM": (),
+}
+_SORT_KEYS = {kind: {name: (0, f"{i:03}") for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
 
 
-def write_calendar(cal: m.Calendar) -> bytes:
-    """The whole calendar as .ics bytes (CRLF line ends, folded)."""
-    writer = _Writer()
+def _sorted_lines(kind: str, pairs: list[tuple[str, str]], order: tuple[str, ...] = ()) -> list[str]:
+    """Content lines ``(name, line)`` in icalendar's property order for component ``kind``, or
+    in ``order`` (names; the others after them, in icalendar's order)."""
+    canon = _SORT_KEYS[kind]
+    if order:
+        first = {name: (-1, f"{i:06}") for i, name in enumerate(order)}
+        pairs.sort(key=lambda pair: first.get(pair[0]) or canon.get(pair[0]) or (1, pair[0]))
+    else:
+        pairs.sort(key=lambda pair: canon.get(pair[0]) or (1, pair[0]))
+    return [line for _name, line in pairs]
+
+
+def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_start: bool = False,
+                   source_order: bool = False) -> bytes:
+    """The whole calendar as .ics bytes (CRLF line ends, folded).  A VEVENT without DTSTART (a
+    Graph removal kept for Graph output) is left out: RFC 5545 3.6.1 requires DTSTART outside
+    iTIP (``keep_without_start``: written, for the library edge, which holds the whole hub;
+    ``source_order``: an event's properties in its ``order``, so icalendar's objects made from
+    the text walk them in that order).  ``tzid_style="windows"`` writes the Windows name (CLDR) of an IANA zone as its TZID,
+    as Outlook does (zones without one keep the IANA name)."""
+    if tzid_style not in TZID_STYLES:
+        raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
+    _quoting()
+    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order)
     body: list[str] = []
-    for series in cal.series:
-        for event in series.events:
+    for event in _in_order(cal.series):
+        if event.start is not None or keep_without_start:
             writer.event(event, body)
-    head = ["BEGIN:VCALENDAR", f"VERSION:{L.escape_text(cal.version or '2.0')}",
-            f"PRODID:{L.escape_text(cal.prodid or PRODID)}"]
-    if cal.calscale:
-        head.append(f"CALSCALE:{L.escape_text(cal.calscale)}")
-    if cal.method:
-        head.append(f"METHOD:{L.escape_text(cal.method)}")
-    head += [line.text for line in cal.other]
-    head += writer.timezones(cal.timezones)
+    out = ["BEGIN:VCALENDAR", *calendar_head(cal)]
+    out += writer.timezones(cal.timezones)
     for comp in cal.components:
-        head += comp.lines
-    out = head + body
+        out += comp.lines
+    out += body
     out.append("END:VCALENDAR")
     return to_bytes(out)
+
+
+def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
+    """The events series by series, or by ``position`` where the events have one (the order
+    of the source, which may interleave series)."""
+    events = [event for s in series for event in s.events]
+    if any(event.position is not None for event in events):
+        last = len(events)
+        events.sort(key=lambda event: last if event.position is None else event.position)
+    return events
+
+
+def calendar_head(cal: m.Calendar) -> list[str]:
+    """The VCALENDAR's own properties, in icalendar's order."""
+    pairs = [("VERSION", f"VERSION:{_escape(cal.version or '2.0')}"),
+             ("PRODID", f"PRODID:{_escape(cal.prodid or PRODID)}")]
+    if cal.calscale:
+        pairs.append(("CALSCALE", f"CALSCALE:{_escape(cal.calscale)}"))
+    if cal.method:
+        pairs.append(("METHOD", f"METHOD:{_escape(cal.method)}"))
+    pairs += [(line.name, _line_text(line)) for line in cal.other]
+    return _sorted_lines("VCALENDAR", pairs)
 
 
 def to_bytes(lines_out: list[str]) -> bytes:
@@ -62,13 +120,21 @@ def to_bytes(lines_out: list[str]) -> bytes:
                           for line in lines_out]) + "\r\n").encode("utf-8")
 
 
-def event_lines(event: m.Event) -> tuple[list[str], dict[str, tuple[m.Zone, int]]]:
-    """One VEVENT's content lines (unfolded) and the zones it uses (TZID → zone, earliest
-    year), for writers that place the VTIMEZONEs themselves (a streamed output)."""
-    writer = _Writer()
+def event_lines(event: m.Event, tzid_style: str = "iana") -> tuple[list[str], dict[str, tuple[m.Zone, int]]]:
+    """One VEVENT's content lines (unfolded) and the zones it uses (TZID as written → zone,
+    earliest year), for writers that place the VTIMEZONEs themselves (a streamed output)."""
+    _quoting()
+    writer = _Writer(tzid_style)
     out: list[str] = []
     writer.event(event, out)
     return out, writer.used
+
+
+def _quoting() -> None:
+    """icalendar's parameter quoting as every hub serialisation has it (``vevent._dquote``: a
+    backslash quoted and doubled so icalendar reads it back); vevent imports this module, so
+    late."""
+    import_module("..vevent", __package__)
 
 
 def _date_text(d: date) -> str:
@@ -76,22 +142,28 @@ def _date_text(d: date) -> str:
 
 
 def duration_text(value: timedelta) -> str:
-    """DURATION (RFC 5545 3.3.6): ``[-]P[nD][T[nH][nM][nS]]``; zero is ``PT0S``."""
-    seconds = int(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    days, rest = divmod(abs(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{sign}P" + (f"{days}D" if days else "")
-    if rest or hours or not days:
-        text += "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-        text += f"{secs}S" if secs or not (hours or minutes) else ""
-    return text
+    """DURATION (RFC 5545 3.3.6) as icalendar writes it: ``[-]P[nD][T[nH][nM][nS]]``, days
+    when the value is a whole number of days, ``P0D`` for zero."""
+    sign = ""
+    if value.days < 0:
+        sign, value = "-", -value
+    timepart = ""
+    if value.seconds:
+        hours, rest = divmod(value.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        timepart = "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or (hours and seconds) else "") \
+            + (f"{seconds}S" if seconds else "")
+    if value.days == 0 and timepart:
+        return f"{sign}P{timepart}"
+    return f"{sign}P{abs(value.days)}D{timepart}"
 
 
 def recur_text(rule: m.Recur) -> str:
-    """A RECUR value from the rule's typed parts (RFC 5545 3.3.10 order of the common parts)."""
+    """A RECUR value from the rule's typed parts, in the order icalendar writes them (RFC 5545
+    3.3.10's order, RFC 7529's RSCALE first and SKIP last)."""
     parts = []
+    if rule.rscale:
+        parts.append(f"RSCALE={_escape(rule.rscale)}")
     if rule.freq:
         parts.append(f"FREQ={rule.freq}")
     if rule.until is not None:
@@ -115,8 +187,6 @@ def recur_text(rule: m.Recur) -> str:
         parts.append("BYSETPOS=" + ",".join(str(v) for v in rule.bysetpos))
     if rule.wkst:
         parts.append(f"WKST={rule.wkst}")
-    if rule.rscale:
-        parts.append(f"RSCALE={rule.rscale}")
     if rule.skip:
         parts.append(f"SKIP={rule.skip}")
     parts += [f"{key}={value}" for key, value in rule.other]
@@ -132,28 +202,109 @@ def _until_text(value: m.ZonedDateTime) -> str:
 
 
 def _rule_value(rule: m.Recur) -> str:
-    """The rule as read when its ``text`` still says what its typed parts say, else rendered
-    from the parts (code that changes a part need not mend the text)."""
-    if rule.text:
+    """The rule as read when its ``text`` is already in the written order and still says what
+    its typed parts say, else rendered from the parts (code that changes a part need not mend
+    the text)."""
+    rendered = recur_text(rule)
+    if rule.text and rule.text != rendered:
         from .model_reader import parse_recur
         try:
-            again = parse_recur(rule.text, rule.params)
+            again = parse_recur(rendered, rule.params)
         except (ValueError, TypeError):
-            again = None
-        if again == rule:
             return rule.text
-    return recur_text(rule)
+        if again != dataclasses.replace(rule, text=rendered):
+            return rule.text  # parts the typed fields do not hold (an odd BYDAY sign…): as read
+    return rendered
+
+
+# -- parameters and text as icalendar writes them
+
+_ptext_cache: dict[m.Params, str] = {}
+
+
+def _ptext(params: m.Params) -> str:
+    """``;KEY=value…`` as icalendar writes a property's parameters: sorted by name (a repeated
+    name: the last one), RFC 6868-escaped and quoted by icalendar's own rules (``fastics``)."""
+    if not params:
+        return ""
+    found = _ptext_cache.get(params)
+    if found is None:
+        unique: dict[str, Any] = {}
+        for p in params:
+            unique[p.name] = p.values[0] if len(p.values) == 1 else list(p.values)
+        text = fastics.params_text(tuple(unique.items()))
+        found = f";{text}" if text else ""
+        if len(_ptext_cache) > 16384:
+            _ptext_cache.clear()
+        _ptext_cache[params] = found
+    return found
+
+
+def _escape(text: str) -> str:
+    return fastics.escape_text(text)
+
+
+def _line_text(line: m.Line) -> str:
+    """A kept line: its value as read, its parameters as icalendar writes them."""
+    return f"{line.name}{_ptext(line.params)}:{line.value}"
+
+
+_utc_like: dict[Any, bool] = {}
+
+
+def _is_utc(dt: datetime) -> bool:
+    """Whether icalendar counts the zone as UTC (every zone that is UTC+0 all year shares its
+    UTC entry: Africa/Abidjan, GMT…) and writes the value with ``Z`` (RFC 5545 3.2.19: no TZID)."""
+    tz = dt.tzinfo
+    found = _utc_like.get(tz)
+    if found is None:
+        found = _ical_is_utc(dt)
+        if len(_utc_like) < 4096:
+            _utc_like[tz] = found
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _windows_name(tzid: str, iana: str) -> str:
+    name = iana_to_windows(iana)
+    return name if name else tzid
+
+
+@lru_cache(maxsize=1024)
+def _generated_vtimezone(iana: str, tzid: str, year: int) -> tuple[str, ...]:
+    """The VTIMEZONE ``timezones.add_vtimezones`` adds, as icalendar writes it (unfolded)."""
+    return tuple(line for line in fastics.component_lines(vtimezone(iana, tzid=tzid, start=date(year, 1, 1))))
+
+
+@lru_cache(maxsize=256)
+def _file_vtimezone(lines_in: tuple[str, ...]) -> tuple[str, ...]:
+    """A file's VTIMEZONE as icalendar writes it again (its properties sorted)."""
+    try:
+        component = Timezone.from_ical("\r\n".join([*lines_in, ""]))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return lines_in
+    return tuple(fastics.component_lines(component))
 
 
 class _Writer:
     """Writes components into a list of unfolded lines and records the zones used."""
 
-    __slots__ = ("used",)
+    __slots__ = ("used", "style", "defined", "source_order")
 
-    def __init__(self) -> None:
+    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset(), source_order: bool = False) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
+        self.style = style
+        self.defined = defined
+        self.source_order = source_order
 
     # -- values
+
+    def tzid(self, zone: m.Zone) -> str:
+        """The TZID to write: as read, or the Windows name of an IANA zone (``windows`` style)."""
+        tzid = zone.tzid or ""
+        if self.style == "windows" and zone.kind == "iana" and zone.iana and tzid not in self.defined:
+            return _windows_name(tzid, zone.iana)
+        return tzid
 
     def when(self, value: Any, extra: m.Params = ()) -> tuple[str, str]:
         """``(parameter text, value text)`` of a DATE or DATE-TIME (RFC 5545 3.3.4, 3.3.5)."""
@@ -161,45 +312,53 @@ class _Writer:
             extra = tuple(p for p in extra if p.name not in _TIME_PARAMS)
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value.dt, value.zone
-            if zone.kind == "utc":
+            if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
                 dt = dt.astimezone(_UTC) if dt.tzinfo is not None else dt
-                return L.params_text(extra), f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}Z"
+                return _ptext(extra), f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}Z"
             text = f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}"
             if zone.kind == "floating" or not zone.tzid:
-                return L.params_text(extra), text
-            self.use(zone, dt.year)
-            return L.params_text((m.Param("TZID", (zone.tzid,)), *extra)), text
+                return _ptext(extra), text
+            tzid = self.tzid(zone)
+            self.use(tzid, zone, dt.year)
+            return _ptext((*extra, m.Param("TZID", (tzid,)))), text
         if isinstance(value, date):
-            return L.params_text((m.Param("VALUE", ("DATE",)), *extra)), _date_text(value)
+            return _ptext((*extra, m.Param("VALUE", ("DATE",)))), _date_text(value)
         raise TypeError(f"not a date or date-time: {value!r}")
 
-    def use(self, zone: m.Zone, year: int) -> None:
-        found = self.used.get(zone.tzid or "")
+    def use(self, tzid: str, zone: m.Zone, year: int) -> None:
+        found = self.used.get(tzid)
         if found is None or year < found[1]:
-            self.used[zone.tzid or ""] = (zone, year)
+            self.used[tzid] = (zone, year)
 
     def date_list(self, name: str, line: m.DateList) -> list[str]:
-        """One EXDATE/RDATE line per run of values written with the same parameters (a line
-        has one VALUE and one TZID, RFC 5545 3.8.5.1)."""
+        """EXDATE/RDATE lines: one per run of values written with the same parameters (a line
+        has one VALUE and one TZID, RFC 5545 3.8.5.1), at most :data:`MAX_LIST_VALUES` each."""
         extra = tuple(p for p in line.params if p.name not in _TIME_PARAMS)
         if not line.values:
-            return [f"{name}{L.params_text(line.params)}:"]
-        out: list[str] = []
-        last = None
-        texts: list[str] = []
+            return [f"{name}{_ptext(line.params)}:"]
+        runs: list[tuple[str, list[str]]] = []
         for value in line.values:
             if isinstance(value, m.Period):
-                ptext = L.params_text((m.Param("VALUE", ("PERIOD",)),)) + self.when(value.start, extra)[0]
+                ptext = _ptext((*extra, m.Param("VALUE", ("PERIOD",)),
+                                *(p for p in self._zone_params(value.start) if p.name == "TZID")))
                 vtext = self.period(value)
             else:
                 ptext, vtext = self.when(value, extra)
-            if ptext != last and texts:
-                out.append(f"{name}{last}:" + ",".join(texts))
-                texts = []
-            last = ptext
-            texts.append(vtext)
-        out.append(f"{name}{last}:" + ",".join(texts))
+            if runs and runs[-1][0] == ptext:
+                runs[-1][1].append(vtext)
+            else:
+                runs.append((ptext, [vtext]))
+        out: list[str] = []
+        for ptext, texts in runs:
+            for start in range(0, len(texts), MAX_LIST_VALUES):
+                out.append(f"{name}{ptext}:" + ",".join(texts[start:start + MAX_LIST_VALUES]))
         return out
+
+    def _zone_params(self, value: m.ZonedDateTime) -> m.Params:
+        zone = value.zone
+        if zone.kind in ("utc", "floating") or not zone.tzid or (value.dt.tzinfo is not None and _is_utc(value.dt)):
+            return ()
+        return (m.Param("TZID", (self.tzid(zone),)),)
 
     def period(self, value: m.Period) -> str:
         start = self.when(value.start)[1]
@@ -208,120 +367,128 @@ class _Writer:
         return f"{start}/{duration_text(value.duration or timedelta(0))}"
 
     def address(self, name: str, addr: m.Address) -> str:
-        return f"{name}{L.params_text(_address_params(addr))}:{addr.address}"
+        return f"{name}{_ptext(_address_params(addr))}:{addr.address}"
 
     # -- components
 
     def event(self, ev: m.Event, out: list[str]) -> None:
-        append = out.append
-        params = dict(ev.params)
-        append("BEGIN:VEVENT")
+        """One VEVENT: its properties in icalendar's order, then its alarms and components."""
+        params = dict(ev.params) if ev.params else {}
+        pairs: list[tuple[str, str]] = []
+        append = pairs.append
         if ev.uid is not None:
-            append(f"UID{L.params_text(params.get('UID', ()))}:{L.escape_text(ev.uid)}")
-        for name, value in (("DTSTAMP", ev.stamp), ("DTSTART", ev.start), ("DTEND", ev.end)):
+            append(("UID", f"UID{_ptext(params.get('UID', ()))}:{_escape(ev.uid)}"))
+        for name, value in (("DTSTAMP", ev.stamp), ("DTSTART", ev.start), ("DTEND", ev.end),
+                            ("CREATED", ev.created), ("LAST-MODIFIED", ev.last_modified)):
             if value is not None:
                 ptext, vtext = self.when(value, params.get(name, ()))
-                append(f"{name}{ptext}:{vtext}")
+                append((name, f"{name}{ptext}:{vtext}"))
         if ev.duration is not None:
-            append(f"DURATION{L.params_text(params.get('DURATION', ()))}:{duration_text(ev.duration)}")
+            append(("DURATION", f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(ev.duration)}"))
         if ev.recurrence_id is not None:
             rid = ev.recurrence_id
             extra = tuple(p for p in params.get("RECURRENCE-ID", ()) if p.name != "RANGE")
             if rid.range:
                 extra = (*extra, m.Param("RANGE", (rid.range,)))
             ptext, vtext = self.when(rid.value, extra)
-            append(f"RECURRENCE-ID{ptext}:{vtext}")
-        for name, value in (("CREATED", ev.created), ("LAST-MODIFIED", ev.last_modified)):
-            if value is not None:
-                ptext, vtext = self.when(value, params.get(name, ()))
-                append(f"{name}{ptext}:{vtext}")
+            append(("RECURRENCE-ID", f"RECURRENCE-ID{ptext}:{vtext}"))
         self.texts(params, (("SUMMARY", ev.summary), ("DESCRIPTION", ev.description), ("LOCATION", ev.location),
-                            ("STATUS", ev.status), ("TRANSP", ev.transparency), ("CLASS", ev.classification)), out)
+                            ("STATUS", ev.status), ("TRANSP", ev.transparency), ("CLASS", ev.classification)), pairs)
         for name, number in (("PRIORITY", ev.priority), ("SEQUENCE", ev.sequence)):
             if number is not None:
-                append(f"{name}{L.params_text(params.get(name, ()))}:{number}")
+                append((name, f"{name}{_ptext(params.get(name, ()))}:{number}"))
         if ev.url is not None:
-            append(f"URL{L.params_text(params.get('URL', ()))}:{ev.url}")
+            append(("URL", f"URL{_ptext(params.get('URL', ()))}:{ev.url}"))
         if ev.geo is not None:
-            append(f"GEO{L.params_text(params.get('GEO', ()))}:{_float_text(ev.geo.latitude)};"
-                   f"{_float_text(ev.geo.longitude)}")
+            append(("GEO", f"GEO{_ptext(params.get('GEO', ()))}:{_float_text(ev.geo.latitude)};"
+                           f"{_float_text(ev.geo.longitude)}"))
         for comment in ev.comments:
-            append(f"COMMENT:{L.escape_text(comment)}")
+            append(("COMMENT", f"COMMENT:{_escape(comment)}"))
         if ev.organizer is not None:
-            append(self.address("ORGANIZER", ev.organizer))
+            append(("ORGANIZER", self.address("ORGANIZER", ev.organizer)))
         for name, rules in (("RRULE", ev.rrules), ("EXRULE", ev.exrules)):
             for rule in rules:
-                append(f"{name}{L.params_text(rule.params)}:{_rule_value(rule)}")
+                append((name, f"{name}{_ptext(rule.params)}:{_rule_value(rule)}"))
         for name, dates in (("RDATE", ev.rdates), ("EXDATE", ev.exdates)):
             for line in dates:
-                out.extend(self.date_list(name, line))
+                pairs.extend((name, text) for text in self.date_list(name, line))
         for cats in ev.categories:
-            append(f"CATEGORIES{L.params_text(cats.params)}:" + ",".join(L.escape_text(c) for c in cats.values))
+            append(("CATEGORIES", f"CATEGORIES{_ptext(cats.params)}:" + ",".join(_escape(c) for c in cats.values)))
         for conference in ev.conferences:
-            append(f"CONFERENCE{L.params_text(conference.params)}:{conference.uri}")
-        self.tail(ev.attendees, ev.attachments, ev.other, ev.alarms, ev.components, out)
-        append("END:VEVENT")
+            append(("CONFERENCE", f"CONFERENCE{_ptext(conference.params)}:{conference.uri}"))
+        self.tail(ev.attendees, ev.attachments, ev.other, pairs)
+        out.append("BEGIN:VEVENT")
+        out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
+        for alarm in ev.alarms:
+            self.alarm(alarm, out)
+        for comp in ev.components:
+            out.extend(comp.lines)
+        out.append("END:VEVENT")
 
-    def texts(self, params: dict[str, m.Params], pairs: Iterable[tuple[str, str | None]], out: list[str]) -> None:
+    def texts(self, params: dict[str, m.Params], pairs_in: Iterable[tuple[str, str | None]],
+              pairs: list[tuple[str, str]]) -> None:
         """TEXT properties (RFC 5545 3.3.11) with the parameters they were read with."""
-        for name, text in pairs:
+        for name, text in pairs_in:
             if text is not None:
-                out.append(f"{name}{L.params_text(params.get(name, ()))}:{L.escape_text(text)}")
+                pairs.append((name, f"{name}{_ptext(params.get(name, ()))}:{_escape(text)}"))
 
     def tail(self, attendees: tuple[m.Address, ...], attachments: tuple[m.Attachment, ...],
-             other: tuple[m.Line, ...], alarms: tuple[m.Alarm, ...], components: tuple[m.RawComponent, ...],
-             out: list[str]) -> None:
-        """What ends a VEVENT or VALARM: attendees, attachments, the kept lines verbatim, the
-        alarms, the untyped subcomponents."""
-        out.extend([self.address("ATTENDEE", attendee) for attendee in attendees])
-        out.extend([_attach_line(attachment) for attachment in attachments])
-        out.extend([line.text for line in other])
-        for alarm in alarms:
-            self.alarm(alarm, out)
-        for comp in components:
-            out.extend(comp.lines)
+             other: tuple[m.Line, ...], pairs: list[tuple[str, str]]) -> None:
+        """Attendees, attachments and the kept lines of a VEVENT or VALARM."""
+        pairs.extend([("ATTENDEE", self.address("ATTENDEE", attendee)) for attendee in attendees])
+        pairs.extend([("ATTACH", _attach_line(attachment)) for attachment in attachments])
+        pairs.extend([(line.name, _line_text(line)) for line in other])
 
     def alarm(self, alarm: m.Alarm, out: list[str]) -> None:
-        append = out.append
-        params = dict(alarm.params)
-        append("BEGIN:VALARM")
-        self.texts(params, (("ACTION", alarm.action),), out)
+        params = dict(alarm.params) if alarm.params else {}
+        pairs: list[tuple[str, str]] = []
+        self.texts(params, (("ACTION", alarm.action),), pairs)
         trigger = alarm.trigger
         if trigger is not None:
             extra = tuple(p for p in trigger.params if p.name not in ("RELATED", "VALUE"))
             if trigger.offset is not None:
                 if trigger.related != "START" or m.param(trigger.params, "RELATED") is not None:
                     extra = (m.Param("RELATED", (trigger.related,)), *extra)
-                append(f"TRIGGER{L.params_text(extra)}:{duration_text(trigger.offset)}")
+                pairs.append(("TRIGGER", f"TRIGGER{_ptext(extra)}:{_trigger_text(trigger)}"))
             elif trigger.at is not None:
                 at = trigger.at.dt.astimezone(_UTC) if trigger.at.dt.tzinfo is not None else trigger.at.dt
-                append(f"TRIGGER{L.params_text((m.Param('VALUE', ('DATE-TIME',)), *extra))}:"
-                       f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}")
-        self.texts(params, (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)), out)
+                pairs.append(("TRIGGER", f"TRIGGER{_ptext((m.Param('VALUE', ('DATE-TIME',)), *extra))}:"
+                                         f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}"))
+        self.texts(params, (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)), pairs)
         if alarm.duration is not None:
-            append(f"DURATION{L.params_text(params.get('DURATION', ()))}:{duration_text(alarm.duration)}")
+            pairs.append(("DURATION", f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(alarm.duration)}"))
         if alarm.repeat is not None:
-            append(f"REPEAT{L.params_text(params.get('REPEAT', ()))}:{alarm.repeat}")
-        self.tail(alarm.attendees, alarm.attachments, alarm.other, (), alarm.components, out)
-        append("END:VALARM")
+            pairs.append(("REPEAT", f"REPEAT{_ptext(params.get('REPEAT', ()))}:{alarm.repeat}"))
+        self.tail(alarm.attendees, alarm.attachments, alarm.other, pairs)
+        out.append("BEGIN:VALARM")
+        out.extend(_sorted_lines("VALARM", pairs))
+        for comp in alarm.components:
+            out.extend(comp.lines)
+        out.append("END:VALARM")
 
     def timezones(self, defined: Iterable[m.TimezoneDef]) -> list[str]:
-        """The VTIMEZONEs (module docstring): generated for IANA zones, the file's for file zones
-        and for TZIDs no value uses."""
+        """The VTIMEZONEs, as ``timezones.add_vtimezones`` writes them: one generated from tzdata
+        for each TZID an IANA zone's value used (sorted by TZID, from the earliest year used),
+        then the file's own for file zones and for TZIDs no value uses."""
         out: list[str] = []
         written: set[str] = set()
         for tzid, (zone, year) in sorted(self.used.items()):
             if zone.kind == "iana" and zone.iana:
-                out += vtimezone_lines(zone.iana, tzid=tzid, start=date(max(year, 1), 1, 1))
-                written.add(tzid)
-            elif zone.rules is not None:
-                out += zone.rules.lines
+                out += _generated_vtimezone(zone.iana, tzid, max(year, 1))
                 written.add(tzid)
         for vtz in defined:
             if vtz.tzid not in written:
-                out += vtz.lines
+                out += _file_vtimezone(vtz.lines)
                 written.add(vtz.tzid)
         return out
+
+
+def _trigger_text(trigger: m.Trigger) -> str:
+    """The offset as written when the trigger still says it (Outlook's and Google's
+    ``-PT{n}M``), else in icalendar's form."""
+    if trigger.text:
+        return trigger.text
+    return duration_text(trigger.offset or timedelta(0))
 
 
 def _float_text(value: float) -> str:
@@ -338,8 +505,8 @@ def _attach_line(attachment: m.Attachment) -> str:
         if (m.param(params, "ENCODING") or "").upper() != "BASE64" or (m.param(params, "VALUE") or "").upper() != "BINARY":
             extra = tuple(p for p in params if p.name not in ("VALUE", "ENCODING"))
             params = (m.Param("ENCODING", ("BASE64",)), m.Param("VALUE", ("BINARY",)), *extra)
-        return f"ATTACH{L.params_text(params)}:" + base64.b64encode(attachment.data).decode("ascii")
-    return f"ATTACH{L.params_text(attachment.params)}:{attachment.uri or ''}"
+        return f"ATTACH{_ptext(params)}:" + base64.b64encode(attachment.data).decode("ascii")
+    return f"ATTACH{_ptext(attachment.params)}:{attachment.uri or ''}"
 
 
 _ADDRESS_KEYS = (("CN", "cn"), ("ROLE", "role"), ("PARTSTAT", "partstat"), ("RSVP", "rsvp"),

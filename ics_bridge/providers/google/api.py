@@ -23,7 +23,9 @@ def read(payload: Any, report: Report, errors: list[InputError], options: Option
             errors.append(item)
         else:
             events.append(item)
-    return to_ical.events_to_calendar(events, calendar, report, errors, calendar_zone=options.calendar_zone)
+    from ...edge import calendar_from_model
+    return calendar_from_model(to_ical.events_to_calendar(  # edge: until the pipeline moves (issue 12)
+        events, calendar, report, errors, calendar_zone=options.calendar_zone))
 
 
 def write(cal: Calendar, report: Report, options: Options = Options()) -> Any:

@@ -1,4 +1,4 @@
-"""Google Events resources → hub VEVENTs.
+"""Google Events resources → typed hub events (:mod:`ics_bridge.model`, issue 12).
 
 Contract (what maps, what is stashed, what is refused), as for Graph:
 
@@ -21,18 +21,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
-from icalendar import Calendar, Event as VEvent
-from icalendar.prop import vBroken, vRecur, vUri
+from icalendar import Event as VEvent
+from icalendar.prop import vBroken, vRecur
 
 from ... import clock, hub
+from ... import model as m
+from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, params_of,
+                      put_stash, set_description, splice_lines, text_line, time_value, uri_line)
+from ...edge import events_to_model
 from ...io.contentlines import read_component
 from ...errors import InputError
 from ...quirks import all_day_exdate, dtstart_until, exrule
 from ...report import LossKind, Report
 from ...text import looks_like_html
 from ...timezones import resolve_name
-from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
-                       set_description, splice_lines)
+from ...vevent import MAX_ALARM_MINUTES
 from . import tables
 from .model import Event, EventDateTime, EventList
 
@@ -71,7 +74,7 @@ class Mapped:
     """A mapped event and the facts its instances need."""
 
     event: Event
-    vevent: VEvent
+    vevent: EventBuilder
     uid: str
     start: date | datetime
     zone: tzinfo | None
@@ -90,7 +93,7 @@ class _EventMapper:
         self.e = e
         self.ctx = ctx
         self.uid = uid
-        self.v = VEvent()
+        self.v = EventBuilder()
         self.stash: dict[str, Any] = {}
         self.zone: tzinfo | None = None
         self.recurrence_id: str | None = None
@@ -167,33 +170,33 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "end", "end before start; zero duration used", before=end, after=start)
                 end = start
         self.start = start
-        v.add("DTSTART", start)
+        v.time("start", start)
         if e.endTimeUnspecified:
             # The API still sends an end "for compatibility"; RFC 5545 3.6.1: no DTEND.
             return
         if end is not None:
-            v.add("DTEND", end)
+            v.time("end", end)
 
     # -- the mapping ------------------------------------------------------------------------
-    def build(self) -> VEvent:
+    def build(self) -> EventBuilder:
         e, v = self.e, self.v
-        v.add("UID", self.uid)
+        v.set("uid", self.uid)
         absent = self.stash.setdefault("_absent", [])
         absent.extend(name for name in ("id", "iCalUID") if getattr(e, name) is None)
         if e.id:
-            v.add(hub.X_GOOGLE_ID, e.id)
+            v.text(hub.X_GOOGLE_ID, e.id)
         if e.etag:
-            v.add(hub.X_GOOGLE_ETAG, e.etag)
+            v.text(hub.X_GOOGLE_ETAG, e.etag)
         if e.recurringEventId:
-            v.add(hub.X_GOOGLE_RECURRING_EVENT_ID, e.recurringEventId)
+            v.text(hub.X_GOOGLE_RECURRING_EVENT_ID, e.recurringEventId)
         if e.summary is not None:
-            v.add("SUMMARY", e.summary)
+            v.set("summary", e.summary)
         self.times()
         if e.description:
             set_description(v, e.description, is_html=looks_like_html(e.description), report=self.ctx.report,
                             uid=self.uid)
         if e.location:
-            v.add("LOCATION", e.location)
+            v.set("location", e.location)
         self.status()
         self.recurrence()
         self.people()
@@ -202,12 +205,12 @@ class _EventMapper:
         self.classification()
         self.timestamps()
         if e.htmlLink:
-            v.add("URL", vUri(e.htmlLink))
+            v.set("url", e.htmlLink)
         if e.source is not None and e.source.url:
             params = {"VALUE": "URI", "LINKREL": tables.LINK_REL_SOURCE}
             if e.source.title:
                 params["LABEL"] = e.source.title
-            v.add("LINK", vUri(e.source.url), parameters=params)
+            v.add("LINK", uri_line("LINK", e.source.url, params_of(params)))
         elif e.source is not None:
             self.stash["source"] = e.source.wire()
         self.conference()
@@ -231,7 +234,7 @@ class _EventMapper:
             self.add(LossKind.INVALID_VALUE, "extendedProperties.private", "unreadable kept categories", before=raw)
             return
         if names:
-            self.v.add("CATEGORIES", names)
+            self.v.add("CATEGORIES", m.TextList(tuple(names)))
 
     def kept_lines(self) -> None:
         """``extendedProperties.private["ics-bridge.ical"]`` → the properties kept there."""
@@ -247,7 +250,7 @@ class _EventMapper:
         if status is None:
             return
         if status in tables.STATUS_TO_ICAL:
-            self.v.add("STATUS", tables.STATUS_TO_ICAL[status])
+            self.v.set("status", tables.STATUS_TO_ICAL[status])
         else:
             self.add(LossKind.INVALID_VALUE, "status", f"unknown status {status!r}", before=status)
 
@@ -257,7 +260,16 @@ class _EventMapper:
             if lines:
                 self.add(LossKind.INVALID_VALUE, "recurrence", "an instance carries recurrence lines; ignored")
             return
-        parse_recurrence(self.v, lines, self.start, self.ctx.report, self.uid)
+        scratch = VEvent()  # the recurrence lines and their quirks are still read on icalendar values
+        scratch.add("UID", self.uid)
+        scratch.add("DTSTART", self.start)
+        parse_recurrence(scratch, lines, self.start, self.ctx.report, self.uid)
+        (typed,) = events_to_model([scratch])  # edge: until quirks/dtstart_until, all_day_exdate, exrule move (issue 12)
+        for name in scratch.keys():  # in the order the lines added them
+            if name in ("RRULE", "EXRULE", "RDATE", "EXDATE"):
+                for item in getattr(typed, {"RRULE": "rrules", "EXRULE": "exrules", "RDATE": "rdates",
+                                            "EXDATE": "exdates"}[name]):
+                    self.v.add(name, item)
         self.stash["recurrence"] = list(lines)
         if isinstance(self.start, datetime) and not (self.e.start and self.e.start.timeZone):
             self.add(LossKind.INVALID_VALUE, "start.timeZone",
@@ -269,7 +281,7 @@ class _EventMapper:
         org = e.organizer
         if org is not None:
             if org.email:
-                v.add("ORGANIZER", make_address(org.email, org.displayName, "ORGANIZER"))
+                v.set("organizer", make_address(org.email, org.displayName))
             extra = org.wire()
             if org.email is None or set(extra) - {"email", "displayName"}:
                 self.stash["organizer"] = extra
@@ -278,12 +290,12 @@ class _EventMapper:
                 self.add(LossKind.DROPPED, "attendees.email", "attendee without email has no ATTENDEE form",
                          before=att.displayName or att.id)
                 continue
-            address = make_address(att.email, att.displayName)
+            params: dict[str, str] = {}
             resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
-            address.params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
+            params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
             # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
             # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
-            address.params["ROLE"] = (tables.ROLE_RESOURCE if resource else
+            params["ROLE"] = (tables.ROLE_RESOURCE if resource else
                                       tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
             response = att.responseStatus or "needsAction"
             partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
@@ -291,26 +303,26 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {response!r}",
                          before=response, after="NEEDS-ACTION")
                 partstat = "NEEDS-ACTION"
-            address.params["PARTSTAT"] = partstat
+            params["PARTSTAT"] = partstat
             if att.additionalGuests is not None:
-                address.params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
+                params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
             if att.comment:
-                address.params[tables.PARAM_COMMENT] = att.comment
+                params[tables.PARAM_COMMENT] = att.comment
             if att.organizer is not None:
-                address.params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
+                params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
             if att.self_ is not None:
-                address.params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
+                params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
             if att.id:
-                address.params[tables.PARAM_ATTENDEE_ID] = att.id
+                params[tables.PARAM_ATTENDEE_ID] = att.id
             if att.resource is None and resource:
-                address.params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
+                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
             if att.optional is False:
-                address.params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
+                params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
             if att.resource is False:
-                address.params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
+                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
             for name, value in att.extras().items():
                 self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept", before=value)
-            v.add("ATTENDEE", address)
+            v.add("ATTENDEE", make_address(att.email, att.displayName, params))
 
     def reminders(self) -> None:
         r = self.e.reminders
@@ -357,7 +369,7 @@ class _EventMapper:
         if minutes > tables.MAX_REMINDER_MINUTES:
             self.add(LossKind.INVALID_VALUE, "reminders.overrides.minutes",
                      f"{minutes} minutes is over Google's {tables.MAX_REMINDER_MINUTES}; kept", before=minutes)
-        self.v.add_component(make_alarm(minutes, action, ALARM_TEXT, default_marker=default))
+        self.v.add("VALARM", make_alarm(minutes, action, ALARM_TEXT, default_marker=default))
 
     def availability(self) -> None:
         e, v = self.e, self.v
@@ -366,18 +378,18 @@ class _EventMapper:
             if kind not in tables.EVENT_TYPES:
                 self.add(LossKind.STASHED, "eventType", f"unknown eventType {kind!r} kept for a Google round trip",
                          before=kind)
-            v.add(hub.X_GOOGLE_EVENT_TYPE, kind)
+            v.text(hub.X_GOOGLE_EVENT_TYPE, kind)
         implied = tables.EVENT_TYPE_TO_BUSY.get(kind or "")
         if implied is not None:
-            v.add(hub.X_BUSYSTATUS, implied[0])
+            v.text(hub.X_BUSYSTATUS, implied[0])
         if e.transparency is not None:
             if e.transparency in tables.TRANSPARENCY_TO_ICAL:
-                v.add("TRANSP", tables.TRANSPARENCY_TO_ICAL[e.transparency])
+                v.set("transparency", tables.TRANSPARENCY_TO_ICAL[e.transparency])
             else:
                 self.add(LossKind.INVALID_VALUE, "transparency", f"unknown transparency {e.transparency!r}",
                          before=e.transparency)
         elif implied is not None:
-            v.add("TRANSP", implied[1])
+            v.set("transparency", implied[1])
             self.stash.setdefault("_absent", []).append("transparency")
 
     def classification(self) -> None:
@@ -387,7 +399,7 @@ class _EventMapper:
             if vis in tables.VISIBILITY_TO_CLASS:
                 cls = tables.VISIBILITY_TO_CLASS[vis]
                 if cls:
-                    v.add("CLASS", cls)
+                    v.set("classification", cls)
                 if vis in ("default", "public"):
                     self.stash["visibility"] = vis
             else:
@@ -395,24 +407,24 @@ class _EventMapper:
         if e.colorId is not None:
             css = tables.COLOR_ID_TO_CSS.get(e.colorId)
             if css:
-                v.add("COLOR", css)
+                v.text("COLOR", css)
             else:
                 self.stash["colorId"] = e.colorId
                 self.add(LossKind.STASHED, "colorId",
                          f"colorId {e.colorId!r} is not in the event palette (1-11); kept for a Google round trip",
                          before=e.colorId)
         if e.sequence is not None:
-            v.add("SEQUENCE", e.sequence)
+            v.set("sequence", int(e.sequence))
 
     def timestamps(self) -> None:
         e, v = self.e, self.v
         created = e.timestamp("created")
         updated = e.timestamp("updated")
         if created:
-            v.add("CREATED", created)
+            v.time("created", created)
         if updated:
-            v.add("LAST-MODIFIED", updated)
-        v.add("DTSTAMP", updated or created or clock.now_utc())
+            v.time("last_modified", updated)
+        v.time("stamp", updated or created or clock.now_utc())
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
@@ -435,7 +447,7 @@ class _EventMapper:
             add_conference(v, e.hangoutLink, label=tables.DEFAULT_CONFERENCE_LABEL)
             primary = primary or e.hangoutLink
         if primary:
-            v.add(hub.X_GOOGLE_CONFERENCE, vUri(primary))
+            v.add(hub.X_GOOGLE_CONFERENCE, uri_line(hub.X_GOOGLE_CONFERENCE, primary))
             add_join_link(v, primary)
 
     def attachments(self) -> None:
@@ -448,7 +460,7 @@ class _EventMapper:
                 params["FMTTYPE"] = att.mimeType
             if att.title:
                 params["FILENAME"] = att.title  # RFC 8607 3.4
-            self.v.add("ATTACH", vUri(att.fileUrl), parameters=params)
+            self.v.add("ATTACH", m.Attachment(att.fileUrl, None, params_of(params)))
 
     def finish_stash(self) -> None:
         e = self.e
@@ -624,13 +636,14 @@ def _rid_value(orig: EventDateTime, master: Mapped | None, mapper: _EventMapper)
 
 
 def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Report,
-                       errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> Calendar:
-    """Google events (any mix of singles, masters, instances, tombstones) → VCALENDAR.
+                       errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> m.Calendar:
+    """Google events (any mix of singles, masters, instances, tombstones) → the typed hub, its
+    events in the order the mapper makes them (``Event.position``): singles and masters, then
+    instances.
 
     An event that cannot be mapped is appended to ``errors`` (raised when None); the rest go on."""
-    cal = Calendar()
-    cal.add("PRODID", "-//ics-bridge//Google Calendar//EN")
-    cal.add("VERSION", "2.0")
+    cal: list[EventBuilder] = []
+    head: list[m.Line] = []
     zone_name = calendar.timeZone or calendar_zone
     ctx = ReadContext(calendar=calendar, report=report, errors=errors)
     if zone_name:
@@ -639,15 +652,15 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
             report.add(LossKind.TIMEZONE_UNKNOWN, "timeZone", f"unknown calendar zone {zone_name!r}", before=zone_name)
         else:
             ctx.calendar_zone, ctx.calendar_zone_name = resolved.tz, resolved.iana or zone_name
-            cal.add("X-WR-TIMEZONE", ctx.calendar_zone_name)
+            head.append(text_line("X-WR-TIMEZONE", ctx.calendar_zone_name))
     if calendar.summary:
-        cal.add("X-WR-CALNAME", calendar.summary)
+        head.append(text_line("X-WR-CALNAME", calendar.summary))
 
-    def run(mapper: _EventMapper, rid: Any = None) -> VEvent | None:
+    def run(mapper: _EventMapper, rid: Any = None) -> EventBuilder | None:
         try:
             vevent = mapper.build()
             if rid is not None:
-                vevent.add("RECURRENCE-ID", rid)
+                vevent.set("recurrence_id", m.RecurrenceId(time_value(rid)))
             return vevent
         except InputError as err:
             failure = err
@@ -676,7 +689,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         if e.recurringEventId:
             return mapped.get(e.recurringEventId)
         found = by_uid.get(e.iCalUID or "")
-        return found if found is not None and found.vevent.get("RRULE") is not None else None
+        return found if found is not None and found.vevent.rrules else None
 
     for e in singles:
         uid, derived = _uid_of(e)
@@ -688,7 +701,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         vevent = run(mapper)
         if vevent is None:
             continue
-        cal.add_component(vevent)
+        cal.append(vevent)
         info = Mapped(e, vevent, uid, mapper.start, mapper.zone)
         if e.id:
             mapped[e.id] = info
@@ -714,7 +727,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
                        uid=uid, before=e.iCalUID)
         vevent = run(mapper, rid)
         if vevent is not None:
-            cal.add_component(vevent)
+            cal.append(vevent)
     for e in tombstones:
         master = master_of(e) if e.is_instance else None
         if master is None:
@@ -726,11 +739,11 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         helper = _EventMapper(e, ctx, master.uid)
         rid = _rid_value(e.originalStartTime, master, helper)
         params = {tables.PARAM_TOMBSTONE_ID: e.id} if e.id else {}
-        master.vevent.add("EXDATE", [rid], parameters=params)
+        master.vevent.exdate([rid], params_of(params))
         if e.start is not None or e.summary:
             report.add(LossKind.DROPPED, "status", "details of a cancelled instance not kept (EXDATE only)",
                        uid=master.uid, recurrence_id=rid.isoformat())
-    return cal
+    return calendar_of(cal, prodid="-//ics-bridge//Google Calendar//EN", other=head)
 
 
 def _raise(err: Exception) -> None:

@@ -27,7 +27,10 @@ _RENAMES = {
 
 def is_legacy(data: dict[str, Any]) -> bool:
     """PascalCase top-level names (other than annotations and ``iCalUId``) mark the old shape."""
-    return any(isinstance(k, str) and k[:1].isupper() for k in data if not k.startswith("@"))
+    for k in data:  # a plain loop: this runs on every Graph event
+        if type(k) is str and k[:1].isupper():
+            return True
+    return False
 
 
 def _camel(key: str) -> str:

@@ -1,4 +1,4 @@
-"""Graph events → hub VEVENTs.
+"""Graph events → typed hub events (:mod:`ics_bridge.model`, issue 12).
 
 Contract (what maps, what is stashed, what is refused), after io-msgraph's module doc:
 
@@ -17,17 +17,17 @@ import hashlib
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
-from icalendar import Calendar, Event as VEvent
-from icalendar.prop import vGeo
 from pydantic import ValidationError
 
 from ... import clock, hub
+from ... import model as m
+from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
+                      set_description, splice_lines, time_value)
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
 from ...timezones import ResolvedZone, resolve_name
-from ...vevent import (MAX_ALARM_MINUTES, add_conference, add_join_link, make_address, make_alarm, put_stash,
-                       set_description, splice_lines)
+from ...vevent import MAX_ALARM_MINUTES
 from ...wire import input_error
 from . import tables
 from .model import Event, parse_graph_datetime
@@ -58,7 +58,7 @@ class _EventMapper:
         self.report = report
         self.master = master
         self.uid = _uid_for(master or event)
-        self.v = VEvent()
+        self.v = EventBuilder()
         self.stash_extra: dict[str, Any] = {}
         self.keep_start = False  # the series' off-rule first instance is in the input (_first_instance)
 
@@ -134,24 +134,24 @@ class _EventMapper:
         return start, end, home
 
     # -- the mapping ------------------------------------------------------------------------
-    def build(self) -> VEvent:
+    def build(self) -> EventBuilder:
         e, v = self.e, self.v
-        v.add("UID", self.uid)
+        v.set("uid", self.uid)
         if e.id:
-            v.add(hub.X_GRAPH_ID, e.id)
+            v.text(hub.X_GRAPH_ID, e.id)
         if e.changeKey:
-            v.add(hub.X_GRAPH_CHANGEKEY, e.changeKey)
+            v.text(hub.X_GRAPH_CHANGEKEY, e.changeKey)
         if e.subject is not None:
-            v.add("SUMMARY", e.subject)
+            v.set("summary", e.subject)
         start, end, zone = self.times()
         start, end = self.synchronized(start, end)
         self.zone = zone
         self.start = start
-        v.add("DTSTART", start)
+        v.time("start", start)
         if end is not None:
-            v.add("DTEND", end)
+            v.time("end", end)
         if e.isAllDay:
-            v.add(hub.X_ALLDAY, "TRUE")
+            v.text(hub.X_ALLDAY, "TRUE")
         if e.body is not None and e.body.content:
             set_description(v, e.body.content, is_html=e.body.contentType == "html", report=self.report, uid=self.uid)
         self.recurrence(start, zone)
@@ -168,9 +168,9 @@ class _EventMapper:
         self.timestamps()
         self.online_meeting()
         if e.webLink:
-            v.add("URL", e.webLink)
+            v.set("url", e.webLink)
         if e.allowNewTimeProposals is not None:
-            v.add(hub.X_DISALLOW_COUNTER, "FALSE" if e.allowNewTimeProposals else "TRUE")
+            v.text(hub.X_DISALLOW_COUNTER, "FALSE" if e.allowNewTimeProposals else "TRUE")
         self.stash()
         return v
 
@@ -243,9 +243,9 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "cancelledOccurrences", f"unreadable entry {item!r}")
                 continue
             if isinstance(start, datetime):
-                self.v.add("EXDATE", datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo))
+                self.v.exdate([datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo)])
             else:
-                self.v.add("EXDATE", day)
+                self.v.exdate([day])
 
     def location(self) -> None:
         e = self.e
@@ -254,48 +254,48 @@ class _EventMapper:
             names = [loc.displayName for loc in e.locations if loc.displayName]
             text = "; ".join(names) if names else None
         if text:
-            self.v.add("LOCATION", text)
+            self.v.set("location", text)
             if e.location and e.location.displayName != text:
                 self.stash_extra["@locationText"] = text  # how the stashed locations were shown
         coords = e.location.coordinates if e.location else None
         if coords and coords.latitude is not None and coords.longitude is not None \
                 and (coords.latitude, coords.longitude) != (0.0, 0.0):  # Graph's "no coordinates"
-            self.v.add("GEO", vGeo((coords.latitude, coords.longitude)))
+            self.v.set("geo", m.Geo(float(coords.latitude), float(coords.longitude)))
 
     def people(self) -> None:
         e = self.e
         org = e.organizer.emailAddress if e.organizer and e.organizer.emailAddress else None
         if org and (org.address or org.name):
-            self.v.add("ORGANIZER", make_address(org.address, org.name, "ORGANIZER"))
+            self.v.set("organizer", make_address(org.address, org.name))
         for att in e.attendees or []:
             email = att.emailAddress.address if att.emailAddress else None
             name = att.emailAddress.name if att.emailAddress else None
-            address = make_address(email, name)
+            params: dict[str, str] = {}
             kind = att.type or "required"
             if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
                 self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
                 kind = "required"
             role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
-            address.params["ROLE"] = role
-            address.params["CUTYPE"] = cutype
+            params["ROLE"] = role
+            params["CUTYPE"] = cutype
             response = (att.status.response if att.status else None) or "none"
             partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
             if partstat is None:
                 self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
                 partstat = "NEEDS-ACTION"
-            address.params["PARTSTAT"] = partstat
+            params["PARTSTAT"] = partstat
             if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
-                address.params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
+                params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
             if att.status and att.status.time:
-                address.params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
+                params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
             if e.responseRequested is not None:
-                address.params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
+                params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
             if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
                 self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
                     mode="json", exclude_none=True)
                 self.add(LossKind.STASHED, "attendees.proposedNewTime",
                          "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            self.v.add("ATTENDEE", address)
+            self.v.add("ATTENDEE", make_address(email, name, params))
 
     def reminder(self) -> None:
         e = self.e
@@ -304,7 +304,7 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "reminderMinutesBeforeStart", "reminder out of range dropped",
                          before=e.reminderMinutesBeforeStart)
                 return
-            self.v.add_component(make_alarm(e.reminderMinutesBeforeStart))
+            self.v.add("VALARM", make_alarm(e.reminderMinutesBeforeStart))
         elif not e.isReminderOn and e.reminderMinutesBeforeStart is not None:
             self.stash_extra["reminderMinutesBeforeStart"] = e.reminderMinutesBeforeStart
         elif e.isReminderOn and e.reminderMinutesBeforeStart is None:
@@ -321,15 +321,15 @@ class _EventMapper:
         if pair is None:
             self.add(LossKind.INVALID_VALUE, "showAs", f"unknown showAs {e.showAs!r}")
             return
-        self.v.add("TRANSP", pair[0])
-        self.v.add(hub.X_BUSYSTATUS, pair[1])
+        self.v.set("transparency", pair[0])
+        self.v.text(hub.X_BUSYSTATUS, pair[1])
 
     def classification(self) -> None:
         e, v = self.e, self.v
         if e.importance:
             if e.importance in tables.IMPORTANCE_TO_PRIORITY:
-                v.add("PRIORITY", tables.IMPORTANCE_TO_PRIORITY[e.importance])
-                v.add(hub.X_IMPORTANCE, tables.IMPORTANCE_TO_CDO[e.importance])
+                v.set("priority", int(tables.IMPORTANCE_TO_PRIORITY[e.importance]))
+                v.text(hub.X_IMPORTANCE, str(tables.IMPORTANCE_TO_CDO[e.importance]))
             else:
                 self.add(LossKind.INVALID_VALUE, "importance", f"unknown importance {e.importance!r}")
         if e.sensitivity:
@@ -337,27 +337,27 @@ class _EventMapper:
             if cls is None:
                 self.add(LossKind.INVALID_VALUE, "sensitivity", f"unknown sensitivity {e.sensitivity!r}")
             else:
-                v.add("CLASS", cls)
+                v.set("classification", cls)
                 if e.sensitivity == "personal":
-                    v.add(hub.X_SENSITIVITY, "PERSONAL")
+                    v.text(hub.X_SENSITIVITY, "PERSONAL")
                     self.add(LossKind.VALUE_COLLAPSED, "sensitivity",
                              "personal has no CLASS; other clients see PRIVATE (restored by ics-bridge)",
                              before="personal", after="PRIVATE")
         if e.categories:
-            v.add("CATEGORIES", e.categories)
+            v.add("CATEGORIES", m.TextList(tuple(e.categories)))
         if e.isCancelled:
-            v.add("STATUS", "CANCELLED")
+            v.set("status", "CANCELLED")
 
     def timestamps(self) -> None:
         e, v = self.e, self.v
         created = e.timestamp("createdDateTime")
         modified = e.timestamp("lastModifiedDateTime")
         if created:
-            v.add("CREATED", created.astimezone(timezone.utc).replace(microsecond=0))
+            v.time("created", created.astimezone(timezone.utc).replace(microsecond=0))
         if modified:
-            v.add("LAST-MODIFIED", modified.astimezone(timezone.utc).replace(microsecond=0))
+            v.time("last_modified", modified.astimezone(timezone.utc).replace(microsecond=0))
         stamp = modified or created
-        v.add("DTSTAMP", (stamp or clock.now_utc()).astimezone(timezone.utc).replace(microsecond=0))
+        v.time("stamp", (stamp or clock.now_utc()).astimezone(timezone.utc).replace(microsecond=0))
 
     def online_meeting(self) -> None:
         """joinUrl → CONFERENCE (RFC 7986), X-MICROSOFT-SKYPETEAMSMEETINGURL (what Outlook writes)
@@ -372,7 +372,7 @@ class _EventMapper:
         if e.onlineMeeting and e.onlineMeeting.tollNumber:
             add_conference(self.v, f"tel:{e.onlineMeeting.tollNumber}", label="Phone", features="PHONE")
         if provider == "teamsForBusiness":
-            self.v.add(hub.X_TEAMS_URL, url)
+            self.v.text(hub.X_TEAMS_URL, url)
         add_join_link(self.v, url)
 
     def restore_ical_lines(self, properties: list[Any]) -> list[Any]:
@@ -448,7 +448,7 @@ def _uid_for(event: Event) -> str:
 
 def _override(mapper: _EventMapper, master_start: Any, rtz: str | None) -> None:
     """An exception's RECURRENCE-ID, from the occurrence it replaces (:func:`_original`)."""
-    mapper.v.add("RECURRENCE-ID", _original(mapper, master_start, rtz))
+    mapper.v.set("recurrence_id", m.RecurrenceId(time_value(_original(mapper, master_start, rtz))))
 
 
 def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallback: datetime | None = None) -> Any:
@@ -482,12 +482,13 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
     return rid
 
 
-def events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> Calendar:
-    """Graph events (any mix of singles, masters, exceptions, occurrences, removals) → VCALENDAR.
+def events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> m.Calendar:
+    """Graph events (any mix of singles, masters, exceptions, occurrences, removals) → the typed
+    hub, its events in the order the mapper makes them (``Event.position``).
 
     An event that cannot be mapped is appended to ``errors`` (raised when ``errors`` is None)
     and the others go on."""
-    def keep(mapper: _EventMapper) -> VEvent | None:
+    def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
         except InputError as err:
@@ -496,9 +497,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             errors.append(err)
             return None
 
-    cal = Calendar()
-    cal.add("PRODID", "-//ics-bridge//Microsoft Graph//EN")
-    cal.add("VERSION", "2.0")
+    cal: list[EventBuilder] = []
     items = list(events)
     is_master = [e for e in items if e.type == "seriesMaster" or e.exceptionOccurrences]
     by_id = {e.id: e for e in is_master if e.id}
@@ -512,10 +511,10 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
             return by_id.get(e.seriesMasterId)
         return by_uid.get(_uid_for(e)) if e.type == "exception" and (e.uid or e.iCalUId) else None
 
-    master_info: dict[int, tuple[Any, str | None, VEvent]] = {}
+    master_info: dict[int, tuple[Any, str | None, EventBuilder]] = {}
     pending: list[tuple[Event, Event]] = []
     cancelled: list[tuple[Event, Event]] = []
-    pending_overrides: list[VEvent] = []
+    pending_overrides: list[EventBuilder] = []
     firsts = _firsts_by_master(items, by_uid)
     first_ids = {id(e) for e in firsts.values()}
     for e in items:
@@ -552,7 +551,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         if e.type == "exception" and e.originalStart:  # without it: a single event, as before
             if not _orphan_override(mapper, errors):
                 continue
-        cal.add_component(vevent)
+        cal.append(vevent)
         if id(e) in master_ids:
             rtz = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
             master_info[id(e)] = (mapper.start, rtz, vevent)
@@ -583,16 +582,15 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         if e.iCalUId and master.iCalUId and e.iCalUId != master.iCalUId:
             report.add(LossKind.MAPPING_CHOICE, "iCalUId", "exception's own iCalUId ignored; the master's UID groups the series",
                        uid=mapper.uid, before=e.iCalUId)
-        cal.add_component(vevent)
+        cal.append(vevent)
     for e, master in cancelled:
         if id(master) in master_info:
             _cancel_occurrence(e, master, master_info[id(master)], report, errors)
-    for override in pending_overrides:
-        cal.add_component(override)
-    return cal
+    cal.extend(pending_overrides)
+    return calendar_of(cal, prodid="-//ics-bridge//Microsoft Graph//EN")
 
 
-def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, VEvent], report: Report,
+def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, EventBuilder], report: Report,
                        errors: list[InputError] | None) -> None:
     """An ``occurrence`` item with ``isCancelled`` beside its master: that occurrence is not
     shown, which in iCalendar is an EXDATE of the master (RFC 5545 3.8.5.1), in Google an EXDATE
@@ -608,7 +606,7 @@ def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, VEv
             raise
         errors.append(err)
         return
-    master_vevent.add("EXDATE", [value])
+    master_vevent.exdate([value])
     report.add(LossKind.EVENT_REMOVED, "isCancelled", "cancelled occurrence written as an EXDATE of its series",
                uid=mapper.uid, recurrence_id=value.isoformat())
 
@@ -643,7 +641,7 @@ def _first_of(e: Event) -> str | None:
 
 
 def _first_instance(mapper: _EventMapper, single: Event, report: Report,
-                    errors: list[InputError] | None) -> VEvent | None:
+                    errors: list[InputError] | None) -> EventBuilder | None:
     """The single event that holds a series' off-rule DTSTART instance (issue 17) folded back
     into its series: the master keeps its DTSTART (not moved to the first match), so the
     instance is the series' own again.  A single changed in Outlook (other time or subject)
@@ -664,7 +662,7 @@ def _first_instance(mapper: _EventMapper, single: Event, report: Report,
             raise
         errors.append(err)
         return None
-    override.add("RECURRENCE-ID", mapper.start)
+    override.set("recurrence_id", m.RecurrenceId(time_value(mapper.start)))
     report.add(LossKind.MAPPING_CHOICE, "start", "the single event holding the series' first instance "
                "(DTSTART off the rule) was changed: written as the override of that instance", uid=uid)
     return override
@@ -689,7 +687,7 @@ def _orphan_override(mapper: _EventMapper, errors: list[InputError] | None) -> b
     return True
 
 
-def _checked(mapper: _EventMapper) -> VEvent:
+def _checked(mapper: _EventMapper) -> EventBuilder:
     try:
         return mapper.build()
     except InputError as err:
@@ -700,18 +698,18 @@ def _checked(mapper: _EventMapper) -> VEvent:
         raise InputError(str(exc), uid=mapper.uid) from exc
 
 
-def _removed(cal: Calendar, e: Event, report: Report) -> None:
+def _removed(cal: list[EventBuilder], e: Event, report: Report) -> None:
     """Delta ``@removed`` → a cancellation (RFC 5546 style STATUS:CANCELLED), reported."""
-    v = VEvent()
+    v = EventBuilder()
     uid = _uid_for(e)
-    v.add("UID", uid)
+    v.set("uid", uid)
     if e.id:
-        v.add(hub.X_GRAPH_ID, e.id)
-    v.add("STATUS", "CANCELLED")
-    v.add("DTSTAMP", clock.now_utc())
+        v.text(hub.X_GRAPH_ID, e.id)
+    v.set("status", "CANCELLED")
+    v.time("stamp", clock.now_utc())
     reason = (e.removed or {}).get("reason", "deleted")
-    v.add(hub.X_REMOVED, str(reason))
+    v.text(hub.X_REMOVED, str(reason))
     report.add(LossKind.EVENT_REMOVED, "@removed",
                f"delta entry removed ({reason}): kept as a removal for Graph output; .ics and Google output "
                "cannot hold an event without a start and leave it out", uid=uid)
-    cal.add_component(v)
+    cal.append(v)

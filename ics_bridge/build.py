@@ -1,0 +1,339 @@
+"""Building typed hub events (:mod:`ics_bridge.model`) from provider data (issue 12).
+
+Why one module: the Graph and Google mappers build the same pieces the same way — alarms,
+descriptions with an HTML alternative, conference links, people, provider stashes, kept
+iCalendar lines — so Graph and Google cannot drift apart.  Provider *vocabularies* stay in
+their tables.  :class:`EventBuilder` is the one mutable step: a mapper fills it in any order
+(and may add an EXDATE to a master after mapping its instances), then :func:`calendar_of`
+freezes every builder into immutable events grouped in series, each with its ``position`` in
+the provider's list so the .ics writer keeps the order the mappers have always written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, Iterable
+
+from icalendar.timezone.tzid import tzid_from_dt
+
+from . import hub
+from . import model as m
+from .io.fastics import escape_text
+from .io.model_reader import read_calendar
+from .report import LossKind, Report
+from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, text_to_html
+
+FLOATING = m.Zone("floating")
+UTC_ZONE = m.Zone("utc")
+_zones: dict[Any, m.Zone] = {}
+
+
+def zone_of(value: datetime) -> m.Zone:
+    """The :class:`model.Zone` of an aware or naive ``datetime``: UTC, floating, or the zone its
+    tzinfo names (a tzdata zone's key is its TZID, as icalendar writes it)."""
+    tz = value.tzinfo
+    if tz is None:
+        return FLOATING
+    if tz is timezone.utc:
+        return UTC_ZONE
+    found = _zones.get(tz)
+    if found is None:
+        found = _zone_for(tz, value)
+        if len(_zones) < 4096:
+            _zones[tz] = found
+    return found
+
+
+def _zone_for(tz: tzinfo, value: datetime) -> m.Zone:
+    from .timezones import _iana_for_output
+    tzid = getattr(tz, "key", None) or tzid_from_dt(value)
+    if not tzid or tzid == "UTC":
+        return UTC_ZONE
+    iana = _iana_for_output(tzid, tz)
+    return m.Zone("iana" if iana else "unknown", tzid=tzid, iana=iana, tzinfo=tz)
+
+
+def time_value(value: date | datetime) -> m.TimeValue:
+    """A ``date`` as it is, a ``datetime`` as a :class:`model.ZonedDateTime` in its zone."""
+    if isinstance(value, datetime):
+        return m.ZonedDateTime(value, zone_of(value))
+    return value
+
+
+_params: dict[tuple[str, str], m.Param] = {}
+
+
+def _param(name: str, value: str) -> m.Param:
+    """One single-valued parameter, shared (the same ones repeat on every attendee)."""
+    found = _params.get((name, value))
+    if found is None:
+        found = m.Param(name.upper(), (value,))
+        if len(_params) < 65536:
+            _params[(name, value)] = found
+    return found
+
+
+def params_of(items: dict[str, str] | Iterable[tuple[str, str]]) -> m.Params:
+    pairs = items.items() if isinstance(items, dict) else items
+    return tuple([_param(name, value) for name, value in pairs])
+
+
+def text_line(name: str, text: str, params: m.Params = ()) -> m.Line:
+    """A property without a typed field holding TEXT (RFC 5545 3.3.11), escaped as icalendar
+    escapes it (unknown X- names are TEXT)."""
+    value = escape_text(text)
+    return m.Line(name, params, value, f"{name}:{value}", text if "\r" in text else None)
+
+
+def uri_line(name: str, uri: str, params: m.Params = ()) -> m.Line:
+    """A property without a typed field holding a URI, written as it is."""
+    return m.Line(name, params, uri, f"{name}:{uri}")
+
+
+class EventBuilder:
+    """One VEVENT under construction: typed single-value fields in ``fields`` (the names of
+    :class:`model.Event`), repeated ones in lists; :meth:`event` freezes it."""
+
+    __slots__ = ("fields", "other", "attendees", "alarms", "rrules", "exrules", "rdates", "exdates", "categories",
+                 "conferences", "attachments", "comments", "components", "params", "position", "order")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.other: list[m.Line] = []
+        self.attendees: list[m.Address] = []
+        self.alarms: list[m.Alarm] = []
+        self.rrules: list[m.Recur] = []
+        self.exrules: list[m.Recur] = []
+        self.rdates: list[m.DateList] = []
+        self.exdates: list[m.DateList] = []
+        self.categories: list[m.TextList] = []
+        self.conferences: list[m.Conference] = []
+        self.attachments: list[m.Attachment] = []
+        self.comments: list[str] = []
+        self.components: list[m.RawComponent] = []
+        self.params: dict[str, m.Params] = {}
+        self.position: int | None = None
+        self.order: dict[str, None] = {}
+
+    def note(self, name: str, *, last: bool = False) -> None:
+        """Property ``name`` was added (``last``: replaced, so it moves to the end)."""
+        if last:
+            self.order.pop(name, None)
+        self.order.setdefault(name, None)
+
+    def get(self, name: str) -> Any:
+        return self.fields.get(name)
+
+    def set(self, name: str, value: Any, params: m.Params = (), *, replace: bool = False) -> None:
+        """A typed single-value field (``summary``…); ``replace``: a value set before is
+        replaced and the property counts as added last."""
+        self.fields[name] = value
+        prop = _PROPERTY_OF[name]
+        if params:
+            self.params[prop] = params
+        self.note(prop, last=replace)
+
+    def time(self, name: str, value: date | datetime) -> None:
+        """``start``, ``end``, ``stamp``, ``created``, ``last_modified`` from a Python value."""
+        self.fields[name] = time_value(value)
+        self.note(_PROPERTY_OF[name])
+
+    def text(self, name: str, text: str, params: m.Params = ()) -> None:
+        """A TEXT property without a typed field (X- properties, COLOR…)."""
+        self.add(name, text_line(name, text, params))
+
+    def add(self, name: str, item: Any) -> None:
+        """One more line of a repeatable property (an :class:`model.Address` for ATTENDEE, a
+        :class:`model.Line` for a property without a typed field…) or a VALARM."""
+        getattr(self, _LIST_OF.get(name, "other")).append(item)
+        if name != "VALARM":
+            self.note(name)
+
+    def exdate(self, values: Iterable[date | datetime], params: m.Params = ()) -> None:
+        """One EXDATE line (RFC 5545 3.8.5.1)."""
+        self.add("EXDATE", m.DateList(tuple(time_value(v) for v in values), params))
+
+    def event(self) -> m.Event:
+        return m.Event(
+            **self.fields, comments=tuple(self.comments), attendees=tuple(self.attendees), alarms=tuple(self.alarms),
+            rrules=tuple(self.rrules), exrules=tuple(self.exrules), rdates=tuple(self.rdates),
+            exdates=tuple(self.exdates), categories=tuple(self.categories), conferences=tuple(self.conferences),
+            attachments=tuple(self.attachments), params=tuple(self.params.items()), other=tuple(self.other),
+            components=tuple(self.components), position=self.position, order=tuple(self.order))
+
+
+_PROPERTY_OF = {"uid": "UID", "summary": "SUMMARY", "description": "DESCRIPTION", "location": "LOCATION",
+                "status": "STATUS", "transparency": "TRANSP", "classification": "CLASS", "url": "URL",
+                "priority": "PRIORITY", "sequence": "SEQUENCE", "geo": "GEO", "start": "DTSTART", "end": "DTEND",
+                "stamp": "DTSTAMP", "created": "CREATED", "last_modified": "LAST-MODIFIED",
+                "recurrence_id": "RECURRENCE-ID", "organizer": "ORGANIZER", "duration": "DURATION"}
+_LIST_OF = {"ATTENDEE": "attendees", "RRULE": "rrules", "EXRULE": "exrules", "RDATE": "rdates", "EXDATE": "exdates",
+            "CATEGORIES": "categories", "CONFERENCE": "conferences", "ATTACH": "attachments", "COMMENT": "comments",
+            "VALARM": "alarms"}
+
+
+def calendar_of(builders: Iterable[EventBuilder], *, prodid: str, other: Iterable[m.Line] = ()) -> m.Calendar:
+    """The builders, frozen, as a calendar: grouped by UID into series (a VEVENT without
+    RECURRENCE-ID starts a series, as ``series.group_series`` has it; an override joins the
+    latest series of its UID), each event keeping its place in the list as ``position``."""
+    series: list[tuple[str, list[m.Event | None], list[m.Event]]] = []
+    latest: dict[str, int] = {}
+    for index, builder in enumerate(builders):
+        builder.position = index
+        event = builder.event()
+        uid = event.uid or ""
+        if event.recurrence_id is None:
+            latest[uid] = len(series)
+            series.append((uid, [event], []))
+        elif uid in latest:
+            series[latest[uid]][2].append(event)
+        else:
+            latest[uid] = len(series)
+            series.append((uid, [None], [event]))
+    return m.Calendar(prodid=prodid, version="2.0", other=tuple(other),
+                      series=tuple(m.Series(uid, master[0], tuple(overrides)) for uid, master, overrides in series))
+
+
+# ---------------------------------------------------------------- description
+
+def set_description(event: EventBuilder, content: str | None, *, is_html: bool, report: Report, uid: str | None) -> None:
+    """HTML bodies become readable DESCRIPTION text plus ``X-ALT-DESC;FMTTYPE=text/html``
+    (MS-OXCICAL 2.1.3.1.1.20.27; Outlook ignores X-ALT-DESC without that FMTTYPE), sanitised."""
+    if not content:
+        return
+    html = (m.Param("FMTTYPE", ("text/html",)),)
+    if is_html:
+        text = html_to_text(content)
+        clean, changed = sanitize_html(content)
+        if changed:
+            report.add(LossKind.HTML_SANITIZED, "body", "scripts, event handlers or unsafe links removed", uid=uid)
+        else:
+            clean = content  # nothing dangerous: keep the document as sent, byte for byte
+        if text:
+            event.set("description", text)
+        event.text("X-ALT-DESC", clean, html)
+    else:
+        event.set("description", content)
+        if looks_like_html(content):
+            # Plain text that an HTML reader takes as markup (``<b>`` in a Graph text body): an
+            # HTML alternative that shows it as written, for targets that read HTML (Google's
+            # description); ``vevent.is_plain_alternative`` recognises it on the way back.
+            event.text("X-ALT-DESC", text_to_html(content), html)
+
+
+# ---------------------------------------------------------------- alarms
+
+def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
+               default_marker: bool = False) -> m.Alarm:
+    """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a
+    VALARM without TRIGGER; DavMail omitted it for 0), the form Outlook and Google write."""
+    trigger = m.Trigger(timedelta(minutes=-minutes_before), text=f"-PT{minutes_before}M")
+    return m.Alarm(action=action, trigger=trigger, description=description,
+                   summary=description if action == "EMAIL" else None,
+                   other=(text_line(hub.X_GOOGLE_DEFAULT_ALARM, "TRUE"),) if default_marker else ())
+
+
+# ---------------------------------------------------------------- people
+
+def make_address(email: str | None, name: str | None, params: dict[str, str] | None = None) -> m.Address:
+    """An ATTENDEE/ORGANIZER: ``mailto:`` the address (``invalid:nomail`` without one), CN the
+    name, then ``params`` (ROLE, PARTSTAT…)."""
+    items = {"CN": name} if name else {}
+    items.update(params or {})
+    rsvp = items.get("RSVP")
+    return m.Address(f"mailto:{email}" if email else "invalid:nomail", cn=items.get("CN"), role=items.get("ROLE"),
+                     partstat=items.get("PARTSTAT"), rsvp=None if rsvp is None else rsvp.upper() == "TRUE",
+                     cutype=items.get("CUTYPE"), params=params_of(items))
+
+
+# ---------------------------------------------------------------- conference links
+
+def add_conference(event: EventBuilder, uri: str, *, label: str | None, features: str = "AUDIO,VIDEO") -> None:
+    """RFC 7986 5.11 CONFERENCE (one per entry point)."""
+    items = {"VALUE": "URI", "FEATURE": features}
+    if label:
+        items["LABEL"] = label
+    event.add("CONFERENCE", m.Conference(uri, params_of(items)))
+
+
+def add_join_link(event: EventBuilder, url: str) -> None:
+    """Thunderbird, Outlook and Apple ignore CONFERENCE (nextcloud PR #5381), so the join link
+    also goes into DESCRIPTION as a marked line that the readers remove again."""
+    event.set("description", add_join_line(event.get("description"), url), replace=True)
+
+
+# ---------------------------------------------------------------- stash
+
+def put_stash(event: EventBuilder, name: str, data: dict[str, Any]) -> None:
+    """Provider fields with no standard home, as compact JSON in one X- property."""
+    if data:
+        event.text(name, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+
+
+# ---------------------------------------------------------------- kept lines
+
+_NAME = re.compile(r"^([A-Za-z0-9-]+)[;:]", re.M)
+
+
+def _names_in(text: str) -> list[str]:
+    """The property names of content lines, in order (a component's own lines left out)."""
+    out: list[str] = []
+    depth = 0
+    for name in _NAME.findall(text.replace("\r\n ", "").replace("\n ", "")):
+        upper = name.upper()
+        if upper == "BEGIN":
+            depth += 1
+        elif upper == "END":
+            depth -= 1
+        elif depth == 0:
+            out.append(upper)
+    return out
+
+
+_LISTS = ("comments", "attendees", "alarms", "rrules", "exrules", "rdates", "exdates", "categories", "conferences",
+          "attachments", "components")
+
+
+@lru_cache(maxsize=1024)
+def _kept_event(body: str) -> m.Event | None:
+    """Kept content lines read as one VEVENT (immutable, so shared: kept lines repeat across
+    the events of a series); None when they are not all content lines."""
+    try:
+        cal = read_calendar(f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    except ValueError:
+        return None
+    kept = list(cal.events)
+    if len(kept) != 1 or any(not p.property for p in kept[0].problems) or cal.problems:
+        return None
+    return kept[0]
+
+
+def splice_lines(event: EventBuilder, text: str) -> bool:
+    """Add the properties and components that ``text`` (content lines kept by a provider mapper
+    for the way back) holds to ``event``; False when the text cannot be read.  A single-value
+    property the event already has is kept as a line of its own, as icalendar added it."""
+    body = text.strip()
+    found = _kept_event(body)
+    if found is None:
+        return False
+    for name in _names_in(body):
+        event.note(name)
+    for name in _LISTS:
+        getattr(event, name).extend(getattr(found, name))
+    event.other.extend(found.other)
+    params = dict(found.params)
+    for f in ("uid", "recurrence_id", "start", "end", "duration", "stamp", "created", "last_modified", "summary",
+              "description", "location", "status", "transparency", "classification", "priority", "sequence",
+              "url", "organizer", "geo"):
+        value = getattr(found, f)
+        if value is None:
+            continue
+        if event.fields.get(f) is None:
+            event.fields[f] = value
+            prop = _PROPERTY_OF.get(f)
+            if prop and prop in params:
+                event.params[prop] = params[prop]
+    return True
