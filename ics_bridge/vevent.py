@@ -51,7 +51,7 @@ if getattr(_ical_parameter.dquote, "__module__", None) != __name__:
 # ---------------------------------------------------------------- description
 
 def is_plain_alternative(text: str | None, html: str | None) -> bool:
-    """Whether an HTML alternative is only the escaped plain text that :func:`set_description`
+    """Whether an HTML alternative is only the escaped plain text that ``build.set_description``
     adds to text that looks like markup (an HTML body's own alternative is kept as HTML)."""
     return text is not None and html is not None and looks_like_html(text) and html == text_to_html(text)
 
@@ -280,7 +280,7 @@ def description_without_join(event: m.Event, url: str | None) -> str | None:
 # ---------------------------------------------------------------- stash
 
 def get_stash(event: m.Event, name: str) -> dict[str, Any]:
-    """The JSON object :func:`ics_bridge.build.put_stash` wrote in X- property ``name``; {} when absent or unreadable."""
+    """The JSON object ``build.put_stash`` wrote in X- property ``name``; {} when absent or unreadable."""
     line = next(event.other_lines(name), None)
     if line is None:
         return {}

@@ -280,3 +280,21 @@ def test_windows_tzid_style() -> None:
     assert "DTSTART;TZID=Romance Standard Time:20260301T090000" in out and "TZID:Romance Standard Time" in out
     with pytest.raises(ValueError):
         write_calendar(m.Calendar(), tzid_style="olson")
+
+
+def test_values_written_as_icalendar_writes_what_it_read() -> None:
+    """What ``io/ics.serialize`` keeps of a file (its .ics and kept-line outputs are icalendar's):
+    a VALUE=DATE-TIME as read, BYDAY items as written, parameters sorted; a rule whose parts
+    changed is written from its parts."""
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:v\r\nDTSTART;TZID=Europe/London:20130803T200000\r\n"
+            b"RRULE:FREQ=MONTHLY;COUNT=9;BYDAY=+3WE;WKST=MO\r\n"
+            b"RDATE;VALUE=DATE-TIME;TZID=Europe/London:20130831T200000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ev = next(read_calendar(data).events)
+    out = write_calendar(m.Calendar(series=(m.Series("v", ev),))).decode()
+    assert "RRULE:FREQ=MONTHLY;COUNT=9;BYDAY=+3WE;WKST=MO\r\n" in out
+    assert "RDATE;TZID=Europe/London;VALUE=DATE-TIME:20130831T200000\r\n" in out
+    changed = dataclasses.replace(ev, rrules=(dataclasses.replace(ev.rrule, count=4),))
+    assert "RRULE:FREQ=MONTHLY;COUNT=4;BYDAY=+3WE;WKST=MO\r\n" in write_calendar(
+        m.Calendar(series=(m.Series("v", changed),))).decode()
+    moved = dataclasses.replace(ev, rrules=(dataclasses.replace(ev.rrule, byday=(m.WeekdayNum(-1, "FR"),)),))
+    assert "BYDAY=-1FR;" in write_calendar(m.Calendar(series=(m.Series("v", moved),))).decode()

@@ -18,6 +18,7 @@ kept.  Not yet wired into the mappers (a later step of issue 12).
 from __future__ import annotations
 
 import base64
+import re
 import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -158,7 +159,7 @@ def duration_text(value: timedelta) -> str:
     return f"{sign}P{abs(value.days)}D{timepart}"
 
 
-def recur_text(rule: m.Recur) -> str:
+def recur_text(rule: m.Recur, byday: str | None = None) -> str:
     """A RECUR value from the rule's typed parts, in the order icalendar writes them (RFC 5545
     3.3.10's order, RFC 7529's RSCALE first and SKIP last)."""
     parts = []
@@ -177,7 +178,7 @@ def recur_text(rule: m.Recur) -> str:
         if getattr(rule, key):
             parts.append(f"{key.upper()}=" + ",".join(str(v) for v in getattr(rule, key)))
     if rule.byday:
-        parts.append("BYDAY=" + ",".join((str(d.n) if d.n else "") + d.day for d in rule.byday))
+        parts.append("BYDAY=" + (byday or ",".join((str(d.n) if d.n else "") + d.day for d in rule.byday)))
     for key in ("bymonthday", "byyearday", "byweekno"):
         if getattr(rule, key):
             parts.append(f"{key.upper()}=" + ",".join(str(v) for v in getattr(rule, key)))
@@ -201,11 +202,25 @@ def _until_text(value: m.ZonedDateTime) -> str:
     return dt.astimezone(_UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+_BYDAY = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
+
+
 def _rule_value(rule: m.Recur) -> str:
     """The rule as read when its ``text`` is already in the written order and still says what
     its typed parts say, else rendered from the parts (code that changes a part need not mend
     the text)."""
     rendered = recur_text(rule)
+    if rule.text and rule.text != rendered and rule.byday:
+        # icalendar writes each BYDAY item as it was written (``+3WE``)
+        written = _BYDAY.search(rule.text)
+        if written is not None:
+            from .model_reader import parse_recur
+            try:
+                same = parse_recur(f"FREQ=DAILY;BYDAY={written.group(1)}").byday == rule.byday
+            except (ValueError, TypeError):
+                same = False
+            if same:
+                rendered = recur_text(rule, written.group(1))
     if rule.text and rule.text != rendered:
         from .model_reader import parse_recur
         try:
@@ -309,7 +324,8 @@ class _Writer:
     def when(self, value: Any, extra: m.Params = ()) -> tuple[str, str]:
         """``(parameter text, value text)`` of a DATE or DATE-TIME (RFC 5545 3.3.4, 3.3.5)."""
         if extra:
-            extra = tuple(p for p in extra if p.name not in _TIME_PARAMS)
+            extra = tuple(p for p in extra if p.name not in _TIME_PARAMS
+                          or (p.name == "VALUE" and p.value.upper() == "DATE-TIME" and isinstance(value, m.ZonedDateTime)))
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value.dt, value.zone
             if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
@@ -333,13 +349,14 @@ class _Writer:
     def date_list(self, name: str, line: m.DateList) -> list[str]:
         """EXDATE/RDATE lines: one per run of values written with the same parameters (a line
         has one VALUE and one TZID, RFC 5545 3.8.5.1), at most :data:`MAX_LIST_VALUES` each."""
-        extra = tuple(p for p in line.params if p.name not in _TIME_PARAMS)
+        # a VALUE=DATE-TIME as read stays on date-times (icalendar keeps it), the value decides the rest
+        extra = tuple(p for p in line.params if p.name != "TZID")
         if not line.values:
             return [f"{name}{_ptext(line.params)}:"]
         runs: list[tuple[str, list[str]]] = []
         for value in line.values:
             if isinstance(value, m.Period):
-                ptext = _ptext((*extra, m.Param("VALUE", ("PERIOD",)),
+                ptext = _ptext((*(p for p in extra if p.name != "VALUE"), m.Param("VALUE", ("PERIOD",)),
                                 *(p for p in self._zone_params(value.start) if p.name == "TZID")))
                 vtext = self.period(value)
             else:
