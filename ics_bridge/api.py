@@ -120,10 +120,11 @@ def write_hub(cal: Calendar, target: Format, report: Report, options: Options = 
     if target == "ics":
         ics_io.utc_for_second_offsets(cal, report)
         return cal
-    events = list(cal.walk("VEVENT"))
     if target == "graph":
+        from .edge import calendar_to_model
         profile = "request" if options.profile in ("request", "insert") else "resource"
-        items = graph_out.calendar_to_events(events, report, graph_out.GraphWriteOptions(
+        hub_model = calendar_to_model(cal)  # edge: until the pipeline moves (issue 12)
+        items = graph_out.calendar_to_events(hub_model, report, graph_out.GraphWriteOptions(
             profile=profile, zone_names=options.graph_zone_names, default_zone=options.default_zone))
         return items[0] if len(items) == 1 else {"value": items}
     if target == "google":

@@ -629,9 +629,11 @@ class _GroupConverter:
         if cal is None:
             return group
         if self.job.to == "graph":
-            for key, comps in _series_of(cal):
+            from ..edge import calendar_to_model
+            typed = calendar_to_model(cal).series  # edge: until the pipeline moves (issue 12)
+            for (key, _comps), series in zip(_series_of(cal), typed, strict=True):  # grouped alike
                 group.items.extend((key, fastics.dumps(item))
-                                   for item in self.writer.calendar_to_events(comps, report, self.wopts))
+                                   for item in self.writer.calendar_to_events((series,), report, self.wopts))
             return group
         series = _series_of(cal)
         for key, comps in series:
