@@ -94,8 +94,9 @@ class _Writer:
         self.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.rid_text, **kw)
 
     # -- time -------------------------------------------------------------------------------
-    def zone_name(self, tz: tzinfo | None, field: str, at: datetime | None = None) -> str:
-        name = tzid_of(tz, iana_only=True) if tz is not None else None
+    def zone_name(self, tz: tzinfo | None, name: str | None, field: str, at: datetime | None = None) -> str:
+        """Graph's ``timeZone`` for a value in ``tz``, whose IANA name is ``name`` (None: floating,
+        given the default zone)."""
         if name is None:
             name = self.options.default_zone
             self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
@@ -107,7 +108,7 @@ class _Writer:
         if windows is None:
             self.add(LossKind.TIMEZONE_GUESSED, field, f"no Windows name for {name}; IANA name written", after=name)
             return name
-        if tz is not None and at is not None and not _same_clock(tz, windows, at, self.span_days()):
+        if tz is not None and at is not None and not _same_clock(tz, name, windows, at, self.span_days()):
             # A Windows zone holds one rule set: read back it is CLDR's zone (Argentina Standard
             # Time → America/Buenos_Aires), whose history can differ from this zone's at this
             # date (America/Argentina/Catamarca in 2001; found by tests/test_property_roundtrip.py).
@@ -121,14 +122,14 @@ class _Writer:
         """How far ahead a zone must agree: a series expands over years, an event is one day."""
         return 366 * 6 if self.v.rrules and self.v.recurrence_id is None else 2
 
-    def dtz(self, value: date | datetime, field: str) -> dict[str, str]:
-        if isinstance(value, datetime):
-            if value.tzinfo is not None and tzid_of(value.tzinfo, iana_only=True) is None:
-                self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
-                value = value.astimezone(timezone.utc)
-            name = self.zone_name(value.tzinfo, field, at=value)
-            return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
-        return {"dateTime": f"{value.isoformat()}T00:00:00.0000000", "timeZone": "UTC"}
+    def dtz(self, value: datetime, zone: m.Zone, field: str) -> dict[str, str]:
+        """A date-time (aware in ``zone``, naive when floating) → Graph ``dateTimeTimeZone``."""
+        name = _iana_name(zone, value.tzinfo)
+        if value.tzinfo is not None and name is None:
+            self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
+            value, name = value.astimezone(timezone.utc), "UTC"
+        name = self.zone_name(value.tzinfo, name, field, at=value)
+        return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
 
     def times(self) -> None:
         v, out = self.v, self.out
@@ -136,6 +137,8 @@ class _Writer:
         end = m.plain(v.end)
         if start is None:
             return
+        # a computed end (DURATION, a DATE end, none) is in the start's zone
+        end_zone = v.end.zone if isinstance(v.end, m.ZonedDateTime) else None
         if end is None and v.duration is not None:
             end = start + v.duration
         all_day = not isinstance(start, datetime)
@@ -157,8 +160,9 @@ class _Writer:
         elif isinstance(end, date) and not isinstance(end, datetime):
             end = datetime.combine(end, start.timetz())
         out["isAllDay"] = False
-        out["start"] = self.dtz(start, "DTSTART")
-        out["end"] = self.dtz(end, "DTEND")
+        assert isinstance(v.start, m.ZonedDateTime)
+        out["start"] = self.dtz(start, v.start.zone, "DTSTART")
+        out["end"] = self.dtz(end, end_zone or v.start.zone, "DTEND")
         if self.options.profile == "resource":  # the event's home zones, as Graph returns them
             out["originalStartTimeZone"] = out["start"]["timeZone"]
             out["originalEndTimeZone"] = out["end"]["timeZone"]
@@ -312,8 +316,8 @@ class _Writer:
             # match: that instance becomes an event of its own (_off_rule_start).
             self.off_rule_start = True
         rng["startDate"] = local.isoformat()
-        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE", at=start if isinstance(start, datetime) else None)
-                                     if series_tz else
+        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, _iana_name(v.start.zone, series_tz), "RRULE", at=start)
+                                     if isinstance(v.start, m.ZonedDateTime) and series_tz else
                                      str(self.stash.get("@recurrenceTimeZone", self.all_day_zone())))
         if rng["type"] != "endDate":
             rng.setdefault("endDate", "0001-01-01")
@@ -629,13 +633,25 @@ _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type",
 _WRITABLE_STASH = frozenset({"hideAttendees"})
 
 
-def _same_clock(tz: tzinfo, windows: str, at: datetime, days: int) -> bool:
-    """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets from ``at`` on,
-    for ``days`` days (checked every 6 hours around ``at``, then daily)."""
+def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
+    """The IANA name of a value's zone (``UTC`` for UTC; what ``timezones.tzid_of(tz,
+    iana_only=True)`` says of its tzinfo): the name the reader resolved its TZID to; a zone only
+    this file defines has none unless its rules were read as a tzdata zone; floating and a TZID
+    that names nothing have none."""
+    if zone.kind == "utc":
+        return "UTC"
+    if zone.kind == "iana":
+        return zone.iana
+    return tzid_of(tz, iana_only=True) if zone.kind == "file" else None
+
+
+def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) -> bool:
+    """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets (``tz`` is IANA
+    ``name``) from ``at`` on, for ``days`` days (checked every 6 hours around ``at``, then daily)."""
     resolved = resolve_name(windows)
     if resolved is None:
         return False
-    if tzid_of(resolved.tz, iana_only=True) == tzid_of(tz, iana_only=True):
+    if tzid_of(resolved.tz, iana_only=True) == name:
         return True
     instant = (at if at.tzinfo is not None else at.replace(tzinfo=tz)).astimezone(timezone.utc)
     steps = [instant + timedelta(hours=6 * k) for k in range(-4, 9)]
