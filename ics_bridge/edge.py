@@ -14,6 +14,7 @@ per crossing, so no logic is written twice.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from icalendar import Calendar as ICalendar
@@ -26,8 +27,37 @@ from .io.model_writer import write_calendar
 
 
 def calendar_to_model(cal: ICalendar) -> m.Calendar:
-    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own)."""
-    return read_calendar(fastics.component_to_ical(cal))
+    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own; the CRs of
+    its texts kept, :func:`_keep_cr`)."""
+    typed = read_calendar(fastics.component_to_ical(cal))
+    with_cr = [e for e in cal.subcomponents if e.name == "VEVENT" and _has_cr(e)]
+    return _calendar_keeping_cr(typed, cal) if with_cr else typed
+
+
+def _has_cr(event: Component) -> bool:
+    return any("\r" in str(v) for name, _ in (*_CR_TEXTS, ("X-ALT-DESC", None)) for v in _values(event, name))
+
+
+def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar) -> m.Calendar:
+    """:func:`_keep_cr` for every event: each typed event is paired with its VEVENT by UID and
+    RECURRENCE-ID, in file order (twins with one UID come in file order on both sides)."""
+    pending: dict[tuple[str, str], list[Component]] = {}
+    for event in cal.subcomponents:
+        if event.name == "VEVENT":
+            rid = event.get("RECURRENCE-ID")
+            key = (str(event.get("UID", "")), rid.dt.isoformat() if rid is not None else "")
+            pending.setdefault(key, []).append(event)
+
+    def kept(event: m.Event | None) -> m.Event | None:
+        if event is None:
+            return None
+        rid = event.recurrence_id
+        found = pending.get((event.uid or "", m.plain(rid.value).isoformat() if rid is not None else ""))  # type: ignore[union-attr]
+        return _keep_cr(event, found.pop(0)) if found else event
+
+    series = tuple(replace(s, master=kept(s.master), overrides=tuple(kept(o) for o in s.overrides))  # type: ignore[misc]
+                   for s in typed.series)
+    return replace(typed, series=series)
 
 
 def calendar_from_model(cal: m.Calendar) -> ICalendar:
@@ -48,8 +78,56 @@ def events_to_model(events: Iterable[Component], timezones: Iterable[Component] 
         typed = list(calendar_to_model(wrapper).events)
         if len(typed) != 1:
             raise ValueError(f"a VEVENT crossed the edge as {len(typed)} events")
-        out.append(typed[0])
+        out.append(_keep_cr(typed[0], event))
     return out
+
+
+# Texts a mapper copies as they are (a Graph body, its HTML alternative).
+_CR_TEXTS = (("DESCRIPTION", "description"), ("SUMMARY", "summary"), ("LOCATION", "location"))
+
+
+def _keep_cr(typed: m.Event, event: Component) -> m.Event:
+    """RFC 5545 TEXT (3.3.11) has no CR: icalendar writes CR LF as ``\\n``, so a hub built in
+    memory from Graph or Google JSON (bodies with CR LF) would lose its CRs crossing through
+    text, and the mappers, which copy those texts as they are, would change their output.  The
+    texts are taken back from ``event`` when only their CRs differ."""
+    changes: dict[str, object] = {}
+    for name, attr in _CR_TEXTS:
+        raw = event.get(name)
+        text = str(raw) if raw is not None and not isinstance(raw, list) else None
+        if text is not None and "\r" in text and _without_cr(text) == getattr(typed, attr):
+            changes[attr] = text
+    alts = [v for v in _values(event, "X-ALT-DESC") if type(v).__name__ == "vText" and "\r" in str(v)]
+    if alts:
+        pending = iter(alts)
+        lines = []
+        for line in typed.other:
+            if line.name == "X-ALT-DESC":
+                original = str(next(pending, "")) or None
+                if original is not None and _without_cr(original) == _unescape(line.value):
+                    line = line._replace(value=_escape_keeping_cr(original))
+            lines.append(line)
+        changes["other"] = tuple(lines)
+    return replace(typed, **changes) if changes else typed  # type: ignore[arg-type]
+
+
+def _values(component: Component, name: str) -> list[object]:
+    raw = component.get(name)
+    return raw if isinstance(raw, list) else [raw] if raw is not None else []
+
+
+def _without_cr(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _escape_keeping_cr(text: str) -> str:
+    """RFC 5545 3.3.11 escaping with each CR kept as it is (read back by TEXT unescaping)."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _unescape(text: str) -> str:
+    from .vevent import _unescape_text  # vevent imports the model writer; late to keep the edge light
+    return _unescape_text(text)
 
 
 def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneDef] = ()) -> list[Component]:

@@ -44,7 +44,8 @@ from typing import Any, Iterable, Literal
 from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
 
-from . import hub
+from . import edge, hub
+from . import model as m
 from .errors import InputError
 from .expansion import ExpansionError, align, exrule_exclusions, series_set
 from .occurrences import at_series_time
@@ -329,14 +330,14 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def _conference_uris(event: Event) -> list[str]:
-    uris = [uri for uri, _params in conferences(event)]
+def _conference_uris(event: Event, typed: m.Event) -> list[str]:
+    uris = [uri for uri, _params in conferences(typed)]
     for name in (hub.X_TEAMS_URL, hub.X_GOOGLE_CONFERENCE):
         uris.extend(str(p) for p in props(event, name))
     return sorted({u.strip() for u in uris if u and u.strip()})
 
 
-def _description(event: Event, uris: list[str]) -> str | None:
+def _description(event: m.Event, uris: list[str]) -> str | None:
     """The readable text of the body.  Providers hold one body, so an event's plain DESCRIPTION
     and its HTML alternative (X-ALT-DESC, ``ALTREP`` data URL) are two renderings of the same
     content; the HTML one is compared when it exists (a converter that carries the HTML and
@@ -356,21 +357,21 @@ def _description(event: Event, uris: list[str]) -> str | None:
     return _clean_text(text)
 
 
-def _person_key(prop: Any, index: int) -> str:
-    email = address_email(prop)
+def _person_key(prop: Any, typed: m.Address | None, index: int) -> str:
+    email = address_email(typed)
     if email:
         return email.lower()
     name = getattr(prop, "params", {}).get("CN")
     return f"name:{name}" if name else f"#{index}"
 
 
-def _attendees(event: Event) -> dict[str, dict[str, str]]:
+def _attendees(event: Event, typed: m.Event) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for index, prop in enumerate(props(event, "ATTENDEE")):
+    for index, (prop, person) in enumerate(zip(props(event, "ATTENDEE"), typed.attendees)):
         params = getattr(prop, "params", {})
         cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
         resource = cutype in ("RESOURCE", "ROOM")
-        out[_person_key(prop, index)] = {
+        out[_person_key(prop, person, index)] = {
             # A resource takes no part: its ROLE is written NON-PARTICIPANT (MS-OXCICAL) by some
             # producers and REQ-PARTICIPANT by others (Google), with the same meaning.
             "role": "RESOURCE" if resource else str(params.get("ROLE", "REQ-PARTICIPANT")).upper(),
@@ -382,12 +383,12 @@ def _attendees(event: Event) -> dict[str, dict[str, str]]:
     return out
 
 
-def _alarms(event: Event) -> tuple[str, ...]:
+def _alarms(event: Event, typed: m.Event) -> tuple[str, ...]:
     start = dt_value(event, "DTSTART")
-    end = event_end(event, start)
+    end = event_end(typed, start)
     items = []
-    for alarm in event.walk("VALARM"):
-        reading = read_alarm(alarm, start, end)
+    for alarm, typed_alarm in zip(event.walk("VALARM"), typed.alarms):
+        reading = read_alarm(typed_alarm, start, end)
         if reading.minutes_before is not None:
             items.append(f"{reading.action} {reading.minutes_before} min before start")
         else:
@@ -430,36 +431,37 @@ class EventMeaning:
 
 def event_meaning(event: Event, occurrences: frozenset[str] | str | None = None,
                   series_end: str | None = None) -> EventMeaning:
+    typed = edge.events_to_model([event])[0]  # edge: until validate.py moves (issue 12)
     start = dt_value(event, "DTSTART")
-    uris = _conference_uris(event)
+    uris = _conference_uris(event, typed)
     organizer = event.get("ORGANIZER")
     if isinstance(organizer, list):
         organizer = organizer[0] if organizer else None
     values: dict[str, Any] = {
         "start": instant_text(start),
-        "end": instant_text(event_end(event, start)),
+        "end": instant_text(event_end(typed, start)),
         "occurrences": occurrences,
         "series_end": series_end,
         "summary": _clean_text(text_value(event, "SUMMARY")),
-        "description": _description(event, uris),
+        "description": _description(typed, uris),
         "location": _clean_text(text_value(event, "LOCATION")),
-        "organizer": _person_key(organizer, 0) if organizer is not None else None,
-        "attendees": _attendees(event),
-        "alarms": _alarms(event),
-        "categories": tuple(sorted({c.strip() for c in categories(event) if c.strip()})),
+        "organizer": _person_key(organizer, typed.organizer, 0) if organizer is not None else None,
+        "attendees": _attendees(event, typed),
+        "alarms": _alarms(event, typed),
+        "categories": tuple(sorted({c.strip() for c in categories(typed) if c.strip()})),
         "class": (text_value(event, "CLASS") or "PUBLIC").strip().upper(),
         "busy": _busy(event),
         "status": (text_value(event, "STATUS") or "CONFIRMED").strip().upper(),
         "url": _clean_text(text_value(event, "URL")),
         "conference": tuple(uris),
     }
-    return EventMeaning(hub.event_uid(event), _rid_text(event), values, transaction=_transaction(event),
+    return EventMeaning(hub.event_uid(event), _rid_text(event), values, transaction=_transaction(event, typed),
                         google_series=_google_series(event))
 
 
-def _transaction(event: Event) -> str | None:
+def _transaction(event: Event, typed: m.Event) -> str | None:
     from .providers.graph.from_ical import transaction_id
-    stashed = get_stash(event, hub.X_GRAPH_STASH).get("transactionId")
+    stashed = get_stash(typed, hub.X_GRAPH_STASH).get("transactionId")
     if isinstance(stashed, str):
         return stashed
     uid = hub.event_uid(event)
@@ -784,13 +786,13 @@ def _pair_by(left: list[EventMeaning], right: list[EventMeaning], key_of: Any, p
     iTIP versions of one UID) the most alike pairs first, so one version never takes another's
     partner just because it comes first in the file."""
     index: dict[Any, list[int]] = {}
-    for j, m in enumerate(right):
-        key = key_of(m)
+    for j, meaning in enumerate(right):
+        key = key_of(meaning)
         if key is not None:
             index.setdefault(key, []).append(j)
     groups: dict[Any, list[int]] = {}
-    for i, m in enumerate(left):
-        key = key_of(m)
+    for i, meaning in enumerate(left):
+        key = key_of(meaning)
         if key is not None and key in index:
             groups.setdefault(key, []).append(i)
     chosen: list[tuple[int, int]] = []
@@ -857,10 +859,11 @@ def compare_calendars(before: list[EventMeaning], after: list[EventMeaning], *, 
         verdicts.append(EventVerdict(a.uid, a.recurrence_id, a.summary, a.start,
                                      "changed" if diffs else "lossless", diffs, file, meaning=a,
                                      after_uid=b.uid if b.uid != a.uid else None))
-    for m in missing:
-        verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "missing", [], file, meaning=m))
-    for m in extra:
-        verdicts.append(EventVerdict(m.uid, m.recurrence_id, m.summary, m.start, "extra", [], file))
+    for lost in missing:
+        verdicts.append(EventVerdict(lost.uid, lost.recurrence_id, lost.summary, lost.start, "missing", [], file,
+                                     meaning=lost))
+    for new in extra:
+        verdicts.append(EventVerdict(new.uid, new.recurrence_id, new.summary, new.start, "extra", [], file))
     return verdicts
 
 

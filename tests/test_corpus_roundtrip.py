@@ -36,6 +36,7 @@ from icalendar.prop import vRecur
 import ics_bridge
 from ics_bridge import InputError, LossKind, Report
 from ics_bridge.validate import calendar_meanings, compare_calendars
+from ics_bridge.io.model_reader import read_calendar
 from ics_bridge.vevent import get_description
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -236,7 +237,7 @@ ALTREP_ICS = (b'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVEN
 
 
 def test_altrep_data_url_is_the_html_body() -> None:
-    event = Calendar.from_ical(ALTREP_ICS).walk("VEVENT")[0]
+    event = next(read_calendar(ALTREP_ICS).events)
     assert get_description(event) == ("Toller Terminmal", "<p>Toller <b>Termin</b></p><p>mal</p>")
     for via in ("graph", "google"):
         result = ics_bridge.roundtrip(ALTREP_ICS, via=via, source="ics")

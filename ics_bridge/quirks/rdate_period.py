@@ -17,7 +17,7 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from ..report import LossKind, Report
-from ..vevent import dt_value, event_end, props
+from ..vevent import dt_value, props, span_end
 
 # What an override does not take from its master.
 _SERIES_ONLY = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"})
@@ -31,7 +31,7 @@ def apply(cal: Calendar, report: Report) -> None:
         if not any(_has_period(p) for p in rdates):
             continue
         start = dt_value(master, "DTSTART")
-        end = event_end(master, start)
+        end = span_end(start, dt_value(master, "DTEND"), getattr(master.get("DURATION"), "dt", None))  # vevent.event_end's rule on icalendar values until this quirk moves (issue 12)
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             continue
         length = end - start
@@ -77,7 +77,7 @@ def _in_override(override: Event, report: Report) -> None:
     if not any(_has_period(p) for p in rdates):
         return
     start = dt_value(override, "DTSTART")
-    own = (start, event_end(override, start))
+    own = (start, span_end(start, dt_value(override, "DTEND"), getattr(override.get("DURATION"), "dt", None)))  # vevent.event_end's rule on icalendar values until this quirk moves (issue 12)
     kept: list[list[Any]] = []
     dropped = collapsed = total = 0
     for prop in rdates:
