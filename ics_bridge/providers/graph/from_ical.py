@@ -378,13 +378,18 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Graph response",
                          before=partstat, after="notResponded")
                 response = "notResponded"
-            kept = m.param(att.params, "X-ICSBRIDGE-RESPONSE")
+            kept = answered = asked = None
+            for p in att.params:  # the last of a repeated parameter wins, as in m.param
+                if p.name == "X-ICSBRIDGE-RESPONSE":
+                    kept = p.value
+                elif p.name == "X-ICSBRIDGE-RESPONSE-TIME":
+                    answered = p.value
+                elif p.name == "RSVP":  # as written: a value other than TRUE/FALSE is one more answer
+                    asked = p.value
             if kept and tables.RESPONSE_TO_PARTSTAT.get(kept) == partstat:
                 response = kept
             status: dict[str, Any] = {"response": response}
-            answered = m.param(att.params, "X-ICSBRIDGE-RESPONSE-TIME")
             status["time"] = answered if answered is not None else "0001-01-01T00:00:00Z"
-            asked = m.param(att.params, "RSVP")  # as written: a value other than TRUE/FALSE is one more answer
             if asked is not None:
                 rsvp.add(asked.upper())
             address = self.email_address(att, "ATTENDEE")
@@ -562,10 +567,10 @@ class _Writer:
                     depth += 1
                 elif line[:4].upper() == "END:":
                     depth -= 1
-                blocks[-1].append(fold(line).decode("utf-8"))
+                blocks[-1].append(_folded(line))
                 continue
             name = _NAME_END.split(line, 1)[0].upper()
-            by_name.setdefault(name, []).append(fold(line).decode("utf-8"))
+            by_name.setdefault(name, []).append(_folded(line))
         lines: list[str] = []
         for name, found in by_name.items():
             lines.extend(found)
@@ -633,6 +638,11 @@ _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type",
 _WRITABLE_STASH = frozenset({"hideAttendees"})
 
 
+def _folded(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 3.1), as icalendar folds it."""
+    return line if len(line) < 75 and line.isascii() else fold(line).decode("utf-8")
+
+
 def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
     """The IANA name of a value's zone (``UTC`` for UTC; what ``timezones.tzid_of(tz,
     iana_only=True)`` says of its tzinfo): the name the reader resolved its TZID to; a zone only
@@ -645,14 +655,22 @@ def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
     return tzid_of(tz, iana_only=True) if zone.kind == "file" else None
 
 
+# (IANA name, Windows name) → whether the Windows name reads back as that very zone.
+_SAME_ZONE: dict[tuple[str, str], bool] = {}
+
+
 def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) -> bool:
     """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets (``tz`` is IANA
     ``name``) from ``at`` on, for ``days`` days (checked every 6 hours around ``at``, then daily)."""
+    same = _SAME_ZONE.get((name, windows))
+    if same is None:
+        resolved = resolve_name(windows)
+        same = _SAME_ZONE[(name, windows)] = resolved is not None and tzid_of(resolved.tz, iana_only=True) == name
+    if same:
+        return True
     resolved = resolve_name(windows)
     if resolved is None:
         return False
-    if tzid_of(resolved.tz, iana_only=True) == name:
-        return True
     instant = (at if at.tzinfo is not None else at.replace(tzinfo=tz)).astimezone(timezone.utc)
     steps = [instant + timedelta(hours=6 * k) for k in range(-4, 9)]
     steps += [instant + timedelta(days=k) for k in range(2, days)]
