@@ -631,7 +631,9 @@ class _GroupConverter:
         if self.job.to == "graph":
             from ..edge import calendar_to_model
             typed = calendar_to_model(cal).series  # edge: until the pipeline moves (issue 12)
-            for (key, _comps), series in zip(_series_of(cal), typed, strict=True):  # grouped alike
+            keys = [key for key, _comps in _series_of(cal)] or [0]  # the model groups as group_series
+            for i, series in enumerate(typed):
+                key = keys[min(i, len(keys) - 1)]
                 group.items.extend((key, fastics.dumps(item))
                                    for item in self.writer.calendar_to_events((series,), report, self.wopts))
             return group
