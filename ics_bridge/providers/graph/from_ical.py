@@ -25,13 +25,14 @@ from typing import Any, Iterable, Literal
 
 from dateutil.rrule import rrulestr
 
-from ... import hub
+from ... import edge, hub
 from ... import model as m
 from ...io.fastics import fold
 from ...io.model_writer import event_lines
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
+from ...series import Series
 from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
@@ -706,7 +707,7 @@ def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
     exdates = [(d, "EXDATE") for d in _exdates(series.master)] + list(extra)
     if not exdates:
         return
-    found = Occurrences(series.master)
+    found = Occurrences(edge.events_from_model([series.master])[0])  # edge: until occurrences.py moves (issue 12)
     days: list[str] = []
     for d, field in exdates:
         occurrence = found.match(d)
@@ -739,13 +740,29 @@ def calendar_to_events(source: m.Calendar | Iterable[m.Series], report: Report,
     out: list[dict[str, Any]] = []
     all_series = list(source.series if isinstance(source, m.Calendar) else source)
     report_duplicate_uids(all_series, report)
-    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    all_series = [part for series in all_series for part in _split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
         except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
             report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written to Graph: {str(exc)[:160]}",
                        uid=series.uid or None)
+    return out
+
+
+def _split_series(series: m.Series, report: Report) -> list[m.Series]:
+    """``thisandfuture.split_series`` for a typed series (most have no THISANDFUTURE override
+    and go as they are)."""
+    if not any(o.recurrence_id is not None and o.recurrence_id.range == "THISANDFUTURE" for o in series.overrides):
+        return [series]
+    comps = edge.events_from_model(series.events)  # edge: until thisandfuture.py moves (issue 12)
+    master = comps[0] if series.master is not None else None
+    parts = split_series(Series(series.uid, master, comps[1:] if master is not None else comps), report)
+    out = []
+    for part in parts:
+        typed = edge.events_to_model(part.components)  # edge: until thisandfuture.py moves (issue 12)
+        head = typed[0] if part.master is not None else None
+        out.append(m.Series(part.uid, head, tuple(typed[1:] if head is not None else typed)))
     return out
 
 
