@@ -496,11 +496,20 @@ POSITION: dict[int, int] = {}
 def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
     """(file position of the series' first event, its VEVENTs) per series of ``cal``, as
     :func:`series.group_series` groups them (a second master with a UID is its own series)."""
+    return [(key, comps) for key, _typed, comps in _typed_series_of(cal)]
+
+
+def _typed_series_of(cal: Calendar) -> list[tuple[int, Any, list[Any]]]:
+    """:func:`_series_of` with each series also as the typed hub has it (``model.Series``)."""
+    from .. import edge
     from ..series import group_series
     out = []
-    for series in group_series(cal.walk("VEVENT")):
-        comps = series.components
-        out.append((min(POSITION.get(id(c), 0) for c in comps), comps))
+    vevents = list(cal.walk("VEVENT"))
+    typed = edge.events_to_model(vevents)  # edge: until io/stream.py moves (issue 12)
+    origin = edge.origins(typed, vevents)
+    for series in group_series(typed):
+        comps = [origin[id(e)] for e in series.events]
+        out.append((min(POSITION.get(id(c), 0) for c in comps), series, comps))
     return out
 
 
@@ -629,13 +638,9 @@ class _GroupConverter:
         if cal is None:
             return group
         if self.job.to == "graph":
-            from ..edge import calendar_to_model
-            typed = calendar_to_model(cal).series  # edge: until the pipeline moves (issue 12)
-            keys = [key for key, _comps in _series_of(cal)] or [0]  # the model groups as group_series
-            for i, series in enumerate(typed):
-                key = keys[min(i, len(keys) - 1)]
+            for key, typed, _comps in _typed_series_of(cal):
                 group.items.extend((key, fastics.dumps(item))
-                                   for item in self.writer.calendar_to_events((series,), report, self.wopts))
+                                   for item in self.writer.calendar_to_events((typed,), report, self.wopts))
             return group
         series = _series_of(cal)
         for key, comps in series:

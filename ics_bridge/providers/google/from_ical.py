@@ -128,7 +128,7 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 
     Given ``ignored``, each EXDATE that names no occurrence of ``v`` by instant (RFC 5545
     3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
-    found = Occurrences(v) if ignored is not None else None
+    found = Occurrences(edge.events_to_model([v])[0]) if ignored is not None else None  # edge: until providers/google/from_ical.py moves (issue 12)
     lines: list[str] = []
     for name in ("RRULE", "EXRULE"):
         for rule in props(v, name):
@@ -182,9 +182,9 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 # ---------------------------------------------------------------- one VEVENT
 
 class _Writer:
-    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions) -> None:
+    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions, typed: m.Event | None = None) -> None:
         self.v = v
-        self.mv = edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
+        self.mv = typed if typed is not None else edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.profile = options.profile
@@ -847,10 +847,12 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     options = GoogleWriteOptions(profile=options.profile, default_zone=options.default_zone, calendar_zone=zone_name)
     out: list[dict[str, Any]] = []
     defaults: list[dict[str, Any]] | None = None
-    all_series = list(group_series(components))
-    report_duplicate_uids([m.Series(s.uid, edge.events_to_model([s.master])[0] if s.master is not None else None)  # edge: until providers/google/from_ical.py moves (issue 12)
-                           for s in all_series], report)
-    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    typed = edge.events_to_model(components, cal.walk("VTIMEZONE") if isinstance(cal, Calendar) else ())  # edge: until providers/google/from_ical.py moves (issue 12)
+    origin = edge.origins(typed, components)
+    grouped = list(group_series(typed))
+    report_duplicate_uids(grouped, report)
+    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/google/from_ical.py moves (issue 12)
+                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
@@ -862,7 +864,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
                        uid=series.uid or None)
             series.master = None
         if series.master is not None:
-            writer = _Writer(series.master, report, options)
+            writer = _Writer(series.master, report, options, series.typed_of(series.master))
             try:
                 master_dict = writer.build()
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
@@ -890,7 +892,7 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
                     out.append(cancelled)
                 continue
             try:
-                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone,
+                out.append(_Writer(override, report, options, series.typed_of(override)).build(master_id=master_id, master_zone=master_zone,
                                                                     all_day_series=all_day_series))
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
@@ -917,7 +919,7 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
         return None
     if all_day_series and isinstance(rid, datetime):
         rid = rid.date()
-    if master is not None and Occurrences(master).match(rid) is None:
+    if master is not None and Occurrences(edge.events_to_model([master])[0]).match(rid) is None:  # edge: until providers/google/from_ical.py moves (issue 12)
         report.add(LossKind.INVALID_VALUE, "RECURRENCE-ID", "cancelled occurrence matches no occurrence of the series "
                    "(RFC 5545 3.8.4.4): it cancels nothing and is not written", uid=uid or None, recurrence_id=rid_text)
         return None

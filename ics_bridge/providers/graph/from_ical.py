@@ -25,14 +25,14 @@ from typing import Any, Iterable, Literal
 
 from dateutil.rrule import rrulestr
 
-from ... import edge, hub
+from ... import hub
 from ... import model as m
 from ...io.fastics import fold
 from ...io.model_writer import event_lines
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
-from ...series import Series
+from ...series import exdates, recurrence_id_text
 from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
@@ -69,19 +69,13 @@ def _x(event: m.Event, name: str) -> str | None:
     return None
 
 
-def _rid_text(event: m.Event) -> str | None:
-    """RECURRENCE-ID as the report names an occurrence (``hub.recurrence_id_text``)."""
-    rid = event.recurrence_id
-    return None if rid is None else m.plain(rid.value).isoformat()  # type: ignore[union-attr]
-
-
 class _Writer:
     def __init__(self, v: m.Event, report: Report, options: GraphWriteOptions) -> None:
         self.v = v
         self.report = report
         self.options = options
         self.uid = v.uid or ""
-        self.rid_text = _rid_text(v)
+        self.rid_text = recurrence_id_text(v)
         self.stash = get_stash(v, hub.X_GRAPH_STASH)
         if not self.stash and _x(v, hub.X_GRAPH_STASH) is not None:
             self.add(LossKind.INVALID_VALUE, hub.X_GRAPH_STASH, "unreadable kept provider values (not a JSON object); "
@@ -688,14 +682,6 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _exdates(master: m.Event) -> list[date | datetime]:
-    """Every EXDATE value of the master, flattened (EXDATE may repeat and hold lists); not the
-    ones that restate an endless EXRULE for .ics clients (``hub.PARAM_FROM_EXRULE``): the
-    EXRULE itself is reported."""
-    return [m.plain(value) for line in master.exdates if not m.param(line.params, hub.PARAM_FROM_EXRULE)  # type: ignore[misc]
-            for value in line.values if not isinstance(value, m.Period)]
-
-
 def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
                extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
     """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
@@ -704,12 +690,12 @@ def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
     if series.master is None:
         return
-    exdates = [(d, "EXDATE") for d in _exdates(series.master)] + list(extra)
-    if not exdates:
+    cancelled = [(d, "EXDATE") for d in exdates(series)] + list(extra)
+    if not cancelled:
         return
-    found = Occurrences(edge.events_from_model([series.master])[0])  # edge: until occurrences.py moves (issue 12)
+    found = Occurrences(series.master)
     days: list[str] = []
-    for d, field in exdates:
+    for d, field in cancelled:
         occurrence = found.match(d)
         if occurrence is None:
             writer.add(LossKind.INVALID_VALUE, field, "matches no occurrence of the series (RFC 5545 3.8.5.1, 3.8.4.4): "
@@ -740,29 +726,13 @@ def calendar_to_events(source: m.Calendar | Iterable[m.Series], report: Report,
     out: list[dict[str, Any]] = []
     all_series = list(source.series if isinstance(source, m.Calendar) else source)
     report_duplicate_uids(all_series, report)
-    all_series = [part for series in all_series for part in _split_series(series, report)]  # RANGE=THISANDFUTURE
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
         except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
             report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written to Graph: {str(exc)[:160]}",
                        uid=series.uid or None)
-    return out
-
-
-def _split_series(series: m.Series, report: Report) -> list[m.Series]:
-    """``thisandfuture.split_series`` for a typed series (most have no THISANDFUTURE override
-    and go as they are)."""
-    if not any(o.recurrence_id is not None and o.recurrence_id.range == "THISANDFUTURE" for o in series.overrides):
-        return [series]
-    comps = edge.events_from_model(series.events)  # edge: until thisandfuture.py moves (issue 12)
-    master = comps[0] if series.master is not None else None
-    parts = split_series(Series(series.uid, master, comps[1:] if master is not None else comps), report)
-    out = []
-    for part in parts:
-        typed = edge.events_to_model(part.components)  # edge: until thisandfuture.py moves (issue 12)
-        head = typed[0] if part.master is not None else None
-        out.append(m.Series(part.uid, head, tuple(typed[1:] if head is not None else typed)))
     return out
 
 
@@ -791,7 +761,7 @@ def _series_to_events(series: m.Series, report: Report, options: GraphWriteOptio
     removed: list[tuple[date | datetime, str]] = []
     moves: list[tuple[m.Event, dict[str, Any]]] = []
     for override in series.overrides:
-        rid_text = _rid_text(override)
+        rid_text = recurrence_id_text(override)
         rid = m.plain(override.recurrence_id.value) if override.recurrence_id is not None else None
         if override.start is None:
             if _is_cancelled(override) and master_dict is not None and rid is not None:
@@ -885,7 +855,7 @@ def _ordered_moves(series: m.Series, moves: list[tuple[m.Event, dict[str, Any]]]
             report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID",
                        "occurrence moved past a neighbouring occurrence: Graph may refuse the PATCH "
                        "(ErrorOccurrenceCrossingBoundary); exceptions are sent earliest first",
-                       uid=series.uid or None, recurrence_id=_rid_text(override), before=rid, after=start)
+                       uid=series.uid or None, recurrence_id=recurrence_id_text(override), before=rid, after=start)
     return [item for _, item in sorted(moves, key=lambda pair: _sort_key(m.plain(pair[0].start)))]
 
 
