@@ -349,6 +349,8 @@ class _Writer:
                 self.out["organizer"] = {"emailAddress": address}
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
+        resource = self.options.profile == "resource"
+        proposals = self.stash.get("@proposedNewTime", {}) if v.attendees else {}
         for att in v.attendees:
             cutype = (att.cutype if att.cutype is not None else "INDIVIDUAL").upper()
             role = (att.role if att.role is not None else "REQ-PARTICIPANT").upper()
@@ -388,15 +390,15 @@ class _Writer:
             if asked is not None:
                 rsvp.add(asked.upper())
             address = self.email_address(att, "ATTENDEE")
-            if "address" not in address and (self.options.profile == "request" or not address):
+            if "address" not in address and (not resource or not address):
                 self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
                          before=address.get("name") or att.address)
                 continue
             entry: dict[str, Any] = {"type": kind, "emailAddress": address}
-            proposal = self.stash.get("@proposedNewTime", {}).get(entry["emailAddress"].get("address", ""))
-            if proposal and self.options.profile == "resource":
+            proposal = proposals.get(address.get("address", ""))
+            if proposal and resource:
                 entry["proposedNewTime"] = proposal
-            if self.options.profile == "resource":
+            if resource:
                 entry["status"] = status
             elif response not in ("none", "notResponded"):
                 self.add(LossKind.UNSUPPORTED_FIELD, "ATTENDEE;PARTSTAT",
