@@ -540,13 +540,10 @@ class _Writer:
         each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
         components Graph has no place for."""
         v = self.v
-
-        def kept(name: str) -> bool:
-            return not ((name in _MAPPED_PROPS and name not in self.unmapped) or name.startswith("X-ICSBRIDGE-GRAPH")
-                        or name in _RECOMPUTED)
-
-        typed = {field: getattr(v, field) for name, field in _TYPED_KEPT.items() if kept(name)}
-        other = tuple(line for line in v.other if kept(line.name))
+        carried = (_MAPPED_PROPS - self.unmapped) | _RECOMPUTED if self.unmapped else _CARRIED
+        typed = {field: getattr(v, field) for name, field in _TYPED_KEPT.items() if name not in carried}
+        other = tuple(line for line in v.other
+                      if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH"))
         alarms = tuple(a for a in v.alarms if a in self.dropped_alarms)  # equal alarms go alike, as before
         if not (other or v.components or alarms or any(value not in (None, ()) for value in typed.values())):
             return
@@ -628,6 +625,8 @@ _BOOKKEEPING = frozenset({"SEQUENCE"})
 # X- properties other programs show (Google's export: the Meet link), so Outlook's not showing them is a loss.
 _SHOWN_X = frozenset({hub.X_GOOGLE_CONFERENCE})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
+# What Graph holds (or recomputes) when every mapped property could be carried.
+_CARRIED = _MAPPED_PROPS | _RECOMPUTED
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
