@@ -420,7 +420,7 @@ class _Writer:
         email = person_email(prop, self.add, field)
         if email:
             out["address"] = email
-        problem = address_problem(prop)
+        problem = address_problem(prop) if email is None else None  # an address found is no problem
         if problem:
             self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=prop.address)
         return out
