@@ -28,8 +28,56 @@ from .io.model_writer import write_calendar
 
 
 def calendar_to_model(cal: ICalendar) -> m.Calendar:
-    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own)."""
-    return read_calendar(fastics.component_to_ical(cal))
+    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own; the CRs of
+    its texts kept, :func:`_keep_cr`; each event's ``order`` the order of its VEVENT's properties,
+    which icalendar's writer sorts)."""
+    return _calendar_keeping_cr(read_calendar(fastics.component_to_ical(cal)), cal)
+
+
+def _has_cr(event: Component) -> bool:
+    return any("\r" in str(v) for name, _ in (*_CR_TEXTS, ("X-ALT-DESC", None)) for v in _values(event, name))
+
+
+def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar) -> m.Calendar:
+    """:func:`_keep_cr` and the property order for every event: each typed event is paired with
+    its VEVENT by UID and RECURRENCE-ID, in file order (twins with one UID come in file order on
+    both sides)."""
+    pending: dict[tuple[str, str], list[Component]] = {}
+    for event in cal.subcomponents:
+        if event.name == "VEVENT":
+            rid = event.get("RECURRENCE-ID")
+            key = (str(event.get("UID", "")), rid.dt.isoformat() if rid is not None else "")
+            pending.setdefault(key, []).append(event)
+
+    def kept(event: m.Event | None) -> m.Event | None:
+        if event is None:
+            return None
+        rid = event.recurrence_id
+        found = pending.get((event.uid or "", m.plain(rid.value).isoformat() if rid is not None else ""))  # type: ignore[union-attr]
+        if not found:
+            return event
+        vevent = found.pop(0)
+        event = replace(event, order=tuple(vevent.keys()), alarms=_triggers_as_written(event.alarms, vevent))
+        return _keep_cr(event, vevent) if _has_cr(vevent) else event
+
+    series = tuple(replace(s, master=kept(s.master), overrides=tuple(kept(o) for o in s.overrides))  # type: ignore[misc]
+                   for s in typed.series)
+    return replace(typed, series=series)
+
+
+def _triggers_as_written(alarms: tuple[m.Alarm, ...], vevent: Component) -> tuple[m.Alarm, ...]:
+    """A trigger :func:`calendar_from_model` gave in its producer's form (``-PT120M``) keeps it
+    on the way back (.ics text reads it as a plain duration)."""
+    valarms = [c for c in vevent.subcomponents if c.name == "VALARM"]
+    if not any(isinstance(v.get("TRIGGER"), _AsWritten) for v in valarms):
+        return alarms
+    out = []
+    for alarm, valarm in zip(alarms, valarms):
+        prop = valarm.get("TRIGGER")
+        if isinstance(prop, _AsWritten) and alarm.trigger is not None:
+            alarm = replace(alarm, trigger=alarm.trigger._replace(text=prop.text))
+        out.append(alarm)
+    return (*out, *alarms[len(out):])
 
 
 def calendar_from_model(cal: m.Calendar) -> ICalendar:

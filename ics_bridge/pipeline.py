@@ -33,7 +33,7 @@ from icalendar import Calendar
 from pydantic import ValidationError
 
 from . import hub
-from .edge import calendar_from_model
+from .edge import calendar_from_model, calendar_to_model
 from .errors import IcsBridgeError, InputError, OutputError
 from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio
@@ -42,7 +42,7 @@ from .io.files import atomic_write
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
-                        _json_groups, _JsonSpool, _match, _render_vevent, _series_of, _sub_calendar,
+                        _json_groups, _JsonSpool, _match, _render_vevent, _series_of, _sub_calendar, _typed_series_of,
                         _without_blocks, index_ics, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
@@ -150,10 +150,10 @@ def write_hub(cal: Calendar, target: Format, report: Report, options: Options = 
     if target == "ics":
         ics_io.utc_for_second_offsets(cal, report)
         return cal
-    events = list(cal.walk("VEVENT"))
     if target == "graph":
         profile = "request" if options.profile in ("request", "insert") else "resource"
-        items = graph_out.calendar_to_events(events, report, graph_out.GraphWriteOptions(
+        hub_model = calendar_to_model(cal)  # edge: until the pipeline moves (issue 12)
+        items = graph_out.calendar_to_events(hub_model, report, graph_out.GraphWriteOptions(
             profile=profile, zone_names=options.graph_zone_names, default_zone=options.default_zone))
         return items[0] if len(items) == 1 else {"value": items}
     if target == "google":
@@ -284,9 +284,9 @@ class _GroupConverter:
         if cal is None:
             return group
         if self.job.to == "graph":
-            for key, comps in _series_of(cal):
+            for key, typed, _comps in _typed_series_of(cal):
                 group.items.extend((key, jsonio.dumps(item))
-                                   for item in self.writer.calendar_to_events(comps, report, self.wopts))
+                                   for item in self.writer.calendar_to_events((typed,), report, self.wopts))
             return group
         series = _series_of(cal)
         for key, comps in series:

@@ -40,7 +40,6 @@ from enum import Enum
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterator
 
-from icalendar.prop import vRecur
 
 from . import model as m
 from .errors import InputError
@@ -340,24 +339,56 @@ def _until(value: Any) -> date | datetime:
     raise _Bad(f"UNTIL={value!r} is not a date or date-time")
 
 
-def rrule_to_graph(rule: vRecur, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
-    """vRecur → Graph pattern + range, or the reasons it has no exact Graph form (never guessed).
+def rrule_to_graph(rule: m.Recur, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
+    """An RRULE of the typed hub → Graph pattern + range, or the reasons it has no exact Graph
+    form (never guessed).  ``dtstart``: the series start as Python has it (``m.plain``).
 
-    Never raises on a malformed rule: each unreadable part is a problem."""
+    Never raises on a malformed rule (the reader keeps what icalendar accepts, so values can be
+    out of range, ``BYMONTH=5L``, unknown parts): each unreadable part is a problem."""
     try:
-        return _rrule_to_graph(rule, dtstart, series_tz)
+        return _rrule_to_graph(_rule_parts(rule), dtstart, series_tz)
     except _Bad as bad:
         return RuleResult(None, [str(bad)])
 
 
-def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
+def _rule_parts(rule: m.Recur) -> dict[str, list[Any]]:
+    """The rule's parts by RFC 5545 name, each a list of values as the checks below take them
+    (BYDAY as its text: a position 0 is no position, as the reader reads it)."""
+    parts: dict[str, list[Any]] = {}
+    if rule.freq is not None:
+        parts["FREQ"] = [rule.freq]
+    if rule.until is not None:
+        parts["UNTIL"] = [m.plain(rule.until)]
+    if rule.count is not None:
+        parts["COUNT"] = [rule.count]
+    if rule.interval is not None:
+        parts["INTERVAL"] = [rule.interval]
+    for key, values in (("BYSECOND", rule.bysecond), ("BYMINUTE", rule.byminute), ("BYHOUR", rule.byhour),
+                        ("BYDAY", [f"{d.n}{d.day}" if d.n else d.day for d in rule.byday]),
+                        ("BYMONTHDAY", rule.bymonthday), ("BYYEARDAY", rule.byyearday),
+                        ("BYWEEKNO", rule.byweekno), ("BYMONTH", [_month(v) for v in rule.bymonth]),
+                        ("BYSETPOS", rule.bysetpos)):
+        if values:
+            parts[key] = list(values)
+    for key, value in (("WKST", rule.wkst), ("RSCALE", rule.rscale), ("SKIP", rule.skip)):
+        if value is not None:
+            parts[key] = [value]
+    for key, text in rule.other:  # parts RFC 5545 does not define: refused by name below
+        parts[key] = [v for v in text.split(",") if v != ""]
+    return parts
+
+
+def _month(value: str) -> str:
+    """A BYMONTH value without RFC 7529's leap-month ``L`` (``5L`` is month 5 of a leap year of
+    a calendar scale Graph has not: the RSCALE is refused by name, as icalendar's ``vMonth``
+    reads the number)."""
+    return value[:-1] if value[-1:] in ("L", "l") and value[:-1].isdigit() else value
+
+
+def _rrule_to_graph(rule: dict[str, list[Any]], dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:
     problems: list[str] = []
     notes: list[str] = []
-    try:
-        keys = [_text(k) for k in rule.keys()]
-    except Exception:
-        return RuleResult(None, ["the RRULE is not a set of rule parts"])
-    for key in keys:
+    for key in map(_text, rule):
         if key not in KNOWN_PARTS:
             problems.append(f"{key} is not an RFC 5545 rule part; it has no Graph equivalent")
     freq = _text(_one(rule, "FREQ") or "")
@@ -374,7 +405,7 @@ def _rrule_to_graph(rule: Any, dtstart: date | datetime, series_tz: tzinfo | Non
         problems.append(f"SKIP={skip} is invalid (RFC 7529)")
     raw_interval = _one(rule, "INTERVAL")
     interval = _int("INTERVAL", raw_interval, 1, 10**6) if raw_interval is not None else 1
-    bymonth = [_int("BYMONTH", m, 1, 12) for m in _values(rule, "BYMONTH")]
+    bymonth = [_int("BYMONTH", month, 1, 12) for month in _values(rule, "BYMONTH")]
     bymonthday = [_int("BYMONTHDAY", d, -31, 31) for d in _values(rule, "BYMONTHDAY")]
     if 0 in bymonthday:
         problems.append("BYMONTHDAY=0 is invalid")

@@ -56,3 +56,32 @@ def test_hub_events_cross_one_by_one_in_order(path: Path) -> None:
         [_key(t.uid, t.recurrence_id) for t in typed]
     again = edge.events_from_model(typed, edge.calendar_to_model(hub).timezones)
     assert _canonical(edge.events_to_model(again, hub.walk("VTIMEZONE"))) == _canonical(typed)
+
+
+def test_a_hub_built_in_memory_keeps_the_crs_of_its_texts_crossing_as_a_calendar() -> None:
+    """A hub built from Graph or Google JSON holds bodies with CR LF, which RFC 5545 TEXT cannot
+    write (3.3.11): the crossing takes each such text back from its VEVENT, paired by UID and
+    RECURRENCE-ID (twins with one UID in file order), so a mapper copies the body as it came."""
+    from datetime import datetime, timezone
+
+    from icalendar import Event
+    from icalendar.prop import vText
+
+    from ics_bridge.vevent import get_description
+    cal = ICalendar()
+    cal.add("VERSION", "2.0")
+    cal.add("PRODID", "-//t//EN")
+    for uid, text, rid in (("a", "one\r\ntwo", None), ("b", "plain", None), ("a", "x\r\ny", None),
+                           ("a", "moved\r\nhere", datetime(2026, 5, 4, 9, tzinfo=timezone.utc))):
+        event = Event()
+        event.add("UID", uid)
+        event.add("DTSTART", datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
+        if rid is not None:
+            event.add("RECURRENCE-ID", rid)
+        event.add("DESCRIPTION", text)
+        event.add("X-ALT-DESC", vText(f"<p>{text}</p>"), parameters={"FMTTYPE": "text/html"})  # as set_description
+        cal.add_component(event)
+    typed = edge.calendar_to_model(cal)
+    got = [(s.uid, [get_description(e) for e in s.events]) for s in typed.series]
+    assert got == [("a", [("one\r\ntwo", "<p>one\r\ntwo</p>"), ("moved\r\nhere", "<p>moved\r\nhere</p>")]),
+                   ("b", [("plain", "<p>plain</p>")]), ("a", [("x\r\ny", "<p>x\r\ny</p>")])]

@@ -620,3 +620,100 @@ END:VEVENT""")
     assert override["RECURRENCE-ID"].dt == date(2003, 6, 10)  # not 2003-06-09, the UTC date
     assert b"RECURRENCE-ID;VALUE=DATE:20030610" in conv.to_bytes()
     assert [l.field for l in conv.report.of_kind(LossKind.QUIRK_REPAIRED)] == ["RECURRENCE-ID"]
+
+
+# ---------------------------------------------------------------- the mapper on the typed hub (issue 12)
+
+def test_the_mapper_takes_the_typed_hub_and_keeps_the_series_order():
+    """``calendar_to_events`` reads a ``model.Calendar`` (or its series): per series the master,
+    then its exceptions; the series in the order of their first VEVENT, an override that comes
+    before its master included, and a second master of a UID as its own item where it stands."""
+    from ics_bridge.io.model_reader import read_calendar
+    from ics_bridge.providers.graph.from_ical import GraphWriteOptions, calendar_to_events
+    from ics_bridge.report import Report
+    data = ics("""BEGIN:VEVENT
+UID:b@example.com
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID;TZID=Europe/Paris:20260504T090000
+DTSTART;TZID=Europe/Paris:20260504T110000
+DTEND;TZID=Europe/Paris:20260504T120000
+SUMMARY:moved
+END:VEVENT
+BEGIN:VEVENT
+UID:a@example.com
+DTSTAMP:20260101T000000Z
+DTSTART:20260501T090000Z
+DTEND:20260501T100000Z
+SUMMARY:single
+END:VEVENT
+BEGIN:VEVENT
+UID:b@example.com
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Paris:20260427T090000
+DTEND;TZID=Europe/Paris:20260427T100000
+RRULE:FREQ=WEEKLY;COUNT=4
+EXDATE;TZID=Europe/Paris:20260511T090000
+SUMMARY:weekly
+END:VEVENT
+BEGIN:VEVENT
+UID:a@example.com
+DTSTAMP:20260101T000000Z
+DTSTART:20260502T090000Z
+SUMMARY:second version
+END:VEVENT""")
+    cal = read_calendar(data)
+    report = Report()
+    items = calendar_to_events(cal, report, GraphWriteOptions())
+    assert [(i["subject"], i["type"]) for i in items] == [
+        ("weekly", "seriesMaster"), ("moved", "exception"), ("single", "singleInstance"),
+        ("second version", "singleInstance")]
+    assert items[0]["cancelledOccurrences"] == ["OID.b@example.com.2026-05-11"]
+    assert items[1]["originalStart"] == "2026-05-04T07:00:00Z"
+    assert items[0]["start"] == {"dateTime": "2026-04-27T09:00:00.0000000", "timeZone": "Romance Standard Time"}
+    assert [(e.field, e.uid) for e in report.of_kind(LossKind.INVALID_VALUE)] == [("UID", "a@example.com")]
+    # the same items from the series given one by one, and from the library's edge (api)
+    one_by_one = [item for s in cal.series for item in calendar_to_events((s,), Report(), GraphWriteOptions())]
+    assert one_by_one == items
+    assert ics_bridge.ics_to_graph(data).data["value"] == items
+
+
+def test_kept_lines_are_the_hub_writers_lines_grouped_by_name():
+    """What Graph has no place for travels in one extended property: the typed properties and
+    the kept lines as the hub writer writes them, each name's lines together (in order of first
+    appearance), folded as content lines; then the dropped alarms and unknown components."""
+    from ics_bridge.io.model_reader import read_calendar
+    from ics_bridge.providers.graph.from_ical import (ICAL_LINES_PROPERTY, GraphWriteOptions,
+                                                      calendar_to_events)
+    from ics_bridge.report import Report
+    long = "x" * 90
+    data = vevent(f"""DTSTART:20260501T090000Z
+DTEND:20260501T100000Z
+SUMMARY:s
+X-B:1
+SEQUENCE:2
+X-A:{long}
+X-B:2
+X-ICSBRIDGE-GRAPH-CHANGEKEY:ck
+COMMENT:hi\\, there
+BEGIN:VALARM
+ACTION:DISPLAY
+TRIGGER:-PT10M
+END:VALARM
+BEGIN:VALARM
+ACTION:AUDIO
+TRIGGER:-PT5M
+END:VALARM
+BEGIN:X-THING
+X-P:1
+END:X-THING""")
+    report = Report()
+    (item,) = calendar_to_events(read_calendar(data), report, GraphWriteOptions())
+    (kept,) = [p["value"] for p in item["singleValueExtendedProperties"] if p["id"] == ICAL_LINES_PROPERTY]
+    assert kept.split("\r\n") == [
+        "SEQUENCE:2", "COMMENT:hi\\, there", "X-B:1", "X-B:2", "X-A:" + long[:70], " " + long[70:],
+        "BEGIN:VALARM", "ACTION:AUDIO", "TRIGGER:-PT5M", "END:VALARM", "BEGIN:X-THING", "X-P:1", "END:X-THING"]
+    assert item["reminderMinutesBeforeStart"] == 10
+    assert [(e.kind, e.field) for e in report if e.field != "DTSTAMP"] == [
+        (LossKind.ALARM_DROPPED, "VALARM"), (LossKind.STASHED, "SEQUENCE"),
+        (LossKind.UNSUPPORTED_FIELD, "COMMENT"), (LossKind.STASHED, "X-B"), (LossKind.STASHED, "X-A"),
+        (LossKind.UNSUPPORTED_FIELD, "X-THING")]

@@ -7,7 +7,8 @@
   and hypothesis-generated ones.
 * RRULE → Graph: the interop-notes cases 19–31 (shared/design/interop-notes.md section 3), each
   accepted one round-tripped RRULE → Graph → RRULE and compared by expansion; refused ones must
-  name the reason.  ``rrule_to_graph`` must never raise (hypothesis over garbage vRecur dicts),
+  name the reason.  ``rrule_to_graph`` takes the typed hub's rule (``model.Recur``, as the .ics
+  reader builds it) and must never raise (hypothesis over typed rules with values out of range),
   and whatever it accepts must expand exactly like the RRULE it came from.
 * The written RRULE forms are read the same by the independent readers of tests/interop
   (ical.js, libical, ical, recurring-ical-events, vobject), except for one measured ical.js
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from icalendar.prop import vRecur
 
 from ics_bridge import model as m
+from ics_bridge.io.model_reader import parse_recur
 from ics_bridge.io.model_writer import recur_text
 from ics_bridge.recurrence import (GRAPH_DAYS, PatternError, RuleResult, end_date_from_until,
                                    expand_graph_dates, graph_to_rrule, rrule_to_graph,
@@ -99,8 +101,9 @@ def graph_range(kind: str, start: date, *, count: int = 14, days: int = 500) -> 
     return {"type": "noEnd", "startDate": start.isoformat()}
 
 
-def parse(text: str) -> vRecur:
-    return vRecur.from_ical(text)
+def parse(text: str) -> m.Recur:
+    """An RRULE value as the hub holds it (the .ics reader's typed rule)."""
+    return parse_recur(text)
 
 
 def accepted(result: RuleResult) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -302,10 +305,10 @@ def test_graph_to_rrule_property(series: tuple[dict[str, Any], dict[str, Any], d
 # ---------------------------------------------------------------- RRULE → Graph, interop cases
 
 def roundtrip(text: str, dtstart: date | datetime, zone: ZoneInfo | None, *,
-              original: str | None = None, span: timedelta = SPAN) -> RuleResult:
+              original: str | None = None, span: timedelta = SPAN, rule: m.Recur | None = None) -> RuleResult:
     """RRULE → Graph must be exact: the original (dateutil), the Graph pattern (Outlook
     semantics) and the RRULE written back from it all expand to the same instants."""
-    result = rrule_to_graph(parse(text), dtstart, zone)
+    result = rrule_to_graph(rule or parse(text), dtstart, zone)
     pattern, rng = accepted(result)
     day = dtstart.date() if isinstance(dtstart, datetime) else dtstart
     horizon = day + span
@@ -391,9 +394,11 @@ def test_case_24_bysetpos_form_is_day_31(text: str) -> None:
 
 def test_case_24_rscale_skip_backward_is_day_31() -> None:
     # dateutil cannot read RSCALE: the original is expanded from its RFC 5545 equivalent.
-    result = roundtrip("RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=BACKWARD",
-                       datetime(2026, 1, 31, 9, tzinfo=SYDNEY), SYDNEY,
-                       original="FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1")
+    # The rule as typed (the .ics reader's icalendar fallback gives SKIP as "VSKIP.BACKWARD" today).
+    text = "RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=BACKWARD"
+    typed = m.Recur(text, freq="MONTHLY", bymonthday=(31,), rscale="GREGORIAN", skip="BACKWARD")
+    result = roundtrip(text, datetime(2026, 1, 31, 9, tzinfo=SYDNEY), SYDNEY,
+                       original="FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1", rule=typed)
     assert result.recurrence.pattern == {"interval": 1, "type": "absoluteMonthly", "dayOfMonth": 31}
 
 
@@ -403,8 +408,10 @@ def test_case_24_plain_day_31_is_refused_with_reason() -> None:
     assert any("BYMONTHDAY=31" in p and "last day" in p for p in result.problems)
     # and the same for a DTSTART on the 31st with no BYMONTHDAY
     assert rrule_to_graph(parse("FREQ=MONTHLY"), datetime(2026, 1, 31, 9, tzinfo=PARIS), PARIS).recurrence is None
-    assert rrule_to_graph(parse("RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=FORWARD"),
-                          datetime(2026, 1, 31, 9, tzinfo=PARIS), PARIS).recurrence is None
+    forward = m.Recur("RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=FORWARD", freq="MONTHLY",
+                      bymonthday=(31,), rscale="GREGORIAN", skip="FORWARD")
+    refused = rrule_to_graph(forward, datetime(2026, 1, 31, 9, tzinfo=PARIS), PARIS)
+    assert refused.recurrence is None and any("skips shorter months" in p for p in refused.problems)
 
 
 def test_case_24_days_29_and_30() -> None:
@@ -508,7 +515,8 @@ def test_case_31_refused_naming_the_part(text: str, part: str) -> None:
 
 
 def test_case_31_unknown_rule_part_is_refused_by_name() -> None:
-    rule = vRecur({"FREQ": ["DAILY"], "X-EXRULE": ["FREQ=WEEKLY"]})
+    rule = parse("FREQ=DAILY;X-EXRULE=WEEKLY")
+    assert rule.other == (("X-EXRULE", "WEEKLY"),)
     result = rrule_to_graph(rule, date(2026, 3, 2), None)
     assert result.recurrence is None and any("X-EXRULE" in p for p in result.problems)
 
@@ -579,33 +587,52 @@ def test_rrule_to_graph_accepts_only_exact_forms(text: str, day: date, zone: Zon
     assert rrule_instants(back, dtstart, horizon) == want, (text, recur_text(back))
 
 
-GARBAGE = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True), st.text(max_size=12),
-    st.binary(max_size=8), st.dates(), st.datetimes(timezones=st.sampled_from([None, UTC, PARIS])),
-    st.sampled_from(["MO", "-1TH", "+2FR", "0MO", "XX", "1", "-1", "DAILY", "WEEKLY", "YEARLY", "BACKWARD",
-                     "GREGORIAN", "20260930T215959Z", "20260930", "2026-09-30", "", "5", "99", "TH,FR"]),
-)
-PART_NAMES = st.sampled_from(["FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
-                              "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE",
-                              "SKIP", "X-FOO", "FOO"])
+def _zoned(value: datetime) -> m.ZonedDateTime:
+    kind = "floating" if value.tzinfo is None else "utc" if value.tzinfo is UTC else "iana"
+    return m.ZonedDateTime(value, m.Zone(kind, iana=None if kind == "floating" else str(value.tzinfo),
+                                         tzinfo=value.tzinfo))
+
+
+INTS = st.lists(st.integers(-10**6, 10**6), max_size=4).map(tuple)
+WORDS = st.sampled_from(["MO", "SU", "XX", "", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "SECONDLY", "GREGORIAN",
+                         "HEBREW", "BACKWARD", "FORWARD", "OMIT", "SKIP"])
+#: Typed rules with every value the reader can hand over (icalendar's reading included: a BYDAY
+#: position out of range, BYMONTH 13 or 5L, COUNT 0, an UNTIL of another kind than DTSTART…).
+TYPED_RULES = st.builds(
+    m.Recur, text=st.just(""), freq=st.none() | WORDS, count=st.none() | st.integers(-10**12, 10**12),
+    interval=st.none() | st.integers(-5, 10**7),
+    until=st.none() | st.dates() | st.datetimes(timezones=st.sampled_from([None, UTC, PARIS])).map(_zoned),
+    bysecond=INTS, byminute=INTS, byhour=INTS, bymonthday=INTS, byyearday=INTS, byweekno=INTS, bysetpos=INTS,
+    byday=st.lists(st.builds(m.WeekdayNum, st.integers(-99, 99), st.sampled_from(["MO", "TH", "SU", "XX"])),
+                   max_size=4).map(tuple),
+    bymonth=st.lists(st.sampled_from(["1", "2", "12", "13", "0", "5L", "-1", "x"]), max_size=3).map(tuple),
+    wkst=st.none() | WORDS, rscale=st.none() | WORDS, skip=st.none() | WORDS,
+    other=st.lists(st.tuples(st.sampled_from(["X-FOO", "FOO", "BYWEEKDAY"]), st.text(max_size=8)), max_size=2).map(tuple))
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.dictionaries(PART_NAMES, st.one_of(GARBAGE, st.lists(GARBAGE, max_size=4)), max_size=8),
+@given(TYPED_RULES,
        st.sampled_from([date(2026, 1, 31), datetime(2026, 1, 31, 9, tzinfo=PARIS), datetime(2026, 3, 29, 2, 30),
                         datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK)]))
-@example({"FREQ": ["MONTHLY"], "INTERVAL": ["abc"]}, date(2026, 1, 31))
-@example({"FREQ": "WEEKLY", "BYDAY": "MO,XX"}, date(2026, 1, 31))
-@example({"FREQ": ["DAILY"], "UNTIL": ["garbage"]}, date(2026, 1, 31))
-@example({"FREQ": ["DAILY"], "COUNT": [1.5]}, date(2026, 1, 31))
-@example({"FREQ": ["DAILY"], "UNTIL": [datetime(2027, 1, 1, tzinfo=UTC)]}, datetime(2026, 3, 29, 2, 30))
-def test_rrule_to_graph_never_raises(parts: dict[str, Any], dtstart: date | datetime) -> None:
+@example(m.Recur("", freq="MONTHLY", interval=0), date(2026, 1, 31))
+@example(m.Recur("", freq="WEEKLY", byday=(m.WeekdayNum(0, "MO"), m.WeekdayNum(60, "TU"))), date(2026, 1, 31))
+@example(m.Recur("", freq="DAILY", count=0), date(2026, 1, 31))
+@example(m.Recur("", freq="YEARLY", bymonth=("5L",), rscale="HEBREW"), date(2026, 1, 31))
+@example(m.Recur("", freq="DAILY", until=_zoned(datetime(2027, 1, 1, tzinfo=UTC))), datetime(2026, 3, 29, 2, 30))
+def test_rrule_to_graph_never_raises(rule: m.Recur, dtstart: date | datetime) -> None:
     zone = dtstart.tzinfo if isinstance(dtstart, datetime) else None
-    result = rrule_to_graph(vRecur(parts), dtstart, zone)
+    result = rrule_to_graph(rule, dtstart, zone)
     assert isinstance(result, RuleResult)
     assert (result.recurrence is None) == bool(result.problems)
     if result.recurrence is not None:
         graph_to_rrule(result.recurrence.pattern, result.recurrence.range, dtstart, zone)
+
+
+def test_leap_month_is_refused_for_its_scale() -> None:
+    """RFC 7529 ``BYMONTH=5L`` (the leap month of a lunisolar scale) is refused by its RSCALE,
+    not as an unreadable month (the reader keeps the ``L``; icalendar's ``vMonth`` reads 5)."""
+    result = rrule_to_graph(parse("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5L;BYMONTHDAY=1"), date(2026, 1, 31), None)
+    assert result.recurrence is None and result.problems == ["RSCALE=CHINESE has no Graph equivalent"]
 
 
 # ---------------------------------------------------------------- independent readers

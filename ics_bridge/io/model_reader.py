@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from enum import Enum
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
@@ -301,7 +302,7 @@ class IcsReader:
                 alarms.append(self._alarm(child))
             else:
                 parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
-        event = parser.build(m.Event, alarms=tuple(alarms))
+        event = parser.build(m.Event, alarms=tuple(alarms), order=tuple(parser.names))
         if parser.odd:
             self.odd.add(id(event))
         return event
@@ -416,7 +417,7 @@ def duration(raw: str) -> timedelta:
 class _Props:
     """Collects one component's properties into typed fields (``table``: NAME → handler)."""
 
-    __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists", "odd")
+    __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists", "odd", "names")
 
     def __init__(self, reader: IcsReader, table: dict[str, Callable[..., None]]) -> None:
         self.reader = reader
@@ -428,6 +429,7 @@ class _Props:
         self.components: list[m.RawComponent] = []
         self.problems: list[m.Problem] = []
         self.odd = False  # a time value icalendar's reading or a read-side repair may differ on
+        self.names: dict[str, None] = {}  # property names in order of first appearance (Event.order)
 
     def line(self, line: str) -> None:
         try:
@@ -435,6 +437,7 @@ class _Props:
         except ValueError as exc:
             self.problems.append(m.Problem("", str(exc), line))
             return
+        self.names.setdefault(name, None)
         handler = self.table.get(name)
         if handler is None:
             self.other.append(m.Line(name, params, raw, line))
@@ -713,7 +716,7 @@ def _recur_by_icalendar(p: _Props, params: m.Params, raw: str) -> m.Recur:
     other: list[tuple[str, str]] = []
     for key, values in found.items():
         key = str(key).upper()
-        texts = [str(v) for v in values] if key != "UNTIL" else []
+        texts = [str(v.value if isinstance(v, Enum) else v) for v in values] if key != "UNTIL" else []  # vSkip
         if key == "FREQ":
             parts["freq"] = texts[0].upper()
         elif key in _INT_PARTS:

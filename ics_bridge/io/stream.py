@@ -488,6 +488,11 @@ POSITION: dict[int, int] = {}
 def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
     """(file position of the series' first event, its VEVENTs) per series of ``cal``, as
     :func:`series.group_series` groups them (a second master with a UID is its own series)."""
+    return [(key, comps) for key, _typed, comps in _typed_series_of(cal)]
+
+
+def _typed_series_of(cal: Calendar) -> list[tuple[int, Any, list[Any]]]:
+    """:func:`_series_of` with each series also as the typed hub has it (``model.Series``)."""
     from .. import edge
     from ..series import group_series
     out = []
@@ -496,7 +501,7 @@ def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
     origin = edge.origins(typed, vevents)
     for series in group_series(typed):
         comps = [origin[id(e)] for e in series.events]
-        out.append((min(POSITION.get(id(c), 0) for c in comps), comps))
+        out.append((min(POSITION.get(id(c), 0) for c in comps), series, comps))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Hub VEVENTs → Graph event JSON, in two profiles.
+"""Hub series (the typed model, ``ics_bridge.model``) → Graph event JSON, in two profiles.
 
 * ``resource``: the shape GET returns (ids, timestamps, webLink, beta ``cancelledOccurrences``),
   for archives and round trips;
@@ -8,32 +8,37 @@
 
 Overrides become ``type: exception`` items with ``seriesMasterId`` and ``originalStart``; EXDATEs
 become ``cancelledOccurrences`` (resource) or are reported (request: v1.0 cannot create them).
+
+The mapper reads the model's typed fields (issue 12): times as :class:`model.ZonedDateTime`
+(``m.plain`` for arithmetic), people as :class:`model.Address`, rules as :class:`model.Recur`;
+X- properties it knows from ``Event.other``.  Nothing is re-parsed from text.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
 from dateutil.rrule import rrulestr
-from icalendar import Event as VEvent
 
-from ... import edge, hub
+from ... import hub
 from ... import model as m
+from ...io.fastics import fold
+from ...io.model_writer import event_lines
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
-from ...series import exdates, group_series
+from ...series import exdates, recurrence_id_text
 from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, categories, conferences,
-                       description_without_join, dt_value, event_end, get_description, get_stash,
-                       is_plain_alternative, person_email, property_lines, props, read_alarm,
-                       report_duplicate_uids, text_value)
+from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, description_without_join,
+                       event_end, get_description, get_stash, is_plain_alternative, person_email, read_alarm,
+                       report_duplicate_uids)
 from . import tables
 
 Profile = Literal["resource", "request"]
@@ -55,29 +60,38 @@ def transaction_id(uid: str, recurrence_id: str | None) -> str:
     return str(uuid.uuid5(_TRANSACTION_NS, f"{uid}\x00{recurrence_id or ''}"))
 
 
+def _x(event: m.Event, name: str) -> str | None:
+    """The value of X- property ``name`` as kept (still TEXT-escaped, as icalendar gives an
+    unknown property), the first when it repeats."""
+    for line in event.other:
+        if line.name == name:
+            return line.value
+    return None
+
+
 class _Writer:
-    def __init__(self, v: VEvent, report: Report, options: GraphWriteOptions, typed: m.Event | None = None) -> None:
+    def __init__(self, v: m.Event, report: Report, options: GraphWriteOptions) -> None:
         self.v = v
-        self.mv = typed if typed is not None else edge.events_to_model([v])[0]  # edge: until providers/graph/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
-        self.uid = str(v.get("UID", ""))
-        self.stash = get_stash(self.mv, hub.X_GRAPH_STASH)
-        if v.get(hub.X_GRAPH_STASH) is not None and not self.stash:
+        self.uid = v.uid or ""
+        self.rid_text = recurrence_id_text(v)
+        self.stash = get_stash(v, hub.X_GRAPH_STASH)
+        if not self.stash and _x(v, hub.X_GRAPH_STASH) is not None:
             self.add(LossKind.INVALID_VALUE, hub.X_GRAPH_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
         self.out: dict[str, Any] = {}
         self.unmapped: set[str] = set()  # mapped names that could not be carried this time
-        self.dropped_alarms: list[Any] = []
+        self.dropped_alarms: list[m.Alarm] = []
         self.off_rule_start = False  # DTSTART is not an occurrence of the RRULE (recurrence())
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
-        rid = hub.recurrence_id_text(self.v)
-        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=rid, **kw)
+        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.rid_text, **kw)
 
     # -- time -------------------------------------------------------------------------------
-    def zone_name(self, tz: tzinfo | None, field: str, at: datetime | None = None) -> str:
-        name = tzid_of(tz, iana_only=True) if tz is not None else None
+    def zone_name(self, tz: tzinfo | None, name: str | None, field: str, at: datetime | None = None) -> str:
+        """Graph's ``timeZone`` for a value in ``tz``, whose IANA name is ``name`` (None: floating,
+        given the default zone)."""
         if name is None:
             name = self.options.default_zone
             self.add(LossKind.TIMEZONE_ASSIGNED, field, f"floating time given the zone {name}", after=name)
@@ -89,7 +103,7 @@ class _Writer:
         if windows is None:
             self.add(LossKind.TIMEZONE_GUESSED, field, f"no Windows name for {name}; IANA name written", after=name)
             return name
-        if tz is not None and at is not None and not _same_clock(tz, windows, at, self.span_days()):
+        if tz is not None and at is not None and not _same_clock(tz, name, windows, at, self.span_days()):
             # A Windows zone holds one rule set: read back it is CLDR's zone (Argentina Standard
             # Time → America/Buenos_Aires), whose history can differ from this zone's at this
             # date (America/Argentina/Catamarca in 2001; found by tests/test_property_roundtrip.py).
@@ -101,26 +115,27 @@ class _Writer:
 
     def span_days(self) -> int:
         """How far ahead a zone must agree: a series expands over years, an event is one day."""
-        return 366 * 6 if self.v.get("RRULE") is not None and self.v.get("RECURRENCE-ID") is None else 2
+        return 366 * 6 if self.v.rrules and self.v.recurrence_id is None else 2
 
-    def dtz(self, value: date | datetime, field: str) -> dict[str, str]:
-        if isinstance(value, datetime):
-            if value.tzinfo is not None and tzid_of(value.tzinfo, iana_only=True) is None:
-                self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
-                value = value.astimezone(timezone.utc)
-            name = self.zone_name(value.tzinfo, field, at=value)
-            return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
-        return {"dateTime": f"{value.isoformat()}T00:00:00.0000000", "timeZone": "UTC"}
+    def dtz(self, value: datetime, zone: m.Zone, field: str) -> dict[str, str]:
+        """A date-time (aware in ``zone``, naive when floating) → Graph ``dateTimeTimeZone``."""
+        name = _iana_name(zone, value.tzinfo)
+        if value.tzinfo is not None and name is None:
+            self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
+            value, name = value.astimezone(timezone.utc), "UTC"
+        name = self.zone_name(value.tzinfo, name, field, at=value)
+        return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
 
     def times(self) -> None:
         v, out = self.v, self.out
-        start = dt_value(v, "DTSTART")
-        end = dt_value(v, "DTEND")
+        start = m.plain(v.start)
+        end = m.plain(v.end)
         if start is None:
             return
-        duration = v.get("DURATION")
-        if end is None and duration is not None:
-            end = start + duration.dt
+        # a computed end (DURATION, a DATE end, none) is in the start's zone
+        end_zone = v.end.zone if isinstance(v.end, m.ZonedDateTime) else None
+        if end is None and v.duration is not None:
+            end = start + v.duration
         all_day = not isinstance(start, datetime)
         if all_day:
             if end is None or (isinstance(end, date) and not isinstance(end, datetime) and end <= start):
@@ -140,8 +155,9 @@ class _Writer:
         elif isinstance(end, date) and not isinstance(end, datetime):
             end = datetime.combine(end, start.timetz())
         out["isAllDay"] = False
-        out["start"] = self.dtz(start, "DTSTART")
-        out["end"] = self.dtz(end, "DTEND")
+        assert isinstance(v.start, m.ZonedDateTime)
+        out["start"] = self.dtz(start, v.start.zone, "DTSTART")
+        out["end"] = self.dtz(end, end_zone or v.start.zone, "DTEND")
         if self.options.profile == "resource":  # the event's home zones, as Graph returns them
             out["originalStartTimeZone"] = out["start"]["timeZone"]
             out["originalEndTimeZone"] = out["end"]["timeZone"]
@@ -155,27 +171,28 @@ class _Writer:
     def build(self, master_id: str | None = None, *, all_day_series: bool = False,
               series_zone: str | None = None) -> dict[str, Any]:
         v, out, request = self.v, self.out, self.options.profile == "request"
-        rid = all_day_recurrence_id(dt_value(v, "RECURRENCE-ID"), all_day_series, self.add)
+        rid = all_day_recurrence_id(m.plain(v.recurrence_id.value) if v.recurrence_id else None,
+                                    all_day_series, self.add)
         if not request:
-            if v.get(hub.X_GRAPH_ID):
-                out["id"] = str(v[hub.X_GRAPH_ID])
-            if v.get(hub.X_GRAPH_CHANGEKEY):
-                out["changeKey"] = str(v[hub.X_GRAPH_CHANGEKEY])
+            graph_id, change_key = _x(v, hub.X_GRAPH_ID), _x(v, hub.X_GRAPH_CHANGEKEY)
+            if graph_id:
+                out["id"] = graph_id
+            if change_key:
+                out["changeKey"] = change_key
             if self.uid:
                 out["iCalUId"] = self.uid
         if not self.uid:
             self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; Graph gives the event an iCalUId of its own")
-        summary = text_value(v, "SUMMARY")
-        if summary is not None:
-            out["subject"] = summary
+        if v.summary is not None:
+            out["subject"] = v.summary
         self.body()
         self.times()
-        if rid is None and v.get("RRULE") is not None:
+        if rid is None and v.rrules:
             self.recurrence()
-        if v.get("RDATE") is not None:
+        if v.rdates:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RDATE", "Graph has no extra dates in a series")
             self.unmapped.add("RDATE")
-        if v.get("EXRULE") is not None:
+        if v.exrules:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE", "Graph has no exclusion rules")
             self.unmapped.add("EXRULE")
         self.location()
@@ -183,7 +200,7 @@ class _Writer:
         self.alarms()
         self.availability()
         self.classification()
-        url = text_value(v, "URL")
+        url = v.url
         if not request:
             self.timestamps()
             if url:
@@ -194,9 +211,10 @@ class _Writer:
                      "(kept in an extended property for the way back)", before=url)
             self.unmapped.add("URL")
         self.online_meeting()
-        if str(v.get(hub.X_DISALLOW_COUNTER, "")).upper() == "TRUE":
+        disallow = _x(v, hub.X_DISALLOW_COUNTER)
+        if (disallow or "").upper() == "TRUE":
             out["allowNewTimeProposals"] = False
-        elif v.get(hub.X_DISALLOW_COUNTER) is not None:
+        elif disallow is not None:
             out["allowNewTimeProposals"] = True
         self.restore_stash(request)
         self.keep_unmapped()
@@ -216,36 +234,36 @@ class _Writer:
                 midnight = datetime.combine(rid, time())
                 out["originalStart"] = _utc_text(midnight.replace(tzinfo=resolved.tz if resolved else timezone.utc))
                 out["originalStartTimeZone"] = zone_name
-        elif v.get("RRULE") is not None and "recurrence" in out:
+        elif v.rrules and "recurrence" in out:
             out["type"] = "seriesMaster"
         elif not request:
             out["type"] = self.stash.get("type") if self.stash.get("type") in ("occurrence", "exception") else "singleInstance"
         if request:
-            out["transactionId"] = transaction_id(self.uid, hub.recurrence_id_text(v))
+            out["transactionId"] = transaction_id(self.uid, self.rid_text)
             for key in ("type",):
                 out.pop(key, None)
         return out
 
     def join_urls(self) -> list[str]:
         """The event's join links, the one Graph's ``onlineMeeting`` would hold first."""
-        video = [u for u, _ in conferences(self.mv) if not u.lower().startswith("tel:")]
-        teams = text_value(self.v, hub.X_TEAMS_URL)
+        video = [c.uri for c in self.v.conferences if not c.uri.lower().startswith("tel:")]
+        teams = _x(self.v, hub.X_TEAMS_URL)
         return [teams] + [u for u in video if u != teams] if teams else video
 
     def body(self) -> None:
-        text, html = get_description(self.mv)
+        text, html = get_description(self.v)
         plain = is_plain_alternative(text, html)  # a text body, kept readable for HTML targets
         if plain:
             html = None
-        urls = [u for u, _ in conferences(self.mv)]
+        urls = [c.uri for c in self.v.conferences]
         # A create request cannot carry a join link (onlineMeeting is read-only): the links stay
         # readable in the body, as the join lines clients that ignore CONFERENCE show.
         keep: list[str] = []
         if self.options.profile == "request":
-            google = text_value(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
+            google = _x(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
         if text is not None and not keep:
-            text = description_without_join(self.mv, urls[0] if urls else None)
+            text = description_without_join(self.v, urls[0] if urls else None)
         if html is None and not plain and text and looks_like_html(text):
             # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
             # Google writer and the validator read it; a text body would show the tags.
@@ -266,23 +284,23 @@ class _Writer:
 
     def recurrence(self) -> None:
         v = self.v
-        rules = v.get("RRULE")
-        rules = rules if isinstance(rules, list) else [rules]
+        rules = v.rrules
         if len(rules) > 1:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "several RRULEs have no Graph equivalent; recurrence dropped")
             self.unmapped.add("RRULE")
             return
-        start = dt_value(v, "DTSTART")
+        start = m.plain(v.start)
         assert start is not None
         series_tz = start.tzinfo if isinstance(start, datetime) else None
-        result = rrule_to_graph(rules[0], start, series_tz)
+        rule = rules[0]
+        result = rrule_to_graph(rule, start, series_tz)
         for note in result.notes:
             self.add(LossKind.MAPPING_CHOICE, "RRULE", note)
         for loss in result.losses:
-            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rules[0].to_ical().decode())
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rule.text)
         if result.recurrence is None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
-                     before=rules[0].to_ical().decode())
+                     before=rule.text)
             self.unmapped.add("RRULE")
             return
         rng = dict(result.recurrence.range)
@@ -293,8 +311,8 @@ class _Writer:
             # match: that instance becomes an event of its own (_off_rule_start).
             self.off_rule_start = True
         rng["startDate"] = local.isoformat()
-        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, "RRULE", at=start if isinstance(start, datetime) else None)
-                                     if series_tz else
+        rng["recurrenceTimeZone"] = (self.zone_name(series_tz, _iana_name(v.start.zone, series_tz), "RRULE", at=start)
+                                     if isinstance(v.start, m.ZonedDateTime) and series_tz else
                                      str(self.stash.get("@recurrenceTimeZone", self.all_day_zone())))
         if rng["type"] != "endDate":
             rng.setdefault("endDate", "0001-01-01")
@@ -307,7 +325,7 @@ class _Writer:
         self.out["recurrence"] = {"pattern": pattern, "range": rng}
 
     def location(self) -> None:
-        text = text_value(self.v, "LOCATION")
+        text = self.v.location
         stashed = self.stash.get("location")
         shown = self.stash.get("@locationText", stashed.get("displayName") if isinstance(stashed, dict) else None)
         if isinstance(stashed, dict) and (shown or None) == text:
@@ -318,25 +336,24 @@ class _Writer:
         if text is None:
             return
         location: dict[str, Any] = {"displayName": text}
-        geo = self.v.get("GEO")
+        geo = self.v.geo
         if geo is not None:
             location["coordinates"] = {"latitude": geo.latitude, "longitude": geo.longitude}
         self.out["location"] = location
 
     def people(self) -> None:
         v = self.v
-        org = v.get("ORGANIZER")
-        if org is not None:
-            address = self.email_address(org, self.mv.organizer, "ORGANIZER")
+        if v.organizer is not None:
+            address = self.email_address(v.organizer, "ORGANIZER")
             if address:  # neither name nor address: nothing to write
                 self.out["organizer"] = {"emailAddress": address}
-        attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
-        for att, typed in zip(attendees, self.mv.attendees):
-            params = att.params
-            cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
-            role = str(params.get("ROLE", "REQ-PARTICIPANT")).upper()
+        resource = self.options.profile == "resource"
+        proposals = self.stash.get("@proposedNewTime", {}) if v.attendees else {}
+        for att in v.attendees:
+            cutype = (att.cutype if att.cutype is not None else "INDIVIDUAL").upper()
+            role = (att.role if att.role is not None else "REQ-PARTICIPANT").upper()
             if cutype in tables.RESOURCE_CUTYPES:
                 kind = "resource"
             elif role == "OPT-PARTICIPANT":
@@ -352,29 +369,36 @@ class _Writer:
             if cutype not in ("INDIVIDUAL", "RESOURCE", "ROOM", "UNKNOWN"):
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Graph type",
                          before=cutype, after=kind)
-            partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+            partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
             response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
             if response is None:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Graph response",
                          before=partstat, after="notResponded")
                 response = "notResponded"
-            kept = params.get("X-ICSBRIDGE-RESPONSE")
-            if kept and tables.RESPONSE_TO_PARTSTAT.get(str(kept)) == partstat:
-                response = str(kept)
+            kept = answered = asked = None
+            for p in att.params:  # the last of a repeated parameter wins, as in m.param
+                if p.name == "X-ICSBRIDGE-RESPONSE":
+                    kept = p.value
+                elif p.name == "X-ICSBRIDGE-RESPONSE-TIME":
+                    answered = p.value
+                elif p.name == "RSVP":  # as written: a value other than TRUE/FALSE is one more answer
+                    asked = p.value
+            if kept and tables.RESPONSE_TO_PARTSTAT.get(kept) == partstat:
+                response = kept
             status: dict[str, Any] = {"response": response}
-            status["time"] = str(params.get("X-ICSBRIDGE-RESPONSE-TIME", "0001-01-01T00:00:00Z"))
-            if "RSVP" in params:
-                rsvp.add(str(params["RSVP"]).upper())
-            address = self.email_address(att, typed, "ATTENDEE")
-            if "address" not in address and (self.options.profile == "request" or not address):
+            status["time"] = answered if answered is not None else "0001-01-01T00:00:00Z"
+            if asked is not None:
+                rsvp.add(asked.upper())
+            address = self.email_address(att, "ATTENDEE")
+            if "address" not in address and (not resource or not address):
                 self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
-                         before=address.get("name") or str(att))
+                         before=address.get("name") or att.address)
                 continue
             entry: dict[str, Any] = {"type": kind, "emailAddress": address}
-            proposal = self.stash.get("@proposedNewTime", {}).get(entry["emailAddress"].get("address", ""))
-            if proposal and self.options.profile == "resource":
+            proposal = proposals.get(address.get("address", ""))
+            if proposal and resource:
                 entry["proposedNewTime"] = proposal
-            if self.options.profile == "resource":
+            if resource:
                 entry["status"] = status
             elif response not in ("none", "notResponded"):
                 self.add(LossKind.UNSUPPORTED_FIELD, "ATTENDEE;PARTSTAT",
@@ -387,28 +411,27 @@ class _Writer:
             if len(rsvp) > 1:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
 
-    def email_address(self, prop: Any, typed: m.Address, field: str) -> dict[str, str]:
+    def email_address(self, prop: m.Address, field: str) -> dict[str, str]:
         """Graph ``emailAddress``: ``address`` only ever an e-mail address (the EMAIL parameter
         for a ``urn:uuid:`` value); a person without one keeps the name, the address reported."""
         out: dict[str, str] = {}
-        name = prop.params.get("CN")
-        if name:
-            out["name"] = str(name)
-        email = person_email(typed, self.add, field)
+        if prop.cn:
+            out["name"] = prop.cn
+        email = person_email(prop, self.add, field)
         if email:
             out["address"] = email
-        problem = address_problem(typed)
+        problem = address_problem(prop) if email is None else None  # an address found is no problem
         if problem:
-            self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=str(prop))
+            self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=prop.address)
         return out
 
     def alarms(self) -> None:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
-        start = dt_value(v, "DTSTART")
-        readings: list[AlarmReading] = [read_alarm(a, start, event_end(self.mv, start)) for a in self.mv.alarms]
-        alarms = list(v.walk("VALARM"))
+        alarms = v.alarms
+        start, end = m.plain(v.start), event_end(v)
+        readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
         valid = [r for r in readings if r.minutes_before is not None]
         for alarm, r in zip(alarms, readings):
             if r.problem:
@@ -437,8 +460,8 @@ class _Writer:
 
     def availability(self) -> None:
         v = self.v
-        busy = str(v.get(hub.X_BUSYSTATUS, "")).upper()
-        transp = str(v.get("TRANSP", "OPAQUE")).upper()
+        busy = (_x(v, hub.X_BUSYSTATUS) or "").upper()
+        transp = (v.transparency if v.transparency is not None else "OPAQUE").upper()
         if busy in tables.BUSYSTATUS_TO_SHOW_AS:
             self.out["showAs"] = tables.BUSYSTATUS_TO_SHOW_AS[busy]
         else:
@@ -446,18 +469,17 @@ class _Writer:
 
     def classification(self) -> None:
         v, out = self.v, self.out
-        cdo = text_value(v, hub.X_IMPORTANCE)
-        priority = v.get("PRIORITY")
+        cdo = _x(v, hub.X_IMPORTANCE)
         if cdo in tables.CDO_TO_IMPORTANCE:
             out["importance"] = tables.CDO_TO_IMPORTANCE[cdo]
-        elif priority is not None:
-            importance = tables.priority_to_importance(int(priority))
+        elif v.priority is not None:
+            importance = tables.priority_to_importance(v.priority)
             if importance:
                 out["importance"] = importance
-        cls = text_value(v, "CLASS")
+        cls = v.classification
         if cls is not None:
             cls = cls.upper()
-            if cls == "PRIVATE" and str(v.get(hub.X_SENSITIVITY, "")).upper() == "PERSONAL":
+            if cls == "PRIVATE" and (_x(v, hub.X_SENSITIVITY) or "").upper() == "PERSONAL":
                 out["sensitivity"] = "personal"
             elif cls in tables.CLASS_TO_SENSITIVITY:
                 out["sensitivity"] = tables.CLASS_TO_SENSITIVITY[cls]
@@ -465,10 +487,10 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS={cls} has no Graph sensitivity; private used",
                          before=cls, after="private")
                 out["sensitivity"] = "private"
-        cats = categories(self.mv)
+        cats = list(v.all_categories)
         if cats:
             out["categories"] = cats
-        status = (text_value(v, "STATUS") or "").upper()
+        status = (v.status or "").upper()
         if self.options.profile == "request":
             if status == "CANCELLED":  # isCancelled is read-only: Graph would create the event as not cancelled
                 self.add(LossKind.UNSUPPORTED_FIELD, "STATUS", "Graph cannot create a cancelled event (isCancelled is "
@@ -483,15 +505,14 @@ class _Writer:
             self.unmapped.add("STATUS")
 
     def timestamps(self) -> None:
-        for prop, name in (("CREATED", "createdDateTime"), ("LAST-MODIFIED", "lastModifiedDateTime")):
-            value = dt_value(self.v, prop)
-            if isinstance(value, datetime):
-                self.out[name] = _utc_text(value)
+        for value, name in ((self.v.created, "createdDateTime"), (self.v.last_modified, "lastModifiedDateTime")):
+            if isinstance(value, m.ZonedDateTime):  # a DATE has no instant to give
+                self.out[name] = _utc_text(value.dt)
 
     def online_meeting(self) -> None:
         """CONFERENCE / X-MICROSOFT-SKYPETEAMSMEETINGURL → onlineMeeting.joinUrl (read-only in
         Graph: a request cannot carry a join link, only ask for a new meeting)."""
-        teams = text_value(self.v, hub.X_TEAMS_URL)
+        teams = _x(self.v, hub.X_TEAMS_URL)
         video = self.join_urls()
         url = video[0] if video else None
         if "isOnlineMeeting" in self.stash:
@@ -514,22 +535,51 @@ class _Writer:
     def keep_unmapped(self) -> None:
         """iCalendar content with no Graph property travels as raw lines in one named extended
         property (io-msgraph's pattern), so ICS→Graph→ICS restores it; each is still reported,
-        since Outlook does not show it."""
-        lines: list[str] = []
-        for name in list(self.v):
-            if (name in _MAPPED_PROPS and name not in self.unmapped) or name.startswith("X-ICSBRIDGE-GRAPH") \
-                    or name in _RECOMPUTED:
+        since Outlook does not show it.  The lines are the hub writer's (``event_lines``) of an
+        event holding only what is kept, grouped by property name in the order the event's
+        properties came (``Event.order``; else in order of first appearance), each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
+        components Graph has no place for."""
+        v = self.v
+        carried = (_MAPPED_PROPS - self.unmapped) | _RECOMPUTED if self.unmapped else _CARRIED
+        typed = {field: getattr(v, field) for name, field in _TYPED_KEPT.items() if name not in carried}
+        other = tuple(line for line in v.other
+                      if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH"))
+        alarms = tuple(a for a in v.alarms if a in self.dropped_alarms)  # equal alarms go alike, as before
+        if not (other or v.components or alarms or any(value not in (None, ()) for value in typed.values())):
+            return
+        written, _zones = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
+                                              **typed))
+        by_name: dict[str, list[str]] = {}
+        blocks: list[list[str]] = []
+        depth = 0
+        for line in written[1:-1]:  # without the VEVENT's BEGIN and END
+            head = line[:6].upper()
+            if depth or head == "BEGIN:":
+                if head == "BEGIN:":
+                    if not depth:
+                        blocks.append([])
+                    depth += 1
+                elif line[:4].upper() == "END:":
+                    depth -= 1
+                blocks[-1].append(_folded(line))
                 continue
-            lines.extend(property_lines(self.mv, name))
+            name = _NAME_END.split(line, 1)[0].upper()
+            by_name.setdefault(name, []).append(_folded(line))
+        lines: list[str] = []
+        if v.order:  # in the order the event's properties came (as icalendar walked them)
+            rank = {name: i for i, name in enumerate(v.order)}
+            by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        for name, found in by_name.items():
+            lines.extend(found)
             if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
                 self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
-        for component in self.v.subcomponents:
-            if component.name != "VALARM" or component in self.dropped_alarms:
-                lines.append(component.to_ical().decode().strip())
-                if component.name != "VALARM":
-                    self.add(LossKind.UNSUPPORTED_FIELD, component.name, "no Graph equivalent (kept in an extended property)")
+        # the writer writes the alarms first, then the other components
+        for kind, block in zip(["VALARM"] * len(alarms) + [c.name for c in v.components], blocks):
+            lines.append("\r\n".join(block))
+            if kind != "VALARM":
+                self.add(LossKind.UNSUPPORTED_FIELD, kind, "no Graph equivalent (kept in an extended property)")
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
@@ -538,7 +588,7 @@ class _Writer:
         """An X- property other programs show (Google's Meet link) and Outlook does not: a loss,
         unless the join link written is the same."""
         join = (self.out.get("onlineMeeting") or {}).get("joinUrl")
-        return name in _SHOWN_X and any(str(p).strip() != join for p in props(self.v, name))
+        return name in _SHOWN_X and any(line.value.strip() != join for line in self.v.other_lines(name))
 
     def restore_stash(self, request: bool) -> None:
         """Graph-only values from the stash; a request carries only the writable ones."""
@@ -568,11 +618,18 @@ _MAPPED_PROPS = frozenset({
     hub.X_IMPORTANCE, "CLASS", hub.X_SENSITIVITY, "CATEGORIES", "STATUS", "CREATED", "LAST-MODIFIED", "URL",
     "CONFERENCE", hub.X_TEAMS_URL, hub.X_DISALLOW_COUNTER, hub.X_ALLDAY, hub.X_REMOVED,
 })
+# The typed properties (model field) that can be kept: not mapped, or mapped but not carried this time.
+_TYPED_KEPT = {"SEQUENCE": "sequence", "COMMENT": "comments", "ATTACH": "attachments", "RDATE": "rdates",
+               "EXRULE": "exrules", "RRULE": "rrules", "URL": "url", "STATUS": "status"}
+# Where a content line's name ends (RFC 5545 3.1: at its first parameter or its value).
+_NAME_END = re.compile("[;:]")
 # Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
 _BOOKKEEPING = frozenset({"SEQUENCE"})
 # X- properties other programs show (Google's export: the Meet link), so Outlook's not showing them is a loss.
 _SHOWN_X = frozenset({hub.X_GOOGLE_CONFERENCE})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
+# What Graph holds (or recomputes) when every mapped property could be carried.
+_CARRIED = _MAPPED_PROPS | _RECOMPUTED
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
@@ -580,14 +637,39 @@ _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type",
 _WRITABLE_STASH = frozenset({"hideAttendees"})
 
 
-def _same_clock(tz: tzinfo, windows: str, at: datetime, days: int) -> bool:
-    """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets from ``at`` on,
-    for ``days`` days (checked every 6 hours around ``at``, then daily)."""
+def _folded(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 3.1), as icalendar folds it."""
+    return line if len(line) < 75 and line.isascii() else fold(line).decode("utf-8")
+
+
+def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
+    """The IANA name of a value's zone (``UTC`` for UTC; what ``timezones.tzid_of(tz,
+    iana_only=True)`` says of its tzinfo): the name the reader resolved its TZID to; a zone only
+    this file defines has none unless its rules were read as a tzdata zone; floating and a TZID
+    that names nothing have none."""
+    if zone.kind == "utc":
+        return "UTC"
+    if zone.kind == "iana":
+        return zone.iana
+    return tzid_of(tz, iana_only=True) if zone.kind == "file" else None
+
+
+# (IANA name, Windows name) → whether the Windows name reads back as that very zone.
+_SAME_ZONE: dict[tuple[str, str], bool] = {}
+
+
+def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) -> bool:
+    """Whether the zone a Windows name reads back as keeps ``tz``'s UTC offsets (``tz`` is IANA
+    ``name``) from ``at`` on, for ``days`` days (checked every 6 hours around ``at``, then daily)."""
+    same = _SAME_ZONE.get((name, windows))
+    if same is None:
+        resolved = resolve_name(windows)
+        same = _SAME_ZONE[(name, windows)] = resolved is not None and tzid_of(resolved.tz, iana_only=True) == name
+    if same:
+        return True
     resolved = resolve_name(windows)
     if resolved is None:
         return False
-    if tzid_of(resolved.tz, iana_only=True) == tzid_of(tz, iana_only=True):
-        return True
     instant = (at if at.tzinfo is not None else at.replace(tzinfo=tz)).astimezone(timezone.utc)
     steps = [instant + timedelta(hours=6 * k) for k in range(-4, 9)]
     steps += [instant + timedelta(days=k) for k in range(2, days)]
@@ -604,16 +686,18 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: edge.CrossedSeries, master: dict[str, Any], writer: _Writer,
+def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
                extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
     """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    cancelled = [(d, "EXDATE") for d in exdates(series.typed)] + list(extra)
-    if not cancelled or series.master is None:
+    if series.master is None:
         return
-    found = Occurrences(series.typed.master)  # type: ignore[arg-type]
+    cancelled = [(d, "EXDATE") for d in exdates(series)] + list(extra)
+    if not cancelled:
+        return
+    found = Occurrences(series.master)
     days: list[str] = []
     for d, field in cancelled:
         occurrence = found.match(d)
@@ -628,7 +712,7 @@ def _cancelled(series: edge.CrossedSeries, master: dict[str, Any], writer: _Writ
         if isinstance(occurrence, datetime):
             day = found.local_date(occurrence)
         else:  # cannot be told: the date the value falls on in the series zone, as before
-            start = dt_value(series.master, "DTSTART")
+            start = m.plain(series.master.start)
             zone = start.tzinfo if isinstance(start, datetime) else None
             if isinstance(d, datetime) and zone is not None and d.tzinfo is not None:
                 d = d.astimezone(zone)
@@ -638,16 +722,15 @@ def _cancelled(series: edge.CrossedSeries, master: dict[str, Any], writer: _Writ
         master["cancelledOccurrences"] = days
 
 
-def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
-    """VEVENTs → Graph event dicts (masters first, then their exceptions)."""
+def calendar_to_events(source: m.Calendar | Iterable[m.Series], report: Report,
+                       options: GraphWriteOptions) -> list[dict[str, Any]]:
+    """A calendar's series (or some of them, in order) → Graph event dicts: per series its
+    master first, then its exceptions; the series in the calendar's order (the order of their
+    first VEVENT, as ``series.group_series`` has it)."""
     out: list[dict[str, Any]] = []
-    components = list(components)
-    typed = edge.events_to_model(components)  # edge: until providers/graph/from_ical.py moves (issue 12)
-    origin = edge.origins(typed, components)
-    grouped = list(group_series(typed))
-    report_duplicate_uids(grouped, report)
-    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/graph/from_ical.py moves (issue 12)
-                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    all_series = list(source.series if isinstance(source, m.Calendar) else source)
+    report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
@@ -657,34 +740,34 @@ def calendar_to_events(components: Iterable[VEvent], report: Report, options: Gr
     return out
 
 
-def _is_cancelled(v: VEvent) -> bool:
-    return (text_value(v, "STATUS") or "").upper() == "CANCELLED"
+def _is_cancelled(v: m.Event) -> bool:
+    return (v.status or "").upper() == "CANCELLED"
 
 
-def _all_day(v: VEvent | None) -> bool:
-    start = dt_value(v, "DTSTART") if v is not None else None
-    return isinstance(start, date) and not isinstance(start, datetime)
+def _all_day(v: m.Event | None) -> bool:
+    return v is not None and isinstance(v.start, date)  # a DATE (a date-time is a ZonedDateTime)
 
 
-def _series_to_events(series: edge.CrossedSeries, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
+def _series_to_events(series: m.Series, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     master_dict: dict[str, Any] | None = None
     all_day_series = _all_day(series.master if series.master is not None else
                               (series.overrides[0] if series.overrides else None))
     if series.master is not None:
-        if series.master.get("DTSTART") is None and _is_cancelled(series.master):
-            gid = text_value(series.master, hub.X_GRAPH_ID)
-            return [{"id": gid or series.uid, "@removed": {"reason": str(series.master.get(hub.X_REMOVED, "deleted"))}}]
-        writer = _Writer(series.master, report, options, series.typed_of(series.master))
+        if series.master.start is None and _is_cancelled(series.master):
+            gid = _x(series.master, hub.X_GRAPH_ID)
+            reason = _x(series.master, hub.X_REMOVED)
+            return [{"id": gid or series.uid, "@removed": {"reason": reason if reason is not None else "deleted"}}]
+        writer = _Writer(series.master, report, options)
         master_dict = writer.build()
         out.append(master_dict)
     master_id = master_dict.get("id") if master_dict else None
     removed: list[tuple[date | datetime, str]] = []
-    moves: list[tuple[VEvent, dict[str, Any]]] = []
+    moves: list[tuple[m.Event, dict[str, Any]]] = []
     for override in series.overrides:
-        rid_text = hub.recurrence_id_text(override)
-        if override.get("DTSTART") is None:
-            rid = dt_value(override, "RECURRENCE-ID")
+        rid_text = recurrence_id_text(override)
+        rid = m.plain(override.recurrence_id.value) if override.recurrence_id is not None else None
+        if override.start is None:
             if _is_cancelled(override) and master_dict is not None and rid is not None:
                 # An iTIP CANCEL of one occurrence: that occurrence is gone, as an EXDATE says.
                 report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
@@ -695,7 +778,6 @@ def _series_to_events(series: edge.CrossedSeries, report: Report, options: Graph
                 report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written",
                            uid=series.uid or None, recurrence_id=rid_text)
             continue
-        rid = dt_value(override, "RECURRENCE-ID")
         if options.profile == "request" and master_dict is not None and _is_cancelled(override) and rid is not None:
             # Graph's update API cannot set isCancelled: sending the exception would show the
             # occurrence moved, not cancelled.  Reported like an EXDATE (delete it after import).
@@ -706,7 +788,7 @@ def _series_to_events(series: edge.CrossedSeries, report: Report, options: Graph
                        "override without its series master: Graph has no exception without a master; "
                        "written as a single event", uid=series.uid or None, recurrence_id=rid_text)
         elif "recurrence" not in master_dict and series.master is not None \
-                and (series.master.get("RRULE") is not None or series.master.get("RDATE") is not None):
+                and (series.master.rrules or series.master.rdates):
             # The master went to Graph as a single event (its RRULE or RDATE could not be written,
             # reported): an exception item would name a series Graph does not have and be refused.
             report.add(LossKind.EVENT_SKIPPED, "RECURRENCE-ID",
@@ -714,18 +796,18 @@ def _series_to_events(series: edge.CrossedSeries, report: Report, options: Graph
                        "has no Graph form): not written", uid=series.uid or None, recurrence_id=rid_text)
             continue
         series_zone = ((master_dict or {}).get("recurrence") or {}).get("range", {}).get("recurrenceTimeZone")
-        moves.append((override, _Writer(override, report, options, series.typed_of(override)).build(
+        moves.append((override, _Writer(override, report, options).build(
             master_id=master_id, all_day_series=all_day_series, series_zone=series_zone if all_day_series else None)))
     if master_dict is not None and series.master is not None:
         _cancelled(series, master_dict, writer, removed)
         if writer.off_rule_start:
             out.append(_off_rule_start(series.master, master_dict, report, options))
-        if options.profile == "request" and series.master.get("RRULE") is not None:
+        if options.profile == "request" and series.master.rrules:
             return out + _ordered_moves(series, moves, report)
     return out + [item for _, item in moves]
 
 
-def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
+def _off_rule_start(master: m.Event, master_dict: dict[str, Any], report: Report,
                     options: GraphWriteOptions) -> dict[str, Any]:
     """A DTSTART that is not an occurrence of its RRULE: RFC 5545 3.8.5.3 counts it as the
     first instance, a Graph series starts at the first date its pattern matches (the range's
@@ -735,8 +817,8 @@ def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
     (``to_ical``) folds it into its series again."""
     single = copy.deepcopy({key: value for key, value in master_dict.items()
                             if key not in ("recurrence", "id", "changeKey", "cancelledOccurrences", "transactionId")})
-    uid = str(master.get("UID", ""))
-    start = dt_value(master, "DTSTART")
+    uid = master.uid or ""
+    start = m.plain(master.start)
     if options.profile == "request":
         single["transactionId"] = transaction_id(uid, f"DTSTART {start}")
     else:
@@ -751,19 +833,21 @@ def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
     return single
 
 
-def _ordered_moves(series: edge.CrossedSeries, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
+def _ordered_moves(series: m.Series, moves: list[tuple[m.Event, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
     """Graph refuses to move an occurrence past a neighbouring one while that one is still in
     place (``ErrorOccurrenceCrossingBoundary``, interop-notes case 37).  Exceptions are sent in
     the order of their new start, earliest first (as CalDavSync does), and each move that crosses
     an original neighbour is reported, since the order alone may not be enough."""
     master = series.master
     assert master is not None
-    try:
-        rule = rrulestr(master["RRULE"].to_ical().decode(), dtstart=master["DTSTART"].dt)
+    try:  # one RRULE (several have no Graph form) expanded from DTSTART, as dateutil reads it
+        rule = (rrulestr(master.rrules[0].text, dtstart=m.plain(master.start))
+                if len(master.rrules) == 1 and master.start is not None else None)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
         rule = None
     for override, _ in moves:
-        rid, start = dt_value(override, "RECURRENCE-ID"), dt_value(override, "DTSTART")
+        rid = m.plain(override.recurrence_id.value) if override.recurrence_id is not None else None
+        start = m.plain(override.start)
         if rule is None or rid is None or start is None or type(rid) is not type(start):
             continue
         try:
@@ -775,8 +859,8 @@ def _ordered_moves(series: edge.CrossedSeries, moves: list[tuple[VEvent, dict[st
             report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID",
                        "occurrence moved past a neighbouring occurrence: Graph may refuse the PATCH "
                        "(ErrorOccurrenceCrossingBoundary); exceptions are sent earliest first",
-                       uid=series.uid or None, recurrence_id=hub.recurrence_id_text(override), before=rid, after=start)
-    return [item for _, item in sorted(moves, key=lambda pair: _sort_key(dt_value(pair[0], "DTSTART")))]
+                       uid=series.uid or None, recurrence_id=recurrence_id_text(override), before=rid, after=start)
+    return [item for _, item in sorted(moves, key=lambda pair: _sort_key(m.plain(pair[0].start)))]
 
 
 def _sort_key(value: date | datetime | None) -> datetime:
