@@ -9,6 +9,7 @@ docstring) are applied to icalendar's side by :func:`icalendar_event`, each name
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from enum import Enum
 from typing import Any
 
 from icalendar import Calendar
@@ -87,7 +88,7 @@ def _recur_shape(rule: vRecur) -> dict[str, list[Any]]:
                      "BYYEARDAY", "BYSETPOS"):
             out[key] = [int(v) for v in values]
         else:
-            out[key] = [str(v).upper() for v in values]
+            out[key] = [str(v.value if isinstance(v, Enum) else v).upper() for v in values]  # vSkip: its value
     return out
 
 

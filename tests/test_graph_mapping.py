@@ -679,8 +679,10 @@ END:VEVENT""")
 
 def test_kept_lines_are_the_hub_writers_lines_grouped_by_name():
     """What Graph has no place for travels in one extended property: the typed properties and
-    the kept lines as the hub writer writes them, each name's lines together (in order of first
-    appearance), folded as content lines; then the dropped alarms and unknown components."""
+    the kept lines as the hub writer writes them, each name's lines together, in the order the
+    event's properties came (as icalendar walked them; for an event built without one, the
+    writer's order: icalendar's canonical names, then by name), folded as content lines; then the dropped alarms and unknown components."""
+    import dataclasses
     from ics_bridge.io.model_reader import read_calendar
     from ics_bridge.providers.graph.from_ical import (ICAL_LINES_PROPERTY, GraphWriteOptions,
                                                       calendar_to_events)
@@ -709,11 +711,18 @@ END:X-THING""")
     report = Report()
     (item,) = calendar_to_events(read_calendar(data), report, GraphWriteOptions())
     (kept,) = [p["value"] for p in item["singleValueExtendedProperties"] if p["id"] == ICAL_LINES_PROPERTY]
+    tail = ["BEGIN:VALARM", "ACTION:AUDIO", "TRIGGER:-PT5M", "END:VALARM", "BEGIN:X-THING", "X-P:1", "END:X-THING"]
     assert kept.split("\r\n") == [
-        "SEQUENCE:2", "COMMENT:hi\\, there", "X-B:1", "X-B:2", "X-A:" + long[:70], " " + long[70:],
-        "BEGIN:VALARM", "ACTION:AUDIO", "TRIGGER:-PT5M", "END:VALARM", "BEGIN:X-THING", "X-P:1", "END:X-THING"]
+        "X-B:1", "X-B:2", "SEQUENCE:2", "X-A:" + long[:70], " " + long[70:], "COMMENT:hi\\, there", *tail]
+    cal = read_calendar(data)
+    built = dataclasses.replace(cal, series=tuple(dataclasses.replace(s, master=dataclasses.replace(s.master, order=()))
+                                                  for s in cal.series))
+    (item,) = calendar_to_events(built, Report(), GraphWriteOptions())
+    (kept,) = [p["value"] for p in item["singleValueExtendedProperties"] if p["id"] == ICAL_LINES_PROPERTY]
+    assert kept.split("\r\n") == [
+        "SEQUENCE:2", "COMMENT:hi\\, there", "X-A:" + long[:70], " " + long[70:], "X-B:1", "X-B:2", *tail]
     assert item["reminderMinutesBeforeStart"] == 10
     assert [(e.kind, e.field) for e in report if e.field != "DTSTAMP"] == [
-        (LossKind.ALARM_DROPPED, "VALARM"), (LossKind.STASHED, "SEQUENCE"),
-        (LossKind.UNSUPPORTED_FIELD, "COMMENT"), (LossKind.STASHED, "X-B"), (LossKind.STASHED, "X-A"),
+        (LossKind.ALARM_DROPPED, "VALARM"), (LossKind.STASHED, "X-B"), (LossKind.STASHED, "SEQUENCE"),
+        (LossKind.STASHED, "X-A"), (LossKind.UNSUPPORTED_FIELD, "COMMENT"),
         (LossKind.UNSUPPORTED_FIELD, "X-THING")]
