@@ -128,7 +128,8 @@ def write_hub(cal: Calendar, target: Format, report: Report, options: Options = 
         return items[0] if len(items) == 1 else {"value": items}
     if target == "google":
         from .providers.google import api as google_api
-        return google_api.write(cal, report, options)
+        from .edge import calendar_to_model
+        return google_api.write(calendar_to_model(cal), report, options)  # edge: until the pipeline moves (issue 12)
     raise ValueError(f"unknown target format {target!r}")
 
 

@@ -27,8 +27,38 @@ from .io.model_writer import write_calendar
 
 
 def calendar_to_model(cal: ICalendar) -> m.Calendar:
-    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own)."""
-    return read_calendar(fastics.component_to_ical(cal))
+    """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own; the CRs
+    of its events' texts kept, as :func:`events_to_model` keeps them)."""
+    return _calendar_keeping_cr(read_calendar(fastics.component_to_ical(cal)), cal)
+
+
+def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar) -> m.Calendar:
+    """:func:`_keep_cr` for every VEVENT of ``cal`` whose texts hold a CR (a hub built from
+    Graph or Google JSON), paired with its typed event by UID and RECURRENCE-ID."""
+    pending: dict[tuple[str | None, object], list[Component]] = {}
+    for event in cal.subcomponents:
+        if event.name == "VEVENT" and _has_cr(event):
+            pending.setdefault(_key(event.get("UID"), event.get("RECURRENCE-ID")), []).append(event)
+    if not pending:
+        return typed
+    series = []
+    for s in typed.series:
+        events = []
+        for e in s.events:
+            found = pending.get((e.uid, m.plain(e.recurrence_id.value) if e.recurrence_id else None))
+            events.append(_keep_cr(e, found.pop(0)) if found else e)
+        master = events.pop(0) if s.master is not None else None
+        series.append(replace(s, master=master, overrides=tuple(events)))
+    return replace(typed, series=tuple(series))
+
+
+def _key(uid: object, rid: object) -> tuple[str | None, object]:
+    return (str(uid) if uid is not None else None, getattr(rid, "dt", None) if rid is not None else None)
+
+
+def _has_cr(event: Component) -> bool:
+    return any("\r" in str(value) for name in ("DESCRIPTION", "SUMMARY", "LOCATION", "X-ALT-DESC")
+               for value in _values(event, name))
 
 
 def calendar_from_model(cal: m.Calendar) -> ICalendar:

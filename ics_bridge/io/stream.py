@@ -633,10 +633,12 @@ class _GroupConverter:
                 group.items.extend((key, fastics.dumps(item))
                                    for item in self.writer.calendar_to_events(comps, report, self.wopts))
             return group
+        from ..edge import calendar_to_model
         series = _series_of(cal)
+        zones = list(cal.walk("VTIMEZONE")) if len(series) > 1 else []
         for key, comps in series:
-            items, fields = self.writer.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
-                                                           report, self.wopts)
+            typed = calendar_to_model(_sub_calendar(cal, zones + comps) if len(series) > 1 else cal)  # edge: until the pipeline moves (issue 12)
+            items, fields = self.writer.calendar_to_events(typed, report, self.wopts)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
             group.items.extend((key, fastics.dumps(item)) for item in items)
@@ -790,7 +792,8 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
                                           calendar_zone=options.calendar_zone)
     envelope: dict[str, Any] = {"kind": "calendar#events"}
     head = Calendar.from_ical((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
-    _, fields = google_out.calendar_to_events(head, Report(), wopts)
+    from ..edge import calendar_to_model
+    _, fields = google_out.calendar_to_events(calendar_to_model(head), Report(), wopts)  # edge: until the pipeline moves (issue 12)
     calendar: dict[str, Any] = dict(fields)
     defaults: tuple[int, Any] | None = None
     for group in groups:
