@@ -241,7 +241,7 @@ def render_recurrence(event: m.Event, zone: tzinfo | None, *, skip_tombstones: b
 
     Given ``ignored``, each EXDATE that names no occurrence of ``event`` by instant (RFC 5545
     3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
-    found = Occurrences(event) if ignored is not None else None
+    found: Any = None  # the series' occurrences, built for the first EXDATE checked
     bad = broken_lines(event) if event.problems else []
     lines: list[str] = []
     for name, rules in (("RRULE", event.rrules), ("EXRULE", event.exrules)):
@@ -266,9 +266,12 @@ def render_recurrence(event: m.Event, zone: tzinfo | None, *, skip_tombstones: b
                         periods.append((m.plain(item.start), m.plain(item.end) if item.end is not None else item.duration))
                     item = item.start
                 value = m.plain(item)
-                if found is not None and ignored is not None and name == "EXDATE" and found.match(value) is None:
-                    ignored.append(value)
-                    continue
+                if ignored is not None and name == "EXDATE":
+                    if found is None:
+                        found = Occurrences(event)
+                    if found.match(value) is None:
+                        ignored.append(value)
+                        continue
                 if isinstance(value, datetime):
                     tz = value.tzinfo or zone
                     if value.tzinfo is None and tz is not None:
@@ -646,7 +649,8 @@ class _Writer:
                      before=att.cn or att.address)
             return None
         entry: dict[str, Any] = {}
-        attendee_id = m.param(params, tables.PARAM_ATTENDEE_ID)
+        named = {p.name: p.value for p in params}  # the last of a repeated parameter wins, as m.param
+        attendee_id = named.get(tables.PARAM_ATTENDEE_ID)
         if attendee_id:
             entry["id"] = attendee_id
         entry["email"] = email
@@ -656,12 +660,12 @@ class _Writer:
         cutype = (att.cutype if att.cutype is not None else "INDIVIDUAL").upper()
         if role == tables.ROLE_OPTIONAL:
             entry["optional"] = True
-        elif (m.param(params, "X-ICSBRIDGE-GOOGLE-OPTIONAL") or "").upper() == "FALSE":
+        elif (named.get("X-ICSBRIDGE-GOOGLE-OPTIONAL") or "").upper() == "FALSE":
             entry["optional"] = False
         elif role == "CHAIR" or (role == "NON-PARTICIPANT" and cutype not in tables.RESOURCE_CUTYPES):
             self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
                      before=role, after="required")
-        implied = (m.param(params, "X-ICSBRIDGE-GOOGLE-RESOURCE") or "").upper()
+        implied = (named.get("X-ICSBRIDGE-GOOGLE-RESOURCE") or "").upper()
         if cutype in tables.RESOURCE_CUTYPES:
             if implied != "IMPLIED":
                 entry["resource"] = True
@@ -670,12 +674,12 @@ class _Writer:
         elif cutype not in ("INDIVIDUAL", "UNKNOWN"):
             self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
                      before=cutype)
-        flag = (m.param(params, tables.PARAM_ORGANIZER) or "").upper()
+        flag = (named.get(tables.PARAM_ORGANIZER) or "").upper()
         if flag == "TRUE" or (not flag and org_email and email.lower() == org_email.lower()):
             entry["organizer"] = True
         elif flag == "FALSE":
             entry["organizer"] = False
-        own = (m.param(params, tables.PARAM_SELF) or "").upper()
+        own = (named.get(tables.PARAM_SELF) or "").upper()
         if own in ("TRUE", "FALSE"):
             entry["self"] = own == "TRUE"
         partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
@@ -685,10 +689,10 @@ class _Writer:
                      before=partstat, after="needsAction")
             response = "needsAction"
         entry["responseStatus"] = response
-        comment = m.param(params, tables.PARAM_COMMENT)
+        comment = named.get(tables.PARAM_COMMENT)
         if comment:
             entry["comment"] = comment
-        guests = m.param(params, tables.PARAM_NUM_GUESTS)
+        guests = named.get(tables.PARAM_NUM_GUESTS)
         if guests is not None:
             try:
                 entry["additionalGuests"] = int(guests)
@@ -897,8 +901,9 @@ class _Writer:
         ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
         lines: list[str] = list(self.other_scale_lines)
+        kept = {line.name for line in self.v.other}
         for name in _UNMAPPED_PROPERTIES:
-            if name == "CATEGORIES" or not _present(self.v, name):
+            if name == "CATEGORIES" or not (name in kept or _typed_present(self.v, name)):
                 continue
             new = property_lines(self.v, name)
             fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
@@ -929,11 +934,9 @@ class _Writer:
 _TYPED_UNMAPPED = {"PRIORITY": "priority", "GEO": "geo", "COMMENT": "comments"}
 
 
-def _present(event: m.Event, name: str) -> bool:
+def _typed_present(event: m.Event, name: str) -> bool:
     attr = _TYPED_UNMAPPED.get(name)
-    if attr is not None and getattr(event, attr) not in (None, ()):
-        return True
-    return _has(event, name)
+    return attr is not None and getattr(event, attr) not in (None, ())
 
 
 def _unmapped_text(event: m.Event, name: str) -> str:
