@@ -14,7 +14,7 @@ per crossing, so no logic is written twice.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from icalendar import Calendar as ICalendar
@@ -129,6 +129,33 @@ def _escape_keeping_cr(text: str) -> str:
 def _unescape(text: str) -> str:
     from .vevent import _unescape_text  # vevent imports the model writer; late to keep the edge light
     return _unescape_text(text)
+
+
+def origins(typed: list[m.Event], events: list[Component]) -> dict[int, Component]:
+    """Each typed event's VEVENT (by identity): :func:`events_to_model`'s output and input."""
+    return {id(t): e for t, e in zip(typed, events)}
+
+
+@dataclass
+class CrossedSeries:
+    """A typed series and the icalendar VEVENTs it stands for, for mappers that still read
+    icalendar (issue 12; the lead removes this with the last crossing): ``typed`` for the core
+    (occurrences, cancellations), ``master``/``overrides`` the VEVENTs the series was grouped
+    from, or for an event :func:`ics_bridge.thisandfuture.split_series` made, its crossing."""
+
+    typed: m.Series
+    uid: str
+    master: Component | None
+    overrides: list[Component]
+
+    @classmethod
+    def of(cls, series: m.Series, origin: dict[int, Component]) -> CrossedSeries:
+        """``origin``: :func:`origins` of the crossing the series' events came from."""
+        def back(event: m.Event) -> Component:
+            found = origin.get(id(event))
+            return found if found is not None else events_from_model([event])[0]
+        return cls(series, series.uid, back(series.master) if series.master is not None else None,
+                   [back(o) for o in series.overrides])
 
 
 def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneDef] = ()) -> list[Component]:

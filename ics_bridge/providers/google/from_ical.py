@@ -31,9 +31,10 @@ from ... import edge, hub
 from ... import model as m
 from ...io.lines import unescape_text
 from ...report import LossKind, Report
-from ...occurrences import Occurrences as _IcalOccurrences
+from ...occurrences import Occurrences
 from ...text import looks_like_html, markup_hazard, text_to_html
-from ...thisandfuture import split_series as _ical_split_series
+from ...series import recurrence_id_text
+from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
 from ...vevent import (address_problem, all_day_recurrence_id, conferences, description_without_join,
                        event_end, get_description, get_stash, person_email, property_lines,
@@ -111,54 +112,6 @@ def _kept(event: m.Event, name: str) -> str | None:
 def _has(event: m.Event, name: str) -> bool:
     """Whether a kept line ``name`` is there (also a recurrence line whose value was unreadable)."""
     return any(line.name == name for line in event.other)
-
-
-def _rid_text(event: m.Event) -> str | None:
-    """The RECURRENCE-ID as the report names it (``hub.recurrence_id_text``)."""
-    return m.plain(event.recurrence_id.value).isoformat() if event.recurrence_id is not None else None  # type: ignore[union-attr]
-
-
-# ---------------------------------------------------------------- core not yet on the model
-
-def _zone_defs(*events: m.Event | None) -> list[m.TimezoneDef]:
-    """The file VTIMEZONEs the events' values are in (for the edge crossing below)."""
-    out: dict[str, m.TimezoneDef] = {}
-    for event in events:
-        if event is None:
-            continue
-        values: list[Any] = [event.start, event.end, event.recurrence_id.value if event.recurrence_id else None]
-        for dates in event.rdates + event.exdates:
-            values.extend(v.start if isinstance(v, m.Period) else v for v in dates.values)
-        for value in values:
-            if isinstance(value, m.ZonedDateTime) and value.zone.rules is not None and value.zone.tzid:
-                out.setdefault(value.zone.tzid, value.zone.rules)
-    return list(out.values())
-
-
-def Occurrences(master: m.Event) -> _IcalOccurrences:
-    """occurrences.Occurrences of a typed master."""
-    (event,) = edge.events_from_model([master], _zone_defs(master))  # edge: until occurrences.py moves (issue 12)
-    return _IcalOccurrences(event)
-
-
-def split_series(series: m.Series, report: Report) -> list[m.Series]:
-    """thisandfuture.split_series of a typed series."""
-    if not any(o.recurrence_id is not None and (o.recurrence_id.range or "").upper() == "THISANDFUTURE"
-               for o in series.overrides):
-        return [series]
-    from ...series import Series as _IcalSeries
-    zones = _zone_defs(series.master, *series.overrides)
-    master = edge.events_from_model([series.master], zones)[0] if series.master is not None else None  # edge: until thisandfuture.py moves (issue 12)
-    overrides = edge.events_from_model(series.overrides, zones)  # edge: until thisandfuture.py moves (issue 12)
-    parts = _ical_split_series(_IcalSeries(series.uid, master, overrides), report)
-    from icalendar import Timezone
-    vtimezones = [Timezone.from_ical("\r\n".join(z.lines) + "\r\n") for z in zones]
-    out = []
-    for part in parts:
-        typed = edge.events_to_model(part.components, vtimezones)  # edge: until thisandfuture.py moves (issue 12)
-        has_master = part.master is not None
-        out.append(m.Series(part.uid, typed[0] if has_master else None, tuple(typed[1:] if has_master else typed)))
-    return out
 
 
 # ---------------------------------------------------------------- recurrence lines
@@ -300,7 +253,7 @@ class _Writer:
         self.options = options
         self.profile = options.profile
         self.uid = v.uid or ""
-        self.rid_text = _rid_text(v)
+        self.rid_text = recurrence_id_text(v)
         self.stash = get_stash(v, hub.X_GOOGLE_STASH)
         if not self.stash and _has(v, hub.X_GOOGLE_STASH):
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
@@ -1052,7 +1005,7 @@ def _cancelled_occurrence(override: m.Event, uid: str, master_dict: dict[str, An
     import); anything else cannot be written."""
     rid_value = override.recurrence_id.value if override.recurrence_id is not None else None
     rid = m.plain(rid_value)
-    rid_text = _rid_text(override)
+    rid_text = recurrence_id_text(override)
     cancelled = (override.status or "").upper() == "CANCELLED"
     if not cancelled or rid is None or master_dict is None:
         report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written", uid=uid or None,

@@ -26,7 +26,7 @@ from ... import model as m
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
-from ...series import Series, group_series
+from ...series import exdates, group_series
 from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
@@ -604,18 +604,18 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
+def _cancelled(series: edge.CrossedSeries, master: dict[str, Any], writer: _Writer,
                extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
     """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    exdates = [(d, "EXDATE") for d in series.exdates()] + list(extra)
-    if not exdates or series.master is None:
+    cancelled = [(d, "EXDATE") for d in exdates(series.typed)] + list(extra)
+    if not cancelled or series.master is None:
         return
-    found = Occurrences(series.master)
+    found = Occurrences(series.typed.master)  # type: ignore[arg-type]
     days: list[str] = []
-    for d, field in exdates:
+    for d, field in cancelled:
         occurrence = found.match(d)
         if occurrence is None:
             writer.add(LossKind.INVALID_VALUE, field, "matches no occurrence of the series (RFC 5545 3.8.5.1, 3.8.4.4): "
@@ -641,10 +641,13 @@ def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
 def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     """VEVENTs → Graph event dicts (masters first, then their exceptions)."""
     out: list[dict[str, Any]] = []
-    all_series = list(group_series(components))
-    report_duplicate_uids([m.Series(s.uid, edge.events_to_model([s.master])[0] if s.master is not None else None)  # edge: until providers/graph/from_ical.py moves (issue 12)
-                           for s in all_series], report)
-    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    components = list(components)
+    typed = edge.events_to_model(components)  # edge: until providers/graph/from_ical.py moves (issue 12)
+    origin = edge.origins(typed, components)
+    grouped = list(group_series(typed))
+    report_duplicate_uids(grouped, report)
+    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/graph/from_ical.py moves (issue 12)
+                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
@@ -663,7 +666,7 @@ def _all_day(v: VEvent | None) -> bool:
     return isinstance(start, date) and not isinstance(start, datetime)
 
 
-def _series_to_events(series: Series, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
+def _series_to_events(series: edge.CrossedSeries, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     master_dict: dict[str, Any] | None = None
     all_day_series = _all_day(series.master if series.master is not None else
@@ -748,7 +751,7 @@ def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
     return single
 
 
-def _ordered_moves(series: Series, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
+def _ordered_moves(series: edge.CrossedSeries, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
     """Graph refuses to move an occurrence past a neighbouring one while that one is still in
     place (``ErrorOccurrenceCrossingBoundary``, interop-notes case 37).  Exceptions are sent in
     the order of their new start, earliest first (as CalDavSync does), and each move that crosses
