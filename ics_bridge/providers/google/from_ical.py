@@ -109,9 +109,12 @@ def _kept(event: m.Event, name: str) -> str | None:
     return None
 
 
-def _has(event: m.Event, name: str) -> bool:
-    """Whether a kept line ``name`` is there (also a recurrence line whose value was unreadable)."""
-    return any(line.name == name for line in event.other)
+def _first_values(event: m.Event) -> dict[str, str]:
+    """The first value of every kept line, by name (one pass for the many X- look-ups)."""
+    found: dict[str, str] = {}
+    for line in event.other:
+        found.setdefault(line.name, line.value)
+    return found
 
 
 # ---------------------------------------------------------------- recurrence lines
@@ -254,8 +257,9 @@ class _Writer:
         self.profile = options.profile
         self.uid = v.uid or ""
         self.rid_text = recurrence_id_text(v)
+        self.kept = _first_values(v)
         self.stash = get_stash(v, hub.X_GOOGLE_STASH)
-        if not self.stash and _has(v, hub.X_GOOGLE_STASH):
+        if not self.stash and hub.X_GOOGLE_STASH in self.kept:
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
         self.absent = set(self.stash.get("_absent", []))
@@ -263,6 +267,7 @@ class _Writer:
         self.recurring = False
         self.other_scale_lines: list[str] = []  # RRULE/EXRULE lines Google cannot hold (RSCALE)
         self.start_zone: tzinfo | None = None
+        self.alarm_readings: list[Any] = []  # the VALARMs as read by reminders()
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         self.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.rid_text, **kw)
@@ -345,11 +350,11 @@ class _Writer:
         rid = all_day_recurrence_id(m.plain(v.recurrence_id.value) if v.recurrence_id is not None else None,
                                     all_day_series, self.add)
         self.recurring = bool(v.rrules or v.rdates) or rid is not None or (
-            bool(v.problems) and (_has(v, "RRULE") or _has(v, "RDATE")))
-        gid = _kept(v, hub.X_GOOGLE_ID)
+            bool(v.problems) and ("RRULE" in self.kept or "RDATE" in self.kept))
+        gid = self.kept.get(hub.X_GOOGLE_ID)
         if profile == "resource":
             out["kind"] = "calendar#event"
-            etag = _kept(v, hub.X_GOOGLE_ETAG)
+            etag = self.kept.get(hub.X_GOOGLE_ETAG)
             if etag:
                 out["etag"] = etag
         if profile in ("resource", "insert"):
@@ -370,7 +375,7 @@ class _Writer:
                 out["status"] = tables.ICAL_TO_STATUS[status]
             else:
                 self.add(LossKind.VALUE_COLLAPSED, "STATUS", f"STATUS:{status} has no Google status", before=status)
-        if profile == "resource" and rid is None and not _has(v, hub.X_GOOGLE_STASH):
+        if profile == "resource" and rid is None and hub.X_GOOGLE_STASH not in self.kept:
             out.setdefault("status", "confirmed")
         if profile == "resource":
             self.timestamps()
@@ -391,7 +396,7 @@ class _Writer:
             out["iCalUID"] = f"{google_id(self._fallback_key())}@ics-bridge"
             self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; iCalUID derived from SUMMARY and DTSTART",
                      after=out["iCalUID"])
-        series_id = _kept(v, hub.X_GOOGLE_RECURRING_EVENT_ID)
+        series_id = self.kept.get(hub.X_GOOGLE_RECURRING_EVENT_ID)
         if rid is None and series_id and profile == "resource":
             out["recurringEventId"] = series_id
         self.times()
@@ -409,7 +414,7 @@ class _Writer:
         self.restore_stash()
         self.categories()
         self.keep_unmapped()
-        if v.exrules or (v.problems and _has(v, "EXRULE")):
+        if v.exrules or (v.problems and "EXRULE" in self.kept):
             self.add(LossKind.MAPPING_CHOICE, "EXRULE", "EXRULE is deprecated (RFC 5545) but Google accepts it; written")
         return out
 
@@ -483,7 +488,7 @@ class _Writer:
     def conference_and_description(self) -> None:
         v, out = self.v, self.out
         items = conferences(v)
-        xg = _kept(v, hub.X_GOOGLE_CONFERENCE)
+        xg = self.kept.get(hub.X_GOOGLE_CONFERENCE)
         if xg and xg not in [u for u, _ in items]:
             items.append((xg, {"LABEL": tables.DEFAULT_CONFERENCE_LABEL}))
         uris = [u for u, _ in items]
@@ -602,7 +607,8 @@ class _Writer:
                      before=att.cn or att.address)
             return None
         entry: dict[str, Any] = {}
-        named = {p.name: p.value for p in params}  # the last of a repeated parameter wins, as m.param
+        # X- parameters by name (the last of a repeated one wins, as m.param); the others are typed
+        named = {p.name: p.value for p in params if p.name[:2] == "X-"}
         attendee_id = named.get(tables.PARAM_ATTENDEE_ID)
         if attendee_id:
             entry["id"] = attendee_id
@@ -655,8 +661,8 @@ class _Writer:
 
     def availability(self) -> None:
         v, out, profile = self.v, self.out, self.profile
-        kind = _kept(v, hub.X_GOOGLE_EVENT_TYPE)
-        busy = (_kept(v, hub.X_BUSYSTATUS) or "").upper()
+        kind = self.kept.get(hub.X_GOOGLE_EVENT_TYPE)
+        busy = (self.kept.get(hub.X_BUSYSTATUS) or "").upper()
         transp = (v.transparency or "").upper()
         start = m.plain(v.start)
         if kind is None and busy == "OOF":
@@ -711,7 +717,7 @@ class _Writer:
                 out["visibility"] = "private"
         elif remembered == "default":
             out["visibility"] = "default"
-        color = _kept(v, "COLOR")
+        color = self.kept.get("COLOR")
         if color:
             cid, exact = tables.css_to_color_id(color)
             if cid is None:
@@ -730,7 +736,7 @@ class _Writer:
         v = self.v
         start = m.plain(v.start)
         end = event_end(v, start)
-        readings = [read_alarm(a, start, end) for a in v.alarms]
+        readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
         for r in readings:
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
@@ -854,9 +860,8 @@ class _Writer:
         ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
         lines: list[str] = list(self.other_scale_lines)
-        kept = {line.name for line in self.v.other}
         for name in _UNMAPPED_PROPERTIES:
-            if name == "CATEGORIES" or not (name in kept or _typed_present(self.v, name)):
+            if name == "CATEGORIES" or not (name in self.kept or _typed_present(self.v, name)):
                 continue
             new = property_lines(self.v, name)
             fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
@@ -970,7 +975,7 @@ def calendar_to_events(cal: m.Calendar | Iterable[m.Series], report: Report, opt
             if options.profile == "resource":
                 out.extend(_tombstones(master, master_dict, writer))
             if defaults is None:
-                defaults = _default_reminders(master)
+                defaults = _default_reminders(writer.alarm_readings)
         master_id = master_dict.get("id") if master_dict else None
         if master_id is None and master is None and series.overrides:
             gid = _kept(series.overrides[0], hub.X_GOOGLE_RECURRING_EVENT_ID)
@@ -1032,12 +1037,8 @@ def _cancelled_occurrence(override: m.Event, uid: str, master_dict: dict[str, An
     return None
 
 
-def _default_reminders(v: m.Event) -> list[dict[str, Any]] | None:
-    start = m.plain(v.start)
-    end = event_end(v, start)
-    found = []
-    for alarm in v.alarms:
-        r = read_alarm(alarm, start, end)
-        if r.default_marker and r.minutes_before is not None:
-            found.append({"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before})
+def _default_reminders(readings: list[Any]) -> list[dict[str, Any]] | None:
+    """The calendar's ``defaultReminders``: the master's alarms marked as Google defaults."""
+    found = [{"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before}
+             for r in readings if r.default_marker and r.minutes_before is not None]
     return found or None
