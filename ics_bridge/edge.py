@@ -147,15 +147,25 @@ class CrossedSeries:
     uid: str
     master: Component | None
     overrides: list[Component]
+    _typed_of: dict[int, m.Event]
 
     @classmethod
     def of(cls, series: m.Series, origin: dict[int, Component]) -> CrossedSeries:
         """``origin``: :func:`origins` of the crossing the series' events came from."""
+        typed_of: dict[int, m.Event] = {}
+
         def back(event: m.Event) -> Component:
             found = origin.get(id(event))
-            return found if found is not None else events_from_model([event])[0]
+            if found is None:
+                found = events_from_model([event])[0]
+            typed_of[id(found)] = event
+            return found
         return cls(series, series.uid, back(series.master) if series.master is not None else None,
-                   [back(o) for o in series.overrides])
+                   [back(o) for o in series.overrides], typed_of)
+
+    def typed_of(self, event: Component) -> m.Event | None:
+        """The typed event of one of this series' VEVENTs (None for another VEVENT)."""
+        return self._typed_of.get(id(event))
 
 
 def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneDef] = ()) -> list[Component]:

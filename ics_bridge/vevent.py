@@ -379,10 +379,24 @@ def get_stash(event: m.Event, name: str) -> dict[str, Any]:
 def property_lines(event: m.Event, name: str) -> list[str]:
     """The content lines of one property (every value, with its parameters), as the hub writes
     them (folded at 75 octets, as icalendar's ``content_line(...).to_ical()`` did)."""
-    lines, _zones = event_lines(replace(event, alarms=(), components=()))
+    lines = _written_lines(event)
     head = len(name)
     return [fold(line).decode("utf-8") for line in lines
             if line[:head].upper() == name and line[head:head + 1] in (":", ";")]
+
+
+_last_written: tuple[m.Event | None, list[str]] = (None, [])
+
+
+def _written_lines(event: m.Event) -> list[str]:
+    """The event's own lines (no VALARM or other component), written once per event: a mapper
+    asks :func:`property_lines` for several names of the same event in a row."""
+    global _last_written
+    last, lines = _last_written
+    if last is not event:
+        lines, _zones = event_lines(replace(event, alarms=(), components=()))
+        _last_written = (event, lines)
+    return lines
 
 
 def splice_lines(event: Event, text: str) -> bool:

@@ -56,9 +56,9 @@ def transaction_id(uid: str, recurrence_id: str | None) -> str:
 
 
 class _Writer:
-    def __init__(self, v: VEvent, report: Report, options: GraphWriteOptions) -> None:
+    def __init__(self, v: VEvent, report: Report, options: GraphWriteOptions, typed: m.Event | None = None) -> None:
         self.v = v
-        self.mv = edge.events_to_model([v])[0]  # edge: until providers/graph/from_ical.py moves (issue 12)
+        self.mv = typed if typed is not None else edge.events_to_model([v])[0]  # edge: until providers/graph/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.uid = str(v.get("UID", ""))
@@ -675,7 +675,7 @@ def _series_to_events(series: edge.CrossedSeries, report: Report, options: Graph
         if series.master.get("DTSTART") is None and _is_cancelled(series.master):
             gid = text_value(series.master, hub.X_GRAPH_ID)
             return [{"id": gid or series.uid, "@removed": {"reason": str(series.master.get(hub.X_REMOVED, "deleted"))}}]
-        writer = _Writer(series.master, report, options)
+        writer = _Writer(series.master, report, options, series.typed_of(series.master))
         master_dict = writer.build()
         out.append(master_dict)
     master_id = master_dict.get("id") if master_dict else None
@@ -714,7 +714,7 @@ def _series_to_events(series: edge.CrossedSeries, report: Report, options: Graph
                        "has no Graph form): not written", uid=series.uid or None, recurrence_id=rid_text)
             continue
         series_zone = ((master_dict or {}).get("recurrence") or {}).get("range", {}).get("recurrenceTimeZone")
-        moves.append((override, _Writer(override, report, options).build(
+        moves.append((override, _Writer(override, report, options, series.typed_of(override)).build(
             master_id=master_id, all_day_series=all_day_series, series_zone=series_zone if all_day_series else None)))
     if master_dict is not None and series.master is not None:
         _cancelled(series, master_dict, writer, removed)
