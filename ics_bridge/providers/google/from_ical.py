@@ -180,7 +180,7 @@ def rule_text(rule: m.Recur, zone: tzinfo | None) -> str:
     return ";".join(parts)
 
 
-def broken_lines(event: m.Event) -> list[m.Line]:
+def _broken_lines(event: m.Event) -> list[m.Line]:
     """Recurrence lines whose value could not be read (kept in ``other`` with a ``Problem``)."""
     names = {p.property for p in event.problems if p.property in _RECURRENCE_NAMES}
     return [line for line in event.other if line.name in names]
@@ -198,7 +198,7 @@ def render_recurrence(event: m.Event, zone: tzinfo | None, *, skip_tombstones: b
     Given ``ignored``, each EXDATE that names no occurrence of ``event`` by instant (RFC 5545
     3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
     found: Any = None  # the series' occurrences, built for the first EXDATE checked
-    bad = broken_lines(event) if event.problems else []
+    bad = _broken_lines(event) if event.problems else []
     lines: list[str] = []
     for name, rules in (("RRULE", event.rrules), ("EXRULE", event.exrules)):
         for rule in rules:
