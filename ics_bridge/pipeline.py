@@ -158,7 +158,7 @@ def write_hub(cal: Calendar, target: Format, report: Report, options: Options = 
         return items[0] if len(items) == 1 else {"value": items}
     if target == "google":
         from .providers.google import api as google_api
-        return google_api.write(cal, report, options)
+        return google_api.write(calendar_to_model(cal), report, options)  # edge: until the pipeline moves (issue 12)
     raise ValueError(f"unknown target format {target!r}")
 
 
@@ -289,9 +289,10 @@ class _GroupConverter:
                                    for item in self.writer.calendar_to_events((typed,), report, self.wopts))
             return group
         series = _series_of(cal)
+        zones = list(cal.walk("VTIMEZONE")) if len(series) > 1 else []
         for key, comps in series:
-            items, fields = self.writer.calendar_to_events(_sub_calendar(cal, comps) if len(series) > 1 else cal,
-                                                           report, self.wopts)
+            typed = calendar_to_model(_sub_calendar(cal, zones + comps) if len(series) > 1 else cal)  # edge: until the pipeline moves (issue 12)
+            items, fields = self.writer.calendar_to_events(typed, report, self.wopts)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
             group.items.extend((key, jsonio.dumps(item)) for item in items)
@@ -445,7 +446,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
                                           calendar_zone=options.calendar_zone)
     envelope: dict[str, Any] = {"kind": "calendar#events"}
     head = Calendar.from_ical((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
-    _, fields = google_out.calendar_to_events(head, Report(), wopts)
+    _, fields = google_out.calendar_to_events(calendar_to_model(head), Report(), wopts)  # edge: until the pipeline moves (issue 12)
     calendar: dict[str, Any] = dict(fields)
     defaults: tuple[int, Any] | None = None
     for group in groups:

@@ -122,8 +122,8 @@ def test_count_and_until_case_28():
 def test_recurring_write_needs_timezone():
     cal = convert(master(), to="ics", source="google").calendar
     v = cal.walk("VEVENT")[0]
-    v["DTSTART"].dt = v["DTSTART"].dt.astimezone(timezone.utc)
-    v["DTEND"].dt = v["DTEND"].dt.astimezone(timezone.utc)
+    for name in ("DTSTART", "DTEND"):  # the values in UTC (their TZID goes with them)
+        v.add(name, v.pop(name).dt.astimezone(timezone.utc))
     out = to_google(cal, "insert").data
     assert out["start"]["timeZone"] == "UTC" and out["end"]["timeZone"] == "UTC"
 

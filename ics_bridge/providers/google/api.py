@@ -6,6 +6,7 @@ from typing import Any
 
 from icalendar import Calendar
 
+from ... import model as m
 from ...errors import InputError
 from ...options import Options
 from ...report import Report
@@ -28,8 +29,8 @@ def read(payload: Any, report: Report, errors: list[InputError], options: Option
         events, calendar, report, errors, calendar_zone=options.calendar_zone))
 
 
-def write(cal: Calendar, report: Report, options: Options = Options()) -> Any:
-    """The hub → one Event object, or ``{"kind": "calendar#events", "items": [...]}`` for several."""
+def write(cal: m.Calendar, report: Report, options: Options = Options()) -> Any:
+    """The typed hub → one Event object, or ``{"kind": "calendar#events", "items": [...]}`` for several."""
     profile = "insert" if options.profile in ("request", "insert") else options.profile
     wopts = from_ical.GoogleWriteOptions(profile=profile, default_zone=options.default_zone,  # type: ignore[arg-type]
                                          calendar_zone=options.calendar_zone)

@@ -1,4 +1,4 @@
-"""Hub VEVENTs → Google Events resources, in three profiles.
+"""The typed hub (:mod:`ics_bridge.model`) → Google Events resources, in three profiles.
 
 * ``resource``: the shape events.get/list return (id, etag, iCalUID, htmlLink, created/updated,
   creator, cancelled instances as tombstone items), for archives and round trips;
@@ -20,25 +20,25 @@ import json
 import base64
 import hashlib
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
-from icalendar import Calendar, Event as VEvent
-from icalendar.prop import vBroken, vRecur
+from icalendar import Event as VEvent
+from icalendar.prop import vRecur
 
 from ... import edge, hub
 from ... import model as m
+from ...io.lines import unescape_text
 from ...report import LossKind, Report
 from ...occurrences import Occurrences
-from ...series import group_series
 from ...text import looks_like_html, markup_hazard, text_to_html
+from ...series import recurrence_id_text
 from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_problem, all_day_recurrence_id, categories, conferences, description_without_join,
-                       dt_value, event_end, get_description, get_stash, person_email, property_lines, props,
-                       read_alarm, report_duplicate_uids, text_value)
+from ...vevent import (address_problem, all_day_recurrence_id, conferences, description_without_join,
+                       event_end, get_description, get_stash, person_email, property_lines,
+                       read_alarm, report_duplicate_uids)
 from . import tables
 from ...recurrence import rscale
 from .to_ical import parse_recurrence
@@ -101,78 +101,146 @@ def _timestamp(value: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def _kept(event: m.Event, name: str) -> str | None:
+    """The value of the first kept line ``name``, as written: X- properties and COLOR are
+    values of unknown type (icalendar's ``vUnknown`` gave the same text, still escaped)."""
+    for line in event.other_lines(name):
+        return line.value
+    return None
+
+
+def _first_values(event: m.Event) -> dict[str, str]:
+    """The first value of every kept line, by name (one pass for the many X- look-ups)."""
+    found: dict[str, str] = {}
+    for line in event.other:
+        found.setdefault(line.name, line.value)
+    return found
+
+
 # ---------------------------------------------------------------- recurrence lines
 
 def _date_text(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def _with_utc_until(rule: vRecur, zone: tzinfo | None) -> vRecur:
-    """The rule with a floating UNTIL read in ``zone`` and written in UTC: a Google event
-    always has a zone, and RFC 5545 3.3.10 wants UTC UNTIL then (a floating series is given
-    ``--default-zone``, reported by the start)."""
-    until = rule.get("UNTIL")
-    value = until[0] if isinstance(until, list) and until else until
-    if zone is None or not isinstance(value, datetime) or value.tzinfo is not None:
-        return rule
-    fixed = vRecur(rule)
-    fixed["UNTIL"] = [value.replace(tzinfo=zone).astimezone(timezone.utc)]
-    return fixed
+def _until_value(until: m.TimeValue | None, zone: tzinfo | None) -> str:
+    """UNTIL as icalendar writes it (``vDDDTypes``), a floating date-time read in ``zone`` and
+    written in UTC: a Google event always has a zone, and RFC 5545 3.3.10 wants UTC UNTIL then
+    (a floating series is given ``--default-zone``, reported by the start)."""
+    value = m.plain(until)
+    if not isinstance(value, datetime):
+        return _date_text(value)  # type: ignore[arg-type]
+    if value.tzinfo is None and zone is not None:
+        value = value.replace(tzinfo=zone).astimezone(timezone.utc)
+    return value.strftime("%Y%m%dT%H%M%SZ" if tzid_of(value.tzinfo) == "UTC" else "%Y%m%dT%H%M%S")
 
 
-def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
+_NUMBER_PARTS = (("BYSECOND", "bysecond"), ("BYMINUTE", "byminute"), ("BYHOUR", "byhour"))
+_DAY_NUMBER_PARTS = (("BYMONTHDAY", "bymonthday"), ("BYYEARDAY", "byyearday"), ("BYWEEKNO", "byweekno"))
+
+
+def rule_text(rule: m.Recur, zone: tzinfo | None) -> str:
+    """A RECUR value from the rule's typed parts, in the spelling Google has always been sent
+    (icalendar's ``vRecur.to_ical``: its canonical part order, numbers without leading zeros),
+    so a rule that ``thisandfuture.split_series`` ended is written with its new UNTIL.  A rule
+    with parts the typed fields do not spell back exactly (``+1MO``, RFC 7529 RSCALE/SKIP,
+    unknown parts) is read again by icalendar: rare, and never a guess."""
+    if rule.other or rule.rscale is not None or rule.skip is not None or "+" in rule.text:
+        found = vRecur.from_ical(rule.text)
+        until = found.get("UNTIL")
+        value = until[0] if isinstance(until, list) and until else until
+        if zone is not None and isinstance(value, datetime) and value.tzinfo is None:
+            found["UNTIL"] = [value.replace(tzinfo=zone).astimezone(timezone.utc)]
+        return found.to_ical().decode()
+    parts = []
+    if rule.freq:
+        parts.append(f"FREQ={rule.freq}")
+    if rule.until is not None:
+        parts.append(f"UNTIL={_until_value(rule.until, zone)}")
+    if rule.count is not None:
+        parts.append(f"COUNT={rule.count}")
+    if rule.interval is not None:
+        parts.append(f"INTERVAL={rule.interval}")
+    for key, attr in _NUMBER_PARTS:
+        values = getattr(rule, attr)
+        if values:
+            parts.append(f"{key}={','.join(str(v) for v in values)}")
+    if rule.byday:
+        parts.append("BYDAY=" + ",".join(f"{d.n}{d.day}" if d.n else d.day for d in rule.byday))
+    for key, attr in _DAY_NUMBER_PARTS:
+        values = getattr(rule, attr)
+        if values:
+            parts.append(f"{key}={','.join(str(v) for v in values)}")
+    if rule.bymonth:
+        parts.append("BYMONTH=" + ",".join(str(int(v)) if v.isdigit() else v for v in rule.bymonth))
+    if rule.bysetpos:
+        parts.append(f"BYSETPOS={','.join(str(v) for v in rule.bysetpos)}")
+    if rule.wkst:
+        parts.append(f"WKST={rule.wkst}")
+    return ";".join(parts)
+
+
+def _broken_lines(event: m.Event) -> list[m.Line]:
+    """Recurrence lines whose value could not be read (kept in ``other`` with a ``Problem``)."""
+    names = {p.property for p in event.problems if p.property in _RECURRENCE_NAMES}
+    return [line for line in event.other if line.name in names]
+
+
+_RECURRENCE_NAMES = ("RRULE", "EXRULE", "RDATE", "EXDATE")
+
+
+def render_recurrence(event: m.Event, zone: tzinfo | None, *, skip_tombstones: bool,
                       broken: list[str] | None = None, periods: list[Any] | None = None,
                       ignored: list[Any] | None = None) -> list[str]:
-    """RRULE/EXRULE/RDATE/EXDATE of a VEVENT as Google ``recurrence[]`` lines: dates as
+    """RRULE/EXRULE/RDATE/EXDATE of an event as Google ``recurrence[]`` lines: dates as
     ``VALUE=DATE``, UTC values with ``Z``, zoned values as ``TZID=<IANA>`` local times (case 50).
 
-    Given ``ignored``, each EXDATE that names no occurrence of ``v`` by instant (RFC 5545
+    Given ``ignored``, each EXDATE that names no occurrence of ``event`` by instant (RFC 5545
     3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
-    found = Occurrences(edge.events_to_model([v])[0]) if ignored is not None else None  # edge: until providers/google/from_ical.py moves (issue 12)
+    found: Any = None  # the series' occurrences, built for the first EXDATE checked
+    bad = _broken_lines(event) if event.problems else []
     lines: list[str] = []
-    for name in ("RRULE", "EXRULE"):
-        for rule in props(v, name):
-            if isinstance(rule, vBroken):
-                if broken is not None:
-                    broken.append(f"{name}:{rule}")
-                continue
-            lines.append(f"{name}:{_with_utc_until(rule, zone).to_ical().decode()}")
-    for name in ("RDATE", "EXDATE"):
-        groups: "OrderedDict[str, list[str]]" = OrderedDict()
-        for prop in props(v, name):
-            if isinstance(prop, vBroken):
-                if broken is not None:
-                    broken.append(f"{name}:{prop}")
-                continue
-            if skip_tombstones and prop.params.get(tables.PARAM_TOMBSTONE_ID):
-                continue
-            if prop.params.get(hub.PARAM_FROM_EXRULE):
-                continue  # restates the EXRULE, which Google reads (quirks/exrule.py)
-            for item in getattr(prop, "dts", []):
-                value = item.dt
-                if isinstance(value, tuple) and value and isinstance(value[0], (date, datetime)):
+    for name, rules in (("RRULE", event.rrules), ("EXRULE", event.exrules)):
+        for rule in rules:
+            lines.append(f"{name}:{rule_text(rule, zone)}")
+        if broken is not None:
+            broken.extend(f"{name}:{line.value}" for line in bad if line.name == name)
+    for name, date_lines in (("RDATE", event.rdates), ("EXDATE", event.exdates)):
+        if broken is not None:
+            broken.extend(f"{name}:{line.value}" for line in bad if line.name == name)
+        groups: dict[str, list[str]] = {}
+        for dates in date_lines:
+            if dates.params:
+                if skip_tombstones and m.param(dates.params, tables.PARAM_TOMBSTONE_ID):
+                    continue
+                if m.param(dates.params, hub.PARAM_FROM_EXRULE):
+                    continue  # restates the EXRULE, which Google reads (quirks/exrule.py)
+            for item in dates.values:
+                if isinstance(item, m.Period):
                     # RDATE;VALUE=PERIOD: Google lines hold instants only; the start is kept
                     if periods is not None:
-                        periods.append(value)
-                    value = value[0]
-                if found is not None and ignored is not None and name == "EXDATE" and found.match(value) is None:
-                    ignored.append(value)
-                    continue
+                        periods.append((m.plain(item.start), m.plain(item.end) if item.end is not None else item.duration))
+                    item = item.start
+                value = m.plain(item)
+                if ignored is not None and name == "EXDATE":
+                    if found is None:
+                        found = Occurrences(event)
+                    if found.match(value) is None:
+                        ignored.append(value)
+                        continue
                 if isinstance(value, datetime):
                     tz = value.tzinfo or zone
                     if value.tzinfo is None and tz is not None:
                         value = value.replace(tzinfo=tz)  # a floating series' values, in its zone
                     tzid = tzid_of(tz, iana_only=True) if tz is not None else None
                     if tz is None or tzid is None:
-                        key, text = f"{name}", (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y%m%dT%H%M%SZ")
+                        key, text = name, (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y%m%dT%H%M%SZ")
                     elif tzid == "UTC":
-                        key, text = f"{name}", value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                        key, text = name, value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
                     else:
                         key, text = f"{name};TZID={tzid}", value.astimezone(tz).strftime("%Y%m%dT%H%M%S")
-                elif isinstance(value, date):
-                    key, text = f"{name};VALUE=DATE", _date_text(value)
-                else:  # PERIOD values have no Google form
-                    continue
+                else:
+                    key, text = f"{name};VALUE=DATE", _date_text(value)  # type: ignore[arg-type]
                 groups.setdefault(key, []).append(text)
         for key, texts in groups.items():
             lines.append(f"{key}:{','.join(texts)}")
@@ -182,15 +250,16 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 # ---------------------------------------------------------------- one VEVENT
 
 class _Writer:
-    def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions, typed: m.Event | None = None) -> None:
+    def __init__(self, v: m.Event, report: Report, options: GoogleWriteOptions) -> None:
         self.v = v
-        self.mv = typed if typed is not None else edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.profile = options.profile
-        self.uid = str(v.get("UID", ""))
-        self.stash = get_stash(self.mv, hub.X_GOOGLE_STASH)
-        if v.get(hub.X_GOOGLE_STASH) is not None and not self.stash:
+        self.uid = v.uid or ""
+        self.rid_text = recurrence_id_text(v)
+        self.kept = _first_values(v)
+        self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        if not self.stash and hub.X_GOOGLE_STASH in self.kept:
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
         self.absent = set(self.stash.get("_absent", []))
@@ -198,9 +267,10 @@ class _Writer:
         self.recurring = False
         self.other_scale_lines: list[str] = []  # RRULE/EXRULE lines Google cannot hold (RSCALE)
         self.start_zone: tzinfo | None = None
+        self.alarm_readings: list[Any] = []  # the VALARMs as read by reminders()
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
-        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=hub.recurrence_id_text(self.v), **kw)
+        self.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.rid_text, **kw)
 
     # -- time -------------------------------------------------------------------------------
     def assigned_zone(self) -> tzinfo:
@@ -232,13 +302,12 @@ class _Writer:
 
     def times(self) -> None:
         v, out = self.v, self.out
-        start = dt_value(v, "DTSTART")
+        start = m.plain(v.start)
         if start is None:
             return
-        end = dt_value(v, "DTEND")
-        duration = v.get("DURATION")
-        if end is None and duration is not None:
-            end = start + duration.dt
+        end = m.plain(v.end)
+        if end is None and v.duration is not None:
+            end = start + v.duration
         if not isinstance(start, datetime):
             if end is None:
                 end = start + timedelta(days=1)
@@ -278,12 +347,14 @@ class _Writer:
     def build(self, *, master_id: str | None = None, master_zone: tzinfo | None = None,
               all_day_series: bool = False) -> dict[str, Any]:
         v, out, profile = self.v, self.out, self.profile
-        rid = all_day_recurrence_id(dt_value(v, "RECURRENCE-ID"), all_day_series, self.add)
-        self.recurring = v.get("RRULE") is not None or v.get("RDATE") is not None or rid is not None
-        gid = text_value(v, hub.X_GOOGLE_ID)
+        rid = all_day_recurrence_id(m.plain(v.recurrence_id.value) if v.recurrence_id is not None else None,
+                                    all_day_series, self.add)
+        self.recurring = bool(v.rrules or v.rdates) or rid is not None or (
+            bool(v.problems) and ("RRULE" in self.kept or "RDATE" in self.kept))
+        gid = self.kept.get(hub.X_GOOGLE_ID)
         if profile == "resource":
             out["kind"] = "calendar#event"
-            etag = text_value(v, hub.X_GOOGLE_ETAG)
+            etag = self.kept.get(hub.X_GOOGLE_ETAG)
             if etag:
                 out["etag"] = etag
         if profile in ("resource", "insert"):
@@ -298,24 +369,24 @@ class _Writer:
                 out["id"] = gid if is_valid_id(gid) else google_id(self.uid or self._fallback_key())
                 if not self.uid:
                     self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; id derived from SUMMARY and DTSTART")
-        status = (text_value(v, "STATUS") or "").upper()
+        status = (v.status or "").upper()
         if status:
             if status in tables.ICAL_TO_STATUS:
                 out["status"] = tables.ICAL_TO_STATUS[status]
             else:
                 self.add(LossKind.VALUE_COLLAPSED, "STATUS", f"STATUS:{status} has no Google status", before=status)
-        if profile == "resource" and v.get(hub.X_GOOGLE_STASH) is None and rid is None:
+        if profile == "resource" and rid is None and hub.X_GOOGLE_STASH not in self.kept:
             out.setdefault("status", "confirmed")
         if profile == "resource":
             self.timestamps()
-            url = text_value(v, "URL")
+            url = v.url
             if url:
                 out["htmlLink"] = url
-        summary = text_value(v, "SUMMARY")
+        summary = v.summary
         if summary is not None:
             out["summary"] = summary
         self.conference_and_description()
-        location = text_value(v, "LOCATION")
+        location = v.location
         if location is not None:
             out["location"] = location
         self.people()
@@ -325,7 +396,7 @@ class _Writer:
             out["iCalUID"] = f"{google_id(self._fallback_key())}@ics-bridge"
             self.add(LossKind.INVALID_VALUE, "UID", "VEVENT without UID; iCalUID derived from SUMMARY and DTSTART",
                      after=out["iCalUID"])
-        series_id = text_value(v, hub.X_GOOGLE_RECURRING_EVENT_ID)
+        series_id = self.kept.get(hub.X_GOOGLE_RECURRING_EVENT_ID)
         if rid is None and series_id and profile == "resource":
             out["recurringEventId"] = series_id
         self.times()
@@ -343,22 +414,21 @@ class _Writer:
         self.restore_stash()
         self.categories()
         self.keep_unmapped()
-        if v.get("EXRULE") is not None:
+        if v.exrules or (v.problems and "EXRULE" in self.kept):
             self.add(LossKind.MAPPING_CHOICE, "EXRULE", "EXRULE is deprecated (RFC 5545) but Google accepts it; written")
         return out
 
     def _fallback_key(self) -> str:
-        return f"{text_value(self.v, 'SUMMARY') or ''}\x00{dt_value(self.v, 'DTSTART')}"
+        return f"{self.v.summary or ''}\x00{m.plain(self.v.start)}"
 
     def timestamps(self) -> None:
-        for prop, name in (("CREATED", "created"), ("LAST-MODIFIED", "updated")):
-            value = dt_value(self.v, prop)
+        for value, name in ((m.plain(self.v.created), "created"), (m.plain(self.v.last_modified), "updated")):
             if isinstance(value, datetime):
                 self.out[name] = _timestamp(value)
 
     def recurrence(self) -> None:
         v = self.v
-        start = dt_value(v, "DTSTART")
+        start = m.plain(v.start)
         zone = (start.tzinfo or self.assigned_zone()) if isinstance(start, datetime) else None
         broken: list[str] = []
         periods: list[Any] = []
@@ -370,15 +440,16 @@ class _Writer:
                      "it cancels nothing and is not written", before=value)
         for line in broken:
             self.add(LossKind.INVALID_VALUE, "recurrence", "unreadable recurrence property dropped", before=line)
-        for name in ("RRULE", "EXRULE"):  # Event.recurrence: "RRULE ... lines as specified in RFC5545"
-            for rule in props(v, name):
+        for name, rules in (("RRULE", v.rrules), ("EXRULE", v.exrules)):
+            # Event.recurrence: "RRULE ... lines as specified in RFC5545"
+            for rule in rules:
                 # A Gregorian RSCALE (with SKIP) is written and reported here; another scale is
                 # left out and reported by without_other_scales.
-                if not isinstance(rule, vBroken) and rule.get("RSCALE") and rscale(rule) == "GREGORIAN":
+                if rule.rscale and rscale(vRecur.from_ical(rule.text)) == "GREGORIAN":
                     self.add(LossKind.RECURRENCE_UNSUPPORTED, f"{name};RSCALE",
                              "Google recurrence lines are RFC 5545 rules: RFC 7529's RSCALE and SKIP are not "
                              "read there, so Google does not repeat the series this way",
-                             before=rule.to_ical().decode())
+                             before=rule_text(rule, None))
         for period in periods:
             self.add(LossKind.VALUE_COLLAPSED, "RDATE;VALUE=PERIOD",
                      "Google recurrence lines hold start instants only: the period's start is written and "
@@ -389,7 +460,8 @@ class _Writer:
             scratch = VEvent()
             scratch.add("DTSTART", start)
             parse_recurrence(scratch, original, start, Report(), self.uid, quiet=True)
-            if sorted(render_recurrence(scratch, zone, skip_tombstones=True)) == sorted(lines):
+            (typed,) = edge.events_to_model([scratch])  # edge: until google/to_ical.parse_recurrence moves (issue 12)
+            if sorted(render_recurrence(typed, zone, skip_tombstones=True)) == sorted(lines):
                 lines = list(original)
         if lines:
             self.out["recurrence"] = lines  # a floating series' values are in the zone its start was given
@@ -415,8 +487,8 @@ class _Writer:
 
     def conference_and_description(self) -> None:
         v, out = self.v, self.out
-        items = conferences(self.mv)
-        xg = text_value(v, hub.X_GOOGLE_CONFERENCE)
+        items = conferences(v)
+        xg = self.kept.get(hub.X_GOOGLE_CONFERENCE)
         if xg and xg not in [u for u, _ in items]:
             items.append((xg, {"LABEL": tables.DEFAULT_CONFERENCE_LABEL}))
         uris = [u for u, _ in items]
@@ -451,13 +523,13 @@ class _Writer:
                 self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
                          "Google cannot hold a non-Google conference; the join link stays in the description",
                          before=primary or uris[0])
-        text, html = get_description(self.mv)
+        text, html = get_description(v)
         if html is not None:
             if keep_join and primary and primary not in html:
                 html += f'<br><br>{hub.JOIN_LINE_PREFIX}<a href="{primary}">{primary}</a>'
             out["description"] = html
         elif text is not None:
-            cleaned = text if keep_join else description_without_join(self.mv, primary)
+            cleaned = text if keep_join else description_without_join(v, primary)
             if cleaned is not None and cleaned != "":
                 out["description"] = cleaned
                 if looks_like_html(cleaned):
@@ -491,12 +563,11 @@ class _Writer:
 
     def people(self) -> None:
         v, out, profile = self.v, self.out, self.profile
-        org = v.get("ORGANIZER")
-        typed_org = self.mv.organizer
-        org_email = person_email(typed_org, self.add, "ORGANIZER") if org is not None and typed_org is not None else None
-        problem = address_problem(typed_org) if org is not None else None
+        org = v.organizer
+        org_email = person_email(org, self.add, "ORGANIZER") if org is not None else None
+        problem = address_problem(org) if org is not None else None
         if problem:
-            self.add(LossKind.DROPPED, "ORGANIZER", f"organizer's address lost: {problem}", before=str(org))
+            self.add(LossKind.DROPPED, "ORGANIZER", f"organizer's address lost: {problem}", before=org.address)  # type: ignore[union-attr]
         stashed = self.stash.get("organizer") if isinstance(self.stash.get("organizer"), dict) else None
         if org is not None or stashed:
             person: dict[str, Any] = {}
@@ -504,8 +575,8 @@ class _Writer:
                 person.update(stashed)
             if org_email:
                 person["email"] = org_email
-            if org is not None and org.params.get("CN"):
-                person["displayName"] = str(org.params["CN"])
+            if org is not None and org.cn:
+                person["displayName"] = org.cn
             if profile == "resource":
                 out["organizer"] = person
             elif profile == "import":
@@ -515,10 +586,9 @@ class _Writer:
                          "events.insert makes the calendar owner the organizer", before=org_email)
         if profile == "resource" and isinstance(self.stash.get("creator"), dict):
             out["creator"] = self.stash["creator"]
-        attendees = props(v, "ATTENDEE")
         result: list[dict[str, Any]] = []
-        for att, typed in zip(attendees, self.mv.attendees):
-            entry = self.attendee(att, typed, org_email)
+        for att in v.attendees:
+            entry = self.attendee(att, org_email)
             if entry is None:
                 continue
             if profile != "resource":
@@ -527,31 +597,34 @@ class _Writer:
         if result:
             out["attendees"] = result
 
-    def attendee(self, att: Any, typed: m.Address, org_email: str | None) -> dict[str, Any] | None:
+    def attendee(self, att: m.Address, org_email: str | None) -> dict[str, Any] | None:
         params = att.params
-        email = person_email(typed, self.add, "ATTENDEE")
+        email = person_email(att, self.add, "ATTENDEE")
         if not email:
             # One attendee Google refuses fails the whole insert: the person is reported instead.
-            why = address_problem(typed) or "no address"
+            why = address_problem(att) or "no address"
             self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
-                     before=str(params.get("CN") or att))
+                     before=att.cn or att.address)
             return None
         entry: dict[str, Any] = {}
-        if params.get(tables.PARAM_ATTENDEE_ID):
-            entry["id"] = str(params[tables.PARAM_ATTENDEE_ID])
+        # X- parameters by name (the last of a repeated one wins, as m.param); the others are typed
+        named = {p.name: p.value for p in params if p.name[:2] == "X-"}
+        attendee_id = named.get(tables.PARAM_ATTENDEE_ID)
+        if attendee_id:
+            entry["id"] = attendee_id
         entry["email"] = email
-        if params.get("CN"):
-            entry["displayName"] = str(params["CN"])
-        role = str(params.get("ROLE", "REQ-PARTICIPANT")).upper()
-        cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+        if att.cn:
+            entry["displayName"] = att.cn
+        role = (att.role if att.role is not None else "REQ-PARTICIPANT").upper()
+        cutype = (att.cutype if att.cutype is not None else "INDIVIDUAL").upper()
         if role == tables.ROLE_OPTIONAL:
             entry["optional"] = True
-        elif str(params.get("X-ICSBRIDGE-GOOGLE-OPTIONAL", "")).upper() == "FALSE":
+        elif (named.get("X-ICSBRIDGE-GOOGLE-OPTIONAL") or "").upper() == "FALSE":
             entry["optional"] = False
         elif role == "CHAIR" or (role == "NON-PARTICIPANT" and cutype not in tables.RESOURCE_CUTYPES):
             self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
                      before=role, after="required")
-        implied = str(params.get("X-ICSBRIDGE-GOOGLE-RESOURCE", "")).upper()
+        implied = (named.get("X-ICSBRIDGE-GOOGLE-RESOURCE") or "").upper()
         if cutype in tables.RESOURCE_CUTYPES:
             if implied != "IMPLIED":
                 entry["resource"] = True
@@ -560,37 +633,38 @@ class _Writer:
         elif cutype not in ("INDIVIDUAL", "UNKNOWN"):
             self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
                      before=cutype)
-        flag = str(params.get(tables.PARAM_ORGANIZER, "")).upper()
+        flag = (named.get(tables.PARAM_ORGANIZER) or "").upper()
         if flag == "TRUE" or (not flag and org_email and email.lower() == org_email.lower()):
             entry["organizer"] = True
         elif flag == "FALSE":
             entry["organizer"] = False
-        own = str(params.get(tables.PARAM_SELF, "")).upper()
+        own = (named.get(tables.PARAM_SELF) or "").upper()
         if own in ("TRUE", "FALSE"):
             entry["self"] = own == "TRUE"
-        partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+        partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
         response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
         if response is None:
             self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
                      before=partstat, after="needsAction")
             response = "needsAction"
         entry["responseStatus"] = response
-        if params.get(tables.PARAM_COMMENT):
-            entry["comment"] = str(params[tables.PARAM_COMMENT])
-        guests = params.get(tables.PARAM_NUM_GUESTS)
+        comment = named.get(tables.PARAM_COMMENT)
+        if comment:
+            entry["comment"] = comment
+        guests = named.get(tables.PARAM_NUM_GUESTS)
         if guests is not None:
             try:
-                entry["additionalGuests"] = int(str(guests))
+                entry["additionalGuests"] = int(guests)
             except ValueError:
                 self.add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
         return entry
 
     def availability(self) -> None:
         v, out, profile = self.v, self.out, self.profile
-        kind = text_value(v, hub.X_GOOGLE_EVENT_TYPE)
-        busy = (text_value(v, hub.X_BUSYSTATUS) or "").upper()
-        transp = (text_value(v, "TRANSP") or "").upper()
-        start = dt_value(v, "DTSTART")
+        kind = self.kept.get(hub.X_GOOGLE_EVENT_TYPE)
+        busy = (self.kept.get(hub.X_BUSYSTATUS) or "").upper()
+        transp = (v.transparency or "").upper()
+        start = m.plain(v.start)
         if kind is None and busy == "OOF":
             if profile == "resource" or (profile == "insert" and isinstance(start, datetime)):
                 kind = "outOfOffice"
@@ -626,7 +700,7 @@ class _Writer:
 
     def classification(self) -> None:
         v, out = self.v, self.out
-        cls = (text_value(v, "CLASS") or "").upper()
+        cls = (v.classification or "").upper()
         remembered = self.stash.get("visibility")
         if cls:
             if cls == "PUBLIC" and remembered == "public":
@@ -643,7 +717,7 @@ class _Writer:
                 out["visibility"] = "private"
         elif remembered == "default":
             out["visibility"] = "default"
-        color = text_value(v, "COLOR")
+        color = self.kept.get("COLOR")
         if color:
             cid, exact = tables.css_to_color_id(color)
             if cid is None:
@@ -655,15 +729,14 @@ class _Writer:
                              before=color, after=cid)
         elif self.stash.get("colorId") is not None:
             out["colorId"] = self.stash["colorId"]
-        seq = v.get("SEQUENCE")
-        if seq is not None:
-            out["sequence"] = int(seq)
+        if v.sequence is not None:
+            out["sequence"] = v.sequence
 
     def reminders(self) -> None:
         v = self.v
-        start = dt_value(v, "DTSTART")
-        end = event_end(self.mv, start)
-        readings = [read_alarm(a, start, end) for a in self.mv.alarms]
+        start = m.plain(v.start)
+        end = event_end(v, start)
+        readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
         for r in readings:
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
@@ -718,18 +791,18 @@ class _Writer:
 
     def link(self) -> None:
         v, out = self.v, self.out
-        links = props(v, "LINK")
-        for link in links:
-            rel = str(link.params.get("LINKREL", "")).strip('"').lower()
+        for link in v.other_lines("LINK"):
+            rel = (m.param(link.params, "LINKREL") or "").strip('"').lower()
             if rel == tables.LINK_REL_SOURCE and "source" not in out:
-                out["source"] = {"url": str(link)}
-                if link.params.get("LABEL"):
-                    out["source"]["title"] = str(link.params["LABEL"])
+                out["source"] = {"url": link.value}
+                label = m.param(link.params, "LABEL")
+                if label:
+                    out["source"]["title"] = label
             else:
-                self.add(LossKind.UNSUPPORTED_FIELD, "LINK", f"LINK;LINKREL={rel} has no Google field", before=str(link))
+                self.add(LossKind.UNSUPPORTED_FIELD, "LINK", f"LINK;LINKREL={rel} has no Google field", before=link.value)
         if "source" not in out and isinstance(self.stash.get("source"), dict):
             out["source"] = self.stash["source"]
-        url = text_value(v, "URL")
+        url = v.url
         if url and self.profile != "resource":
             # source.url is not the event's URL: only the creator sees it, as "where the event
             # came from" (discovery doc: Event.source), and it reads back as LINK;LINKREL=via.
@@ -742,21 +815,21 @@ class _Writer:
                 self.add(LossKind.UNSUPPORTED_FIELD, "URL", "htmlLink is read-only", before=url)
 
     def attachments(self) -> None:
-        v = self.v
-        items = props(v, "ATTACH")
         stashed = {a.get("fileUrl"): a for a in self.stash.get("attachments", []) if isinstance(a, dict)}
         result: list[dict[str, Any]] = []
-        for att in items:
-            if str(att.params.get("VALUE", "")).upper() == "BINARY" or str(att.params.get("ENCODING", "")).upper() == "BASE64":
+        for att in self.v.attachments:
+            if att.uri is None:
                 self.add(LossKind.UNSUPPORTED_FIELD, "ATTACH", "inline attachments have no Google form (fileUrl only)")
                 continue
-            url = str(att)
+            url = att.uri
             entry = dict(stashed.get(url) or {})
             entry["fileUrl"] = url
-            if att.params.get("FILENAME"):
-                entry["title"] = str(att.params["FILENAME"])
-            if att.params.get("FMTTYPE"):
-                entry["mimeType"] = str(att.params["FMTTYPE"])
+            filename = m.param(att.params, "FILENAME")
+            if filename:
+                entry["title"] = filename
+            fmttype = m.param(att.params, "FMTTYPE")
+            if fmttype:
+                entry["mimeType"] = fmttype
             if self.profile != "resource":
                 if not re.match(r"^https://(drive|docs)\.google\.com/", url):
                     self.add(LossKind.MAPPING_CHOICE, "ATTACH",
@@ -772,7 +845,7 @@ class _Writer:
     def categories(self) -> None:
         """CATEGORIES → ``extendedProperties.private`` (tables.CATEGORIES_KEY): Google shows no
         categories, so it is still reported, but the way back restores them."""
-        names = categories(self.mv)
+        names = list(self.v.all_categories)
         if not names:
             return
         ext = dict(self.out.get("extendedProperties") or {})
@@ -788,16 +861,15 @@ class _Writer:
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
         lines: list[str] = list(self.other_scale_lines)
         for name in _UNMAPPED_PROPERTIES:
-            raw = self.v.get(name)
-            if raw is None or name == "CATEGORIES":
+            if name == "CATEGORIES" or not (name in self.kept or _typed_present(self.v, name)):
                 continue
-            new = property_lines(self.mv, name)
+            new = property_lines(self.v, name)
             fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
             if fits:
                 lines.extend(new)
             self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}"
                      + (" (kept in extendedProperties.private for the way back)" if fits else ""),
-                     before=text_value(self.v, name))
+                     before=_unmapped_text(self.v, name))
         if lines:
             ext = dict(self.out.get("extendedProperties") or {})
             ext["private"] = {**(ext.get("private") or {}), tables.ICAL_LINES_KEY: "\r\n".join(lines)}
@@ -816,83 +888,109 @@ class _Writer:
             self.out.setdefault(key, value)
 
 
+# Unmapped properties the model types (the others are kept lines).
+_TYPED_UNMAPPED = {"PRIORITY": "priority", "GEO": "geo", "COMMENT": "comments"}
+
+
+def _typed_present(event: m.Event, name: str) -> bool:
+    attr = _TYPED_UNMAPPED.get(name)
+    return attr is not None and getattr(event, attr) not in (None, ())
+
+
+def _unmapped_text(event: m.Event, name: str) -> str:
+    """The first value of an unmapped property as the report has always shown it (icalendar's
+    text of it: TEXT unescaped, GEO as a pair, IMAGE as written)."""
+    if name == "PRIORITY" and event.priority is not None:
+        return str(event.priority)
+    if name == "GEO" and event.geo is not None:
+        return f"vGeo({(event.geo.latitude, event.geo.longitude)!r})"  # the repr icalendar's value gave
+    if name == "COMMENT" and event.comments:
+        return event.comments[0]
+    line = next(event.other_lines(name))
+    return line.value if name == "IMAGE" else unescape_text(line.value)
+
+
 _TYPE_PROPERTIES = {"outOfOfficeProperties": "outOfOffice", "focusTimeProperties": "focusTime",
                     "workingLocationProperties": "workingLocation", "birthdayProperties": "birthday"}
 
 
 # ---------------------------------------------------------------- the calendar
 
-def _tombstones(series_master: VEvent, master: dict[str, Any], writer: _Writer) -> list[dict[str, Any]]:
-    start = dt_value(series_master, "DTSTART")
+def _tombstones(series_master: m.Event, master: dict[str, Any], writer: _Writer) -> list[dict[str, Any]]:
+    start = m.plain(series_master.start)
     zone = start.tzinfo if isinstance(start, datetime) else None
     out: list[dict[str, Any]] = []
-    for prop in props(series_master, "EXDATE"):
-        tid = prop.params.get(tables.PARAM_TOMBSTONE_ID)
+    for dates in series_master.exdates:
+        tid = m.param(dates.params, tables.PARAM_TOMBSTONE_ID) if dates.params else None
         if not tid:
             continue
-        for item in prop.dts:
-            out.append({"kind": "calendar#event", "id": str(tid), "status": "cancelled",
+        for item in dates.values:
+            value = m.plain(item)  # type: ignore[arg-type]
+            out.append({"kind": "calendar#event", "id": tid, "status": "cancelled",
                         "recurringEventId": master.get("id"),
-                        "originalStartTime": writer.edt(item.dt, "EXDATE", zone=zone if isinstance(item.dt, datetime) else None)})
+                        "originalStartTime": writer.edt(value, "EXDATE", zone=zone if isinstance(value, datetime) else None)})  # type: ignore[arg-type]
     return out
 
 
-def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options: GoogleWriteOptions
+def calendar_to_events(cal: m.Calendar | Iterable[m.Series], report: Report, options: GoogleWriteOptions
                        ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The hub → (Google event dicts, list-level fields: ``timeZone``, ``defaultReminders``)."""
-    components = list(cal.walk("VEVENT")) if isinstance(cal, Calendar) else list(cal)
+    """The hub (a calendar, or its series) → (Google event dicts, list-level fields:
+    ``timeZone``, ``defaultReminders``).  A calendar's X-WR-TIMEZONE (Google's own export) is
+    the list's ``timeZone``."""
     zone_name = options.calendar_zone
-    if isinstance(cal, Calendar) and cal.get("X-WR-TIMEZONE") is not None:
-        zone_name = str(cal["X-WR-TIMEZONE"])
+    if isinstance(cal, m.Calendar):
+        all_series = list(cal.series)
+        wr_zone = next(cal.other_lines("X-WR-TIMEZONE"), None)
+        if wr_zone is not None:
+            zone_name = wr_zone.value
+    else:
+        all_series = list(cal)
     options = GoogleWriteOptions(profile=options.profile, default_zone=options.default_zone, calendar_zone=zone_name)
     out: list[dict[str, Any]] = []
     defaults: list[dict[str, Any]] | None = None
-    typed = edge.events_to_model(components, cal.walk("VTIMEZONE") if isinstance(cal, Calendar) else ())  # edge: until providers/google/from_ical.py moves (issue 12)
-    origin = edge.origins(typed, components)
-    grouped = list(group_series(typed))
-    report_duplicate_uids(grouped, report)
-    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/google/from_ical.py moves (issue 12)
-                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    report_duplicate_uids(all_series, report)
+    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
+        master = series.master
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
-        reference = series.master if series.master is not None else (series.overrides[0] if series.overrides else None)
-        reference_start = dt_value(reference, "DTSTART") if reference is not None else None
+        reference = master if master is not None else (series.overrides[0] if series.overrides else None)
+        reference_start = m.plain(reference.start) if reference is not None else None
         all_day_series = isinstance(reference_start, date) and not isinstance(reference_start, datetime)
-        if series.master is not None and series.master.get("DTSTART") is None:
+        if master is not None and master.start is None:
             report.add(LossKind.EVENT_SKIPPED, "DTSTART", "Google events need a start; event not written",
                        uid=series.uid or None)
-            series.master = None
-        if series.master is not None:
-            writer = _Writer(series.master, report, options, series.typed_of(series.master))
+            master = None
+        if master is not None:
+            writer = _Writer(master, report, options)
             try:
                 master_dict = writer.build()
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"cannot be written: {exc}", uid=series.uid or None)
-                series.master = None
+                master = None
                 master_dict = None
-        if master_dict is not None and series.master is not None:
+        if master_dict is not None and master is not None:
             master_zone = writer.start_zone
             out.append(master_dict)
             if options.profile == "resource":
-                out.extend(_tombstones(series.master, master_dict, writer))
+                out.extend(_tombstones(master, master_dict, writer))
             if defaults is None:
-                defaults = _default_reminders(series.master)
+                defaults = _default_reminders(writer.alarm_readings)
         master_id = master_dict.get("id") if master_dict else None
-        if master_id is None and series.master is None and series.overrides:
-            gid = text_value(series.overrides[0], hub.X_GOOGLE_RECURRING_EVENT_ID)
+        if master_id is None and master is None and series.overrides:
+            gid = _kept(series.overrides[0], hub.X_GOOGLE_RECURRING_EVENT_ID)
             master_id = gid or (google_id(series.uid) if options.profile != "import" else None)
             report.add(LossKind.MAPPING_CHOICE, "RECURRENCE-ID", "overrides without their master written as instances",
                        uid=series.uid)
         for override in series.overrides:
-            if override.get("DTSTART") is None:
+            if override.start is None:
                 cancelled = _cancelled_occurrence(override, series.uid, master_dict, master_id, master_zone,
-                                                  all_day_series, report, options, series.master)
+                                                  all_day_series, report, options, master)
                 if cancelled is not None:
                     out.append(cancelled)
                 continue
             try:
-                out.append(_Writer(override, report, options, series.typed_of(override)).build(master_id=master_id, master_zone=master_zone,
+                out.append(_Writer(override, report, options).build(master_id=master_id, master_zone=master_zone,
                                                                     all_day_series=all_day_series))
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 report.add(LossKind.EVENT_SKIPPED, "VEVENT", f"override cannot be written: {exc}", uid=series.uid or None)
@@ -904,22 +1002,23 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     return out, calendar
 
 
-def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any] | None, master_id: str | None,
+def _cancelled_occurrence(override: m.Event, uid: str, master_dict: dict[str, Any] | None, master_id: str | None,
                           master_zone: tzinfo | None, all_day_series: bool, report: Report,
-                          options: GoogleWriteOptions, master: VEvent | None = None) -> dict[str, Any] | None:
+                          options: GoogleWriteOptions, master: m.Event | None = None) -> dict[str, Any] | None:
     """An override without a start: an iTIP CANCEL of one occurrence (STATUS:CANCELLED) is that
     occurrence cancelled — a tombstone item (``resource``) or an EXDATE line on its master (insert,
     import); anything else cannot be written."""
-    rid = dt_value(override, "RECURRENCE-ID")
-    rid_text = hub.recurrence_id_text(override)
-    cancelled = (text_value(override, "STATUS") or "").upper() == "CANCELLED"
+    rid_value = override.recurrence_id.value if override.recurrence_id is not None else None
+    rid = m.plain(rid_value)
+    rid_text = recurrence_id_text(override)
+    cancelled = (override.status or "").upper() == "CANCELLED"
     if not cancelled or rid is None or master_dict is None:
         report.add(LossKind.EVENT_SKIPPED, "DTSTART", "override without a start not written", uid=uid or None,
                    recurrence_id=rid_text)
         return None
     if all_day_series and isinstance(rid, datetime):
-        rid = rid.date()
-    if master is not None and Occurrences(edge.events_to_model([master])[0]).match(rid) is None:  # edge: until providers/google/from_ical.py moves (issue 12)
+        rid = rid_value = rid.date()
+    if master is not None and Occurrences(master).match(rid) is None:
         report.add(LossKind.INVALID_VALUE, "RECURRENCE-ID", "cancelled occurrence matches no occurrence of the series "
                    "(RFC 5545 3.8.4.4): it cancels nothing and is not written", uid=uid or None, recurrence_id=rid_text)
         return None
@@ -928,24 +1027,18 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
                uid=uid or None, recurrence_id=rid_text)
     if options.profile == "resource":
         writer = _Writer(override, report, options)
-        gid = text_value(override, hub.X_GOOGLE_ID)
+        gid = _kept(override, hub.X_GOOGLE_ID)
         return {"kind": "calendar#event", "id": gid or instance_id(master_id or google_id(uid), rid),
                 "status": "cancelled", "recurringEventId": master_id,
                 "originalStartTime": writer.edt(rid, "RECURRENCE-ID",
                                                 zone=master_zone if isinstance(rid, datetime) else None)}
-    scratch = VEvent()
-    scratch.add("EXDATE", [rid])
+    scratch = m.Event(exdates=(m.DateList((rid_value,)),))  # type: ignore[arg-type]
     master_dict.setdefault("recurrence", []).extend(render_recurrence(scratch, master_zone, skip_tombstones=False))
     return None
 
 
-def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:
-    typed = edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
-    start = dt_value(v, "DTSTART")
-    end = event_end(typed, start)
-    found = []
-    for alarm in typed.alarms:
-        r = read_alarm(alarm, start, end)
-        if r.default_marker and r.minutes_before is not None:
-            found.append({"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before})
+def _default_reminders(readings: list[Any]) -> list[dict[str, Any]] | None:
+    """The calendar's ``defaultReminders``: the master's alarms marked as Google defaults."""
+    found = [{"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before}
+             for r in readings if r.default_marker and r.minutes_before is not None]
     return found or None
