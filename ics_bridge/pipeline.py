@@ -813,7 +813,7 @@ def _write_out(dst: str | os.PathLike[str] | IO[bytes], produce: Callable[[IO[by
     folder) is written through a temporary file beside it and renamed into place only when the
     conversion finished, so a failure (a bad file, a dead worker) leaves no partial output; a
     symbolic link is written through, an existing file keeps its permissions, a device or FIFO
-    is written where it is (``batch.atomic_write``).  Anything else
+    is written where it is (``io.files.atomic_write``).  Anything else
     (an open file, a path under ``/dev`` or ``/proc`` such as ``/dev/stdout``, a FIFO) is
     written directly, appending (a shell's ``>`` has truncated it already, ``>>`` must not)."""
     if not isinstance(dst, (str, os.PathLike)):
