@@ -584,6 +584,7 @@ def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
 
 def _convert_file(task: _Task) -> FileResult:
     """Read, convert and (for the writer) serialise one input.  Never raises."""
+    from . import edge
     from .api import read_hub, write_hub
     from .series import group_series
     item = task.item
@@ -596,8 +597,11 @@ def _convert_file(task: _Task) -> FileResult:
         result.events = sum(1 for _ in cal.walk("VEVENT"))
         result.errors.extend(FileError.of(e, item.name) for e in errors)
         if task.shape == "split":
-            for series in group_series(cal.walk("VEVENT")):
-                sub = _sub_calendar(cal, series.components)
+            vevents = list(cal.walk("VEVENT"))
+            typed = edge.events_to_model(vevents)  # edge: until batch.py moves (issue 12)
+            origin = edge.origins(typed, vevents)
+            for series in group_series(typed):
+                sub = _sub_calendar(cal, [origin[id(e)] for e in series.events])
                 part = write_hub(sub, task.to, report, task.options)
                 result.parts.append((series.uid, encode(part, task.options)))
         else:

@@ -10,13 +10,14 @@ UNTIL on a zoned start and the reverse are read as RFC 5545 3.3.10 means them), 
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Iterable
 
 from dateutil.rrule import rrule, rruleset, rrulestr
-from icalendar.prop import vRecur
 
-from .vevent import props
+from . import model as m
+from .io.model_writer import recur_text
 
 
 class ExpansionError(ValueError):
@@ -24,9 +25,13 @@ class ExpansionError(ValueError):
 
 
 def align(value: Any, base: datetime) -> datetime | None:
-    """An RDATE/EXDATE/UNTIL value in the shape of the series start (aware ↔ naive, date)."""
-    if isinstance(value, tuple):
+    """An RDATE/EXDATE/UNTIL value in the shape of the series start (aware ↔ naive, date); a
+    typed value (``m.ZonedDateTime``, a PERIOD by its start) or a Python one."""
+    if isinstance(value, m.Period):
+        value = value.start
+    elif isinstance(value, tuple) and not isinstance(value, m.ZonedDateTime):
         value = value[0] if value else None
+    value = m.plain(value)
     if value is None:
         return None
     if not isinstance(value, datetime):
@@ -45,55 +50,48 @@ def align(value: Any, base: datetime) -> datetime | None:
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _impossible(rule: vRecur) -> bool:
+def _impossible(rule: m.Recur) -> bool:
     """A BYMONTH/BYMONTHDAY pair that no year has (Feb 30): dateutil would search to year 9999."""
-    months = [int(m) for m in (rule.get("BYMONTH") or [])]
-    days = [int(d) for d in (rule.get("BYMONTHDAY") or [])]
-    if not months or not days:
+    if not rule.bymonth or not rule.bymonthday:
         return False
-    for month in months:
+    for text in rule.bymonth:
+        try:
+            month = int(text)
+        except ValueError:  # RFC 7529 leap month ("5L"): not Gregorian, dateutil refuses it later
+            return False
         if not 1 <= month <= 12:
             continue
         length = _MONTH_DAYS[month - 1]
-        if any((1 <= d <= length) or (-length <= d <= -1) for d in days):
+        if any((1 <= d <= length) or (-length <= d <= -1) for d in rule.bymonthday):
             return False
     return True
 
 
-def dateutil_rule(recur: vRecur, base: datetime) -> rrule | None:
-    parts = {k.upper(): v for k, v in recur.items()}
-    until = parts.pop("UNTIL", None)
-    parts.pop("RSCALE", None)  # only GREGORIAN is expanded
-    skip_value = parts.pop("SKIP", None)
-    if isinstance(skip_value, list):
-        skip_value = skip_value[0] if skip_value else None
-    if str(skip_value or "OMIT").upper() == "BACKWARD" and not parts.get("BYDAY"):
-        # RFC 7529 SKIP=BACKWARD on a month-end day = "that day or the month's last day".
-        days = [int(d) for d in (parts.get("BYMONTHDAY") or [])]
-        if len(days) == 1 and days[0] >= 29 and not parts.get("BYSETPOS"):
-            parts["BYMONTHDAY"] = list(range(28, days[0] + 1))
-            parts["BYSETPOS"] = [-1]
-    for name, low in (("INTERVAL", 1), ("COUNT", 1)):
-        value = parts.get(name)
-        value = value[0] if isinstance(value, list) and value else value
-        try:
-            if value is not None and int(value) < low:
-                raise ExpansionError(f"{name}={value} is invalid")  # INTERVAL=0 loops forever in dateutil
-        except (TypeError, ValueError):
-            raise ExpansionError(f"{name}={value!r} is invalid") from None
-    if _impossible(vRecur(parts)):
+def dateutil_rule(recur: m.Recur, base: datetime) -> rrule | None:
+    """``recur`` as a dateutil rule from ``base``: RSCALE dropped (only GREGORIAN is expanded),
+    RFC 7529 SKIP=BACKWARD on a month-end day as "that day or the month's last day", UNTIL
+    aligned to the start; None for a rule no date satisfies."""
+    changes: dict[str, Any] = {"until": None, "rscale": None, "skip": None}
+    if (recur.skip or "OMIT").upper() == "BACKWARD" and not recur.byday:
+        days = recur.bymonthday
+        if len(days) == 1 and days[0] >= 29 and not recur.bysetpos:
+            changes.update(bymonthday=tuple(range(28, days[0] + 1)), bysetpos=(-1,))
+    for name, value in (("INTERVAL", recur.interval), ("COUNT", recur.count)):
+        if value is not None and value < 1:
+            raise ExpansionError(f"{name}={value} is invalid")  # INTERVAL=0 loops forever in dateutil
+    parts = replace(recur, **changes)
+    if _impossible(parts):
         return None
-    text = vRecur(parts).to_ical().decode()
+    text = recur_text(parts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             result = rrulestr(text, dtstart=base)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise ExpansionError(f"unreadable RRULE {text!r}: {exc}") from None
-        if isinstance(until, list):
-            until = until[0] if until else None
+        until = m.plain(recur.until)
         if until is not None:
-            if isinstance(until, date) and not isinstance(until, datetime):
+            if not isinstance(until, datetime):
                 until = datetime.combine(until, time(23, 59, 59))
             aligned = align(until, base)
             if aligned is not None:
@@ -113,7 +111,7 @@ MAX_EXRULE_STEPS = 200_000
 SEARCH_PARTS = ("BYYEARDAY", "BYWEEKNO")
 
 
-def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime, *,
+def exrule_exclusions(exrules: Iterable[m.Recur], base: datetime, last: datetime, *,
                       refuse_search: bool = True) -> tuple[set[datetime], bool]:
     """Every instance of ``exrules`` (RFC 2445 EXRULE) up to ``last``, the last occurrence that
     matters, and whether every rule has ended by then (COUNT reached or UNTIL ≤ ``last``).
@@ -127,7 +125,7 @@ def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime, *,
     ended = True
     steps = 0
     for recur in exrules:
-        if refuse_search and any(recur.get(part) for part in SEARCH_PARTS):
+        if refuse_search and (recur.byyearday or recur.byweekno):
             raise ExpansionError(f"an EXRULE with {'/'.join(SEARCH_PARTS)} is not expanded")
         rule = dateutil_rule(recur, base)
         if rule is None:
@@ -145,18 +143,18 @@ def exrule_exclusions(exrules: list[vRecur], base: datetime, last: datetime, *,
     return found, ended
 
 
-def series_set(event: Any, base: datetime) -> rruleset:
+def series_set(event: m.Event, base: datetime) -> rruleset:
     """The starts of a series as dateutil sees them: its RRULEs, DTSTART (RFC 5545 3.8.5.3
     always counts it) and its RDATEs aligned to the start; no EXRULE or EXDATE."""
     series = rruleset()
-    for recur in props(event, "RRULE"):
+    for recur in event.rrules:
         rule = dateutil_rule(recur, base)
         if rule is not None:
             series.rrule(rule)
     series.rdate(base)
-    for prop in props(event, "RDATE"):
-        for item in getattr(prop, "dts", []):
-            value = align(getattr(item, "dt", None), base)
+    for line in event.rdates:
+        for item in line.values:
+            value = align(item, base)
             if value is not None:
                 series.rdate(value)
     return series

@@ -23,10 +23,11 @@ shows.
 from __future__ import annotations
 
 import copy
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Iterator
 
-from icalendar import Calendar
-
+from . import model as m
+from .io.lines import params_text
 from .options import Format
 
 PREFIX = "X-ICSBRIDGE-"
@@ -75,45 +76,68 @@ def _strip_google(item: dict[str, Any]) -> None:
         del item["extendedProperties"]
 
 
-def strip_calendar(cal: Calendar) -> Calendar:
-    """Remove every ``X-ICSBRIDGE-*`` property and parameter, in place (VALARMs included)."""
-    for component in cal.walk():
-        for name in [n for n in component if str(n).upper().startswith(PREFIX)]:
-            del component[name]
-        for name in list(component):
-            values = component[name]
-            for value in values if isinstance(values, list) else [values]:
-                params = getattr(value, "params", None)
-                if params:
-                    for key in [k for k in params if str(k).upper().startswith(PREFIX)]:
-                        del params[key]
-    return cal
+def strip_calendar(cal: m.Calendar) -> m.Calendar:
+    """``cal`` without any ``X-ICSBRIDGE-*`` property or parameter, anywhere (VALARMs and
+    components the model does not type included)."""
+    return _strip(cal)
+
+
+def _private(name: str) -> bool:
+    return name.upper().startswith(PREFIX)
+
+
+def _strip(value: Any) -> Any:
+    """``value`` with the private lines and parameters gone; the same object when it had none."""
+    if isinstance(value, m.Line):
+        params = tuple(p for p in value.params if not _private(p.name))
+        if len(params) == len(value.params):
+            return value
+        return value._replace(params=params, text=f"{value.name}{params_text(params)}:{value.value}")
+    if isinstance(value, m.RawComponent):
+        lines = tuple(line for line in value.lines if not _private(line.split(":", 1)[0].split(";", 1)[0]))
+        return value if len(lines) == len(value.lines) else replace(value, lines=lines)
+    if isinstance(value, (str, bytes, m.Zone, m.TimezoneDef, m.ZonedDateTime, m.Param)) or not isinstance(value, tuple) \
+            and not is_dataclass(value):
+        return value
+    if is_dataclass(value):
+        changes = {}
+        for f in fields(value):
+            old = getattr(value, f.name)
+            new = _strip(old)
+            if new is not old:
+                changes[f.name] = new
+        return replace(value, **changes) if changes else value
+    items = [item for item in value if not (isinstance(item, (m.Line, m.Param)) and _private(item.name))]
+    stripped = [_strip(item) for item in items]
+    if len(items) == len(value) and all(a is b for a, b in zip(stripped, value)):
+        return value
+    return type(value)(*stripped) if hasattr(value, "_fields") else tuple(stripped)
 
 
 def strip_private(data: Any, fmt: Format) -> Any:
-    """A copy of ``data`` (parsed Graph/Google JSON, or a Calendar) without ics-bridge's private data."""
-    data = copy.deepcopy(data)
+    """``data`` (parsed Graph/Google JSON, or a typed calendar) without ics-bridge's private data (a copy)."""
     if fmt == "ics":
-        return strip_calendar(data) if isinstance(data, Calendar) else data
+        return strip_calendar(data) if isinstance(data, m.Calendar) else data
+    data = copy.deepcopy(data)
     strip = _strip_graph if fmt == "graph" else _strip_google
     for item in _items(data):
         strip(item)
     return data
 
 
-def as_created(data: Any, cal: Calendar) -> Any:
+def as_created(data: Any, cal: m.Calendar) -> Any:
     """A Graph ``request`` document as the mailbox holds it once imported: each body POSTed, each
     exception (a body with ``originalStart``) PATCHed onto the occurrence of its series master.
     The bodies name neither the master nor the UID (``transactionId`` only: Graph assigns ids on
     create), so the link comes from the calendar they were written from, as an importer keeps it:
     an exception's ``transactionId`` is derived from (UID, RECURRENCE-ID), its master's from
     (UID, none) (``providers.graph.from_ical.transaction_id``)."""
-    from . import hub
     from .providers.graph.from_ical import transaction_id
+    from .series import recurrence_id_text
     master_of: dict[str, str] = {}
-    for event in cal.walk("VEVENT"):
-        uid = hub.event_uid(event)
-        rid = hub.recurrence_id_text(event)
+    for event in cal.events:
+        uid = event.uid
+        rid = recurrence_id_text(event)
         if uid is not None and rid is not None:
             master_of[transaction_id(uid, rid)] = transaction_id(uid, None)
     data = copy.deepcopy(data)

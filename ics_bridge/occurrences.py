@@ -17,8 +17,8 @@ from bisect import bisect_left
 from datetime import date, datetime
 from typing import Any
 
+from . import model as m
 from .expansion import ExpansionError, align, series_set
-from .vevent import dt_value, props
 
 # Occurrences one lookup may walk before it gives up and answers "unknown" (an endless
 # FREQ=SECONDLY series must not cost minutes); an unknown match is treated as a match.
@@ -31,9 +31,9 @@ def at_series_time(value: date, start: datetime) -> datetime:
     return datetime.combine(value, start.time()).replace(tzinfo=start.tzinfo)
 
 
-def series_base(master: Any) -> datetime | None:
+def series_base(master: m.Event) -> datetime | None:
     """The series start as dateutil expands it (a DATE start at midnight, floating)."""
-    start = dt_value(master, "DTSTART")
+    start = m.plain(master.start)
     if isinstance(start, datetime):
         return start
     if isinstance(start, date):
@@ -45,8 +45,8 @@ class Occurrences:
     """The occurrences of one master VEVENT (RRULE, RDATE and DTSTART; not EXDATE/EXRULE),
     answering "which occurrence starts at this instant" without expanding past the asked value."""
 
-    def __init__(self, master: Any) -> None:
-        start = dt_value(master, "DTSTART")
+    def __init__(self, master: m.Event) -> None:
+        start = m.plain(master.start)
         self.all_day = isinstance(start, date) and not isinstance(start, datetime)
         self.start = start
         self.base = series_base(master)
@@ -55,17 +55,18 @@ class Occurrences:
         self._done = False
         # Without RRULE/RDATE there is no series to match against (a Graph master whose
         # recurrence was not $selected still names its cancellations): cannot be told.
-        self._broken = self.base is None or not (props(master, "RRULE") or props(master, "RDATE"))
+        self._broken = self.base is None or not (master.rrules or master.rdates)
         if self.base is not None:
             try:
                 self._iter = iter(series_set(master, self.base))
             except (ExpansionError, ValueError, TypeError, OverflowError):
                 self._broken = True
 
-    def instant(self, value: date | datetime) -> datetime | None:
+    def instant(self, value: m.TimeValue | datetime) -> datetime | None:
         """``value`` in the shape of the series start: an instant in its zone; a DATE on a timed
         series at its time of day; a date-time on an all-day series at midnight of its local date."""
-        if self.base is None:
+        value = m.plain(value)  # type: ignore[assignment]
+        if self.base is None or value is None:
             return None
         if self.all_day:
             day = value.date() if isinstance(value, datetime) else value
@@ -90,7 +91,7 @@ class Occurrences:
                     return False
         return True
 
-    def match(self, value: date | datetime) -> datetime | None | bool:
+    def match(self, value: m.TimeValue | datetime) -> datetime | None | bool:
         """The occurrence starting at ``value``'s instant, None when no occurrence does, or True
         when it cannot be told (rule unreadable or too long to expand): then the caller keeps
         its old behaviour rather than guessing."""

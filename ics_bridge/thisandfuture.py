@@ -25,20 +25,18 @@ validator the same meaning.
 
 from __future__ import annotations
 
-import copy
 import warnings
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-from icalendar import Event
-from icalendar.prop import vRecur
-
 from . import hub
+from . import model as m
 from .expansion import ExpansionError, dateutil_rule
+from .io.model_writer import recur_text
 from .occurrences import Occurrences, series_base
 from .report import LossKind, Report
-from .series import Series
-from .vevent import dt_value, props
+from .series import recurrence_id_text
 
 # Rule parts that pin occurrences to days / times: a shift across days or times breaks them.
 _DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS")
@@ -46,9 +44,9 @@ _TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 _MAX_STEPS = 100_000
 
 
-def is_thisandfuture(override: Event) -> bool:
-    rid = override.get("RECURRENCE-ID")
-    return rid is not None and str(getattr(rid, "params", {}).get("RANGE", "")).upper() == "THISANDFUTURE"
+def is_thisandfuture(override: m.Event) -> bool:
+    rid = override.recurrence_id
+    return rid is not None and (rid.range or "").upper() == "THISANDFUTURE"
 
 
 def _wall(value: datetime, base: datetime) -> datetime:
@@ -69,19 +67,23 @@ def shifter(base: datetime, rid: datetime, own: datetime) -> Callable[[datetime]
     return shift
 
 
-def _own_start(found: Occurrences, override: Event) -> datetime | None:
-    start = dt_value(override, "DTSTART")
-    return found.instant(start) if start is not None else None
+def _own_start(found: Occurrences, override: m.Event) -> datetime | None:
+    return found.instant(override.start) if override.start is not None else None
 
 
 Shift = Callable[[datetime], datetime]
 
 
-def is_cancelled(override: Event) -> bool:
-    return str(override.get("STATUS", "")).upper() == "CANCELLED"
+def is_cancelled(override: m.Event) -> bool:
+    return (override.status or "").upper() == "CANCELLED"
 
 
-def shifted_starts(master: Event, overrides: list[Event]) -> list[tuple[datetime, Shift | None]]:
+def _rid_value(override: m.Event) -> m.TimeValue:
+    assert override.recurrence_id is not None
+    return override.recurrence_id.value
+
+
+def shifted_starts(master: m.Event, overrides: list[m.Event]) -> list[tuple[datetime, Shift | None]]:
     """(original start, shift) per THISANDFUTURE override with a start, sorted: an occurrence at
     or after the original start takes the last such shift (the validator's reading); None for a
     cancelled one: that occurrence and every later one are cancelled."""
@@ -93,7 +95,7 @@ def shifted_starts(master: Event, overrides: list[Event]) -> list[tuple[datetime
     for override in overrides:
         if not is_thisandfuture(override):
             continue
-        rid = found.instant(override["RECURRENCE-ID"].dt)
+        rid = found.instant(_rid_value(override))
         own = _own_start(found, override)
         if rid is not None and (own is not None or is_cancelled(override)):
             out.append((rid, None if is_cancelled(override) else shifter(base, rid, own)))  # type: ignore[arg-type]
@@ -106,16 +108,16 @@ class _Unsplittable(Exception):
     """Why this THISANDFUTURE override cannot become a series of its own."""
 
 
-def _rule(master: Event) -> vRecur:
-    rules = props(master, "RRULE")
+def _rule(master: m.Event) -> m.Recur:
+    rules = master.rrules
     if len(rules) != 1:
         raise _Unsplittable("the series has no single RRULE to continue" if not rules else "the series has several RRULEs")
-    if master.get("EXRULE") is not None:
+    if master.exrules:
         raise _Unsplittable("the series has an EXRULE")
     return rules[0]
 
 
-def _instances_before(recur: vRecur, base: datetime, limit: datetime) -> list[datetime]:
+def _instances_before(recur: m.Recur, base: datetime, limit: datetime) -> list[datetime]:
     """The RRULE's own instances before ``limit`` (not RDATE), bounded."""
     try:
         rule = dateutil_rule(recur, base)
@@ -135,9 +137,14 @@ def _instances_before(recur: vRecur, base: datetime, limit: datetime) -> list[da
     return out
 
 
-def _check_shift(recur: vRecur, base: datetime, rid: datetime, own: datetime) -> None:
+def _parts(recur: m.Recur) -> set[str]:
+    """The names of the BY… parts the rule has."""
+    return {name for name in (*_DAY_PARTS, *_TIME_PARTS) if getattr(recur, name.lower())}
+
+
+def _check_shift(recur: m.Recur, base: datetime, rid: datetime, own: datetime) -> None:
     a, b = _wall(rid, base), _wall(own, base)
-    parts = {k.upper() for k in recur}
+    parts = _parts(recur)
     if a.date() != b.date() and parts & set(_DAY_PARTS):
         raise _Unsplittable(f"the change moves occurrences to another day, which {'/'.join(sorted(parts & set(_DAY_PARTS)))} "
                             "would not follow")
@@ -146,15 +153,23 @@ def _check_shift(recur: vRecur, base: datetime, rid: datetime, own: datetime) ->
                             "would not follow")
 
 
-def _as_value(value: datetime, all_day: bool) -> date | datetime:
-    return value.date() if all_day else value
+_UTC = m.Zone("utc", tzinfo=timezone.utc)
+_FLOATING = m.Zone("floating")
 
 
-def _until(value: datetime, all_day: bool) -> date | datetime:
+def _as_value(value: datetime, all_day: bool, zone: m.Zone) -> m.TimeValue:
+    """A series-aligned instant as a value of the series: its date, or a date-time in the zone
+    of its start."""
+    return value.date() if all_day else m.ZonedDateTime(value, zone)
+
+
+def _until(value: datetime, all_day: bool) -> m.TimeValue:
     """UNTIL in the form RFC 5545 3.3.10 wants: a DATE, UTC for a zoned start, else floating."""
     if all_day:
         return value.date()
-    return value.astimezone(timezone.utc) if value.tzinfo is not None else value
+    if value.tzinfo is not None:
+        return m.ZonedDateTime(value.astimezone(timezone.utc), _UTC)
+    return m.ZonedDateTime(value, _FLOATING)
 
 
 def _stamp(value: datetime, all_day: bool) -> str:
@@ -165,42 +180,47 @@ def _stamp(value: datetime, all_day: bool) -> str:
     return value.strftime("%Y%m%dT%H%M%S")
 
 
-def _set_dates(event: Event, name: str, values: list[Any]) -> None:
-    """Replace the values of RDATE/EXDATE (one per line); EXDATEs restating an EXRULE stay."""
-    kept = [p for p in props(event, name) if p.params.get(hub.PARAM_FROM_EXRULE)]
-    event.pop(name, None)
-    for prop in kept:
-        event.add(name, prop, encode=False)
-    for value in values:
-        event.add(name, [value])
+def _continued(recur: m.Recur, **parts: Any) -> m.Recur:
+    """The rule without its COUNT/UNTIL, with ``parts`` instead, its text written from its parts."""
+    rule = replace(recur, **{"count": None, "until": None, **parts})
+    return replace(rule, text=recur_text(rule))
 
 
-def _dates_of(event: Event, name: str, found: Occurrences) -> list[tuple[datetime, Any]]:
-    """(aligned instant, raw value) of every RDATE/EXDATE value (a PERIOD by its start)."""
+def _dates(event: m.Event, name: str, values: list[Any]) -> tuple[m.DateList, ...]:
+    """The RDATE/EXDATE lines with ``values`` (one per line); EXDATEs restating an EXRULE stay."""
+    lines = event.rdates if name == "RDATE" else event.exdates
+    kept = tuple(line for line in lines if m.param(line.params, hub.PARAM_FROM_EXRULE) is not None)
+    return kept + tuple(m.DateList((value,)) for value in values)
+
+
+def _dates_of(event: m.Event, name: str, found: Occurrences) -> list[tuple[datetime, Any]]:
+    """(aligned instant, value) of every RDATE/EXDATE value (a PERIOD by its start)."""
     out = []
-    for prop in props(event, name):
-        if name == "EXDATE" and prop.params.get(hub.PARAM_FROM_EXRULE):
+    for line in event.rdates if name == "RDATE" else event.exdates:
+        if name == "EXDATE" and m.param(line.params, hub.PARAM_FROM_EXRULE) is not None:
             continue
-        for item in getattr(prop, "dts", []):
-            raw = item.dt
-            start = raw[0] if isinstance(raw, tuple) else raw
-            aligned = found.instant(start) if isinstance(start, (date, datetime)) else None
+        for raw in line.values:
+            aligned = found.instant(raw.start if isinstance(raw, m.Period) else raw)
             if aligned is not None:
                 out.append((aligned, raw))
     return out
 
 
-def _shift_raw(raw: Any, shift: Callable[[datetime], datetime], found: Occurrences, all_day: bool) -> Any:
-    if isinstance(raw, tuple):  # PERIOD: the start moves, a duration stays, an end moves alike
-        start, end = raw
-        moved = _as_value(shift(found.instant(start)), all_day)  # type: ignore[arg-type]
-        if isinstance(end, (date, datetime)):
-            end = _as_value(shift(found.instant(end)), all_day)  # type: ignore[arg-type]
-        return (moved, end)
-    return _as_value(shift(found.instant(raw)), all_day)  # type: ignore[arg-type]
+def _shift_raw(raw: Any, shift: Shift, found: Occurrences, all_day: bool, zone: m.Zone) -> Any:
+    if isinstance(raw, m.Period):  # the start moves, a duration stays, an end moves alike
+        start = _as_value(shift(found.instant(raw.start)), all_day, zone)  # type: ignore[arg-type]
+        end = raw.end
+        if end is not None:
+            end = _as_value(shift(found.instant(end)), all_day, zone)  # type: ignore[arg-type,assignment]
+        return m.Period(start, end, raw.duration)  # type: ignore[arg-type]
+    return _as_value(shift(found.instant(raw)), all_day, zone)  # type: ignore[arg-type]
 
 
-def split_series(series: Series, report: Report) -> list[Series]:
+def _without_rid_params(event: m.Event) -> tuple[tuple[str, m.Params], ...]:
+    return tuple(pair for pair in event.params if pair[0] != "RECURRENCE-ID")
+
+
+def split_series(series: m.Series, report: Report) -> list[m.Series]:
     """``series`` with each THISANDFUTURE override turned into a series of its own (see the
     module doc); unchanged when it has none.  Every split and every change not written is reported."""
     ranged = [o for o in series.overrides if is_thisandfuture(o)]
@@ -208,77 +228,74 @@ def split_series(series: Series, report: Report) -> list[Series]:
         return [series]
     master = series.master
     uid = series.uid
+    overrides = list(series.overrides)
 
-    def drop(override: Event, why: str) -> None:
+    def drop(override: m.Event, why: str) -> None:
         report.add(LossKind.RECURRENCE_UNSUPPORTED, "RECURRENCE-ID",
                    f"RANGE=THISANDFUTURE (this and every later occurrence) cannot be written as a split series: {why}; "
                    "the change is not written (not even to this occurrence)",
-                   uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
-        series.overrides.remove(override)
+                   uid=uid or None, recurrence_id=recurrence_id_text(override))
+        overrides.remove(override)
 
     if master is None:  # the series is not in the input: the override is written as the orphan it is
         for override in ranged:
             report.add(LossKind.RECURRENCE_UNSUPPORTED, "RECURRENCE-ID",
                        "RANGE=THISANDFUTURE without its series master: the later occurrences are not in the input "
-                       "and are not changed", uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
+                       "and are not changed", uid=uid or None, recurrence_id=recurrence_id_text(override))
         return [series]
     found = Occurrences(master)
     base = series_base(master)
     all_day = found.all_day
-    plans: list[tuple[datetime, datetime, Event]] = []
+    zone = master.start.zone if isinstance(master.start, m.ZonedDateTime) else _FLOATING
+    plans: list[tuple[datetime, datetime, m.Event]] = []
     for override in ranged:
         try:
             recur = _rule(master)
             if base is None:
                 raise _Unsplittable("the series has no start")
-            rid = found.instant(override["RECURRENCE-ID"].dt)
+            rid = found.instant(_rid_value(override))
             own = _own_start(found, override)
             if rid is not None and is_cancelled(override):  # "cancel this and following": the series ends
                 plans.append((rid, rid, override))
                 continue
             if own is None or rid is None:
                 raise _Unsplittable("the override has no DTSTART")
-            if isinstance(dt_value(override, "DTSTART"), datetime) == all_day:
+            if isinstance(m.plain(override.start), datetime) == all_day:
                 raise _Unsplittable("the override is all-day where the series is timed, or the reverse")
             _check_shift(recur, base, rid, own)
             plans.append((rid, own, override))
         except _Unsplittable as why:
             drop(override, str(why))
     if not plans:
-        return [series]
+        return [replace(series, overrides=tuple(overrides))]
     plans.sort(key=lambda p: p[0])
     assert base is not None
     recur = _rule(master)
     rule_until = dateutil_rule(recur, base)
     original_until = getattr(rule_until, "_until", None)  # aligned to DTSTART by dateutil_rule
-    counts = recur.get("COUNT")
-    original_count = int(counts[0] if isinstance(counts, list) else counts) if counts is not None else None
+    original_count = recur.count
     cuts = [rid for rid, _, _ in plans]
     rdates = _dates_of(master, "RDATE", found)
     exdates = _dates_of(master, "EXDATE", found)
-    plain = [o for o in series.overrides if not is_thisandfuture(o)]
+    plain = [o for o in overrides if not is_thisandfuture(o)]
 
     def segment(value: datetime) -> int:
         """0 for the master's part, i + 1 for the part of the i-th split."""
         return sum(1 for cut in cuts if value >= cut)
 
-    def rid_of(override: Event) -> datetime | None:
-        return found.instant(override["RECURRENCE-ID"].dt)
+    def rid_of(override: m.Event) -> datetime | None:
+        return found.instant(_rid_value(override))
 
     # the master's part
-    head = copy.deepcopy(master)
     before = _instances_before(recur, base, cuts[0])
     last = max([i for i in before] + ([base] if base < cuts[0] else []), default=None)
-    out: list[Series] = []
+    out: list[m.Series] = []
     if last is not None:
-        rule = vRecur({k: v for k, v in recur.items() if k.upper() not in ("COUNT", "UNTIL")})
-        rule["UNTIL"] = [_until(last, all_day)]
-        head.pop("RRULE", None)
-        head.add("RRULE", rule)
-        _set_dates(head, "RDATE", [raw for at, raw in rdates if segment(at) == 0])
-        _set_dates(head, "EXDATE", [raw for at, raw in exdates if segment(at) == 0])
-        kept = [o for o in plain if (rid_of(o) or base) < cuts[0]]
-        out.append(Series(uid=uid, master=head, overrides=kept))
+        head = replace(master, rrules=(_continued(recur, until=_until(last, all_day)),),
+                       rdates=_dates(master, "RDATE", [raw for at, raw in rdates if segment(at) == 0]),
+                       exdates=_dates(master, "EXDATE", [raw for at, raw in exdates if segment(at) == 0]))
+        kept = tuple(o for o in plain if (rid_of(o) or base) < cuts[0])
+        out.append(m.Series(uid=uid, master=head, overrides=kept))
     # one series per split
     for index, (rid, own, override) in enumerate(plans, start=1):
         if is_cancelled(override):
@@ -287,50 +304,43 @@ def split_series(series: Series, report: Report) -> list[Series]:
                 if at is not None and segment(at) == index:
                     report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
                                "override of an occurrence cancelled by an earlier RANGE=THISANDFUTURE cancellation; "
-                               "not written", uid=uid or None, recurrence_id=hub.recurrence_id_text(other))
+                               "not written", uid=uid or None, recurrence_id=recurrence_id_text(other))
             report.add(LossKind.EVENT_REMOVED, "RECURRENCE-ID",
                        "RANGE=THISANDFUTURE cancellation (this and every later occurrence): the series ends before it "
-                       "(RRULE UNTIL)", uid=uid or None, recurrence_id=hub.recurrence_id_text(override))
+                       "(RRULE UNTIL)", uid=uid or None, recurrence_id=recurrence_id_text(override))
             continue
         shift = shifter(base, rid, own)
         new_uid = f"{uid}_R{_stamp(rid, all_day)}"
-        new = copy.deepcopy(override)
-        new.pop("RECURRENCE-ID", None)
-        new.pop("UID", None)
-        new.add("UID", new_uid)
-        for name in ("RRULE", "RDATE", "EXDATE", "EXRULE"):
-            new.pop(name, None)
-        rule = vRecur({k: v for k, v in recur.items() if k.upper() not in ("COUNT", "UNTIL")})
         if index < len(plans):
             inside = [i for i in _instances_before(recur, base, cuts[index]) if i >= rid]
-            rule["UNTIL"] = [_until(shift(max(inside)), all_day)] if inside else [_until(own, all_day)]
+            rule = _continued(recur, until=_until(shift(max(inside)), all_day) if inside else _until(own, all_day))
         elif original_until is not None:
-            rule["UNTIL"] = [_until(shift(original_until), all_day)]
+            rule = _continued(recur, until=_until(shift(original_until), all_day))
         elif original_count is not None:
-            rule["COUNT"] = [max(1, original_count - len(_instances_before(recur, base, rid)))]
-        new.add("RRULE", rule)
-        _set_dates(new, "RDATE", [_shift_raw(raw, shift, found, all_day) for at, raw in rdates if segment(at) == index])
-        _set_dates(new, "EXDATE", [_shift_raw(raw, shift, found, all_day) for at, raw in exdates if segment(at) == index])
-        moved: list[Event] = []
+            rule = _continued(recur, count=max(1, original_count - len(_instances_before(recur, base, rid))))
+        else:
+            rule = _continued(recur)
+        shifted_rdates = [_shift_raw(raw, shift, found, all_day, zone) for at, raw in rdates if segment(at) == index]
+        shifted_exdates = [_shift_raw(raw, shift, found, all_day, zone) for at, raw in exdates if segment(at) == index]
+        new = replace(override, uid=new_uid, recurrence_id=None, params=_without_rid_params(override),
+                      rrules=(rule,), exrules=(), rdates=tuple(m.DateList((v,)) for v in shifted_rdates),
+                      exdates=tuple(m.DateList((v,)) for v in shifted_exdates))
+        moved: list[m.Event] = []
         for other in plain:
             at = rid_of(other)
             if at is None or segment(at) != index:
                 continue
-            child = copy.deepcopy(other)
-            child.pop("UID", None)
-            child.add("UID", new_uid)
-            child.pop("RECURRENCE-ID", None)
-            child.add("RECURRENCE-ID", _as_value(shift(at), all_day))
-            moved.append(child)
+            moved.append(replace(other, uid=new_uid, params=_without_rid_params(other),
+                                 recurrence_id=m.RecurrenceId(_as_value(shift(at), all_day, zone))))
             report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
                        f"override of a later occurrence moved to the split series {new_uid} (RANGE=THISANDFUTURE before it)",
-                       uid=uid or None, recurrence_id=hub.recurrence_id_text(other), after=new_uid)
+                       uid=uid or None, recurrence_id=recurrence_id_text(other), after=new_uid)
         report.add(LossKind.VALUE_COLLAPSED, "RECURRENCE-ID",
                    "RANGE=THISANDFUTURE (this and every later occurrence) has no provider form: the series is split "
                    f"here, the master ends before it (RRULE UNTIL) and the new series {new_uid} carries the change",
-                   uid=uid or None, recurrence_id=hub.recurrence_id_text(override), after=new_uid)
+                   uid=uid or None, recurrence_id=recurrence_id_text(override), after=new_uid)
         report.add(LossKind.VALUE_COLLAPSED, "UID",
-                   f"series split from {uid} at {hub.recurrence_id_text(override)} (RANGE=THISANDFUTURE)",
+                   f"series split from {uid} at {recurrence_id_text(override)} (RANGE=THISANDFUTURE)",
                    uid=new_uid, before=uid)
-        out.append(Series(uid=new_uid, master=new, overrides=moved))
+        out.append(m.Series(uid=new_uid, master=new, overrides=tuple(moved)))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
@@ -20,7 +20,10 @@ from icalendar.parser import parameter as _ical_parameter
 from icalendar.prop import vDDDTypes, vDuration
 
 from . import hub
+from . import model as m
 from .io.contentlines import read_component
+from .io.fastics import fold
+from .io.model_writer import event_lines
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, strip_join_line, text_to_html
 
@@ -78,21 +81,18 @@ def is_plain_alternative(text: str | None, html: str | None) -> bool:
     return text is not None and html is not None and looks_like_html(text) and html == text_to_html(text)
 
 
-def get_description(event: Event) -> tuple[str | None, str | None]:
+def get_description(event: m.Event) -> tuple[str | None, str | None]:
     """(plain text, html) of a VEVENT; html from X-ALT-DESC (FMTTYPE=text/html, Outlook) or,
     without one, from ``DESCRIPTION;ALTREP="data:text/html,…"`` (Thunderbird, DavMail; RFC 5545
     3.2.1 with an RFC 2397 data URL).  Other ALTREP URLs (http:, cid:) are never fetched."""
-    text = event.get("DESCRIPTION")
-    if isinstance(text, list):
-        text = text[0] if text else None
+    text = event.description
     html = None
-    alt = event.get("X-ALT-DESC")
-    for item in (alt if isinstance(alt, list) else [alt] if alt is not None else []):
-        if str(item.params.get("FMTTYPE", "text/html")).lower() == "text/html":
-            html = _unescape_text(str(item)) if type(item).__name__ == "vUnknown" else str(item)
+    for line in event.other_lines("X-ALT-DESC"):  # the last text/html one wins
+        if (m.param(line.params, "FMTTYPE") or "text/html").lower() == "text/html":
+            html = _unescape_text(line.value)
     if html is None and text is not None:
-        html = altrep_html(getattr(text, "params", {}).get("ALTREP"))
-    return (str(text) if text is not None else None), html
+        html = altrep_html(m.param(event.params_of("DESCRIPTION"), "ALTREP"))
+    return text, html
 
 
 _DATA_URL_RE = re.compile(r"^data:(?P<type>[^,;]*)(?P<params>(?:;[^,;]*)*),(?P<data>.*)\Z", re.DOTALL | re.IGNORECASE)
@@ -119,11 +119,12 @@ def altrep_html(altrep: Any) -> str | None:
 
 # ---------------------------------------------------------------- identity
 
-def report_duplicate_uids(series_list: Iterable[Any], report: Report) -> None:
+def report_duplicate_uids(series_list: Iterable[m.Series], report: Report) -> None:
     """Several VEVENTs with one UID and no RECURRENCE-ID (versions of one event: iTIP REQUEST,
     COUNTER and CANCEL messages concatenated into one file) are each written as an event of
     their own; a calendar keeps one event per UID, so an import keeps only one: reported.
-    ``series_list``: :class:`ics_bridge.series.Series` items, twins as :func:`group_series` makes them."""
+    ``series_list``: series as :func:`ics_bridge.series.group_series` makes them (a twin master is
+    a series of its own)."""
     seen: dict[str, int] = {}
     for series in series_list:
         if series.master is None or not series.uid:
@@ -133,7 +134,7 @@ def report_duplicate_uids(series_list: Iterable[Any], report: Report) -> None:
             report.add(LossKind.INVALID_VALUE, "UID",
                        "another VEVENT has this UID without RECURRENCE-ID (versions of one event, e.g. iTIP "
                        "messages); written as an event of its own, but a calendar keeps one event per UID",
-                       uid=series.uid, before=text_value(series.master, "SUMMARY"))
+                       uid=series.uid, before=series.master.summary)
 
 
 # ---------------------------------------------------------------- alarms
@@ -178,32 +179,36 @@ class AlarmReading:
     default_marker: bool = False
 
 
-def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | datetime | None) -> AlarmReading:
+def read_alarm(alarm: m.Alarm, dtstart: date | datetime | None, dtend: date | datetime | None) -> AlarmReading:
     """TRIGGER → minutes before DTSTART.  End-relative and absolute triggers are converted
     (MS-OXCICAL VALARM; CalDavSync); a trigger after the start is refused, never turned into
     "minutes before" by absolute value (interop-notes case 43)."""
-    action = str(alarm.get("ACTION", "DISPLAY")).upper()
-    marker = str(alarm.get(hub.X_GOOGLE_DEFAULT_ALARM, "")).upper() == "TRUE"
-    trigger = alarm.get("TRIGGER")
+    action = (alarm.action if alarm.action is not None else "DISPLAY").upper()
+    marker = next((line.value.upper() == "TRUE" for line in alarm.other if line.name == hub.X_GOOGLE_DEFAULT_ALARM), False)
+    trigger = alarm.trigger
     if trigger is None:
+        raw = next((line.value for line in alarm.other if line.name == "TRIGGER"), None)
+        if raw is not None:  # kept as a line: the reader could not read it (alarm.problems says why)
+            return AlarmReading(action, None, problem=f"unreadable TRIGGER {raw!r}", default_marker=marker)
         return AlarmReading(action, None, problem="VALARM without TRIGGER", default_marker=marker)
-    value = trigger.dt
-    related = str(trigger.params.get("RELATED", "START")).upper()
+    related = trigger.related.upper()
     converted = None
-    if isinstance(value, timedelta):
+    if trigger.offset is not None:
+        value = trigger.offset
         offset = value
         if related == "END":
             if dtstart is None or dtend is None:
                 return AlarmReading(action, None, problem="end-relative trigger on an event without start", default_marker=marker)
             offset = value + (_as_dt(dtend) - _as_dt(dtstart))
             converted = f"end-relative trigger {value} converted to start-relative"
-    elif isinstance(value, datetime):
+    elif trigger.at is not None:
+        at = trigger.at.dt
         if dtstart is None:
             return AlarmReading(action, None, problem="absolute trigger without DTSTART", default_marker=marker)
-        offset = _as_dt(value) - _as_dt(dtstart)
-        converted = f"absolute trigger {value.isoformat()} converted to minutes before start"
+        offset = _as_dt(at) - _as_dt(dtstart)
+        converted = f"absolute trigger {at.isoformat()} converted to minutes before start"
     else:
-        return AlarmReading(action, None, problem=f"unreadable TRIGGER {value!r}", default_marker=marker)
+        return AlarmReading(action, None, problem=f"unreadable TRIGGER {trigger!r}", default_marker=marker)
     seconds = -offset.total_seconds()
     if seconds < 0:
         return AlarmReading(action, None, problem=f"trigger {offset} is after the start", default_marker=marker)
@@ -213,18 +218,23 @@ def read_alarm(alarm: Alarm, dtstart: date | datetime | None, dtend: date | date
     return AlarmReading(action, minutes, converted=converted, default_marker=marker)
 
 
-def event_end(event: Event, start: date | datetime | None = None) -> date | datetime | None:
-    """Where an event ends (RFC 5545 3.6.1): DTEND, else DTSTART + DURATION, else DTSTART for a
-    date-time and the next day for a date.  What ``TRIGGER;RELATED=END`` counts from (3.8.6.3)."""
+def event_end(event: m.Event, start: date | datetime | None = None) -> date | datetime | None:
+    """Where an event ends (RFC 5545 3.6.1), :func:`span_end` of its DTSTART (or ``start``, the
+    caller's reading of it), DTEND and DURATION.  What ``TRIGGER;RELATED=END`` counts from (3.8.6.3)."""
     if start is None:
-        start = dt_value(event, "DTSTART")
-    end = dt_value(event, "DTEND")
+        start = m.plain(event.start)
+    return span_end(start, m.plain(event.end), event.duration)
+
+
+def span_end(start: date | datetime | None, end: date | datetime | None,
+             duration: timedelta | None) -> date | datetime | None:
+    """RFC 5545 3.6.1: DTEND, else DTSTART + DURATION, else DTSTART for a date-time and the
+    next day for a date (values as Python has them, for code on either side of the edge)."""
     if end is not None:
         return end
-    duration = event.get("DURATION")
     if duration is not None and start is not None:
         try:
-            return start + duration.dt
+            return start + duration
         except (TypeError, AttributeError, ValueError, OverflowError):
             return None
     if start is None:
@@ -258,42 +268,44 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\Z")
 
 
-def address_email(value: Any) -> str | None:
+def address_email(value: m.Address | None) -> str | None:
     """The e-mail address of a CAL-ADDRESS (RFC 5545 3.3.3): the ``mailto:`` value (scheme
     matched case-insensitively), or a bare address; for any other URI (``urn:uuid:`` of CalDAV
     servers, ``http:`` principals) the RFC 7986 6.2 ``EMAIL`` parameter, which exists for that
     case.  None when neither is an e-mail address (``invalid:nomail``, empty, a name): Google
     refuses a whole insert over one such attendee, so callers report the person instead."""
-    text = str(value or "").strip()
+    if value is None:
+        return None
+    text = value.address.strip()
     if text.lower().startswith("mailto:"):
         text = text[7:].strip()
     elif _SCHEME.match(text):
         text = ""
     if _EMAIL.match(text):
         return text
-    param = str(getattr(value, "params", {}).get("EMAIL") or "").strip()
+    param = (value.email or "").strip()
     if param.lower().startswith("mailto:"):
         param = param[7:].strip()
     return param if _EMAIL.match(param) else None
 
 
-def address_problem(value: Any) -> str | None:
+def address_problem(value: m.Address | None) -> str | None:
     """Why a CAL-ADDRESS gives no e-mail address (None when it gives one, or when it is the
     ``invalid:nomail`` placeholder that says so itself)."""
     if address_email(value) is not None:
         return None
-    text = str(value or "").strip()
+    text = value.address.strip() if value is not None else ""
     if not text or text.lower() == "invalid:nomail":
         return None
     return f"{text[:80]} is not an e-mail address and has no EMAIL parameter (RFC 7986 6.2)"
 
 
-def person_email(prop: Any, add: Callable[..., None], field: str) -> str | None:
+def person_email(prop: m.Address, add: Callable[..., None], field: str) -> str | None:
     """:func:`address_email` for a mapper: an address taken from ``EMAIL`` is reported (the
     URI itself has no provider slot); None is left to the caller, who knows whether the person
     is dropped or kept by name (reason: :func:`address_problem`)."""
     email = address_email(prop)
-    text = str(prop or "").strip()
+    text = prop.address.strip()
     if email is not None and _SCHEME.match(text) and not text.lower().startswith("mailto:"):
         add(LossKind.MAPPING_CHOICE, field, "address taken from the EMAIL parameter (RFC 7986 6.2); "
             "the URI value has no provider field", before=text, after=email)
@@ -311,15 +323,16 @@ def add_conference(event: Event, uri: str, *, label: str | None, features: str =
 
 
 def props(component: Any, name: str) -> list[Any]:
-    """Every value of a property, one per content line: icalendar gives one value, or a list
-    when the property repeats (``ATTENDEE``, ``EXDATE``…), or nothing."""
+    """Every value of a property of an *icalendar* component, one per content line: icalendar
+    gives one value, or a list when the property repeats (``ATTENDEE``, ``EXDATE``…), or
+    nothing.  For code not yet on the model (io/ics.py, quirks; issue 12); model code reads fields."""
     raw = component.get(name)
     return raw if isinstance(raw, list) else [raw] if raw is not None else []
 
 
-def conferences(event: Event) -> list[tuple[str, dict[str, str]]]:
-    items = props(event, "CONFERENCE")
-    return [(str(item), {k.upper(): str(v) for k, v in item.params.items()}) for item in items]
+def conferences(event: m.Event) -> list[tuple[str, dict[str, str]]]:
+    """RFC 7986 5.11 CONFERENCE: (URI, parameters by upper-case name, values comma-joined)."""
+    return [(c.uri, {p.name: p.value for p in c.params}) for c in event.conferences]
 
 
 def add_join_link(event: Event, url: str) -> None:
@@ -332,7 +345,7 @@ def add_join_link(event: Event, url: str) -> None:
     event.add("DESCRIPTION", new)
 
 
-def description_without_join(event: Event, url: str | None) -> str | None:
+def description_without_join(event: m.Event, url: str | None) -> str | None:
     text, _ = get_description(event)
     cleaned, _removed = strip_join_line(text, url)
     return cleaned
@@ -346,12 +359,13 @@ def put_stash(event: Event, name: str, data: dict[str, Any]) -> None:
         event.add(name, vText(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)))
 
 
-def get_stash(event: Event, name: str) -> dict[str, Any]:
-    raw = event.get(name)
-    if raw is None:
+def get_stash(event: m.Event, name: str) -> dict[str, Any]:
+    """The JSON object :func:`put_stash` wrote in X- property ``name``; {} when absent or unreadable."""
+    line = next(event.other_lines(name), None)
+    if line is None:
         return {}
-    text = str(raw)
-    for candidate in (text, _unescape_text(text)):  # icalendar leaves unknown X- values escaped
+    text = line.value
+    for candidate in (text, _unescape_text(text)):  # the kept value is still TEXT-escaped
         try:
             data = json.loads(candidate)
         except ValueError:
@@ -362,10 +376,13 @@ def get_stash(event: Event, name: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- values
 
-def property_lines(event: Event, name: str) -> list[str]:
-    """The content lines of one property (every value, with its parameters), as written."""
-    values = props(event, name)
-    return [event.content_line(name, value).to_ical().decode() for value in values]
+def property_lines(event: m.Event, name: str) -> list[str]:
+    """The content lines of one property (every value, with its parameters), as the hub writes
+    them (folded at 75 octets, as icalendar's ``content_line(...).to_ical()`` did)."""
+    lines, _zones = event_lines(replace(event, alarms=(), components=()))
+    head = len(name)
+    return [fold(line).decode("utf-8") for line in lines
+            if line[:head].upper() == name and line[head:head + 1] in (":", ";")]
 
 
 def splice_lines(event: Event, text: str) -> bool:
@@ -407,7 +424,9 @@ def all_day_recurrence_id(rid: date | datetime | None, all_day_series: bool,
     return rid
 
 
-def dt_value(event: Event, name: str) -> date | datetime | None:
+def dt_value(event: Any, name: str) -> date | datetime | None:
+    """The first date/date-time value of a property of an *icalendar* component (for code not
+    yet on the model, issue 12; model code uses ``m.plain(event.start)``…)."""
     prop = event.get(name)
     if prop is None:
         return None
@@ -416,7 +435,9 @@ def dt_value(event: Event, name: str) -> date | datetime | None:
     return prop.dt if isinstance(prop, vDDDTypes) or hasattr(prop, "dt") else None
 
 
-def text_value(event: Event, name: str) -> str | None:
+def text_value(event: Any, name: str) -> str | None:
+    """The first value of a property of an *icalendar* component, as text (for code not yet on
+    the model, issue 12)."""
     prop = event.get(name)
     if prop is None:
         return None
@@ -425,9 +446,6 @@ def text_value(event: Event, name: str) -> str | None:
     return str(prop)
 
 
-def categories(event: Event) -> list[str]:
-    items = props(event, "CATEGORIES")
-    out: list[str] = []
-    for item in items:
-        out.extend(str(c) for c in getattr(item, "cats", [item]))
-    return out
+def categories(event: m.Event) -> list[str]:
+    """Every CATEGORIES text, over all CATEGORIES lines, in order."""
+    return list(event.all_categories)

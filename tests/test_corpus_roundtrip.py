@@ -36,6 +36,8 @@ from icalendar.prop import vRecur
 import ics_bridge
 from ics_bridge import InputError, LossKind, Report
 from ics_bridge.validate import calendar_meanings, compare_calendars
+from ics_bridge.edge import calendar_to_model
+from ics_bridge.io.model_reader import read_calendar
 from ics_bridge.vevent import get_description
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -236,7 +238,7 @@ ALTREP_ICS = (b'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVEN
 
 
 def test_altrep_data_url_is_the_html_body() -> None:
-    event = Calendar.from_ical(ALTREP_ICS).walk("VEVENT")[0]
+    event = next(read_calendar(ALTREP_ICS).events)
     assert get_description(event) == ("Toller Terminmal", "<p>Toller <b>Termin</b></p><p>mal</p>")
     for via in ("graph", "google"):
         result = ics_bridge.roundtrip(ALTREP_ICS, via=via, source="ics")
@@ -253,7 +255,7 @@ def test_description_compares_html_renderings() -> None:
     assert result.lossless
     # a real change of the text is still seen
     after = _cal(_event(DTSTART=datetime(2024, 1, 1, 10, tzinfo=ZoneInfo("UTC")), DESCRIPTION="Treffen"))
-    verdicts = compare_calendars(calendar_meanings(before), calendar_meanings(after))
+    verdicts = compare_calendars(calendar_meanings(calendar_to_model(before)), calendar_meanings(calendar_to_model(after)))
     assert [d.field for v in verdicts for d in v.differences] == ["description"]
 
 
@@ -268,8 +270,8 @@ def test_all_day_series_with_date_time_recurrence_id() -> None:
     # Apple iCal 1.0 (ical4j Australian32Holidays): midnight in a zone names the local date.
     hong_kong = _all_day_series(datetime(2003, 6, 10, tzinfo=ZoneInfo("Asia/Hong_Kong")))
     by_date = _all_day_series(date(2003, 6, 10))
-    assert compare_calendars(calendar_meanings(hong_kong), calendar_meanings(by_date)) == \
-        compare_calendars(calendar_meanings(by_date), calendar_meanings(by_date))
+    assert compare_calendars(calendar_meanings(calendar_to_model(hong_kong)), calendar_meanings(calendar_to_model(by_date))) == \
+        compare_calendars(calendar_meanings(calendar_to_model(by_date)), calendar_meanings(calendar_to_model(by_date)))
     for via in ("graph", "google"):
         result = ics_bridge.roundtrip(hong_kong, via=via, source="ics")
         assert result.lossless, (via, [d.as_text() for e in result.events for d in e.differences])
@@ -283,8 +285,8 @@ def test_twin_masters_pair_with_their_own_copy() -> None:
     # iTIP message versions share a UID without RECURRENCE-ID; each must meet its own copy.
     first = _event(DTSTART=datetime(1997, 7, 1, 20, tzinfo=ZoneInfo("UTC")), SUMMARY="Conference")
     second = _event(DTSTART=datetime(1997, 7, 1, 18, tzinfo=ZoneInfo("UTC")), SUMMARY="Phone Conference")
-    before = calendar_meanings(_cal(first, second))
-    after = calendar_meanings(_cal(second, first))
+    before = calendar_meanings(calendar_to_model(_cal(first, second)))
+    after = calendar_meanings(calendar_to_model(_cal(second, first)))
     assert all(v.lossless for v in compare_calendars(before, after))
     report = ics_bridge.convert(_cal(first, second), to="google", source="ics").report
     assert [(e.kind, e.field, e.uid) for e in report.of_kind(LossKind.INVALID_VALUE)] == [(LossKind.INVALID_VALUE, "UID", "u1")]

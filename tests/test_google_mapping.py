@@ -11,7 +11,7 @@ from icalendar import Calendar, Event as VEvent
 
 from google_fixtures.support import load
 from ics_bridge import LossKind, Options, convert
-from ics_bridge import hub
+from ics_bridge import edge, hub
 from ics_bridge.providers.google import tables
 from ics_bridge.vevent import get_stash
 
@@ -253,7 +253,7 @@ def test_partstat_delegated_collapses():
 
 def test_creator_in_stash():
     _, [v] = g2i(load("gcsa__to_object_full.json"))
-    assert get_stash(v, hub.X_GOOGLE_STASH)["creator"]["email"] == "creator@gmail.com"
+    assert get_stash(edge.events_to_model([v])[0], hub.X_GOOGLE_STASH)["creator"]["email"] == "creator@gmail.com"
     assert str(v["ORGANIZER"]) == "mailto:organizer@gmail.com"
 
 

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 import ics_bridge
-from ics_bridge import LossKind
+from ics_bridge import LossKind, edge
 from ics_bridge.vevent import get_description
 
 NY = ZoneInfo("America/New_York")
@@ -442,7 +442,7 @@ def test_case_47_outlook_html_body_gives_readable_text_without_css():
     conv, (ev,), _ = to_ics(event(body={"contentType": "HTML", "content": html}))
     text = str(ev["DESCRIPTION"])
     assert text.startswith("A&B") and "- one" in text and "color" not in text and "alert" not in text
-    alt = get_description(ev)[1]
+    alt = get_description(edge.events_to_model([ev])[0])[1]
     assert "onclick" not in alt and "<script" not in alt and "A&amp;B" in alt
     assert conv.report.of_kind(LossKind.HTML_SANITIZED)
 

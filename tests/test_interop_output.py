@@ -35,9 +35,10 @@ import pytest
 
 import ics_bridge
 from ics_bridge import InputError
+from ics_bridge import model as m
 from ics_bridge.series import group_series
 from ics_bridge.validate import Horizon, calendar_meanings, expand_series, instant_text
-from ics_bridge.vevent import dt_value
+from ics_bridge.edge import calendar_to_model
 from interop import readers
 from interop.readers import EventReading, Reading
 
@@ -193,19 +194,20 @@ def our_reading(cal) -> tuple[Reading, list[str]]:
     events: list[EventReading] = []
     no_dtstart: list[str] = []
     errors: list[str] = []  # where our own meaning cannot be computed: the comparison is void
-    for meaning in calendar_meanings(cal, Horizon(1, 1)):
+    typed = calendar_to_model(cal)
+    for meaning in calendar_meanings(typed, Horizon(1, 1)):
         if meaning.start is None:
             no_dtstart.append(f"{meaning.uid}: no DTSTART")
             continue
         events.append(EventReading(meaning.uid or "", meaning.recurrence_id, meaning.start, meaning.values["end"]))
     occurrences: dict[str, list[str]] = {}
-    for series in group_series(cal.walk("VEVENT")):
+    for series in group_series(typed.events):
         if series.uid in occurrences:
             continue  # a twin master: readers expand the first one only
         if series.master is None:  # orphan overrides: each is one occurrence
-            occurrences[series.uid] = [s for o in series.overrides if (s := instant_text(dt_value(o, "DTSTART")))]
+            occurrences[series.uid] = [s for o in series.overrides if (s := instant_text(o.start))]
             continue
-        start = dt_value(series.master, "DTSTART")
+        start = m.plain(series.master.start)
         if start is None:
             continue
         horizon = Horizon(max(1, WINDOW_END_YEAR - _start_year(start) + 1), MAX_EXPANDED)
@@ -218,7 +220,7 @@ def our_reading(cal) -> tuple[Reading, list[str]]:
                 (readers.sort_key(s) for s in starts), default="") < readers.sort_key(WINDOW[1]):
             errors.append(f"{series.uid}: our expansion stopped at {MAX_EXPANDED} before the window's end")
         cancelled = [s for o in series.overrides
-                     if str(o.get("STATUS", "")).upper() == "CANCELLED" and (s := instant_text(dt_value(o, "DTSTART")))]
+                     if (o.status or "").upper() == "CANCELLED" and (s := instant_text(o.start))]
         occurrences[series.uid] = list(starts) + cancelled
     return Reading("ics-bridge (validate)", events, readers._finish(occurrences, WINDOW), errors), no_dtstart
 

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 import strategies
 from model_compare import compare, corpus_params, icalendar_calendars
+from ics_bridge import edge
 from ics_bridge import model as m
 from ics_bridge.io import lines
 from ics_bridge.io.model_reader import IcsReader, iter_series, read_calendar
@@ -56,7 +57,7 @@ def test_corpus_series_as_group_series(path: Path) -> None:
     reader = IcsReader(path.read_bytes())
     for index, cal in enumerate(c for c in theirs if c.name == "VCALENDAR"):
         expected = [(s.uid, s.master is not None, len(s.overrides))
-                    for s in group_series(e for e in cal.subcomponents if e.name == "VEVENT")]
+                    for s in group_series(edge.events_to_model(e for e in cal.subcomponents if e.name == "VEVENT"))]
         got = [(s.uid, s.master is not None, len(s.overrides)) for s in reader.series(index)]
         assert got == expected
 

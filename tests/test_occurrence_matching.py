@@ -20,6 +20,7 @@ from icalendar import Calendar
 import ics_bridge
 from ics_bridge import LossKind
 from ics_bridge.recurrence import expand_graph_dates
+from ics_bridge.edge import calendar_to_model
 from ics_bridge.series import group_series
 from ics_bridge.validate import Horizon, expand_series
 from interop import readers
@@ -159,7 +160,7 @@ def test_date_values_written_to_ics_in_the_series_type_and_read_alike_by_ical_js
     assert "EXDATE;TZID=Europe/Berlin:20260126T100000" in text
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20260202T100000" in text
     window = ("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z")
-    series = next(group_series(conv.calendar.walk("VEVENT")))
+    series = next(group_series(calendar_to_model(conv.calendar).events))
     ours, _ = expand_series(series.master, series.overrides, Horizon())
     expected = sorted(ours)
     assert "2026-01-26T09:00:00Z" not in expected and "2026-02-02T13:00:00Z" in expected
@@ -184,7 +185,7 @@ EXDATE;VALUE=DATE:20260105\r
 END:VEVENT\r
 END:VCALENDAR\r
 """)
-    (master,) = cal.walk("VEVENT")
+    (master,) = calendar_to_model(cal).events
     starts, _ = expand_series(master, (), Horizon())
     assert sorted(starts) == ["2026-01-05T14:00:00Z", "2026-01-06T08:00:00Z", "2026-01-06T14:00:00Z"]
 
@@ -238,7 +239,7 @@ def test_graph_cancelled_occurrence_beside_its_master_cancels_it_in_ics_and_goog
     master = next(v for v in conv.calendar.walk("VEVENT") if v.get("RECURRENCE-ID") is None)
     assert [d.dt for d in master["EXDATE"].dts] == [datetime(2019, 4, 22, 20, 30, tzinfo=ZoneInfo("UTC"))]
     assert any(e.field == "isCancelled" for e in conv.report.of_kind(LossKind.EVENT_REMOVED))
-    series = next(group_series(conv.calendar.walk("VEVENT")))
+    series = next(group_series(calendar_to_model(conv.calendar).events))
     starts, _ = expand_series(series.master, series.overrides, Horizon())
     assert "2019-04-22T20:30:00Z" not in starts and "2019-04-29T20:30:00Z" in starts
     google = _items(ics_bridge.convert(page, to="google", options=ics_bridge.Options(profile="import")).data)
@@ -323,7 +324,7 @@ RANGE_WINDOW = ("2024-01-01T00:00:00Z", "2024-10-05T00:00:00Z")
 def _all_starts(cal: Calendar, window=RANGE_WINDOW) -> list[str]:
     """Every occurrence start of every series of a calendar, in the window (UTC text)."""
     out: list[str] = []
-    for series in group_series(cal.walk("VEVENT")):
+    for series in group_series(calendar_to_model(cal).events):
         if series.master is None:
             continue
         starts, _ = expand_series(series.master, series.overrides, Horizon(years=80))

@@ -11,6 +11,7 @@ from icalendar import Calendar
 import ics_bridge
 from ics_bridge import validate
 from ics_bridge.report import LossKind, Report
+from ics_bridge.io.model_reader import read_calendar
 from ics_bridge.validate import Difference, Horizon, calendar_meanings, diff, roundtrip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def master(meanings: list[validate.EventMeaning]) -> validate.EventMeaning:
 
 
 def test_expansion_applies_exdate_and_override() -> None:
-    m = master(calendar_meanings(cal(SERIES)))
+    m = master(calendar_meanings(read_calendar(SERIES)))
     # 6 weekly starts (COUNT), 19 March excluded, 26 March moved to 14:00 (CET, +01:00 until 31 March)
     assert m.values["occurrences"] == frozenset({
         "2024-03-05T09:00:00Z", "2024-03-12T09:00:00Z", "2024-03-26T13:00:00Z",
@@ -134,7 +135,7 @@ def test_join_line_and_whitespace_are_not_differences() -> None:
 
 def test_endless_secondly_rule_is_bounded(rrule_steps: dict[str, int]) -> None:
     text = SERIES.replace("RRULE:FREQ=WEEKLY;COUNT=6", "RRULE:FREQ=SECONDLY")
-    m = master(calendar_meanings(cal(text), Horizon(years=5, max_count=1000)))
+    m = master(calendar_meanings(read_calendar(text), Horizon(years=5, max_count=1000)))
     assert rrule_steps["steps"] <= 2000, rrule_steps  # the horizon's count, not five years of seconds
     # at most max_count expanded starts, plus the one moved override
     assert isinstance(m.values["occurrences"], frozenset) and len(m.values["occurrences"]) <= 1001
@@ -145,13 +146,13 @@ def test_endless_secondly_rule_is_bounded(rrule_steps: dict[str, int]) -> None:
                                   "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;INTERVAL=100000"])
 def test_pathological_rules_do_not_hang(rule: str, rrule_steps: dict[str, int]) -> None:
     text = SERIES.replace("RRULE:FREQ=WEEKLY;COUNT=6", f"RRULE:{rule}")
-    meanings = calendar_meanings(cal(text))
+    meanings = calendar_meanings(read_calendar(text))
     assert meanings and rrule_steps["steps"] <= 2000, rrule_steps
 
 
 def test_horizon_limits_years() -> None:
     text = SERIES.replace("RRULE:FREQ=WEEKLY;COUNT=6", "RRULE:FREQ=YEARLY")
-    m = master(calendar_meanings(cal(text), Horizon(years=3)))
+    m = master(calendar_meanings(read_calendar(text), Horizon(years=3)))
     # 2024, 2025, 2026 and 2027 (the horizon end is inclusive), plus the moved override of 26 March
     assert sorted(m.values["occurrences"]) == ["2024-03-05T09:00:00Z", "2024-03-26T13:00:00Z",
                                               "2025-03-05T09:00:00Z", "2026-03-05T09:00:00Z", "2027-03-05T09:00:00Z"]
@@ -163,7 +164,7 @@ def test_all_day_series_with_midnight_recurrence_id() -> None:
             "BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20020610\r\nRRULE:FREQ=YEARLY;COUNT=3\r\nEND:VEVENT\r\n"
             "BEGIN:VEVENT\r\nUID:d\r\nRECURRENCE-ID;TZID=Asia/Hong_Kong:20030610T000000\r\n"
             "DTSTART;VALUE=DATE:20030609\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-    m = master(calendar_meanings(cal(text)))
+    m = master(calendar_meanings(read_calendar(text)))
     assert m.values["occurrences"] == frozenset({"2002-06-10", "2003-06-09", "2004-06-10"})
 
 

@@ -955,7 +955,8 @@ def _one_offset(event: Component, start: datetime) -> bool:
     if event.get("RRULE") is None and event.get("RDATE") is None:
         return True
     try:
-        starts = expansion.series_set(event, start)
+        from .. import edge
+        starts = expansion.series_set(edge.events_to_model([event])[0], start)  # edge: until io/ics.py moves (issue 12)
         offset = start.utcoffset()
         for k, value in enumerate(starts):
             if k >= _SERIES_CHECK or value.utcoffset() != offset:

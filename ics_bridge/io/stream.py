@@ -496,10 +496,14 @@ POSITION: dict[int, int] = {}
 def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
     """(file position of the series' first event, its VEVENTs) per series of ``cal``, as
     :func:`series.group_series` groups them (a second master with a UID is its own series)."""
+    from .. import edge
     from ..series import group_series
     out = []
-    for series in group_series(cal.walk("VEVENT")):
-        comps = series.components
+    vevents = list(cal.walk("VEVENT"))
+    typed = edge.events_to_model(vevents)  # edge: until io/stream.py moves (issue 12)
+    origin = edge.origins(typed, vevents)
+    for series in group_series(typed):
+        comps = [origin[id(e)] for e in series.events]
         out.append((min(POSITION.get(id(c), 0) for c in comps), comps))
     return out
 

@@ -27,8 +27,13 @@ from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, date_on_time
 QUIRK_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
 
 #: The quirks that still work on icalendar's VEVENTs (owned by the Graph/Google → hub move of
-#: issue 12); they are called through the edge, one event at a time, in their place.
-_ON_ICALENDAR = frozenset({dtstart_until, all_day_exdate, exrule})
+#: issue 12); they are called through the edge, one event at a time, in their place, and only
+#: for an event past each one's own first return (the edge is slow; the guard goes with it).
+_ON_ICALENDAR: dict[Any, Callable[[m.Event], bool]] = {
+    dtstart_until: lambda e: e.start is not None and any(r.until is not None for r in e.rrules),
+    all_day_exdate: lambda e: not isinstance(e.start, (m.ZonedDateTime, type(None))) and bool(e.exdates or e.rdates),
+    exrule: lambda e: e.start is not None and bool(e.exrules),
+}
 
 
 def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *,
@@ -43,8 +48,11 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
     for event in events:
         for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
             try:
-                event = _on_icalendar(quirk.apply, event, cal, report) if quirk in _ON_ICALENDAR \
-                    else quirk.apply(event, report)
+                guard = _ON_ICALENDAR.get(quirk)
+                if guard is None:
+                    event = quirk.apply(event, report)
+                elif guard(event):
+                    event = _on_icalendar(quirk.apply, event, cal, report)
             except QUIRK_ERRORS as exc:
                 errors.append(InputError(f"cannot be read ({quirk.__name__.rsplit('.', 1)[-1]}): {str(exc)[:160]}",
                                          uid=event.uid, field=None))

@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Event
 from icalendar.prop import vDDDLists
 
-from .. import hub
+from .. import edge, hub
 from ..expansion import ExpansionError, align, exrule_exclusions, series_set
 from ..report import LossKind, Report
 from ..vevent import props
@@ -68,8 +68,9 @@ def apply(event: Event, report: Report) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             limit = None if _ends(event) else base + relativedelta(years=HORIZON_YEARS)
-            occurrences, complete = _bounded(iter(series_set(event, base)), limit)
-            excluded, ended = exrule_exclusions(props(event, "EXRULE"), base, occurrences[-1]) if occurrences \
+            typed = edge.events_to_model([event])[0]  # edge: until quirks/exrule.py moves (issue 12)
+            occurrences, complete = _bounded(iter(series_set(typed, base)), limit)
+            excluded, ended = exrule_exclusions(typed.exrules, base, occurrences[-1]) if occurrences \
                 else (set(), True)
         found = [o for o in occurrences if o in excluded]
         if len(found) > MAX_EXDATES:

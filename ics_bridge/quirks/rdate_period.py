@@ -11,36 +11,16 @@ occurrence (RECURRENCE-ID = the start, RFC 5545 3.8.4.4) carrying the period's e
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import model as m
 from ..report import LossKind, Report
+from ..vevent import event_end
 from .model_edit import date_list, set_time
 
 # What an override does not take from its master (typed fields; their parameters go too).
 _SERIES_ONLY = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"})
-
-
-def _end(event: m.Event) -> date | datetime | None:
-    """Where an event ends (RFC 5545 3.6.1; ``vevent.event_end``): DTEND, else DTSTART +
-    DURATION, else DTSTART for a date-time and the next day for a date."""
-    start, end = m.plain(event.start), m.plain(event.end)
-    if end is not None:
-        return end
-    if start is None:
-        return None
-    if event.duration is not None:
-        try:
-            return start + event.duration
-        except OverflowError:
-            return None
-    if isinstance(start, datetime):
-        return start
-    try:
-        return start + timedelta(days=1)
-    except OverflowError:
-        return None
 
 
 def _span(period: m.Period) -> tuple[m.ZonedDateTime, datetime]:
@@ -54,7 +34,8 @@ def apply(events: list[m.Event], report: Report) -> list[m.Event]:
     for master in events:
         if master.recurrence_id is not None or not any(_has_period(line) for line in master.rdates):
             continue
-        start, end = m.plain(master.start), _end(master)
+        start = m.plain(master.start)
+        end = event_end(master, start)
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             continue
         length = end - start
@@ -97,7 +78,7 @@ def _in_override(override: m.Event, report: Report) -> m.Event:
     cannot be kept: reported as a loss)."""
     if not any(_has_period(line) for line in override.rdates):
         return override
-    own = (m.plain(override.start), _end(override))
+    own = (m.plain(override.start), event_end(override, m.plain(override.start)))
     kept: list[m.DateList] = []
     dropped = collapsed = total = 0
     for line in override.rdates:

@@ -28,7 +28,8 @@ from typing import Any, Iterable, Literal
 from icalendar import Calendar, Event as VEvent
 from icalendar.prop import vBroken, vRecur
 
-from ... import hub
+from ... import edge, hub
+from ... import model as m
 from ...report import LossKind, Report
 from ...occurrences import Occurrences
 from ...series import group_series
@@ -127,7 +128,7 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 
     Given ``ignored``, each EXDATE that names no occurrence of ``v`` by instant (RFC 5545
     3.8.5.1: it cancels nothing) is left out and appended there for the caller to report."""
-    found = Occurrences(v) if ignored is not None else None
+    found = Occurrences(edge.events_to_model([v])[0]) if ignored is not None else None  # edge: until providers/google/from_ical.py moves (issue 12)
     lines: list[str] = []
     for name in ("RRULE", "EXRULE"):
         for rule in props(v, name):
@@ -183,11 +184,12 @@ def render_recurrence(v: VEvent, zone: tzinfo | None, *, skip_tombstones: bool,
 class _Writer:
     def __init__(self, v: VEvent, report: Report, options: GoogleWriteOptions) -> None:
         self.v = v
+        self.mv = edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.profile = options.profile
         self.uid = str(v.get("UID", ""))
-        self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        self.stash = get_stash(self.mv, hub.X_GOOGLE_STASH)
         if v.get(hub.X_GOOGLE_STASH) is not None and not self.stash:
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
@@ -413,7 +415,7 @@ class _Writer:
 
     def conference_and_description(self) -> None:
         v, out = self.v, self.out
-        items = conferences(v)
+        items = conferences(self.mv)
         xg = text_value(v, hub.X_GOOGLE_CONFERENCE)
         if xg and xg not in [u for u, _ in items]:
             items.append((xg, {"LABEL": tables.DEFAULT_CONFERENCE_LABEL}))
@@ -449,13 +451,13 @@ class _Writer:
                 self.add(LossKind.UNSUPPORTED_FIELD, "CONFERENCE",
                          "Google cannot hold a non-Google conference; the join link stays in the description",
                          before=primary or uris[0])
-        text, html = get_description(v)
+        text, html = get_description(self.mv)
         if html is not None:
             if keep_join and primary and primary not in html:
                 html += f'<br><br>{hub.JOIN_LINE_PREFIX}<a href="{primary}">{primary}</a>'
             out["description"] = html
         elif text is not None:
-            cleaned = text if keep_join else description_without_join(v, primary)
+            cleaned = text if keep_join else description_without_join(self.mv, primary)
             if cleaned is not None and cleaned != "":
                 out["description"] = cleaned
                 if looks_like_html(cleaned):
@@ -490,8 +492,9 @@ class _Writer:
     def people(self) -> None:
         v, out, profile = self.v, self.out, self.profile
         org = v.get("ORGANIZER")
-        org_email = person_email(org, self.add, "ORGANIZER") if org is not None else None
-        problem = address_problem(org) if org is not None else None
+        typed_org = self.mv.organizer
+        org_email = person_email(typed_org, self.add, "ORGANIZER") if org is not None and typed_org is not None else None
+        problem = address_problem(typed_org) if org is not None else None
         if problem:
             self.add(LossKind.DROPPED, "ORGANIZER", f"organizer's address lost: {problem}", before=str(org))
         stashed = self.stash.get("organizer") if isinstance(self.stash.get("organizer"), dict) else None
@@ -514,8 +517,8 @@ class _Writer:
             out["creator"] = self.stash["creator"]
         attendees = props(v, "ATTENDEE")
         result: list[dict[str, Any]] = []
-        for att in attendees:
-            entry = self.attendee(att, org_email)
+        for att, typed in zip(attendees, self.mv.attendees):
+            entry = self.attendee(att, typed, org_email)
             if entry is None:
                 continue
             if profile != "resource":
@@ -524,12 +527,12 @@ class _Writer:
         if result:
             out["attendees"] = result
 
-    def attendee(self, att: Any, org_email: str | None) -> dict[str, Any] | None:
+    def attendee(self, att: Any, typed: m.Address, org_email: str | None) -> dict[str, Any] | None:
         params = att.params
-        email = person_email(att, self.add, "ATTENDEE")
+        email = person_email(typed, self.add, "ATTENDEE")
         if not email:
             # One attendee Google refuses fails the whole insert: the person is reported instead.
-            why = address_problem(att) or "no address"
+            why = address_problem(typed) or "no address"
             self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
                      before=str(params.get("CN") or att))
             return None
@@ -659,8 +662,8 @@ class _Writer:
     def reminders(self) -> None:
         v = self.v
         start = dt_value(v, "DTSTART")
-        end = event_end(v, start)
-        readings = [read_alarm(a, start, end) for a in v.subcomponents if a.name == "VALARM"]
+        end = event_end(self.mv, start)
+        readings = [read_alarm(a, start, end) for a in self.mv.alarms]
         for r in readings:
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
@@ -769,7 +772,7 @@ class _Writer:
     def categories(self) -> None:
         """CATEGORIES → ``extendedProperties.private`` (tables.CATEGORIES_KEY): Google shows no
         categories, so it is still reported, but the way back restores them."""
-        names = categories(self.v)
+        names = categories(self.mv)
         if not names:
             return
         ext = dict(self.out.get("extendedProperties") or {})
@@ -788,7 +791,7 @@ class _Writer:
             raw = self.v.get(name)
             if raw is None or name == "CATEGORIES":
                 continue
-            new = property_lines(self.v, name)
+            new = property_lines(self.mv, name)
             fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
             if fits:
                 lines.extend(new)
@@ -844,9 +847,12 @@ def calendar_to_events(cal: Calendar | Iterable[VEvent], report: Report, options
     options = GoogleWriteOptions(profile=options.profile, default_zone=options.default_zone, calendar_zone=zone_name)
     out: list[dict[str, Any]] = []
     defaults: list[dict[str, Any]] | None = None
-    all_series = list(group_series(components))
-    report_duplicate_uids(all_series, report)
-    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    typed = edge.events_to_model(components, cal.walk("VTIMEZONE") if isinstance(cal, Calendar) else ())  # edge: until providers/google/from_ical.py moves (issue 12)
+    origin = edge.origins(typed, components)
+    grouped = list(group_series(typed))
+    report_duplicate_uids(grouped, report)
+    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/google/from_ical.py moves (issue 12)
+                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         master_dict: dict[str, Any] | None = None
         master_zone: tzinfo | None = None
@@ -913,7 +919,7 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
         return None
     if all_day_series and isinstance(rid, datetime):
         rid = rid.date()
-    if master is not None and Occurrences(master).match(rid) is None:
+    if master is not None and Occurrences(edge.events_to_model([master])[0]).match(rid) is None:  # edge: until providers/google/from_ical.py moves (issue 12)
         report.add(LossKind.INVALID_VALUE, "RECURRENCE-ID", "cancelled occurrence matches no occurrence of the series "
                    "(RFC 5545 3.8.4.4): it cancels nothing and is not written", uid=uid or None, recurrence_id=rid_text)
         return None
@@ -934,12 +940,11 @@ def _cancelled_occurrence(override: VEvent, uid: str, master_dict: dict[str, Any
 
 
 def _default_reminders(v: VEvent) -> list[dict[str, Any]] | None:
+    typed = edge.events_to_model([v])[0]  # edge: until providers/google/from_ical.py moves (issue 12)
     start = dt_value(v, "DTSTART")
-    end = event_end(v, start)
+    end = event_end(typed, start)
     found = []
-    for alarm in v.subcomponents:
-        if alarm.name != "VALARM":
-            continue
+    for alarm in typed.alarms:
         r = read_alarm(alarm, start, end)
         if r.default_marker and r.minutes_before is not None:
             found.append({"method": tables.ACTION_TO_METHOD.get(r.action, "popup"), "minutes": r.minutes_before})

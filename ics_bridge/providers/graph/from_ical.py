@@ -21,11 +21,12 @@ from typing import Any, Iterable, Literal
 from dateutil.rrule import rrulestr
 from icalendar import Event as VEvent
 
-from ... import hub
+from ... import edge, hub
+from ... import model as m
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
-from ...series import Series, group_series
+from ...series import exdates, group_series
 from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
@@ -57,10 +58,11 @@ def transaction_id(uid: str, recurrence_id: str | None) -> str:
 class _Writer:
     def __init__(self, v: VEvent, report: Report, options: GraphWriteOptions) -> None:
         self.v = v
+        self.mv = edge.events_to_model([v])[0]  # edge: until providers/graph/from_ical.py moves (issue 12)
         self.report = report
         self.options = options
         self.uid = str(v.get("UID", ""))
-        self.stash = get_stash(v, hub.X_GRAPH_STASH)
+        self.stash = get_stash(self.mv, hub.X_GRAPH_STASH)
         if v.get(hub.X_GRAPH_STASH) is not None and not self.stash:
             self.add(LossKind.INVALID_VALUE, hub.X_GRAPH_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
@@ -226,16 +228,16 @@ class _Writer:
 
     def join_urls(self) -> list[str]:
         """The event's join links, the one Graph's ``onlineMeeting`` would hold first."""
-        video = [u for u, _ in conferences(self.v) if not u.lower().startswith("tel:")]
+        video = [u for u, _ in conferences(self.mv) if not u.lower().startswith("tel:")]
         teams = text_value(self.v, hub.X_TEAMS_URL)
         return [teams] + [u for u in video if u != teams] if teams else video
 
     def body(self) -> None:
-        text, html = get_description(self.v)
+        text, html = get_description(self.mv)
         plain = is_plain_alternative(text, html)  # a text body, kept readable for HTML targets
         if plain:
             html = None
-        urls = [u for u, _ in conferences(self.v)]
+        urls = [u for u, _ in conferences(self.mv)]
         # A create request cannot carry a join link (onlineMeeting is read-only): the links stay
         # readable in the body, as the join lines clients that ignore CONFERENCE show.
         keep: list[str] = []
@@ -243,7 +245,7 @@ class _Writer:
             google = text_value(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
         if text is not None and not keep:
-            text = description_without_join(self.v, urls[0] if urls else None)
+            text = description_without_join(self.mv, urls[0] if urls else None)
         if html is None and not plain and text and looks_like_html(text):
             # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
             # Google writer and the validator read it; a text body would show the tags.
@@ -325,13 +327,13 @@ class _Writer:
         v = self.v
         org = v.get("ORGANIZER")
         if org is not None:
-            address = self.email_address(org, "ORGANIZER")
+            address = self.email_address(org, self.mv.organizer, "ORGANIZER")
             if address:  # neither name nor address: nothing to write
                 self.out["organizer"] = {"emailAddress": address}
         attendees = props(v, "ATTENDEE")
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
-        for att in attendees:
+        for att, typed in zip(attendees, self.mv.attendees):
             params = att.params
             cutype = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
             role = str(params.get("ROLE", "REQ-PARTICIPANT")).upper()
@@ -363,7 +365,7 @@ class _Writer:
             status["time"] = str(params.get("X-ICSBRIDGE-RESPONSE-TIME", "0001-01-01T00:00:00Z"))
             if "RSVP" in params:
                 rsvp.add(str(params["RSVP"]).upper())
-            address = self.email_address(att, "ATTENDEE")
+            address = self.email_address(att, typed, "ATTENDEE")
             if "address" not in address and (self.options.profile == "request" or not address):
                 self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
                          before=address.get("name") or str(att))
@@ -385,17 +387,17 @@ class _Writer:
             if len(rsvp) > 1:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
 
-    def email_address(self, prop: Any, field: str) -> dict[str, str]:
+    def email_address(self, prop: Any, typed: m.Address, field: str) -> dict[str, str]:
         """Graph ``emailAddress``: ``address`` only ever an e-mail address (the EMAIL parameter
         for a ``urn:uuid:`` value); a person without one keeps the name, the address reported."""
         out: dict[str, str] = {}
         name = prop.params.get("CN")
         if name:
             out["name"] = str(name)
-        email = person_email(prop, self.add, field)
+        email = person_email(typed, self.add, field)
         if email:
             out["address"] = email
-        problem = address_problem(prop)
+        problem = address_problem(typed)
         if problem:
             self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=str(prop))
         return out
@@ -404,8 +406,8 @@ class _Writer:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
-        readings: list[AlarmReading] = [read_alarm(a, dt_value(v, "DTSTART"), event_end(v))
-                                        for a in v.walk("VALARM")]
+        start = dt_value(v, "DTSTART")
+        readings: list[AlarmReading] = [read_alarm(a, start, event_end(self.mv, start)) for a in self.mv.alarms]
         alarms = list(v.walk("VALARM"))
         valid = [r for r in readings if r.minutes_before is not None]
         for alarm, r in zip(alarms, readings):
@@ -463,7 +465,7 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS={cls} has no Graph sensitivity; private used",
                          before=cls, after="private")
                 out["sensitivity"] = "private"
-        cats = categories(v)
+        cats = categories(self.mv)
         if cats:
             out["categories"] = cats
         status = (text_value(v, "STATUS") or "").upper()
@@ -518,7 +520,7 @@ class _Writer:
             if (name in _MAPPED_PROPS and name not in self.unmapped) or name.startswith("X-ICSBRIDGE-GRAPH") \
                     or name in _RECOMPUTED:
                 continue
-            lines.extend(property_lines(self.v, name))
+            lines.extend(property_lines(self.mv, name))
             if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
                 self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
             elif name not in self.unmapped:
@@ -602,18 +604,18 @@ def _utc_text(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
+def _cancelled(series: edge.CrossedSeries, master: dict[str, Any], writer: _Writer,
                extra: Iterable[tuple[date | datetime, str]] = ()) -> None:
     """EXDATEs (and cancelled overrides) → ``cancelledOccurrences`` (resource) or a report
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    exdates = [(d, "EXDATE") for d in series.exdates()] + list(extra)
-    if not exdates or series.master is None:
+    cancelled = [(d, "EXDATE") for d in exdates(series.typed)] + list(extra)
+    if not cancelled or series.master is None:
         return
-    found = Occurrences(series.master)
+    found = Occurrences(series.typed.master)  # type: ignore[arg-type]
     days: list[str] = []
-    for d, field in exdates:
+    for d, field in cancelled:
         occurrence = found.match(d)
         if occurrence is None:
             writer.add(LossKind.INVALID_VALUE, field, "matches no occurrence of the series (RFC 5545 3.8.5.1, 3.8.4.4): "
@@ -639,9 +641,13 @@ def _cancelled(series: Series, master: dict[str, Any], writer: _Writer,
 def calendar_to_events(components: Iterable[VEvent], report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     """VEVENTs → Graph event dicts (masters first, then their exceptions)."""
     out: list[dict[str, Any]] = []
-    all_series = list(group_series(components))
-    report_duplicate_uids(all_series, report)
-    all_series = [part for series in all_series for part in split_series(series, report)]  # RANGE=THISANDFUTURE
+    components = list(components)
+    typed = edge.events_to_model(components)  # edge: until providers/graph/from_ical.py moves (issue 12)
+    origin = edge.origins(typed, components)
+    grouped = list(group_series(typed))
+    report_duplicate_uids(grouped, report)
+    all_series = [edge.CrossedSeries.of(part, origin) for series in grouped  # edge: until providers/graph/from_ical.py moves (issue 12)
+                  for part in split_series(series, report)]  # RANGE=THISANDFUTURE
     for series in all_series:
         try:  # one series that cannot be mapped is reported; the others go on
             out.extend(_series_to_events(series, report, options))
@@ -660,7 +666,7 @@ def _all_day(v: VEvent | None) -> bool:
     return isinstance(start, date) and not isinstance(start, datetime)
 
 
-def _series_to_events(series: Series, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
+def _series_to_events(series: edge.CrossedSeries, report: Report, options: GraphWriteOptions) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     master_dict: dict[str, Any] | None = None
     all_day_series = _all_day(series.master if series.master is not None else
@@ -745,7 +751,7 @@ def _off_rule_start(master: VEvent, master_dict: dict[str, Any], report: Report,
     return single
 
 
-def _ordered_moves(series: Series, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
+def _ordered_moves(series: edge.CrossedSeries, moves: list[tuple[VEvent, dict[str, Any]]], report: Report) -> list[dict[str, Any]]:
     """Graph refuses to move an occurrence past a neighbouring one while that one is still in
     place (``ErrorOccurrenceCrossingBoundary``, interop-notes case 37).  Exceptions are sent in
     the order of their new start, earliest first (as CalDavSync does), and each move that crosses
