@@ -945,8 +945,21 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
 def _vtz_offset(onsets: Onsets, utc_seconds: int, times: tuple[int, ...] | None = None) -> int:
     """The VTIMEZONE's offset at an instant; before its first onset, that onset's TZOFFSETFROM.
     ``times`` are the onsets' instants, when the caller has them at hand."""
-    index = bisect.bisect_right(times if times is not None else [o[0] for o in onsets], utc_seconds)
+    index = bisect.bisect_right(times if times is not None else _onset_times(onsets), utc_seconds)
     return onsets[index - 1][2] if index else onsets[0][1]
+
+
+_TIMES: dict[int, tuple[Onsets, tuple[int, ...]]] = {}
+
+
+def _onset_times(onsets: Onsets) -> tuple[int, ...]:
+    """The onsets' instants, kept per onsets object (one VTIMEZONE's are looked up per value)."""
+    found = _TIMES.get(id(onsets))
+    if found is None or found[0] is not onsets:
+        if len(_TIMES) > 256:
+            _TIMES.clear()
+        found = _TIMES[id(onsets)] = (onsets, tuple(o[0] for o in onsets))
+    return found[1]
 
 
 def _vtz_local_offset(onsets: Onsets, local: datetime) -> int:
