@@ -1283,9 +1283,11 @@ def _model_time_values(event: object) -> Iterator[tuple[str, str, object, list[d
     :data:`TIME_PROPERTIES` order (``value``: the field's value, or one EXDATE/RDATE line)."""
     from . import model as m
     ev: m.Event = event  # type: ignore[assignment]
+    params = dict(ev.params) if ev.params else {}
     for name, value in (("DTSTART", ev.start), ("DTEND", ev.end),
                         ("RECURRENCE-ID", ev.recurrence_id.value if ev.recurrence_id else None)):
-        tzid = m.param(ev.params_of(name), "TZID")
+        found = params.get(name)
+        tzid = m.param(found, "TZID") if found else None
         if tzid and value is not None:
             yield name, tzid, value, [value.dt] if isinstance(value, m.ZonedDateTime) else []
     for name, lines in (("EXDATE", ev.exdates), ("RDATE", ev.rdates)):
