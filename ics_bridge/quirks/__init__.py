@@ -88,14 +88,14 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
     same object; a changed one gets the changed properties only (:mod:`quirks.ical_patch`), so
     everything else keeps its place.  Returns the events that could not be processed (already
     removed from ``cal``)."""
-    from ..edge import calendar_to_model, events_to_model
+    from ..edge import calendar_to_model
     from .ical_patch import added_override, patched
     vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
     if not vevents and cal.get("X-WR-TIMEZONE") is None:
         return []
     zones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
     header = calendar_to_model(_header_of(cal))  # edge: until parse_calendar reads the typed hub (issue 12)
-    typed = events_to_model(vevents, zones) if vevents else []  # edge: (the same)
+    typed = _typed(vevents, zones)
     events, errors = apply_model_quirks(header, typed, report, x_wr_timezone_policy=x_wr_timezone_policy)
     original = {id(t): (t, v) for t, v in zip(typed, vevents)}
     masters = {str(v.get("UID")): v for v in vevents if v.get("RECURRENCE-ID") is None}
@@ -113,6 +113,24 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
             out.append(added_override(masters[str(event.uid)], event, header.timezones))
     cal.subcomponents[:] = _in_place(cal.subcomponents, out)
     return errors
+
+
+def _typed(vevents: list[Any], zones: list[Any]) -> list[m.Event]:
+    """The VEVENTs as typed events, in order: one crossing for all of them (the edge's
+    ``events_to_model`` crosses one at a time), the same reading."""
+    from ..edge import events_to_model
+    from ..io import fastics
+    from ..io.model_reader import IcsReader
+    if not vevents:
+        return []
+    wrapper = Calendar()
+    wrapper.add("VERSION", "2.0")
+    wrapper.add("PRODID", "-//ics-bridge//edge//EN")
+    wrapper.subcomponents = [*zones, *vevents]
+    typed = list(IcsReader(fastics.component_to_ical(wrapper)).events())  # edge: until parse_calendar reads the typed hub (issue 12)
+    if len(typed) != len(vevents):  # a VEVENT icalendar writes as more or fewer: one at a time
+        typed = events_to_model(vevents, zones)  # edge: (the same)
+    return typed
 
 
 def _source(event: m.Event, typed: list[m.Event], original: dict[int, Any], unchanged: set[int]) -> Any:
