@@ -62,7 +62,7 @@ def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     reader = _sound_reader(data, options)
     if reader is None:
         reader = IcsReader(ics._prepared_text(data, report, options))
-    if not any(index.block is not None for index in reader._indexes):
+    if not reader.has_vcalendar:
         raise InputError("no VCALENDAR in the file")
     count = len(reader.calendars)
     header = reader.calendars[0]
@@ -77,13 +77,12 @@ def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     if not events and not checked.timezones and not checked.others \
             and any(e.kind is LossKind.INVALID_VALUE for e in report) and not found:
         raise InputError("no readable component in the file (see the unreadable lines reported)")
-    items: list[Any] = timezones.normalize_model_zones(checked.items(events), checked.timezones, report)
+    items: list[Any] = timezones.normalize_model_zones(checked.order, checked.timezones, report)
     events = [item for item in items if isinstance(item, m.Event)]
     used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
         m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
     kept_zones = tuple(d for d in checked.timezone_defs if d.tzid in used)
-    header = dataclasses.replace(header, timezones=kept_zones,
-                                 components=tuple(c for c in checked.raw if c is not None))
+    header = dataclasses.replace(header, timezones=kept_zones, components=tuple(checked.raw))
     header, events = _quirks(header, events, report, found, options)
     if errors is not None:
         errors.extend(found)
@@ -183,7 +182,7 @@ class _Checks:
         self.errors = errors
         self.index = 0
         self.order: list[Any] = []  # m.Event, or icalendar's reading of another component
-        self.raw: list[m.RawComponent | None] = []
+        self.raw: list[m.RawComponent] = []
         self.others: list[Component] = []
         self.timezones: list[Component] = []
         self.timezone_defs: list[m.TimezoneDef] = []
@@ -270,9 +269,6 @@ class _Checks:
 
     def events(self) -> Iterator[m.Event]:
         return (item for item in self.order if isinstance(item, m.Event))
-
-    def items(self, events: list[m.Event]) -> list[Any]:
-        return self.order
 
 
 def _plain(event: m.Event, reader: IcsReader) -> bool:
