@@ -945,8 +945,21 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
 def _vtz_offset(onsets: Onsets, utc_seconds: int, times: tuple[int, ...] | None = None) -> int:
     """The VTIMEZONE's offset at an instant; before its first onset, that onset's TZOFFSETFROM.
     ``times`` are the onsets' instants, when the caller has them at hand."""
-    index = bisect.bisect_right(times if times is not None else [o[0] for o in onsets], utc_seconds)
+    index = bisect.bisect_right(times if times is not None else _onset_times(onsets), utc_seconds)
     return onsets[index - 1][2] if index else onsets[0][1]
+
+
+_TIMES: dict[int, tuple[Onsets, tuple[int, ...]]] = {}
+
+
+def _onset_times(onsets: Onsets) -> tuple[int, ...]:
+    """The onsets' instants, kept per onsets object (one VTIMEZONE's are looked up per value)."""
+    found = _TIMES.get(id(onsets))
+    if found is None or found[0] is not onsets:
+        if len(_TIMES) > 256:
+            _TIMES.clear()
+        found = _TIMES[id(onsets)] = (onsets, tuple(o[0] for o in onsets))
+    return found[1]
 
 
 def _vtz_local_offset(onsets: Onsets, local: datetime) -> int:
@@ -1270,9 +1283,11 @@ def _model_time_values(event: object) -> Iterator[tuple[str, str, object, list[d
     :data:`TIME_PROPERTIES` order (``value``: the field's value, or one EXDATE/RDATE line)."""
     from . import model as m
     ev: m.Event = event  # type: ignore[assignment]
+    params = dict(ev.params) if ev.params else {}
     for name, value in (("DTSTART", ev.start), ("DTEND", ev.end),
                         ("RECURRENCE-ID", ev.recurrence_id.value if ev.recurrence_id else None)):
-        tzid = m.param(ev.params_of(name), "TZID")
+        found = params.get(name)
+        tzid = m.param(found, "TZID") if found else None
         if tzid and value is not None:
             yield name, tzid, value, [value.dt] if isinstance(value, m.ZonedDateTime) else []
     for name, lines in (("EXDATE", ev.exdates), ("RDATE", ev.rdates)):

@@ -18,6 +18,7 @@ from ics_bridge import model as m
 from ics_bridge.errors import InputError
 from ics_bridge.io import ics as ics_io
 from ics_bridge.io.ics_model import group_series, read_model
+from ics_bridge.limits import Limits
 from ics_bridge.report import Report
 from model_compare import icalendar_event, model_event
 
@@ -205,3 +206,17 @@ HOSTILE = _hostile()
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_read_model_repairs_hostile_input_as_parse_calendar(name: str) -> None:
     assert_same(HOSTILE[name])
+
+
+def test_a_sound_file_is_read_without_the_line_repair_and_a_broken_one_with_it() -> None:
+    """Both paths of read_model are held to parse_calendar above; this says which one a file takes."""
+    from hostile.cases import calendar, vevent
+    from ics_bridge.io import ics_model
+    options = ics_io.IcsReadOptions()
+    assert ics_model._sound_reader(calendar(vevent("two")).encode(), options) is not None
+    for broken in (calendar(vevent("two")).replace("\r\n", "\r"), calendar(vevent("b", "DESCRIPTION:a", "b")),
+                   calendar(vevent("b")).replace("END:VEVENT\r\nEND:VCALENDAR", "END:VCALENDAR"),
+                   "X:1\r\n" + calendar(), calendar(vevent("b", "SUMMARY:a\x01"))):
+        assert ics_model._sound_reader(broken.encode(), options) is None, broken
+    assert ics_model._sound_reader(calendar(vevent("b", "DESCRIPTION:" + "x" * 200)).encode(),
+                                   ics_io.IcsReadOptions(limits=Limits(max_line=100))) is None

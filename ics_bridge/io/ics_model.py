@@ -26,6 +26,8 @@ The steps are ``parse_calendar``'s, in its order:
 from __future__ import annotations
 
 import dataclasses
+import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from icalendar import Calendar as ICalendar
@@ -57,9 +59,10 @@ def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     """The calendar (without its series) and its series one at a time.  The zone resolutions
     and the quirks are calendar-wide decisions (``normalize_calendar_zones`` reads every value of
     a TZID), so the repairs run over the whole file before the first series is given."""
-    text = ics._prepared_text(data, report, options)
-    reader = IcsReader(text)
-    if not any(index.block is not None for index in reader._indexes):
+    reader = _sound_reader(data, options)
+    if reader is None:
+        reader = IcsReader(ics._prepared_text(data, report, options))
+    if not reader.has_vcalendar:
         raise InputError("no VCALENDAR in the file")
     count = len(reader.calendars)
     header = reader.calendars[0]
@@ -74,17 +77,79 @@ def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     if not events and not checked.timezones and not checked.others \
             and any(e.kind is LossKind.INVALID_VALUE for e in report) and not found:
         raise InputError("no readable component in the file (see the unreadable lines reported)")
-    items: list[Any] = timezones.normalize_model_zones(checked.items(events), checked.timezones, report)
+    items: list[Any] = timezones.normalize_model_zones(checked.order, checked.timezones, report)
     events = [item for item in items if isinstance(item, m.Event)]
     used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
         m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
     kept_zones = tuple(d for d in checked.timezone_defs if d.tzid in used)
-    header = dataclasses.replace(header, timezones=kept_zones,
-                                 components=tuple(c for c in checked.raw if c is not None))
+    header = dataclasses.replace(header, timezones=kept_zones, components=tuple(checked.raw))
     header, events = _quirks(header, events, report, found, options)
     if errors is not None:
         errors.extend(found)
     return header, iter(group_series(events))
+
+
+# A line that is no content line (io/ics._CONTENT_LINE), and the lines that open or close a component.
+_NOT_CONTENT = re.compile(rf"^(?!{ics._CONTENT_LINE.pattern})", re.M)
+_MARK = re.compile(r"^(?i:(BEGIN|END))[ \t]*:([^\n]*)", re.M)
+_NAME = re.compile(r"[A-Z0-9-]+\Z")
+
+
+@lru_cache(maxsize=8)
+def _longer_than(limit: int) -> re.Pattern[str]:
+    return re.compile(rf"[^\n]{{{limit + 1}}}")
+
+
+def _sound_reader(data: bytes | str, options: ics.IcsReadOptions) -> IcsReader | None:
+    """The typed reading of a file whose text ``ics.prepare_text`` would pass through unchanged,
+    reporting nothing (the common case: a few regular-expression scans instead of its Python
+    step per line), or None: then the text is repaired first.  Sound means UTF-8 bytes under the
+    size limit, no control character, CR or blank line, every unfolded line a content line of at
+    most ``max_line`` characters, and components that open and close in order, nothing outside
+    the VCALENDARs, each top-level component directly in one, within the depth and count limits."""
+    if not isinstance(data, bytes) or len(data) > options.max_bytes:
+        return None
+    if not data.isascii():
+        try:
+            data.decode("utf-8")  # a fold inside a character is a repair (ics.decode reports it)
+        except UnicodeDecodeError:
+            return None
+    try:
+        reader = IcsReader(data)
+    except ValueError:
+        return None
+    text = reader.text
+    body = text[:-1] if text.endswith("\n") else text
+    if reader._problems or "\r" in body or "\n\n" in body or ics._CONTROL.search(body) \
+            or _NOT_CONTENT.search(body) or _longer_than(options.limits.max_line).search(body):
+        return None
+    return reader if _sound_structure(body, options) else None
+
+
+def _sound_structure(body: str, options: ics.IcsReadOptions) -> bool:
+    limits = options.limits
+    stack: list[str] = []
+    components = events = 0
+    at = 0  # where the next line outside any VCALENDAR would start
+    for found in _MARK.finditer(body):
+        kind, name = found.group(1), found.group(2)
+        if kind not in ("BEGIN", "END") or not _NAME.match(name):
+            return False
+        if not stack and (kind != "BEGIN" or name != "VCALENDAR" or found.start() != at):
+            return False
+        if kind == "BEGIN":
+            if (name == "VCALENDAR" and stack) or (name in ics._TOP_LEVEL and len(stack) != 1) \
+                    or len(stack) >= limits.max_depth:
+                return False
+            components += 1
+            events += name == "VEVENT"
+            stack.append(name)
+        else:
+            if not stack or stack[-1] != name:
+                return False
+            stack.pop()
+            at = found.end() + 1
+    return not stack and at >= len(body) and components <= limits.max_components and events <= limits.max_events
 
 
 def group_series(events: list[m.Event]) -> list[m.Series]:
@@ -117,7 +182,7 @@ class _Checks:
         self.errors = errors
         self.index = 0
         self.order: list[Any] = []  # m.Event, or icalendar's reading of another component
-        self.raw: list[m.RawComponent | None] = []
+        self.raw: list[m.RawComponent] = []
         self.others: list[Component] = []
         self.timezones: list[Component] = []
         self.timezone_defs: list[m.TimezoneDef] = []
@@ -204,9 +269,6 @@ class _Checks:
 
     def events(self) -> Iterator[m.Event]:
         return (item for item in self.order if isinstance(item, m.Event))
-
-    def items(self, events: list[m.Event]) -> list[Any]:
-        return self.order
 
 
 def _plain(event: m.Event, reader: IcsReader) -> bool:

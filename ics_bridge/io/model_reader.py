@@ -277,6 +277,11 @@ class IcsReader:
             else:
                 yield child.name, m.RawComponent(child.name, tuple(self._lines(child.start, child.end))), text
 
+    @property
+    def has_vcalendar(self) -> bool:
+        """Whether the file holds a VCALENDAR (components outside any count as one otherwise)."""
+        return any(index.block is not None for index in self._indexes)
+
     def header_text(self, calendar: int = 0) -> str:
         """The ``calendar``-th VCALENDAR's own lines (no components), unfolded."""
         block = self._indexes[calendar].block

@@ -27,8 +27,13 @@ from . import (alarm_checks, all_day_exdate, all_day_recurrence_id, date_on_time
 QUIRK_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
 
 #: The quirks that still work on icalendar's VEVENTs (owned by the Graph/Google → hub move of
-#: issue 12); they are called through the edge, one event at a time, in their place.
-_ON_ICALENDAR = frozenset({dtstart_until, all_day_exdate, exrule})
+#: issue 12); they are called through the edge, one event at a time, in their place, and only
+#: for an event past each one's own first return (the edge is slow; the guard goes with it).
+_ON_ICALENDAR: dict[Any, Callable[[m.Event], bool]] = {
+    dtstart_until: lambda e: e.start is not None and any(r.until is not None for r in e.rrules),
+    all_day_exdate: lambda e: not isinstance(e.start, (m.ZonedDateTime, type(None))) and bool(e.exdates or e.rdates),
+    exrule: lambda e: e.start is not None and bool(e.exrules),
+}
 
 
 def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *,
@@ -43,8 +48,11 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
     for event in events:
         for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
             try:
-                event = _on_icalendar(quirk.apply, event, cal, report) if quirk in _ON_ICALENDAR \
-                    else quirk.apply(event, report)
+                guard = _ON_ICALENDAR.get(quirk)
+                if guard is None:
+                    event = quirk.apply(event, report)
+                elif guard(event):
+                    event = _on_icalendar(quirk.apply, event, cal, report)
             except QUIRK_ERRORS as exc:
                 errors.append(InputError(f"cannot be read ({quirk.__name__.rsplit('.', 1)[-1]}): {str(exc)[:160]}",
                                          uid=event.uid, field=None))
@@ -80,14 +88,14 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
     same object; a changed one gets the changed properties only (:mod:`quirks.ical_patch`), so
     everything else keeps its place.  Returns the events that could not be processed (already
     removed from ``cal``)."""
-    from ..edge import calendar_to_model, events_to_model
+    from ..edge import calendar_to_model
     from .ical_patch import added_override, patched
     vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
     if not vevents and cal.get("X-WR-TIMEZONE") is None:
         return []
     zones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
     header = calendar_to_model(_header_of(cal))  # edge: until parse_calendar reads the typed hub (issue 12)
-    typed = events_to_model(vevents, zones) if vevents else []  # edge: (the same)
+    typed = _typed(vevents, zones)
     events, errors = apply_model_quirks(header, typed, report, x_wr_timezone_policy=x_wr_timezone_policy)
     original = {id(t): (t, v) for t, v in zip(typed, vevents)}
     masters = {str(v.get("UID")): v for v in vevents if v.get("RECURRENCE-ID") is None}
@@ -105,6 +113,24 @@ def apply_read_quirks(cal: Calendar, report: Report, *, x_wr_timezone_policy: bo
             out.append(added_override(masters[str(event.uid)], event, header.timezones))
     cal.subcomponents[:] = _in_place(cal.subcomponents, out)
     return errors
+
+
+def _typed(vevents: list[Any], zones: list[Any]) -> list[m.Event]:
+    """The VEVENTs as typed events, in order: one crossing for all of them (the edge's
+    ``events_to_model`` crosses one at a time), the same reading."""
+    from ..edge import events_to_model
+    from ..io import fastics
+    from ..io.model_reader import IcsReader
+    if not vevents:
+        return []
+    wrapper = Calendar()
+    wrapper.add("VERSION", "2.0")
+    wrapper.add("PRODID", "-//ics-bridge//edge//EN")
+    wrapper.subcomponents = [*zones, *vevents]
+    typed = list(IcsReader(fastics.component_to_ical(wrapper)).events())  # edge: until parse_calendar reads the typed hub (issue 12)
+    if len(typed) != len(vevents):  # a VEVENT icalendar writes as more or fewer: one at a time
+        typed = events_to_model(vevents, zones)  # edge: (the same)
+    return typed
 
 
 def _source(event: m.Event, typed: list[m.Event], original: dict[int, Any], unchanged: set[int]) -> Any:

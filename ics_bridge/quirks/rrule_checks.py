@@ -9,10 +9,9 @@ Nothing here expands a rule: COUNT=10^9 and an endless FREQ=SECONDLY are valid a
 
 from __future__ import annotations
 
-from typing import Any
-
 import dataclasses
 import re
+from typing import Any
 
 from icalendar.prop import vRecur
 
