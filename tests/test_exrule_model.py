@@ -3,7 +3,7 @@ a series that ends, up to the horizon (EXDATEs marked, the EXRULE kept) for an e
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from ics_bridge import hub
@@ -44,3 +44,33 @@ def test_an_endless_series_keeps_its_exrule_and_marks_the_exdates() -> None:
 def test_nothing_to_do_without_exrule() -> None:
     event = m.Event(uid="y", start=date(2026, 1, 1))
     assert restate(event, Report()) is event
+
+
+# ---------------------------------------------------------------- the other write-side quirks on the model
+
+def test_until_in_the_shape_of_the_start() -> None:
+    from ics_bridge.quirks.dtstart_until import fix_event
+    report = Report()
+    event = _event("FREQ=DAILY;UNTIL=20260110", "FREQ=WEEKLY")
+    done = fix_event(event, report)
+    assert m.plain(done.rrule.until) == datetime(2026, 1, 10, 22, 59, 59, tzinfo=timezone.utc)  # Berlin's day end
+    assert done.rrule.until.zone.kind == "utc"
+    assert [e.reason for e in report] == ["DATE UNTIL on a timed series read as the end of that day"]
+    all_day = _event("FREQ=DAILY;UNTIL=20260110T120000Z", "FREQ=WEEKLY", start="DTSTART;VALUE=DATE:20260105")
+    assert fix_event(all_day, Report()).rrule.until == date(2026, 1, 10)
+    assert fix_event(done, Report()) == done  # nothing left to repair
+
+
+def test_zoned_exdates_on_an_all_day_series_become_dates() -> None:
+    from ics_bridge.io.model_writer import write_calendar
+    from ics_bridge.quirks.all_day_exdate import fix_event
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTART;VALUE=DATE:20121201\r\n"
+            b"RRULE:FREQ=DAILY;COUNT=9\r\nEXDATE;TZID=Europe/Helsinki:20121204T000000\r\n"
+            b"RDATE;TZID=Europe/Helsinki:20121220T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    report = Report()
+    done = fix_event(next(read_calendar(data).events), report)
+    assert done.exdates[0].values == (date(2012, 12, 4),)
+    assert isinstance(done.rdates[0].values[0], m.ZonedDateTime)  # a time of day: kept as read
+    assert [e.kind for e in report] == [LossKind.QUIRK_REPAIRED, LossKind.MAPPING_CHOICE]
+    out = write_calendar(m.Calendar(series=(m.Series("a@example.com", done),))).decode()
+    assert "EXDATE;VALUE=DATE:20121204\r\n" in out
