@@ -27,21 +27,23 @@ from datetime import date, datetime, time
 from typing import Iterator
 
 from dateutil.relativedelta import relativedelta
+from dataclasses import replace
+
 from icalendar import Event
 from icalendar.prop import vDDDLists
 
 from .. import edge, hub
+from .. import model as m
 from ..expansion import ExpansionError, align, exrule_exclusions, series_set
 from ..report import LossKind, Report
-from ..vevent import props
 
 HORIZON_YEARS = 20
 MAX_EXDATES = 5000
 MAX_STEPS = 200_000
 
 
-def _ends(event: Event) -> bool:
-    return all(rule.get("COUNT") or rule.get("UNTIL") for rule in props(event, "RRULE"))
+def _ends(event: m.Event) -> bool:
+    return all(rule.count is not None or rule.until is not None for rule in event.rrules)
 
 
 def _bounded(values: Iterator[datetime], limit: datetime | None) -> tuple[list[datetime], bool]:
@@ -57,20 +59,22 @@ def _bounded(values: Iterator[datetime], limit: datetime | None) -> tuple[list[d
     return out, True
 
 
-def apply(event: Event, report: Report) -> None:
-    if event.get("EXRULE") is None or event.get("DTSTART") is None:
-        return
-    uid = str(event.get("UID", "")) or None
-    start = event["DTSTART"].dt
+def restate(event: m.Event, report: Report, *, start: date | datetime | None = None) -> m.Event:
+    """The event with its EXRULEs restated as EXDATEs (module docstring), each step reported.
+    ``start``: DTSTART as the caller's values have it (default: the event's own)."""
+    if not event.exrules or event.start is None:
+        return event
+    from ..build import time_value
+    uid = event.uid or None
+    start = m.plain(event.start) if start is None else start
     all_day = not isinstance(start, datetime)
     base = datetime.combine(start, time()) if all_day else start
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             limit = None if _ends(event) else base + relativedelta(years=HORIZON_YEARS)
-            typed = edge.events_to_model([event])[0]  # edge: until quirks/exrule.py moves (issue 12)
-            occurrences, complete = _bounded(iter(series_set(typed, base)), limit)
-            excluded, ended = exrule_exclusions(typed.exrules, base, occurrences[-1]) if occurrences \
+            occurrences, complete = _bounded(iter(series_set(event, base)), limit)
+            excluded, ended = exrule_exclusions(event.exrules, base, occurrences[-1]) if occurrences \
                 else (set(), True)
         found = [o for o in occurrences if o in excluded]
         if len(found) > MAX_EXDATES:
@@ -79,25 +83,40 @@ def apply(event: Event, report: Report) -> None:
         report.add(LossKind.RECURRENCE_UNSUPPORTED, "EXRULE",
                    f"EXRULE (removed by RFC 5545) kept as read, not restated as EXDATEs ({exc}); clients that "
                    "ignore EXRULE (ical.js, libical) show the occurrences it excludes", uid=uid)
-        return
+        return event
     exact = complete or ended
-    already = {align(item.dt, base) for prop in props(event, "EXDATE") for item in getattr(prop, "dts", [])}
+    already = {align(value, base) for line in event.exdates for value in line.values}
     found = [v for v in found if v not in already]
     values: list[date | datetime] = [v.date() for v in found] if all_day else list(found)
+    exdates = event.exdates
     if values:  # the .ics writer splits the list into lines libical reads whole
-        prop = vDDDLists(values)
-        if not exact:
-            prop.params[hub.PARAM_FROM_EXRULE] = "TRUE"
-        event.add("EXDATE", prop)
+        marker = () if exact else (m.Param(hub.PARAM_FROM_EXRULE, ("TRUE",)),)
+        exdates = (*exdates, m.DateList(tuple(time_value(v) for v in values), marker))
     if exact:
-        del event["EXRULE"]
         why = "the series ends" if complete else "the EXRULE ends"
         report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
                    f"EXRULE (removed by RFC 5545) written as the {len(values)} EXDATE(s) it excludes ({why}: "
                    "exact)", uid=uid, after=str(len(values)))
-        return
+        return replace(event, exdates=exdates, exrules=())
     assert limit is not None
     report.add(LossKind.QUIRK_REPAIRED, "EXRULE",
                f"EXRULE (removed by RFC 5545) kept, and the {len(values)} occurrence(s) it excludes until "
                f"{limit.date().isoformat()} added as EXDATEs; clients that ignore EXRULE (ical.js, libical) "
                "show its later occurrences", uid=uid, after=limit.date().isoformat())
+    return replace(event, exdates=exdates)
+
+
+def apply(event: Event, report: Report) -> None:
+    """:func:`restate` for an icalendar VEVENT (io/ics.py's read path, Google's recurrence
+    lines), its result put back: the EXDATEs added, the EXRULE removed when restated exactly."""
+    if event.get("EXRULE") is None or event.get("DTSTART") is None:
+        return
+    typed = edge.events_to_model([event])[0]  # edge: until io/ics.py and google's recurrence lines move (issue 12)
+    done = restate(typed, report, start=event["DTSTART"].dt)
+    for line in done.exdates[len(typed.exdates):]:
+        prop = vDDDLists([m.plain(v) for v in line.values])
+        if line.params:
+            prop.params[hub.PARAM_FROM_EXRULE] = "TRUE"
+        event.add("EXDATE", prop)
+    if typed.exrules and not done.exrules:
+        del event["EXRULE"]
