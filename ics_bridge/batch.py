@@ -25,6 +25,7 @@ imports click.  The rules a batch follows:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -42,7 +43,9 @@ from icalendar import Calendar
 from . import journal as journal_
 # the safe writing moved to io/files (the pipeline writes files too); these stay batch's names
 from .io.files import Protected, _is_device, _is_input, _umask, atomic_write  # noqa: F401
-from . import pipeline
+from . import edge, pipeline
+from . import model as m
+from .edge import calendar_from_model
 from .pipeline import StreamWorkerError, convert_file, detect_format, encode, load_json
 from .errors import IcsBridgeError, InputError, OutputError
 from .io import ics as ics_io
@@ -428,32 +431,42 @@ def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
     return sub
 
 
+def _ical_parts(cal: Calendar) -> list[tuple[str, Calendar]]:
+    """An icalendar hub's series, each as a calendar of its own (``split``)."""
+    vevents = list(cal.walk("VEVENT"))
+    typed = edge.events_to_model(vevents)  # edge: until .ics → .ics is written from the typed hub (issue 12)
+    origin = edge.origins(typed, vevents)
+    return [(series.uid, _sub_calendar(cal, [origin[id(e)] for e in series.events])) for series in group_series(typed)]
+
+
 def _convert_file(task: _Task) -> FileResult:
     """Read, convert and (for the writer) serialise one input.  Never raises."""
-    from . import edge
     item = task.item
     result = FileResult(item.name)
     try:
         data = _read(item, task.options.max_bytes)
         payload, source = _parse_input(data, task.source, item.name, task.options)
         result.source = source
-        cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name)
-        result.events = sum(1 for _ in cal.walk("VEVENT"))
+        cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name, target=task.to)
         result.errors.extend(FileError.of(e, item.name) for e in errors)
+        if isinstance(cal, Calendar):  # .ics → .ics: icalendar's calendar (pipeline._ics_to_ics_hub)
+            result.events = sum(1 for _ in cal.walk("VEVENT"))
+            parts = _ical_parts(cal) if task.shape == "split" else []
+        else:
+            result.events = sum(1 for _ in cal.events)
+            parts = [(s.uid, dataclasses.replace(cal, series=(s,), components=())) for s in cal.series] if task.shape == "split" else []
         if task.shape == "split":
-            vevents = list(cal.walk("VEVENT"))
-            typed = edge.events_to_model(vevents)  # edge: until batch.py moves (issue 12)
-            origin = edge.origins(typed, vevents)
-            for series in group_series(typed):
-                sub = _sub_calendar(cal, [origin[id(e)] for e in series.events])
+            for uid, sub in parts:
                 part = pipeline.write_hub(sub, task.to, report, task.options)
-                result.parts.append((series.uid, encode(part, task.options)))
+                result.parts.append((uid, encode(part, task.options)))
         else:
             out = pipeline.write_hub(cal, task.to, report, task.options)
             if task.shape == "bytes":
                 result.payload = encode(out, task.options)
-            elif isinstance(out, Calendar) and not task.in_process:
+            elif isinstance(out, (Calendar, m.Calendar)) and not task.in_process:
                 result.payload = encode(out, Options(tzid_style="iana"))
+            elif isinstance(out, m.Calendar):  # merged with the others' icalendar calendars (_merge)
+                result.data = calendar_from_model(out)  # edge: until _merge merges typed calendars (issue 12)
             else:
                 result.data = out
         result.entries = [e if e.file else Loss(**{**e.__dict__, "file": item.name}) for e in report]

@@ -33,14 +33,17 @@ from icalendar import Calendar
 from pydantic import ValidationError
 
 from . import hub
+from . import model as m
 from .edge import calendar_from_model, calendar_to_model
 from .errors import IcsBridgeError, InputError, OutputError
 from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio
 from .io import ics as ics_io
 from .io.files import atomic_write
+from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
+from .io.model_writer import write_calendar
 from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match, _render_vevent, _series_of, _sub_calendar, _typed_series_of,
                         _without_blocks, index_ics, spooled_report)
@@ -61,15 +64,25 @@ __all__ = ["Conversion", "StreamResult", "StreamWorkerError", "POOL_MAP", "conve
 
 @dataclass
 class Conversion:
-    """A finished conversion: ``data`` is a Calendar (ics) or JSON-ready value (graph, google);
-    ``calendar`` is the hub it went through; ``report`` what was lost; ``errors`` the events or
-    files that could not be read at all."""
+    """A finished conversion: ``data`` is the written calendar (ics: the typed hub, or icalendar's
+    for .ics → .ics) or a JSON-ready value (graph, google); ``hub`` is the calendar it went
+    through, and ``calendar`` that hub as an ``icalendar.Calendar``, built when asked (the
+    library edge); ``report`` what was lost; ``errors`` the events or files that could not be
+    read at all."""
 
     target: Format
     data: Any
-    calendar: Calendar
+    hub: m.Calendar | Calendar
     report: Report
     errors: list[InputError] = field(default_factory=list)
+    _calendar: Calendar | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def calendar(self) -> Calendar:
+        if self._calendar is None:
+            hub = self.hub
+            self._calendar = hub if isinstance(hub, Calendar) else calendar_from_model(hub)  # edge: the library edge
+        return self._calendar
 
     def to_bytes(self, options: Options | None = None) -> bytes:
         return encode(self.data, options or Options())
@@ -80,7 +93,9 @@ class Conversion:
 
 
 def encode(data: Any, options: Options = Options()) -> bytes:
-    """A Calendar as .ics bytes (VTIMEZONEs added), anything else as indented UTF-8 JSON."""
+    """A calendar as .ics bytes (VTIMEZONEs added), anything else as indented UTF-8 JSON."""
+    if isinstance(data, m.Calendar):
+        return write_calendar(data, tzid_style=options.tzid_style)
     if isinstance(data, Calendar):
         return ics_io.serialize(data, tzid_style=options.tzid_style)
     return jsonio.dumps(data) + b"\n"
@@ -112,17 +127,25 @@ def load_json(data: bytes | str, options: Options = Options(), *, file: str | No
                  report=report)
 
 
-def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None
-             ) -> tuple[Calendar, Report, list[InputError]]:
-    """Any input → the hub calendar, its report and per-event errors."""
+def _ics_options(options: Options) -> ics_io.IcsReadOptions:
+    return ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone, max_bytes=options.max_bytes,
+                                 limits=options.limits)
+
+
+def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None,
+             target: Format | None = None) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
+    """Any input → the typed hub, its report and per-event errors.
+
+    ``target="ics"`` with an .ics source gives icalendar's calendar instead (see
+    :func:`_ics_to_ics_hub`); a library caller's ``icalendar.Calendar`` crosses the library edge."""
     report = Report(file=file)
     errors: list[InputError] = []
     if source == "ics":
+        if target == "ics":
+            return _ics_to_ics_hub(data, report, options, errors, file)
         if isinstance(data, Calendar):
-            return data, report, errors
-        cal = ics_io.parse_calendar(data, report, ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone,
-                                                                       max_bytes=options.max_bytes,
-                                                                       limits=options.limits), errors)
+            return calendar_to_model(data), report, errors  # edge: the library edge (a caller's icalendar.Calendar)
+        cal = read_model(data, report, _ics_options(options), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
     if isinstance(data, (bytes, str)):
         payload = load_json(data, options, file=file, report=report)
@@ -136,43 +159,80 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
                 errors.append(item.located(file) if file else item)
             else:
                 events.append(item)
-        cal = calendar_from_model(graph_in.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
-        return cal, report, [e.located(file) if file else e for e in errors]
+        typed = graph_in.events_to_calendar(events, report, errors)
+        return typed, report, [e.located(file) if file else e for e in errors]
     if source == "google":
         from .providers.google import api as google_api
-        cal = google_api.read(payload, report, errors, options)
-        return cal, report, [e.located(file) if file else e for e in errors]
+        typed = google_api.read(payload, report, errors, options)
+        return typed, report, [e.located(file) if file else e for e in errors]
     raise ValueError(f"unknown source format {source!r}")
 
 
-def write_hub(cal: Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
-    """The hub → the target's data (Calendar or JSON-ready value)."""
+def _ics_to_ics_hub(data: Any, report: Report, options: Options, errors: list[InputError], file: str | None
+                    ) -> tuple[Calendar, Report, list[InputError]]:
+    """.ics → .ics keeps icalendar's calendar for now: for an .ics input the model writer does
+    not yet write what ``io/ics.serialize`` writes (the header lines a file lacks, the order of
+    other components, a file's Windows TZIDs as written): the golden outputs hold it (issue 12)."""
+    if isinstance(data, Calendar):
+        return data, report, errors
+    cal = ics_io.parse_calendar(data, report, _ics_options(options), errors)
+    return cal, report, [e.located(file) if file else e for e in errors]
+
+
+def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
+    """The hub → the target's data (a calendar or a JSON-ready value)."""
     if target == "ics":
-        ics_io.utc_for_second_offsets(cal, report)
+        if isinstance(cal, Calendar):
+            ics_io.utc_for_second_offsets(cal, report)
+            return cal
+        if _second_offsets(cal):  # rare (local mean time): icalendar's rewrite, one crossing
+            ical = calendar_from_model(cal)  # edge: until utc_for_second_offsets moves (issue 12)
+            ics_io.utc_for_second_offsets(ical, report)
+            return ical
         return cal
+    if isinstance(cal, Calendar):
+        cal = calendar_to_model(cal)  # edge: the library edge (a caller's icalendar.Calendar)
     if target == "graph":
         profile = "request" if options.profile in ("request", "insert") else "resource"
-        hub_model = calendar_to_model(cal)  # edge: until the pipeline moves (issue 12)
-        items = graph_out.calendar_to_events(hub_model, report, graph_out.GraphWriteOptions(
+        items = graph_out.calendar_to_events(cal, report, graph_out.GraphWriteOptions(
             profile=profile, zone_names=options.graph_zone_names, default_zone=options.default_zone))
         return items[0] if len(items) == 1 else {"value": items}
     if target == "google":
         from .providers.google import api as google_api
-        return google_api.write(calendar_to_model(cal), report, options)  # edge: until the pipeline moves (issue 12)
+        return google_api.write(cal, report, options)
     raise ValueError(f"unknown target format {target!r}")
+
+
+def _second_offsets(cal: m.Calendar) -> bool:
+    """Whether a date-time of the hub is in a zone whose UTC offset has seconds
+    (:func:`ics_bridge.io.ics.utc_for_second_offsets`)."""
+    for event in cal.events:
+        values: list[Any] = [event.start, event.end, event.recurrence_id.value if event.recurrence_id else None]
+        for lists in (event.rdates, event.exdates):
+            for line in lists:
+                values.extend(v.start if isinstance(v, m.Period) else v for v in line.values)
+        for value in values:
+            if isinstance(value, m.ZonedDateTime) and value.dt.tzinfo is not None:
+                try:
+                    offset = value.dt.utcoffset()
+                except (ValueError, OverflowError):
+                    continue
+                if offset is not None and offset.seconds % 60:
+                    return True
+    return False
 
 
 def convert(data: Any, *, to: Format, source: Format | None = None, options: Options = Options(),
             file: str | None = None) -> Conversion:
-    """Convert one input (bytes, text, parsed JSON or a Calendar) to ``to``."""
+    """Convert one input (bytes, text, parsed JSON or an icalendar Calendar) to ``to``."""
     if source is None:
         source = "ics" if isinstance(data, Calendar) else detect_format(data)
     try:
-        cal, report, errors = read_hub(data, source, options, file=file)
+        cal, report, errors = read_hub(data, source, options, file=file, target=to)
     except InputError as err:  # a whole-file error names the file too
         raise (err.located(file) if file else err) from None
     out = write_hub(cal, to, report, options)
-    return Conversion(target=to, data=out, calendar=cal, report=report, errors=errors)
+    return Conversion(target=to, data=out, hub=cal, report=report, errors=errors)
 
 
 def detect_json(data: Any) -> Format | None:

@@ -32,7 +32,6 @@ that data; ``diff`` reads both inputs the same native way.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import warnings
@@ -44,7 +43,7 @@ from typing import Any, Iterable, Literal
 from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
-from . import edge, hub
+from . import hub
 from . import model as m
 from .errors import InputError
 from .expansion import ExpansionError, align, exrule_exclusions, series_set
@@ -1005,7 +1004,7 @@ def annotate(verdicts: list[EventVerdict], report: Report, errors: list[InputErr
 # ------------------------------------------------------------------------------------------
 
 def _read_input(data: Any, source: Format | None, options: Options, file: str | None
-                ) -> tuple[Calendar, Report, list[InputError], Format]:
+                ) -> tuple[m.Calendar, Report, list[InputError], Format]:
     from .pipeline import detect_format, read_hub
     if isinstance(data, Path):
         file = file or str(data)
@@ -1019,16 +1018,10 @@ def _read_input(data: Any, source: Format | None, options: Options, file: str | 
     return cal, report, errors, source
 
 
-def _typed(cal: Calendar) -> m.Calendar:
-    """A hub calendar read by the existing pipeline, on the typed hub: validation's one
-    crossing per calendar read."""
-    return edge.calendar_to_model(cal)  # edge: until the pipeline gives model calendars (issue 12)
-
-
 def _wire(middle: Any, via: Format, options: Options) -> bytes:
-    from .io import ics as ics_io
+    from .pipeline import encode
     if via == "ics":
-        return ics_io.serialize(middle, tzid_style=options.tzid_style)
+        return encode(middle, options)
     return json.dumps(middle, ensure_ascii=False).encode("utf-8")
 
 
@@ -1042,7 +1035,7 @@ def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: 
     if isinstance(data, Path):
         file = file or str(data)
     before_cal, report, errors, source = _read_input(data, source, options, file)
-    before_typed = _typed(before_cal)
+    before_typed = before_cal
     before = calendar_meanings(before_typed, horizon)
     forward = Report(file=file)
     middle = write_hub(before_cal, via, forward, options)
@@ -1050,15 +1043,15 @@ def roundtrip(data: Any, *, via: Format, source: Format | None = None, options: 
         middle = as_created(middle, before_typed)
     # restored: read back by ics-bridge, private data included (what ``convert`` gives back)
     after_cal, back, back_errors = read_hub(_wire(middle, via, options), via, options, file=file)
-    restored = compare_calendars(before, calendar_meanings(_typed(after_cal), horizon), file=file)
+    restored = compare_calendars(before, calendar_meanings(after_cal, horizon), file=file)
     # native: what the provider holds and shows, without ics-bridge's private data
     if via == "ics":
         native_cal, _native_report, native_errors = read_hub(_wire(middle, via, options), via, options, file=file)
-        native_typed = strip_calendar(_typed(native_cal))
+        native_typed = strip_calendar(native_cal)
     else:
         native_cal, _native_report, native_errors = read_hub(_wire(strip_private(middle, via), via, options), via,
                                                              options, file=file)
-        native_typed = _typed(native_cal)
+        native_typed = native_cal
     native = compare_calendars(before, calendar_meanings(native_typed, horizon), file=file)
     report.extend(forward)
     report.extend(back)
@@ -1081,17 +1074,15 @@ def _read_native(data: Any, source: Format | None, options: Options, file: str |
     if source is None:
         source = "ics" if isinstance(data, Calendar) else detect_format(data)
     if source == "ics":
-        if isinstance(data, Calendar):
-            data = copy.deepcopy(data)  # the caller's calendar is not changed
         cal, _report, errors, _ = _read_input(data, source, options, file)
-        return strip_calendar(_typed(cal)), errors
+        return strip_calendar(cal), errors
     if isinstance(data, (bytes, str)):
         try:
             data = load_json(data, options, file=file)
         except InputError as err:
             raise err.located(file) if file else err
     cal, _report, errors, _ = _read_input(strip_private(data, source), source, options, file)
-    return _typed(cal), errors
+    return cal, errors
 
 
 def diff(left: Any, right: Any, *, left_source: Format | None = None, right_source: Format | None = None,

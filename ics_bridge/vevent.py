@@ -64,7 +64,7 @@ def get_description(event: m.Event) -> tuple[str | None, str | None]:
     html = None
     for line in event.other_lines("X-ALT-DESC"):  # the last text/html one wins
         if (m.param(line.params, "FMTTYPE") or "text/html").lower() == "text/html":
-            html = _unescape_text(line.value)
+            html = line.raw if line.raw is not None else _unescape_text(line.value)  # raw: a mapper's CRs
     if html is None and text is not None:
         html = altrep_html(m.param(event.params_of("DESCRIPTION"), "ALTREP"))
     return text, html

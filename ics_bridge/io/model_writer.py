@@ -205,7 +205,7 @@ def _until_text(value: m.ZonedDateTime) -> str:
 _BYDAY = re.compile(r"(?:^|;)BYDAY=([^;]*)", re.IGNORECASE)
 
 
-def _rule_value(rule: m.Recur) -> str:
+def rule_value(rule: m.Recur) -> str:
     """The rule as read when its ``text`` is already in the written order and still says what
     its typed parts say, else rendered from the parts (code that changes a part need not mend
     the text)."""
@@ -425,7 +425,7 @@ class _Writer:
             append(("ORGANIZER", self.address("ORGANIZER", ev.organizer)))
         for name, rules in (("RRULE", ev.rrules), ("EXRULE", ev.exrules)):
             for rule in rules:
-                append((name, f"{name}{_ptext(rule.params)}:{_rule_value(rule)}"))
+                append((name, f"{name}{_ptext(rule.params)}:{rule_value(rule)}"))
         for name, dates in (("RDATE", ev.rdates), ("EXDATE", ev.exdates)):
             for line in dates:
                 pairs.extend((name, text) for text in self.date_list(name, line))

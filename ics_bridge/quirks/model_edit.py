@@ -74,3 +74,11 @@ def date_list(values: tuple[Any, ...], params: m.Params) -> m.DateList:
         kept = time_params(tuple(p for p in params if p.name != "VALUE"), first.start)
         return m.DateList(values, kept + (m.Param("VALUE", ("PERIOD",)),))
     return m.DateList(values, time_params(params, first))
+
+
+def moved_last(event: m.Event, *names: str) -> tuple[str, ...]:
+    """``event.order`` with ``names`` last, in this order: where a repair that deletes and
+    re-adds a property puts it in icalendar's objects (the Graph/Google stash lists unknown
+    properties in this order; :mod:`ics_bridge.quirks.ical_patch` does the same on icalendar)."""
+    return (*(n for n in event.order if n not in names), *names)
+

@@ -17,7 +17,7 @@ from typing import Any
 from .. import model as m
 from ..report import LossKind, Report
 from ..vevent import event_end
-from .model_edit import date_list, set_time
+from .model_edit import date_list, moved_last, set_time
 
 # What an override does not take from its master (typed fields; their parameters go too).
 _SERIES_ONLY = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"})
@@ -54,7 +54,7 @@ def apply(events: list[m.Event], report: Report) -> list[m.Event]:
                     group.append(value)
             lines.append(date_list(tuple(group), tuple(p for p in line.params if p.name != "VALUE")))
         position = next(i for i, e in enumerate(out) if e is master)
-        new_master = dataclasses.replace(master, rdates=tuple(lines))
+        new_master = dataclasses.replace(master, rdates=tuple(lines), order=moved_last(master, "RDATE"))
         out[position] = new_master
         taken = {m.plain(o.recurrence_id.value) for o in out
                  if o.recurrence_id is not None and (o.uid or "") == (uid or "")}
@@ -101,7 +101,8 @@ def _in_override(override: m.Event, report: Report) -> m.Event:
                + ("" if not collapsed else f"; {collapsed} of another length lose their end"),
                uid=override.uid or None, recurrence_id=m.plain(override.recurrence_id.value).isoformat(),  # type: ignore[union-attr]
                before=f"{total} period(s)")
-    return dataclasses.replace(override, rdates=tuple(kept))
+    return dataclasses.replace(override, rdates=tuple(kept),
+                               order=moved_last(override, "RDATE") if kept else override.order)
 
 
 def _has_period(line: m.DateList) -> bool:
@@ -113,7 +114,9 @@ def _override(master: m.Event, start: m.ZonedDateTime, end: datetime) -> m.Event
     params = tuple((k, p) for k, p in master.params if k not in _SERIES_ONLY)
     override = dataclasses.replace(master, params=params, rrules=(), exrules=(), rdates=(), exdates=(),
                                    duration=None, recurrence_id=m.RecurrenceId(start), start=start,
-                                   end=m.ZonedDateTime(end, start.zone))
+                                   end=m.ZonedDateTime(end, start.zone),
+                                   order=tuple(n for n in master.order if n not in _SERIES_ONLY) + (
+                                       "RECURRENCE-ID", "DTSTART", "DTEND"))
     for name, value in (("RECURRENCE-ID", start), ("DTSTART", start), ("DTEND", override.end)):
         override = set_time(override, name, value)
     return override

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from icalendar import Calendar
-
 from ... import model as m
 from ...errors import InputError
 from ...options import Options
@@ -14,8 +12,8 @@ from . import from_ical, to_ical
 from .reader import read_payload
 
 
-def read(payload: Any, report: Report, errors: list[InputError], options: Options = Options()) -> Calendar:
-    """A Google payload (event, events.list page(s), array) → the hub calendar.  Events that
+def read(payload: Any, report: Report, errors: list[InputError], options: Options = Options()) -> m.Calendar:
+    """A Google payload (event, events.list page(s), array) → the typed hub.  Events that
     cannot be read are appended to ``errors``; the others go on."""
     calendar, items = read_payload(payload)
     events = []
@@ -24,9 +22,7 @@ def read(payload: Any, report: Report, errors: list[InputError], options: Option
             errors.append(item)
         else:
             events.append(item)
-    from ...edge import calendar_from_model
-    return calendar_from_model(to_ical.events_to_calendar(  # edge: until the pipeline moves (issue 12)
-        events, calendar, report, errors, calendar_zone=options.calendar_zone))
+    return to_ical.events_to_calendar(events, calendar, report, errors, calendar_zone=options.calendar_zone)
 
 
 def write(cal: m.Calendar, report: Report, options: Options = Options()) -> Any:

@@ -28,7 +28,8 @@ from dateutil.rrule import rrulestr
 from ... import hub
 from ... import model as m
 from ...io.fastics import fold
-from ...io.model_writer import event_lines
+from ...io.lines import escape_text, unescape_text
+from ...io.model_writer import event_lines, rule_value
 from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
@@ -67,6 +68,20 @@ def _x(event: m.Event, name: str) -> str | None:
         if line.name == name:
             return line.value
     return None
+
+
+# Kept properties icalendar types as TEXT (RFC 5545 3.3.11): the stash has always held them as
+# icalendar writes them, escaped (``REQUEST-STATUS:2.0\\;Success``), whatever the file's spelling.
+_TEXT_KEPT = frozenset({"CONTACT", "RELATED-TO", "REQUEST-STATUS", "RESOURCES", "TZNAME"})
+
+
+def _as_icalendar_writes(line: m.Line) -> m.Line:
+    if line.name not in _TEXT_KEPT:
+        return line
+    value = escape_text(unescape_text(line.value))
+    if value == line.value:
+        return line
+    return line._replace(value=value, text=line.text[:len(line.text) - len(line.value)] + value)
 
 
 class _Writer:
@@ -297,10 +312,10 @@ class _Writer:
         for note in result.notes:
             self.add(LossKind.MAPPING_CHOICE, "RRULE", note)
         for loss in result.losses:
-            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rule.text)
+            self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", loss, before=rule_value(rule))
         if result.recurrence is None:
             self.add(LossKind.RECURRENCE_UNSUPPORTED, "RRULE", "; ".join(result.problems) + "; recurrence dropped",
-                     before=rule.text)
+                     before=rule_value(rule))
             self.unmapped.add("RRULE")
             return
         rng = dict(result.recurrence.range)
@@ -542,7 +557,7 @@ class _Writer:
         v = self.v
         carried = (_MAPPED_PROPS - self.unmapped) | _RECOMPUTED if self.unmapped else _CARRIED
         typed = {field: getattr(v, field) for name, field in _TYPED_KEPT.items() if name not in carried}
-        other = tuple(line for line in v.other
+        other = tuple(_as_icalendar_writes(line) for line in v.other
                       if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH"))
         alarms = tuple(a for a in v.alarms if a in self.dropped_alarms)  # equal alarms go alike, as before
         if not (other or v.components or alarms or any(value not in (None, ()) for value in typed.values())):
