@@ -176,25 +176,17 @@ _LIST_OF = {"ATTENDEE": "attendees", "RRULE": "rrules", "EXRULE": "exrules", "RD
 
 
 def calendar_of(builders: Iterable[EventBuilder], *, prodid: str, other: Iterable[m.Line] = ()) -> m.Calendar:
-    """The builders, frozen, as a calendar: grouped by UID into series (a VEVENT without
-    RECURRENCE-ID starts a series, as ``series.group_series`` has it; an override joins the
-    latest series of its UID), each event keeping its place in the list as ``position``."""
-    series: list[tuple[str, list[m.Event | None], list[m.Event]]] = []
-    latest: dict[str, int] = {}
+    """The builders, frozen, as a calendar: grouped by UID into series as
+    :func:`ics_bridge.series.group_series` groups a file's events (first-seen order; a second
+    master with the same UID is its own series, the overrides stay with the first), so a hub
+    built from JSON has the series its .ics text reads as; each event keeps its place in the
+    list as ``position``."""
+    from .series import group_series
+    events = []
     for index, builder in enumerate(builders):
         builder.position = index
-        event = builder.event()
-        uid = event.uid or ""
-        if event.recurrence_id is None:
-            latest[uid] = len(series)
-            series.append((uid, [event], []))
-        elif uid in latest:
-            series[latest[uid]][2].append(event)
-        else:
-            latest[uid] = len(series)
-            series.append((uid, [None], [event]))
-    return m.Calendar(prodid=prodid, version="2.0", other=tuple(other),
-                      series=tuple(m.Series(uid, master[0], tuple(overrides)) for uid, master, overrides in series))
+        events.append(builder.event())
+    return m.Calendar(prodid=prodid, version="2.0", other=tuple(other), series=tuple(group_series(events)))
 
 
 # ---------------------------------------------------------------- description

@@ -43,10 +43,10 @@ from .io.files import atomic_write
 from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
-from .io.model_writer import write_calendar
+from .io.model_writer import _in_order, write_calendar
 from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
-                        _json_groups, _JsonSpool, _match, _render_vevent, _series_of, _sub_calendar, _typed_series_of,
-                        _without_blocks, index_ics, spooled_report)
+                        _json_groups, _JsonSpool, _match, _series_of, _sub_calendar, _typed_series_of,
+                        _without_blocks, index_ics, render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
@@ -568,12 +568,12 @@ class _JsonGroups:
                 pass
         return self.parse(jsonio.without_lone_surrogates(json.loads(data), data))
 
-    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> Calendar:
+    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> m.Calendar:
         if self.job.provider == "graph":
-            return calendar_from_model(self.to_ical.events_to_calendar(events, report, errors))  # edge: until the pipeline moves (issue 12)
+            return self.to_ical.events_to_calendar(events, report, errors)
         group_report = Report(file=report.file)
-        cal = calendar_from_model(self.to_ical.events_to_calendar(  # edge: until the pipeline moves (issue 12)
-            events, self.job.calendar, group_report, errors, calendar_zone=self.job.options.calendar_zone))
+        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
+                                              calendar_zone=self.job.options.calendar_zone)
         # the calendar-level entry (unknown calendar zone) was reported once, with the header
         report.extend(x for x in group_report.entries if not (
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
@@ -605,19 +605,20 @@ class _JsonGroups:
         for k in range(n_errors, len(errors)):
             if file:
                 errors[k] = errors[k].located(file)
-        vevents = [c for c in cal.subcomponents if c.name == "VEVENT"]
+        vevents = _in_order(cal.series)  # the model writer's order of the events
         if self.job.provider == "graph":
             head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
         else:
-            head_vevents = [v for v in vevents if v.get("RECURRENCE-ID") is None]
-            rest = [v for v in vevents if v.get("RECURRENCE-ID") is not None]
+            head_vevents = [v for v in vevents if v.recurrence_id is None]
+            rest = [v for v in vevents if v.recurrence_id is not None]
             if len(group) == 1 and not head_vevents:  # a lone instance: phase B at its place
                 expected = [((pos, 0), None)] * len(rest)
         keyed: list[tuple[tuple[int, int] | None, Any]] = [(None, v) for v in head_vevents]
-        keyed += zip(_match(rest, expected, self.id_prop), rest)
+        keyed += zip(_match([next((line.value for line in v.other_lines(self.id_prop)), None) for v in rest],
+                            expected), rest)
         out = []
         for key, v in keyed:
-            rendered = _render_vevent(v, self.style, self.job.fast)
+            rendered = render_event(v, self.style)
             if rendered is not None:
                 out.append((key, rendered))
         return out
@@ -704,7 +705,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     its.taken[pos] = 3  # dropped when its master is found
             elif (series_uid := g._first_of(e)) is not None:
                 refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
-        header_cal = calendar_from_model(g.events_to_calendar([], report, errors))  # edge: until the pipeline moves (issue 12)
+        header_cal = g.events_to_calendar([], report, errors)
     else:
         from .providers.google import to_ical as gt
         from .providers.google.model import EventList
@@ -739,8 +740,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        header_cal = calendar_from_model(gt.events_to_calendar(  # edge: until the pipeline moves (issue 12)
-            [], calendar, report, errors, calendar_zone=options.calendar_zone))
+        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
     jsonio.report_surrogates(source.surrogates, report)
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID

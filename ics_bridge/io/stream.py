@@ -65,9 +65,11 @@ from typing import IO, Any, Iterator
 
 from icalendar import Calendar
 
+from .. import model as m
 from .. import timezones
 from . import fastics, jsonio
 from . import ics as ics_io
+from .model_writer import calendar_head, event_lines, to_bytes
 from ..errors import InputError
 from ..options import Options
 from ..quirks import apply_read_quirks
@@ -766,6 +768,18 @@ def _render_vevent(vevent: Any, style: str, fast: bool = True
     return text, {tzid: first for tzid, (first, _tz) in used.items()}, zones
 
 
+def render_event(event: m.Event, style: str) -> tuple[bytes, dict[str, date], dict[str, str | None]] | None:
+    """:func:`_render_vevent` for a typed event, through the model writer (``event_lines``): its
+    text, and per TZID the first day of the earliest year using it and the IANA zone, as
+    :func:`ics_bridge.io.model_writer.write_calendar` writes the VTIMEZONEs.  None: left out
+    (no start), as the model writer does."""
+    if event.start is None:
+        return None
+    lines, used = event_lines(event, style)
+    return (to_bytes(lines), {tzid: date(max(year, 1), 1, 1) for tzid, (_zone, year) in used.items()},
+            {tzid: zone.iana if zone.kind == "iana" else None for tzid, (zone, _year) in used.items()})
+
+
 class _IcsSpool:
     """VEVENTs written as they are mapped, in two phases (the whole-file readers write singles
     and masters in input order, then every exception/instance): phase A is appended as it comes,
@@ -807,8 +821,9 @@ class _IcsSpool:
             self.b_size += len(text)
         self.count += 1
 
-    def finish(self, out: IO[bytes], header: Calendar) -> None:
-        text = header.to_ical()
+    def finish(self, out: IO[bytes], header: Calendar | m.Calendar) -> None:
+        text = to_bytes(["BEGIN:VCALENDAR", *calendar_head(header), "END:VCALENDAR"]) if isinstance(
+            header, m.Calendar) else header.to_ical()
         end = b"END:VCALENDAR\r\n"
         assert text.endswith(end)
         out.write(text[:-len(end)])
@@ -830,16 +845,14 @@ class _IcsSpool:
         self.b.close()
 
 
-def _match(produced: list[Any], expected: list[tuple[tuple[int, int], str | None]], id_prop: str
-           ) -> list[tuple[int, int]]:
-    """The key of each phase-B VEVENT a group produced.  All mapped: in order.  Some failed (and
-    were reported): matched in order by the provider id each VEVENT carries."""
+def _match(produced: list[str | None], expected: list[tuple[tuple[int, int], str | None]]) -> list[tuple[int, int]]:
+    """The key of each phase-B VEVENT a group produced (``produced``: the provider id each
+    carries).  All mapped: in order.  Some failed (and were reported): matched in order by that id."""
     if len(produced) == len(expected):
         return [key for key, _ident in expected]
     keys: list[tuple[int, int]] = []
     j = 0
-    for v in produced:
-        ident = str(v.get(id_prop)) if v.get(id_prop) is not None else None
+    for ident in produced:
         while j < len(expected) - 1 and ident is not None and expected[j][1] != ident:
             j += 1
         keys.append(expected[min(j, len(expected) - 1)][0])
