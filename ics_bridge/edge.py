@@ -15,7 +15,7 @@ per crossing, so no logic is written twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from icalendar import Calendar as ICalendar
 from icalendar import Component
@@ -27,18 +27,19 @@ from .io.model_reader import read_calendar
 from .io.model_writer import write_calendar
 
 
-def calendar_to_model(cal: ICalendar) -> m.Calendar:
+def calendar_to_model(cal: ICalendar, position: Callable[[Component], int | None] | None = None) -> m.Calendar:
     """An icalendar calendar → the typed hub (its VTIMEZONEs read as the file's own; the CRs of
     its texts kept, :func:`_keep_cr`; each event's ``order`` the order of its VEVENT's properties,
-    which icalendar's writer sorts)."""
-    return _calendar_keeping_cr(read_calendar(fastics.component_to_ical(cal)), cal)
+    which icalendar's writer sorts; its ``position`` what ``position`` says of its VEVENT)."""
+    return _calendar_keeping_cr(read_calendar(fastics.component_to_ical(cal)), cal, position)
 
 
 def _has_cr(event: Component) -> bool:
     return any("\r" in str(v) for name, _ in (*_CR_TEXTS, ("X-ALT-DESC", None)) for v in _values(event, name))
 
 
-def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar) -> m.Calendar:
+def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar,
+                         position: Callable[[Component], int | None] | None = None) -> m.Calendar:
     """:func:`_keep_cr` and the property order for every event: each typed event is paired with
     its VEVENT by UID and RECURRENCE-ID, in file order (twins with one UID come in file order on
     both sides)."""
@@ -57,7 +58,8 @@ def _calendar_keeping_cr(typed: m.Calendar, cal: ICalendar) -> m.Calendar:
         if not found:
             return event
         vevent = found.pop(0)
-        event = replace(event, order=tuple(vevent.keys()), alarms=_triggers_as_written(event.alarms, vevent))
+        event = replace(event, order=tuple(vevent.keys()), alarms=_triggers_as_written(event.alarms, vevent),
+                        position=position(vevent) if position is not None else event.position)
         return _keep_cr(event, vevent) if _has_cr(vevent) else event
 
     series = tuple(replace(s, master=kept(s.master), overrides=tuple(kept(o) for o in s.overrides))  # type: ignore[misc]

@@ -20,6 +20,7 @@ Issue 12 swaps the icalendar hub for :mod:`ics_bridge.model` there.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 from array import array
@@ -43,9 +44,10 @@ from .io.files import atomic_write
 from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
+from .io.model_reader import read_calendar
 from .io.model_writer import _in_order, write_calendar
 from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
-                        _json_groups, _JsonSpool, _match, _series_of, _sub_calendar, _typed_series_of,
+                        _json_groups, _JsonSpool, _match, POSITION,
                         _without_blocks, index_ics, render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
@@ -343,16 +345,16 @@ class _GroupConverter:
         group = _Group(parsed=cal is not None, mark=mark)
         if cal is None:
             return group
+        typed = calendar_to_model(cal, lambda v: POSITION.get(id(v), 0))  # edge: until the streamed .ics reading gives the typed hub (issue 12)
+        keyed = [(min(e.position or 0 for e in s.events), s) for s in typed.series]
         if self.job.to == "graph":
-            for key, typed, _comps in _typed_series_of(cal):
+            for key, series in keyed:
                 group.items.extend((key, jsonio.dumps(item))
-                                   for item in self.writer.calendar_to_events((typed,), report, self.wopts))
+                                   for item in self.writer.calendar_to_events((series,), report, self.wopts))
             return group
-        series = _series_of(cal)
-        zones = list(cal.walk("VTIMEZONE")) if len(series) > 1 else []
-        for key, comps in series:
-            typed = calendar_to_model(_sub_calendar(cal, zones + comps) if len(series) > 1 else cal)  # edge: until the pipeline moves (issue 12)
-            items, fields = self.writer.calendar_to_events(typed, report, self.wopts)
+        for key, series in keyed:
+            one = dataclasses.replace(typed, series=(series,)) if len(keyed) > 1 else typed
+            items, fields = self.writer.calendar_to_events(one, report, self.wopts)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
             group.items.extend((key, jsonio.dumps(item)) for item in items)
@@ -505,8 +507,8 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     wopts = google_out.GoogleWriteOptions(profile=profile, default_zone=options.default_zone,  # type: ignore[arg-type]
                                           calendar_zone=options.calendar_zone)
     envelope: dict[str, Any] = {"kind": "calendar#events"}
-    head = Calendar.from_ical((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
-    _, fields = google_out.calendar_to_events(calendar_to_model(head), Report(), wopts)  # edge: until the pipeline moves (issue 12)
+    head = read_calendar((b"BEGIN:VCALENDAR\r\n" + idx.header + b"END:VCALENDAR\r\n").decode(idx.encoding, errors="replace"))
+    _, fields = google_out.calendar_to_events(head, Report(), wopts)
     calendar: dict[str, Any] = dict(fields)
     defaults: tuple[int, Any] | None = None
     for group in groups:

@@ -67,7 +67,7 @@ from icalendar import Calendar
 
 from .. import model as m
 from .. import timezones
-from . import fastics, jsonio
+from . import jsonio
 from . import ics as ics_io
 from .model_writer import calendar_head, event_lines, to_bytes
 from ..errors import InputError
@@ -487,33 +487,6 @@ def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Opti
 POSITION: dict[int, int] = {}
 
 
-def _series_of(cal: Calendar) -> list[tuple[int, list[Any]]]:
-    """(file position of the series' first event, its VEVENTs) per series of ``cal``, as
-    :func:`series.group_series` groups them (a second master with a UID is its own series)."""
-    return [(key, comps) for key, _typed, comps in _typed_series_of(cal)]
-
-
-def _typed_series_of(cal: Calendar) -> list[tuple[int, Any, list[Any]]]:
-    """:func:`_series_of` with each series also as the typed hub has it (``model.Series``)."""
-    from .. import edge
-    from ..series import group_series
-    out = []
-    vevents = list(cal.walk("VEVENT"))
-    typed = edge.events_to_model(vevents)  # edge: until io/stream.py moves (issue 12)
-    origin = edge.origins(typed, vevents)
-    for series in group_series(typed):
-        comps = [origin[id(e)] for e in series.events]
-        out.append((min(POSITION.get(id(c), 0) for c in comps), series, comps))
-    return out
-
-
-def _sub_calendar(cal: Calendar, comps: list[Any]) -> Calendar:
-    sub = Calendar()
-    sub.update(cal)
-    sub.subcomponents = list(comps)
-    return sub
-
-
 # ------------------------------------------------------------------------------------------------
 # Output: JSON envelopes around spooled items
 # ------------------------------------------------------------------------------------------------
@@ -746,30 +719,8 @@ class _Buffer:
             return start_bytes, length, item
 
 
-def _render_vevent(vevent: Any, style: str, fast: bool = True
-                   ) -> tuple[bytes, dict[str, date], dict[str, str | None]] | None:
-    """A VEVENT's text (TZIDs renamed for ``style``), and per TZID it uses the earliest date and
-    the IANA zone to write a VTIMEZONE for: all :meth:`_IcsSpool.put` needs, so a worker process
-    can do this part.  None: left out (no start), as ``ics_io.serialize`` does."""
-    if ics_io.without_start(vevent):
-        return None
-    ics_io.prepare_event(vevent)
-    holder = Calendar()
-    holder.subcomponents.append(vevent)
-    used = timezones._used_tzids(holder)
-    zones = {tzid: timezones._iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
-    if style == "windows":
-        renames = {tzid: win for tzid, iana in zones.items()
-                   if iana and (win := timezones.iana_to_windows(iana)) and win != tzid}
-        timezones.rename_tzids(holder, renames)
-        zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
-        used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
-    text = fastics.component_to_ical(vevent) if fast else vevent.to_ical()
-    return text, {tzid: first for tzid, (first, _tz) in used.items()}, zones
-
-
 def render_event(event: m.Event, style: str) -> tuple[bytes, dict[str, date], dict[str, str | None]] | None:
-    """:func:`_render_vevent` for a typed event, through the model writer (``event_lines``): its
+    """A typed event for :meth:`_IcsSpool.put`, through the model writer (``event_lines``): its
     text, and per TZID the first day of the earliest year using it and the IANA zone, as
     :func:`ics_bridge.io.model_writer.write_calendar` writes the VTIMEZONEs.  None: left out
     (no start), as the model writer does."""
@@ -799,11 +750,6 @@ class _IcsSpool:
         self.used: dict[str, date] = {}       # TZID → earliest date using it
         self.iana: dict[str, str | None] = {}
         self.count = 0
-
-    def add(self, vevent: Any, key: tuple[int, int] | None = None) -> None:
-        rendered = _render_vevent(vevent, self.style, self.fast)
-        if rendered is not None:
-            self.put(rendered, key)
 
     def put(self, rendered: tuple[bytes, dict[str, date], dict[str, str | None]],
             key: tuple[int, int] | None = None) -> None:
