@@ -12,9 +12,11 @@ all call this module, and imports point one way (``tests/test_import_graph.py`` 
 the spools that write envelopes and VTIMEZONEs) and knows no provider; everything here that
 names Graph or Google is the pipeline choosing a provider's mapper.
 
-The hub's representation is chosen in two places only: :func:`read_hub`/:func:`write_hub`
-(whole input) and :class:`_GroupConverter`/:class:`_JsonGroups` (one series of a streamed file).
-Issue 12 swaps the icalendar hub for :mod:`ics_bridge.model` there.
+The hub is the typed model (:mod:`ics_bridge.model`, issue 12), chosen in two places only:
+:func:`read_hub`/:func:`write_hub` (whole input) and :class:`_GroupConverter`/:class:`_JsonGroups`
+(one series of a streamed file).  icalendar stays at the library edge (:attr:`Conversion.calendar`,
+a caller's ``icalendar.Calendar``), for .ics → .ics (:func:`_ics_to_ics_hub`) and for the streamed
+.ics reading of a UID group (one crossing per group); ``docs/architecture.md`` lists why.
 """
 
 from __future__ import annotations
