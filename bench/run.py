@@ -85,9 +85,9 @@ def measure(task: str, size: int) -> dict[str, float]:
         for ev in cal.walk("VEVENT"):
             ev.get("DTSTART"), ev.get("RRULE"), ev.get("ATTENDEE")
     elif task == "hub_read":
-        from ics_bridge.io.ics import parse_calendar
+        from ics_bridge.io.ics_model import read_model
         from ics_bridge.report import Report
-        parse_calendar(src.read_bytes(), Report())
+        read_model(src.read_bytes(), Report())
     elif task == "typed_read":
         from ics_bridge.io.model_reader import IcsReader
         reader = IcsReader(src.read_bytes())
@@ -286,7 +286,7 @@ def main() -> None:
 LABEL = {
     "floor_ics": "floor: read + split lines (ICS)", "floor_graph": "floor: json.loads (Graph)",
     "floor_google": "floor: json.loads (Google)", "ical_parse": "icalendar from_ical + walk",
-    "hub_read": "ics-bridge reader (parse_calendar)", "objects_only": "icalendar value objects only",
+    "hub_read": "ics-bridge reader (read_model, every repair)", "objects_only": "icalendar value objects only",
     "ical_write": "icalendar to_ical", "typed_read": "typed reader (.ics → model)",
     "typed_write": "typed writer (model → .ics)", "ics2graph": "ICS→Graph", "ics2graph_stream": "ICS→Graph (stream)",
     "ics2google": "ICS→Google", "ics2google_stream": "ICS→Google (stream)", "graph2ics": "Graph→ICS",
