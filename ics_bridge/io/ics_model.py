@@ -97,7 +97,9 @@ _NAME = re.compile(r"[A-Z0-9-]+\Z")
 
 @lru_cache(maxsize=8)
 def _longer_than(limit: int) -> re.Pattern[str]:
-    return re.compile(rf"[^\n]{{{limit + 1}}}")
+    # anchored at a line's start: unanchored, the engine tries every position of the text and
+    # scans up to ``limit`` characters from each (0.8 s on 16 MB with the 8 MiB default)
+    return re.compile(rf"^[^\n]{{{limit + 1}}}", re.M)
 
 
 def _sound_reader(data: bytes | str, options: ics.IcsReadOptions) -> IcsReader | None:
