@@ -33,6 +33,7 @@ from typing import Any, Iterator
 from icalendar import Calendar as ICalendar
 from icalendar import Component
 
+from ..gcpause import gc_paused
 from .. import model as m
 from .. import timezones
 from ..errors import InputError
@@ -54,6 +55,7 @@ def read_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     return dataclasses.replace(header, series=tuple(series))
 
 
+@gc_paused
 def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = ics.IcsReadOptions(),
                errors: list[InputError] | None = None) -> tuple[m.Calendar, Iterator[m.Series]]:
     """The calendar (without its series) and its series one at a time.  The zone resolutions

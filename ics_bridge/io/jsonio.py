@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator, Literal
 
 import orjson
 
+from ..gcpause import gc_paused
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, too_many_events
 from ..report import LossKind, Report
@@ -158,6 +159,7 @@ def count_events(data: Any) -> int:
     return 1
 
 
+@gc_paused
 def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
           max_events: int = DEFAULT_LIMITS.max_events, report: Report | None = None) -> Any:
     """Parse JSON, or JSON Lines (one value per line), with an error naming the position.
