@@ -1442,7 +1442,8 @@ def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
         text = rule
         if "UNTIL=" in text.upper():  # compared as wall-clock times: a UTC UNTIL would not parse
             text = re.sub(r"(?i)UNTIL=(\d{8})(T\d{6})?Z?", lambda m: f"UNTIL={m.group(1)}{m.group(2) or 'T235959'}", text)
-        rule_set = rrulestr(text, dtstart=start)
+        simple = _simple_occurrences(text, start)
+        rule_set = simple if simple is not None else rrulestr(text, dtstart=start)
         for count, local in enumerate(rule_set):
             if count >= COMPARED_OCCURRENCES:
                 break
@@ -1453,6 +1454,55 @@ def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
     except (ValueError, TypeError, OverflowError):
         return []
     return []
+
+
+# A rule with nothing but FREQ, INTERVAL and one of COUNT/UNTIL (and WKST, which then changes
+# nothing): its occurrences are DTSTART stepped by whole periods (RFC 5545 3.3.10).
+_RULE_PART = re.compile(r"(FREQ)=(DAILY|WEEKLY|MONTHLY|YEARLY)|(INTERVAL)=([1-9][0-9]{0,3})|(COUNT)=([1-9][0-9]{0,6})"
+                        r"|(UNTIL)=([0-9]{8}T[0-9]{6})|(WKST)=(MO|TU|WE|TH|FR|SA|SU)\Z")
+
+
+def _simple_occurrences(text: str, start: datetime) -> Iterator[datetime] | None:
+    """The occurrences dateutil's ``rrulestr(text, dtstart=start)`` gives, for the common rules
+    only (a daily, weekly, monthly or yearly step; the last two on a day every month or year
+    has), without building dateutil's rule set (most of the time of the zone comparison of a
+    series); None for any other rule, which dateutil expands.  ``text`` has a local UNTIL."""
+    parts: dict[str, str] = {}
+    for part in text.split(";"):
+        found = _RULE_PART.fullmatch(part)
+        if found is None:
+            return None
+        groups = [g for g in found.groups() if g is not None]
+        if groups[0] in parts:
+            return None
+        parts[groups[0]] = groups[1]
+    if "FREQ" not in parts or ("COUNT" in parts and "UNTIL" in parts) or start.microsecond or start.tzinfo is not None:
+        return None
+    freq, step = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    if (freq == "MONTHLY" and start.day > 28) or (freq == "YEARLY" and (start.month, start.day) == (2, 29)):
+        return None
+    until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S") if "UNTIL" in parts else None
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    return _stepped(start, freq, step, count, until)
+
+
+def _stepped(start: datetime, freq: str, step: int, count: int | None, until: datetime | None) -> Iterator[datetime]:
+    k = 0
+    while count is None or k < count:
+        if freq == "DAILY":
+            local = start + timedelta(days=k * step)
+        elif freq == "WEEKLY":
+            local = start + timedelta(weeks=k * step)
+        else:
+            months = start.month - 1 + k * step * (12 if freq == "YEARLY" else 1)
+            year = start.year + months // 12
+            if year > 9999:  # dateutil ends the rule there
+                return
+            local = start.replace(year=year, month=months % 12 + 1)
+        if until is not None and local > until:
+            return
+        yield local
+        k += 1
 
 
 def _prune(calendar: Calendar) -> None:

@@ -32,19 +32,19 @@ def decode(data: bytes | str, *, file: str | None = None) -> str:
 
 
 def too_deep(value: Any, limit: int) -> bool:
-    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust).
+    One level at a time: a list of the next level's containers, no (node, depth) pair per node."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        below: list[Any] = []
+        for node in level:
+            below += [child for child in (node.values() if isinstance(node, dict) else node)
+                      if isinstance(child, (dict, list))]
+        level = below
     return False
 
 
