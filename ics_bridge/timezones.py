@@ -12,6 +12,7 @@ The rules and the reasons behind them are in ``docs/timezones.md``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import importlib.resources
 import os
 import re
@@ -29,6 +30,7 @@ from icalendar import Calendar, Component, Timezone
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from . import model as m
 from .report import LossKind, Report
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
@@ -964,8 +966,9 @@ def _onset_times(onsets: Onsets) -> tuple[int, ...]:
 
 def _vtz_local_offset(onsets: Onsets, local: datetime) -> int:
     """The VTIMEZONE's offset for a local wall-clock time (RFC 5545 3.6.5 semantics)."""
-    guess = _vtz_offset(onsets, _seconds(local) - onsets[0][1])
-    return _vtz_offset(onsets, _seconds(local) - guess)
+    times, seconds = _onset_times(onsets), _seconds(local)  # once each (called per value compared)
+    guess = _vtz_offset(onsets, seconds - onsets[0][1], times)
+    return _vtz_offset(onsets, seconds - guess, times)
 
 
 @lru_cache(maxsize=8192)
@@ -1242,7 +1245,6 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
     events (:class:`model.Event`) and its other components (icalendar's reading of them, for
     their report entries only), in file order; returns ``items`` with every TZID'd date-time of
     the events retagged to its resolution (the same resolutions, the same report entries)."""
-    from . import model as m
     vtzs = {tzid_key(str(v["TZID"])): v for v in vtimezones if "TZID" in v and _observances(v)}
     values: dict[str, list[datetime]] = {}
     for item in items:
@@ -1281,7 +1283,6 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
 def _model_time_values(event: object) -> Iterator[tuple[str, str, object, list[datetime]]]:
     """(name, TZID, value, its date-times) for the TZID'd time values of a typed event, in
     :data:`TIME_PROPERTIES` order (``value``: the field's value, or one EXDATE/RDATE line)."""
-    from . import model as m
     ev: m.Event = event  # type: ignore[assignment]
     params = dict(ev.params) if ev.params else {}
     for name, value in (("DTSTART", ev.start), ("DTEND", ev.end),
@@ -1307,9 +1308,6 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
                  vtzs: dict[str, Component], report: Report) -> object:
     """One typed event with its TZID'd values in their resolved zones (:func:`retag`'s meaning:
     the same wall-clock time; the TZID parameter set to the resolution's or dropped)."""
-    import dataclasses
-
-    from . import model as m
     event: m.Event = ev  # type: ignore[assignment]
     changes_of: dict[str, object] = {}
     rid_now = m.plain(event.recurrence_id.value) if event.recurrence_id else None
@@ -1361,14 +1359,12 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
 
 
 def _with_tzid(params: tuple, tzid: str | None) -> tuple:
-    from . import model as m
     kept = tuple(p for p in params if p.name != "TZID")
     return kept + (m.Param("TZID", (tzid,)),) if tzid is not None else kept
 
 
 def _model_zone(res: _Resolution, vtzs: dict[str, Component]) -> object:
     """The typed hub's zone for a resolution (what :func:`retag` gives icalendar's values)."""
-    from . import model as m
     if res.tz is None:
         return m.Zone("floating")
     if is_utc_zone(res.tz) or res.tz is timezone.utc:
