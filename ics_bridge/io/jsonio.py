@@ -83,7 +83,7 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def check_value(value: Any, *, text: str | None = None, file: str | None = None,
+def check_value(value: Any, *, text: str | bytes | None = None, file: str | None = None,
                 max_depth: int = DEFAULT_LIMITS.max_json_depth, max_events: int = DEFAULT_LIMITS.max_events,
                 report: Report | None = None) -> Any:
     """The limits and repairs of a parsed JSON value (by :func:`loads` from ``text``, or by a
@@ -115,9 +115,11 @@ def without_lone_surrogates(value: Any, text: str | bytes | None, found: list[in
     lone surrogate replaced by U+FFFD, the Unicode replacement character (a valid pair was
     joined by the parser already); the value itself when ``text`` spells no surrogate, which is
     the cheap and common case.  The number replaced is appended to ``found``."""
-    if text is not None:
-        probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
-        if not _SURROGATE_ESCAPE.search(probe) and not (isinstance(text, str) and LONE_SURROGATE.search(text)):
+    if isinstance(text, bytes):  # UTF-8 cannot hold a surrogate itself: only an escape can spell one
+        if not _SURROGATE_ESCAPE_BYTES.search(text):
+            return value
+    elif text is not None:
+        if not _SURROGATE_ESCAPE.search(text) and not LONE_SURROGATE.search(text):
             return value
     count = [0]
 
@@ -166,6 +168,7 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
     Nesting deeper than ``max_depth`` is refused (Python's parser would exhaust its recursion
     limit, and every later step walks the value), and so are more than ``max_events`` events.
     Lone surrogates become U+FFFD (:func:`without_lone_surrogates`), reported to ``report``."""
+    raw = text if isinstance(text, bytes) else None  # UTF-8 bytes: no lone surrogate to look for in the text
     text = decode(text, file=file)
     try:
         value = _parse(text)
@@ -175,7 +178,8 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         value = _lines(text, first, file)
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file=file) from None
-    return check_value(value, text=text, file=file, max_depth=max_depth, max_events=max_events, report=report)
+    return check_value(value, text=raw if raw is not None else text, file=file, max_depth=max_depth,
+                       max_events=max_events, report=report)
 
 
 class JsonLines(list):  # type: ignore[type-arg]
