@@ -12,6 +12,7 @@ The rules and the reasons behind them are in ``docs/timezones.md``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import importlib.resources
 import os
 import re
@@ -29,6 +30,7 @@ from icalendar import Calendar, Component, Timezone
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from . import model as m
 from .report import LossKind, Report
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
@@ -964,8 +966,9 @@ def _onset_times(onsets: Onsets) -> tuple[int, ...]:
 
 def _vtz_local_offset(onsets: Onsets, local: datetime) -> int:
     """The VTIMEZONE's offset for a local wall-clock time (RFC 5545 3.6.5 semantics)."""
-    guess = _vtz_offset(onsets, _seconds(local) - onsets[0][1])
-    return _vtz_offset(onsets, _seconds(local) - guess)
+    times, seconds = _onset_times(onsets), _seconds(local)  # once each (called per value compared)
+    guess = _vtz_offset(onsets, seconds - onsets[0][1], times)
+    return _vtz_offset(onsets, seconds - guess, times)
 
 
 @lru_cache(maxsize=8192)
@@ -1242,7 +1245,6 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
     events (:class:`model.Event`) and its other components (icalendar's reading of them, for
     their report entries only), in file order; returns ``items`` with every TZID'd date-time of
     the events retagged to its resolution (the same resolutions, the same report entries)."""
-    from . import model as m
     vtzs = {tzid_key(str(v["TZID"])): v for v in vtimezones if "TZID" in v and _observances(v)}
     values: dict[str, list[datetime]] = {}
     for item in items:
@@ -1281,7 +1283,6 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
 def _model_time_values(event: object) -> Iterator[tuple[str, str, object, list[datetime]]]:
     """(name, TZID, value, its date-times) for the TZID'd time values of a typed event, in
     :data:`TIME_PROPERTIES` order (``value``: the field's value, or one EXDATE/RDATE line)."""
-    from . import model as m
     ev: m.Event = event  # type: ignore[assignment]
     params = dict(ev.params) if ev.params else {}
     for name, value in (("DTSTART", ev.start), ("DTEND", ev.end),
@@ -1307,9 +1308,6 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
                  vtzs: dict[str, Component], report: Report) -> object:
     """One typed event with its TZID'd values in their resolved zones (:func:`retag`'s meaning:
     the same wall-clock time; the TZID parameter set to the resolution's or dropped)."""
-    import dataclasses
-
-    from . import model as m
     event: m.Event = ev  # type: ignore[assignment]
     changes_of: dict[str, object] = {}
     rid_now = m.plain(event.recurrence_id.value) if event.recurrence_id else None
@@ -1361,14 +1359,12 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
 
 
 def _with_tzid(params: tuple, tzid: str | None) -> tuple:
-    from . import model as m
     kept = tuple(p for p in params if p.name != "TZID")
     return kept + (m.Param("TZID", (tzid,)),) if tzid is not None else kept
 
 
 def _model_zone(res: _Resolution, vtzs: dict[str, Component]) -> object:
     """The typed hub's zone for a resolution (what :func:`retag` gives icalendar's values)."""
-    from . import model as m
     if res.tz is None:
         return m.Zone("floating")
     if is_utc_zone(res.tz) or res.tz is timezone.utc:
@@ -1442,7 +1438,8 @@ def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
         text = rule
         if "UNTIL=" in text.upper():  # compared as wall-clock times: a UTC UNTIL would not parse
             text = re.sub(r"(?i)UNTIL=(\d{8})(T\d{6})?Z?", lambda m: f"UNTIL={m.group(1)}{m.group(2) or 'T235959'}", text)
-        rule_set = rrulestr(text, dtstart=start)
+        simple = _simple_occurrences(text, start)
+        rule_set = simple if simple is not None else rrulestr(text, dtstart=start)
         for count, local in enumerate(rule_set):
             if count >= COMPARED_OCCURRENCES:
                 break
@@ -1453,6 +1450,55 @@ def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
     except (ValueError, TypeError, OverflowError):
         return []
     return []
+
+
+# A rule with nothing but FREQ, INTERVAL and one of COUNT/UNTIL (and WKST, which then changes
+# nothing): its occurrences are DTSTART stepped by whole periods (RFC 5545 3.3.10).
+_RULE_PART = re.compile(r"(FREQ)=(DAILY|WEEKLY|MONTHLY|YEARLY)|(INTERVAL)=([1-9][0-9]{0,3})|(COUNT)=([1-9][0-9]{0,6})"
+                        r"|(UNTIL)=([0-9]{8}T[0-9]{6})|(WKST)=(MO|TU|WE|TH|FR|SA|SU)\Z")
+
+
+def _simple_occurrences(text: str, start: datetime) -> Iterator[datetime] | None:
+    """The occurrences dateutil's ``rrulestr(text, dtstart=start)`` gives, for the common rules
+    only (a daily, weekly, monthly or yearly step; the last two on a day every month or year
+    has), without building dateutil's rule set (most of the time of the zone comparison of a
+    series); None for any other rule, which dateutil expands.  ``text`` has a local UNTIL."""
+    parts: dict[str, str] = {}
+    for part in text.split(";"):
+        found = _RULE_PART.fullmatch(part)
+        if found is None:
+            return None
+        groups = [g for g in found.groups() if g is not None]
+        if groups[0] in parts:
+            return None
+        parts[groups[0]] = groups[1]
+    if "FREQ" not in parts or ("COUNT" in parts and "UNTIL" in parts) or start.microsecond or start.tzinfo is not None:
+        return None
+    freq, step = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    if (freq == "MONTHLY" and start.day > 28) or (freq == "YEARLY" and (start.month, start.day) == (2, 29)):
+        return None
+    until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S") if "UNTIL" in parts else None
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    return _stepped(start, freq, step, count, until)
+
+
+def _stepped(start: datetime, freq: str, step: int, count: int | None, until: datetime | None) -> Iterator[datetime]:
+    k = 0
+    while count is None or k < count:
+        if freq == "DAILY":
+            local = start + timedelta(days=k * step)
+        elif freq == "WEEKLY":
+            local = start + timedelta(weeks=k * step)
+        else:
+            months = start.month - 1 + k * step * (12 if freq == "YEARLY" else 1)
+            year = start.year + months // 12
+            if year > 9999:  # dateutil ends the rule there
+                return
+            local = start.replace(year=year, month=months % 12 + 1)
+        if until is not None and local > until:
+            return
+        yield local
+        k += 1
 
 
 def _prune(calendar: Calendar) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
 
@@ -220,17 +221,25 @@ def address_email(value: m.Address | None) -> str | None:
     refuses a whole insert over one such attendee, so callers report the person instead."""
     if value is None:
         return None
-    text = value.address.strip()
+    return _email_of(value.address, value.email)[0]
+
+
+@lru_cache(maxsize=4096)
+def _email_of(address: str, email: str | None) -> tuple[str | None, str | None]:
+    """(:func:`address_email` of these two texts, the URI when the address is one other than
+    ``mailto:``); memoised: the same people recur across a calendar's events."""
+    text = address.strip()
+    uri = None
     if text.lower().startswith("mailto:"):
         text = text[7:].strip()
     elif _SCHEME.match(text):
-        text = ""
+        uri, text = text, ""
     if _EMAIL.match(text):
-        return text
-    param = (value.email or "").strip()
+        return text, uri
+    param = (email or "").strip()
     if param.lower().startswith("mailto:"):
         param = param[7:].strip()
-    return param if _EMAIL.match(param) else None
+    return (param if _EMAIL.match(param) else None), uri
 
 
 def address_problem(value: m.Address | None) -> str | None:
@@ -248,11 +257,10 @@ def person_email(prop: m.Address, add: Callable[..., None], field: str) -> str |
     """:func:`address_email` for a mapper: an address taken from ``EMAIL`` is reported (the
     URI itself has no provider slot); None is left to the caller, who knows whether the person
     is dropped or kept by name (reason: :func:`address_problem`)."""
-    email = address_email(prop)
-    text = prop.address.strip()
-    if email is not None and _SCHEME.match(text) and not text.lower().startswith("mailto:"):
+    email, uri = _email_of(prop.address, prop.email)
+    if email is not None and uri is not None:
         add(LossKind.MAPPING_CHOICE, field, "address taken from the EMAIL parameter (RFC 7986 6.2); "
-            "the URI value has no provider field", before=text, after=email)
+            "the URI value has no provider field", before=uri, after=email)
     return email
 
 

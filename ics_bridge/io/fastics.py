@@ -216,19 +216,23 @@ def _sorted_keys(comp: Any) -> list[str]:
     return found
 
 
+# BEGIN/END lines per (vText class, component name, sorted): the same for every calendar, kept for
+# the process (the edge writes one small calendar per crossing event).
+_MARKERS: dict[Any, tuple[str, str]] = {}
+
+
 class _Writer:
     """One ``Component.content_lines(sorted)`` as plain strings (icalendar 7.3,
     ``cal/component.py``).  The walk is ``property_items``'s: BEGIN, the properties in
     ``sorted_keys()`` order (``keys()`` unsorted), a list value giving one line per item, the
     subcomponents in order, END — iterative, as icalendar's, so deep nesting cannot overflow."""
 
-    __slots__ = ("root", "sorted", "tzids", "markers")
+    __slots__ = ("root", "sorted", "tzids")
 
     def __init__(self, root: Any, sorted: bool) -> None:
         self.root = root
         self.sorted = sorted
         self.tzids: dict[int, tuple[Any, str | None]] = {}
-        self.markers: dict[Any, tuple[str, str]] = {}
 
     def lines(self) -> list[str]:
         """Every content line, without the trailing empty one (``to_ical`` drops it anyway)."""
@@ -261,14 +265,16 @@ class _Writer:
         """``BEGIN:…`` and ``END:…``: ``property_items`` gives them the bytes
         ``v_text(comp.name).to_ical()``, which ``from_parts`` turns into a vText again (so the
         name is escaped twice).  Made by icalendar itself, once per component name."""
-        key = (v_text, comp_name) if type(comp_name) is str else None
-        found = self.markers.get(key) if key is not None else None
+        key = (v_text, comp_name, self.sorted) if type(comp_name) is str else None
+        found = _MARKERS.get(key) if key is not None else None
         if found is None:
             begin = self.slow("BEGIN", v_text(comp_name).to_ical())
             end = self.slow("END", v_text(comp_name).to_ical())
             found = (begin, end)
             if key is not None:
-                self.markers[key] = found
+                if len(_MARKERS) > 1024:
+                    _MARKERS.clear()
+                _MARKERS[key] = found
         return found
 
     def slow(self, name: Any, value: Any) -> str:

@@ -33,6 +33,7 @@ from typing import Any, Iterator
 from icalendar import Calendar as ICalendar
 from icalendar import Component
 
+from ..gcpause import gc_paused
 from .. import model as m
 from .. import timezones
 from ..errors import InputError
@@ -54,6 +55,7 @@ def read_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     return dataclasses.replace(header, series=tuple(series))
 
 
+@gc_paused
 def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = ics.IcsReadOptions(),
                errors: list[InputError] | None = None) -> tuple[m.Calendar, Iterator[m.Series]]:
     """The calendar (without its series) and its series one at a time.  The zone resolutions
@@ -97,7 +99,9 @@ _NAME = re.compile(r"[A-Z0-9-]+\Z")
 
 @lru_cache(maxsize=8)
 def _longer_than(limit: int) -> re.Pattern[str]:
-    return re.compile(rf"[^\n]{{{limit + 1}}}")
+    # anchored at a line's start: unanchored, the engine tries every position of the text and
+    # scans up to ``limit`` characters from each (0.8 s on 16 MB with the 8 MiB default)
+    return re.compile(rf"^[^\n]{{{limit + 1}}}", re.M)
 
 
 def _sound_reader(data: bytes | str, options: ics.IcsReadOptions) -> IcsReader | None:

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator, Literal
 
 import orjson
 
+from ..gcpause import gc_paused
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, too_many_events
 from ..report import LossKind, Report
@@ -31,19 +32,19 @@ def decode(data: bytes | str, *, file: str | None = None) -> str:
 
 
 def too_deep(value: Any, limit: int) -> bool:
-    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion to exhaust).
+    One level at a time: a list of the next level's containers, no (node, depth) pair per node."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        below: list[Any] = []
+        for node in level:
+            below += [child for child in (node.values() if isinstance(node, dict) else node)
+                      if isinstance(child, (dict, list))]
+        level = below
     return False
 
 
@@ -82,7 +83,7 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def check_value(value: Any, *, text: str | None = None, file: str | None = None,
+def check_value(value: Any, *, text: str | bytes | None = None, file: str | None = None,
                 max_depth: int = DEFAULT_LIMITS.max_json_depth, max_events: int = DEFAULT_LIMITS.max_events,
                 report: Report | None = None) -> Any:
     """The limits and repairs of a parsed JSON value (by :func:`loads` from ``text``, or by a
@@ -114,9 +115,11 @@ def without_lone_surrogates(value: Any, text: str | bytes | None, found: list[in
     lone surrogate replaced by U+FFFD, the Unicode replacement character (a valid pair was
     joined by the parser already); the value itself when ``text`` spells no surrogate, which is
     the cheap and common case.  The number replaced is appended to ``found``."""
-    if text is not None:
-        probe = text if isinstance(text, str) else text.decode("ascii", "ignore")
-        if not _SURROGATE_ESCAPE.search(probe) and not (isinstance(text, str) and LONE_SURROGATE.search(text)):
+    if isinstance(text, bytes):  # UTF-8 cannot hold a surrogate itself: only an escape can spell one
+        if not _SURROGATE_ESCAPE_BYTES.search(text):
+            return value
+    elif text is not None:
+        if not _SURROGATE_ESCAPE.search(text) and not LONE_SURROGATE.search(text):
             return value
     count = [0]
 
@@ -158,12 +161,14 @@ def count_events(data: Any) -> int:
     return 1
 
 
+@gc_paused
 def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAULT_LIMITS.max_json_depth,
           max_events: int = DEFAULT_LIMITS.max_events, report: Report | None = None) -> Any:
     """Parse JSON, or JSON Lines (one value per line), with an error naming the position.
     Nesting deeper than ``max_depth`` is refused (Python's parser would exhaust its recursion
     limit, and every later step walks the value), and so are more than ``max_events`` events.
     Lone surrogates become U+FFFD (:func:`without_lone_surrogates`), reported to ``report``."""
+    raw = text if isinstance(text, bytes) else None  # UTF-8 bytes: no lone surrogate to look for in the text
     text = decode(text, file=file)
     try:
         value = _parse(text)
@@ -173,7 +178,8 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
         value = _lines(text, first, file)
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", file=file) from None
-    return check_value(value, text=text, file=file, max_depth=max_depth, max_events=max_events, report=report)
+    return check_value(value, text=raw if raw is not None else text, file=file, max_depth=max_depth,
+                       max_events=max_events, report=report)
 
 
 class JsonLines(list):  # type: ignore[type-arg]

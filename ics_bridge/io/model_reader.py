@@ -637,15 +637,24 @@ def address_fields(params: m.Params) -> tuple[dict[str, Any], tuple[Any, ...]]:
 
 
 def _typed_params(params: m.Params) -> dict[str, Any]:
-    """The typed fields of :class:`model.Address` from its parameters (RFC 5545 3.2)."""
-    get = m.param
-    rsvp = get(params, "RSVP")
+    """The typed fields of :class:`model.Address` from its parameters (RFC 5545 3.2).  One pass
+    (the last of a repeated parameter wins, as in :func:`model.param`), not one scan per field."""
+    last: dict[str, m.Param] = {}
+    for p in params:
+        last[p.name] = p
+    one = {name: (found.value if (found := last.get(name)) is not None else None) for name in _SINGLE_PARAMS}
+    many = {name: (found.values if (found := last.get(name)) is not None else ()) for name in _LIST_PARAMS}
+    rsvp = one["RSVP"]
     return dict(
-        cn=get(params, "CN"), role=get(params, "ROLE"), partstat=get(params, "PARTSTAT"),
-        rsvp=None if rsvp is None else rsvp.upper() == "TRUE", cutype=get(params, "CUTYPE"),
-        delegated_to=m.param_values(params, "DELEGATED-TO"), delegated_from=m.param_values(params, "DELEGATED-FROM"),
-        member=m.param_values(params, "MEMBER"), sent_by=get(params, "SENT-BY"), dir=get(params, "DIR"),
-        language=get(params, "LANGUAGE"), email=get(params, "EMAIL"), params=params)
+        cn=one["CN"], role=one["ROLE"], partstat=one["PARTSTAT"],
+        rsvp=None if rsvp is None else rsvp.upper() == "TRUE", cutype=one["CUTYPE"],
+        delegated_to=many["DELEGATED-TO"], delegated_from=many["DELEGATED-FROM"],
+        member=many["MEMBER"], sent_by=one["SENT-BY"], dir=one["DIR"],
+        language=one["LANGUAGE"], email=one["EMAIL"], params=params)
+
+
+_SINGLE_PARAMS = ("CN", "ROLE", "PARTSTAT", "RSVP", "CUTYPE", "SENT-BY", "DIR", "LANGUAGE", "EMAIL")
+_LIST_PARAMS = ("DELEGATED-TO", "DELEGATED-FROM", "MEMBER")
 
 
 def _organizer(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:

@@ -6,12 +6,14 @@ from typing import Any
 
 from ... import model as m
 from ...errors import InputError
+from ...gcpause import gc_paused
 from ...options import Options
 from ...report import Report
 from . import from_ical, to_ical
 from .reader import read_payload
 
 
+@gc_paused
 def read(payload: Any, report: Report, errors: list[InputError], options: Options = Options()) -> m.Calendar:
     """A Google payload (event, events.list page(s), array) → the typed hub.  Events that
     cannot be read are appended to ``errors``; the others go on."""
@@ -25,6 +27,7 @@ def read(payload: Any, report: Report, errors: list[InputError], options: Option
     return to_ical.events_to_calendar(events, calendar, report, errors, calendar_zone=options.calendar_zone)
 
 
+@gc_paused
 def write(cal: m.Calendar, report: Report, options: Options = Options()) -> Any:
     """The typed hub → one Event object, or ``{"kind": "calendar#events", "items": [...]}`` for several."""
     profile = "insert" if options.profile in ("request", "insert") else options.profile

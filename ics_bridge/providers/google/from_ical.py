@@ -27,6 +27,7 @@ from typing import Any, Iterable, Literal
 from icalendar import Event as VEvent
 from icalendar.prop import vRecur
 
+from ...gcpause import gc_paused
 from ... import edge, hub
 from ... import model as m
 from ...io.lines import unescape_text
@@ -932,6 +933,7 @@ def _tombstones(series_master: m.Event, master: dict[str, Any], writer: _Writer)
     return out
 
 
+@gc_paused
 def calendar_to_events(cal: m.Calendar | Iterable[m.Series], report: Report, options: GoogleWriteOptions
                        ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The hub (a calendar, or its series) → (Google event dicts, list-level fields:

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 from icalendar import Event as VEvent
 from icalendar.prop import vBroken, vRecur
 
+from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, params_of,
@@ -635,6 +636,7 @@ def _rid_value(orig: EventDateTime, master: Mapped | None, mapper: _EventMapper)
     return value.astimezone(zone) if zone is not None else value
 
 
+@gc_paused
 def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Report,
                        errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> m.Calendar:
     """Google events (any mix of singles, masters, instances, tombstones) → the typed hub, its

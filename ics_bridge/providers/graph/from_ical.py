@@ -25,6 +25,7 @@ from typing import Any, Iterable, Literal
 
 from dateutil.rrule import rrulestr
 
+from ...gcpause import gc_paused
 from ... import hub
 from ... import model as m
 from ...io.fastics import fold
@@ -737,6 +738,7 @@ def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
         master["cancelledOccurrences"] = days
 
 
+@gc_paused
 def calendar_to_events(source: m.Calendar | Iterable[m.Series], report: Report,
                        options: GraphWriteOptions) -> list[dict[str, Any]]:
     """A calendar's series (or some of them, in order) → Graph event dicts: per series its

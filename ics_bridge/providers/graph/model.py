@@ -75,7 +75,11 @@ class GraphModel(BaseModel):
     @classmethod
     def _drop_annotations(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and "@odata." in k)}
+            # most objects carry no annotation: no copy of them (the check runs on every
+            # nested object of every event)
+            for k in data:
+                if isinstance(k, str) and "@odata." in k:
+                    return {k: v for k, v in data.items() if not (isinstance(k, str) and "@odata." in k)}
         return data
 
     def extras(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 from pydantic import ValidationError
 
 from ...errors import InputError
+from ...gcpause import gc_paused
 from ...wire import input_error
 from ...io.jsonio import entries, not_an_object
 from .model import Event
@@ -21,9 +22,15 @@ def parse_event(raw: dict[str, Any]) -> Event:
         raise input_error(exc, ident) from None
 
 
-def read_events(data: Any) -> Iterator[Event | InputError]:
+@gc_paused
+def read_events(data: Any) -> list[Event | InputError]:
     """Every event of a Graph payload; a bad item (not an object, or a field of the wrong type)
-    yields its error, naming its place in the collection, and the rest go on."""
+    gives its error, naming its place in the collection, and the rest go on.  A list, validated
+    with the cyclic collector paused (:mod:`ics_bridge.gcpause`: pydantic's models are many)."""
+    return list(_read_events(data))
+
+
+def _read_events(data: Any) -> Iterator[Event | InputError]:
     for where, raw in entries(data):
         if not isinstance(raw, dict):
             yield not_an_object(where, raw)

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
@@ -482,6 +483,7 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
     return rid
 
 
+@gc_paused
 def events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> m.Calendar:
     """Graph events (any mix of singles, masters, exceptions, occurrences, removals) → the typed
     hub, its events in the order the mapper makes them (``Event.position``).
