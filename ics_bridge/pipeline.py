@@ -39,6 +39,7 @@ from . import hub
 from . import model as m
 from .edge import calendar_from_model, calendar_to_model
 from .errors import IcsBridgeError, InputError, OutputError
+from .gcpause import paused_gc
 from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio
 from .io import ics as ics_io
@@ -231,11 +232,12 @@ def convert(data: Any, *, to: Format, source: Format | None = None, options: Opt
     """Convert one input (bytes, text, parsed JSON or an icalendar Calendar) to ``to``."""
     if source is None:
         source = "ics" if isinstance(data, Calendar) else detect_format(data)
-    try:
-        cal, report, errors = read_hub(data, source, options, file=file, target=to)
-    except InputError as err:  # a whole-file error names the file too
-        raise (err.located(file) if file else err) from None
-    out = write_hub(cal, to, report, options)
+    with paused_gc():  # the whole conversion builds long-lived objects only (gcpause.py)
+        try:
+            cal, report, errors = read_hub(data, source, options, file=file, target=to)
+        except InputError as err:  # a whole-file error names the file too
+            raise (err.located(file) if file else err) from None
+        out = write_hub(cal, to, report, options)
     return Conversion(target=to, data=out, hub=cal, report=report, errors=errors)
 
 
