@@ -17,8 +17,8 @@ Shapes, briefly (docs/architecture.md, "The typed hub"):
 * values: a date is a ``datetime.date``; a date-time is a :class:`ZonedDateTime` (an aware
   ``datetime`` — naive when floating or its TZID names no zone — and its :class:`Zone`).
 
-Nothing here parses or writes text: ``ics_bridge.io.icsmodel`` does both.  Not yet wired into
-the mappers (a later step of issue 12).
+Nothing here parses or writes text: ``io/model_reader.py`` and ``io/ics_model.py`` read it,
+``io/model_writer.py`` writes it; the pipeline and both providers' mappers meet in it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ other with its TZID.  The VTIMEZONE of a file-defined zone is written as read; a
 is generated from tzdata (``timezones.vtimezone_lines``, cached per zone and year) from the
 earliest year the calendar uses it, replacing the file's own, as ``timezones.add_vtimezones``
 does; a TZID that names nothing gets none.  VTIMEZONEs the calendar held but no value uses are
-kept.  Not yet wired into the mappers (a later step of issue 12).
+kept.  How the pipeline writes .ics from Graph and Google (``pipeline.write_hub``).
 """
 
 from __future__ import annotations
