@@ -17,36 +17,17 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
 
-from icalendar.parser import parameter as _ical_parameter
 from icalendar.prop import vDDDTypes
 
 from . import hub
 from . import model as m
 from .io.fastics import fold
+from .io import param_quoting  # noqa: F401  (installs icalendar's mended parameter quoting)
 from .io.model_writer import event_lines
 from .report import LossKind, Report
 from .text import looks_like_html, strip_join_line, text_to_html
 
 
-# icalendar 7's parameter reader takes ``\,`` ``\;`` ``\:`` ``\\`` as escapes (RFC 5545 has none in
-# parameters) while its writer writes a backslash as it is: ``CN=\`` then swallowed the next
-# parameter (``CN=\;CUTYPE=INDIVIDUAL`` → CN ";CUTYPE=INDIVIDUAL") and ``CN="a\,b"`` came back
-# "a,b" (found by tests/test_property_roundtrip.py).  Every hub serialisation therefore quotes a
-# parameter value holding a backslash and doubles the backslashes that icalendar would take as
-# an escape, so names read back exactly; other readers see such a backslash doubled, only in
-# those rare values.
-_PARAM_ESCAPED = re.compile(r"\\(?=[\\,;:])")
-_ical_dquote = _ical_parameter.dquote
-
-
-def _dquote(val: str, always_quote: bool = False) -> str:
-    if "\\" in val:
-        return _ical_dquote(_PARAM_ESCAPED.sub(r"\\\\", val), always_quote=True)
-    return _ical_dquote(val, always_quote=always_quote)
-
-
-if getattr(_ical_parameter.dquote, "__module__", None) != __name__:
-    _ical_parameter.dquote = _dquote
 
 
 # ---------------------------------------------------------------- description

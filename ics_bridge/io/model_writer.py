@@ -22,7 +22,6 @@ import re
 import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from importlib import import_module
 from typing import Any, Iterable
 
 from icalendar import Timezone
@@ -32,6 +31,7 @@ from ..gcpause import gc_paused
 from .. import model as m
 from ..timezones import iana_to_windows, vtimezone
 from . import fastics
+from . import param_quoting  # noqa: F401  (icalendar's parameter quoting, as mended for every hub serialisation)
 from .fastics import fold
 from .model_reader import ADDRESS_KEYS, address_fields
 
@@ -79,7 +79,6 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     as Outlook does (zones without one keep the IANA name)."""
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
-    _quoting()
     writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order)
     body: list[str] = []
     for event in _in_order(cal.series):
@@ -126,24 +125,12 @@ def to_bytes(lines_out: list[str]) -> bytes:
 def event_lines(event: m.Event, tzid_style: str = "iana") -> tuple[list[str], dict[str, tuple[m.Zone, int]]]:
     """One VEVENT's content lines (unfolded) and the zones it uses (TZID as written → zone,
     earliest year), for writers that place the VTIMEZONEs themselves (a streamed output)."""
-    _quoting()
     writer = _Writer(tzid_style)
     out: list[str] = []
     writer.event(event, out)
     return out, writer.used
 
 
-def _quoting() -> None:
-    """icalendar's parameter quoting as every hub serialisation has it (``vevent._dquote``: a
-    backslash quoted and doubled so icalendar reads it back); vevent imports this module, so
-    late; once (``import_module`` resolving the relative name cost 30 µs per event)."""
-    global _QUOTING_READY
-    if not _QUOTING_READY:
-        import_module("..vevent", __package__)
-        _QUOTING_READY = True
-
-
-_QUOTING_READY = False
 
 
 def _date_text(d: date) -> str:
