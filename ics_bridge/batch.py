@@ -46,13 +46,13 @@ from .io.files import Protected, _is_device, _is_input, _umask, atomic_write  # 
 from . import edge, pipeline
 from . import model as m
 from .edge import calendar_from_model
-from .pipeline import StreamWorkerError, convert_file, detect_format, encode, load_json
+from .pipeline import StreamWorkerError, convert_file, encode
 from .errors import IcsBridgeError, InputError, OutputError
 from .io import ics as ics_io
 from .interrupt import end_pool, ignore_in_worker, signal_number
 from .limits import too_large
 from .options import Format, Options
-from .report import Loss, LossKind, Severity
+from .report import Loss, LossKind, Report, Severity
 from .series import group_series
 
 INPUT_SUFFIXES = (".ics", ".ical", ".ifb", ".json", ".jsonl", ".ndjson")
@@ -410,16 +410,11 @@ def _read(item: InputFile, max_bytes: int) -> bytes:
     return data
 
 
-def _parse_input(data: bytes, source: Format | Literal["auto"], name: str, options: Options) -> tuple[Any, Format]:
+def _parse_input(data: bytes, source: Format | Literal["auto"], name: str, options: Options
+                 ) -> tuple[Any, Format, Report | None]:
     if source != "auto":
-        return data, source
-    head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
-    if head[:6].upper().startswith("BEGIN:"):
-        return data, "ics"
-    if not head.strip():
-        raise InputError("empty input")
-    payload = load_json(data, options, file=name)
-    return payload, detect_format(payload)
+        return data, source, None
+    return pipeline.sniff(data, options, file=name)
 
 
 def _sub_calendar(cal: Calendar, components: list[Any]) -> Calendar:
@@ -445,9 +440,10 @@ def _convert_file(task: _Task) -> FileResult:
     result = FileResult(item.name)
     try:
         data = _read(item, task.options.max_bytes)
-        payload, source = _parse_input(data, task.source, item.name, task.options)
+        payload, source, parsed = _parse_input(data, task.source, item.name, task.options)
         result.source = source
-        cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name, target=task.to)
+        cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name, target=task.to,
+                                                parsed=parsed)
         result.errors.extend(FileError.of(e, item.name) for e in errors)
         if isinstance(cal, Calendar):  # .ics → .ics: icalendar's calendar (pipeline._ics_to_ics_hub)
             result.events = sum(1 for _ in cal.walk("VEVENT"))

@@ -137,13 +137,33 @@ def _ics_options(options: Options) -> ics_io.IcsReadOptions:
                                  limits=options.limits)
 
 
+def sniff(data: Any, options: Options = Options(), *, file: str | None = None) -> tuple[Any, Format, Report | None]:
+    """The format of an input whose format was not given, parsing JSON only once: (the input, or
+    its parsed and checked JSON; its format; the report that parse wrote its repairs to — lone
+    surrogates —, or None when nothing was parsed).  Hand all three to :func:`read_hub`."""
+    if isinstance(data, Calendar):
+        return data, "ics", None
+    if isinstance(data, (bytes, str)):
+        head = (data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4096]).lstrip("\ufeff \r\n\t")
+        if head[:15].upper().startswith("BEGIN:"):
+            return data, "ics", None
+        if not head.strip():
+            raise InputError("empty input", file=file)
+        report = Report(file=file)
+        payload = load_json(data, options, file=file, report=report)
+        return payload, detect_format(payload), report
+    return data, detect_format(data), None
+
+
 def read_hub(data: Any, source: Format, options: Options = Options(), *, file: str | None = None,
-             target: Format | None = None) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
+             target: Format | None = None, parsed: Report | None = None
+             ) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
     """Any input → the typed hub, its report and per-event errors.
 
     ``target="ics"`` with an .ics source gives icalendar's calendar instead (see
-    :func:`_ics_to_ics_hub`); a library caller's ``icalendar.Calendar`` crosses the library edge."""
-    report = Report(file=file)
+    :func:`_ics_to_ics_hub`); a library caller's ``icalendar.Calendar`` crosses the library edge.
+    ``parsed``: ``data`` is JSON :func:`sniff` already parsed and checked, its repairs in this report."""
+    report = parsed if parsed is not None else Report(file=file)
     errors: list[InputError] = []
     if source == "ics":
         if target == "ics":
@@ -152,7 +172,9 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
             return calendar_to_model(data), report, errors  # edge: the library edge (a caller's icalendar.Calendar)
         cal = read_model(data, report, _ics_options(options), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
-    if isinstance(data, (bytes, str)):
+    if parsed is not None:
+        payload = data
+    elif isinstance(data, (bytes, str)):
         payload = load_json(data, options, file=file, report=report)
     else:  # a library caller's parsed JSON: the same limits and repairs as parsed text
         payload = check_value(data, file=file, max_depth=options.limits.max_json_depth,
@@ -230,11 +252,12 @@ def _second_offsets(cal: m.Calendar) -> bool:
 def convert(data: Any, *, to: Format, source: Format | None = None, options: Options = Options(),
             file: str | None = None) -> Conversion:
     """Convert one input (bytes, text, parsed JSON or an icalendar Calendar) to ``to``."""
-    if source is None:
-        source = "ics" if isinstance(data, Calendar) else detect_format(data)
+    parsed = None
     with paused_gc():  # the whole conversion builds long-lived objects only (gcpause.py)
         try:
-            cal, report, errors = read_hub(data, source, options, file=file, target=to)
+            if source is None:
+                data, source, parsed = sniff(data, options, file=file)
+            cal, report, errors = read_hub(data, source, options, file=file, target=to, parsed=parsed)
         except InputError as err:  # a whole-file error names the file too
             raise (err.located(file) if file else err) from None
         out = write_hub(cal, to, report, options)

@@ -99,10 +99,10 @@ def test_unexpected_exception_is_an_internal_error_for_that_file(tmp_path: Path,
 
     real = pipeline.read_hub
 
-    def flaky(data, source, options, *, file=None, target=None):  # type: ignore[no-untyped-def]
+    def flaky(data, source, options, *, file=None, target=None, parsed=None):  # type: ignore[no-untyped-def]
         if file and file.endswith("boom.ics"):
             raise RuntimeError("kaboom\nsecond line")
-        return real(data, source, options, file=file, target=target)
+        return real(data, source, options, file=file, target=target, parsed=parsed)
 
     monkeypatch.setattr(pipeline, "read_hub", flaky)
     shutil.copy(OUTLOOK, tmp_path / "boom.ics")

@@ -319,6 +319,28 @@ def test_lone_surrogate_becomes_the_replacement_character(target: str, source: s
     assert any("lone UTF-16 surrogate" in e.reason for e in conv.report)
 
 
+def test_lone_surrogate_is_reported_when_the_format_is_detected(source: str, tmp_path: Path) -> None:
+    """Without ``--from``, the JSON is parsed once to tell Graph from Google (``pipeline.sniff``);
+    the surrogate that parse repairs is still reported, by the library and by the CLI's batch
+    (which used to parse without a report: "0 losses")."""
+    from ics_bridge import convert
+    from ics_bridge.batch import convert_paths
+
+    data = json_list(source)
+    key = "value" if source == "graph" else "items"
+    field = "subject" if source == "graph" else "summary"
+    data[key][0][field] = "Plan \ud800 review"
+    text = json.dumps(data)
+    conv = convert(text.encode(), to="ics")
+    assert [e.field for e in conv.report if "lone UTF-16 surrogate" in e.reason] == ["JSON"]
+    (tmp_path / "in.json").write_text(text)
+    result = convert_paths([tmp_path / "in.json"], to="ics", output=tmp_path / "out.ics")
+    assert result.exit_code() == 0
+    assert [e.field for e in result.entries if "lone UTF-16 surrogate" in e.reason] == ["JSON"]
+    assert result.losses == 1
+    assert "Plan \ufffd review" in (tmp_path / "out.ics").read_text(encoding="utf-8")
+
+
 def test_bad_inline_exception_occurrence_costs_only_itself(target: str) -> None:
     """Found by ``fuzz_atheris.py graph-items``: a beta ``exceptionOccurrences`` entry with a
     field of the wrong type raised pydantic's ValidationError out of the whole conversion."""
