@@ -49,7 +49,7 @@ from .edge import calendar_from_model
 from .pipeline import StreamWorkerError, convert_file, encode
 from .errors import IcsBridgeError, InputError, OutputError
 from .io import ics as ics_io
-from .interrupt import end_pool, ignore_in_worker, signal_number
+from .interrupt import deferred_signals, end_pool, ignore_in_worker, signal_number
 from .limits import too_large
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
@@ -689,7 +689,10 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
                 batch.written.extend(result.outputs)
             else:
                 result = next(results)
-                if not result.failed:
+            # written, counted and journaled together: an interruption waits for all three (the
+            # output is bytes in memory; a streamed file was written above, interruptibly)
+            with deferred_signals():
+                if item.name not in streamed and not result.failed:
                     try:
                         _deliver(result, item, plan_, names, split_names, force, stdout, batch, protect, resume)
                     except OutputError as err:
@@ -698,7 +701,8 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
                     except OSError as err:
                         result.errors.append(FileError(item.name, _one_line(f"cannot write: {err}")))
                         result.failed = True
-            if handed_on(result, item, plan_, batch, journal, on_file, fail_fast):
+                stop = handed_on(result, item, plan_, batch, journal, on_file, fail_fast)
+            if stop:
                 break
     finally:
         results.close()  # type: ignore[attr-defined]  # a pool's workers end now, not at garbage collection

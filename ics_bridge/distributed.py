@@ -66,7 +66,7 @@ from .batch import (SUFFIX, BatchResult, BatchUsageError, FileError, FileResult,
 from .batch import _journal as batch_journal
 from .journal import Journal
 from .errors import IcsBridgeError, InputError, OutputError
-from .interrupt import ignored_by_started_processes
+from .interrupt import deferred_signals, ignored_by_started_processes
 from .options import Format, Options
 from .storage import INSTALL, Guard, child, discover, is_url, local_path, plan, read_url, store
 
@@ -396,15 +396,17 @@ def _run_batch(client: "Client", plan_: Plan, batch: BatchResult, journal: Journ
                     on_progress()
                 continue
             dest = dests[i]
-            if dest is not None and not result.failed:
-                result.outputs.append(dest)
-                batch.written.append(dest)
-            elif dest is None and not result.failed:
-                try:
-                    _deliver(result, item, plan_, target, names, split_names, force, stdout, batch, guard)
-                except (OutputError, OSError) as err:
-                    _write_error(result, item.name, err)
-            if handed_on(result, item, plan_, batch, journal, on_file, fail_fast):
+            with deferred_signals():  # written, counted and journaled together (batch.py)
+                if dest is not None and not result.failed:
+                    result.outputs.append(dest)
+                    batch.written.append(dest)
+                elif dest is None and not result.failed:
+                    try:
+                        _deliver(result, item, plan_, target, names, split_names, force, stdout, batch, guard)
+                    except (OutputError, OSError) as err:
+                        _write_error(result, item.name, err)
+                stop = handed_on(result, item, plan_, batch, journal, on_file, fail_fast)
+            if stop:
                 break
     finally:  # also when interrupted: what is queued or running is dropped
         if futures:

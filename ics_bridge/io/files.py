@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable
 
 from ..errors import OutputError
+from ..interrupt import deferred_signals
 
 __all__ = ["Protected", "atomic_write"]
 
@@ -108,14 +109,16 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
         raise OutputError(f"{path}: exists (use --force to overwrite)")
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
+    tmp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise _cannot_write(path, err) from None
-    tmp = Path(tmp_name)
-    try:
-        fh = os.fdopen(fd, "wb")
+        with deferred_signals():  # the temporary file never exists without its removal armed
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            except OSError as err:
+                raise _cannot_write(path, err) from None
+            tmp = Path(tmp_name)
+            fh = os.fdopen(fd, "wb")
         try:
             _fill(fh, path, data)
             try:
@@ -143,11 +146,12 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
         except OSError as err:
             raise _cannot_write(path, err) from None
     finally:
-        try:
-            if tmp.exists():
-                tmp.unlink()
-        except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
-            pass
+        with deferred_signals():  # an interruption here waits until the temporary file is gone
+            try:
+                if tmp is not None and tmp.exists():
+                    tmp.unlink()
+            except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
+                pass
 
 
 def _is_device(path: Path) -> bool:
