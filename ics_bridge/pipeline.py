@@ -689,7 +689,6 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     cand_pos: array = array("q")   # Google: singles, resolved to by_id/by_uid after pass 1
     cand_id: array = array("q")
     cand_uid: array = array("q")
-    pos = -1
     calendar: Any = None  # Google: the list's EventList
 
     def take(offset: int, length: int, raw: Any) -> None:
@@ -701,21 +700,22 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.lengths.append(length)
         its.taken.append(0)
 
-    def bad_item(pos: int, raw: Any) -> None:
-        """An item that is not an object: its error, in input order as the whole-file reader
-        gives it, and no output (nothing joins it, pass 2 skips it)."""
-        errors.append(jsonio.not_an_object(source.where(pos), raw).located(file) if file else
-                      jsonio.not_an_object(source.where(pos), raw))
-        its.taken[pos] = 2
+    def objects() -> Iterator[tuple[int, dict[str, Any]]]:
+        """Pass 1 over the items, each counted and checked (:func:`take`), the objects given with
+        their position.  An item that is not an object: its error, in input order as the
+        whole-file reader gives it, and no output (nothing joins it, pass 2 skips it)."""
+        for pos, (offset, length, raw) in enumerate(source):
+            take(offset, length, raw)
+            if isinstance(raw, dict):
+                yield pos, raw
+                continue
+            err = jsonio.not_an_object(source.where(pos), raw)
+            errors.append(err.located(file) if file else err)
+            its.taken[pos] = 2
     if provider == "graph":
         from .providers.graph import to_ical as g
         from .providers.graph.reader import parse_event as parse
-        for offset, length, raw in source:
-            pos += 1
-            take(offset, length, raw)
-            if not isinstance(raw, dict):
-                bad_item(pos, raw)
-                continue
+        for pos, raw in objects():
             try:
                 e = parse(raw)
             except _IE:
@@ -740,12 +740,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         from .providers.google.model import EventList
         from .providers.google.reader import _LIST_KEYS
         from .providers.google.reader import parse_event as parse
-        for offset, length, raw in source:
-            pos += 1
-            take(offset, length, raw)
-            if not isinstance(raw, dict):
-                bad_item(pos, raw)
-                continue
+        for pos, raw in objects():
             if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
                 raise StreamUnsupported("an array of list pages")
             try:
