@@ -14,7 +14,7 @@ per crossing, so no logic is written twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from icalendar import Calendar as ICalendar
@@ -206,38 +206,6 @@ def _unescape(text: str) -> str:
 def origins(typed: list[m.Event], events: list[Component]) -> dict[int, Component]:
     """Each typed event's VEVENT (by identity): :func:`events_to_model`'s output and input."""
     return {id(t): e for t, e in zip(typed, events)}
-
-
-@dataclass
-class CrossedSeries:
-    """A typed series and the icalendar VEVENTs it stands for, for mappers that still read
-    icalendar (issue 12; the lead removes this with the last crossing): ``typed`` for the core
-    (occurrences, cancellations), ``master``/``overrides`` the VEVENTs the series was grouped
-    from, or for an event :func:`ics_bridge.thisandfuture.split_series` made, its crossing."""
-
-    typed: m.Series
-    uid: str
-    master: Component | None
-    overrides: list[Component]
-    _typed_of: dict[int, m.Event]
-
-    @classmethod
-    def of(cls, series: m.Series, origin: dict[int, Component]) -> CrossedSeries:
-        """``origin``: :func:`origins` of the crossing the series' events came from."""
-        typed_of: dict[int, m.Event] = {}
-
-        def back(event: m.Event) -> Component:
-            found = origin.get(id(event))
-            if found is None:
-                found = events_from_model([event])[0]
-            typed_of[id(found)] = event
-            return found
-        return cls(series, series.uid, back(series.master) if series.master is not None else None,
-                   [back(o) for o in series.overrides], typed_of)
-
-    def typed_of(self, event: Component) -> m.Event | None:
-        """The typed event of one of this series' VEVENTs (None for another VEVENT)."""
-        return self._typed_of.get(id(event))
 
 
 def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneDef] = ()) -> list[Component]:
