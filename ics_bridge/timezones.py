@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import importlib.resources
+import operator
 import os
 import re
 import struct
@@ -31,6 +32,7 @@ from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import model as m
+from .zone_agreement import Agreement, agreement
 from .report import LossKind, Report
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
@@ -1240,12 +1242,83 @@ def normalize_calendar_zones(calendar: Calendar, report: Report, *, prune_vtimez
         _prune(calendar)
 
 
-def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: Report) -> list:
+def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: Report, *, fast: bool = True) -> list:
     """:func:`normalize_calendar_zones` for the typed hub: ``items`` are the calendar's typed
     events (:class:`model.Event`) and its other components (icalendar's reading of them, for
     their report entries only), in file order; returns ``items`` with every TZID'd date-time of
-    the events retagged to its resolution (the same resolutions, the same report entries)."""
+    the events retagged to its resolution (the same resolutions, the same report entries).
+
+    Where a TZID's VTIMEZONE is compared with tzdata, the comparison is worked out once per TZID
+    (:mod:`zone_agreement`) and made per value only where the two readings can differ;
+    ``fast=False`` compares every value (the reference ``tests/test_zones_fastpath.py`` holds
+    the fast path to)."""
     vtzs = {tzid_key(str(v["TZID"])): v for v in vtimezones if "TZID" in v and _observances(v)}
+    if not fast:
+        return _normalize_model_zones_reference(items, vtzs, report)
+    keys: dict[str, str] = {}
+
+    def key_of(tzid: str) -> str:
+        found = keys.get(tzid)
+        if found is None:
+            found = keys[tzid] = tzid_key(tzid)
+        return found
+
+    # The values of a TZID are read for their years and wall-clock times only
+    # (:func:`_resolve_tzid`), so the aware ones are kept as they are.
+    values: dict[str, list[datetime]] = {}
+    found: list[list | None] = []
+    for item in items:
+        if isinstance(item, m.Event):
+            time_values = _event_time_values(item)
+            found.append(time_values)
+            for _name, tzid, _line, plain in time_values:
+                if plain:
+                    values.setdefault(key_of(tzid), []).extend(plain)
+        else:
+            found.append(None)
+            for component in item.walk():
+                if component.name not in _ZONE_COMPONENTS:
+                    _collect_local_values(component, values)
+    resolutions: dict[str, _Resolution] = {}
+    agreements: dict[str, Agreement | None] = {}
+    zones: dict[str, object] = {}
+
+    def resolution(tzid: str) -> _Resolution:
+        if tzid not in resolutions:
+            key = key_of(tzid)
+            resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(key), values.get(key, []))
+        return resolutions[tzid]
+
+    def agreement_of(tzid: str) -> Agreement | None:
+        if tzid not in agreements:
+            agreements[tzid] = _agreement_for(resolution(tzid), values.get(key_of(tzid), []))
+        return agreements[tzid]
+
+    out = []
+    for item, time_values in zip(items, found):
+        if time_values is None:
+            _normalize_component(item, resolution, report)
+            out.append(item)
+        elif time_values:
+            out.append(_retag_event_fast(item, time_values, resolution, agreement_of, zones, vtzs, report))
+        else:
+            out.append(item)
+    return out
+
+
+def _normalize_component(item: Component, resolution: Callable[[str], _Resolution], report: Report) -> None:
+    """A component that is not a typed event (VTODO, …): its values retagged in place."""
+    for component in item.walk():
+        if component.name in _ZONE_COMPONENTS:
+            continue
+        for name, prop in list(iter_time_values(component)):
+            tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+            if tzid:
+                _apply(component, name, prop, str(tzid), resolution(str(tzid)), report)
+
+
+def _normalize_model_zones_reference(items: list, vtzs: dict[str, Component], report: Report) -> list:
+    """:func:`normalize_model_zones` comparing every value (see there)."""
     values: dict[str, list[datetime]] = {}
     for item in items:
         if isinstance(item, m.Event):
@@ -1267,13 +1340,7 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
     out = []
     for item in items:
         if not isinstance(item, m.Event):
-            for component in item.walk():
-                if component.name in _ZONE_COMPONENTS:
-                    continue
-                for name, prop in list(iter_time_values(component)):
-                    tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-                    if tzid:
-                        _apply(component, name, prop, str(tzid), resolution(str(tzid)), report)
+            _normalize_component(item, resolution, report)
             out.append(item)
             continue
         out.append(_retag_event(item, resolution, zones, vtzs, report))
@@ -1345,17 +1412,191 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
         if res.kind is not None:
             rid_text = rid_now.isoformat() if rid_now is not None else None
             report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
-                              rule_text=lambda: event.rrules[0].text if len(event.rrules) == 1 else None)
+                              rule_text=_rule_text_of(event))
     if not touched:
         return event
-    fields: dict[str, object] = {"params": tuple(params.items()), "exdates": tuple(exdates), "rdates": tuple(rdates)}
+    return dataclasses.replace(event, **_event_fields(event, params, exdates, rdates, changes_of))  # type: ignore[arg-type]
+
+
+def _event_time_values(event: m.Event) -> list[tuple[str, str, object, list[datetime]]]:
+    """:func:`_model_time_values` as a list, without the generator (read once per event)."""
+    if event.exdates or event.rdates:
+        return list(_model_time_values(event))
+    out: list[tuple[str, str, object, list[datetime]]] = []
+    if event.params:
+        params = dict(event.params)
+        rid = event.recurrence_id
+        for name, value in (("DTSTART", event.start), ("DTEND", event.end),
+                            ("RECURRENCE-ID", rid.value if rid else None)):
+            found = params.get(name)
+            tzid = m.param(found, "TZID") if found else None
+            if tzid and value is not None:
+                out.append((name, tzid, value, [value.dt] if isinstance(value, m.ZonedDateTime) else []))
+    return out
+
+
+def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, list[datetime]]],
+                      resolution: Callable[[str], _Resolution], agreement_of: Callable[[str], Agreement | None],
+                      zones: dict[str, object], vtzs: dict[str, Component], report: Report) -> m.Event:
+    """:func:`_retag_event` for the values :func:`_event_time_values` found (at least one):
+    the same new event and report entries; a value already in its zone's tzinfo keeps its
+    ``datetime``, instants are compared only where :func:`_agreement_for` cannot vouch for them,
+    and the new event is built without ``dataclasses.replace``'s per-call field walk."""
+    changes_of: dict[str, object] = {}
+    rid_now = m.plain(event.recurrence_id.value) if event.recurrence_id else None
+    params = dict(event.params)
+    exdates: list | None = None
+    rdates: list | None = None
+    line_at: dict[tuple[str, int], tuple[list, int]] = {}
+    for name, tzid, value, _dts in time_values:
+        res = resolution(tzid)
+        zone = zones.get(tzid)
+        if zone is None:
+            zone = zones[tzid] = _model_zone(res, vtzs)
+        tz = res.tz
+        changes: list[tuple[datetime, datetime]] = []
+
+        def convert(v: object) -> object:
+            if isinstance(v, m.ZonedDateTime):
+                new = v.dt if v.dt.tzinfo is tz else v.dt.replace(tzinfo=tz)
+                changes.append((v.dt, new))
+                return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
+            if isinstance(v, m.Period):
+                return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
+            return v
+
+        if name in ("EXDATE", "RDATE"):
+            if exdates is None or rdates is None:
+                exdates, rdates = list(event.exdates), list(event.rdates)
+                line_at = {("EXDATE", id(x)): (exdates, i) for i, x in enumerate(exdates)}
+                line_at.update({("RDATE", id(x)): (rdates, i) for i, x in enumerate(rdates)})
+            target, i = line_at[(name, id(value))]
+            line: m.DateList = value  # type: ignore[assignment]
+            target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid_cached(line.params, res.tzid))
+        else:
+            changes_of[name] = convert(value)
+            params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
+            if name == "RECURRENCE-ID":
+                rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
+        if res.kind is None:
+            continue
+        rule_text = _rule_text_of(event)
+        agreement = agreement_of(tzid) if res.compare_with is not None else None
+        if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, rule_text):
+            continue  # report_resolution would compare and find nothing to say
+        rid_text = rid_now.isoformat() if rid_now is not None else None
+        report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
+                          rule_text=rule_text, agreement=agreement)
+    return _replaced(event, _event_fields(event, params, exdates, rdates, changes_of))
+
+
+def _rule_text_of(event: m.Event) -> Callable[[], str | None]:
+    """The RRULE text :func:`report_resolution` compares occurrences of (one RRULE only)."""
+    return lambda: event.rrules[0].text if len(event.rrules) == 1 else None
+
+
+def _agreed(agreement: Agreement, name: str, changes: list[tuple[datetime, datetime]],
+            rule_text: Callable[[], str | None]) -> bool:
+    """Whether the agreement vouches for every comparison :func:`report_resolution` makes for
+    this value: its date-times and, for a DTSTART, its series' first occurrences."""
+    for old, _new in changes:
+        if not agreement.holds_at(old):
+            return False
+    if name != "DTSTART" or not changes:
+        return True
+    rule = rule_text()
+    return rule is None or agreement.holds_for_series(rule, changes[0][0], COMPARED_OCCURRENCES)
+
+
+def _event_fields(event: m.Event, params: dict, exdates: list | None, rdates: list | None,
+                  changes_of: dict[str, object]) -> dict[str, object]:
+    """The fields a retagged event gets (:func:`_retag_event`): parameters, EXDATE and RDATE
+    lines, and the retagged DTSTART, DTEND, RECURRENCE-ID."""
+    fields: dict[str, object] = {"params": tuple(params.items()),
+                                 "exdates": tuple(exdates if exdates is not None else event.exdates),
+                                 "rdates": tuple(rdates if rdates is not None else event.rdates)}
     if "DTSTART" in changes_of:
         fields["start"] = changes_of["DTSTART"]
     if "DTEND" in changes_of:
         fields["end"] = changes_of["DTEND"]
     if "RECURRENCE-ID" in changes_of:
         fields["recurrence_id"] = m.RecurrenceId(changes_of["RECURRENCE-ID"], event.recurrence_id.range)  # type: ignore[union-attr,arg-type]
-    return dataclasses.replace(event, **fields)  # type: ignore[arg-type]
+    return fields
+
+
+_FIELDS: dict[type, tuple[dict[str, int], Callable[[object], tuple]] | None] = {}
+
+
+def _replaced(obj: object, changes: dict[str, object]) -> object:
+    """``dataclasses.replace(obj, **changes)`` for a dataclass whose fields are all positional
+    ``__init__`` arguments (the model's), by one ``attrgetter`` and a positional call."""
+    cls = type(obj)
+    if cls not in _FIELDS:
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        plain = len(fields) == len(cls.__dataclass_fields__) and all(f.init and not f.kw_only for f in fields)  # type: ignore[attr-defined]
+        names = tuple(f.name for f in fields)
+        _FIELDS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names)) \
+            if plain and len(names) > 1 else None
+    found = _FIELDS[cls]
+    if found is None:
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    index, getter = found
+    args = list(getter(obj))
+    for name, value in changes.items():
+        args[index[name]] = value
+    return cls(*args)
+
+
+_WITH_TZID: dict[tuple[tuple, str | None], tuple] = {}
+
+
+def _with_tzid_cached(params: tuple, tzid: str | None) -> tuple:
+    """:func:`_with_tzid`, remembered (a file repeats a handful of parameter lists)."""
+    key = (params, tzid)
+    found = _WITH_TZID.get(key)
+    if found is None:
+        if len(_WITH_TZID) > 4096:
+            _WITH_TZID.clear()
+        found = _WITH_TZID[key] = _with_tzid(params, tzid)
+    return found
+
+
+def _agreement_for(res: _Resolution, values: list[datetime]) -> Agreement | None:
+    """Where the file's VTIMEZONE (``res.compare_with``) and tzdata (``res.tz``) agree, from a
+    year before the TZID's first value to five after its last (series run on), once per TZID;
+    None where that cannot be worked out (then every value is compared).  The windows where
+    either reading changes: each tzdata transition from the offset before it to the offset
+    after it in local time (RFC 8536: skipped and repeated wall-clock times), and each onset of
+    the VTIMEZONE from its smallest to its largest offset (what :func:`_vtz_local_offset`'s two
+    look-ups can give near it).  Before the zone's first transition zoneinfo and the TZif
+    reader may pick different types, so that time is left out."""
+    tz, onsets = res.tz, res.compare_with
+    if onsets is None or not isinstance(tz, ZoneInfo) or not values:
+        return None
+    name = canonical_iana(tz.key)
+    data, posix = _tzif(name), _zone_posix(name)
+    if data is None or (posix is not None and posix.has_dst and (posix.start.julian or posix.end.julian)):  # type: ignore[union-attr]
+        return None  # such rules give no transitions here (_posix_year)
+    years = {v.year for v in values}
+    first, last = max(min(years) - 1, 2), min(max(years) + 5, 9990)
+    lo, hi = _utc_seconds(first) + 2 * 86400, _utc_seconds(last + 1) - 2 * 86400
+    if data.transitions:
+        lo = max(lo, data.transitions[0].at + 2 * 86400)
+    if lo >= hi:
+        return None
+    transitions = zone_transitions(name, first, last)
+    windows = [(t.at + min(p.offset, t.offset), t.at + max(p.offset, t.offset))
+               for p, t in zip(transitions, transitions[1:])]
+    spread = [onsets[0][1], *(o[2] for o in onsets)]
+    low, high = min(spread), max(spread)
+    windows += [(o[0] + low, o[0] + high) for o in onsets if lo - 2 * 86400 <= o[0] <= hi + 2 * 86400]
+
+    def offsets_at(seconds: int) -> tuple[int, int]:
+        local = _EPOCH + timedelta(seconds=seconds)
+        used = local.replace(tzinfo=tz).utcoffset()
+        return _vtz_local_offset(onsets, local), int(used.total_seconds()) if used is not None else 0
+
+    return agreement(windows, lo, hi, offsets_at)
 
 
 def _with_tzid(params: tuple, tzid: str | None) -> tuple:
@@ -1395,16 +1636,19 @@ def _apply(component: Component, name: str, prop: object, tzid: str, res: _Resol
 
 def report_resolution(name: str, tzid: str, changes: list[tuple[datetime, datetime]], res: _Resolution,
                       report: Report, *, uid: str | None, rid_text: str | None,
-                      rule_text: Callable[[], str | None]) -> None:
+                      rule_text: Callable[[], str | None], agreement: Agreement | None = None) -> None:
     """Report what the resolution of a TZID says for one property value (``changes``: its
     (old, new) date-times; the icalendar hub and the typed hub both call this).  With
     ``compare_with`` the UTC instants by the file's VTIMEZONE and by the zone used are compared;
-    when only the name was trusted (case 8) an entry is written only where they differ."""
+    when only the name was trusted (case 8) an entry is written only where they differ.
+    ``agreement`` (:func:`_agreement_for`) spares the comparisons whose answer it knows."""
     if res.kind is None:
         return
     moved = []
     if res.compare_with is not None:
         for old, new in changes:
+            if agreement is not None and agreement.holds_at(old):
+                continue
             local = old.replace(tzinfo=None)
             try:
                 by_file = (local - timedelta(seconds=_vtz_local_offset(res.compare_with, local))).replace(tzinfo=timezone.utc)
@@ -1414,7 +1658,9 @@ def report_resolution(name: str, tzid: str, changes: list[tuple[datetime, dateti
             if by_file != used:
                 moved.append((old, by_file, used))
     if res.compare_with is not None and not moved and name == "DTSTART" and changes:
-        moved = _moved_occurrences(rule_text(), changes[0][0].replace(tzinfo=None), res)
+        rule, start = rule_text(), changes[0][0].replace(tzinfo=None)
+        if agreement is None or not agreement.holds_for_series(rule, start, COMPARED_OCCURRENCES):
+            moved = _moved_occurrences(rule, start, res)
     for old, by_file, used in moved:
         report.add(res.kind, name, f"{res.reason}: {old:%Y-%m-%d %H:%M} is {used:%Y-%m-%d %H:%MZ} by tzdata, "
                    f"{by_file:%Y-%m-%d %H:%MZ} by the file's VTIMEZONE", uid=uid, recurrence_id=rid_text,
