@@ -1003,10 +1003,15 @@ def _agreement(vtz: Component | bytes, zone: str, years: Iterable[int]) -> tuple
     """(days compared, days that differ) between a VTIMEZONE and a zone at local noon of every
     day of ``years`` the VTIMEZONE covers.  Noon is far from the night-time transitions, so a
     producer that writes 03:00 for 02:00 (or 23:59:59 for midnight) still agrees."""
-    years = sorted(set(years))
+    return _noon_agreement(vtz if isinstance(vtz, bytes) else vtz.to_ical(), zone, tuple(sorted(set(years))))
+
+
+@lru_cache(maxsize=4096)
+def _noon_agreement(vtz_text: bytes, zone: str, years: tuple[int, ...]) -> tuple[int, int]:
+    """:func:`_agreement` of a VTIMEZONE's text, remembered (each file of a batch asks again)."""
     if not years:
         return 0, 0
-    info = _vtz_onsets(vtz if isinstance(vtz, bytes) else vtz.to_ical(), years[-1])
+    info = _vtz_onsets(vtz_text, years[-1])
     if info is None:
         return 0, 0
     onsets, open_ended = info
@@ -1273,15 +1278,14 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
             found.append(time_values)
             for _name, tzid, _line, plain in time_values:
                 if plain:
-                    values.setdefault(key_of(tzid), []).extend(plain)
+                    values.setdefault(keys.get(tzid) or key_of(tzid), []).extend(plain)
         else:
             found.append(None)
             for component in item.walk():
                 if component.name not in _ZONE_COMPONENTS:
                     _collect_local_values(component, values)
     resolutions: dict[str, _Resolution] = {}
-    agreements: dict[str, Agreement | None] = {}
-    zones: dict[str, object] = {}
+    contexts: dict[str, tuple[_Resolution, object, Agreement | None]] = {}
 
     def resolution(tzid: str) -> _Resolution:
         if tzid not in resolutions:
@@ -1289,10 +1293,15 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
             resolutions[tzid] = _resolve_tzid(tzid, vtzs.get(key), values.get(key, []))
         return resolutions[tzid]
 
-    def agreement_of(tzid: str) -> Agreement | None:
-        if tzid not in agreements:
-            agreements[tzid] = _agreement_for(resolution(tzid), values.get(key_of(tzid), []))
-        return agreements[tzid]
+    def context(tzid: str) -> tuple[_Resolution, object, Agreement | None]:
+        """A TZID's resolution, its hub zone, and (when compared) its agreement, once."""
+        found = contexts.get(tzid)
+        if found is None:
+            res = resolution(tzid)
+            agreed = _agreement_for(res, values.get(key_of(tzid), [])) \
+                if res.kind is not None and res.compare_with is not None else None
+            found = contexts[tzid] = (res, _model_zone(res, vtzs), agreed)
+        return found
 
     out = []
     for item, time_values in zip(items, found):
@@ -1300,7 +1309,7 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
             _normalize_component(item, resolution, report)
             out.append(item)
         elif time_values:
-            out.append(_retag_event_fast(item, time_values, resolution, agreement_of, zones, vtzs, report))
+            out.append(_retag_event_fast(item, time_values, context, report))
         else:
             out.append(item)
     return out
@@ -1436,12 +1445,13 @@ def _event_time_values(event: m.Event) -> list[tuple[str, str, object, list[date
 
 
 def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, list[datetime]]],
-                      resolution: Callable[[str], _Resolution], agreement_of: Callable[[str], Agreement | None],
-                      zones: dict[str, object], vtzs: dict[str, Component], report: Report) -> m.Event:
-    """:func:`_retag_event` for the values :func:`_event_time_values` found (at least one):
-    the same new event and report entries; a value already in its zone's tzinfo keeps its
-    ``datetime``, instants are compared only where :func:`_agreement_for` cannot vouch for them,
-    and the new event is built without ``dataclasses.replace``'s per-call field walk."""
+                      context: Callable[[str], tuple[_Resolution, object, Agreement | None]],
+                      report: Report) -> m.Event:
+    """:func:`_retag_event` for the values :func:`_event_time_values` found (at least one),
+    ``context`` giving a TZID's resolution, hub zone and agreement: the same new event and
+    report entries; a value already in its zone's tzinfo keeps its ``datetime``, instants are
+    compared only where the agreement cannot vouch for them (:func:`_agreed`), and the new
+    event is built without ``dataclasses.replace``'s per-call field walk."""
     changes_of: dict[str, object] = {}
     rid_now = m.plain(event.recurrence_id.value) if event.recurrence_id else None
     params = dict(event.params)
@@ -1449,45 +1459,57 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
     rdates: list | None = None
     line_at: dict[tuple[str, int], tuple[list, int]] = {}
     for name, tzid, value, _dts in time_values:
-        res = resolution(tzid)
-        zone = zones.get(tzid)
-        if zone is None:
-            zone = zones[tzid] = _model_zone(res, vtzs)
+        res, zone, agreement = context(tzid)
         tz = res.tz
         changes: list[tuple[datetime, datetime]] = []
-
-        def convert(v: object) -> object:
-            if isinstance(v, m.ZonedDateTime):
-                new = v.dt if v.dt.tzinfo is tz else v.dt.replace(tzinfo=tz)
-                changes.append((v.dt, new))
-                return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
-            if isinstance(v, m.Period):
-                return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
-            return v
-
-        if name in ("EXDATE", "RDATE"):
+        if type(value) is m.ZonedDateTime:  # DTSTART, DTEND, RECURRENCE-ID: the common case
+            dt = value.dt
+            new = dt if dt.tzinfo is tz else dt.replace(tzinfo=tz)
+            changes.append((dt, new))
+            changes_of[name] = m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
+            params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
+            if name == "RECURRENCE-ID":
+                rid_now = new
+        else:
             if exdates is None or rdates is None:
                 exdates, rdates = list(event.exdates), list(event.rdates)
                 line_at = {("EXDATE", id(x)): (exdates, i) for i, x in enumerate(exdates)}
                 line_at.update({("RDATE", id(x)): (rdates, i) for i, x in enumerate(rdates)})
-            target, i = line_at[(name, id(value))]
-            line: m.DateList = value  # type: ignore[assignment]
-            target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid_cached(line.params, res.tzid))
-        else:
-            changes_of[name] = convert(value)
-            params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
+            _retag_other(name, value, res, zone, params, changes_of, line_at, changes)
             if name == "RECURRENCE-ID":
                 rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
         if res.kind is None:
             continue
-        rule_text = _rule_text_of(event)
-        agreement = agreement_of(tzid) if res.compare_with is not None else None
-        if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, rule_text):
+        if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, event):
             continue  # report_resolution would compare and find nothing to say
         rid_text = rid_now.isoformat() if rid_now is not None else None
         report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
-                          rule_text=rule_text, agreement=agreement)
+                          rule_text=_rule_text_of(event), agreement=agreement)
     return _replaced(event, _event_fields(event, params, exdates, rdates, changes_of))
+
+
+def _retag_other(name: str, value: object, res: _Resolution, zone: object, params: dict, changes_of: dict,
+                 line_at: dict[tuple[str, int], tuple[list, int]], changes: list[tuple[datetime, datetime]]) -> None:
+    """:func:`_retag_event_fast` for an EXDATE or RDATE line (dates, date-times, periods), or
+    a DTSTART/DTEND/RECURRENCE-ID that is a date with a TZID parameter."""
+    tz = res.tz
+
+    def convert(v: object) -> object:
+        if isinstance(v, m.ZonedDateTime):
+            new = v.dt if v.dt.tzinfo is tz else v.dt.replace(tzinfo=tz)
+            changes.append((v.dt, new))
+            return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
+        if isinstance(v, m.Period):
+            return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
+        return v
+
+    if name in ("EXDATE", "RDATE"):
+        target, i = line_at[(name, id(value))]
+        line: m.DateList = value  # type: ignore[assignment]
+        target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid_cached(line.params, res.tzid))
+    else:
+        changes_of[name] = convert(value)
+        params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
 
 
 def _rule_text_of(event: m.Event) -> Callable[[], str | None]:
@@ -1495,17 +1517,15 @@ def _rule_text_of(event: m.Event) -> Callable[[], str | None]:
     return lambda: event.rrules[0].text if len(event.rrules) == 1 else None
 
 
-def _agreed(agreement: Agreement, name: str, changes: list[tuple[datetime, datetime]],
-            rule_text: Callable[[], str | None]) -> bool:
+def _agreed(agreement: Agreement, name: str, changes: list[tuple[datetime, datetime]], event: m.Event) -> bool:
     """Whether the agreement vouches for every comparison :func:`report_resolution` makes for
-    this value: its date-times and, for a DTSTART, its series' first occurrences."""
+    this value: its date-times and, for a DTSTART, the first occurrences of its one RRULE."""
     for old, _new in changes:
         if not agreement.holds_at(old):
             return False
-    if name != "DTSTART" or not changes:
+    if name != "DTSTART" or not changes or len(event.rrules) != 1:
         return True
-    rule = rule_text()
-    return rule is None or agreement.holds_for_series(rule, changes[0][0], COMPARED_OCCURRENCES)
+    return agreement.holds_for_series(event.rrules[0].text, changes[0][0], COMPARED_OCCURRENCES)
 
 
 def _event_fields(event: m.Event, params: dict, exdates: list | None, rdates: list | None,
@@ -1573,12 +1593,17 @@ def _agreement_for(res: _Resolution, values: list[datetime]) -> Agreement | None
     tz, onsets = res.tz, res.compare_with
     if onsets is None or not isinstance(tz, ZoneInfo) or not values:
         return None
+    years = {v.year for v in values}
+    return _agreement_in(onsets, tz, max(min(years) - 1, 2), min(max(years) + 5, 9990))
+
+
+@lru_cache(maxsize=256)
+def _agreement_in(onsets: Onsets, tz: ZoneInfo, first: int, last: int) -> Agreement | None:
+    """:func:`_agreement_for` from the start of year ``first`` to the end of ``last``."""
     name = canonical_iana(tz.key)
     data, posix = _tzif(name), _zone_posix(name)
     if data is None or (posix is not None and posix.has_dst and (posix.start.julian or posix.end.julian)):  # type: ignore[union-attr]
         return None  # such rules give no transitions here (_posix_year)
-    years = {v.year for v in values}
-    first, last = max(min(years) - 1, 2), min(max(years) + 5, 9990)
     lo, hi = _utc_seconds(first) + 2 * 86400, _utc_seconds(last + 1) - 2 * 86400
     if data.transitions:
         lo = max(lo, data.transitions[0].at + 2 * 86400)

@@ -53,7 +53,7 @@ class Agreement:
 
     def holds_at(self, local: datetime) -> bool:
         """Whether both readings surely give ``local`` the same instant (False: compare it)."""
-        seconds = local_seconds(local)
+        seconds = (local.toordinal() - _EPOCH_ORDINAL) * DAY + local.hour * 3600 + local.minute * 60 + local.second
         i = bisect.bisect_right(self.starts, seconds) - 1
         return i >= 0 and seconds < self.ends[i]
 
