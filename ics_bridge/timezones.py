@@ -1398,26 +1398,10 @@ def _retag_event(ev: object, resolution: Callable[[str], _Resolution], zones: di
         if zone is None:
             zone = zones[tzid] = _model_zone(res, vtzs)
         changes: list[tuple[datetime, datetime]] = []
-
-        def convert(v: object) -> object:
-            if isinstance(v, m.ZonedDateTime):
-                new = v.dt.replace(tzinfo=res.tz)
-                changes.append((v.dt, new))
-                return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
-            if isinstance(v, m.Period):
-                return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
-            return v
-
         touched = True
-        if name in ("EXDATE", "RDATE"):
-            target, i = line_at[(name, id(value))]
-            line: m.DateList = value  # type: ignore[assignment]
-            target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid(line.params, res.tzid))
-        else:
-            changes_of[name] = convert(value)
-            params[name] = _with_tzid(params.get(name, ()), res.tzid)
-            if name == "RECURRENCE-ID":
-                rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
+        _retag_value(name, value, res, zone, params, changes_of, line_at, changes, _with_tzid)
+        if name == "RECURRENCE-ID":
+            rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
         if res.kind is not None:
             rid_text = rid_now.isoformat() if rid_now is not None else None
             report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
@@ -1475,7 +1459,7 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
                 exdates, rdates = list(event.exdates), list(event.rdates)
                 line_at = {("EXDATE", id(x)): (exdates, i) for i, x in enumerate(exdates)}
                 line_at.update({("RDATE", id(x)): (rdates, i) for i, x in enumerate(rdates)})
-            _retag_other(name, value, res, zone, params, changes_of, line_at, changes)
+            _retag_value(name, value, res, zone, params, changes_of, line_at, changes, _with_tzid_cached)
             if name == "RECURRENCE-ID":
                 rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
         if res.kind is None:
@@ -1488,10 +1472,13 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
     return _replaced(event, _event_fields(event, params, exdates, rdates, changes_of))
 
 
-def _retag_other(name: str, value: object, res: _Resolution, zone: object, params: dict, changes_of: dict,
-                 line_at: dict[tuple[str, int], tuple[list, int]], changes: list[tuple[datetime, datetime]]) -> None:
-    """:func:`_retag_event_fast` for an EXDATE or RDATE line (dates, date-times, periods), or
-    a DTSTART/DTEND/RECURRENCE-ID that is a date with a TZID parameter."""
+def _retag_value(name: str, value: object, res: _Resolution, zone: object, params: dict, changes_of: dict,
+                 line_at: dict[tuple[str, int], tuple[list, int]], changes: list[tuple[datetime, datetime]],
+                 with_tzid: Callable[[tuple, str | None], tuple]) -> None:
+    """One time value of an event in its resolution's zone (same wall clock, the TZID parameter
+    set by ``with_tzid``): a DTSTART, DTEND or RECURRENCE-ID into ``changes_of`` and ``params``,
+    an EXDATE or RDATE line (dates, date-times, periods) into its list (``line_at``); the
+    (old, new) date-times into ``changes``.  A date-time already in the zone keeps its object."""
     tz = res.tz
 
     def convert(v: object) -> object:
@@ -1506,10 +1493,10 @@ def _retag_other(name: str, value: object, res: _Resolution, zone: object, param
     if name in ("EXDATE", "RDATE"):
         target, i = line_at[(name, id(value))]
         line: m.DateList = value  # type: ignore[assignment]
-        target[i] = m.DateList(tuple(convert(v) for v in line.values), _with_tzid_cached(line.params, res.tzid))
+        target[i] = m.DateList(tuple(convert(v) for v in line.values), with_tzid(line.params, res.tzid))
     else:
         changes_of[name] = convert(value)
-        params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
+        params[name] = with_tzid(params.get(name, ()), res.tzid)
 
 
 def _rule_text_of(event: m.Event) -> Callable[[], str | None]:
