@@ -323,16 +323,18 @@ def zone_transitions(name: str, first_year: int, last_year: int) -> tuple[_Trans
     return tuple([before[-1] if before else data.initial] + [t for t in every if t.at >= lo])
 
 
-def _posix_year(posix: PosixTZ, year: int) -> list[_Transition]:
-    """The two transitions a DST POSIX rule makes in ``year``, in time order."""
+@lru_cache(maxsize=16384)
+def _posix_year(posix: PosixTZ, year: int) -> tuple[_Transition, ...]:
+    """The two transitions a DST POSIX rule makes in ``year``, in time order (remembered: the
+    trimming of a "fat" TZif file and every span of years ask for the same years again)."""
     assert posix.start and posix.end and posix.dst_offset is not None and posix.dst_abbr
     if posix.start.julian or posix.end.julian:
-        return []  # never used by current tzdata; such zones keep their explicit data only
+        return ()  # never used by current tzdata; such zones keep their explicit data only
     to_dst = _Transition(_rule_transition(posix.start, year, posix.std_offset), posix.dst_offset, True,
                          posix.dst_abbr)
     to_std = _Transition(_rule_transition(posix.end, year, posix.dst_offset), posix.std_offset, False,
                          posix.std_abbr)
-    return sorted([to_dst, to_std], key=lambda t: t.at)
+    return tuple(sorted([to_dst, to_std], key=lambda t: t.at))
 
 
 # ----------------------------------------------------------------------------------------------
