@@ -1022,13 +1022,21 @@ def _noon_agreement(vtz_text: bytes, zone: str, years: tuple[int, ...]) -> tuple
     noon = 12 * 3600 - (_standard_offset(canonical_iana(zone)) or 0)
     compared = differ = 0
     for year in years:
-        day = _utc_seconds(year) + noon
+        # the days of the year between consecutive changes of either reading count alike:
+        # one comparison per stretch (days k of the stretch: start + k·86400 in [cut, next cut))
+        start = _utc_seconds(year) + noon
+        end = start + 86400 * (366 if year % 4 == 0 else 365)
         ats, offsets = _zone_offsets(zone, year, year)
-        for _ in range(366 if year % 4 == 0 else 365):
-            if lo <= day <= hi:
-                compared += 1
-                differ += _vtz_offset(onsets, day, times) != offsets[bisect.bisect_right(ats, day)]
-            day += 86400
+        cuts = sorted({start, *(t for t in times if start < t < end), *(a for a in ats if start < a < end)})
+        first_day, last_day = -((start - lo) // 86400), (hi - start) // 86400  # lo <= day <= hi
+        for i, cut in enumerate(cuts):
+            following = cuts[i + 1] if i + 1 < len(cuts) else end
+            a = max(-((start - cut) // 86400), first_day, 0)
+            b = min(-((start - following) // 86400), last_day + 1)
+            if a < b:
+                day = start + a * 86400
+                compared += b - a
+                differ += (b - a) * (_vtz_offset(onsets, day, times) != offsets[bisect.bisect_right(ats, day)])
     return compared, differ
 
 

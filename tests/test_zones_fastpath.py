@@ -7,6 +7,7 @@ the skipped and repeated local times and series crossing them."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import random
@@ -269,3 +270,36 @@ def test_rule_shapes() -> None:
     for other in ("FREQ=MONTHLY;BYDAY=1MO", "FREQ=DAILY;BYHOUR=9", "FREQ=HOURLY", "FREQ=WEEKLY;BYDAY=1MO",
                   "FREQ=DAILY;COUNT=2;COUNT=3", "freq=daily", "FREQ=YEARLY;BYMONTH=3"):
         assert za._shape(other) is None, other
+
+
+def _noon_agreement_day_by_day(vtz_text: bytes, zone: str, years: tuple[int, ...]) -> tuple[int, int]:
+    """``timezones._noon_agreement`` as it was written before: every day compared."""
+    if not years:
+        return 0, 0
+    info = timezones._vtz_onsets(vtz_text, years[-1])
+    if info is None:
+        return 0, 0
+    onsets, open_ended = info
+    times = tuple(o[0] for o in onsets)
+    lo, hi = timezones._covered(onsets, open_ended, years[-1])
+    noon = 12 * 3600 - (timezones._standard_offset(timezones.canonical_iana(zone)) or 0)
+    compared = differ = 0
+    for year in years:
+        day = timezones._utc_seconds(year) + noon
+        ats, offsets = timezones._zone_offsets(zone, year, year)
+        for _ in range(366 if year % 4 == 0 else 365):
+            if lo <= day <= hi:
+                compared += 1
+                differ += timezones._vtz_offset(onsets, day, times) != offsets[bisect.bisect_right(ats, day)]
+            day += 86400
+    return compared, differ
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("zone", (*ZONES, "Asia/Tokyo", "Europe/Dublin", "Africa/Casablanca"))
+def test_noon_agreement_by_stretches_equals_day_by_day(zone: str, variant: str) -> None:
+    for start in (date(1970, 1, 1), date(2025, 1, 1)):
+        text = ("\r\n".join(VARIANTS[variant](timezones.vtimezone_lines(zone, start=start))) + "\r\n").encode()
+        for other in (zone, "Europe/Paris", "America/Chicago", "Asia/Kolkata", "Pacific/Auckland"):
+            for years in ((2024,), tuple(range(2020, 2027)), (1999, 2030), (1960, 1961), (2049, 2050, 2051)):
+                assert timezones._noon_agreement(text, other, years) == _noon_agreement_day_by_day(text, other, years)
