@@ -907,7 +907,22 @@ def _observances(vtz: Component) -> list[Component]:
 def _vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[Onsets, bool] | None:
     """(UTC seconds, offset from, offset to) of every onset of a VTIMEZONE up to ``last_year``,
     read straight from its observances (DTSTART, RDATE, RRULE; RFC 5545 3.6.5, 3.3.10), and
-    whether an RRULE without UNTIL/COUNT makes it last for ever.  None when unreadable."""
+    whether an RRULE without UNTIL/COUNT makes it last for ever.  None when unreadable.
+
+    Years before :data:`RULE_HORIZON` are cut from the expansion up to it (which a TZID's
+    resolution makes anyway): one parse of the VTIMEZONE per file instead of one per span."""
+    if last_year >= RULE_HORIZON:
+        return _expand_vtz_onsets(vtz_text, last_year)
+    full = _vtz_onsets(vtz_text, RULE_HORIZON)
+    if full is None:
+        return None
+    until = _seconds(datetime(last_year + 1, 1, 2))  # as _onsets cuts: local onset time before it
+    kept = tuple(o for o in full[0] if o[0] + o[1] < until)
+    return (kept, full[1]) if kept else None
+
+
+def _expand_vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[Onsets, bool] | None:
+    """:func:`_vtz_onsets` by expanding the observances up to ``last_year``."""
     vtz = Timezone.from_ical(vtz_text)
     onsets: list[tuple[int, int, int]] = []
     open_ended = False

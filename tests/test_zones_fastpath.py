@@ -303,3 +303,35 @@ def test_noon_agreement_by_stretches_equals_day_by_day(zone: str, variant: str) 
         for other in (zone, "Europe/Paris", "America/Chicago", "Asia/Kolkata", "Pacific/Auckland"):
             for years in ((2024,), tuple(range(2020, 2027)), (1999, 2030), (1960, 1961), (2049, 2050, 2051)):
                 assert timezones._noon_agreement(text, other, years) == _noon_agreement_day_by_day(text, other, years)
+
+
+def _vtimezone_texts() -> list[bytes]:
+    """Every VTIMEZONE of the .ics files we hold, and tzdata's altered as above."""
+    texts = []
+    for path in FILES:
+        text = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        while b"BEGIN:VTIMEZONE" in text:
+            text = text[text.index(b"BEGIN:VTIMEZONE"):]
+            end = text.find(b"END:VTIMEZONE")
+            if end < 0:
+                break
+            texts.append(text[:end + len(b"END:VTIMEZONE\r\n")])
+            text = text[end:]
+    for zone in (*ZONES, "Africa/Casablanca"):
+        for variant in VARIANTS.values():
+            texts.append(("\r\n".join(variant(timezones.vtimezone_lines(zone, start=date(1990, 1, 1)))) + "\r\n").encode())
+    return sorted(set(texts))
+
+
+def test_vtimezone_onsets_cut_from_the_horizon_equal_their_own_expansion() -> None:
+    texts = _vtimezone_texts()
+    assert len(texts) > 40
+    for text in texts:
+        for year in (1969, 2027, timezones.RULE_HORIZON - 1):
+            try:
+                direct = timezones._expand_vtz_onsets(text, year)
+            except Exception as error:  # the cut must fail alike
+                with pytest.raises(type(error)):
+                    timezones._vtz_onsets(text, year)
+                continue
+            assert timezones._vtz_onsets(text, year) == direct, (text[:60], year)
