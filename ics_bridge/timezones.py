@@ -32,8 +32,8 @@ from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import model as m
-from .zone_agreement import Agreement, agreement
 from .report import LossKind, Report
+from .zone_agreement import Agreement, agreement
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
                        "etc/zulu", "etc/uct", "uct", "tzone://microsoft/utc", "coordinated universal time",
