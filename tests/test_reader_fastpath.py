@@ -259,6 +259,9 @@ def _clear_caches() -> None:
     model_reader._addresses.clear()
     model_reader._address_fields.clear()
     model_reader._tzids.clear()
+    model_reader._days.clear()
+    model_reader._clocks.clear()
+    model_reader._durations.clear()
     L._heads.clear()
     L._param_cache.clear()
 
@@ -332,3 +335,60 @@ def test_a_shared_address_is_the_one_a_fresh_reading_makes() -> None:
     address = first.attendees[0]
     assert address == m.Address("mailto:zo,e@example.org", cn="Zo\u00eb", partstat="ACCEPTED", rsvp=True,
                                 member=("a", "b"), params=L.split(line)[1])
+
+
+# -------------------------------------------------------------------------- constructors
+
+
+@pytest.mark.parametrize("cls", [m.Event, m.Alarm, m.Recur, m.Address], ids=lambda c: c.__name__)
+def test_the_fast_constructor_makes_the_dataclass_object(cls: type) -> None:
+    import dataclasses
+    build = model_reader._constructor(cls)
+    assert build is not cls  # the model's classes fit; a class that does not keeps its own constructor
+    fields = dataclasses.fields(cls)
+    required = [f"value-{f.name}" for f in fields if f.default is dataclasses.MISSING]
+    for args, kwargs in [(required, {}),
+                         (required, {f.name: f"k-{f.name}" for f in fields if f.default is not dataclasses.MISSING}),
+                         ([f"p-{f.name}" for f in fields], {})]:
+        made, expected = build(*args, **kwargs), cls(*args, **kwargs)
+        assert type(made) is cls and made == expected and hash(made) == hash(expected)
+        assert [getattr(made, f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, fields[0].name, "x")
+    with pytest.raises(TypeError):
+        build(*required, not_a_field=1)
+
+
+def test_a_class_the_fast_constructor_does_not_fit_keeps_its_own() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class NoSlots:
+        a: int = 0
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithPost:
+        a: int = 0
+
+        def __post_init__(self) -> None:
+            pass
+
+    assert model_reader._constructor(NoSlots) is NoSlots
+    assert model_reader._constructor(WithPost) is WithPost
+
+
+def test_time_values_with_warm_and_cold_part_memos() -> None:
+    """The memoised date and time-of-day numbers: the same values, and a near miss still goes
+    to icalendar (the slicing accepts what ``int`` accepts, a wrong day is refused)."""
+    text = (HEAD + vevent("a", "DTSTAMP:20260310T080000Z", "CREATED:20260229T080000Z",
+                          "LAST-MODIFIED:2026031 T080000Z", "RDATE;TZID=Europe/Berlin:20260312T090000,20260313T090000Z",
+                          "EXDATE;TZID=Nowhere/Zone:20260314T090000Z", "X-A:1",
+                          start="DTSTART;TZID=Europe/Berlin:20260310T090000", end="DTEND:20260310T100000") + FOOT)
+    _clear_caches()
+    cold = _reading(text.encode())
+    assert _reading(text.encode()) == cold
+    event = next(IcsReader(text.encode()).events())
+    assert [p.property for p in event.problems] == ["CREATED"]
+    assert str(event.last_modified.dt) == "2026-03-01 08:00:00+00:00"  # int(" 1"): icalendar's slicing too
+    assert [v.zone.kind for line in event.rdates for v in line.values] == ["iana", "iana"]
+    assert [v.zone.kind for line in event.exdates for v in line.values] == ["utc"]

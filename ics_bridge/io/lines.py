@@ -165,6 +165,8 @@ def unescape_text(raw: str) -> str:
         return raw
     if "\\\\" in raw:
         return _BACKSLASH.sub(_unescape_one, raw)
+    if raw.count("\\") == raw.count("\\n"):  # only line breaks (most descriptions): one pass, not five
+        return raw.replace("\\n", "\n")
     return (raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
             .replace("\\:", ":"))
 
