@@ -91,10 +91,15 @@ def iter_model(data: bytes | str, report: Report, options: ics.IcsReadOptions = 
     return header, iter(group_series(events))
 
 
-# A line that is no content line (io/ics._CONTENT_LINE), and the lines that open or close a component.
-_NOT_CONTENT = re.compile(rf"^(?!{ics._CONTENT_LINE.pattern})", re.M)
-_MARK = re.compile(r"^(?i:(BEGIN|END))[ \t]*:([^\n]*)", re.M)
-_NAME = re.compile(r"[A-Z0-9-]+\Z")
+# The bytes of ics._CONTROL: in UTF-8 text a control character is its own byte and no byte of
+# another character, so the bytes tell (a C loop) what the pattern over the text would.
+_CONTROL_BYTES = bytes(i for i in range(128) if ics._CONTROL.match(chr(i)))
+# A fold right before a UTF-8 continuation byte: it splits a character.  Once the unfolded bytes
+# decode (the reader reports it when they do not), the folded bytes decode unless this occurs.
+_SPLIT_FOLD = re.compile(rb"\n[ \t][\x80-\xbf]")
+# A line after the first that is no content line (io/ics._CONTENT_LINE): the line feed is a
+# literal prefix, so the engine jumps from line to line.
+_NOT_CONTENT = re.compile(rf"\n(?!{ics._CONTENT_LINE.pattern})")
 
 
 @lru_cache(maxsize=8)
@@ -106,54 +111,46 @@ def _longer_than(limit: int) -> re.Pattern[str]:
 
 def _sound_reader(data: bytes | str, options: ics.IcsReadOptions) -> IcsReader | None:
     """The typed reading of a file whose text ``ics.prepare_text`` would pass through unchanged,
-    reporting nothing (the common case: a few regular-expression scans instead of its Python
-    step per line), or None: then the text is repaired first.  Sound means UTF-8 bytes under the
-    size limit, no control character, CR or blank line, every unfolded line a content line of at
-    most ``max_line`` characters, and components that open and close in order, nothing outside
-    the VCALENDARs, each top-level component directly in one, within the depth and count limits."""
+    reporting nothing (the common case: a few scans in C instead of its Python step per line),
+    or None: then the text is repaired first.  Sound means UTF-8 bytes under the size limit, no
+    control character, CR or blank line, every unfolded line a content line of at most
+    ``max_line`` characters, and components that open and close in order, nothing outside the
+    VCALENDARs, each top-level component directly in one, within the depth and count limits
+    (the reader's pass 1 sees every BEGIN and END: :class:`model_reader.Shape`)."""
     if not isinstance(data, bytes) or len(data) > options.max_bytes:
         return None
-    if not data.isascii():
-        try:
-            data.decode("utf-8")  # a fold inside a character is a repair (ics.decode reports it)
-        except UnicodeDecodeError:
-            return None
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        return None
+    if not data.isascii() and _SPLIT_FOLD.search(data):
+        return None  # a fold inside a character is a repair (ics.decode reports it)
     try:
         reader = IcsReader(data)
     except ValueError:
         return None
     text = reader.text
-    body = text[:-1] if text.endswith("\n") else text
-    if reader._problems or "\r" in body or "\n\n" in body or ics._CONTROL.search(body) \
-            or _NOT_CONTENT.search(body) or _longer_than(options.limits.max_line).search(body):
-        return None
-    return reader if _sound_structure(body, options) else None
-
-
-def _sound_structure(body: str, options: ics.IcsReadOptions) -> bool:
+    end = len(text) - 1 if text.endswith("\n") else len(text)
     limits = options.limits
-    stack: list[str] = []
-    components = events = 0
-    at = 0  # where the next line outside any VCALENDAR would start
-    for found in _MARK.finditer(body):
-        kind, name = found.group(1), found.group(2)
-        if kind not in ("BEGIN", "END") or not _NAME.match(name):
-            return False
-        if not stack and (kind != "BEGIN" or name != "VCALENDAR" or found.start() != at):
-            return False
-        if kind == "BEGIN":
-            if (name == "VCALENDAR" and stack) or (name in ics._TOP_LEVEL and len(stack) != 1) \
-                    or len(stack) >= limits.max_depth:
-                return False
-            components += 1
-            events += name == "VEVENT"
-            stack.append(name)
-        else:
-            if not stack or stack[-1] != name:
-                return False
-            stack.pop()
-            at = found.end() + 1
-    return not stack and at >= len(body) and components <= limits.max_components and events <= limits.max_events
+    shape = reader.shape
+    if reader._problems or "\r" in text or text.find("\n\n", 0, end) >= 0:
+        return None
+    if not shape.ordered or shape.nested & ics._TOP_LEVEL or shape.depth > limits.max_depth \
+            or shape.components > limits.max_components or shape.events > limits.max_events:
+        return None
+    if not ics._CONTENT_LINE.match(text, 0, end) or _NOT_CONTENT.search(text, 0, end):
+        return None
+    return None if _has_longer_line(text, end, limits.max_line) else reader
+
+
+def _has_longer_line(text: str, end: int, limit: int) -> bool:
+    """Whether a line of ``text[:end]`` is longer than ``limit``.  A line of ``limit + 1``
+    characters holds a whole block of ``size`` (aligned at a multiple of it), so when every
+    block holds a line feed no line is that long, and the exact scan runs only otherwise."""
+    if end <= limit:
+        return False
+    size = (limit + 2) // 2
+    if end // size <= 64 and all(text.find("\n", at, at + size) >= 0 for at in range(0, end - size + 1, size)):
+        return False
+    return _longer_than(limit).search(text, 0, end) is not None
 
 
 def group_series(events: list[m.Event]) -> list[m.Series]:

@@ -30,7 +30,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from itertools import chain
+from typing import Any, Callable, Iterator, NamedTuple
 
 from .. import model as m
 from . import lines as L
@@ -41,6 +42,7 @@ _MARKS = r"(?:(BEGIN|END)[ \t]*:([^\n]*)|(UID|RECURRENCE-ID)[;:][^\n]*)"
 _MARK = re.compile(rf"\n{_MARKS}", re.I)
 _FIRST_MARK = re.compile(_MARKS, re.I)
 _TZID = re.compile(r"^TZID[;:]", re.M | re.I)
+_UPPER_NAME = re.compile(r"[A-Z0-9-]+\Z")
 _DURATION = re.compile(r"([-+]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z")
 _UTC = timezone.utc
 #: The properties whose TZID icalendar applies (``ComponentIcalParser.datetime_names``); RFC
@@ -77,10 +79,22 @@ class _Block:
             yield pos, self.stop
 
 
-def _chain(first: re.Match[str] | None, rest: Iterator[re.Match[str]]) -> Iterator[re.Match[str]]:
-    if first is not None:
-        yield first
-    yield from rest
+class Shape(NamedTuple):
+    """What pass 1 saw of the file's BEGIN/END structure, for ``io/ics_model``'s decision that
+    the text needs no repair (``ics.prepare_text`` would pass it through unchanged).
+
+    ``ordered``: every BEGIN/END spelled in upper case with a name of upper-case letters, digits
+    and ``-``; each END closing the innermost open component by name; every component inside a
+    VCALENDAR, each VCALENDAR starting where the previous one ended (the first at the start),
+    none nested, nothing after the last but a line end.  ``nested``: the names of components
+    opened inside a component of a VCALENDAR; ``depth``: the deepest nesting; ``components``,
+    ``events``: how many BEGINs, how many of them VEVENTs (counted while ``ordered``)."""
+
+    ordered: bool
+    nested: frozenset[str]
+    depth: int
+    components: int
+    events: int
 
 
 def _uid_of(line: str) -> str | None:
@@ -127,20 +141,35 @@ class IcsReader:
         stack: list[_Block] = []
         first = _FIRST_MARK.match(text)
         marks = _MARK.finditer(text)
-        for found in _chain(first, marks):
-            start = found.start() if found.group(0)[:1] != "\n" else found.start() + 1
-            kind = found.group(1)
+        # the Shape, kept while the structure stays ordered
+        ordered = True
+        nested: set[str] = set()
+        depth = components = events = 0
+        at = 0  # where the next VCALENDAR must start
+        for found in chain((first,), marks) if first is not None else marks:
+            kind, name, key = found.groups()
+            start = found.start() if found is first else found.start() + 1  # after _MARK's line feed
             if kind is None:  # UID or RECURRENCE-ID: a line of the innermost open component
                 if stack:
                     block = stack[-1]
-                    if found.group(3).upper() == "UID":
+                    if key.upper() == "UID":
                         if block.uid is None:
                             block.uid = _uid_of(text[start:found.end()])
                     else:
                         block.has_rid = True
                 continue
-            value = found.group(2).upper()
+            value = name.upper()
             if kind.upper() == "BEGIN":
+                if ordered:
+                    if kind != "BEGIN" or not _UPPER_NAME.match(name) or (
+                            name != "VCALENDAR" if not stack else name == "VCALENDAR") or (not stack and start != at):
+                        ordered = False
+                    else:
+                        if len(stack) > 1:
+                            nested.add(name)
+                        depth = max(depth, len(stack) + 1)
+                        components += 1
+                        events += name == "VEVENT"
                 block = _Block(value, start, found.end() + 1)
                 (stack[-1].children if stack else roots).append(block)
                 stack.append(block)
@@ -149,6 +178,12 @@ class IcsReader:
             else:
                 block = stack.pop()
                 block.stop, block.end = start, found.end() + 1
+                if ordered:
+                    if kind != "END" or block.name != name:  # the name is upper case when the BEGIN was
+                        ordered = False
+                    at = block.end
+        ordered = ordered and not stack and at >= len(text) - text.endswith("\n")
+        self.shape = Shape(ordered, frozenset(nested), depth, components, events)
         while stack:  # an unclosed component ends with the file
             block = stack.pop()
             block.stop = block.end = len(text)
@@ -298,16 +333,14 @@ class IcsReader:
         parser = _Props(self, _EVENT)
         text = self.text
         for s, e in block.own_spans():
-            for line in text[s:e].split("\n"):
-                if line:
-                    parser.line(line)
+            parser.read(text[s:e].split("\n"))
         alarms = []
         for child in block.children:
             if child.name == "VALARM":
                 alarms.append(self._alarm(child))
             else:
                 parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
-        event = parser.build(m.Event, alarms=tuple(alarms), order=tuple(parser.names))
+        event = parser.build(_new_event, alarms=tuple(alarms), order=tuple(parser.names))
         if parser.odd:
             self.odd.add(id(event))
         return event
@@ -316,12 +349,10 @@ class IcsReader:
         parser = _Props(self, _ALARM)
         text = self.text
         for s, e in block.own_spans():
-            for line in text[s:e].split("\n"):
-                if line:
-                    parser.line(line)
+            parser.read(text[s:e].split("\n"))
         for child in block.children:
             parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
-        return parser.build(m.Alarm)
+        return parser.build(_new_alarm)
 
     # -- zones --------------------------------------------------------------------------------
 
@@ -388,6 +419,30 @@ def _int(raw: str) -> int:
     return int(raw)
 
 
+# The numbers of a DATE-TIME's date and time of day, memoised (both repeat across a calendar).
+_days: dict[str, tuple[int, int, int]] = {}
+_clocks: dict[str, tuple[int, int, int]] = {}
+
+
+def _day(text: str) -> tuple[int, int, int]:
+    if len(_days) > 4096:
+        _days.clear()
+    found = _days[text] = (int(text[:4]), int(text[4:6]), int(text[6:8]))
+    return found
+
+
+def _clock(text: str) -> tuple[int, int, int]:
+    if len(_clocks) > 4096:
+        _clocks.clear()
+    found = _clocks[text] = (int(text[:2]), int(text[2:4]), int(text[4:6]))
+    return found
+
+
+def _zoned(parts: tuple[datetime, m.Zone]) -> m.ZonedDateTime:
+    """``ZonedDateTime(dt, zone)`` without the Python-level ``__new__`` of a NamedTuple."""
+    return tuple.__new__(m.ZonedDateTime, parts)  # type: ignore[type-var, return-value]
+
+
 @lru_cache(maxsize=4096)
 def _date(raw: str) -> date:
     if not (raw.isascii() and raw.isdigit()):  # vDate.from_ical's test
@@ -408,15 +463,80 @@ def _tzid(params: m.Params) -> str | None:
     return found[1]
 
 
+_durations: dict[str, timedelta] = {}
+
+
 def duration(raw: str) -> timedelta:
-    """DURATION (RFC 5545 3.3.6), as icalendar's ``vDuration`` reads it."""
+    """DURATION (RFC 5545 3.3.6), as icalendar's ``vDuration`` reads it (memoised: alarm offsets
+    and event lengths repeat)."""
+    value = _durations.get(raw)
+    if value is not None:
+        return value
     found = _DURATION.match(raw)
     if found is None:
         raise ValueError(f"Invalid iCalendar duration: {raw}")
     sign, weeks, days, hours, minutes, seconds = found.groups()
     value = timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
                       minutes=int(minutes or 0), seconds=int(seconds or 0))
-    return -value if sign == "-" else value
+    if sign == "-":
+        value = -value
+    if len(_durations) > 4096:
+        _durations.clear()
+    _durations[raw] = value
+    return value
+
+
+def _constructor(cls: type) -> Callable[..., Any]:
+    """``cls(...)`` for a frozen slotted dataclass of the model, the same arguments and the same
+    object, about three times faster.  A frozen dataclass sets each field through
+    ``object.__setattr__`` (0.4 µs each: 14 µs for an :class:`model.Event`, more than reading
+    its lines takes); here an unfrozen class with the same slots is filled with plain stores and
+    then given ``cls`` as its class (the layouts are the same, so CPython allows it).  Any class
+    this does not fit (a ``__post_init__``, a default factory, no ``__slots__``) keeps ``cls``."""
+    import dataclasses
+
+    fields = dataclasses.fields(cls)
+    slots = getattr(cls, "__slots__", None)
+    if getattr(cls, "__post_init__", None) is not None or slots is None \
+            or any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields) \
+            or tuple(f.name for f in fields) != tuple(slots) or cls.__bases__ != (object,):
+        return cls
+    twin = type(f"_Unfrozen{cls.__name__}", (), {"__slots__": tuple(slots)})
+    space: dict[str, Any] = {"twin": twin, "cls": cls}
+    args = []
+    for i, f in enumerate(fields):
+        if f.default is dataclasses.MISSING:
+            args.append(f.name)
+        else:
+            space[f"d{i}"] = f.default
+            args.append(f"{f.name}=d{i}")
+    stores = "".join(f"    obj.{f.name} = {f.name}\n" for f in fields)
+    exec(f"def {cls.__name__}({', '.join(args)}):\n    obj = twin()\n{stores}    obj.__class__ = cls\n"
+         "    return obj\n", space)
+    build: Callable[..., Any] = space[cls.__name__]
+    try:
+        build(*[None for f in fields if f.default is dataclasses.MISSING])
+    except TypeError:  # a layout CPython does not let change class
+        return cls
+    return build
+
+
+_new_event = _constructor(m.Event)
+_new_alarm = _constructor(m.Alarm)
+_new_recur = _constructor(m.Recur)
+_new_address = _constructor(m.Address)
+
+
+class _Table:
+    """A component's handlers (NAME → the field of a single TEXT property, or a function) and
+    the heads its lines had (``NAME;params`` → name, params, handler): a head seen before costs
+    one dictionary look-up, not a split and two (``lines.head``)."""
+
+    __slots__ = ("handlers", "heads")
+
+    def __init__(self, handlers: dict[str, str | Callable[..., None]]) -> None:
+        self.handlers = handlers
+        self.heads: dict[str, tuple[str, m.Params, str | Callable[..., None] | None]] = {}
 
 
 class _Props:
@@ -424,7 +544,7 @@ class _Props:
 
     __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists", "odd", "names")
 
-    def __init__(self, reader: IcsReader, table: dict[str, Callable[..., None]]) -> None:
+    def __init__(self, reader: IcsReader, table: _Table) -> None:
         self.reader = reader
         self.table = table
         self.fields: dict[str, Any] = {}
@@ -436,24 +556,57 @@ class _Props:
         self.odd = False  # a time value icalendar's reading or a read-side repair may differ on
         self.names: dict[str, None] = {}  # property names in order of first appearance (Event.order)
 
-    def line(self, line: str) -> None:
-        try:
-            name, params, raw = L.split(line)
-        except ValueError as exc:
-            self.problems.append(m.Problem("", str(exc), line))
-            return
-        self.names.setdefault(name, None)
-        handler = self.table.get(name)
-        if handler is None:
-            self.other.append(m.Line(name, params, raw, line))
-            return
-        try:
-            handler(self, name, params, raw, line)
-        except (ValueError, TypeError, OverflowError) as exc:
-            self.problems.append(m.Problem(name, str(exc), line))
-            self.other.append(m.Line(name, params, raw, line))
+    def read(self, lines: list[str]) -> None:
+        """Some of the component's own lines, in order (empty strings skipped).  One loop with
+        the common steps written out: this is the reader's innermost work (a line costs a
+        head look-up, a slice and its handler)."""
+        heads = self.table.heads
+        handlers = self.table.handlers
+        names = self.names
+        fields = self.fields
+        other = self.other
+        for line in lines:
+            if not line:
+                continue
+            colon = line.find(":")
+            entry = heads.get(line[:colon]) if colon > 0 else None
+            if entry is not None:
+                name, params, handler = entry
+                raw = line[colon + 1:]
+            else:
+                found = L.head(line, colon) if colon > 0 else None
+                if found is not None:
+                    name, params = found
+                    handler = handlers.get(name)
+                    if len(heads) > 4096:
+                        heads.clear()
+                    heads[line[:colon]] = (name, params, handler)
+                    raw = line[colon + 1:]
+                else:
+                    try:
+                        name, params, raw = L.split(line)
+                    except ValueError as exc:
+                        self.problems.append(m.Problem("", str(exc), line))
+                        continue
+                    handler = handlers.get(name)
+            names[name] = None  # the first appearance keeps its place
+            if handler is None:
+                other.append(m.Line(name, params, raw, line))
+            elif handler.__class__ is str:  # a TEXT property with one value: ``single`` written out
+                if handler in fields:
+                    other.append(m.Line(name, params, raw, line))
+                else:
+                    fields[handler] = L.unescape_text(raw) if "\\" in raw else raw
+                    if params:
+                        self.params.append((name, params))
+            else:
+                try:
+                    handler(self, name, params, raw, line)  # type: ignore[operator]
+                except (ValueError, TypeError, OverflowError) as exc:
+                    self.problems.append(m.Problem(name, str(exc), line))
+                    other.append(m.Line(name, params, raw, line))
 
-    def build(self, kind: type, **extra: Any) -> Any:
+    def build(self, kind: Callable[..., Any], **extra: Any) -> Any:
         fields = self.fields
         for key, values in self.lists.items():
             fields[key] = tuple(values)
@@ -483,24 +636,25 @@ class _Props:
         this shape, else icalendar's reading of it."""
         n = len(raw)
         if (n == 15 or (n == 16 and raw[15] == "Z")) and raw[8] == "T":
+            tzid = _tzid(params) if params and name in _ZONED else None
             try:  # the slicing of icalendar's vDatetime.from_ical, so the same texts pass
-                wall = datetime(int(raw[:4]), int(raw[4:6]), int(raw[6:8]),
-                                int(raw[9:11]), int(raw[11:13]), int(raw[13:15]))
+                day = _days.get(raw[:8]) or _day(raw[:8])
+                clock = _clocks.get(raw[9:15]) or _clock(raw[9:15])
+                if not tzid:  # each datetime made with its tzinfo: ``replace`` costs several times more
+                    if n == 16:
+                        return _zoned((datetime(*day, *clock, 0, _UTC), UTC_ZONE))
+                    return _zoned((datetime(*day, *clock), FLOATING))
+                wall = datetime(*day, *clock)
             except ValueError:
                 return self.time_by_icalendar(name, params, raw)
-            if params and name in _ZONED:
-                tzid = _tzid(params)
-                if tzid:
-                    if n == 16:
-                        self.odd = True  # a TZID beside a UTC time (io/ics repairs it)
-                    zone = self.reader.zone(tzid)
-                    if zone.tzinfo is not None:
-                        return m.ZonedDateTime(wall.replace(tzinfo=zone.tzinfo), zone)
-                    if n == 15:
-                        return m.ZonedDateTime(wall, zone)
             if n == 16:
-                return m.ZonedDateTime(wall.replace(tzinfo=_UTC), UTC_ZONE)
-            return m.ZonedDateTime(wall, FLOATING)
+                self.odd = True  # a TZID beside a UTC time (io/ics repairs it)
+            zone = self.reader.zone(tzid)
+            if zone.tzinfo is not None:
+                return _zoned((datetime(*day, *clock, 0, zone.tzinfo), zone))
+            if n == 15:
+                return _zoned((wall, zone))
+            return _zoned((datetime(*day, *clock, 0, _UTC), UTC_ZONE))
         if n == 8:
             if params and name in _ZONED and _tzid(params):
                 self.odd = True  # a TZID on a DATE (io/ics repairs it)
@@ -570,12 +724,6 @@ class _Props:
 # Handlers: (props, NAME, params, raw value, line)
 # ------------------------------------------------------------------------------------------
 
-def _text(key: str) -> Callable[..., None]:
-    def handle(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
-        p.single(key, name, params, L.unescape_text(raw), line, raw)
-    return handle
-
-
 def _integer(key: str) -> Callable[..., None]:
     def handle(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
         try:
@@ -612,28 +760,45 @@ def _rid(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
     p.single("recurrence_id", name, params, m.RecurrenceId(value, rng.upper() if rng else None), line, raw)
 
 
+_addresses: dict[tuple[str, int], m.Address] = {}
+
+
 def _address(params: m.Params, raw: str) -> m.Address:
-    value = L.unescape_text(raw)
-    if not params:
-        return m.Address(value)
-    return m.Address(value, **address_fields(params)[0])
+    """An ATTENDEE/ORGANIZER, memoised by its value and parameters (by identity: ``lines.head``
+    shares them, and the Address holds them, so the id stays theirs): the same people recur
+    across a calendar's events, and an :class:`model.Address` is immutable, so one object serves."""
+    key = (raw, id(params))
+    found = _addresses.get(key)
+    if found is None or found.params is not params:
+        value = L.unescape_text(raw)
+        found = _new_address(value, *address_fields(params)[1], params) if params else _new_address(value)
+        if len(_addresses) > 8192:
+            _addresses.clear()
+        _addresses[key] = found
+    return found
 
 
-_address_fields: dict[int, tuple[m.Params, dict[str, Any], tuple[Any, ...]]] = {}
+_address_fields: dict[m.Params, tuple[dict[str, Any], tuple[Any, ...]]] = {}
 ADDRESS_KEYS = ("cn", "role", "partstat", "rsvp", "cutype", "delegated_to", "delegated_from", "member", "sent_by",
                 "dir", "language", "email")
 
 
 def address_fields(params: m.Params) -> tuple[dict[str, Any], tuple[Any, ...]]:
     """The typed :class:`model.Address` fields of these parameters, as keywords and as a tuple
-    in :data:`ADDRESS_KEYS` order; memoised by identity (``lines.split`` shares ``Params``)."""
-    found = _address_fields.get(id(params))
-    if found is None or found[0] is not params:
+    in :data:`ADDRESS_KEYS` order (the :class:`model.Address` fields after ``address``).  Memoised
+    by value: the reader and the model writer (which asks for every ATTENDEE it writes, on
+    parameters a mapper built) meet the same parameter sections again and again."""
+    try:
+        found = _address_fields.get(params)
+    except TypeError:  # a mapper's unhashable value (a list): computed each time
+        typed = _typed_params(params)
+        return typed, tuple(typed[k] for k in ADDRESS_KEYS)
+    if found is None:
         if len(_address_fields) > 8192:
             _address_fields.clear()
         typed = _typed_params(params)
-        found = _address_fields[id(params)] = (params, typed, tuple(typed[k] for k in ADDRESS_KEYS))
-    return found[1], found[2]
+        found = _address_fields[params] = (typed, tuple(typed[k] for k in ADDRESS_KEYS))
+    return found
 
 
 def _typed_params(params: m.Params) -> dict[str, Any]:
@@ -716,7 +881,7 @@ def recur(p: _Props, params: m.Params, raw: str) -> m.Recur:
                 raise _Odd
     except (_Odd, ValueError):
         return _recur_by_icalendar(p, params, raw)
-    return m.Recur(raw, other=tuple(other), params=params, **parts)
+    return _new_recur(raw, other=tuple(other), params=params, **parts)
 
 
 class _Odd(Exception):
@@ -757,7 +922,7 @@ def _recur_by_icalendar(p: _Props, params: m.Params, raw: str) -> m.Recur:
             parts["skip"] = texts[0].upper()
         else:
             other.append((key, ",".join(texts)))
-    return m.Recur(raw, other=tuple(other), params=params, **parts)
+    return _new_recur(raw, other=tuple(other), params=params, **parts)
 
 
 def _rrule(key: str) -> Callable[..., None]:
@@ -831,22 +996,23 @@ def _trigger(p: _Props, name: str, params: m.Params, raw: str, line: str) -> Non
     p.single("trigger", name, params, m.Trigger(None, at, related, params), line, raw)
 
 
-_EVENT: dict[str, Callable[..., None]] = {
-    "UID": _text("uid"), "SUMMARY": _text("summary"), "DESCRIPTION": _text("description"),
-    "LOCATION": _text("location"), "STATUS": _text("status"), "TRANSP": _text("transparency"),
-    "CLASS": _text("classification"), "PRIORITY": _integer("priority"), "SEQUENCE": _integer("sequence"),
+# A handler is the field of a single TEXT property (read inline by ``_Props.read``) or a function.
+_EVENT = _Table({
+    "UID": "uid", "SUMMARY": "summary", "DESCRIPTION": "description",
+    "LOCATION": "location", "STATUS": "status", "TRANSP": "transparency",
+    "CLASS": "classification", "PRIORITY": _integer("priority"), "SEQUENCE": _integer("sequence"),
     "DTSTART": _time_field("start"), "DTEND": _time_field("end"), "DURATION": _duration_field("duration"),
     "DTSTAMP": _time_field("stamp"), "CREATED": _time_field("created"),
     "LAST-MODIFIED": _time_field("last_modified"), "RECURRENCE-ID": _rid, "ORGANIZER": _organizer,
     "ATTENDEE": _attendee, "RRULE": _rrule("rrules"), "EXRULE": _rrule("exrules"),
     "RDATE": _dates("rdates"), "EXDATE": _dates("exdates"), "CATEGORIES": _categories, "GEO": _geo,
     "URL": _url, "CONFERENCE": _conference, "ATTACH": _attach, "COMMENT": _comment,
-}
-_ALARM: dict[str, Callable[..., None]] = {
-    "ACTION": _text("action"), "TRIGGER": _trigger, "DESCRIPTION": _text("description"),
-    "SUMMARY": _text("summary"), "DURATION": _duration_field("duration"), "REPEAT": _integer("repeat"),
+})
+_ALARM = _Table({
+    "ACTION": "action", "TRIGGER": _trigger, "DESCRIPTION": "description",
+    "SUMMARY": "summary", "DURATION": _duration_field("duration"), "REPEAT": _integer("repeat"),
     "ATTENDEE": _attendee, "ATTACH": _attach,
-}
+})
 
 
 # ------------------------------------------------------------------------------------------
@@ -873,5 +1039,5 @@ def parse_recur(raw: str, params: m.Params = ()) -> m.Recur:
     to check that a rule's ``text`` still says what its typed parts say."""
     global _standalone
     if _standalone is None:
-        _standalone = _Props(IcsReader(b""), {})
+        _standalone = _Props(IcsReader(b""), _Table({}))
     return recur(_standalone, params, raw)
