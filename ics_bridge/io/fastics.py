@@ -22,7 +22,11 @@ _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 
 def fold(line: str, limit: int = 75) -> bytes:
     """``icalendar.parser.string._foldline(line).encode("utf-8")``, without the per-character loop."""
-    raw = line.encode("utf-8")
+    return _fold_raw(line.encode("utf-8"), limit)
+
+
+def _fold_raw(raw: bytes, limit: int) -> bytes:
+    """:func:`fold` of the line's UTF-8 octets."""
     n = len(raw)
     room = limit - 1
     if n <= room:
@@ -39,6 +43,13 @@ def fold(line: str, limit: int = 75) -> bytes:
         start = end
     parts.append(raw[start:])
     return b"\r\n ".join(parts)
+
+
+def fold_text(line: str, limit: int = 75) -> str:
+    """``fold(line, limit).decode("utf-8")``, the line itself when it needs no fold (its UTF-8
+    octets are encoded once either way)."""
+    raw = line.encode("utf-8")
+    return line if len(raw) < limit else _fold_raw(raw, limit).decode("utf-8")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -578,9 +589,8 @@ def params_text(items: tuple[tuple[str, Any], ...]) -> str:
     return _params_text_of(items, True)
 
 
-def escape_text(text: str) -> str:
-    """A TEXT value escaped as icalendar's ``vText`` writes it."""
-    return _escape_text(text)
+#: A TEXT value escaped as icalendar's ``vText`` writes it.
+escape_text = _escape_text
 
 
 def component_lines(component: Any) -> list[str]:
