@@ -446,10 +446,7 @@ class _Writer:
         if not self.fast:
             return self.fit(f"{name}{_ptext(_address_params(addr))}:{addr.address}")
         memo = _ADDRESS_LINES[self.folded]
-        try:
-            found = memo.get((name, addr))
-        except TypeError:  # a field a caller filled with something unhashable
-            return self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
+        found = memo.get((name, addr))  # (unhashable fields fail in _ptext on the general path too)
         if found is None:
             found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
             if len(memo) >= _MEMO_SIZE:
