@@ -45,13 +45,6 @@ def _fold_raw(raw: bytes, limit: int) -> bytes:
     return b"\r\n ".join(parts)
 
 
-def fold_text(line: str, limit: int = 75) -> str:
-    """``fold(line, limit).decode("utf-8")``, the line itself when it needs no fold (its UTF-8
-    octets are encoded once either way)."""
-    raw = line.encode("utf-8")
-    return line if len(raw) < limit else _fold_raw(raw, limit).decode("utf-8")
-
-
 # ------------------------------------------------------------------------------------------------
 # Writing: Component.to_ical() without a Contentline, a Parameters.to_ical and a bytes round trip
 # per line

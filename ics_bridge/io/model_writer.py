@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import re
 import dataclasses
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable
@@ -33,7 +33,7 @@ from .. import model as m
 from ..timezones import iana_to_windows, vtimezone
 from . import fastics
 from . import param_quoting  # noqa: F401  (icalendar's parameter quoting, as mended for every hub serialisation)
-from .fastics import fold, fold_text
+from .fastics import fold
 from .model_reader import ADDRESS_KEYS, address_fields
 
 PRODID = "-//ics-bridge//ics-bridge 0.1//EN"
@@ -98,7 +98,7 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
     writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order, fast=fast, folded=fast)
-    body: list[str] = []
+    body: list[Any] = []  # str lines, or folded UTF-8 lines (fast)
     for event in _in_order(cal.series):
         if event.start is not None or keep_without_start:
             writer.event(event, body)
@@ -110,11 +110,11 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
         out += body
         out.append("END:VCALENDAR")
         return to_bytes(out)
-    # the body is folded already (``_Writer.folded``): the rest is, then one join and one encode
-    out = [line if len(line) < 75 and line.isascii() else fold_text(line) for line in out]
-    out += body
-    out.append("END:VCALENDAR\r\n")
-    return "\r\n".join(out).encode("utf-8")
+    # the body is folded UTF-8 already (``_Writer.folded``): the rest is made so, then one join
+    raw = [fold(line) for line in out]
+    raw += body
+    raw.append(b"END:VCALENDAR\r\n")
+    return b"\r\n".join(raw)
 
 
 def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
@@ -324,11 +324,6 @@ def _same(line: str) -> str:
     return line
 
 
-def _fit(line: str) -> str:
-    """The line folded (``fastics.fold_text``); a line of at most 74 ASCII characters as it is."""
-    return line if len(line) < 75 and line.isascii() else fold_text(line)
-
-
 _NO_PARAMS: dict[str, m.Params] = {}
 _VEVENT = _SORT_KEYS["VEVENT"]
 _VALARM = _SORT_KEYS["VALARM"]
@@ -342,8 +337,9 @@ _K_TEXTS = tuple((name, _sort_key("VEVENT", name), attr) for name, attr in (
 class _Writer:
     """Writes components into a list of lines and records the zones used.
 
-    ``folded``: the lines are folded as they are made (``write_calendar`` joins them as they
-    are), else left unfolded (``event_lines``).  ``fast``: lines that repeat across a calendar
+    ``folded``: the lines are folded UTF-8 octets (``fastics.fold``), made so as they are made
+    (``write_calendar`` joins them as they are: no decode of a folded line, no encode of the
+    whole text), else unfolded text (``event_lines``).  ``fast``: lines that repeat across a calendar
     are memoised — an address's line per ``Address`` value, a VALARM's lines per ``Alarm``
     value, the TZID parameter per zone — and an address's typed fields are checked against
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
@@ -359,7 +355,7 @@ class _Writer:
         self.source_order = source_order
         self.fast = fast
         self.folded = folded
-        self.fit = _fit if folded else _same
+        self.fit: Any = fold if folded else _same
         #: id(zone) → (zone, TZID as written, ``;TZID=…``): a calendar's values share few zones
         self.zones: dict[int, tuple[m.Zone, str, str]] = {}
 
@@ -446,12 +442,15 @@ class _Writer:
         if not self.fast:
             return self.fit(f"{name}{_ptext(_address_params(addr))}:{addr.address}")
         memo = _ADDRESS_LINES[self.folded]
-        found = memo.get((name, addr))  # (unhashable fields fail in _ptext on the general path too)
+        # keyed by every field (one C call; the dataclass's own hash and == are Python code);
+        # unhashable fields fail in _ptext on the general path too
+        key = (name, _address_value(addr))
+        found = memo.get(key)
         if found is None:
             found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
-            memo[(name, addr)] = found
+            memo[key] = found
         return found
 
     # -- components
@@ -505,13 +504,13 @@ class _Writer:
         for conference in ev.conferences:
             append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(conference.params)}:{conference.uri}")))
         self.tail("VEVENT", ev.attendees, ev.attachments, ev.other, pairs)
-        out.append("BEGIN:VEVENT")
+        out.append(fit("BEGIN:VEVENT"))
         out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
         for alarm in ev.alarms:
             self.alarm(alarm, out)
         for comp in ev.components:
             out.extend([fit(line) for line in comp.lines])
-        out.append("END:VEVENT")
+        out.append(fit("END:VEVENT"))
 
     def texts(self, params: dict[str, m.Params], pairs_in: Iterable[tuple[str, str | None]],
               pairs: list[tuple[str, str]]) -> None:
@@ -572,10 +571,10 @@ class _Writer:
         if alarm.repeat is not None:
             pairs.append(("1REPEAT", fit(f"REPEAT{_ptext(params.get('REPEAT', ()))}:{alarm.repeat}")))
         self.tail("VALARM", alarm.attendees, alarm.attachments, alarm.other, pairs)
-        out = ["BEGIN:VALARM", *_sorted_lines("VALARM", pairs)]
+        out = [fit("BEGIN:VALARM"), *_sorted_lines("VALARM", pairs)]
         for comp in alarm.components:
             out.extend([fit(line) for line in comp.lines])
-        out.append("END:VALARM")
+        out.append(fit("END:VALARM"))
         return out
 
     def timezones(self, defined: Iterable[m.TimezoneDef]) -> list[str]:
@@ -596,9 +595,11 @@ class _Writer:
 
 
 _DT_FORMAT = "%04d%02d%02dT%02d%02d%02d"
-#: Memoised lines, per "folded": (name, Address) → line; Alarm → lines.  Bounded (cleared when full).
+#: Memoised lines, per "folded": (name, address's value) → line; Alarm → lines.  Bounded (cleared when full).
 _MEMO_SIZE = 8192
-_ADDRESS_LINES: dict[bool, dict[tuple[str, m.Address], str]] = {False: {}, True: {}}
+_ADDRESS_LINES: dict[bool, dict[tuple[str, tuple[Any, ...]], Any]] = {False: {}, True: {}}
+#: An address's value: all its fields, in a tuple.
+_address_value = attrgetter(*(f.name for f in dataclasses.fields(m.Address)))
 _ALARM_LINES: dict[bool, dict[m.Alarm, tuple[str, ...]]] = {False: {}, True: {}}
 
 
