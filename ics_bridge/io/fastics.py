@@ -22,7 +22,8 @@ _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 
 def fold(line: str, limit: int = 75) -> bytes:
     """``icalendar.parser.string._foldline(line).encode("utf-8")``, without the per-character loop."""
-    return _fold_raw(line.encode("utf-8"), limit)
+    raw = line.encode("utf-8")
+    return raw if len(raw) < limit else _fold_raw(raw, limit)
 
 
 def _fold_raw(raw: bytes, limit: int) -> bytes:

@@ -466,7 +466,7 @@ class _Writer:
         when = self.when
         for (name, key), value in zip(_K_TIMES, (ev.stamp, ev.start, ev.end, ev.created, ev.last_modified)):
             if value is not None:
-                ptext, vtext = when(value, params.get(name, ()))
+                ptext, vtext = when(value, params[name]) if name in params else when(value)
                 append((key, fit(f"{name}{ptext}:{vtext}")))
         if ev.duration is not None:
             append((_K_DURATION, fit(f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(ev.duration)}")))
@@ -480,7 +480,8 @@ class _Writer:
         for name, key, attr in _K_TEXTS:
             text = getattr(ev, attr)
             if text is not None:
-                append((key, fit(f"{name}{_ptext(params.get(name, ()))}:{_escape(text)}")))
+                ptext = _ptext(params[name]) if name in params else ""
+                append((key, fit(f"{name}{ptext}:{_escape(text)}")))
         for name, number in (("PRIORITY", ev.priority), ("SEQUENCE", ev.sequence)):
             if number is not None:
                 append((_VEVENT.get(name) or "1" + name, fit(f"{name}{_ptext(params.get(name, ()))}:{number}")))
@@ -529,7 +530,8 @@ class _Writer:
         if attachments:
             key = keys.get("ATTACH") or "1ATTACH"
             pairs.extend([(key, fit(_attach_line(attachment))) for attachment in attachments])
-        pairs.extend([(keys.get(line.name) or "1" + line.name, fit(_line_text(line))) for line in other])
+        pairs.extend([(keys.get(line.name) or "1" + line.name,
+                       fit(f"{line.name}{_ptext(line.params) if line.params else ''}:{line.value}")) for line in other])
 
     def alarm(self, alarm: m.Alarm, out: list[str]) -> None:
         """One VALARM (its lines memoised per ``Alarm`` value on the fast path: reminders repeat)."""
