@@ -23,6 +23,11 @@ _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 def fold(line: str, limit: int = 75) -> bytes:
     """``icalendar.parser.string._foldline(line).encode("utf-8")``, without the per-character loop."""
     raw = line.encode("utf-8")
+    return raw if len(raw) < limit else _fold_raw(raw, limit)
+
+
+def _fold_raw(raw: bytes, limit: int) -> bytes:
+    """:func:`fold` of the line's UTF-8 octets."""
     n = len(raw)
     room = limit - 1
     if n <= room:
@@ -578,9 +583,8 @@ def params_text(items: tuple[tuple[str, Any], ...]) -> str:
     return _params_text_of(items, True)
 
 
-def escape_text(text: str) -> str:
-    """A TEXT value escaped as icalendar's ``vText`` writes it."""
-    return _escape_text(text)
+#: A TEXT value escaped as icalendar's ``vText`` writes it.
+escape_text = _escape_text
 
 
 def component_lines(component: Any) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import re
 import dataclasses
+from operator import attrgetter, itemgetter
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable
@@ -53,19 +54,28 @@ _CANONICAL = {
     "VCALENDAR": ("VERSION", "PRODID", "CALSCALE", "METHOD", "DESCRIPTION", "X-WR-CALDESC", "NAME", "X-WR-CALNAME"),
     "VALARM": (),
 }
-_SORT_KEYS = {kind: {name: (0, f"{i:03}") for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
+#: Sort keys as text, one per name: ``0nnn`` for a canonical name (its place), ``1NAME`` for
+#: the others (alphabetical after them) — the order of icalendar's ``(0, "nnn")``/``(1, name)``
+#: tuples, compared by ``itemgetter(0)`` in C instead of a Python key function per line.
+_SORT_KEYS = {kind: {name: f"0{i:03}" for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
+_first = itemgetter(0)
+
+
+def _sort_key(kind: str, name: str) -> str:
+    """The sort key of property ``name`` in component ``kind`` (see :data:`_SORT_KEYS`)."""
+    return _SORT_KEYS[kind].get(name) or "1" + name
 
 
 def _sorted_lines(kind: str, pairs: list[tuple[str, str]], order: tuple[str, ...] = ()) -> list[str]:
-    """Content lines ``(name, line)`` in icalendar's property order for component ``kind``, or
-    in ``order`` (names; the others after them, in icalendar's order)."""
-    canon = _SORT_KEYS[kind]
+    """Content lines ``(sort key, line)`` (keys from :func:`_sort_key`) in icalendar's property
+    order for component ``kind``, or in ``order`` (names; the others after them, in icalendar's
+    order).  The sort is stable: the lines of one name keep the order they were added in."""
     if order:
-        first = {name: (-1, f"{i:06}") for i, name in enumerate(order)}
-        pairs.sort(key=lambda pair: first.get(pair[0]) or canon.get(pair[0]) or (1, pair[0]))
+        first = {_sort_key(kind, name): f"/{i:06}" for i, name in enumerate(order)}  # "/" < "0"
+        pairs.sort(key=lambda pair: first.get(pair[0], pair[0]))
     else:
-        pairs.sort(key=lambda pair: canon.get(pair[0]) or (1, pair[0]))
-    return [line for _name, line in pairs]
+        pairs.sort(key=_first)
+    return [line for _key, line in pairs]
 
 
 @gc_paused
@@ -77,10 +87,18 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     ``source_order``: an event's properties in its ``order``, so icalendar's objects made from
     the text walk them in that order).  ``tzid_style="windows"`` writes the Windows name (CLDR) of an IANA zone as its TZID,
     as Outlook does (zones without one keep the IANA name)."""
+    return _write_calendar(cal, tzid_style, keep_without_start, source_order, fast=True)
+
+
+def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, source_order: bool,
+                    fast: bool) -> bytes:
+    """:func:`write_calendar`; ``fast=False`` takes the general path everywhere (every line
+    through :func:`to_bytes`, no memo, ``model_reader.address_fields`` per address), the
+    reference tests/test_writer_fastpath.py holds the fast paths to."""
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
-    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order)
-    body: list[str] = []
+    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order, fast=fast, folded=fast)
+    body: list[Any] = []  # str lines, or folded UTF-8 lines (fast)
     for event in _in_order(cal.series):
         if event.start is not None or keep_without_start:
             writer.event(event, body)
@@ -88,9 +106,15 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     out += writer.timezones(cal.timezones)
     for comp in cal.components:
         out += comp.lines
-    out += body
-    out.append("END:VCALENDAR")
-    return to_bytes(out)
+    if not fast:
+        out += body
+        out.append("END:VCALENDAR")
+        return to_bytes(out)
+    # the body is folded UTF-8 already (``_Writer.folded``): the rest is made so, then one join
+    raw = [fold(line) for line in out]
+    raw += body
+    raw.append(b"END:VCALENDAR\r\n")
+    return b"\r\n".join(raw)
 
 
 def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
@@ -105,13 +129,14 @@ def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
 
 def calendar_head(cal: m.Calendar) -> list[str]:
     """The VCALENDAR's own properties, in icalendar's order."""
-    pairs = [("VERSION", f"VERSION:{_escape(cal.version or '2.0')}"),
-             ("PRODID", f"PRODID:{_escape(cal.prodid or PRODID)}")]
+    key = _SORT_KEYS["VCALENDAR"]
+    pairs = [(key["VERSION"], f"VERSION:{_escape(cal.version or '2.0')}"),
+             (key["PRODID"], f"PRODID:{_escape(cal.prodid or PRODID)}")]
     if cal.calscale:
-        pairs.append(("CALSCALE", f"CALSCALE:{_escape(cal.calscale)}"))
+        pairs.append((key["CALSCALE"], f"CALSCALE:{_escape(cal.calscale)}"))
     if cal.method:
-        pairs.append(("METHOD", f"METHOD:{_escape(cal.method)}"))
-    pairs += [(line.name, _line_text(line)) for line in cal.other]
+        pairs.append((key["METHOD"], f"METHOD:{_escape(cal.method)}"))
+    pairs += [(_sort_key("VCALENDAR", line.name), _line_text(line)) for line in cal.other]
     return _sorted_lines("VCALENDAR", pairs)
 
 
@@ -250,8 +275,7 @@ def _ptext(params: m.Params) -> str:
     return found
 
 
-def _escape(text: str) -> str:
-    return fastics.escape_text(text)
+_escape = fastics.escape_text
 
 
 def _line_text(line: m.Line) -> str:
@@ -296,16 +320,44 @@ def _file_vtimezone(lines_in: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fastics.component_lines(component))
 
 
+def _same(line: str) -> str:
+    return line
+
+
+_NO_PARAMS: dict[str, m.Params] = {}
+_VEVENT = _SORT_KEYS["VEVENT"]
+_VALARM = _SORT_KEYS["VALARM"]
+_K_UID, _K_DURATION, _K_RID = _sort_key("VEVENT", "UID"), _sort_key("VEVENT", "DURATION"), _sort_key("VEVENT", "RECURRENCE-ID")
+_K_TIMES = tuple((name, _sort_key("VEVENT", name)) for name in ("DTSTAMP", "DTSTART", "DTEND", "CREATED", "LAST-MODIFIED"))
+_K_TEXTS = tuple((name, _sort_key("VEVENT", name), attr) for name, attr in (
+    ("SUMMARY", "summary"), ("DESCRIPTION", "description"), ("LOCATION", "location"), ("STATUS", "status"),
+    ("TRANSP", "transparency"), ("CLASS", "classification")))
+
+
 class _Writer:
-    """Writes components into a list of unfolded lines and records the zones used."""
+    """Writes components into a list of lines and records the zones used.
 
-    __slots__ = ("used", "style", "defined", "source_order")
+    ``folded``: the lines are folded UTF-8 octets (``fastics.fold``), made so as they are made
+    (``write_calendar`` joins them as they are: no decode of a folded line, no encode of the
+    whole text), else unfolded text (``event_lines``).  ``fast``: lines that repeat across a calendar
+    are memoised — an address's line per ``Address`` value, a VALARM's lines per ``Alarm``
+    value, the TZID parameter per zone — and an address's typed fields are checked against
+    its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
+    (tests/test_writer_fastpath.py)."""
 
-    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset(), source_order: bool = False) -> None:
+    __slots__ = ("used", "style", "defined", "source_order", "fast", "folded", "fit", "zones")
+
+    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset(), source_order: bool = False,
+                 fast: bool = True, folded: bool = False) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
         self.style = style
         self.defined = defined
         self.source_order = source_order
+        self.fast = fast
+        self.folded = folded
+        self.fit: Any = fold if folded else _same
+        #: id(zone) → (zone, TZID as written, ``;TZID=…``): a calendar's values share few zones
+        self.zones: dict[int, tuple[m.Zone, str, str]] = {}
 
     # -- values
 
@@ -322,13 +374,20 @@ class _Writer:
             extra = tuple(p for p in extra if p.name not in _TIME_PARAMS
                           or (p.name == "VALUE" and p.value.upper() == "DATE-TIME" and isinstance(value, m.ZonedDateTime)))
         if isinstance(value, m.ZonedDateTime):
-            dt, zone = value.dt, value.zone
+            dt, zone = value
             if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
                 dt = dt.astimezone(_UTC) if dt.tzinfo is not None else dt
-                return _ptext(extra), f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}Z"
-            text = f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}"
+                return _ptext(extra), _DT_FORMAT % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second) + "Z"
+            text = _DT_FORMAT % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
             if zone.kind == "floating" or not zone.tzid:
                 return _ptext(extra), text
+            if not extra and self.fast:
+                found = self.zones.get(id(zone))
+                if found is None or found[0] is not zone:
+                    tzid = self.tzid(zone)
+                    found = self.zones[id(zone)] = (zone, tzid, _ptext((m.Param("TZID", (tzid,)),)))
+                self.use(found[1], zone, dt.year)
+                return found[2], text
             tzid = self.tzid(zone)
             self.use(tzid, zone, dt.year)
             return _ptext((*extra, m.Param("TZID", (tzid,)))), text
@@ -379,80 +438,122 @@ class _Writer:
         return f"{start}/{duration_text(value.duration or timedelta(0))}"
 
     def address(self, name: str, addr: m.Address) -> str:
-        return f"{name}{_ptext(_address_params(addr))}:{addr.address}"
+        """An ATTENDEE or ORGANIZER line (folded when the writer folds)."""
+        if not self.fast:
+            return self.fit(f"{name}{_ptext(_address_params(addr))}:{addr.address}")
+        memo = _ADDRESS_LINES[self.folded]
+        # keyed by every field (one C call; the dataclass's own hash and == are Python code);
+        # unhashable fields fail in _ptext on the general path too
+        key = (name, _address_value(addr))
+        found = memo.get(key)
+        if found is None:
+            found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        return found
 
     # -- components
 
     def event(self, ev: m.Event, out: list[str]) -> None:
         """One VEVENT: its properties in icalendar's order, then its alarms and components."""
-        params = dict(ev.params) if ev.params else {}
+        params = dict(ev.params) if ev.params else _NO_PARAMS
+        fit = self.fit
         pairs: list[tuple[str, str]] = []
         append = pairs.append
         if ev.uid is not None:
-            append(("UID", f"UID{_ptext(params.get('UID', ()))}:{_escape(ev.uid)}"))
-        for name, value in (("DTSTAMP", ev.stamp), ("DTSTART", ev.start), ("DTEND", ev.end),
-                            ("CREATED", ev.created), ("LAST-MODIFIED", ev.last_modified)):
+            append((_K_UID, fit(f"UID{_ptext(params.get('UID', ()))}:{_escape(ev.uid)}")))
+        when = self.when
+        for (name, key), value in zip(_K_TIMES, (ev.stamp, ev.start, ev.end, ev.created, ev.last_modified)):
             if value is not None:
-                ptext, vtext = self.when(value, params.get(name, ()))
-                append((name, f"{name}{ptext}:{vtext}"))
+                ptext, vtext = when(value, params[name]) if name in params else when(value)
+                append((key, fit(f"{name}{ptext}:{vtext}")))
         if ev.duration is not None:
-            append(("DURATION", f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(ev.duration)}"))
+            append((_K_DURATION, fit(f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(ev.duration)}")))
         if ev.recurrence_id is not None:
             rid = ev.recurrence_id
             extra = tuple(p for p in params.get("RECURRENCE-ID", ()) if p.name != "RANGE")
             if rid.range:
                 extra = (*extra, m.Param("RANGE", (rid.range,)))
-            ptext, vtext = self.when(rid.value, extra)
-            append(("RECURRENCE-ID", f"RECURRENCE-ID{ptext}:{vtext}"))
-        self.texts(params, (("SUMMARY", ev.summary), ("DESCRIPTION", ev.description), ("LOCATION", ev.location),
-                            ("STATUS", ev.status), ("TRANSP", ev.transparency), ("CLASS", ev.classification)), pairs)
+            ptext, vtext = when(rid.value, extra)
+            append((_K_RID, fit(f"RECURRENCE-ID{ptext}:{vtext}")))
+        for name, key, attr in _K_TEXTS:
+            text = getattr(ev, attr)
+            if text is not None:
+                ptext = _ptext(params[name]) if name in params else ""
+                append((key, fit(f"{name}{ptext}:{_escape(text)}")))
         for name, number in (("PRIORITY", ev.priority), ("SEQUENCE", ev.sequence)):
             if number is not None:
-                append((name, f"{name}{_ptext(params.get(name, ()))}:{number}"))
+                append((_VEVENT.get(name) or "1" + name, fit(f"{name}{_ptext(params.get(name, ()))}:{number}")))
         if ev.url is not None:
-            append(("URL", f"URL{_ptext(params.get('URL', ()))}:{ev.url}"))
+            append(("1URL", fit(f"URL{_ptext(params.get('URL', ()))}:{ev.url}")))
         if ev.geo is not None:
-            append(("GEO", f"GEO{_ptext(params.get('GEO', ()))}:{_float_text(ev.geo.latitude)};"
-                           f"{_float_text(ev.geo.longitude)}"))
+            append(("1GEO", fit(f"GEO{_ptext(params.get('GEO', ()))}:{_float_text(ev.geo.latitude)};"
+                                f"{_float_text(ev.geo.longitude)}")))
         for comment in ev.comments:
-            append(("COMMENT", f"COMMENT:{_escape(comment)}"))
+            append(("1COMMENT", fit(f"COMMENT:{_escape(comment)}")))
         if ev.organizer is not None:
-            append(("ORGANIZER", self.address("ORGANIZER", ev.organizer)))
+            append(("1ORGANIZER", self.address("ORGANIZER", ev.organizer)))
         for name, rules in (("RRULE", ev.rrules), ("EXRULE", ev.exrules)):
             for rule in rules:
-                append((name, f"{name}{_ptext(rule.params)}:{rule_value(rule)}"))
+                append((_sort_key("VEVENT", name), fit(f"{name}{_ptext(rule.params)}:{rule_value(rule)}")))
         for name, dates in (("RDATE", ev.rdates), ("EXDATE", ev.exdates)):
             for line in dates:
-                pairs.extend((name, text) for text in self.date_list(name, line))
+                pairs.extend((_VEVENT[name], fit(text)) for text in self.date_list(name, line))
         for cats in ev.categories:
-            append(("CATEGORIES", f"CATEGORIES{_ptext(cats.params)}:" + ",".join(_escape(c) for c in cats.values)))
+            append(("1CATEGORIES", fit(f"CATEGORIES{_ptext(cats.params)}:" + ",".join(_escape(c) for c in cats.values))))
         for conference in ev.conferences:
-            append(("CONFERENCE", f"CONFERENCE{_ptext(conference.params)}:{conference.uri}"))
-        self.tail(ev.attendees, ev.attachments, ev.other, pairs)
-        out.append("BEGIN:VEVENT")
+            append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(conference.params)}:{conference.uri}")))
+        self.tail("VEVENT", ev.attendees, ev.attachments, ev.other, pairs)
+        out.append(fit("BEGIN:VEVENT"))
         out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
         for alarm in ev.alarms:
             self.alarm(alarm, out)
         for comp in ev.components:
-            out.extend(comp.lines)
-        out.append("END:VEVENT")
+            out.extend([fit(line) for line in comp.lines])
+        out.append(fit("END:VEVENT"))
 
     def texts(self, params: dict[str, m.Params], pairs_in: Iterable[tuple[str, str | None]],
               pairs: list[tuple[str, str]]) -> None:
-        """TEXT properties (RFC 5545 3.3.11) with the parameters they were read with."""
+        """TEXT properties (RFC 5545 3.3.11) of a VALARM with the parameters they were read with."""
         for name, text in pairs_in:
             if text is not None:
-                pairs.append((name, f"{name}{_ptext(params.get(name, ()))}:{_escape(text)}"))
+                pairs.append((_sort_key("VALARM", name), self.fit(f"{name}{_ptext(params.get(name, ()))}:{_escape(text)}")))
 
-    def tail(self, attendees: tuple[m.Address, ...], attachments: tuple[m.Attachment, ...],
+    def tail(self, kind: str, attendees: tuple[m.Address, ...], attachments: tuple[m.Attachment, ...],
              other: tuple[m.Line, ...], pairs: list[tuple[str, str]]) -> None:
         """Attendees, attachments and the kept lines of a VEVENT or VALARM."""
-        pairs.extend([("ATTENDEE", self.address("ATTENDEE", attendee)) for attendee in attendees])
-        pairs.extend([("ATTACH", _attach_line(attachment)) for attachment in attachments])
-        pairs.extend([(line.name, _line_text(line)) for line in other])
+        fit, address, keys = self.fit, self.address, _SORT_KEYS[kind]
+        if attendees:
+            key = keys.get("ATTENDEE") or "1ATTENDEE"
+            pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
+        if attachments:
+            key = keys.get("ATTACH") or "1ATTACH"
+            pairs.extend([(key, fit(_attach_line(attachment))) for attachment in attachments])
+        pairs.extend([(keys.get(line.name) or "1" + line.name,
+                       fit(f"{line.name}{_ptext(line.params) if line.params else ''}:{line.value}")) for line in other])
 
     def alarm(self, alarm: m.Alarm, out: list[str]) -> None:
-        params = dict(alarm.params) if alarm.params else {}
+        """One VALARM (its lines memoised per ``Alarm`` value on the fast path: reminders repeat)."""
+        if not self.fast:
+            out.extend(self.alarm_lines(alarm))
+            return
+        memo = _ALARM_LINES[self.folded]
+        try:
+            found = memo.get(alarm)
+        except TypeError:  # a field a caller filled with something unhashable
+            out.extend(self.alarm_lines(alarm))
+            return
+        if found is None:
+            found = tuple(self.alarm_lines(alarm))
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[alarm] = found
+        out.extend(found)
+
+    def alarm_lines(self, alarm: m.Alarm) -> list[str]:
+        params = dict(alarm.params) if alarm.params else _NO_PARAMS
+        fit = self.fit
         pairs: list[tuple[str, str]] = []
         self.texts(params, (("ACTION", alarm.action),), pairs)
         trigger = alarm.trigger
@@ -461,27 +562,27 @@ class _Writer:
             if trigger.offset is not None:
                 if trigger.related != "START" or m.param(trigger.params, "RELATED") is not None:
                     extra = (m.Param("RELATED", (trigger.related,)), *extra)
-                pairs.append(("TRIGGER", f"TRIGGER{_ptext(extra)}:{_trigger_text(trigger)}"))
+                pairs.append(("1TRIGGER", fit(f"TRIGGER{_ptext(extra)}:{_trigger_text(trigger)}")))
             elif trigger.at is not None:
                 at = trigger.at.dt.astimezone(_UTC) if trigger.at.dt.tzinfo is not None else trigger.at.dt
-                pairs.append(("TRIGGER", f"TRIGGER{_ptext((m.Param('VALUE', ('DATE-TIME',)), *extra))}:"
-                                         f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}"))
+                pairs.append(("1TRIGGER", fit(f"TRIGGER{_ptext((m.Param('VALUE', ('DATE-TIME',)), *extra))}:"
+                                              f"{at.strftime('%Y%m%dT%H%M%S')}{'Z' if at.tzinfo is not None else ''}")))
         self.texts(params, (("DESCRIPTION", alarm.description), ("SUMMARY", alarm.summary)), pairs)
         if alarm.duration is not None:
-            pairs.append(("DURATION", f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(alarm.duration)}"))
+            pairs.append(("1DURATION", fit(f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(alarm.duration)}")))
         if alarm.repeat is not None:
-            pairs.append(("REPEAT", f"REPEAT{_ptext(params.get('REPEAT', ()))}:{alarm.repeat}"))
-        self.tail(alarm.attendees, alarm.attachments, alarm.other, pairs)
-        out.append("BEGIN:VALARM")
-        out.extend(_sorted_lines("VALARM", pairs))
+            pairs.append(("1REPEAT", fit(f"REPEAT{_ptext(params.get('REPEAT', ()))}:{alarm.repeat}")))
+        self.tail("VALARM", alarm.attendees, alarm.attachments, alarm.other, pairs)
+        out = [fit("BEGIN:VALARM"), *_sorted_lines("VALARM", pairs)]
         for comp in alarm.components:
-            out.extend(comp.lines)
-        out.append("END:VALARM")
+            out.extend([fit(line) for line in comp.lines])
+        out.append(fit("END:VALARM"))
+        return out
 
     def timezones(self, defined: Iterable[m.TimezoneDef]) -> list[str]:
         """The VTIMEZONEs, as ``timezones.add_vtimezones`` writes them: one generated from tzdata
         for each TZID an IANA zone's value used (sorted by TZID, from the earliest year used),
-        then the file's own for file zones and for TZIDs no value uses."""
+        then the file's own for file zones and for TZIDs no value uses (unfolded)."""
         out: list[str] = []
         written: set[str] = set()
         for tzid, (zone, year) in sorted(self.used.items()):
@@ -493,6 +594,15 @@ class _Writer:
                 out += _file_vtimezone(vtz.lines)
                 written.add(vtz.tzid)
         return out
+
+
+_DT_FORMAT = "%04d%02d%02dT%02d%02d%02d"
+#: Memoised lines, per "folded": (name, address's value) → line; Alarm → lines.  Bounded (cleared when full).
+_MEMO_SIZE = 8192
+_ADDRESS_LINES: dict[bool, dict[tuple[str, tuple[Any, ...]], Any]] = {False: {}, True: {}}
+#: An address's value: all its fields, in a tuple.
+_address_value = attrgetter(*(f.name for f in dataclasses.fields(m.Address)))
+_ALARM_LINES: dict[bool, dict[m.Alarm, tuple[str, ...]]] = {False: {}, True: {}}
 
 
 def _trigger_text(trigger: m.Trigger) -> str:
@@ -527,13 +637,58 @@ _ADDRESS_KEYS = (("CN", "cn"), ("ROLE", "role"), ("PARTSTAT", "partstat"), ("RSV
                  ("EMAIL", "email"))
 
 
+def _address_values(addr: m.Address) -> tuple[Any, ...]:
+    """The typed fields of ``addr`` in ``model_reader.ADDRESS_KEYS`` order."""
+    return (addr.cn, addr.role, addr.partstat, addr.rsvp, addr.cutype, addr.delegated_to, addr.delegated_from,
+            addr.member, addr.sent_by, addr.dir, addr.language, addr.email)
+
+
 def _address_params(addr: m.Address) -> m.Params:
-    """The parameters to write: ``params`` as read while the typed fields still say the same,
-    else each typed field's value in place of (or after) its parameter, the rest as read."""
-    values = (addr.cn, addr.role, addr.partstat, addr.rsvp, addr.cutype, addr.delegated_to, addr.delegated_from,
-              addr.member, addr.sent_by, addr.dir, addr.language, addr.email)  # model_reader.ADDRESS_KEYS
+    """The parameters to write: ``params`` as read while the typed fields still say the same
+    (as ``model_reader.address_fields`` reads them), else each typed field's value in place of
+    (or after) its parameter, the rest as read."""
+    values = _address_values(addr)
     if values == address_fields(addr.params)[1]:
         return addr.params
+    return _address_params_rewritten(addr, values)
+
+
+def _address_params_fast(addr: m.Address) -> m.Params:
+    """:func:`_address_params`, the typed fields read from ``params`` here in one pass
+    (:func:`_typed_values`) instead of ``model_reader``'s keyword dictionaries."""
+    values = _address_values(addr)
+    if values == _typed_values(addr.params):
+        return addr.params
+    return _address_params_rewritten(addr, values)
+
+
+#: Where each typed address parameter goes in :func:`_address_values`' tuple.
+_TYPED_INDEX = {name: ADDRESS_KEYS.index(key) for name, key in _ADDRESS_KEYS}
+_LIST_INDEXES = frozenset({_TYPED_INDEX["DELEGATED-TO"], _TYPED_INDEX["DELEGATED-FROM"], _TYPED_INDEX["MEMBER"]})
+_RSVP_INDEX = _TYPED_INDEX["RSVP"]
+_NO_TYPED = tuple(() if i in _LIST_INDEXES else None for i in range(len(_TYPED_INDEX)))
+
+
+def _typed_values(params: m.Params) -> tuple[Any, ...]:
+    """``model_reader.address_fields(params)[1]``: the last of a repeated parameter wins, a
+    single-valued one is its values joined with commas (``Param.value``), the list ones
+    (DELEGATED-TO, DELEGATED-FROM, MEMBER) their values, RSVP whether it says TRUE (any case)."""
+    values = list(_NO_TYPED)
+    index = _TYPED_INDEX.get
+    for name, found in params:
+        i = index(name)
+        if i is None:
+            continue
+        if i in _LIST_INDEXES:
+            values[i] = found
+            continue
+        value = found[0] if len(found) == 1 else ",".join(found)
+        values[i] = value.upper() == "TRUE" if i == _RSVP_INDEX else value
+    return tuple(values)
+
+
+def _address_params_rewritten(addr: m.Address, values: tuple[Any, ...]) -> m.Params:
+    """Each typed field's value in place of (or after) its parameter, the rest as read."""
     current = dict(zip(ADDRESS_KEYS, values))
     out: list[m.Param] = []
     done: set[str] = set()
