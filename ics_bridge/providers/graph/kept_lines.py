@@ -1,0 +1,47 @@
+"""The kept content lines of a VEVENT (what Graph has no property for) written directly when they
+are plain: no alarm, no component, only SEQUENCE, STATUS, URL, COMMENT and kept lines.
+
+Why: almost every event keeps a line (SEQUENCE, which Graph's changeKey replaces, is kept for
+the way back), and building a whole ``m.Event`` and the hub writer's VEVENT for one line cost
+more than the rest of its mapping.  The lines are the hub writer's (``model_writer.event_lines``),
+byte for byte: the same parameter text, TEXT escaping (RFC 5545 3.3.11) and property order;
+``tests/test_graphout_fastpath.py`` holds them to that writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import model as m
+from ...io.fastics import escape_text
+from ...io.model_writer import _ptext, _sorted_lines
+
+# The typed fields written here (``Event`` field names); any other kept field goes to the writer.
+PLAIN_FIELDS = frozenset({"sequence", "status", "url", "comments"})
+
+
+def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: tuple[tuple[str, m.Params], ...]
+                     ) -> list[str] | None:
+    """The unfolded lines ``event_lines`` writes for an event holding only ``typed`` (fields
+    that are set), ``other`` and ``params`` (without BEGIN/END), or None when a field is not plain."""
+    if not typed.keys() <= PLAIN_FIELDS:
+        return None
+    pairs: list[tuple[str, str]] = []
+    own = dict(params) if params else {}
+    # in the writer's order (it sorts stably: lines of one name keep this order)
+    status = typed.get("status")
+    if status is not None:
+        pairs.append(("STATUS", f"STATUS{_ptext(own.get('STATUS', ()))}:{escape_text(status)}"))
+    sequence = typed.get("sequence")
+    if sequence is not None:
+        pairs.append(("SEQUENCE", f"SEQUENCE{_ptext(own.get('SEQUENCE', ()))}:{sequence}"))
+    url = typed.get("url")
+    if url is not None:
+        pairs.append(("URL", f"URL{_ptext(own.get('URL', ()))}:{url}"))
+    for comment in typed.get("comments", ()):
+        pairs.append(("COMMENT", f"COMMENT:{escape_text(comment)}"))
+    for line in other:
+        pairs.append((line.name, f"{line.name}{_ptext(line.params)}:{line.value}"))
+    if len(pairs) == 1:
+        return [pairs[0][1]]
+    return _sorted_lines("VEVENT", pairs)
