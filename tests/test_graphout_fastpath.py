@@ -3,6 +3,8 @@
 * ``kept_lines.plain_kept_lines`` (kept lines written directly) against the hub writer
   (``model_writer.event_lines``);
 * ``people`` (memoised per address) against a fresh mapping of each address;
+* ``occurrence_steps`` (EXDATE matched by arithmetic, ``Occurrences.match``) against dateutil's
+  expansion (``Occurrences(master, stepped=False)``);
 * the whole mapping (items and loss reports, both profiles, both zone name styles) with every
   fast path on against every one off, on the corpus (tests/corpus: .ics, Graph and Google
   JSON read into the hub), tests/producers, samples/ and generated calendars.
@@ -21,6 +23,7 @@ import pytest
 
 from ics_bridge import model as m
 from ics_bridge.io.model_writer import event_lines
+from ics_bridge.occurrences import Occurrences
 from ics_bridge.options import Options
 from ics_bridge.pipeline import read_hub
 from ics_bridge.providers.graph import from_ical, kept_lines, people
@@ -73,6 +76,7 @@ class _Reference:
         mp.setattr(from_ical, "plain_kept_lines", lambda typed, other, params: None)
         mp.setattr(people, "attendee", lambda att, resource: people.Attendee(att, resource))
         mp.setattr(people, "organizer", lambda org: people.Organizer(org))
+        mp.setattr(from_ical, "Occurrences", lambda master: Occurrences(master, stepped=False))
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -249,3 +253,126 @@ def test_memo_does_not_confuse_equal_keys_with_other_parameters() -> None:
     assert people.attendee(a, True).rsvp == "FALSE"
     assert people.attendee(b, True).rsvp is None
     assert people.attendee(a, True).rsvp == "FALSE"
+
+
+# ---------------------------------------------------------------- occurrences by arithmetic
+
+_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo", "Pacific/Chatham"]
+_FREQS = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+
+
+def _zone(name: str | None) -> m.Zone:
+    if name is None:
+        return m.Zone("floating")
+    if name == "UTC":
+        return m.Zone("utc")
+    return m.Zone("iana", name, name)
+
+
+def _value(wall: datetime, zone_name: str | None) -> m.ZonedDateTime:
+    if zone_name is None:
+        return m.ZonedDateTime(wall, _zone(None))
+    tz = timezone.utc if zone_name == "UTC" else ZoneInfo(zone_name)
+    return m.ZonedDateTime(wall.replace(tzinfo=tz), _zone(zone_name))
+
+
+def _rule(rng: random.Random, start: datetime | date, zone_name: str | None) -> str:
+    freq = rng.choice(_FREQS)
+    parts = [f"FREQ={freq}"]
+    if rng.random() < 0.5:
+        parts.append(f"INTERVAL={rng.choice([1, 2, 3, 5, 13, 100])}")
+    end = rng.random()
+    if end < 0.4:
+        parts.append(f"COUNT={rng.choice([1, 2, 5, 30, 400])}")
+    elif end < 0.8:
+        last = (start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())) \
+            + timedelta(days=rng.choice([-3, 0, 10, 45, 400, 3000]), hours=rng.choice([0, 1, -1]))
+        if isinstance(start, datetime) and rng.random() < 0.5:
+            parts.append(f"UNTIL={last:%Y%m%d}")  # a DATE UNTIL
+        elif zone_name is None or not isinstance(start, datetime):
+            parts.append(f"UNTIL={last:%Y%m%dT%H%M%S}")
+        else:
+            utc = last.replace(tzinfo=timezone.utc if zone_name == "UTC" else ZoneInfo(zone_name)).astimezone(timezone.utc)
+            parts.append(f"UNTIL={utc:%Y%m%dT%H%M%SZ}")
+    day = (start if isinstance(start, date) else start.date()).weekday()
+    days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    shape = rng.random()
+    if freq == "WEEKLY" and shape < 0.4:
+        parts.append(f"BYDAY={days[day]}")  # DTSTART's own day: stepped
+    elif freq == "WEEKLY" and shape < 0.5:
+        parts.append(f"BYDAY={days[(day + 1) % 7]}")  # another day: expanded
+    elif shape > 0.85:
+        parts.append("BYMONTHDAY=1,15")  # expanded
+    if rng.random() < 0.2:
+        parts.append(f"WKST={rng.choice(days)}")
+    return ";".join(parts)
+
+
+def _master(rng: random.Random) -> m.Event:
+    from ics_bridge.io.model_reader import parse_recur
+    kind = rng.random()
+    if kind < 0.2:
+        start: m.TimeValue = rng.choice([date(rng.randint(1990, 2030), rng.choice([1, 3, 5, 12]),
+                                              rng.choice([1, 15, 28, 29, 30, 31])), date(2024, 2, 29)])
+        zone_name = None
+    else:
+        zone_name = rng.choice([*_ZONES, "UTC", None])
+        # DST changes (gaps and repeated hours) among the starts
+        wall = rng.choice([datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30), datetime(2026, 3, 8, 2, 30),
+                           datetime(2026, 11, 1, 1, 30), datetime(2026, 1, 31, 9, 0), datetime(2024, 2, 29, 8, 15),
+                           datetime(2025, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+                                    rng.choice([0, 15, 30, 45]), rng.choice([0, 0, 30]))])
+        start = _value(wall, zone_name)
+    plain = m.plain(start)
+    recur = parse_recur(_rule(rng, plain, zone_name))
+    rdates = (m.DateList((start,)),) if rng.random() < 0.05 else ()
+    return m.Event(uid="u", start=start, rrules=(recur,), rdates=rdates)
+
+
+def _probes(rng: random.Random, master: m.Event) -> list[Any]:
+    """Values to match: occurrences of the expansion, near misses and other shapes."""
+    from ics_bridge.expansion import series_set
+    from ics_bridge.occurrences import series_base
+    base = series_base(master)
+    found = []
+    for i, occurrence in enumerate(series_set(master, base)):
+        if i > 60:
+            break
+        found.append(occurrence)
+    probes: list[Any] = []
+    zone_name = master.start.zone.iana if isinstance(master.start, m.ZonedDateTime) else None
+    for occurrence in rng.sample(found, min(len(found), 12)):
+        probes.append(occurrence)
+        probes.append(occurrence + timedelta(hours=rng.choice([1, -1, 24, 168])))
+        probes.append(occurrence + timedelta(days=rng.choice([1, 7, 28, 30, 365])))
+        probes.append(occurrence.date())  # a DATE value
+        if occurrence.tzinfo is not None:
+            probes.append(occurrence.astimezone(timezone.utc))  # the same instant in UTC
+            probes.append(occurrence.replace(fold=1))
+            probes.append(occurrence.replace(tzinfo=None))  # floating
+        elif zone_name is None:
+            probes.append(occurrence.replace(tzinfo=ZoneInfo(rng.choice(_ZONES))))
+        probes.append(occurrence.replace(second=(occurrence.second + 1) % 60))
+    if found:
+        probes.append(found[0] - timedelta(days=7))
+        probes.append(found[-1] + timedelta(days=rng.randint(1, 4000)))
+        probes.append(found[0] + timedelta(days=365 * 40 + 9))
+    return probes
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stepped_matches_equal_the_expansion(seed: int) -> None:
+    rng = random.Random(seed)
+    answered = 0
+    for _ in range(250):
+        master = _master(rng)
+        fast = Occurrences(master)
+        reference = Occurrences(master, stepped=False)
+        answered += fast._steps is not None
+        for probe in _probes(rng, master):
+            got, want = fast.match(probe), reference.match(probe)
+            assert got == want and type(got) is type(want), (master.rrules[0].text, master.start, probe, got, want)
+            if isinstance(want, datetime):
+                assert repr(got) == repr(want) and got.tzinfo is want.tzinfo, (probe, got, want)
+                assert fast.local_date(got) == reference.local_date(want)
+    assert answered > 100  # most generated rules are of the stepped shape
