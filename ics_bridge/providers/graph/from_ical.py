@@ -35,10 +35,11 @@ from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import exdates, recurrence_id_text
-from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
+from ...text import (add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html,
+                    strip_join_line)
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, all_day_recurrence_id, description_without_join, event_end,
+from ...vevent import (AlarmReading, all_day_recurrence_id, event_end,
                        get_description, get_stash, is_plain_alternative, read_alarm, report_duplicate_uids)
 from . import people, tables
 from .kept_lines import plain_kept_lines
@@ -127,6 +128,8 @@ class _Writer:
             self.add(LossKind.MAPPING_CHOICE, field, f"{windows} keeps other offsets than {name} at this date; "
                      "IANA name written", before=windows, after=name)
             return name
+        if tz is not None and at is not None and _SAME_ZONE.get((name, windows)):
+            _SAME_WINDOWS[name] = windows
         return windows
 
     def span_days(self) -> int:
@@ -135,6 +138,11 @@ class _Writer:
 
     def dtz(self, value: datetime, zone: m.Zone, field: str) -> dict[str, str]:
         """A date-time (aware in ``zone``, naive when floating) → Graph ``dateTimeTimeZone``."""
+        if zone.kind == "iana" and value.tzinfo is not None and self.options.zone_names == "windows":
+            windows = _SAME_WINDOWS.get(zone.iana)  # type: ignore[arg-type]
+            if windows is not None:  # what zone_name answers for it, at any date, reporting nothing
+                return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000",
+                        "timeZone": windows}
         name = _iana_name(zone, value.tzinfo)
         if value.tzinfo is not None and name is None:
             self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
@@ -278,8 +286,8 @@ class _Writer:
         if self.options.profile == "request":
             google = _x(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
-        if text is not None and not keep:
-            text = description_without_join(self.v, urls[0] if urls else None)
+        if text is not None and not keep and urls:  # without a conference there is no join line to strip
+            text = strip_join_line(text, urls[0])[0]
         if html is None and not plain and text and looks_like_html(text):
             # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
             # Google writer and the validator read it; a text body would show the tags.
@@ -511,35 +519,24 @@ class _Writer:
         properties came (``Event.order``; else in order of first appearance), each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
         components Graph has no place for."""
         v = self.v
-        carried, fields = _kept_fields(frozenset(self.unmapped))
+        carried, fields = _kept_fields(frozenset(self.unmapped)) if self.unmapped else _KEPT_ALWAYS
         typed = {field: value for field in fields if (value := getattr(v, field)) not in (None, ())}
         other = tuple(_as_icalendar_writes(line) for line in v.other
                       if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH")) if v.other else ()
         alarms = tuple(a for a in v.alarms if a in self.dropped_alarms) if self.dropped_alarms else ()
         if not (other or v.components or alarms or typed):
             return
-        written = None if alarms or v.components else plain_kept_lines(typed, other, v.params)
-        if written is None:  # the reference: the hub writer's lines of an event holding only what is kept
+        pairs = None if alarms or v.components else plain_kept_lines(typed, other, v.params)
+        blocks: list[list[str]] = []
+        if pairs is None:  # the reference: the hub writer's lines of an event holding only what is kept
             written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
                                           **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
+            pairs = _properties_and_blocks(written, blocks)
         by_name: dict[str, list[str]] = {}
-        blocks: list[list[str]] = []
-        depth = 0
-        for line in written:
-            head = line[:6].upper()
-            if depth or head == "BEGIN:":
-                if head == "BEGIN:":
-                    if not depth:
-                        blocks.append([])
-                    depth += 1
-                elif line[:4].upper() == "END:":
-                    depth -= 1
-                blocks[-1].append(_folded(line))
-                continue
-            name = _NAME_END.split(line, 1)[0].upper()
-            by_name.setdefault(name, []).append(_folded(line))
+        for name, line in pairs:
+            by_name.setdefault(name.upper(), []).append(_folded(line))
         lines: list[str] = []
-        if v.order:  # in the order the event's properties came (as icalendar walked them)
+        if v.order and len(by_name) > 1:  # in the order the event's properties came (as icalendar walked them)
             rank = {name: i for i, name in enumerate(v.order)}
             by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         for name, found in by_name.items():
@@ -615,6 +612,29 @@ def _kept_fields(unmapped: frozenset[str]) -> tuple[frozenset[str], tuple[str, .
     return found
 
 
+_KEPT_ALWAYS = _kept_fields(frozenset())
+
+
+def _properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:
+    """The writer's lines of a VEVENT's content as (property name, line), its components'
+    lines (folded) appended to ``blocks``, one list per component."""
+    pairs: list[tuple[str, str]] = []
+    depth = 0
+    for line in written:
+        head = line[:6].upper()
+        if depth or head == "BEGIN:":
+            if head == "BEGIN:":
+                if not depth:
+                    blocks.append([])
+                depth += 1
+            elif line[:4].upper() == "END:":
+                depth -= 1
+            blocks[-1].append(_folded(line))
+            continue
+        pairs.append((_NAME_END.split(line, 1)[0], line))
+    return pairs
+
+
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
@@ -641,6 +661,9 @@ def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
 
 # (IANA name, Windows name) → whether the Windows name reads back as that very zone.
 _SAME_ZONE: dict[tuple[str, str], bool] = {}
+# IANA name → its Windows name, for the zones that one reads back as (``zone_name``'s answer
+# for a zoned value at any date, with nothing to report).
+_SAME_WINDOWS: dict[str, str] = {}
 
 
 def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) -> bool:

@@ -10,20 +10,24 @@ byte for byte: the same parameter text, TEXT escaping (RFC 5545 3.3.11) and prop
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ... import model as m
 from ...io.fastics import escape_text
 from ...io.model_writer import _ptext, _sorted_lines
 
+# Where a content line's name ends (RFC 5545 3.1: at its first parameter or its value).
+_NAME_END = re.compile("[;:]")
 # The typed fields written here (``Event`` field names); any other kept field goes to the writer.
 PLAIN_FIELDS = frozenset({"sequence", "status", "url", "comments"})
 
 
 def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: tuple[tuple[str, m.Params], ...]
-                     ) -> list[str] | None:
+                     ) -> list[tuple[str, str]] | None:
     """The unfolded lines ``event_lines`` writes for an event holding only ``typed`` (fields
-    that are set), ``other`` and ``params`` (without BEGIN/END), or None when a field is not plain."""
+    that are set), ``other`` and ``params`` (without BEGIN/END), each with its property name as
+    written, or None when a field is not plain."""
     if not typed.keys() <= PLAIN_FIELDS:
         return None
     pairs: list[tuple[str, str]] = []
@@ -43,5 +47,5 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
     for line in other:
         pairs.append((line.name, f"{line.name}{_ptext(line.params)}:{line.value}"))
     if len(pairs) == 1:
-        return [pairs[0][1]]
-    return _sorted_lines("VEVENT", pairs)
+        return pairs
+    return [(_NAME_END.split(line, 1)[0], line) for line in _sorted_lines("VEVENT", pairs)]

@@ -111,7 +111,8 @@ class Organizer:
 
 def _key(prop: m.Address) -> tuple[Any, ...]:
     """What the mapping reads of an address, its parameters by identity (the reader shares one
-    ``Params`` among equal parameter lists, so this is cheap where hashing the value is not)."""
+    ``Params`` among equal parameter lists, so this is cheap where hashing the value is not);
+    :func:`attendee` spells it out, with the profile."""
     return (prop.address, prop.cn, prop.role, prop.partstat, prop.cutype, prop.email, id(prop.params))
 
 
@@ -123,7 +124,7 @@ _MAX = 8192  # entries per memo; a calendar with more people starts it again
 
 def attendee(att: m.Address, resource: bool) -> Attendee:
     """:class:`Attendee` of ``att`` in the resource (True) or request profile, memoised."""
-    key = (*_key(att), resource)
+    key = (att.address, att.cn, att.role, att.partstat, att.cutype, att.email, id(att.params), resource)
     found = _ATTENDEES.get(key)
     if found is not None and found[0] is att.params:
         return found[1]
