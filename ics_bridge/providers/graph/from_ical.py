@@ -375,7 +375,7 @@ class _Writer:
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
         resource = self.options.profile == "resource"
-        proposals = self.stash.get("@proposedNewTime", {}) if v.attendees else {}
+        proposals = self.stash.get("@proposedNewTime") if v.attendees else None  # None: none kept
         for att in v.attendees:
             found = people.attendee(att, resource)
             if found.losses:
@@ -386,9 +386,10 @@ class _Writer:
                 continue
             address = dict(found.entry["emailAddress"])
             entry: dict[str, Any] = {"type": found.entry["type"], "emailAddress": address}
-            proposal = proposals.get(address.get("address", ""))
-            if proposal and resource:
-                entry["proposedNewTime"] = proposal
+            if proposals is not None:
+                proposal = proposals.get(address.get("address", ""))
+                if proposal and resource:
+                    entry["proposedNewTime"] = proposal
             if resource:
                 entry["status"] = dict(found.status)
             out.append(entry)
@@ -409,6 +410,11 @@ class _Writer:
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
         alarms = v.alarms
+        if not alarms:
+            self.out["isReminderOn"] = False
+            if "reminderMinutesBeforeStart" in self.stash:
+                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            return
         start, end = m.plain(v.start), event_end(v)
         readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
         valid = [r for r in readings if r.minutes_before is not None]
@@ -849,6 +855,8 @@ def _ordered_moves(series: m.Series, moves: list[tuple[m.Event, dict[str, Any]]]
     an original neighbour is reported, since the order alone may not be enough."""
     master = series.master
     assert master is not None
+    if not moves:  # nothing to order: the rule need not be read
+        return []
     try:  # one RRULE (several have no Graph form) expanded from DTSTART, as dateutil reads it
         rule = (rrulestr(master.rrules[0].text, dtstart=m.plain(master.start))
                 if len(master.rrules) == 1 and master.start is not None else None)

@@ -31,17 +31,16 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
     if not typed.keys() <= PLAIN_FIELDS:
         return None
     pairs: list[tuple[str, str]] = []
-    own = dict(params) if params else {}
     # in the writer's order (it sorts stably: lines of one name keep this order)
     status = typed.get("status")
     if status is not None:
-        pairs.append(("STATUS", f"STATUS{_ptext(own.get('STATUS', ()))}:{escape_text(status)}"))
+        pairs.append(("STATUS", f"STATUS{_ptext(_own(params, 'STATUS'))}:{escape_text(status)}"))
     sequence = typed.get("sequence")
     if sequence is not None:
-        pairs.append(("SEQUENCE", f"SEQUENCE{_ptext(own.get('SEQUENCE', ()))}:{sequence}"))
+        pairs.append(("SEQUENCE", f"SEQUENCE{_ptext(_own(params, 'SEQUENCE'))}:{sequence}"))
     url = typed.get("url")
     if url is not None:
-        pairs.append(("URL", f"URL{_ptext(own.get('URL', ()))}:{url}"))
+        pairs.append(("URL", f"URL{_ptext(_own(params, 'URL'))}:{url}"))
     for comment in typed.get("comments", ()):
         pairs.append(("COMMENT", f"COMMENT:{escape_text(comment)}"))
     for line in other:
@@ -49,3 +48,12 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
     if len(pairs) == 1:
         return pairs
     return [(_NAME_END.split(line, 1)[0], line) for line in _sorted_lines("VEVENT", pairs)]
+
+
+def _own(params: tuple[tuple[str, m.Params], ...], name: str) -> m.Params:
+    """The parameters property ``name`` was read with (the writer's ``dict(params)``: the last wins)."""
+    found: m.Params = ()
+    for key, values in params:
+        if key == name:
+            found = values
+    return found
