@@ -19,6 +19,7 @@ from typing import Any
 
 from . import model as m
 from .expansion import ExpansionError, align, series_set
+from .occurrence_steps import UNKNOWN, Steps
 
 # Occurrences one lookup may walk before it gives up and answers "unknown" (an endless
 # FREQ=SECONDLY series must not cost minutes); an unknown match is treated as a match.
@@ -45,18 +46,26 @@ class Occurrences:
     """The occurrences of one master VEVENT (RRULE, RDATE and DTSTART; not EXDATE/EXRULE),
     answering "which occurrence starts at this instant" without expanding past the asked value."""
 
-    def __init__(self, master: m.Event) -> None:
+    def __init__(self, master: m.Event, *, stepped: bool = True) -> None:
         start = m.plain(master.start)
         self.all_day = isinstance(start, date) and not isinstance(start, datetime)
         self.start = start
         self.base = series_base(master)
+        self._master: m.Event | None = master  # until expanded (lazily: most callers never need it)
         self._found: list[datetime] = []
         self._iter: Any = None
         self._done = False
         # Without RRULE/RDATE there is no series to match against (a Graph master whose
         # recurrence was not $selected still names its cancellations): cannot be told.
         self._broken = self.base is None or not (master.rrules or master.rdates)
-        if self.base is not None:
+        # the common rules answered by arithmetic (occurrence_steps), the expansion the reference
+        self._steps = (Steps.of(master, self.base, MAX_STEPS) if stepped and self.base is not None and not self._broken
+                       else None)
+
+    def _expand(self) -> None:
+        """Build dateutil's rule set, once."""
+        master, self._master = self._master, None
+        if master is not None and self.base is not None:
             try:
                 self._iter = iter(series_set(master, self.base))
             except (ExpansionError, ValueError, TypeError, OverflowError):
@@ -95,6 +104,14 @@ class Occurrences:
         """The occurrence starting at ``value``'s instant, None when no occurrence does, or True
         when it cannot be told (rule unreadable or too long to expand): then the caller keeps
         its old behaviour rather than guessing."""
+        if self._steps is not None:
+            target = self.instant(value)
+            if target is not None:
+                found = self._steps.match(target)
+                if found is not UNKNOWN:
+                    return found  # type: ignore[no-any-return]
+        if self._master is not None and not self._broken:
+            self._expand()
         if self._broken:
             return True
         target = self.instant(value)

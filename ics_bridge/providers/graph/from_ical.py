@@ -35,13 +35,14 @@ from ...occurrences import Occurrences
 from ...recurrence import expand_graph_dates, rrule_to_graph
 from ...report import LossKind, Report
 from ...series import exdates, recurrence_id_text
-from ...text import add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html
+from ...text import (add_join_html, add_join_line, keep_line_breaks, looks_like_html, sanitize_html,
+                    strip_join_line)
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, address_problem, all_day_recurrence_id, description_without_join,
-                       event_end, get_description, get_stash, is_plain_alternative, person_email, read_alarm,
-                       report_duplicate_uids)
-from . import tables
+from ...vevent import (AlarmReading, all_day_recurrence_id, event_end,
+                       get_description, get_stash, is_plain_alternative, read_alarm, report_duplicate_uids)
+from . import people, tables
+from .kept_lines import plain_kept_lines
 
 Profile = Literal["resource", "request"]
 _TRANSACTION_NS = uuid.UUID("6f0c3a52-8f3e-4f7e-9d8e-1c2b3a4d5e6f")
@@ -127,6 +128,8 @@ class _Writer:
             self.add(LossKind.MAPPING_CHOICE, field, f"{windows} keeps other offsets than {name} at this date; "
                      "IANA name written", before=windows, after=name)
             return name
+        if tz is not None and at is not None and _SAME_ZONE.get((name, windows)):
+            _SAME_WINDOWS[name] = windows
         return windows
 
     def span_days(self) -> int:
@@ -135,6 +138,11 @@ class _Writer:
 
     def dtz(self, value: datetime, zone: m.Zone, field: str) -> dict[str, str]:
         """A date-time (aware in ``zone``, naive when floating) → Graph ``dateTimeTimeZone``."""
+        if zone.kind == "iana" and value.tzinfo is not None and self.options.zone_names == "windows":
+            windows = _SAME_WINDOWS.get(zone.iana)  # type: ignore[arg-type]
+            if windows is not None:  # what zone_name answers for it, at any date, reporting nothing
+                return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000",
+                        "timeZone": windows}
         name = _iana_name(zone, value.tzinfo)
         if value.tzinfo is not None and name is None:
             self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
@@ -278,8 +286,8 @@ class _Writer:
         if self.options.profile == "request":
             google = _x(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
-        if text is not None and not keep:
-            text = description_without_join(self.v, urls[0] if urls else None)
+        if text is not None and not keep and urls:  # without a conference there is no join line to strip
+            text = strip_join_line(text, urls[0])[0]
         if html is None and not plain and text and looks_like_html(text):
             # HTML in a plain DESCRIPTION (Google's export writes it so): an HTML body, as the
             # Google writer and the validator read it; a text body would show the tags.
@@ -360,65 +368,30 @@ class _Writer:
     def people(self) -> None:
         v = self.v
         if v.organizer is not None:
-            address = self.email_address(v.organizer, "ORGANIZER")
-            if address:  # neither name nor address: nothing to write
-                self.out["organizer"] = {"emailAddress": address}
+            org = people.organizer(v.organizer)
+            self.replay(org.losses)
+            if org.address:  # neither name nor address: nothing to write
+                self.out["organizer"] = {"emailAddress": dict(org.address)}
         out: list[dict[str, Any]] = []
         rsvp: set[str] = set()
         resource = self.options.profile == "resource"
-        proposals = self.stash.get("@proposedNewTime", {}) if v.attendees else {}
+        proposals = self.stash.get("@proposedNewTime") if v.attendees else None  # None: none kept
         for att in v.attendees:
-            cutype = (att.cutype if att.cutype is not None else "INDIVIDUAL").upper()
-            role = (att.role if att.role is not None else "REQ-PARTICIPANT").upper()
-            if cutype in tables.RESOURCE_CUTYPES:
-                kind = "resource"
-            elif role == "OPT-PARTICIPANT":
-                kind = "optional"
-            else:
-                kind = "required"
-                if role == "CHAIR":
-                    self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", "CHAIR has no Graph type; required used",
-                             before="CHAIR", after="required")
-                elif role == "NON-PARTICIPANT":
-                    self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", "NON-PARTICIPANT person written as required",
-                             before=role, after="required")
-            if cutype not in ("INDIVIDUAL", "RESOURCE", "ROOM", "UNKNOWN"):
-                self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Graph type",
-                         before=cutype, after=kind)
-            partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
-            response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
-            if response is None:
-                self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Graph response",
-                         before=partstat, after="notResponded")
-                response = "notResponded"
-            kept = answered = asked = None
-            for p in att.params:  # the last of a repeated parameter wins, as in m.param
-                if p.name == "X-ICSBRIDGE-RESPONSE":
-                    kept = p.value
-                elif p.name == "X-ICSBRIDGE-RESPONSE-TIME":
-                    answered = p.value
-                elif p.name == "RSVP":  # as written: a value other than TRUE/FALSE is one more answer
-                    asked = p.value
-            if kept and tables.RESPONSE_TO_PARTSTAT.get(kept) == partstat:
-                response = kept
-            status: dict[str, Any] = {"response": response}
-            status["time"] = answered if answered is not None else "0001-01-01T00:00:00Z"
-            if asked is not None:
-                rsvp.add(asked.upper())
-            address = self.email_address(att, "ATTENDEE")
-            if "address" not in address and (not resource or not address):
-                self.add(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
-                         before=address.get("name") or att.address)
+            found = people.attendee(att, resource)
+            if found.losses:
+                self.replay(found.losses)
+            if found.rsvp is not None:
+                rsvp.add(found.rsvp)
+            if found.entry is None:
                 continue
-            entry: dict[str, Any] = {"type": kind, "emailAddress": address}
-            proposal = proposals.get(address.get("address", ""))
-            if proposal and resource:
-                entry["proposedNewTime"] = proposal
+            address = dict(found.entry["emailAddress"])
+            entry: dict[str, Any] = {"type": found.entry["type"], "emailAddress": address}
+            if proposals is not None:
+                proposal = proposals.get(address.get("address", ""))
+                if proposal and resource:
+                    entry["proposedNewTime"] = proposal
             if resource:
-                entry["status"] = status
-            elif response not in ("none", "notResponded"):
-                self.add(LossKind.UNSUPPORTED_FIELD, "ATTENDEE;PARTSTAT",
-                         "an attendee's answer cannot be written by a create request", before=partstat)
+                entry["status"] = dict(found.status)
             out.append(entry)
         if out:
             self.out["attendees"] = out
@@ -427,25 +400,21 @@ class _Writer:
             if len(rsvp) > 1:
                 self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;RSVP", "Graph has one responseRequested per event")
 
-    def email_address(self, prop: m.Address, field: str) -> dict[str, str]:
-        """Graph ``emailAddress``: ``address`` only ever an e-mail address (the EMAIL parameter
-        for a ``urn:uuid:`` value); a person without one keeps the name, the address reported."""
-        out: dict[str, str] = {}
-        if prop.cn:
-            out["name"] = prop.cn
-        email = person_email(prop, self.add, field)
-        if email:
-            out["address"] = email
-        problem = address_problem(prop) if email is None else None  # an address found is no problem
-        if problem:
-            self.add(LossKind.DROPPED, field, f"address lost: {problem}", before=prop.address)
-        return out
+    def replay(self, losses: Iterable[people.Loss]) -> None:
+        """Report what mapping a (memoised) address cost, for this event."""
+        for kind, field, reason, kw in losses:
+            self.add(kind, field, reason, **kw)
 
     def alarms(self) -> None:
         """Graph keeps one reminder, a pop-up: the earliest valid before-start DISPLAY/AUDIO
         alarm (EMAIL alarms only when there is no pop-up), the rest reported (case 42)."""
         v = self.v
         alarms = v.alarms
+        if not alarms:
+            self.out["isReminderOn"] = False
+            if "reminderMinutesBeforeStart" in self.stash:
+                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            return
         start, end = m.plain(v.start), event_end(v)
         readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
         valid = [r for r in readings if r.minutes_before is not None]
@@ -556,33 +525,24 @@ class _Writer:
         properties came (``Event.order``; else in order of first appearance), each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
         components Graph has no place for."""
         v = self.v
-        carried = (_MAPPED_PROPS - self.unmapped) | _RECOMPUTED if self.unmapped else _CARRIED
-        typed = {field: getattr(v, field) for name, field in _TYPED_KEPT.items() if name not in carried}
+        carried, fields = _kept_fields(frozenset(self.unmapped)) if self.unmapped else _KEPT_ALWAYS
+        typed = {field: value for field in fields if (value := getattr(v, field)) not in (None, ())}
         other = tuple(_as_icalendar_writes(line) for line in v.other
-                      if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH"))
-        alarms = tuple(a for a in v.alarms if a in self.dropped_alarms)  # equal alarms go alike, as before
-        if not (other or v.components or alarms or any(value not in (None, ()) for value in typed.values())):
+                      if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH")) if v.other else ()
+        alarms = tuple(a for a in v.alarms if a in self.dropped_alarms) if self.dropped_alarms else ()
+        if not (other or v.components or alarms or typed):
             return
-        written, _zones = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
-                                              **typed))
-        by_name: dict[str, list[str]] = {}
+        pairs = None if alarms or v.components else plain_kept_lines(typed, other, v.params)
         blocks: list[list[str]] = []
-        depth = 0
-        for line in written[1:-1]:  # without the VEVENT's BEGIN and END
-            head = line[:6].upper()
-            if depth or head == "BEGIN:":
-                if head == "BEGIN:":
-                    if not depth:
-                        blocks.append([])
-                    depth += 1
-                elif line[:4].upper() == "END:":
-                    depth -= 1
-                blocks[-1].append(_folded(line))
-                continue
-            name = _NAME_END.split(line, 1)[0].upper()
-            by_name.setdefault(name, []).append(_folded(line))
+        if pairs is None:  # the reference: the hub writer's lines of an event holding only what is kept
+            written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
+                                          **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
+            pairs = _properties_and_blocks(written, blocks)
+        by_name: dict[str, list[str]] = {}
+        for name, line in pairs:
+            by_name.setdefault(name.upper(), []).append(_folded(line))
         lines: list[str] = []
-        if v.order:  # in the order the event's properties came (as icalendar walked them)
+        if v.order and len(by_name) > 1:  # in the order the event's properties came (as icalendar walked them)
             rank = {name: i for i, name in enumerate(v.order)}
             by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         for name, found in by_name.items():
@@ -646,6 +606,41 @@ _SHOWN_X = frozenset({hub.X_GOOGLE_CONFERENCE})
 _RECOMPUTED = frozenset({"DTSTAMP", hub.X_INTENDEDSTATUS})
 # What Graph holds (or recomputes) when every mapped property could be carried.
 _CARRIED = _MAPPED_PROPS | _RECOMPUTED
+_KEPT_FIELDS: dict[frozenset[str], tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def _kept_fields(unmapped: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What Graph carries when ``unmapped`` could not be, and the typed fields kept then."""
+    found = _KEPT_FIELDS.get(unmapped)
+    if found is None:
+        carried = (_MAPPED_PROPS - unmapped) | _RECOMPUTED if unmapped else _CARRIED
+        found = _KEPT_FIELDS[unmapped] = (carried, tuple(f for name, f in _TYPED_KEPT.items() if name not in carried))
+    return found
+
+
+_KEPT_ALWAYS = _kept_fields(frozenset())
+
+
+def _properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:
+    """The writer's lines of a VEVENT's content as (property name, line), its components'
+    lines (folded) appended to ``blocks``, one list per component."""
+    pairs: list[tuple[str, str]] = []
+    depth = 0
+    for line in written:
+        head = line[:6].upper()
+        if depth or head == "BEGIN:":
+            if head == "BEGIN:":
+                if not depth:
+                    blocks.append([])
+                depth += 1
+            elif line[:4].upper() == "END:":
+                depth -= 1
+            blocks[-1].append(_folded(line))
+            continue
+        pairs.append((_NAME_END.split(line, 1)[0], line))
+    return pairs
+
+
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
@@ -672,6 +667,9 @@ def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
 
 # (IANA name, Windows name) → whether the Windows name reads back as that very zone.
 _SAME_ZONE: dict[tuple[str, str], bool] = {}
+# IANA name → its Windows name, for the zones that one reads back as (``zone_name``'s answer
+# for a zoned value at any date, with nothing to report).
+_SAME_WINDOWS: dict[str, str] = {}
 
 
 def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) -> bool:
@@ -857,6 +855,8 @@ def _ordered_moves(series: m.Series, moves: list[tuple[m.Event, dict[str, Any]]]
     an original neighbour is reported, since the order alone may not be enough."""
     master = series.master
     assert master is not None
+    if not moves:  # nothing to order: the rule need not be read
+        return []
     try:  # one RRULE (several have no Graph form) expanded from DTSTART, as dateutil reads it
         rule = (rrulestr(master.rrules[0].text, dtstart=m.plain(master.start))
                 if len(master.rrules) == 1 and master.start is not None else None)
