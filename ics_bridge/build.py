@@ -230,9 +230,28 @@ def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = 
 
 # ---------------------------------------------------------------- people
 
+_addresses: dict[tuple[Any, ...], m.Address] = {}
+
+
 def make_address(email: str | None, name: str | None, params: dict[str, str] | None = None) -> m.Address:
     """An ATTENDEE/ORGANIZER: ``mailto:`` the address (``invalid:nomail`` without one), CN the
-    name, then ``params`` (ROLE, PARTSTAT…)."""
+    name, then ``params`` (ROLE, PARTSTAT…).  Memoised per input: the same people recur on
+    every event of a calendar, and a shared (immutable) address shares its ``params`` tuple,
+    which the .ics writer's per-``Params`` memo (``model_reader.address_fields``) then finds."""
+    key = (email, name, *params.items()) if params else (email, name)
+    try:
+        found = _addresses.get(key)
+    except TypeError:  # a value that cannot be a key: built each time
+        return _make_address(email, name, params)
+    if found is None:
+        found = _make_address(email, name, params)
+        if len(_addresses) >= 65536:
+            _addresses.clear()
+        _addresses[key] = found
+    return found
+
+
+def _make_address(email: str | None, name: str | None, params: dict[str, str] | None) -> m.Address:
     items = {"CN": name} if name else {}
     items.update(params or {})
     rsvp = items.get("RSVP")
