@@ -17,6 +17,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
+import orjson
 from icalendar.timezone.tzid import tzid_from_dt
 
 from . import hub
@@ -281,7 +282,30 @@ def add_join_link(event: EventBuilder, url: str) -> None:
 def put_stash(event: EventBuilder, name: str, data: dict[str, Any]) -> None:
     """Provider fields with no standard home, as compact JSON in one X- property."""
     if data:
-        event.text(name, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+        event.text(name, compact_json(data))
+
+
+def compact_json(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)``, byte for
+    byte, written by orjson (C) where orjson spells it the same: not a float below 1e-4 in size
+    (orjson ``0.00001``, ``2.5e-7``; json ``1e-05``), not NaN or an infinity (orjson ``null``),
+    not what orjson refuses (an integer beyond 64 bits, a key that is not a string, a lone
+    surrogate, a date or a dataclass, which ``json`` refuses too).  An output that may hold any
+    of these (``0.0000``, ``e-``, ``null`` anywhere, strings included) is written by ``json``."""
+    try:
+        out = orjson.dumps(data, option=_ORJSON_COMPACT)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _json_compact(data)
+    if b"0.0000" in out or b"e-" in out or b"null" in out:
+        return _json_compact(data)
+    return out.decode("utf-8")
+
+
+def _json_compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+_ORJSON_COMPACT = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 # ---------------------------------------------------------------- kept lines
@@ -322,29 +346,49 @@ def _kept_event(body: str) -> m.Event | None:
     return kept[0]
 
 
+_SINGLE_FIELDS = ("uid", "recurrence_id", "start", "end", "duration", "stamp", "created", "last_modified", "summary",
+                  "description", "location", "status", "transparency", "classification", "priority", "sequence",
+                  "url", "organizer", "geo")
+
+
+class _Splice:
+    """What splicing one kept text adds, worked out once per text (:func:`_splice_of`)."""
+
+    __slots__ = ("names", "lists", "other", "fields")
+
+    def __init__(self, body: str, found: m.Event) -> None:
+        self.names = _names_in(body)
+        self.lists = [(name, getattr(found, name)) for name in _LISTS if getattr(found, name)]
+        self.other = found.other
+        params = dict(found.params)
+        # (field, value, (property, its parameters) or None), the fields the text has
+        self.fields = [(f, value, (prop, params[prop]) if (prop := _PROPERTY_OF.get(f)) and prop in params else None)
+                       for f in _SINGLE_FIELDS if (value := getattr(found, f)) is not None]
+
+
+@lru_cache(maxsize=1024)
+def _splice_of(body: str) -> _Splice | None:
+    found = _kept_event(body)
+    return None if found is None else _Splice(body, found)
+
+
 def splice_lines(event: EventBuilder, text: str) -> bool:
     """Add the properties and components that ``text`` (content lines kept by a provider mapper
     for the way back) holds to ``event``; False when the text cannot be read.  A single-value
     property the event already has is kept as a line of its own, as icalendar added it."""
-    body = text.strip()
-    found = _kept_event(body)
-    if found is None:
+    plan = _splice_of(text.strip())
+    if plan is None:
         return False
-    for name in _names_in(body):
-        event.note(name)
-    for name in _LISTS:
-        getattr(event, name).extend(getattr(found, name))
-    event.other.extend(found.other)
-    params = dict(found.params)
-    for f in ("uid", "recurrence_id", "start", "end", "duration", "stamp", "created", "last_modified", "summary",
-              "description", "location", "status", "transparency", "classification", "priority", "sequence",
-              "url", "organizer", "geo"):
-        value = getattr(found, f)
-        if value is None:
-            continue
-        if event.fields.get(f) is None:
-            event.fields[f] = value
-            prop = _PROPERTY_OF.get(f)
-            if prop and prop in params:
-                event.params[prop] = params[prop]
+    order = event.order
+    for name in plan.names:
+        order.setdefault(name, None)  # EventBuilder.note
+    for name, values in plan.lists:
+        getattr(event, name).extend(values)
+    event.other.extend(plan.other)
+    fields = event.fields
+    for f, value, param in plan.fields:
+        if fields.get(f) is None:
+            fields[f] = value
+            if param is not None:
+                event.params[param[0]] = param[1]
     return True

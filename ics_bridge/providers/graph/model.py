@@ -48,9 +48,27 @@ _FRACTION = re.compile(r"(\.\d{1,6})\d*")
 SENTINEL_YEAR = 1
 
 
+_parsed: dict[str, datetime | None] = {}
+
+
 def parse_graph_datetime(value: str) -> datetime | None:
     """Parse Graph date-times: 7-digit fractions cut to microseconds, trailing ``Z`` or offset
-    kept, ``0001-01-01`` sentinel → None."""
+    kept, ``0001-01-01`` sentinel → None.  Memoised per string (immutable results): every
+    date-time is parsed when validated and again when mapped, and start times repeat."""
+    try:
+        return _parsed[value]
+    except KeyError:
+        pass
+    except TypeError:  # not a string: the parse below raises as it always did
+        return _parse_graph_datetime(value)
+    parsed = _parse_graph_datetime(value)
+    if len(_parsed) >= 65536:
+        _parsed.clear()
+    _parsed[value] = parsed
+    return parsed
+
+
+def _parse_graph_datetime(value: str) -> datetime | None:
     text = _FRACTION.sub(lambda m: m.group(1), value.strip())
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"

@@ -71,6 +71,10 @@ def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZon
     return resolved
 
 
+# ATTENDEE by (address, name, type, response, response time, RSVP): people recur on every event
+_attendees: dict[tuple[str | None, ...], m.Address] = {}
+
+
 class _EventMapper:
     """Maps one Graph event; holds the report and the event's identity for messages."""
 
@@ -288,35 +292,54 @@ class _EventMapper:
         org = e.organizer.emailAddress if e.organizer and e.organizer.emailAddress else None
         if org and (org.address or org.name):
             self.v.set("organizer", make_address(org.address, org.name))
+        rsvp = None if e.responseRequested is None else ("TRUE" if e.responseRequested else "FALSE")
         for att in e.attendees or []:
-            email = att.emailAddress.address if att.emailAddress else None
-            name = att.emailAddress.name if att.emailAddress else None
-            params: dict[str, str] = {}
-            kind = att.type or "required"
-            if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
-                self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
-                kind = "required"
-            role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
-            params["ROLE"] = role
-            params["CUTYPE"] = cutype
-            response = (att.status.response if att.status else None) or "none"
-            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
-            if partstat is None:
-                self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
-                partstat = "NEEDS-ACTION"
-            params["PARTSTAT"] = partstat
-            if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
-                params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
-            if att.status and att.status.time:
-                params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
-            if e.responseRequested is not None:
-                params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
+            mailbox = att.emailAddress
+            email = mailbox.address if mailbox else None
+            name = mailbox.name if mailbox else None
+            status = att.status
+            response = (status.response if status else None) or "none"
+            when = status.time if status else None
+            key = (email, name, att.type, response, when, rsvp)
+            address = _attendees.get(key)
+            if address is None:
+                address = self.attendee(email, name, att.type, response, when, rsvp)
+                if len(_attendees) >= 65536:
+                    _attendees.clear()
+                if (att.type or "required") in tables.ATTENDEE_TYPE_TO_ICAL and response in tables.RESPONSE_TO_PARTSTAT:
+                    _attendees[key] = address  # nothing reported: the same inputs give the same line
             if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
                 self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
                     mode="json", exclude_none=True)
                 self.add(LossKind.STASHED, "attendees.proposedNewTime",
                          "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            self.v.add("ATTENDEE", make_address(email, name, params))
+            self.v.add("ATTENDEE", address)
+
+    def attendee(self, email: str | None, name: str | None, kind: str | None, response: str, when: str | None,
+                 rsvp: str | None) -> m.Address:
+        """One ATTENDEE from a Graph attendee's fields (type → ROLE and CUTYPE, response →
+        PARTSTAT, MS-OXCICAL 2.1.3.1.1.20.2); an unknown type or response is reported.
+        :meth:`people` keeps the answers that reported nothing, per input (:data:`_attendees`)."""
+        params: dict[str, str] = {}
+        kind = kind or "required"
+        if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
+            self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
+            kind = "required"
+        role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
+        params["ROLE"] = role
+        params["CUTYPE"] = cutype
+        partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+        if partstat is None:
+            self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
+            partstat = "NEEDS-ACTION"
+        params["PARTSTAT"] = partstat
+        if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
+            params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
+        if when:
+            params["X-ICSBRIDGE-RESPONSE-TIME"] = when
+        if rsvp is not None:
+            params["RSVP"] = rsvp
+        return make_address(email, name, params)
 
     def reminder(self) -> None:
         e = self.e
@@ -510,6 +533,11 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
 
     An event that cannot be mapped is appended to ``errors`` (raised when ``errors`` is None)
     and the others go on."""
+    with clock.fixed(clock.now_utc()):  # one "now" for the whole conversion (DTSTAMP without a timestamp)
+        return _events_to_calendar(events, report, errors)
+
+
+def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> m.Calendar:
     def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
