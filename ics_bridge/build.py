@@ -82,9 +82,26 @@ def params_of(items: dict[str, str] | Iterable[tuple[str, str]]) -> m.Params:
     return tuple([_param(name, value) for name, value in pairs])
 
 
+_text_lines: dict[tuple[str, str, m.Params], m.Line] = {}
+
+
 def text_line(name: str, text: str, params: m.Params = ()) -> m.Line:
     """A property without a typed field holding TEXT (RFC 5545 3.3.11), escaped as icalendar
-    escapes it (unknown X- names are TEXT)."""
+    escapes it (unknown X- names are TEXT).  Short ones are memoised (immutable lines: the same
+    busy status, importance and stash repeat on many events)."""
+    if len(text) > 256:
+        return _text_line(name, text, params)
+    key = (name, text, params)
+    found = _text_lines.get(key)
+    if found is None:
+        found = _text_line(name, text, params)
+        if len(_text_lines) >= 16384:
+            _text_lines.clear()
+        _text_lines[key] = found
+    return found
+
+
+def _text_line(name: str, text: str, params: m.Params) -> m.Line:
     value = escape_text(text)
     return m.Line(name, params, value, f"{name}:{value}", text if "\r" in text else None)
 
@@ -219,10 +236,12 @@ def set_description(event: EventBuilder, content: str | None, *, is_html: bool, 
 
 # ---------------------------------------------------------------- alarms
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 1 and 1.0 write -PT1M and -PT1.0M
 def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
                default_marker: bool = False) -> m.Alarm:
     """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a
-    VALARM without TRIGGER; DavMail omitted it for 0), the form Outlook and Google write."""
+    VALARM without TRIGGER; DavMail omitted it for 0), the form Outlook and Google write.
+    Memoised (an immutable alarm; a calendar uses a few reminder times)."""
     trigger = m.Trigger(timedelta(minutes=-minutes_before), text=f"-PT{minutes_before}M")
     return m.Alarm(action=action, trigger=trigger, description=description,
                    summary=description if action == "EMAIL" else None,

@@ -180,9 +180,43 @@ def test_annotations_dropped_as_the_reference_drops_them(monkeypatch: pytest.Mon
         fast = _validated(annotated)
         assert repr(annotated) == before  # the caller's object is not changed
         assert fast == _validated(_reference_clean(gm.Event, annotated))
-    plain = [_validated(raw) for raw in _graph_items()]
+    plain = [_validated(raw) for raw in _graph_items() + _legacy_items()]
     monkeypatch.setattr(gm, "_may_hold_annotation", lambda data: True)  # the walk on every event
-    assert [_validated(raw) for raw in _graph_items()] == plain
+    monkeypatch.setattr(gm, "_CAMEL_CASE_KEYS", frozenset())  # legacy.normalize_legacy on every event
+    assert [_validated(raw) for raw in _graph_items() + _legacy_items()] == plain
+
+
+def _legacy_items() -> list[dict[str, Any]]:
+    """Outlook REST's PascalCase shape (seed 004), some with v1.0 names and annotations mixed in."""
+    base = {"Id": "AAMk", "Subject": "legacy", "Start": "2026-03-02T09:00:00Z", "StartTimeZone": "Pacific Standard Time",
+            "End": "2026-03-02T10:00:00Z", "EndTimeZone": "Pacific Standard Time", "Reminder": 15,
+            "DateTimeCreated": "2026-01-01T00:00:00Z", "@odata.id": "x"}
+    return [base, {**base, "subject": "both"}, {"subject": "v1", "Importance": "High"}, {"id": "x", "@removed": {}},
+            {"id": "y", "Body": {"ContentType": "HTML", "Content": "<b>x</b>"}}]
+
+
+def test_enum_is_canonical_enum() -> None:
+    from ics_bridge.wire import canonical_enum
+
+    class Sub(str):
+        pass
+
+    for vocabulary in (gm.RESPONSES, gm.DAYS, gm.SHOW_AS, gm.EVENT_TYPES, gm.LOCATION_TYPES):
+        for word in vocabulary:
+            for value in (word, word.upper(), f" {word} ", word.capitalize(), Sub(word), Sub(word.upper())):
+                assert gm._enum(value, vocabulary) == canonical_enum(value, vocabulary)
+                assert type(gm._enum(value, vocabulary)) is type(canonical_enum(value, vocabulary))
+        for other in ("", "unknown-x", None, 3, ["a"]):
+            assert gm._enum(other, vocabulary) == canonical_enum(other, vocabulary)
+
+
+def test_text_line_and_alarm_memos_are_the_builders() -> None:
+    for text in ["BUSY", "a,b;c\\d\nx", "x\r\ny", "é" * 300, "", "BUSY"]:
+        for params in ((), (m.Param("FMTTYPE", ("text/html",)),)):
+            assert build.text_line("X-A", text, params) == build._text_line("X-A", text, params)
+    for args in ((15,), (0,), (15.0,), (True,), (10, "EMAIL", "Mail"), (5, "DISPLAY", "Reminder", True)):
+        assert build.make_alarm(*args) == build.make_alarm.__wrapped__(*args)
+    assert build.make_alarm(1).trigger.text == "-PT1M" and build.make_alarm(1.0).trigger.text == "-PT1.0M"
 
 
 def test_the_input_object_is_not_changed() -> None:
@@ -344,9 +378,11 @@ def test_memos_give_what_the_reference_path_gives(monkeypatch: pytest.MonkeyPatc
     payloads = _payloads()
     fast = [_convert(p) for p in payloads]
     again = [_convert(p) for p in payloads]  # now from the memos' contents
-    for memo in ((to_ical, "_attendees"), (to_ical, "_resolved"), (build, "_addresses"), (gm, "_parsed")):
+    for memo in ((to_ical, "_attendees"), (to_ical, "_resolved"), (build, "_addresses"), (gm, "_parsed"),
+                 (build, "_text_lines")):
         monkeypatch.setattr(*memo, _Forgetful())
     monkeypatch.setattr(build, "_splice_of", build._splice_of.__wrapped__)
+    monkeypatch.setattr(to_ical, "make_alarm", build.make_alarm.__wrapped__)
     reference = [_convert(p) for p in payloads]
     assert fast == reference
     assert again == reference

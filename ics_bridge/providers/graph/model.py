@@ -81,6 +81,14 @@ def _parse_graph_datetime(value: str) -> datetime | None:
     return parsed
 
 
+def _enum(value: Any, vocabulary: tuple[str, ...]) -> Any:
+    """:func:`wire.canonical_enum`, with the value spelled as the vocabulary spells it (what
+    Graph sends, 110k times at 10k events) answered by one membership test."""
+    if type(value) is str and value in vocabulary:
+        return value
+    return canonical_enum(value, vocabulary)
+
+
 def _sentinel_to_none(value: Any) -> Any:
     if isinstance(value, str) and value.startswith("0001-01-01"):
         return None
@@ -111,9 +119,7 @@ class DateTimeTimeZone(GraphModel):
     def naive(self) -> datetime | None:
         """The wall-clock value; an offset or ``Z`` in the string is converted to UTC first."""
         parsed = parse_graph_datetime(self.dateTime)
-        if parsed is None:
-            return None
-        if parsed.tzinfo is not None:
+        if parsed is not None and parsed.tzinfo is not None:
             return parsed.astimezone(timezone.utc).replace(tzinfo=None)
         return parsed
 
@@ -125,7 +131,7 @@ class ItemBody(GraphModel):
     @field_validator("contentType", mode="before")
     @classmethod
     def _ct(cls, v: Any) -> Any:
-        return canonical_enum(v, BODY_TYPES)
+        return _enum(v, BODY_TYPES)
 
 
 class EmailAddress(GraphModel):
@@ -144,7 +150,7 @@ class ResponseStatus(GraphModel):
     @field_validator("response", mode="before")
     @classmethod
     def _r(cls, v: Any) -> Any:
-        return canonical_enum(v, RESPONSES)
+        return _enum(v, RESPONSES)
 
     @field_validator("time", mode="before")
     @classmethod
@@ -166,7 +172,7 @@ class Attendee(GraphModel):
     @field_validator("type", mode="before")
     @classmethod
     def _ty(cls, v: Any) -> Any:
-        return canonical_enum(v, ATTENDEE_TYPES)
+        return _enum(v, ATTENDEE_TYPES)
 
 
 class PhysicalAddress(GraphModel):
@@ -201,7 +207,7 @@ class Location(GraphModel):
     @field_validator("locationType", mode="before")
     @classmethod
     def _lt(cls, v: Any) -> Any:
-        return canonical_enum(v, LOCATION_TYPES)
+        return _enum(v, LOCATION_TYPES)
 
     def is_empty(self) -> bool:
         return not (self.displayName or self.locationUri or self.uniqueId or self.locationEmailAddress
@@ -221,22 +227,22 @@ class RecurrencePattern(GraphModel):
     @field_validator("type", mode="before")
     @classmethod
     def _ty(cls, v: Any) -> Any:
-        return canonical_enum(v, PATTERN_TYPES)
+        return _enum(v, PATTERN_TYPES)
 
     @field_validator("daysOfWeek", mode="before")
     @classmethod
     def _days(cls, v: Any) -> Any:
-        return [canonical_enum(d, DAYS) for d in v] if isinstance(v, list) else ([] if v is None else v)
+        return [_enum(d, DAYS) for d in v] if isinstance(v, list) else ([] if v is None else v)
 
     @field_validator("firstDayOfWeek", mode="before")
     @classmethod
     def _fdow(cls, v: Any) -> Any:
-        return canonical_enum(v, DAYS)
+        return _enum(v, DAYS)
 
     @field_validator("index", mode="before")
     @classmethod
     def _idx(cls, v: Any) -> Any:
-        return canonical_enum(v, INDEXES)
+        return _enum(v, INDEXES)
 
     @field_validator("interval", "month", "dayOfMonth", mode="before")
     @classmethod
@@ -254,7 +260,7 @@ class RecurrenceRange(GraphModel):
     @field_validator("type", mode="before")
     @classmethod
     def _ty(cls, v: Any) -> Any:
-        return canonical_enum(v, RANGE_TYPES)
+        return _enum(v, RANGE_TYPES)
 
     @field_validator("startDate", "endDate", mode="before")
     @classmethod
@@ -344,10 +350,11 @@ class Event(GraphModel):
         """Outlook REST / Graph alpha PascalCase shape (seed 004) → the v1.0 shape, then the
         ``@odata.*`` annotations dropped (:func:`without_annotations`)."""
         if isinstance(data, dict):
-            removed = data.get("@removed")
-            data = legacy.normalize_legacy(data)
-            if removed is not None:
-                data["@removed"] = removed
+            if not data.keys() <= _CAMEL_CASE_KEYS:  # else no PascalCase name: not legacy (legacy.is_legacy)
+                removed = data.get("@removed")
+                data = legacy.normalize_legacy(data)
+                if removed is not None:
+                    data["@removed"] = removed
             if _may_hold_annotation(data):
                 data = without_annotations(cls, data)
         return data
@@ -355,27 +362,27 @@ class Event(GraphModel):
     @field_validator("type", mode="before")
     @classmethod
     def _ty(cls, v: Any) -> Any:
-        return canonical_enum(v, EVENT_TYPES)
+        return _enum(v, EVENT_TYPES)
 
     @field_validator("showAs", mode="before")
     @classmethod
     def _show(cls, v: Any) -> Any:
-        return canonical_enum(v, SHOW_AS)
+        return _enum(v, SHOW_AS)
 
     @field_validator("importance", mode="before")
     @classmethod
     def _imp(cls, v: Any) -> Any:
-        return canonical_enum(v, IMPORTANCE)
+        return _enum(v, IMPORTANCE)
 
     @field_validator("sensitivity", mode="before")
     @classmethod
     def _sens(cls, v: Any) -> Any:
-        return canonical_enum(v, SENSITIVITY)
+        return _enum(v, SENSITIVITY)
 
     @field_validator("onlineMeetingProvider", mode="before")
     @classmethod
     def _omp(cls, v: Any) -> Any:
-        return canonical_enum(v, ONLINE_PROVIDERS)
+        return _enum(v, ONLINE_PROVIDERS)
 
     @field_validator("createdDateTime", "lastModifiedDateTime", "originalStart", mode="before")
     @classmethod
@@ -460,3 +467,11 @@ def without_annotations(cls: type[GraphModel], data: Any) -> Any:
                 out = dict(data)
             out[key] = new
     return out
+
+
+# The names a v1.0/beta event object holds (its fields and the common extras): an object with no
+# other name has no PascalCase one, which is what marks the legacy shape (:func:`legacy.is_legacy`).
+_CAMEL_CASE_KEYS = frozenset([*Event.model_fields, "@removed", "@odata.etag", "@odata.type", "@odata.context",
+                              "@odata.id", "singleValueExtendedProperties", "multiValueExtendedProperties",
+                              "occurrenceId", "attachments", "extensions", "instances", "calendar"])
+assert not any(k[:1].isupper() for k in _CAMEL_CASE_KEYS)

@@ -444,7 +444,7 @@ class _EventMapper:
                 data[name] = value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else (
                     [x.model_dump(mode="json", exclude_none=True) if hasattr(x, "model_dump") else x for x in value]
                     if isinstance(value, list) else value)
-        for name, value in e.extras().items():
+        for name, value in _extra(e).items():
             if name.startswith("@"):
                 continue
             if name == "singleValueExtendedProperties" and isinstance(value, list):
@@ -469,6 +469,11 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+def _extra(event: Event) -> dict[str, Any]:
+    """The event's unknown properties, read in place (``Event.extras()`` copies them)."""
+    return event.__pydantic_extra__ or {}
 
 
 def _uid_source(event: Event) -> str:
@@ -500,7 +505,7 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
     series, the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date.
     ``fallback``: the item's own start (an ``occurrence`` item is where it always was)."""
     e = mapper.e
-    occurrence_id = e.extras().get("occurrenceId")
+    occurrence_id = _extra(e).get("occurrenceId")
     if not e.originalStart and isinstance(occurrence_id, str) and isinstance(master_start, (date, datetime)):
         day = date.fromisoformat(occurrence_id.rsplit(".", 1)[-1])  # beta OID.<masterId>.<yyyy-mm-dd>
         if isinstance(master_start, datetime):
@@ -684,7 +689,7 @@ def _first_of(e: Event) -> str | None:
     ``from_ical._off_rule_start``), else None."""
     from .from_ical import FIRST_OF_PROPERTY
 
-    for prop in e.extras().get("singleValueExtendedProperties") or []:
+    for prop in _extra(e).get("singleValueExtendedProperties") or []:
         if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY and isinstance(prop.get("value"), str):
             return prop["value"]
     return None
