@@ -293,6 +293,9 @@ class _EventMapper:
         if org and (org.address or org.name):
             self.v.set("organizer", make_address(org.address, org.name))
         rsvp = None if e.responseRequested is None else ("TRUE" if e.responseRequested else "FALSE")
+        attendees = self.v.attendees
+        if e.attendees:
+            self.v.note("ATTENDEE")  # as EventBuilder.add notes the first one
         for att in e.attendees or []:
             mailbox = att.emailAddress
             email = mailbox.address if mailbox else None
@@ -313,7 +316,7 @@ class _EventMapper:
                     mode="json", exclude_none=True)
                 self.add(LossKind.STASHED, "attendees.proposedNewTime",
                          "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            self.v.add("ATTENDEE", address)
+            attendees.append(address)
 
     def attendee(self, email: str | None, name: str | None, kind: str | None, response: str, when: str | None,
                  rsvp: str | None) -> m.Address:
