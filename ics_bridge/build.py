@@ -64,6 +64,15 @@ def time_value(value: date | datetime) -> m.TimeValue:
     return value
 
 
+def remember(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+    """``value``, kept in ``memo`` under ``key``; a full memo is emptied first (a bound on its
+    size, not an LRU: the memos here hold what a calendar repeats)."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 _params: dict[tuple[str, str], m.Param] = {}
 
 
@@ -93,12 +102,7 @@ def text_line(name: str, text: str, params: m.Params = ()) -> m.Line:
         return _text_line(name, text, params)
     key = (name, text, params)
     found = _text_lines.get(key)
-    if found is None:
-        found = _text_line(name, text, params)
-        if len(_text_lines) >= 16384:
-            _text_lines.clear()
-        _text_lines[key] = found
-    return found
+    return found if found is not None else remember(_text_lines, key, _text_line(name, text, params), 16384)
 
 
 def _text_line(name: str, text: str, params: m.Params) -> m.Line:
@@ -263,12 +267,7 @@ def make_address(email: str | None, name: str | None, params: dict[str, str] | N
         found = _addresses.get(key)
     except TypeError:  # a value that cannot be a key: built each time
         return _make_address(email, name, params)
-    if found is None:
-        found = _make_address(email, name, params)
-        if len(_addresses) >= 65536:
-            _addresses.clear()
-        _addresses[key] = found
-    return found
+    return found if found is not None else remember(_addresses, key, _make_address(email, name, params), 65536)
 
 
 def _make_address(email: str | None, name: str | None, params: dict[str, str] | None) -> m.Address:

@@ -29,6 +29,7 @@ from ics_bridge.providers.graph import model as gm
 from ics_bridge.providers.graph import to_ical
 from ics_bridge.providers.graph.reader import read_events
 from ics_bridge.report import Report
+from test_perf_paths import _depth  # the recursive definition of the nesting depth
 
 ROOT = Path(__file__).resolve().parent
 
@@ -47,15 +48,6 @@ def _valid(paths: list[Path]) -> list[Path]:
 
 GRAPH = _valid(sorted((ROOT / "corpus" / "graph").glob("*.json")))
 JSON_FILES = GRAPH + _valid(sorted((ROOT / "corpus" / "google").glob("*.json")))
-
-
-def _depth(value: Any) -> int:
-    """The recursive definition: containers count one level each."""
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
 
 
 def _same_verdicts(data: bytes) -> None:

@@ -23,7 +23,7 @@ from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
-                      set_description, splice_lines, time_value)
+                      remember, set_description, splice_lines, time_value)
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
@@ -51,10 +51,7 @@ def _resolve(name: str) -> ResolvedZone | None:
         return _resolved[name]
     except KeyError:
         pass
-    found = resolve_name(name)
-    if len(_resolved) < 4096:
-        _resolved[name] = found
-    return found
+    return remember(_resolved, name, resolve_name(name), 4096)
 
 
 _UTC_ZONE = ResolvedZone(timezone.utc, "UTC")
@@ -307,10 +304,8 @@ class _EventMapper:
             address = _attendees.get(key)
             if address is None:
                 address = self.attendee(email, name, att.type, response, when, rsvp)
-                if len(_attendees) >= 65536:
-                    _attendees.clear()
                 if (att.type or "required") in tables.ATTENDEE_TYPE_TO_ICAL and response in tables.RESPONSE_TO_PARTSTAT:
-                    _attendees[key] = address  # nothing reported: the same inputs give the same line
+                    remember(_attendees, key, address, 65536)  # nothing reported: the same inputs give the same line
             if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
                 self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
                     mode="json", exclude_none=True)
