@@ -17,6 +17,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
+import orjson
 from icalendar.timezone.tzid import tzid_from_dt
 
 from . import hub
@@ -63,6 +64,15 @@ def time_value(value: date | datetime) -> m.TimeValue:
     return value
 
 
+def remember(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+    """``value``, kept in ``memo`` under ``key``; a full memo is emptied first (a bound on its
+    size, not an LRU: the memos here hold what a calendar repeats)."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 _params: dict[tuple[str, str], m.Param] = {}
 
 
@@ -81,9 +91,21 @@ def params_of(items: dict[str, str] | Iterable[tuple[str, str]]) -> m.Params:
     return tuple([_param(name, value) for name, value in pairs])
 
 
+_text_lines: dict[tuple[str, str, m.Params], m.Line] = {}
+
+
 def text_line(name: str, text: str, params: m.Params = ()) -> m.Line:
     """A property without a typed field holding TEXT (RFC 5545 3.3.11), escaped as icalendar
-    escapes it (unknown X- names are TEXT)."""
+    escapes it (unknown X- names are TEXT).  Short ones are memoised (immutable lines: the same
+    busy status, importance and stash repeat on many events)."""
+    if len(text) > 256:
+        return _text_line(name, text, params)
+    key = (name, text, params)
+    found = _text_lines.get(key)
+    return found if found is not None else remember(_text_lines, key, _text_line(name, text, params), 16384)
+
+
+def _text_line(name: str, text: str, params: m.Params) -> m.Line:
     value = escape_text(text)
     return m.Line(name, params, value, f"{name}:{value}", text if "\r" in text else None)
 
@@ -218,10 +240,12 @@ def set_description(event: EventBuilder, content: str | None, *, is_html: bool, 
 
 # ---------------------------------------------------------------- alarms
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 1 and 1.0 write -PT1M and -PT1.0M
 def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = "Reminder",
                default_marker: bool = False) -> m.Alarm:
     """A VALARM with ``TRIGGER:-PT{n}M``, also for 0 (MS-STANOICAL V0060: Outlook ignores a
-    VALARM without TRIGGER; DavMail omitted it for 0), the form Outlook and Google write."""
+    VALARM without TRIGGER; DavMail omitted it for 0), the form Outlook and Google write.
+    Memoised (an immutable alarm; a calendar uses a few reminder times)."""
     trigger = m.Trigger(timedelta(minutes=-minutes_before), text=f"-PT{minutes_before}M")
     return m.Alarm(action=action, trigger=trigger, description=description,
                    summary=description if action == "EMAIL" else None,
@@ -230,9 +254,23 @@ def make_alarm(minutes_before: int, action: str = "DISPLAY", description: str = 
 
 # ---------------------------------------------------------------- people
 
+_addresses: dict[tuple[Any, ...], m.Address] = {}
+
+
 def make_address(email: str | None, name: str | None, params: dict[str, str] | None = None) -> m.Address:
     """An ATTENDEE/ORGANIZER: ``mailto:`` the address (``invalid:nomail`` without one), CN the
-    name, then ``params`` (ROLE, PARTSTAT…)."""
+    name, then ``params`` (ROLE, PARTSTAT…).  Memoised per input: the same people recur on
+    every event of a calendar, and a shared (immutable) address shares its ``params`` tuple,
+    which the .ics writer's per-``Params`` memo (``model_reader.address_fields``) then finds."""
+    key = (email, name, *params.items()) if params else (email, name)
+    try:
+        found = _addresses.get(key)
+    except TypeError:  # a value that cannot be a key: built each time
+        return _make_address(email, name, params)
+    return found if found is not None else remember(_addresses, key, _make_address(email, name, params), 65536)
+
+
+def _make_address(email: str | None, name: str | None, params: dict[str, str] | None) -> m.Address:
     items = {"CN": name} if name else {}
     items.update(params or {})
     rsvp = items.get("RSVP")
@@ -262,7 +300,30 @@ def add_join_link(event: EventBuilder, url: str) -> None:
 def put_stash(event: EventBuilder, name: str, data: dict[str, Any]) -> None:
     """Provider fields with no standard home, as compact JSON in one X- property."""
     if data:
-        event.text(name, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+        event.text(name, compact_json(data))
+
+
+def compact_json(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)``, byte for
+    byte, written by orjson (C) where orjson spells it the same: not a float below 1e-4 in size
+    (orjson ``0.00001``, ``2.5e-7``; json ``1e-05``), not NaN or an infinity (orjson ``null``),
+    not what orjson refuses (an integer beyond 64 bits, a key that is not a string, a lone
+    surrogate, a date or a dataclass, which ``json`` refuses too).  An output that may hold any
+    of these (``0.0000``, ``e-``, ``null`` anywhere, strings included) is written by ``json``."""
+    try:
+        out = orjson.dumps(data, option=_ORJSON_COMPACT)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _json_compact(data)
+    if b"0.0000" in out or b"e-" in out or b"null" in out:
+        return _json_compact(data)
+    return out.decode("utf-8")
+
+
+def _json_compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+_ORJSON_COMPACT = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 # ---------------------------------------------------------------- kept lines
@@ -303,29 +364,49 @@ def _kept_event(body: str) -> m.Event | None:
     return kept[0]
 
 
+_SINGLE_FIELDS = ("uid", "recurrence_id", "start", "end", "duration", "stamp", "created", "last_modified", "summary",
+                  "description", "location", "status", "transparency", "classification", "priority", "sequence",
+                  "url", "organizer", "geo")
+
+
+class _Splice:
+    """What splicing one kept text adds, worked out once per text (:func:`_splice_of`)."""
+
+    __slots__ = ("names", "lists", "other", "fields")
+
+    def __init__(self, body: str, found: m.Event) -> None:
+        self.names = _names_in(body)
+        self.lists = [(name, getattr(found, name)) for name in _LISTS if getattr(found, name)]
+        self.other = found.other
+        params = dict(found.params)
+        # (field, value, (property, its parameters) or None), the fields the text has
+        self.fields = [(f, value, (prop, params[prop]) if (prop := _PROPERTY_OF.get(f)) and prop in params else None)
+                       for f in _SINGLE_FIELDS if (value := getattr(found, f)) is not None]
+
+
+@lru_cache(maxsize=1024)
+def _splice_of(body: str) -> _Splice | None:
+    found = _kept_event(body)
+    return None if found is None else _Splice(body, found)
+
+
 def splice_lines(event: EventBuilder, text: str) -> bool:
     """Add the properties and components that ``text`` (content lines kept by a provider mapper
     for the way back) holds to ``event``; False when the text cannot be read.  A single-value
     property the event already has is kept as a line of its own, as icalendar added it."""
-    body = text.strip()
-    found = _kept_event(body)
-    if found is None:
+    plan = _splice_of(text.strip())
+    if plan is None:
         return False
-    for name in _names_in(body):
-        event.note(name)
-    for name in _LISTS:
-        getattr(event, name).extend(getattr(found, name))
-    event.other.extend(found.other)
-    params = dict(found.params)
-    for f in ("uid", "recurrence_id", "start", "end", "duration", "stamp", "created", "last_modified", "summary",
-              "description", "location", "status", "transparency", "classification", "priority", "sequence",
-              "url", "organizer", "geo"):
-        value = getattr(found, f)
-        if value is None:
-            continue
-        if event.fields.get(f) is None:
-            event.fields[f] = value
-            prop = _PROPERTY_OF.get(f)
-            if prop and prop in params:
-                event.params[prop] = params[prop]
+    order = event.order
+    for name in plan.names:
+        order.setdefault(name, None)  # EventBuilder.note
+    for name, values in plan.lists:
+        getattr(event, name).extend(values)
+    event.other.extend(plan.other)
+    fields = event.fields
+    for f, value, param in plan.fields:
+        if fields.get(f) is None:
+            fields[f] = value
+            if param is not None:
+                event.params[param[0]] = param[1]
     return True

@@ -23,7 +23,7 @@ from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
-                      set_description, splice_lines, time_value)
+                      remember, set_description, splice_lines, time_value)
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
@@ -40,15 +40,36 @@ _STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl",
                    "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
 
 
+_resolved: dict[str, ResolvedZone | None] = {}
+
+
+def _resolve(name: str) -> ResolvedZone | None:
+    """:func:`timezones.resolve_name`, memoised per name: a file names a handful of zones on
+    every event (start, end, original zones: 46k calls at 10k events), and the answer depends
+    on the name alone (tzdata and CLDR tables; ``ResolvedZone`` is frozen)."""
+    try:
+        return _resolved[name]
+    except KeyError:
+        pass
+    return remember(_resolved, name, resolve_name(name), 4096)
+
+
+_UTC_ZONE = ResolvedZone(timezone.utc, "UTC")
+
+
 def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZone:
     if not name:
-        return ResolvedZone(timezone.utc, "UTC")
+        return _UTC_ZONE
     if name.lower() == "tzone://microsoft/custom":
         raise InputError("custom time zone with no definition (tzone://Microsoft/Custom)", uid=uid, field=field)
-    resolved = resolve_name(name)
+    resolved = _resolve(name)
     if resolved is None:
         raise InputError(f"unknown time zone {name!r}", uid=uid, field=field)
     return resolved
+
+
+# ATTENDEE by (address, name, type, response, response time, RSVP): people recur on every event
+_attendees: dict[tuple[str | None, ...], m.Address] = {}
 
 
 class _EventMapper:
@@ -73,14 +94,14 @@ class _EventMapper:
         e = self.e
         view = e.start.timeZone if e.start else None
         home = e.originalStartTimeZone
-        if home and home.lower() != "tzone://microsoft/custom" and resolve_name(home) is not None:
-            return resolve_name(home)  # type: ignore[return-value]
+        if home and home.lower() != "tzone://microsoft/custom" and _resolve(home) is not None:
+            return _resolve(home)  # type: ignore[return-value]
         if home and home.lower() == "tzone://microsoft/custom":
             self.add(LossKind.TIMEZONE_GUESSED, "originalStartTimeZone",
                      "custom zone has no definition in Graph JSON; the response zone is used", before=home, after=view)
         series_zone = e.recurrence.range.recurrenceTimeZone if e.recurrence else None
-        if series_zone and resolve_name(series_zone) is not None and e.type not in ("exception", "occurrence"):
-            return resolve_name(series_zone)  # type: ignore[return-value]  # the zone the series expands in
+        if series_zone and _resolve(series_zone) is not None and e.type not in ("exception", "occurrence"):
+            return _resolve(series_zone)  # type: ignore[return-value]  # the zone the series expands in
         return _zone(view, self.report, self.uid, "start.timeZone")
 
     def instant(self, which: str) -> datetime | None:
@@ -121,8 +142,8 @@ class _EventMapper:
             raise InputError("start is Graph's 0001-01-01 'no value' sentinel", uid=self.uid, field="start")
         start = start.astimezone(home.tz)
         end_zone = home
-        if e.originalEndTimeZone and resolve_name(e.originalEndTimeZone) and e.originalEndTimeZone != e.originalStartTimeZone:
-            end_zone = resolve_name(e.originalEndTimeZone)  # type: ignore[assignment]
+        if e.originalEndTimeZone and _resolve(e.originalEndTimeZone) and e.originalEndTimeZone != e.originalStartTimeZone:
+            end_zone = _resolve(e.originalEndTimeZone)  # type: ignore[assignment]
         elif e.end and e.end.timeZone and e.start.timeZone and e.end.timeZone != e.start.timeZone:
             end_zone = _zone(e.end.timeZone, self.report, self.uid, "end.timeZone")
         if end is not None:
@@ -209,7 +230,7 @@ class _EventMapper:
         rtz = rec.range.recurrenceTimeZone
         series_tz: tzinfo | None = zone.tz if zone else None
         if rtz:
-            resolved = resolve_name(rtz)
+            resolved = _resolve(rtz)
             if resolved is None:
                 self.add(LossKind.TIMEZONE_UNKNOWN, "recurrence.range.recurrenceTimeZone",
                          "unknown zone; the start zone is used", before=rtz)
@@ -268,35 +289,55 @@ class _EventMapper:
         org = e.organizer.emailAddress if e.organizer and e.organizer.emailAddress else None
         if org and (org.address or org.name):
             self.v.set("organizer", make_address(org.address, org.name))
+        rsvp = None if e.responseRequested is None else ("TRUE" if e.responseRequested else "FALSE")
+        attendees = self.v.attendees
+        if e.attendees:
+            self.v.note("ATTENDEE")  # as EventBuilder.add notes the first one
         for att in e.attendees or []:
-            email = att.emailAddress.address if att.emailAddress else None
-            name = att.emailAddress.name if att.emailAddress else None
-            params: dict[str, str] = {}
-            kind = att.type or "required"
-            if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
-                self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
-                kind = "required"
-            role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
-            params["ROLE"] = role
-            params["CUTYPE"] = cutype
-            response = (att.status.response if att.status else None) or "none"
-            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
-            if partstat is None:
-                self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
-                partstat = "NEEDS-ACTION"
-            params["PARTSTAT"] = partstat
-            if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
-                params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
-            if att.status and att.status.time:
-                params["X-ICSBRIDGE-RESPONSE-TIME"] = att.status.time
-            if e.responseRequested is not None:
-                params["RSVP"] = "TRUE" if e.responseRequested else "FALSE"
+            mailbox = att.emailAddress
+            email = mailbox.address if mailbox else None
+            name = mailbox.name if mailbox else None
+            status = att.status
+            response = (status.response if status else None) or "none"
+            when = status.time if status else None
+            key = (email, name, att.type, response, when, rsvp)
+            address = _attendees.get(key)
+            if address is None:
+                address = self.attendee(email, name, att.type, response, when, rsvp)
+                if (att.type or "required") in tables.ATTENDEE_TYPE_TO_ICAL and response in tables.RESPONSE_TO_PARTSTAT:
+                    remember(_attendees, key, address, 65536)  # nothing reported: the same inputs give the same line
             if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
                 self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
                     mode="json", exclude_none=True)
                 self.add(LossKind.STASHED, "attendees.proposedNewTime",
                          "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            self.v.add("ATTENDEE", make_address(email, name, params))
+            attendees.append(address)
+
+    def attendee(self, email: str | None, name: str | None, kind: str | None, response: str, when: str | None,
+                 rsvp: str | None) -> m.Address:
+        """One ATTENDEE from a Graph attendee's fields (type → ROLE and CUTYPE, response →
+        PARTSTAT, MS-OXCICAL 2.1.3.1.1.20.2); an unknown type or response is reported.
+        :meth:`people` keeps the answers that reported nothing, per input (:data:`_attendees`)."""
+        params: dict[str, str] = {}
+        kind = kind or "required"
+        if kind not in tables.ATTENDEE_TYPE_TO_ICAL:
+            self.add(LossKind.INVALID_VALUE, "attendees.type", f"unknown attendee type {kind!r}; required used")
+            kind = "required"
+        role, cutype = tables.ATTENDEE_TYPE_TO_ICAL[kind]
+        params["ROLE"] = role
+        params["CUTYPE"] = cutype
+        partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+        if partstat is None:
+            self.add(LossKind.INVALID_VALUE, "attendees.status.response", f"unknown response {response!r}")
+            partstat = "NEEDS-ACTION"
+        params["PARTSTAT"] = partstat
+        if tables.PARTSTAT_TO_RESPONSE.get(partstat) != response:
+            params["X-ICSBRIDGE-RESPONSE"] = response  # none/notResponded/organizer kept
+        if when:
+            params["X-ICSBRIDGE-RESPONSE-TIME"] = when
+        if rsvp is not None:
+            params["RSVP"] = rsvp
+        return make_address(email, name, params)
 
     def reminder(self) -> None:
         e = self.e
@@ -401,7 +442,7 @@ class _EventMapper:
                 data[name] = value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else (
                     [x.model_dump(mode="json", exclude_none=True) if hasattr(x, "model_dump") else x for x in value]
                     if isinstance(value, list) else value)
-        for name, value in e.extras().items():
+        for name, value in _extra(e).items():
             if name.startswith("@"):
                 continue
             if name == "singleValueExtendedProperties" and isinstance(value, list):
@@ -426,6 +467,11 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+def _extra(event: Event) -> dict[str, Any]:
+    """The event's unknown properties, read in place (``Event.extras()`` copies them)."""
+    return event.__pydantic_extra__ or {}
 
 
 def _uid_source(event: Event) -> str:
@@ -457,7 +503,7 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
     series, the date at midnight in recurrenceTimeZone (interop-notes case 14), not the UTC date.
     ``fallback``: the item's own start (an ``occurrence`` item is where it always was)."""
     e = mapper.e
-    occurrence_id = e.extras().get("occurrenceId")
+    occurrence_id = _extra(e).get("occurrenceId")
     if not e.originalStart and isinstance(occurrence_id, str) and isinstance(master_start, (date, datetime)):
         day = date.fromisoformat(occurrence_id.rsplit(".", 1)[-1])  # beta OID.<masterId>.<yyyy-mm-dd>
         if isinstance(master_start, datetime):
@@ -473,7 +519,7 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
         rid: Any = instant.astimezone(master_start.tzinfo or timezone.utc)
     else:
         zone_name = rtz or e.originalStartTimeZone
-        resolved = resolve_name(zone_name) if zone_name else None
+        resolved = _resolve(zone_name) if zone_name else None
         if resolved is None:
             mapper.add(LossKind.TIMEZONE_ASSIGNED, "originalStart",
                        "all-day exception without recurrenceTimeZone; UTC date used")
@@ -490,6 +536,11 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
 
     An event that cannot be mapped is appended to ``errors`` (raised when ``errors`` is None)
     and the others go on."""
+    with clock.fixed(clock.now_utc()):  # one "now" for the whole conversion (DTSTAMP without a timestamp)
+        return _events_to_calendar(events, report, errors)
+
+
+def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> m.Calendar:
     def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
@@ -636,7 +687,7 @@ def _first_of(e: Event) -> str | None:
     ``from_ical._off_rule_start``), else None."""
     from .from_ical import FIRST_OF_PROPERTY
 
-    for prop in e.extras().get("singleValueExtendedProperties") or []:
+    for prop in _extra(e).get("singleValueExtendedProperties") or []:
         if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY and isinstance(prop.get("value"), str):
             return prop["value"]
     return None
