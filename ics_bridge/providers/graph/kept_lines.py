@@ -15,7 +15,7 @@ from typing import Any
 
 from ... import model as m
 from ...io.fastics import escape_text
-from ...io.model_writer import _ptext, _sorted_lines
+from ...io.model_writer import _ptext, _sort_key, _sorted_lines
 
 # Where a content line's name ends (RFC 5545 3.1: at its first parameter or its value).
 _NAME_END = re.compile("[;:]")
@@ -47,7 +47,8 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
         pairs.append((line.name, f"{line.name}{_ptext(line.params)}:{line.value}"))
     if len(pairs) == 1:
         return pairs
-    return [(_NAME_END.split(line, 1)[0], line) for line in _sorted_lines("VEVENT", pairs)]
+    keyed = [(_sort_key("VEVENT", name), line) for name, line in pairs]
+    return [(_NAME_END.split(line, 1)[0], line) for line in _sorted_lines("VEVENT", keyed)]
 
 
 def _own(params: tuple[tuple[str, m.Params], ...], name: str) -> m.Params:
