@@ -401,3 +401,16 @@ def test_json_stream_reads_hostile_items_from_bytes_as_convert_reads_them(source
         assert sorted(map(str, result.errors)) == sorted(map(str, whole.errors))
         assert sorted(json.dumps(x.as_dict(), sort_keys=True) for x in result.report) == \
             sorted(json.dumps(x.as_dict(), sort_keys=True) for x in whole.report)
+
+
+def test_pass_one_uid_table_is_a_dict() -> None:
+    """Pass 1's UID table (two arrays, grown as it fills) gives what a dict of the same keys gives."""
+    import random
+
+    rng = random.Random(12)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(20000)] + [0, 1, 7, 7 + 4096]
+    keys += keys[::7]
+    table, reference = stream._HashTable(), {}
+    for key in keys:
+        assert table.setdefault(key, len(reference)) == reference.setdefault(key or 1, len(reference))
+    assert table.size == len(reference)
