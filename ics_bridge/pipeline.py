@@ -15,8 +15,9 @@ names Graph or Google is the pipeline choosing a provider's mapper.
 The hub is the typed model (:mod:`ics_bridge.model`, issue 12), chosen in two places only:
 :func:`read_hub`/:func:`write_hub` (whole input) and :class:`_GroupConverter`/:class:`_JsonGroups`
 (one series of a streamed file).  icalendar stays at the library edge (:attr:`Conversion.calendar`,
-a caller's ``icalendar.Calendar``), for .ics → .ics (:func:`_ics_to_ics_hub`) and for the streamed
-.ics reading of a UID group (one crossing per group); ``docs/architecture.md`` lists why.
+a caller's ``icalendar.Calendar``) and for .ics → .ics (:func:`_ics_to_ics_hub`); the streamed
+.ics reading of a UID group is on the typed model reader (:class:`ics_bridge.io.stream._GroupReader`);
+``docs/architecture.md`` lists why.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
 from .io.model_writer import _in_order, write_calendar
 from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
-                        _json_groups, _JsonSpool, _match, POSITION,
+                        _json_groups, _JsonSpool, _match,
                         _without_blocks, index_ics, render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
@@ -58,6 +59,7 @@ from .providers.graph import from_ical as graph_out
 from .providers.graph import to_ical as graph_in
 from .providers.graph.reader import read_events as read_graph_events
 from .report import LossKind, Report
+from .vevent import report_duplicate_uids
 
 __all__ = ["Conversion", "StreamResult", "StreamWorkerError", "POOL_MAP", "convert", "convert_file", "detect_format",
            "detect_json", "encode", "load_json", "read_hub", "write_hub"]
@@ -372,8 +374,10 @@ class _GroupConverter:
         group = _Group(parsed=cal is not None, mark=mark)
         if cal is None:
             return group
-        typed = calendar_to_model(cal, lambda v: POSITION.get(id(v), 0))  # edge: until the streamed .ics reading gives the typed hub (issue 12)
+        typed = cal
         keyed = [(min(e.position or 0 for e in s.events), s) for s in typed.series]
+        # the writers report a UID's second master when they see both: give them the whole group
+        report_duplicate_uids(typed.series, report)
         if self.job.to == "graph":
             for key, series in keyed:
                 group.items.extend((key, jsonio.dumps(item))

@@ -23,9 +23,10 @@ How the output stays identical to :func:`ics_bridge.convert`:
   Overrides far from their master are handled by this index, not by buffering events: a group
   is read back with ``seek`` when its turn comes, so RAM holds one UID's events.
 * **Pass 2**: per UID, a small VCALENDAR (the calendar properties + the UID's VEVENTs) goes
-  through the steps of :func:`ics_bridge.io.ics.parse_calendar` (``prepare_text``, the tolerant
-  parser, the event checks numbered by file position, the duplicate check), every zoned value
-  is rewritten with the resolution computed once, the producer quirks run, and the provider
+  through the steps of :func:`ics_bridge.io.ics_model.iter_model` on the typed model reader
+  (:class:`_GroupReader`; icalendar judges only what the whole-file reader hands it too): the
+  text repairs, the event checks numbered by file position, the duplicate check, every zoned
+  value retagged with the resolution computed once, the producer quirks, and the provider
   writer maps each series (:func:`series.group_series`: a second master of a UID is its own
   series), keyed by the file position of its first event so the output order is the
   whole-file order.  Items are spooled to a temporary file; the JSON envelope
@@ -42,9 +43,11 @@ What grows with the file: the block index (three machine integers per VEVENT) an
 entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
 a temporary file (:class:`SpooledEntries`).  Everything else is per UID group.
 
-Known differences from the whole-file path, none in the output: report entries come series
-by series (the X-WR-TIMEZONE repair is reported once per series with its own count); a UID hash
-collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
+Known differences from the whole-file path, none in the output (``tests/test_stream.py``
+lists the corpus files): report entries come group by group rather than phase by phase (checks,
+zones, quirks, writer); the X-WR-TIMEZONE repair is reported once per series with its own count;
+pass 1 does not report a line outside any component nor the entries of a non-VEVENT component
+(VFREEBUSY…); a UID hash collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
 splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, ICS to ICS) raise
 :class:`StreamUnsupported`; :func:`ics_bridge.pipeline.convert_file` then falls back to the whole-file path.
 """
@@ -52,10 +55,12 @@ splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, I
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import pickle
 import re
+import sys
 import tempfile
 from array import array
 from dataclasses import dataclass, field
@@ -67,12 +72,13 @@ from icalendar import Calendar
 
 from .. import model as m
 from .. import timezones
-from . import jsonio
+from . import ics_model, jsonio
 from . import ics as ics_io
+from .model_reader import IcsReader
 from .model_writer import calendar_head, event_lines, to_bytes
 from ..errors import InputError
 from ..options import Options
-from ..quirks import apply_read_quirks
+from ..quirks import apply_model_quirks
 from ..report import LossKind, Report
 
 __all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics", "iter_series_calendars",
@@ -163,6 +169,45 @@ def _name_and_params(line: str) -> tuple[str, dict[str, str], str]:
     return name, params, line[i + 1:] if i < n else ""
 
 
+class _HashTable:
+    """hash(UID) → series number in two machine-integer arrays (open addressing, linear
+    probing): 16 bytes a slot at most half full, where a dict of Python ints takes ~100 bytes a
+    UID and doubled its peak at a resize (pass 1's largest structure: ~80 MB at a million
+    events).  A key 0 is stored as 1, one more way for two UIDs' 64-bit hashes to meet."""
+
+    def __init__(self, bits: int = 12) -> None:
+        self.mask = (1 << bits) - 1
+        self.keys = array("q", bytes(8 << bits))
+        self.values = array("q", bytes(8 << bits))
+        self.size = 0
+
+    def setdefault(self, key: int, value: int) -> int:
+        """The value of ``key``, stored as ``value`` when it is new."""
+        key = key or 1
+        keys, i = self.keys, key & self.mask
+        while True:
+            found = keys[i]
+            if found == key:
+                return self.values[i]
+            if not found:
+                keys[i], self.values[i] = key, value
+                self.size += 1
+                if 2 * self.size > self.mask:
+                    self._grow()
+                return value
+            i = (i + 1) & self.mask
+
+    def _grow(self) -> None:
+        """Twice the slots, the entries moved over (the old arrays are the only extra memory)."""
+        keys, values = self.keys, self.values
+        slots = 2 * len(keys)
+        self.mask = slots - 1
+        self.keys, self.values, self.size = array("q", bytes(8 * slots)), array("q", bytes(8 * slots)), 0
+        for k, v in zip(keys, values):
+            if k:
+                self.setdefault(k, v)
+
+
 @dataclass
 class IcsIndex:
     path: Path
@@ -175,6 +220,7 @@ class IcsIndex:
     series: array = field(default_factory=lambda: array("q"))
     series_count: int = 0
     calendars: int = 0
+    split_folds: bool = False                 # UTF-8 with folds inside characters: joined before reading
 
     @property
     def events(self) -> int:
@@ -184,7 +230,7 @@ class IcsIndex:
 def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> IcsIndex:
     """Pass 1 over ``path`` (bytes, line by line)."""
     idx = IcsIndex(Path(path))
-    uid_series: dict[int, int] = {}           # hash(UID) → series number
+    uid_series = _HashTable()                 # hash(UID) → series number
     stack: list[str] = []
     header = bytearray()
     pos = 0
@@ -194,11 +240,22 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
     pending: list[bytes] = []                 # the raw physical lines of the current logical line
     pending_start = 0
     utf8_ok = True
+    bom = 0
+    first_bad = -1                            # ics.decode's "byte N": the first byte UTF-8 refuses
+    split_folds = 0                           # folds inside a UTF-8 character (ics.decode joins them)
     anon = 0
 
     def logical(raw_lines: list[bytes], start: int) -> None:
-        nonlocal block_start, tz_start, cur_uid, anon
+        nonlocal block_start, tz_start, cur_uid, anon, utf8_ok, split_folds
         raw = b"".join(raw_lines)
+        if first_bad >= 0 and utf8_ok:  # a line UTF-8 refuses: a fold inside a character, or not UTF-8
+            joined, folds = ics_io._SPLIT_UTF8_FOLD.subn(rb"\1", raw)
+            try:
+                joined.decode("utf-8")
+            except UnicodeDecodeError:
+                utf8_ok = False  # the whole file is then read as Windows-1252, as ics.decode does
+            else:
+                split_folds += folds
         text = raw.decode("utf-8", errors="replace") if utf8_ok else raw.decode("cp1252", errors="replace")
         line = "".join(part.rstrip("\r\n")[1:] if k else part.rstrip("\r\n")
                        for k, part in enumerate(text.splitlines(keepends=True)))
@@ -229,9 +286,8 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
                     anon += 1
                 else:
                     key = hash(cur_uid)
-                number = uid_series.get(key)
-                if number is None:
-                    number = uid_series[key] = idx.series_count
+                number = uid_series.setdefault(key, idx.series_count)
+                if number == idx.series_count:
                     idx.series_count += 1
                 idx.offsets.append(block_start)
                 idx.lengths.append(end - block_start)
@@ -262,14 +318,14 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
     with open(idx.path, "rb") as fh:
         first = fh.read(3)
         if first == b"\xef\xbb\xbf":
-            pos = 3
+            pos = bom = 3
         fh.seek(pos)
         for raw in fh:
-            if utf8_ok:
+            if utf8_ok and first_bad < 0:
                 try:
                     raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    utf8_ok = False  # the whole file is then read as Windows-1252, as ics.decode does
+                except UnicodeDecodeError as exc:
+                    first_bad = pos - bom + exc.start
             if raw[:1] in (b" ", b"\t") and pending:
                 pending.append(raw)
             else:
@@ -285,9 +341,15 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
         raise StreamUnsupported("no VCALENDAR")
     if not utf8_ok:
         idx.encoding = "cp1252"
-        # ics.decode reports the first bad byte; a second pass would be needed to name it
         if report is not None:
-            report.add(LossKind.QUIRK_REPAIRED, "encoding", "not UTF-8; read as Windows-1252")
+            report.add(LossKind.QUIRK_REPAIRED, "encoding", f"not UTF-8 (byte {first_bad}); read as Windows-1252",
+                       guess=True)
+    elif split_folds:
+        idx.split_folds = True
+        if report is not None:
+            report.add(LossKind.QUIRK_REPAIRED, "encoding",
+                       f"{split_folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
+                       "forbids them; the octets are one character)")
     if report is not None:
         for _ in range(idx.calendars - 1):
             report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
@@ -418,59 +480,119 @@ def _without_blocks(idx: IcsIndex) -> IcsIndex:
     """``idx`` without its block index: what a worker process needs to convert any group (the
     header, the VTIMEZONEs, the TZID years), small enough to send once per worker."""
     return IcsIndex(idx.path, idx.encoding, idx.header, idx.vtimezone_blocks, idx.tz_years,
-                    series_count=idx.series_count, calendars=idx.calendars)
+                    series_count=idx.series_count, calendars=idx.calendars, split_folds=idx.split_folds)
 
 
 class _GroupReader:
-    """Pass 2's reading of one UID group: a small VCALENDAR through the whole-file reader's
-    steps.  One per process: it holds the calendar-wide zone resolutions (:class:`_Zones`), so
-    the pool's workers each build their own from the same pass-1 data and reach the same ones
-    (``_resolve_tzid`` is deterministic; its result may hold a tzinfo built from a VTIMEZONE,
-    which is why it is recomputed rather than pickled)."""
+    """Pass 2's reading of one UID group on the typed model (:class:`model_reader.IcsReader`, no
+    icalendar for a plain VEVENT): a small VCALENDAR (the file's header + the group's VEVENTs)
+    through the steps of :func:`ics_bridge.io.ics_model.iter_model`, with the file-wide decisions
+    taken once per file: the VTIMEZONEs (checked and reported once, their typed definitions and
+    zones shared by every group), each TZID's resolution (:class:`_Zones`, from pass 1's values of
+    the whole file), and the event numbers of the checks (the VEVENT's place in the file).
+
+    One per process: the pool's workers each build their own from the same pass-1 data and reach
+    the same resolutions (``_resolve_tzid`` is deterministic; its result may hold a tzinfo built
+    from a VTIMEZONE, which is why it is recomputed rather than pickled)."""
 
     def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
         self.idx = idx
         self.options = options
-        self.zones = _Zones(idx, report, options)
+        # max_bytes caps an input held whole; a streamed one holds a group at a time (issue 15)
+        self.read_options = ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone, max_bytes=sys.maxsize,
+                                                  limits=options.limits)
+        self.zones = _Zones(idx, report, options)  # reports the VTIMEZONE checks, once
         self.head = b"BEGIN:VCALENDAR\r\n" + idx.header
+        # the typed VTIMEZONEs as the whole-file checks keep them (reported above already)
+        text = (b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n").decode(
+            idx.encoding, errors="replace")
+        zone_reader = IcsReader(ics_io._prepared_text(text, Report(), self.read_options))
+        self.zone_checks = ics_model._Checks(zone_reader, Report(), [])
+        for name, typed, component_text in zone_reader.components(0):
+            if name == "VTIMEZONE":
+                self.zone_checks.timezone(typed, component_text)
+        self.vtimezones = zone_reader._vtimezones   # TZID → rules: what IcsReader.zone looks up
+        self.zone_cache: dict[str, m.Zone] = {}       # IcsReader.zone's, shared by the groups
+        self.retagged: dict[str, object] = {}         # timezones._retag_event's cache
+
+    def _reader(self, data: bytes, report: Report) -> IcsReader:
+        """``iter_model``'s reading: the sound reader, else the text repaired (and reported) first."""
+        whole = self.head + data + b"END:VCALENDAR\r\n"
+        if self.idx.split_folds:  # joined and reported once, by pass 1 (ics.decode's repair)
+            whole = ics_io._SPLIT_UTF8_FOLD.sub(rb"\1", whole)
+        if self.idx.encoding == "utf-8":
+            reader = ics_model._sound_reader(whole, self.read_options)
+            if reader is None:
+                reader = IcsReader(ics_io._prepared_text(whole, report, self.read_options))
+        else:
+            reader = IcsReader(ics_io._prepared_text(whole.decode(self.idx.encoding, errors="replace"), report,
+                                                     self.read_options))
+        reader._vtimezones = self.vtimezones
+        reader._zones = self.zone_cache
+        return reader
 
     def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
-                 header: Report | None) -> tuple[Calendar | None, int]:
-        """The group's hub calendar (None: nothing readable), and where in ``report`` the
-        calendar-property entries belong (they go to ``header``; None drops them: the file's
-        header is checked once, with its first readable group)."""
-        text = ics_io.prepare_text((self.head + data + b"END:VCALENDAR\r\n").decode(self.idx.encoding, errors="replace"),
-                                   report, self.options.limits)
-        calendars = [c for c in ics_io.parse_components(text) if c.name == "VCALENDAR"]
-        if not calendars:
-            return None, len(report)
-        cal = calendars[0]
-        events = [c for c in cal.subcomponents if c.name == "VEVENT"]
-        positions = blocks if len(events) == len(blocks) else list(range(blocks[0], blocks[0] + len(events)))
-        POSITION.clear()
-        POSITION.update({id(v): p for v, p in zip(events, positions)})
+                 header: Report | None) -> tuple[m.Calendar | None, int]:
+        """The group's typed calendar, each event's ``position`` its place in the file (None:
+        nothing readable), and where in ``report`` the calendar-property entries belong (they go
+        to ``header``; None drops them: the file's header is checked once, with its first
+        readable group)."""
+        reader = self._reader(data, report)
         found: list[InputError] = []
-        # check_calendar, with the whole file's event numbers; calendar properties reported once
         mark = len(report)
-        ics_io._clean_properties(cal, header if header is not None else Report(), None, "VCALENDAR;")
-        for event in events:
-            error = ics_io._check_event(event, report, POSITION[id(event)] + 1)
-            if error is not None:
-                cal.subcomponents.remove(event)
-                found.append(error)
-        ics_io._duplicates(cal, report)
-        self.zones.normalize(cal, report)
-        found += apply_read_quirks(cal, report, x_wr_timezone_policy=self.options.x_wr_timezone)
+        if header is not None:
+            ics_model._Checks(reader, header, []).calendar_properties()
+        checked = ics_model._Checks(reader, report, found)
+        zones = self.zone_checks
+        checked._zone_text, checked.timezones, checked.timezone_defs = (zones._zone_text, zones.timezones,
+                                                                        zones.timezone_defs)
+        vevents = [(typed, text) for name, typed, text in reader.components(0) if name == "VEVENT"]
+        positions = blocks if len(vevents) == len(blocks) else list(range(blocks[0], blocks[0] + len(vevents)))
+        for (typed, text), pos in zip(vevents, positions):
+            checked.index = pos + 1  # the check's event number: its place in the whole file
+            event = checked.event(typed, text)
+            if event is not None:
+                checked.order.append(dataclasses.replace(event, position=pos))
+        events = checked.without_duplicates()
+        events = [timezones._retag_event(e, self.zones.resolution, self.retagged, self.zones.vtzs, report)
+                  for e in events]
+        used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
+            m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
+        head = dataclasses.replace(reader.calendars[0], timezones=tuple(
+            d for d in zones.timezone_defs if d.tzid in used))
+        before = [e.position for e in events]
+        events, quirk_errors = apply_model_quirks(head, events, report,
+                                                  x_wr_timezone_policy=self.options.x_wr_timezone)
+        found += quirk_errors
+        events = _placed(events, before, blocks[0])
         errors.extend(found)
-        return cal, mark
+        return dataclasses.replace(head, series=tuple(ics_model.group_series(events))), mark
+
+
+def _placed(events: list[m.Event], before: list[int | None], first: int) -> list[m.Event]:
+    """Each event with its place in the file again: a quirk that crossed the edge
+    (``quirks._on_icalendar``) gives a new event without one.  The quirks keep the events in
+    order, one for one unless one failed or :mod:`quirks.rdate_period` added an override after
+    its master: then an event without a place takes the place of the one before it."""
+    if len(events) == len(before):
+        return [e if e.position is not None else dataclasses.replace(e, position=p)
+                for e, p in zip(events, before)]
+    out = []
+    last = first
+    for e in events:
+        if e.position is None:
+            e = dataclasses.replace(e, position=last)
+        last = e.position
+        out.append(e)
+    return out
 
 
 def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Options(),
-                          errors: list[InputError] | None = None) -> Iterator[Calendar]:
-    """One hub Calendar per UID (calendar properties + its VEVENTs), read, checked,
-    zone-normalised and quirk-repaired as :func:`ics_bridge.io.ics.parse_calendar` does for the
-    whole file.  Each VEVENT's position in the file is in :data:`POSITION` (``id(vevent)`` → block
-    number): the whole-file checks number events by it, and the writers order series by it."""
+                          errors: list[InputError] | None = None) -> Iterator[m.Calendar]:
+    """One typed calendar per UID group (calendar properties + its series), read, checked,
+    zone-normalised and quirk-repaired as :func:`ics_bridge.io.ics_model.iter_model` does for
+    the whole file; each event's ``position`` is its place in the file (the whole-file checks
+    number events by it, and the writers order series by it)."""
     reader = _GroupReader(idx, report, options)
     header_checked = False
     for blocks, data in _iter_groups(idx):
@@ -484,7 +606,6 @@ def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Opti
         yield cal
 
 
-POSITION: dict[int, int] = {}
 
 
 # ------------------------------------------------------------------------------------------------
