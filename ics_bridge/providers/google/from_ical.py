@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Literal
 
-from icalendar import Event as VEvent
 from icalendar.prop import vRecur
 
 from ...gcpause import gc_paused
-from ... import edge, hub
+from ... import hub
 from ... import model as m
 from ...io.lines import unescape_text
 from ...report import LossKind, Report
@@ -42,7 +41,7 @@ from ...vevent import (address_problem, all_day_recurrence_id, conferences, desc
                        read_alarm, report_duplicate_uids)
 from . import tables
 from ...recurrence import rscale
-from .to_ical import parse_recurrence
+from .recurrence import read_recurrence, rule_text
 
 Profile = Literal["resource", "insert", "import"]
 
@@ -122,63 +121,6 @@ def _first_values(event: m.Event) -> dict[str, str]:
 
 def _date_text(value: date) -> str:
     return value.strftime("%Y%m%d")
-
-
-def _until_value(until: m.TimeValue | None, zone: tzinfo | None) -> str:
-    """UNTIL as icalendar writes it (``vDDDTypes``), a floating date-time read in ``zone`` and
-    written in UTC: a Google event always has a zone, and RFC 5545 3.3.10 wants UTC UNTIL then
-    (a floating series is given ``--default-zone``, reported by the start)."""
-    value = m.plain(until)
-    if not isinstance(value, datetime):
-        return _date_text(value)  # type: ignore[arg-type]
-    if value.tzinfo is None and zone is not None:
-        value = value.replace(tzinfo=zone).astimezone(timezone.utc)
-    return value.strftime("%Y%m%dT%H%M%SZ" if tzid_of(value.tzinfo) == "UTC" else "%Y%m%dT%H%M%S")
-
-
-_NUMBER_PARTS = (("BYSECOND", "bysecond"), ("BYMINUTE", "byminute"), ("BYHOUR", "byhour"))
-_DAY_NUMBER_PARTS = (("BYMONTHDAY", "bymonthday"), ("BYYEARDAY", "byyearday"), ("BYWEEKNO", "byweekno"))
-
-
-def rule_text(rule: m.Recur, zone: tzinfo | None) -> str:
-    """A RECUR value from the rule's typed parts, in the spelling Google has always been sent
-    (icalendar's ``vRecur.to_ical``: its canonical part order, numbers without leading zeros),
-    so a rule that ``thisandfuture.split_series`` ended is written with its new UNTIL.  A rule
-    with parts the typed fields do not spell back exactly (``+1MO``, RFC 7529 RSCALE/SKIP,
-    unknown parts) is read again by icalendar: rare, and never a guess."""
-    if rule.other or rule.rscale is not None or rule.skip is not None or "+" in rule.text:
-        found = vRecur.from_ical(rule.text)
-        until = found.get("UNTIL")
-        value = until[0] if isinstance(until, list) and until else until
-        if zone is not None and isinstance(value, datetime) and value.tzinfo is None:
-            found["UNTIL"] = [value.replace(tzinfo=zone).astimezone(timezone.utc)]
-        return found.to_ical().decode()
-    parts = []
-    if rule.freq:
-        parts.append(f"FREQ={rule.freq}")
-    if rule.until is not None:
-        parts.append(f"UNTIL={_until_value(rule.until, zone)}")
-    if rule.count is not None:
-        parts.append(f"COUNT={rule.count}")
-    if rule.interval is not None:
-        parts.append(f"INTERVAL={rule.interval}")
-    for key, attr in _NUMBER_PARTS:
-        values = getattr(rule, attr)
-        if values:
-            parts.append(f"{key}={','.join(str(v) for v in values)}")
-    if rule.byday:
-        parts.append("BYDAY=" + ",".join(f"{d.n}{d.day}" if d.n else d.day for d in rule.byday))
-    for key, attr in _DAY_NUMBER_PARTS:
-        values = getattr(rule, attr)
-        if values:
-            parts.append(f"{key}={','.join(str(v) for v in values)}")
-    if rule.bymonth:
-        parts.append("BYMONTH=" + ",".join(str(int(v)) if v.isdigit() else v for v in rule.bymonth))
-    if rule.bysetpos:
-        parts.append(f"BYSETPOS={','.join(str(v) for v in rule.bysetpos)}")
-    if rule.wkst:
-        parts.append(f"WKST={rule.wkst}")
-    return ";".join(parts)
 
 
 def _broken_lines(event: m.Event) -> list[m.Line]:
@@ -458,10 +400,7 @@ class _Writer:
                      after=str(period[0]))
         original = self.stash.get("recurrence")
         if self.profile == "resource" and isinstance(original, list) and start is not None:
-            scratch = VEvent()
-            scratch.add("DTSTART", start)
-            parse_recurrence(scratch, original, start, Report(), self.uid, quiet=True)
-            (typed,) = edge.events_to_model([scratch])  # edge: until google/to_ical.parse_recurrence moves (issue 12)
+            typed = read_recurrence(original, start, Report(), self.uid, quiet=True)
             if sorted(render_recurrence(typed, zone, skip_tombstones=True)) == sorted(lines):
                 lines = list(original)
         if lines:
