@@ -143,13 +143,17 @@ def _rule(name: str, head: str, body: str, line: str, start: date | datetime, no
     try:
         if head != name or not _PLAIN_RULE.match(body):
             raise _Unplain
-        text = spelled(parse_recur(body))
+        rule = parse_recur(body)
+        text = spelled(rule)
+        if text != body:
+            rule = parse_recur(text)
     except (_Unplain, ValueError, TypeError):
         prop = _by_icalendar(name, line, note)
         if prop is None:
             return None
         text = prop.to_ical().decode()
-    return _checked(text, start, note, line)
+        rule = parse_recur(text)
+    return _checked(rule, start, note, line)
 
 
 def spelled(rule: m.Recur) -> str:
@@ -225,11 +229,11 @@ def _join(parts: list[list[str]]) -> str:
     return ";".join("=".join(p) for p in known + [p for p in parts if p[0] not in order])
 
 
-def _checked(text: str, start: date | datetime, note: Note, line: str) -> m.Recur | None:
-    """A rule in icalendar's spelling → the typed rule, or None: without FREQ; COUNT with UNTIL
-    or COUNT ≤ 0 loses COUNT; ``YEARLY;BYMONTHDAY`` without BYMONTH gets DTSTART's month;
-    a rule dateutil rejects is dropped."""
-    rule = parse_recur(text)
+def _checked(rule: m.Recur, start: date | datetime, note: Note, line: str) -> m.Recur | None:
+    """A rule read from icalendar's spelling (``rule.text``) → the typed rule, or None: without
+    FREQ; COUNT with UNTIL or COUNT ≤ 0 loses COUNT; ``YEARLY;BYMONTHDAY`` without BYMONTH gets
+    DTSTART's month; a rule dateutil rejects is dropped."""
+    text = rule.text
     if not rule.freq:
         note(LossKind.INVALID_VALUE, "recurrence", "rule without FREQ; dropped", before=line)
         return None
@@ -243,21 +247,41 @@ def _checked(text: str, start: date | datetime, note: Note, line: str) -> m.Recu
         note(LossKind.QUIRK_REPAIRED, "recurrence",
              "YEARLY;BYMONTHDAY without BYMONTH: Google expands it in the start month; BYMONTH added",
              before=line, after=f"BYMONTH={start.month}")
-    text = _join(parts)
+    changed = _join(parts)
+    anchor = start if isinstance(start, datetime) else datetime.combine(start, time())
+    until = rule.until is not None
+    if until:  # dateutil wants UNTIL and DTSTART alike (aware/naive)
+        anchor = anchor if anchor.tzinfo is not None else anchor.replace(tzinfo=timezone.utc)
+    check = changed
+    if isinstance(start, date) and not isinstance(start, datetime) and until:
+        check = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", check)
+    problem = _rejected(check, anchor, rule.freq)
+    if problem is not None:
+        note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({problem}); dropped", before=line)
+        return None
+    return rule if changed == text else parse_recur(changed)
+
+
+_verdicts: dict[tuple[Any, ...], str | None] = {}
+
+
+def _rejected(text: str, anchor: datetime, freq: str | None) -> str | None:
+    """Why dateutil refuses the rule from ``anchor`` (None: it takes it).  Memoised: only the
+    text, whether the anchor is aware, and (for rules finer than a day, whose BYHOUR/BYMINUTE/
+    BYSECOND sets start from it) its time of day decide."""
+    key = (text, anchor.tzinfo is not None, anchor.time() if freq in ("HOURLY", "MINUTELY", "SECONDLY") else None)
+    if key in _verdicts:
+        return _verdicts[key]
     try:
         from dateutil.rrule import rrulestr
-        anchor = start if isinstance(start, datetime) else datetime.combine(start, time())
-        until = rule.until is not None
-        if until:  # dateutil wants UNTIL and DTSTART alike (aware/naive)
-            anchor = anchor if anchor.tzinfo is not None else anchor.replace(tzinfo=timezone.utc)
-        check = text
-        if isinstance(start, date) and not isinstance(start, datetime) and until:
-            check = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", check)
-        rrulestr(check, dtstart=anchor)
+        rrulestr(text, dtstart=anchor)
+        verdict = None
     except (ValueError, TypeError) as exc:
-        note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({exc}); dropped", before=line)
-        return None
-    return parse_recur(text)
+        verdict = str(exc)
+    if len(_verdicts) > 8192:
+        _verdicts.clear()
+    _verdicts[key] = verdict
+    return verdict
 
 
 def _until_text(value: date | datetime) -> str:

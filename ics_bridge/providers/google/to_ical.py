@@ -62,6 +62,14 @@ class ReadContext:
     calendar_zone: tzinfo | None = None
     calendar_zone_name: str | None = None
     errors: list[InputError] | None = None
+    _now: datetime | None = None
+
+    def now(self) -> datetime:
+        """DTSTAMP of the events without ``updated``/``created``: one "now" for the payload
+        (:func:`clock.now_utc`, read once: it looks at the environment on every call)."""
+        if self._now is None:
+            self._now = clock.now_utc()
+        return self._now
 
 
 @dataclass
@@ -74,6 +82,75 @@ class Mapped:
     start: date | datetime
     zone: tzinfo | None
     exdates: list[Any] = field(default_factory=list)
+
+
+_zones: dict[str, Any] = {}
+
+
+def _resolved(name: str) -> Any:
+    """:func:`timezones.resolve_name`, memoised (a payload names a handful of zones, each event
+    twice); the report entries stay the caller's."""
+    try:
+        return _zones[name]
+    except KeyError:
+        if len(_zones) > 4096:
+            _zones.clear()
+        found = _zones[name] = resolve_name(name)
+        return found
+
+
+_addresses: dict[tuple[Any, ...], m.Address] = {}
+
+
+def _address(email: str, name: str | None, params: dict[str, str]) -> m.Address:
+    """:func:`build.make_address`, shared: the same people recur on every event of a calendar,
+    and one immutable Address (one ``params`` tuple) lets the .ics writer's per-parameters memo
+    hit as well."""
+    key = (email, name, *params.items())
+    found = _addresses.get(key)
+    if found is None:
+        if len(_addresses) > 65536:
+            _addresses.clear()
+        found = _addresses[key] = make_address(email, name, params)
+    return found
+
+
+_attendees: dict[tuple[Any, ...], tuple[m.Address, str | None]] = {}
+
+
+def _attendee(att: Any) -> tuple[m.Address, str | None]:
+    """An attendee's ATTENDEE, and its responseStatus when unknown (the caller reports it; the
+    result is shared by every event the same attendee is on)."""
+    params: dict[str, str] = {}
+    resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
+    params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
+    # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
+    # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
+    params["ROLE"] = (tables.ROLE_RESOURCE if resource else
+                      tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
+    response = att.responseStatus or "needsAction"
+    partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+    unknown = None
+    if partstat is None:
+        unknown, partstat = response, "NEEDS-ACTION"
+    params["PARTSTAT"] = partstat
+    if att.additionalGuests is not None:
+        params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
+    if att.comment:
+        params[tables.PARAM_COMMENT] = att.comment
+    if att.organizer is not None:
+        params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
+    if att.self_ is not None:
+        params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
+    if att.id:
+        params[tables.PARAM_ATTENDEE_ID] = att.id
+    if att.resource is None and resource:
+        params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
+    if att.optional is False:
+        params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
+    if att.resource is False:
+        params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
+    return _address(att.email, att.displayName, params), unknown
 
 
 def _resource_calendar(e: Event) -> bool:
@@ -102,7 +179,7 @@ class _EventMapper:
         or ``Options.calendar_zone``); None keeps the instant in UTC (reported by the caller)."""
         name = edt.timeZone or (self.e.start.timeZone if self.e.start else None)
         if name:
-            resolved = resolve_name(name)
+            resolved = _resolved(name)
             if resolved is not None:
                 if resolved.reason:
                     self.add(LossKind.TIMEZONE_GUESSED if resolved.guessed else LossKind.MAPPING_CHOICE,
@@ -270,48 +347,31 @@ class _EventMapper:
         org = e.organizer
         if org is not None:
             if org.email:
-                v.set("organizer", make_address(org.email, org.displayName))
-            extra = org.wire()
-            if org.email is None or set(extra) - {"email", "displayName"}:
-                self.stash["organizer"] = extra
+                v.set("organizer", _address(org.email, org.displayName, {}))
+            if org.email is None or org.id is not None or org.self_ is not None or \
+                    any(value is not None for value in (org.__pydantic_extra__ or {}).values()):
+                self.stash["organizer"] = org.wire()  # more than ORGANIZER holds (wire() leaves out None)
         for att in e.attendees or []:
             if not att.email:
                 self.add(LossKind.DROPPED, "attendees.email", "attendee without email has no ATTENDEE form",
                          before=att.displayName or att.id)
                 continue
-            params: dict[str, str] = {}
-            resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
-            params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
-            # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
-            # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
-            params["ROLE"] = (tables.ROLE_RESOURCE if resource else
-                                      tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
-            response = att.responseStatus or "needsAction"
-            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
-            if partstat is None:
-                self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {response!r}",
-                         before=response, after="NEEDS-ACTION")
-                partstat = "NEEDS-ACTION"
-            params["PARTSTAT"] = partstat
-            if att.additionalGuests is not None:
-                params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
-            if att.comment:
-                params[tables.PARAM_COMMENT] = att.comment
-            if att.organizer is not None:
-                params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
-            if att.self_ is not None:
-                params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
-            if att.id:
-                params[tables.PARAM_ATTENDEE_ID] = att.id
-            if att.resource is None and resource:
-                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
-            if att.optional is False:
-                params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
-            if att.resource is False:
-                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
-            for name, value in att.extras().items():
-                self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept", before=value)
-            v.add("ATTENDEE", make_address(att.email, att.displayName, params))
+            key = (att.email, att.displayName, att.resource, att.optional, att.responseStatus, att.additionalGuests,
+                   att.comment, att.organizer, att.self_, att.id)
+            found = _attendees.get(key)
+            if found is None:
+                if len(_attendees) > 65536:
+                    _attendees.clear()
+                found = _attendees[key] = _attendee(att)
+            address, unknown = found
+            if unknown is not None:
+                self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {unknown!r}",
+                         before=unknown, after="NEEDS-ACTION")
+            if att.__pydantic_extra__:
+                for name, value in att.extras().items():
+                    self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept",
+                             before=value)
+            v.add("ATTENDEE", address)
 
     def reminders(self) -> None:
         r = self.e.reminders
@@ -413,7 +473,7 @@ class _EventMapper:
             v.time("created", created)
         if updated:
             v.time("last_modified", updated)
-        v.time("stamp", updated or created or clock.now_utc())
+        v.time("stamp", updated or created or self.ctx.now())
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
