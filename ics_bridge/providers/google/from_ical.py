@@ -22,7 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from icalendar.prop import vRecur
 
@@ -70,6 +70,9 @@ class GoogleWriteOptions:
     profile: Profile = "resource"
     default_zone: str = "UTC"
     calendar_zone: str | None = None
+
+
+_attendees: dict[tuple[m.Address, str | None], tuple[dict[str, Any] | None, tuple[Any, ...]]] = {}
 
 
 def google_id(uid: str) -> str:
@@ -538,12 +541,28 @@ class _Writer:
             out["attendees"] = result
 
     def attendee(self, att: m.Address, org_email: str | None) -> dict[str, Any] | None:
+        """An ATTENDEE's Google attendee (None: it has no email), its report entries replayed:
+        worked out once per person and organizer, as the same people recur across events."""
+        key = (att, org_email)
+        found = _attendees.get(key)
+        if found is None:
+            calls: list[tuple[Any, dict[str, Any]]] = []
+            entry = self.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
+            if len(_attendees) > 65536:
+                _attendees.clear()
+            found = _attendees[key] = (entry, tuple(calls))
+        for args, kw in found[1]:
+            self.add(*args, **kw)
+        return dict(found[0]) if found[0] is not None else None
+
+    @staticmethod
+    def attendee_entry(att: m.Address, org_email: str | None, add: Callable[..., None]) -> dict[str, Any] | None:
         params = att.params
-        email = person_email(att, self.add, "ATTENDEE")
+        email = person_email(att, add, "ATTENDEE")
         if not email:
             # One attendee Google refuses fails the whole insert: the person is reported instead.
             why = address_problem(att) or "no address"
-            self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
+            add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
                      before=att.cn or att.address)
             return None
         entry: dict[str, Any] = {}
@@ -562,7 +581,7 @@ class _Writer:
         elif (named.get("X-ICSBRIDGE-GOOGLE-OPTIONAL") or "").upper() == "FALSE":
             entry["optional"] = False
         elif role == "CHAIR" or (role == "NON-PARTICIPANT" and cutype not in tables.RESOURCE_CUTYPES):
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
                      before=role, after="required")
         implied = (named.get("X-ICSBRIDGE-GOOGLE-RESOURCE") or "").upper()
         if cutype in tables.RESOURCE_CUTYPES:
@@ -571,7 +590,7 @@ class _Writer:
         elif implied == "FALSE":
             entry["resource"] = False
         elif cutype not in ("INDIVIDUAL", "UNKNOWN"):
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
                      before=cutype)
         flag = (named.get(tables.PARAM_ORGANIZER) or "").upper()
         if flag == "TRUE" or (not flag and org_email and email.lower() == org_email.lower()):
@@ -584,7 +603,7 @@ class _Writer:
         partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
         response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
         if response is None:
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
                      before=partstat, after="needsAction")
             response = "needsAction"
         entry["responseStatus"] = response
@@ -596,7 +615,7 @@ class _Writer:
             try:
                 entry["additionalGuests"] = int(guests)
             except ValueError:
-                self.add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
+                add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
         return entry
 
     def availability(self) -> None:
