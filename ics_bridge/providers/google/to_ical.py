@@ -84,6 +84,7 @@ class Mapped:
     exdates: list[Any] = field(default_factory=list)
 
 
+_alarms: dict[tuple[int, str, bool], m.Alarm] = {}
 _zones: dict[str, Any] = {}
 
 
@@ -418,7 +419,13 @@ class _EventMapper:
         if minutes > tables.MAX_REMINDER_MINUTES:
             self.add(LossKind.INVALID_VALUE, "reminders.overrides.minutes",
                      f"{minutes} minutes is over Google's {tables.MAX_REMINDER_MINUTES}; kept", before=minutes)
-        self.v.add("VALARM", make_alarm(minutes, action, ALARM_TEXT, default_marker=default))
+        key = (minutes, action, default)
+        alarm = _alarms.get(key)
+        if alarm is None:  # immutable, so shared by every event with that reminder
+            if len(_alarms) > 4096:
+                _alarms.clear()
+            alarm = _alarms[key] = make_alarm(minutes, action, ALARM_TEXT, default_marker=default)
+        self.v.add("VALARM", alarm)
 
     def availability(self) -> None:
         e, v = self.e, self.v
