@@ -22,13 +22,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
-from icalendar import Event as VEvent
 from icalendar.prop import vRecur
 
 from ...gcpause import gc_paused
-from ... import edge, hub
+from ... import hub
 from ... import model as m
 from ...io.lines import unescape_text
 from ...report import LossKind, Report
@@ -42,7 +41,7 @@ from ...vevent import (address_problem, all_day_recurrence_id, conferences, desc
                        read_alarm, report_duplicate_uids)
 from . import tables
 from ...recurrence import rscale
-from .to_ical import parse_recurrence
+from .recurrence import read_recurrence, rule_text
 
 Profile = Literal["resource", "insert", "import"]
 
@@ -71,6 +70,9 @@ class GoogleWriteOptions:
     profile: Profile = "resource"
     default_zone: str = "UTC"
     calendar_zone: str | None = None
+
+
+_attendees: dict[tuple[m.Address, str | None], tuple[dict[str, Any] | None, tuple[Any, ...]]] = {}
 
 
 def google_id(uid: str) -> str:
@@ -122,63 +124,6 @@ def _first_values(event: m.Event) -> dict[str, str]:
 
 def _date_text(value: date) -> str:
     return value.strftime("%Y%m%d")
-
-
-def _until_value(until: m.TimeValue | None, zone: tzinfo | None) -> str:
-    """UNTIL as icalendar writes it (``vDDDTypes``), a floating date-time read in ``zone`` and
-    written in UTC: a Google event always has a zone, and RFC 5545 3.3.10 wants UTC UNTIL then
-    (a floating series is given ``--default-zone``, reported by the start)."""
-    value = m.plain(until)
-    if not isinstance(value, datetime):
-        return _date_text(value)  # type: ignore[arg-type]
-    if value.tzinfo is None and zone is not None:
-        value = value.replace(tzinfo=zone).astimezone(timezone.utc)
-    return value.strftime("%Y%m%dT%H%M%SZ" if tzid_of(value.tzinfo) == "UTC" else "%Y%m%dT%H%M%S")
-
-
-_NUMBER_PARTS = (("BYSECOND", "bysecond"), ("BYMINUTE", "byminute"), ("BYHOUR", "byhour"))
-_DAY_NUMBER_PARTS = (("BYMONTHDAY", "bymonthday"), ("BYYEARDAY", "byyearday"), ("BYWEEKNO", "byweekno"))
-
-
-def rule_text(rule: m.Recur, zone: tzinfo | None) -> str:
-    """A RECUR value from the rule's typed parts, in the spelling Google has always been sent
-    (icalendar's ``vRecur.to_ical``: its canonical part order, numbers without leading zeros),
-    so a rule that ``thisandfuture.split_series`` ended is written with its new UNTIL.  A rule
-    with parts the typed fields do not spell back exactly (``+1MO``, RFC 7529 RSCALE/SKIP,
-    unknown parts) is read again by icalendar: rare, and never a guess."""
-    if rule.other or rule.rscale is not None or rule.skip is not None or "+" in rule.text:
-        found = vRecur.from_ical(rule.text)
-        until = found.get("UNTIL")
-        value = until[0] if isinstance(until, list) and until else until
-        if zone is not None and isinstance(value, datetime) and value.tzinfo is None:
-            found["UNTIL"] = [value.replace(tzinfo=zone).astimezone(timezone.utc)]
-        return found.to_ical().decode()
-    parts = []
-    if rule.freq:
-        parts.append(f"FREQ={rule.freq}")
-    if rule.until is not None:
-        parts.append(f"UNTIL={_until_value(rule.until, zone)}")
-    if rule.count is not None:
-        parts.append(f"COUNT={rule.count}")
-    if rule.interval is not None:
-        parts.append(f"INTERVAL={rule.interval}")
-    for key, attr in _NUMBER_PARTS:
-        values = getattr(rule, attr)
-        if values:
-            parts.append(f"{key}={','.join(str(v) for v in values)}")
-    if rule.byday:
-        parts.append("BYDAY=" + ",".join(f"{d.n}{d.day}" if d.n else d.day for d in rule.byday))
-    for key, attr in _DAY_NUMBER_PARTS:
-        values = getattr(rule, attr)
-        if values:
-            parts.append(f"{key}={','.join(str(v) for v in values)}")
-    if rule.bymonth:
-        parts.append("BYMONTH=" + ",".join(str(int(v)) if v.isdigit() else v for v in rule.bymonth))
-    if rule.bysetpos:
-        parts.append(f"BYSETPOS={','.join(str(v) for v in rule.bysetpos)}")
-    if rule.wkst:
-        parts.append(f"WKST={rule.wkst}")
-    return ";".join(parts)
 
 
 def _broken_lines(event: m.Event) -> list[m.Line]:
@@ -458,10 +403,7 @@ class _Writer:
                      after=str(period[0]))
         original = self.stash.get("recurrence")
         if self.profile == "resource" and isinstance(original, list) and start is not None:
-            scratch = VEvent()
-            scratch.add("DTSTART", start)
-            parse_recurrence(scratch, original, start, Report(), self.uid, quiet=True)
-            (typed,) = edge.events_to_model([scratch])  # edge: until google/to_ical.parse_recurrence moves (issue 12)
+            typed = read_recurrence(original, start, Report(), self.uid, quiet=True)
             if sorted(render_recurrence(typed, zone, skip_tombstones=True)) == sorted(lines):
                 lines = list(original)
         if lines:
@@ -599,12 +541,28 @@ class _Writer:
             out["attendees"] = result
 
     def attendee(self, att: m.Address, org_email: str | None) -> dict[str, Any] | None:
+        """An ATTENDEE's Google attendee (None: it has no email), its report entries replayed:
+        worked out once per person and organizer, as the same people recur across events."""
+        key = (att, org_email)
+        found = _attendees.get(key)
+        if found is None:
+            calls: list[tuple[Any, dict[str, Any]]] = []
+            entry = self.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
+            if len(_attendees) > 65536:
+                _attendees.clear()
+            found = _attendees[key] = (entry, tuple(calls))
+        for args, kw in found[1]:
+            self.add(*args, **kw)
+        return dict(found[0]) if found[0] is not None else None
+
+    @staticmethod
+    def attendee_entry(att: m.Address, org_email: str | None, add: Callable[..., None]) -> dict[str, Any] | None:
         params = att.params
-        email = person_email(att, self.add, "ATTENDEE")
+        email = person_email(att, add, "ATTENDEE")
         if not email:
             # One attendee Google refuses fails the whole insert: the person is reported instead.
             why = address_problem(att) or "no address"
-            self.add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
+            add(LossKind.DROPPED, "ATTENDEE", f"Google attendees need an email address: {why}",
                      before=att.cn or att.address)
             return None
         entry: dict[str, Any] = {}
@@ -623,7 +581,7 @@ class _Writer:
         elif (named.get("X-ICSBRIDGE-GOOGLE-OPTIONAL") or "").upper() == "FALSE":
             entry["optional"] = False
         elif role == "CHAIR" or (role == "NON-PARTICIPANT" and cutype not in tables.RESOURCE_CUTYPES):
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;ROLE", f"ROLE={role} has no Google form; required used",
                      before=role, after="required")
         implied = (named.get("X-ICSBRIDGE-GOOGLE-RESOURCE") or "").upper()
         if cutype in tables.RESOURCE_CUTYPES:
@@ -632,7 +590,7 @@ class _Writer:
         elif implied == "FALSE":
             entry["resource"] = False
         elif cutype not in ("INDIVIDUAL", "UNKNOWN"):
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;CUTYPE", f"CUTYPE={cutype} has no Google form",
                      before=cutype)
         flag = (named.get(tables.PARAM_ORGANIZER) or "").upper()
         if flag == "TRUE" or (not flag and org_email and email.lower() == org_email.lower()):
@@ -645,7 +603,7 @@ class _Writer:
         partstat = (att.partstat if att.partstat is not None else "NEEDS-ACTION").upper()
         response = tables.PARTSTAT_TO_RESPONSE.get(partstat)
         if response is None:
-            self.add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
+            add(LossKind.VALUE_COLLAPSED, "ATTENDEE;PARTSTAT", f"PARTSTAT={partstat} has no Google status",
                      before=partstat, after="needsAction")
             response = "needsAction"
         entry["responseStatus"] = response
@@ -657,7 +615,7 @@ class _Writer:
             try:
                 entry["additionalGuests"] = int(guests)
             except ValueError:
-                self.add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
+                add(LossKind.INVALID_VALUE, "ATTENDEE;X-NUM-GUESTS", "not a number", before=guests)
         return entry
 
     def availability(self) -> None:

@@ -19,6 +19,7 @@ Unknown properties are kept (``extra="allow"``) so the mapper can stash them for
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
@@ -31,11 +32,14 @@ from . import tables
 _FRACTION = re.compile(r"\.(\d+)")
 
 
+@lru_cache(maxsize=8192)
 def parse_rfc3339(value: str) -> datetime:
     """RFC 3339 date-time; ``Z`` or an offset keeps the instant; fractions cut to microseconds;
-    a value without offset comes back naive."""
+    a value without offset comes back naive.  Memoised: validation and mapping read each value
+    again (datetimes are immutable)."""
     text = value.strip()
-    text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
+    if "." in text:
+        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     return datetime.fromisoformat(text)

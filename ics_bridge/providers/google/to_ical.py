@@ -16,29 +16,23 @@ from __future__ import annotations
 
 import json
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Iterable
-
-from icalendar import Event as VEvent
-from icalendar.prop import vBroken, vRecur
 
 from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, params_of,
                       put_stash, set_description, splice_lines, text_line, time_value, uri_line)
-from ...edge import events_to_model
-from ...io.contentlines import read_component
 from ...errors import InputError
-from ...quirks import all_day_exdate, dtstart_until, exrule
 from ...report import LossKind, Report
 from ...text import looks_like_html
 from ...timezones import resolve_name
 from ...vevent import MAX_ALARM_MINUTES
 from . import tables
 from .model import Event, EventDateTime, EventList
+from .recurrence import RECURRENCE_FIELDS, read_recurrence
 
 # Fields with no standard home: stashed as they came (wire JSON) for Google→ICS→Google.
 _STASHED_FIELDS = ("kind", "creator", "guestsCanInviteOthers", "guestsCanModify", "guestsCanSeeOtherGuests",
@@ -68,6 +62,14 @@ class ReadContext:
     calendar_zone: tzinfo | None = None
     calendar_zone_name: str | None = None
     errors: list[InputError] | None = None
+    _now: datetime | None = None
+
+    def now(self) -> datetime:
+        """DTSTAMP of the events without ``updated``/``created``: one "now" for the payload
+        (:func:`clock.now_utc`, read once: it looks at the environment on every call)."""
+        if self._now is None:
+            self._now = clock.now_utc()
+        return self._now
 
 
 @dataclass
@@ -80,6 +82,76 @@ class Mapped:
     start: date | datetime
     zone: tzinfo | None
     exdates: list[Any] = field(default_factory=list)
+
+
+_alarms: dict[tuple[int, str, bool], m.Alarm] = {}
+_zones: dict[str, Any] = {}
+
+
+def _resolved(name: str) -> Any:
+    """:func:`timezones.resolve_name`, memoised (a payload names a handful of zones, each event
+    twice); the report entries stay the caller's."""
+    try:
+        return _zones[name]
+    except KeyError:
+        if len(_zones) > 4096:
+            _zones.clear()
+        found = _zones[name] = resolve_name(name)
+        return found
+
+
+_addresses: dict[tuple[Any, ...], m.Address] = {}
+
+
+def _address(email: str, name: str | None, params: dict[str, str]) -> m.Address:
+    """:func:`build.make_address`, shared: the same people recur on every event of a calendar,
+    and one immutable Address (one ``params`` tuple) lets the .ics writer's per-parameters memo
+    hit as well."""
+    key = (email, name, *params.items())
+    found = _addresses.get(key)
+    if found is None:
+        if len(_addresses) > 65536:
+            _addresses.clear()
+        found = _addresses[key] = make_address(email, name, params)
+    return found
+
+
+_attendees: dict[tuple[Any, ...], tuple[m.Address, str | None]] = {}
+
+
+def _attendee(att: Any) -> tuple[m.Address, str | None]:
+    """An attendee's ATTENDEE, and its responseStatus when unknown (the caller reports it; the
+    result is shared by every event the same attendee is on)."""
+    params: dict[str, str] = {}
+    resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
+    params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
+    # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
+    # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
+    params["ROLE"] = (tables.ROLE_RESOURCE if resource else
+                      tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
+    response = att.responseStatus or "needsAction"
+    partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
+    unknown = None
+    if partstat is None:
+        unknown, partstat = response, "NEEDS-ACTION"
+    params["PARTSTAT"] = partstat
+    if att.additionalGuests is not None:
+        params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
+    if att.comment:
+        params[tables.PARAM_COMMENT] = att.comment
+    if att.organizer is not None:
+        params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
+    if att.self_ is not None:
+        params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
+    if att.id:
+        params[tables.PARAM_ATTENDEE_ID] = att.id
+    if att.resource is None and resource:
+        params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
+    if att.optional is False:
+        params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
+    if att.resource is False:
+        params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
+    return _address(att.email, att.displayName, params), unknown
 
 
 def _resource_calendar(e: Event) -> bool:
@@ -108,7 +180,7 @@ class _EventMapper:
         or ``Options.calendar_zone``); None keeps the instant in UTC (reported by the caller)."""
         name = edt.timeZone or (self.e.start.timeZone if self.e.start else None)
         if name:
-            resolved = resolve_name(name)
+            resolved = _resolved(name)
             if resolved is not None:
                 if resolved.reason:
                     self.add(LossKind.TIMEZONE_GUESSED if resolved.guessed else LossKind.MAPPING_CHOICE,
@@ -261,16 +333,10 @@ class _EventMapper:
             if lines:
                 self.add(LossKind.INVALID_VALUE, "recurrence", "an instance carries recurrence lines; ignored")
             return
-        scratch = VEvent()  # the recurrence lines and their quirks are still read on icalendar values
-        scratch.add("UID", self.uid)
-        scratch.add("DTSTART", self.start)
-        parse_recurrence(scratch, lines, self.start, self.ctx.report, self.uid)
-        (typed,) = events_to_model([scratch])  # edge: until quirks/dtstart_until, all_day_exdate, exrule move (issue 12)
-        for name in scratch.keys():  # in the order the lines added them
-            if name in ("RRULE", "EXRULE", "RDATE", "EXDATE"):
-                for item in getattr(typed, {"RRULE": "rrules", "EXRULE": "exrules", "RDATE": "rdates",
-                                            "EXDATE": "exdates"}[name]):
-                    self.v.add(name, item)
+        typed = read_recurrence(lines, self.start, self.ctx.report, self.uid)
+        for name in typed.order:  # in the order the lines gave them
+            for item in getattr(typed, RECURRENCE_FIELDS[name]):
+                self.v.add(name, item)
         self.stash["recurrence"] = list(lines)
         if isinstance(self.start, datetime) and not (self.e.start and self.e.start.timeZone):
             self.add(LossKind.INVALID_VALUE, "start.timeZone",
@@ -282,48 +348,31 @@ class _EventMapper:
         org = e.organizer
         if org is not None:
             if org.email:
-                v.set("organizer", make_address(org.email, org.displayName))
-            extra = org.wire()
-            if org.email is None or set(extra) - {"email", "displayName"}:
-                self.stash["organizer"] = extra
+                v.set("organizer", _address(org.email, org.displayName, {}))
+            if org.email is None or org.id is not None or org.self_ is not None or \
+                    any(value is not None for value in (org.__pydantic_extra__ or {}).values()):
+                self.stash["organizer"] = org.wire()  # more than ORGANIZER holds (wire() leaves out None)
         for att in e.attendees or []:
             if not att.email:
                 self.add(LossKind.DROPPED, "attendees.email", "attendee without email has no ATTENDEE form",
                          before=att.displayName or att.id)
                 continue
-            params: dict[str, str] = {}
-            resource = bool(att.resource) or att.email.lower().endswith(tables.RESOURCE_DOMAIN)
-            params["CUTYPE"] = "RESOURCE" if resource else "INDIVIDUAL"
-            # Resources: NON-PARTICIPANT, the hub's one form for them whichever provider they come
-            # from (MS-OXCICAL; Google's own export writes REQ-PARTICIPANT, which we also read).
-            params["ROLE"] = (tables.ROLE_RESOURCE if resource else
-                                      tables.ROLE_OPTIONAL if att.optional else tables.ROLE_REQUIRED)
-            response = att.responseStatus or "needsAction"
-            partstat = tables.RESPONSE_TO_PARTSTAT.get(response)
-            if partstat is None:
-                self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {response!r}",
-                         before=response, after="NEEDS-ACTION")
-                partstat = "NEEDS-ACTION"
-            params["PARTSTAT"] = partstat
-            if att.additionalGuests is not None:
-                params[tables.PARAM_NUM_GUESTS] = str(att.additionalGuests)
-            if att.comment:
-                params[tables.PARAM_COMMENT] = att.comment
-            if att.organizer is not None:
-                params[tables.PARAM_ORGANIZER] = "TRUE" if att.organizer else "FALSE"
-            if att.self_ is not None:
-                params[tables.PARAM_SELF] = "TRUE" if att.self_ else "FALSE"
-            if att.id:
-                params[tables.PARAM_ATTENDEE_ID] = att.id
-            if att.resource is None and resource:
-                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "IMPLIED"
-            if att.optional is False:
-                params["X-ICSBRIDGE-GOOGLE-OPTIONAL"] = "FALSE"
-            if att.resource is False:
-                params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
-            for name, value in att.extras().items():
-                self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept", before=value)
-            v.add("ATTENDEE", make_address(att.email, att.displayName, params))
+            key = (att.email, att.displayName, att.resource, att.optional, att.responseStatus, att.additionalGuests,
+                   att.comment, att.organizer, att.self_, att.id)
+            found = _attendees.get(key)
+            if found is None:
+                if len(_attendees) > 65536:
+                    _attendees.clear()
+                found = _attendees[key] = _attendee(att)
+            address, unknown = found
+            if unknown is not None:
+                self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {unknown!r}",
+                         before=unknown, after="NEEDS-ACTION")
+            if att.__pydantic_extra__:
+                for name, value in att.extras().items():
+                    self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept",
+                             before=value)
+            v.add("ATTENDEE", address)
 
     def reminders(self) -> None:
         r = self.e.reminders
@@ -370,7 +419,13 @@ class _EventMapper:
         if minutes > tables.MAX_REMINDER_MINUTES:
             self.add(LossKind.INVALID_VALUE, "reminders.overrides.minutes",
                      f"{minutes} minutes is over Google's {tables.MAX_REMINDER_MINUTES}; kept", before=minutes)
-        self.v.add("VALARM", make_alarm(minutes, action, ALARM_TEXT, default_marker=default))
+        key = (minutes, action, default)
+        alarm = _alarms.get(key)
+        if alarm is None:  # immutable, so shared by every event with that reminder
+            if len(_alarms) > 4096:
+                _alarms.clear()
+            alarm = _alarms[key] = make_alarm(minutes, action, ALARM_TEXT, default_marker=default)
+        self.v.add("VALARM", alarm)
 
     def availability(self) -> None:
         e, v = self.e, self.v
@@ -425,7 +480,7 @@ class _EventMapper:
             v.time("created", created)
         if updated:
             v.time("last_modified", updated)
-        v.time("stamp", updated or created or clock.now_utc())
+        v.time("stamp", updated or created or self.ctx.now())
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
@@ -487,121 +542,6 @@ class _EventMapper:
         if not self.stash.get("_absent"):
             self.stash.pop("_absent", None)
         put_stash(self.v, hub.X_GOOGLE_STASH, self.stash)
-
-
-# ---------------------------------------------------------------- recurrence lines
-
-_RRULE_DATE = re.compile(r"^RRULE:DATE(?=[;:])", re.IGNORECASE)
-_MISSING_SEMICOLON = re.compile(r"^(EXDATE|RDATE):(VALUE|TZID)=", re.IGNORECASE)
-_NAMES = ("RRULE", "EXRULE", "RDATE", "EXDATE")
-
-
-def parse_recurrence(v: VEvent, lines: Iterable[str], start: date | datetime, report: Report, uid: str,
-                     *, quiet: bool = False) -> None:
-    """Google ``recurrence[]`` lines → RRULE/EXRULE/RDATE/EXDATE on ``v`` (which has DTSTART).
-
-    Each line is parsed by icalendar on its own, so one bad line is reported and skipped, never
-    fatal (home-assistant/core #81568).  Quirks absorbed, each reported: ``RRULE:DATE;TZID=…``
-    that is really an RDATE (gcal_sync #327), ``EXDATE:VALUE=DATE:…`` missing its semicolon
-    (gcsa), parameters on RRULE (``X-EVOLUTION-ENDDATE``, home-assistant/core #81409), COUNT with
-    UNTIL or COUNT ≤ 0 (case 28), ``YEARLY;BYMONTHDAY`` without BYMONTH (Google expands it in
-    DTSTART's month; gcal_sync), DATE UNTIL on a timed series and zoned EXDATE/RDATE on an all-day
-    series (the shared quirks of :mod:`ics_bridge.quirks`), floating or unresolvable values."""
-    def note(kind: LossKind, field: str, reason: str, **kw: Any) -> None:
-        if not quiet:
-            report.add(kind, field, reason, uid=uid, **kw)
-
-    zone = start.tzinfo if isinstance(start, datetime) else None
-    for raw in lines:
-        line = (raw or "").strip()
-        if not line:
-            continue
-        fixed = _RRULE_DATE.sub("RDATE", line)
-        fixed = _MISSING_SEMICOLON.sub(lambda m: f"{m.group(1)};{m.group(2)}=", fixed)
-        if fixed != line:
-            note(LossKind.QUIRK_REPAIRED, "recurrence", "malformed recurrence line repaired", before=line, after=fixed)
-            line = fixed
-        head, sep, body = line.partition(":")
-        name = head.split(";", 1)[0].strip().upper()
-        if not sep or name not in _NAMES:
-            note(LossKind.INVALID_VALUE, "recurrence", "not an RRULE/EXRULE/RDATE/EXDATE line; dropped", before=line)
-            continue
-        if name in ("RRULE", "EXRULE") and ";" in head:
-            note(LossKind.QUIRK_REPAIRED, "recurrence", f"parameters on {name} dropped (RFC 5545 defines none)",
-                 before=head)
-            line = f"{name}:{body}"
-        try:
-            comp = read_component(VEvent, f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            note(LossKind.INVALID_VALUE, "recurrence", f"unreadable line ({exc}); dropped", before=line)
-            continue
-        prop = comp.get(name)
-        if prop is None or isinstance(prop, vBroken) or getattr(comp, "errors", None):
-            detail = "; ".join(str(e[1]) for e in getattr(comp, "errors", []) or [])
-            note(LossKind.INVALID_VALUE, "recurrence", f"invalid {name} line{': ' + detail if detail else ''}; dropped",
-                 before=line)
-            continue
-        if name in ("RRULE", "EXRULE"):
-            rule = _check_rule(prop, start, note, line)
-            if rule is not None:
-                v.add(name, rule)
-            continue
-        values = []
-        tzid = prop.params.get("TZID")
-        for item in prop.dts:
-            value = item.dt
-            if isinstance(value, datetime) and value.tzinfo is None:
-                resolved = resolve_name(str(tzid)) if tzid else None
-                if resolved is not None:
-                    value = value.replace(tzinfo=resolved.tz)
-                else:
-                    if tzid:
-                        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used",
-                             before=tzid)
-                    value = value.replace(tzinfo=zone or timezone.utc)
-            if isinstance(start, datetime) and not isinstance(value, datetime):
-                value = datetime.combine(value, start.timetz().replace(tzinfo=None)).replace(tzinfo=zone)
-                note(LossKind.QUIRK_REPAIRED, name, f"DATE {name} on a timed series read at the series start time",
-                     before=item.dt, after=value)
-            values.append(value)
-        if values:
-            v.add(name, values)
-    shared = report if not quiet else Report()  # the quirks the .ics reader applies too
-    for quirk in (dtstart_until, all_day_exdate, exrule):
-        quirk.apply(v, shared)
-
-
-def _check_rule(rule: vRecur, start: date | datetime, note: Any, line: str) -> vRecur | None:
-    if not rule.get("FREQ"):
-        note(LossKind.INVALID_VALUE, "recurrence", "rule without FREQ; dropped", before=line)
-        return None
-    count = rule.get("COUNT")
-    count_value = count[0] if isinstance(count, list) else count
-    if count is not None and (rule.get("UNTIL") or (isinstance(count_value, int) and count_value <= 0)):
-        note(LossKind.INVALID_VALUE, "recurrence", "COUNT with UNTIL, or COUNT not positive; COUNT dropped",
-             before=line)
-        del rule["COUNT"]
-    freq = str(rule["FREQ"][0] if isinstance(rule["FREQ"], list) else rule["FREQ"]).upper()
-    if freq == "YEARLY" and rule.get("BYMONTHDAY") and not rule.get("BYMONTH") and not rule.get("BYYEARDAY") \
-            and not rule.get("BYWEEKNO"):
-        rule["BYMONTH"] = [start.month]
-        note(LossKind.QUIRK_REPAIRED, "recurrence",
-             "YEARLY;BYMONTHDAY without BYMONTH: Google expands it in the start month; BYMONTH added",
-             before=line, after=f"BYMONTH={start.month}")
-    try:
-        from dateutil.rrule import rrulestr
-        anchor = start if isinstance(start, datetime) else datetime.combine(start, time())
-        until = rule.get("UNTIL")
-        if until:  # dateutil wants UNTIL and DTSTART alike (aware/naive)
-            anchor = anchor if anchor.tzinfo is not None else anchor.replace(tzinfo=timezone.utc)
-        text = rule.to_ical().decode()
-        if isinstance(start, date) and not isinstance(start, datetime) and until:
-            text = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", text)
-        rrulestr(text, dtstart=anchor)
-    except (ValueError, TypeError) as exc:
-        note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({exc}); dropped", before=line)
-        return None
-    return rule
 
 
 # ---------------------------------------------------------------- the whole payload
