@@ -80,6 +80,7 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
 
     zone = start.tzinfo if isinstance(start, datetime) else None
     found: dict[str, list[Any]] = {}
+    kept: list[m.Line] = []
     for raw in lines:
         line = (raw or "").strip()
         if not line:
@@ -108,32 +109,64 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
         if read is None:
             continue
         tzid, items = read
+        if name == "EXDATE" and any(isinstance(item, tuple) for item in items):
+            # RFC 5545 3.8.5.1: an EXDATE is DATE-TIME or DATE; the .ics path keeps such a line
+            # as written (``other``), so here too, said
+            kept.append(_as_written(line))
+            note(LossKind.INVALID_VALUE, name, "EXDATE holding a PERIOD (RFC 5545 3.8.5.1: DATE-TIME or DATE "
+                 "only) kept as written; most readers ignore it, so it may exclude nothing", before=line)
+            continue
         values = []
+        durations = False
         for item in items:
             value = item
-            if isinstance(value, datetime) and value.tzinfo is None:
-                resolved = resolve_name(str(tzid)) if tzid else None
-                if resolved is not None:
-                    value = value.replace(tzinfo=resolved.tz)
-                else:
-                    if tzid:
-                        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used",
-                             before=tzid)
-                    value = value.replace(tzinfo=zone or timezone.utc)
+            if isinstance(value, timedelta):
+                durations = True  # not a value an RDATE/EXDATE may hold (RFC 5545 3.8.5.1, 3.8.5.2)
+                continue
+            if isinstance(value, tuple):  # an RDATE period (RFC 5545 3.3.9): kept as one, in its zone
+                begin, end = value
+                value = (_zoned(begin, tzid, zone, name, note),
+                         _zoned(end, tzid, zone, name, note) if isinstance(end, datetime) else end)
+                values.append(value)
+                continue
+            value = _zoned(value, tzid, zone, name, note)
             if isinstance(start, datetime) and not isinstance(value, datetime):
-                # a period or a duration here fails the event, as it always has (TypeError)
                 value = datetime.combine(value, start.timetz().replace(tzinfo=None)).replace(tzinfo=zone)
                 note(LossKind.QUIRK_REPAIRED, name, f"DATE {name} on a timed series read at the series start time",
                      before=item, after=value)
             values.append(value)
+        if durations:
+            note(LossKind.INVALID_VALUE, name, f"a duration is not a value of {name} (RFC 5545 3.8.5.1, 3.8.5.2: "
+                 "DATE-TIME, DATE or PERIOD); dropped", before=line)
         if values:
             carried = carry(values, name=name)
             found.setdefault(name, [])
             if carried is not None:
                 found[name].append(carried)
     event = m.Event(uid=uid, start=carry([start], value_type=False).values[0],  # type: ignore[union-attr]
-                    **{RECURRENCE_FIELDS[name]: tuple(items) for name, items in found.items()}, order=tuple(found))
+                    **{RECURRENCE_FIELDS[name]: tuple(items) for name, items in found.items()}, order=tuple(found),
+                    other=tuple(kept))
     return _quirks(event, start, report if not quiet else Report())
+
+
+def _zoned(value: Any, tzid: str | None, zone: tzinfo | None, name: str, note: Note) -> Any:
+    """A naive date-time in its line's TZID, else the series zone (reported when the TZID names
+    no zone); other values as they are."""
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        return value
+    resolved = resolve_name(str(tzid)) if tzid else None
+    if resolved is not None:
+        return value.replace(tzinfo=resolved.tz)
+    if tzid:
+        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used", before=tzid)
+    return value.replace(tzinfo=zone or timezone.utc)
+
+
+def _as_written(line: str) -> m.Line:
+    """A recurrence line the model has no typed field for, kept as written (``Event.other``)."""
+    from ...io.lines import split
+    name, params, value = split(line)
+    return m.Line(name, params, value, line)
 
 
 # ---------------------------------------------------------------- rules
@@ -255,6 +288,12 @@ def _checked(rule: m.Recur, start: date | datetime, note: Note, line: str) -> m.
     check = changed
     if isinstance(start, date) and not isinstance(start, datetime) and until:
         check = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", check)
+    elif until:
+        # judged as the repair of :func:`_quirks` will write it (a DATE or floating UNTIL on a
+        # zoned series, RFC 5545 3.3.10), not as dateutil would refuse it before that repair
+        fixed = dtstart_until.repair(start, m.plain(rule.until))  # type: ignore[arg-type]
+        if fixed is not None:
+            check = _join([p if p[0] != "UNTIL" else ["UNTIL", _until_text(fixed[0])] for p in _parts(check)])
     problem = _rejected(check, anchor, rule.freq)
     if problem is not None:
         note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({problem}); dropped", before=line)
@@ -378,6 +417,8 @@ def carry(values: list[Any], *, name: str = "EXDATE", value_type: bool = True,
     back (a duration; a period in an EXDATE), so it was lost."""
     tzid = None
     for value in values:
+        if isinstance(value, tuple):  # a period's TZID is its start's
+            value = value[0]
         if isinstance(value, datetime) and value.tzinfo is not None:
             written = _written_tzid(value)
             if written and written != "UTC":
