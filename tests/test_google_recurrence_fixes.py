@@ -166,3 +166,26 @@ def test_an_exdate_period_on_a_timed_series_is_kept_and_reported():
     (entry,) = [e for e in google.report.entries if e.field == "EXDATE"]
     assert entry.before == lines[1] and "PERIOD" in entry.reason and "kept as written" in entry.reason
     assert _occurrences(google) == _occurrences(ics)
+
+
+# ---------------------------------------------------------------- 3. periods on an all-day series
+
+def test_an_all_day_rdate_period_keeps_its_tzid():
+    lines = ["RRULE:FREQ=WEEKLY;COUNT=3", "RDATE;TZID=Europe/Berlin;VALUE=PERIOD:20250110T100000/PT2H"]
+    google, ics = _both(lines, all_day=True)
+    assert _lines(google, "RDATE") == _lines(ics, "RDATE") == [
+        "RDATE;TZID=Europe/Berlin;VALUE=PERIOD:20250110T100000/PT2H"]
+    (period,) = _master(google).rdates[0].values
+    assert m.plain(period.start).utcoffset() == timedelta(hours=1)  # 10:00 Berlin, not floating
+    assert _occurrences(google) == _occurrences(ics)
+
+
+def test_an_all_day_exdate_period_is_kept_as_written_and_reported():
+    lines = ["RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;VALUE=PERIOD:20250108T000000Z/PT1H",
+             "EXDATE;VALUE=DATE:20250115"]
+    google, ics = _both(lines, all_day=True)
+    assert sorted(_lines(google, "EXDATE")) == sorted(_lines(ics, "EXDATE")) == [  # their order means nothing
+        "EXDATE;VALUE=DATE:20250115", "EXDATE;VALUE=PERIOD:20250108T000000Z/PT1H"]
+    (entry,) = [e for e in google.report.entries if e.field == "EXDATE"]
+    assert entry.kind.value == "invalid-value" and entry.before == lines[1] and "kept as written" in entry.reason
+    assert _occurrences(google) == _occurrences(ics) == [date(2025, 1, 1), date(2025, 1, 8)]
