@@ -201,14 +201,16 @@ def _fixed_since(lines: list[str], start: date | datetime) -> bool:
     holds the new reading to the .ics path): a DATE or floating UNTIL on a timed series (dropped
     by dateutil before its repair), a period or duration in an RDATE/EXDATE (a TypeError on a
     timed series, TZID or the whole line lost on an all-day one), a ``Z`` value beside a TZID
-    (read in that zone)."""
+    (read in that zone), a ``Z`` value beside floating ones (written under their TZID)."""
     for line in lines:
         name = line.strip().split(";", 1)[0].split(":", 1)[0].strip().upper()
         if name in ("RRULE", "EXRULE") and isinstance(start, datetime) and _DATE_OR_FLOATING_UNTIL.search(line):
             return True
         if name in ("RDATE", "EXDATE") or line.upper().startswith("RRULE:DATE"):
             body = line.partition(":")[2]
-            if "/" in body or "P" in body.upper() or _ZONED_UTC.search(line):
+            times = re.findall(r"\d{8}T\d{6}Z?", body, re.IGNORECASE)
+            if "/" in body or "P" in body.upper() or _ZONED_UTC.search(line) or \
+                    len({t.upper().endswith("Z") for t in times}) > 1:
                 return True
     return False
 

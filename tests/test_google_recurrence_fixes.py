@@ -189,3 +189,48 @@ def test_an_all_day_exdate_period_is_kept_as_written_and_reported():
     (entry,) = [e for e in google.report.entries if e.field == "EXDATE"]
     assert entry.kind.value == "invalid-value" and entry.before == lines[1] and "kept as written" in entry.reason
     assert _occurrences(google) == _occurrences(ics) == [date(2025, 1, 1), date(2025, 1, 8)]
+
+
+# ---------------------------------------------------------------- 4. a Z value beside a TZID
+
+_UTC_BESIDE_TZID = "TZID 'Europe/Berlin' beside a UTC time (…Z) ignored (RFC 5545 3.3.5); read in UTC as ical.js and libical do"
+
+
+def test_a_utc_value_beside_a_tzid_is_read_in_utc_as_the_ics_path_reads_it():
+    lines = ["RRULE:FREQ=DAILY;COUNT=5", "EXDATE;TZID=Europe/Berlin:20250102T090000Z"]
+    google, ics = _both(lines)
+    assert _lines(google, "EXDATE") == _lines(ics, "EXDATE") == ["EXDATE:20250102T090000Z"]
+    got = [(e.kind, e.field, e.reason, e.before, e.after) for e in _entries(google, "EXDATE")]
+    assert got == [(e.kind, e.field, e.reason, e.before, e.after) for e in _entries(ics, "EXDATE")]
+    assert got[0][2] == _UTC_BESIDE_TZID
+    assert _occurrences(google) == _occurrences(ics) and len(_occurrences(google)) == 4
+
+
+def test_a_line_mixing_zones_reads_each_value_as_written():
+    lines = ["RRULE:FREQ=DAILY;COUNT=5", "EXDATE;TZID=Europe/Berlin:20250101T100000,20250102T090000Z"]
+    google = convert(_google(lines), to="ics")
+    # the same values, each on a line of its own kind, as the .ics path reads them
+    split = convert(_ics(["RRULE:FREQ=DAILY;COUNT=5", "EXDATE;TZID=Europe/Berlin:20250101T100000",
+                          "EXDATE:20250102T090000Z"]), to="ics")
+    assert _lines(google, "EXDATE") == ["EXDATE;TZID=Europe/Berlin:20250101T100000", "EXDATE:20250102T090000Z"]
+    assert _occurrences(google) == _occurrences(split) == [datetime(2025, 1, d, 9, tzinfo=timezone.utc)
+                                                           for d in (3, 4, 5)]
+    (entry,) = _entries(google, "EXDATE")
+    assert (entry.kind.value, entry.reason, entry.before, entry.after) == (
+        "quirk-repaired", _UTC_BESIDE_TZID, "Europe/Berlin", "UTC")
+
+
+def test_a_utc_value_beside_floating_ones_is_not_moved_into_the_series_zone():
+    lines = ["RRULE:FREQ=DAILY;COUNT=5", "RDATE:20250110T120000Z,20250111T120000"]
+    google = convert(_google(lines), to="ics")
+    occurrences = _occurrences(google)
+    assert datetime(2025, 1, 10, 12, tzinfo=timezone.utc) in occurrences  # the Z value as written
+    assert datetime(2025, 1, 11, 11, tzinfo=timezone.utc) in occurrences  # 12:00 in the series zone (Berlin)
+    assert len(occurrences) == 7
+
+
+def test_a_utc_period_start_beside_a_tzid_is_read_in_utc():
+    lines = ["RRULE:FREQ=WEEKLY;COUNT=2", "RDATE;TZID=Europe/Berlin;VALUE=PERIOD:20250110T120000Z/PT1H"]
+    google = convert(_google(lines), to="ics")
+    assert datetime(2025, 1, 10, 12, tzinfo=timezone.utc) in _occurrences(google)
+    assert [e.reason for e in _entries(google, "RDATE")] == [_UTC_BESIDE_TZID]

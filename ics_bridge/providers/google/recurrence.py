@@ -116,6 +116,10 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
             note(LossKind.INVALID_VALUE, name, "EXDATE holding a PERIOD (RFC 5545 3.8.5.1: DATE-TIME or DATE "
                  "only) kept as written; most readers ignore it, so it may exclude nothing", before=line)
             continue
+        if tzid and _ZONED_Z.search(body):
+            # the wording of io/ics (``_utc_with_tzid``), which reads the .ics line so
+            note(LossKind.QUIRK_REPAIRED, name, f"TZID {str(tzid)[:60]!r} beside a UTC time (…Z) ignored "
+                 "(RFC 5545 3.3.5); read in UTC as ical.js and libical do", before=str(tzid), after="UTC")
         values = []
         durations = False
         for item in items:
@@ -139,10 +143,11 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
             note(LossKind.INVALID_VALUE, name, f"a duration is not a value of {name} (RFC 5545 3.8.5.1, 3.8.5.2: "
                  "DATE-TIME, DATE or PERIOD); dropped", before=line)
         if values:
-            carried = carry(values, name=name)
             found.setdefault(name, [])
-            if carried is not None:
-                found[name].append(carried)
+            for group in _by_zone(values):  # one line per zone: a line has one TZID
+                carried = carry(group, name=name)
+                if carried is not None:
+                    found[name].append(carried)
     event = m.Event(uid=uid, start=carry([start], value_type=False).values[0],  # type: ignore[union-attr]
                     **{RECURRENCE_FIELDS[name]: tuple(items) for name, items in found.items()}, order=tuple(found),
                     other=tuple(kept))
@@ -160,6 +165,26 @@ def _zoned(value: Any, tzid: str | None, zone: tzinfo | None, name: str, note: N
     if tzid:
         note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used", before=tzid)
     return value.replace(tzinfo=zone or timezone.utc)
+
+
+_ZONED_Z = re.compile(r"\d{8}T\d{6}Z", re.IGNORECASE)
+
+
+def _by_zone(values: list[Any]) -> list[list[Any]]:
+    """The values in runs of one written zone (a period by its start; dates join any run): a
+    UTC value beside zoned ones is written on a line of its own, never under their TZID."""
+    groups: list[list[Any]] = []
+    last: object = None
+    for value in values:
+        first = value[0] if isinstance(value, tuple) else value
+        key = _written_tzid(first) if isinstance(first, datetime) and first.tzinfo is not None else None
+        if groups and (key is None or last is None or key == last):
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+        if key is not None:
+            last = key
+    return groups
 
 
 def _as_written(line: str) -> m.Line:
@@ -356,20 +381,46 @@ def _dates(name: str, head: str, body: str, line: str, note: Note) -> tuple[str 
     if prop is None:
         return None
     tzid = prop.params.get("TZID")
-    return tzid, [item.dt for item in prop.dts]
+    values = [item.dt for item in prop.dts]
+    return tzid, _utc_as_written(body, values) if tzid else values
+
+
+_UTC_TEXT = re.compile(r"\s*\d{8}T\d{6}Z\s*\Z", re.IGNORECASE)
+
+
+def _utc_as_written(body: str, values: list[Any]) -> list[Any]:
+    """icalendar's values of a line with a TZID, each ``Z`` value (or period bound) as written:
+    UTC (RFC 5545 3.3.5; icalendar reads it as the TZID's wall clock, a silent shift)."""
+    texts = body.split(",")
+    if len(texts) != len(values):
+        return values
+    out = []
+    for text, value in zip(texts, values):
+        if isinstance(value, tuple):
+            bounds = text.split("/")
+            value = tuple(_as_utc(v) if i < len(bounds) and _UTC_TEXT.match(bounds[i]) else v
+                          for i, v in enumerate(value))
+        elif _UTC_TEXT.match(text):
+            value = _as_utc(value)
+        out.append(value)
+    return out
+
+
+def _as_utc(value: Any) -> Any:
+    return value.replace(tzinfo=timezone.utc) if isinstance(value, datetime) else value
 
 
 def _value(text: str, tz: tzinfo | None) -> date | datetime:
-    """A plain DATE or DATE-TIME as icalendar reads it (a DATE with a TZID: midnight there; a
-    ``Z`` beside a TZID: the TZID's zone)."""
+    """A plain DATE or DATE-TIME as icalendar reads it (a DATE with a TZID: midnight there),
+    except a ``Z`` beside a TZID: UTC, as written (RFC 5545 3.3.5; :func:`_utc_as_written`)."""
     if len(text) == 8:
         day = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
         return datetime(day.year, day.month, day.day, tzinfo=tz) if tz is not None else day
     wall = datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]), int(text[11:13]),
                     int(text[13:15]))
-    if tz is not None:
-        return wall.replace(tzinfo=tz)
-    return wall.replace(tzinfo=timezone.utc) if len(text) == 16 else wall
+    if len(text) == 16:
+        return wall.replace(tzinfo=timezone.utc)
+    return wall.replace(tzinfo=tz) if tz is not None else wall
 
 
 def _by_icalendar(name: str, line: str, note: Note) -> Any:
