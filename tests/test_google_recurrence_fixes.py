@@ -158,6 +158,16 @@ def test_a_bare_duration_is_reported_by_its_line_not_a_type_error():
     assert len(_occurrences(google)) == 3
 
 
+def test_a_period_ending_before_it_starts_is_reported_by_its_line_not_failing_the_event():
+    lines = ["RRULE:FREQ=DAILY;COUNT=2", "RDATE;VALUE=PERIOD:20250110T090000Z/20250110T080000Z,20250111T090000Z/PT1H"]
+    google = convert(_google(lines), to="ics")
+    assert not google.errors
+    (entry,) = _entries(google, "RDATE")
+    assert (entry.kind.value, entry.before) == ("invalid-value", lines[1]) and "ending before it starts" in entry.reason
+    assert _lines(google, "RDATE") == ["RDATE;VALUE=PERIOD:20250111T090000Z/PT1H"]
+    assert datetime(2025, 1, 11, 9, tzinfo=timezone.utc) in _occurrences(google)
+
+
 def test_an_exdate_period_on_a_timed_series_is_kept_and_reported():
     lines = ["RRULE:FREQ=DAILY;COUNT=3", "EXDATE;VALUE=PERIOD:20250102T090000Z/PT1H"]
     google, ics = _both(lines)

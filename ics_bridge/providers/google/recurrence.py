@@ -17,7 +17,13 @@ A line of any other shape (lower case, quoted or unknown TZIDs, periods, duratio
 values) is still parsed by icalendar's content-line reader, on its own, so its reading and the
 message of its report stay icalendar's; it then takes the same model path.
 ``tests/test_google_fastpath.py`` holds this module to the old icalendar path on every corpus
-line and on generated ones.
+line and on generated ones, except where that reading was wrong and the .ics path is followed
+instead (``tests/test_google_recurrence_fixes.py``): a DATE or floating UNTIL on a timed series
+is repaired (:mod:`~ics_bridge.quirks.dtstart_until`), not dropped by dateutil first; an RDATE
+period stays a period in its TZID; a duration, a period ending before it starts or an EXDATE
+period (kept as written) is reported by its line, never a TypeError failing the event; a ``Z``
+value is UTC even beside a TZID (RFC 5545 3.3.5, reported as io/ics reports it), and a line
+mixing zones is carried as one line per zone.
 """
 
 from __future__ import annotations
@@ -121,7 +127,7 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
             note(LossKind.QUIRK_REPAIRED, name, f"TZID {str(tzid)[:60]!r} beside a UTC time (…Z) ignored "
                  "(RFC 5545 3.3.5); read in UTC as ical.js and libical do", before=str(tzid), after="UTC")
         values = []
-        durations = False
+        durations = backwards = False
         for item in items:
             value = item
             if isinstance(value, timedelta):
@@ -131,6 +137,9 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
                 begin, end = value
                 value = (_zoned(begin, tzid, zone, name, note),
                          _zoned(end, tzid, zone, name, note) if isinstance(end, datetime) else end)
+                if isinstance(value[1], datetime) and isinstance(value[0], datetime) and value[1] < value[0]:
+                    backwards = True  # RFC 5545 3.3.9: a period ends after it starts
+                    continue
                 values.append(value)
                 continue
             value = _zoned(value, tzid, zone, name, note)
@@ -139,6 +148,9 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
                 note(LossKind.QUIRK_REPAIRED, name, f"DATE {name} on a timed series read at the series start time",
                      before=item, after=value)
             values.append(value)
+        if backwards:
+            note(LossKind.INVALID_VALUE, name, "a period ending before it starts (RFC 5545 3.3.9); dropped",
+                 before=line)
         if durations:
             note(LossKind.INVALID_VALUE, name, f"a duration is not a value of {name} (RFC 5545 3.8.5.1, 3.8.5.2: "
                  "DATE-TIME, DATE or PERIOD); dropped", before=line)
