@@ -192,8 +192,39 @@ def _outcome(reader: Any, lines: list[str], start: date | datetime) -> Any:
             [(e.kind, e.field, e.reason, e.uid, e.before, e.after) for e in report])
 
 
+_DATE_OR_FLOATING_UNTIL = re.compile(r"UNTIL=\d{8}(?:T\d{6})?(?![TZ\d])", re.IGNORECASE)
+_DURATION = re.compile(r"(?:^|[,/])\s*[+-]?P", re.IGNORECASE)
+_ZONED_UTC = re.compile(r"TZID=.*[:,]\d{8}T\d{6}Z", re.IGNORECASE)
+
+
+def _fixed_since(lines: list[str], start: date | datetime) -> bool:
+    """Lines whose old reading was wrong and is fixed (tests/test_google_recurrence_fixes.py
+    holds the new reading to the .ics path): a DATE or floating UNTIL on a timed series (dropped
+    by dateutil before its repair), a period or duration in an RDATE/EXDATE (a TypeError on a
+    timed series, TZID or the whole line lost on an all-day one), a ``Z`` value beside a TZID
+    (read in that zone), a ``Z`` value beside floating ones (written under their TZID)."""
+    for line in lines:
+        name = line.strip().split(";", 1)[0].split(":", 1)[0].strip().upper()
+        if name in ("RRULE", "EXRULE") and isinstance(start, datetime) and _DATE_OR_FLOATING_UNTIL.search(line):
+            return True
+        if name in ("RDATE", "EXDATE") or line.upper().startswith("RRULE:DATE"):
+            body = line.rpartition(":")[2]
+            times = re.findall(r"\d{8}T\d{6}Z?", body, re.IGNORECASE)
+            if "/" in body or _DURATION.search(body) or _ZONED_UTC.search(line) or \
+                    len({t.upper().endswith("Z") for t in times}) > 1:
+                return True
+    return False
+
+
 def _same(lines: list[str], start: date | datetime) -> None:
-    assert _outcome(_new, lines, start) == _outcome(_reference, lines, start), (lines, start)
+    new = _outcome(_new, lines, start)
+    if _fixed_since(lines, start):
+        assert new[0] != "error" or "combine()" not in new[2], (lines, start, new)
+        lines = [line for line in lines if not _fixed_since([line], start)]  # the others still read as before
+        if not lines:
+            return
+        new = _outcome(_new, lines, start)
+    assert new == _outcome(_reference, lines, start), (lines, start)
 
 
 # ---------------------------------------------------------------- inputs

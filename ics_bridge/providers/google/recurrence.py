@@ -17,7 +17,13 @@ A line of any other shape (lower case, quoted or unknown TZIDs, periods, duratio
 values) is still parsed by icalendar's content-line reader, on its own, so its reading and the
 message of its report stay icalendar's; it then takes the same model path.
 ``tests/test_google_fastpath.py`` holds this module to the old icalendar path on every corpus
-line and on generated ones.
+line and on generated ones, except where that reading was wrong and the .ics path is followed
+instead (``tests/test_google_recurrence_fixes.py``): a DATE or floating UNTIL on a timed series
+is repaired (:mod:`~ics_bridge.quirks.dtstart_until`), not dropped by dateutil first; an RDATE
+period stays a period in its TZID; a duration, a period ending before it starts or an EXDATE
+period (kept as written) is reported by its line, never a TypeError failing the event; a ``Z``
+value is UTC even beside a TZID (RFC 5545 3.3.5, reported as io/ics reports it), and a line
+mixing zones is carried as one line per zone.
 """
 
 from __future__ import annotations
@@ -80,6 +86,7 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
 
     zone = start.tzinfo if isinstance(start, datetime) else None
     found: dict[str, list[Any]] = {}
+    kept: list[m.Line] = []
     for raw in lines:
         line = (raw or "").strip()
         if not line:
@@ -108,32 +115,95 @@ def read_recurrence(lines: Iterable[str], start: date | datetime, report: Report
         if read is None:
             continue
         tzid, items = read
+        if name == "EXDATE" and any(isinstance(item, tuple) for item in items):
+            # RFC 5545 3.8.5.1: an EXDATE is DATE-TIME or DATE; the .ics path keeps such a line
+            # as written (``other``), so here too, said
+            kept.append(_as_written(line))
+            note(LossKind.INVALID_VALUE, name, "EXDATE holding a PERIOD (RFC 5545 3.8.5.1: DATE-TIME or DATE "
+                 "only) kept as written; most readers ignore it, so it may exclude nothing", before=line)
+            continue
+        if tzid and _ZONED_Z.search(body):
+            # the wording of io/ics (``_utc_with_tzid``), which reads the .ics line so
+            note(LossKind.QUIRK_REPAIRED, name, f"TZID {str(tzid)[:60]!r} beside a UTC time (…Z) ignored "
+                 "(RFC 5545 3.3.5); read in UTC as ical.js and libical do", before=str(tzid), after="UTC")
         values = []
+        durations = backwards = False
         for item in items:
             value = item
-            if isinstance(value, datetime) and value.tzinfo is None:
-                resolved = resolve_name(str(tzid)) if tzid else None
-                if resolved is not None:
-                    value = value.replace(tzinfo=resolved.tz)
-                else:
-                    if tzid:
-                        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used",
-                             before=tzid)
-                    value = value.replace(tzinfo=zone or timezone.utc)
+            if isinstance(value, timedelta):
+                durations = True  # not a value an RDATE/EXDATE may hold (RFC 5545 3.8.5.1, 3.8.5.2)
+                continue
+            if isinstance(value, tuple):  # an RDATE period (RFC 5545 3.3.9): kept as one, in its zone
+                begin, end = value
+                value = (_zoned(begin, tzid, zone, name, note),
+                         _zoned(end, tzid, zone, name, note) if isinstance(end, datetime) else end)
+                if isinstance(value[1], datetime) and isinstance(value[0], datetime) and value[1] < value[0]:
+                    backwards = True  # RFC 5545 3.3.9: a period ends after it starts
+                    continue
+                values.append(value)
+                continue
+            value = _zoned(value, tzid, zone, name, note)
             if isinstance(start, datetime) and not isinstance(value, datetime):
-                # a period or a duration here fails the event, as it always has (TypeError)
                 value = datetime.combine(value, start.timetz().replace(tzinfo=None)).replace(tzinfo=zone)
                 note(LossKind.QUIRK_REPAIRED, name, f"DATE {name} on a timed series read at the series start time",
                      before=item, after=value)
             values.append(value)
+        if backwards:
+            note(LossKind.INVALID_VALUE, name, "a period ending before it starts (RFC 5545 3.3.9); dropped",
+                 before=line)
+        if durations:
+            note(LossKind.INVALID_VALUE, name, f"a duration is not a value of {name} (RFC 5545 3.8.5.1, 3.8.5.2: "
+                 "DATE-TIME, DATE or PERIOD); dropped", before=line)
         if values:
-            carried = carry(values, name=name)
             found.setdefault(name, [])
-            if carried is not None:
-                found[name].append(carried)
+            for group in _by_zone(values):  # one line per zone: a line has one TZID
+                carried = carry(group, name=name)
+                if carried is not None:
+                    found[name].append(carried)
     event = m.Event(uid=uid, start=carry([start], value_type=False).values[0],  # type: ignore[union-attr]
-                    **{RECURRENCE_FIELDS[name]: tuple(items) for name, items in found.items()}, order=tuple(found))
+                    **{RECURRENCE_FIELDS[name]: tuple(items) for name, items in found.items()}, order=tuple(found),
+                    other=tuple(kept))
     return _quirks(event, start, report if not quiet else Report())
+
+
+def _zoned(value: Any, tzid: str | None, zone: tzinfo | None, name: str, note: Note) -> Any:
+    """A naive date-time in its line's TZID, else the series zone (reported when the TZID names
+    no zone); other values as they are."""
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        return value
+    resolved = resolve_name(str(tzid)) if tzid else None
+    if resolved is not None:
+        return value.replace(tzinfo=resolved.tz)
+    if tzid:
+        note(LossKind.TIMEZONE_UNKNOWN, name, f"unknown TZID {tzid!r}; the series zone is used", before=tzid)
+    return value.replace(tzinfo=zone or timezone.utc)
+
+
+_ZONED_Z = re.compile(r"\d{8}T\d{6}Z", re.IGNORECASE)
+
+
+def _by_zone(values: list[Any]) -> list[list[Any]]:
+    """The values in runs of one written zone (a period by its start; dates join any run): a
+    UTC value beside zoned ones is written on a line of its own, never under their TZID."""
+    groups: list[list[Any]] = []
+    last: object = None
+    for value in values:
+        first = value[0] if isinstance(value, tuple) else value
+        key = _written_tzid(first) if isinstance(first, datetime) and first.tzinfo is not None else None
+        if groups and (key is None or last is None or key == last):
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+        if key is not None:
+            last = key
+    return groups
+
+
+def _as_written(line: str) -> m.Line:
+    """A recurrence line the model has no typed field for, kept as written (``Event.other``)."""
+    from ...io.lines import split
+    name, params, value = split(line)
+    return m.Line(name, params, value, line)
 
 
 # ---------------------------------------------------------------- rules
@@ -255,6 +325,12 @@ def _checked(rule: m.Recur, start: date | datetime, note: Note, line: str) -> m.
     check = changed
     if isinstance(start, date) and not isinstance(start, datetime) and until:
         check = re.sub(r"UNTIL=(\d{8})(?:T\d{6}Z?)?", r"UNTIL=\1T235959Z", check)
+    elif until:
+        # judged as the repair of :func:`_quirks` will write it (a DATE or floating UNTIL on a
+        # zoned series, RFC 5545 3.3.10), not as dateutil would refuse it before that repair
+        fixed = dtstart_until.repair(start, m.plain(rule.until))  # type: ignore[arg-type]
+        if fixed is not None:
+            check = _join([p if p[0] != "UNTIL" else ["UNTIL", _until_text(fixed[0])] for p in _parts(check)])
     problem = _rejected(check, anchor, rule.freq)
     if problem is not None:
         note(LossKind.INVALID_VALUE, "recurrence", f"rule rejected ({problem}); dropped", before=line)
@@ -317,20 +393,46 @@ def _dates(name: str, head: str, body: str, line: str, note: Note) -> tuple[str 
     if prop is None:
         return None
     tzid = prop.params.get("TZID")
-    return tzid, [item.dt for item in prop.dts]
+    values = [item.dt for item in prop.dts]
+    return tzid, _utc_as_written(body, values) if tzid else values
+
+
+_UTC_TEXT = re.compile(r"\s*\d{8}T\d{6}Z\s*\Z", re.IGNORECASE)
+
+
+def _utc_as_written(body: str, values: list[Any]) -> list[Any]:
+    """icalendar's values of a line with a TZID, each ``Z`` value (or period bound) as written:
+    UTC (RFC 5545 3.3.5; icalendar reads it as the TZID's wall clock, a silent shift)."""
+    texts = body.split(",")
+    if len(texts) != len(values):
+        return values
+    out = []
+    for text, value in zip(texts, values):
+        if isinstance(value, tuple):
+            bounds = text.split("/")
+            value = tuple(_as_utc(v) if i < len(bounds) and _UTC_TEXT.match(bounds[i]) else v
+                          for i, v in enumerate(value))
+        elif _UTC_TEXT.match(text):
+            value = _as_utc(value)
+        out.append(value)
+    return out
+
+
+def _as_utc(value: Any) -> Any:
+    return value.replace(tzinfo=timezone.utc) if isinstance(value, datetime) else value
 
 
 def _value(text: str, tz: tzinfo | None) -> date | datetime:
-    """A plain DATE or DATE-TIME as icalendar reads it (a DATE with a TZID: midnight there; a
-    ``Z`` beside a TZID: the TZID's zone)."""
+    """A plain DATE or DATE-TIME as icalendar reads it (a DATE with a TZID: midnight there),
+    except a ``Z`` beside a TZID: UTC, as written (RFC 5545 3.3.5; :func:`_utc_as_written`)."""
     if len(text) == 8:
         day = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
         return datetime(day.year, day.month, day.day, tzinfo=tz) if tz is not None else day
     wall = datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]), int(text[11:13]),
                     int(text[13:15]))
-    if tz is not None:
-        return wall.replace(tzinfo=tz)
-    return wall.replace(tzinfo=timezone.utc) if len(text) == 16 else wall
+    if len(text) == 16:
+        return wall.replace(tzinfo=timezone.utc)
+    return wall.replace(tzinfo=tz) if tz is not None else wall
 
 
 def _by_icalendar(name: str, line: str, note: Note) -> Any:
@@ -378,6 +480,8 @@ def carry(values: list[Any], *, name: str = "EXDATE", value_type: bool = True,
     back (a duration; a period in an EXDATE), so it was lost."""
     tzid = None
     for value in values:
+        if isinstance(value, tuple):  # a period's TZID is its start's
+            value = value[0]
         if isinstance(value, datetime) and value.tzinfo is not None:
             written = _written_tzid(value)
             if written and written != "UTC":

@@ -337,6 +337,9 @@ class _EventMapper:
         for name in typed.order:  # in the order the lines gave them
             for item in getattr(typed, RECURRENCE_FIELDS[name]):
                 self.v.add(name, item)
+        for line in typed.other:  # a line without a typed reading, kept as written (reported)
+            self.v.other.append(line)
+            self.v.note(line.name)
         self.stash["recurrence"] = list(lines)
         if isinstance(self.start, datetime) and not (self.e.start and self.e.start.timeZone):
             self.add(LossKind.INVALID_VALUE, "start.timeZone",
