@@ -405,6 +405,9 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
                 tzid = self._zoned_date(name, params, tzid)
             elif tzid and name in _TIMING_PROPS and _UTC_TIMES.fullmatch(val):
                 tzid = self._utc_with_tzid(name, params, tzid)
+            elif tzid and name in _LIST_PROPS and "Z" in val and _MIXED_TIMES.fullmatch(val):
+                self._mixed_utc_with_tzid(name, params, val, tzid, line)
+                return
         try:
             super().parse_and_add_property(name, params, val, tzid, line)
             return
@@ -458,6 +461,21 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
                                          "(RFC 5545 3.3.5); read in UTC as ical.js and libical do", tzid, "UTC"))
         return None
 
+    def _mixed_utc_with_tzid(self, name: str, params: Any, val: str, tzid: str, line: Any) -> None:
+        """``EXDATE;TZID=Europe/Berlin:20250102T100000,20250103T090000Z``: a date list whose
+        ``Z`` values are UTC beside a TZID (RFC 5545 3.3.5 forbids the TZID on them).  icalendar
+        would read every value in the TZID, the ``Z`` one an hour or more off, silently; as in
+        :meth:`_utc_with_tzid` the ``Z`` wins: the line is read as two, the zoned values in the
+        TZID and the UTC ones in UTC (written back as two lines), noted."""
+        values = val.split(",")
+        utc = ",".join(v for v in values if v.endswith("Z"))
+        local = ",".join(v for v in values if not v.endswith("Z"))
+        self.parse_and_add_property(name, params, local, tzid, line)
+        plain = params.copy()
+        plain.pop("TZID", None)
+        self._utc_with_tzid(name, plain, tzid)
+        self.parse_and_add_property(name, plain, utc, None, line)
+
     def handle_end_component(self, vals: str) -> None:
         if vals.upper() != "VTIMEZONE" or not self._stack or _yearly_only(self._stack[-1]) is None:
             try:
@@ -499,6 +517,9 @@ def _short(value: object, size: int = 120) -> str:
 _FATAL = frozenset({"DTSTART", "RECURRENCE-ID"})
 _DATES = re.compile(r"\d{8}(?:,\d{8})*")
 _UTC_TIMES = re.compile(r"\d{8}T\d{6}Z(?:,\d{8}T\d{6}Z)*")
+# a date list mixing values in its TZID and UTC values (_mixed_utc_with_tzid)
+_MIXED_TIMES = re.compile(r"\d{8}T\d{6}Z?(?:,\d{8}T\d{6}Z?)+")
+_LIST_PROPS = frozenset({"EXDATE", "RDATE"})
 # the properties that say when an event happens; DTSTAMP and the like are UTC anyway (_date_params)
 _TIMING_PROPS = frozenset({"DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE"})
 _LINE_ERROR_NAME = re.compile(r"""parts: ['"]([A-Za-z0-9-]+)""")
