@@ -93,6 +93,39 @@ def test_stream_report_order_spooled_and_in_workers(name: str, tmp_path: Path) -
         assert (tmp_path / "out").read_bytes() == conv.to_bytes()
 
 
+def _interleaved(seed: int) -> bytes:
+    """A calendar whose UIDs interleave (overrides far from their master, twin masters), each
+    event with something to report in another phase: a check, a quirk, a writer loss."""
+    import random
+    rnd = random.Random(seed)
+    parts = [b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"]
+    for n in range(30):
+        day, kind = 10 + n % 15, rnd.randrange(6)
+        lines = [f"UID:u{rnd.randrange(6)}", "DTSTAMP:20240101T000000Z"]
+        if rnd.random() < 0.4:
+            lines.append(f"RECURRENCE-ID:202401{day:02d}T100000Z")
+        lines.append(f"DTSTART{';TZID=W. Europe Standard Time' if kind == 0 else ''}:202401{day:02d}T100000"
+                     f"{'Z' if kind else ''}")
+        lines += {1: [f"DTEND:202401{day:02d}T090000Z"], 2: ["RRULE:FREQ=WEEKLY;UNTIL=20240301"], 3: ["SEQUENCE:2"],
+                  4: ["BEGIN:VALARM", "ACTION:AUDIO", "TRIGGER:-PT30M", "END:VALARM", "BEGIN:VALARM",
+                      "ACTION:DISPLAY", "DESCRIPTION:x", "TRIGGER:-PT10M", "END:VALARM"]}.get(kind, [])
+        parts.append("\r\n".join(["BEGIN:VEVENT", *lines, f"SUMMARY:e{n}", "END:VEVENT", ""]).encode())
+    return b"".join(parts) + b"END:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_stream_report_order_on_generated_interleaved_groups(seed: int, tmp_path: Path) -> None:
+    path = tmp_path / "gen.ics"
+    path.write_bytes(_interleaved(seed))
+    for to in ("graph", "google"):
+        conv = ics_bridge.convert(path.read_bytes(), to=to, source="ics", file=str(path))
+        assert len({e.field for e in conv.report}) >= 4
+        result = pipeline.convert_file(path, tmp_path / "out", to=to, fallback=False)
+        assert [e.as_text() for e in result.report] == [e.as_text() for e in conv.report]
+        assert [str(e) for e in result.errors] == [str(e) for e in conv.errors]
+        assert (tmp_path / "out").read_bytes() == conv.to_bytes()
+
+
 def test_keyed_entries_add_the_x_wr_timezone_counts() -> None:
     """Each group reports its own X-WR-TIMEZONE count; the file's report has one entry, the sum."""
     keyed = stream.KeyedEntries(spool=False)
