@@ -50,7 +50,8 @@ from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
 from .io.model_writer import _in_order, write_calendar
-from .io.stream import (IcsIndex, JsonItems, StreamUnsupported, _GroupReader, _IcsSpool, _Items, _iter_groups,
+from .io.stream import (IcsIndex, JsonItems, KeyedEntries, SpooledEntries, StreamUnsupported, _GroupReader,
+                        _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
                         _without_blocks, index_ics, render_event, spooled_report)
 from .limits import too_large, too_many_events
@@ -59,6 +60,7 @@ from .providers.graph import from_ical as graph_out
 from .providers.graph import to_ical as graph_in
 from .providers.graph.reader import read_events as read_graph_events
 from .report import LossKind, Report
+from .thisandfuture import is_thisandfuture, split_series
 from .vevent import report_duplicate_uids
 
 __all__ = ["Conversion", "StreamResult", "StreamWorkerError", "POOL_MAP", "convert", "convert_file", "detect_format",
@@ -334,6 +336,8 @@ class _Group:
     header: list[Any] | None = None
     entries: list[Any] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    keys: list[Any] = field(default_factory=list)        # per entry: its place in the whole-file report
+    error_keys: list[Any] = field(default_factory=list)  # per error: the same
 
 
 @dataclass
@@ -351,9 +355,9 @@ class _GroupConverter:
     """One UID group → its provider items (as JSON text), through :class:`_GroupReader` and the
     provider writer; the same code whether it runs in this process or in a worker."""
 
-    def __init__(self, job: _IcsJob, report: Report) -> None:
+    def __init__(self, job: _IcsJob) -> None:
         self.job = job
-        self.reader = _GroupReader(job.idx, report, job.options)
+        self.reader = _GroupReader(job.idx, None, job.options)  # its entries: reader.notes
         options = job.options
         if job.to == "graph":
             from .providers.graph import from_ical as graph_out
@@ -369,41 +373,98 @@ class _GroupConverter:
                                                        calendar_zone=options.calendar_zone)
 
     def convert(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
-                header: Report | None) -> _Group:
-        cal, mark = self.reader.calendar(blocks, data, report, errors, header)
-        group = _Group(parsed=cal is not None, mark=mark)
+                header: Report) -> _Group:
+        """One group; ``report`` and ``errors`` are the group's own (empty), ``header`` gets the
+        calendar-property entries; the group's ``keys`` and ``error_keys`` place each entry and
+        error in the whole-file report (:class:`KeyedEntries`)."""
+        group = _Group()
+        cal, group.mark = self.reader.calendar(blocks, data, report, errors, header, group.keys, group.error_keys)
+        group.parsed = cal is not None
         if cal is None:
             return group
         typed = cal
         keyed = [(min(e.position or 0 for e in s.events), s) for s in typed.series]
         # the writers report a UID's second master when they see both: give them the whole group
         report_duplicate_uids(typed.series, report)
+        seen: set[str] = set()
+        for key, series in keyed:  # the entries it made, one per later master of a UID
+            if series.master is not None and series.uid:
+                if series.uid in seen:
+                    group.keys.append((13, key, 0))
+                seen.add(series.uid)
+        assert len(group.keys) == len(report), "report_duplicate_uids reported other than expected"
         if self.job.to == "graph":
             for key, series in keyed:
+                split = _split_entries(series)
                 group.items.extend((key, jsonio.dumps(item))
                                    for item in self.writer.calendar_to_events((series,), report, self.wopts))
+                _writer_keys(group.keys, len(report), key, split)
             return group
         for key, series in keyed:
             one = dataclasses.replace(typed, series=(series,)) if len(keyed) > 1 else typed
+            split = _split_entries(series)
             items, fields = self.writer.calendar_to_events(one, report, self.wopts)
+            _writer_keys(group.keys, len(report), key, split)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
             group.items.extend((key, jsonio.dumps(item)) for item in items)
         return group
 
 
+def _split_entries(series: m.Series) -> int:
+    """How many entries the writers' RANGE=THISANDFUTURE split (:func:`split_series`, their
+    first step per series) makes for ``series``: the whole-file writer makes every series' split
+    entries before it writes any series, so they have a phase of their own."""
+    if not any(is_thisandfuture(o) for o in series.overrides):
+        return 0
+    probe = Report()
+    split_series(series, probe)
+    return len(probe)
+
+
+def _writer_keys(keys: list[Any], total: int, key: int, split: int) -> None:
+    """Keys for the entries the writer just made for the series at ``key``: its ``split``
+    entries first (phase 14), then the mapping's (phase 15)."""
+    new = total - len(keys)
+    keys.extend([(14, key, 0)] * min(split, new) + [(15, key, 0)] * max(new - split, 0))
+
+
 def _fast(on: bool) -> Any:
     return fastics.patched() if on and fastics.SUPPORTED else contextlib.nullcontext()
 
 
-def _groups_in_process(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError]) -> Iterator[_Group]:
-    """jobs = 1: every group converted here, its entries and errors added as they happen."""
-    converter = _GroupConverter(job, report)
+def _convert_group(converter: _GroupConverter, blocks: list[int], data: bytes, need_header: bool) -> _Group:
+    """One group with its own report and error list, kept on the group with their keys; the
+    calendar-property entries in ``header`` when ``need_header`` and the group was readable."""
+    file = converter.job.file
+    report, header, errors = Report(file=file), Report(file=file), []
+    group = converter.convert(blocks, data, report, errors, header)
+    group.entries, group.errors = report.entries, errors
+    if need_header and group.parsed:
+        group.header = header.entries
+    return group
+
+
+def _groups_in_process(idx: IcsIndex, job: _IcsJob, keyed: KeyedEntries) -> Iterator[_Group]:
+    """jobs = 1: every group converted here, its entries and errors keyed as they come."""
+    converter = _GroupConverter(job)
+    keyed.extend(converter.reader.notes)
     header_checked = False
     for blocks, data in _iter_groups(idx):
-        group = converter.convert(blocks, data, report, errors, None if header_checked else report)
+        group = _convert_group(converter, blocks, data, not header_checked)
         header_checked = header_checked or group.parsed
+        _take(group, keyed)
         yield group
+
+
+def _take(group: _Group, keyed: KeyedEntries) -> None:
+    """A converted group's entries and errors into ``keyed`` (the header's at their phase)."""
+    if group.header is not None:
+        keyed.extend(((2, 0, 0), loss) for loss in group.header)
+    keyed.extend(zip(group.keys, group.entries))
+    for key, error in zip(group.error_keys, group.errors):
+        keyed.error(key, error)
+    group.entries, group.errors, group.header, group.keys, group.error_keys = [], [], None, [], []
 
 
 # -- the pool -------------------------------------------------------------------------------------
@@ -427,7 +488,7 @@ def _init_worker(job: "_IcsJob | _JsonJob") -> None:
     global _WORKER
     ignore_in_worker()
     with _fast(job.fast):
-        _WORKER = _GroupConverter(job, Report(file=job.file)) if isinstance(job, _IcsJob) else _JsonGroups(job)
+        _WORKER = _GroupConverter(job) if isinstance(job, _IcsJob) else _JsonGroups(job)
 
 
 def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
@@ -439,13 +500,8 @@ def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
     need_header = True
     with _fast(_WORKER.job.fast):
         for blocks, data in batch:
-            report = Report(file=_WORKER.job.file)
-            header = Report(file=_WORKER.job.file) if need_header else None
-            errors: list[InputError] = []
-            group = _WORKER.convert(blocks, data, report, errors, header)
-            group.entries, group.errors = report.entries, errors
-            if header is not None and group.parsed:
-                group.header, need_header = header.entries, False
+            group = _convert_group(_WORKER, blocks, data, need_header)
+            need_header = need_header and not group.parsed
             out.append(group)
     return out
 
@@ -503,35 +559,35 @@ def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]]
         end_pool(pool, pending)
 
 
-def _groups_in_pool(idx: IcsIndex, job: _IcsJob, report: Report, errors: list[InputError], jobs: int
-                    ) -> Iterator[_Group]:
+def _groups_in_pool(idx: IcsIndex, job: _IcsJob, keyed: KeyedEntries, jobs: int) -> Iterator[_Group]:
     """jobs > 1: batches of UID groups converted by ``jobs`` worker processes and taken back in
     file order, so the items, report entries and errors come out exactly as
     :func:`_groups_in_process` gives them."""
-    _GroupReader(idx, report, job.options)  # the VTIMEZONE checks, reported once, before any group
+    keyed.extend(_GroupReader(idx, None, job.options).notes)  # the VTIMEZONE checks, reported once
     header_checked = False
     for groups in _pool_map(job, _convert_batch, _batches(idx), jobs):
         for group in groups:
-            if group.header is not None and group.parsed and not header_checked:
-                group.entries[group.mark:group.mark] = group.header
+            if header_checked:
+                group.header = None
             header_checked = header_checked or group.parsed
-            report.extend(group.entries)
-            errors.extend(group.errors)
-            group.entries, group.errors, group.header = [], [], None
+            _take(group, keyed)
             yield group
 
 
 def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, options: Options,
                  errors: list[InputError], jobs: int = 1, fast: bool = True) -> int:
     job = _IcsJob(_without_blocks(idx), to, options, report.file, fast)
-    groups = (_groups_in_pool(idx, job, report, errors, jobs) if jobs > 1 and idx.series_count > 1
-              else _groups_in_process(idx, job, report, errors))
+    keyed = KeyedEntries(spool=isinstance(report.entries, SpooledEntries))
+    keyed.extend(idx.notes)
+    groups = (_groups_in_pool(idx, job, keyed, jobs) if jobs > 1 and idx.series_count > 1
+              else _groups_in_process(idx, job, keyed))
     spool = _JsonSpool()
     if to == "graph":
         for group in groups:
             for key, text in group.items:
                 spool.add_encoded(text, key)
         spool.finish(out, {}, "value")
+        keyed.into(report, errors)
         return spool.count
     from .providers.google import from_ical as google_out
     profile = "insert" if options.profile in ("request", "insert") else options.profile
@@ -552,6 +608,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
         calendar["defaultReminders"] = defaults[1]
     envelope.update(calendar)
     spool.finish(out, envelope, "items")
+    keyed.into(report, errors)
     return spool.count
 
 
@@ -883,7 +940,7 @@ def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Opt
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source != "ics" or to == "ics":
         raise StreamUnsupported(f"{source} → {to} is not streamed")
-    idx = index_ics(src, report)
+    idx = index_ics(src, Report(file=report.file))  # its entries: idx.notes, sorted in with the rest
     _check_count(idx.events, options)
     errors = []
     count = _write_out(dst, lambda out: _ics_to_json(idx, to, out, report, options, errors, jobs, fast))

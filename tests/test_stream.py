@@ -11,7 +11,7 @@ import pytest
 import ics_bridge
 from ics_bridge import pipeline
 from ics_bridge.io import stream
-from ics_bridge.report import Report
+from ics_bridge.report import Loss, LossKind, Report
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "ics"
 FILES = sorted(CORPUS.glob("*.ics"))
@@ -44,32 +44,14 @@ def test_stream_output_identical_to_convert(path: Path, to: str, tmp_path: Path)
     assert (tmp_path / "out").read_bytes() == expected
 
 
-# The corpus files whose streamed report is not yet the whole-file report (issue 12, step 2):
-# the outputs are identical (above); the entries differ as said.  Every other file must agree
-# entry for entry, in order.
-_ORDER = "the same entries, group by group instead of phase by phase (checks, zones, quirks, writer)"
-REPORT_DIFFERS = {
-    "ical.net__Parse1.ics": _ORDER,
-    "icalendar__rfc_7529.ics": _ORDER,
-    "icalevents__cest.ics": _ORDER,
-    "khal__cal_lots_of_timezones.ics": _ORDER,
-    "khal__event_dt_mixed_awareness.ics": _ORDER,
-    "libical__2446.ics": _ORDER,
-    "node-ical__Office-2012-owa.ics": _ORDER,
-    "node-ical__test_with_int_tzid.ics": _ORDER,
-    "recurring-ical-events__issue_28_rrule_with_UTC_endinginZ.ics": _ORDER,
-    "recurring-ical-events__recurring_events_changed_duration.ics": _ORDER,
-    "icalendar__issue_350.ics": "pass 1 skips a line outside any component without reporting it",
-    "ics-parser__ICal.ics": "pass 1 reads a VFREEBUSY only to fail as the whole file fails, its entries unreported",
-    "recurring-ical-events__daylight_saving_time.ics": "the X-WR-TIMEZONE repair is reported per series, each "
-                                                       "with its count",
-    "recurring-ical-events__x_wr_timezone_simple_events_issue_59.ics": "the X-WR-TIMEZONE repair is reported "
-                                                                       "per series, each with its count",
-}
+# Every .ics file of the corpus, the producers' files and the samples: the streamed report is
+# the whole-file report, entry for entry, in order (io.stream.KeyedEntries).
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_FILES = FILES + sorted((ROOT / "tests" / "producers").glob("*.ics")) + sorted((ROOT / "samples").glob("*/*.ics"))
 
 
 @pytest.mark.parametrize("to", ["graph", "google"])
-@pytest.mark.parametrize("path", [p for p in FILES if p.name not in REPORT_DIFFERS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REPORT_FILES, ids=lambda p: p.name)
 def test_stream_report_identical_to_convert(path: Path, to: str, tmp_path: Path) -> None:
     """The streamed report is the whole-file report: the same entries in the same order (the
     encoding repair with its byte, the event numbers of the checks, a UID's second master...)."""
@@ -83,6 +65,81 @@ def test_stream_report_identical_to_convert(path: Path, to: str, tmp_path: Path)
         return
     assert [e.as_text() for e in result.report] == [e.as_text() for e in conv.report]
     assert [str(e) for e in result.errors] == [str(e) for e in conv.errors]
+
+
+# Files whose groups report in another order than the whole file's phases (checks, duplicates,
+# zones, X-WR-TIMEZONE, quirks, THISANDFUTURE splits, writer) or report outside any VEVENT.
+REORDERED = ["ical.net__Parse1.ics", "icalendar__rfc_7529.ics", "icalevents__cest.ics",
+             "khal__cal_lots_of_timezones.ics", "khal__event_dt_mixed_awareness.ics", "libical__2446.ics",
+             "node-ical__Office-2012-owa.ics", "node-ical__test_with_int_tzid.ics",
+             "recurring-ical-events__issue_28_rrule_with_UTC_endinginZ.ics",
+             "recurring-ical-events__recurring_events_changed_duration.ics", "icalendar__issue_350.ics",
+             "ics-parser__ICal.ics", "recurring-ical-events__daylight_saving_time.ics",
+             "recurring-ical-events__x_wr_timezone_simple_events_issue_59.ics"]
+
+
+@pytest.mark.parametrize("name", REORDERED)
+def test_stream_report_order_spooled_and_in_workers(name: str, tmp_path: Path) -> None:
+    """The sort into the whole-file order holds with the report spooled to disk and with the
+    groups converted by worker processes (their entries come back with their keys)."""
+    path = CORPUS / name
+    conv = ics_bridge.convert(path.read_bytes(), to="graph", source="ics", file=str(path))
+    expected = [e.as_text() for e in conv.report]
+    assert len(expected) > 1
+    for jobs in (1, 2):
+        result = pipeline.convert_file(path, tmp_path / "out", to="graph", fallback=False, jobs=jobs)
+        assert [e.as_text() for e in result.report] == expected
+        assert [str(e) for e in result.errors] == [str(e) for e in conv.errors]
+        assert (tmp_path / "out").read_bytes() == conv.to_bytes()
+
+
+def _interleaved(seed: int) -> bytes:
+    """A calendar whose UIDs interleave (overrides far from their master, twin masters), each
+    event with something to report in another phase: a check, a quirk, a writer loss."""
+    import random
+    rnd = random.Random(seed)
+    parts = [b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"]
+    for n in range(30):
+        day, kind = 10 + n % 15, rnd.randrange(6)
+        lines = [f"UID:u{rnd.randrange(6)}", "DTSTAMP:20240101T000000Z"]
+        if rnd.random() < 0.4:
+            lines.append(f"RECURRENCE-ID:202401{day:02d}T100000Z")
+        lines.append(f"DTSTART{';TZID=W. Europe Standard Time' if kind == 0 else ''}:202401{day:02d}T100000"
+                     f"{'Z' if kind else ''}")
+        lines += {1: [f"DTEND:202401{day:02d}T090000Z"], 2: ["RRULE:FREQ=WEEKLY;UNTIL=20240301"], 3: ["SEQUENCE:2"],
+                  4: ["BEGIN:VALARM", "ACTION:AUDIO", "TRIGGER:-PT30M", "END:VALARM", "BEGIN:VALARM",
+                      "ACTION:DISPLAY", "DESCRIPTION:x", "TRIGGER:-PT10M", "END:VALARM"]}.get(kind, [])
+        parts.append("\r\n".join(["BEGIN:VEVENT", *lines, f"SUMMARY:e{n}", "END:VEVENT", ""]).encode())
+    return b"".join(parts) + b"END:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_stream_report_order_on_generated_interleaved_groups(seed: int, tmp_path: Path) -> None:
+    path = tmp_path / "gen.ics"
+    path.write_bytes(_interleaved(seed))
+    for to in ("graph", "google"):
+        conv = ics_bridge.convert(path.read_bytes(), to=to, source="ics", file=str(path))
+        assert len({e.field for e in conv.report}) >= 4
+        result = pipeline.convert_file(path, tmp_path / "out", to=to, fallback=False)
+        assert [e.as_text() for e in result.report] == [e.as_text() for e in conv.report]
+        assert [str(e) for e in result.errors] == [str(e) for e in conv.errors]
+        assert (tmp_path / "out").read_bytes() == conv.to_bytes()
+
+
+def test_keyed_entries_add_the_x_wr_timezone_counts() -> None:
+    """Each group reports its own X-WR-TIMEZONE count; the file's report has one entry, the sum."""
+    keyed = stream.KeyedEntries(spool=False)
+    for n in (2, 3):
+        group = Report()
+        group.add(LossKind.QUIRK_REPAIRED, "X-WR-TIMEZONE", f"{n} UTC value(s) read in the calendar zone Europe/Berlin")
+        group.add(LossKind.MAPPING_CHOICE, "SUMMARY", f"written {n}")
+        keyed.add((7, 0, 0), group.entries[0])
+        keyed.add((15, n, 0), group.entries[1])
+    keyed.add((3, 9, 0), Loss(LossKind.INVALID_VALUE, "UID", "check"))
+    out = Report()
+    keyed.into(out, [])
+    assert [e.reason for e in out] == ["check", "5 UTC value(s) read in the calendar zone Europe/Berlin",
+                                       "written 2", "written 3"]
 
 
 def test_stream_report_names_the_first_bad_byte_and_joins_split_folds(tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_at_most_two_batches_per_job_in_flight(generated: Path, monkeypatch: pyt
     idx = stream.index_ics(generated, report)
     job = pipeline._IcsJob(stream._without_blocks(idx), "graph", ics_bridge.Options(), report.file, True)
     consumed = 0
-    for _group in pipeline._groups_in_pool(idx, job, report, [], 2):
+    for _group in pipeline._groups_in_pool(idx, job, stream.KeyedEntries(), 2):
         consumed += 1
         assert len(drawn) <= consumed + 2 * 2
     assert consumed == idx.series_count > 300

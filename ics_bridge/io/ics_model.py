@@ -242,11 +242,14 @@ class _Checks:
         from ..edge import events_to_model
         return events_to_model([vevent], self.timezones)[0]  # edge: until io/ics's event checks move (issue 12)
 
-    def without_duplicates(self) -> list[m.Event]:
+    def without_duplicates(self, at: list[tuple[int, int]] | None = None) -> list[m.Event]:
         """``ics._duplicates`` on the typed events: an identical copy dropped, different events
-        sharing UID and RECURRENCE-ID reported."""
+        sharing UID and RECURRENCE-ID reported.  ``at`` (the streamed path's report order)
+        receives per entry (0, the dropped copy's position) or (1, the position of the second
+        event of its UID and RECURRENCE-ID): the place the whole-file loop reports it from."""
         seen: dict[tuple[str, str], m.Event] = {}
         counted: dict[tuple[str, str], int] = {}
+        second: dict[tuple[str, str], int] = {}
         dropped: set[int] = set()
         for event in self.events():
             rid = event.recurrence_id
@@ -259,9 +262,14 @@ class _Checks:
                 dropped.add(id(event))
                 self.report.add(LossKind.QUIRK_REPAIRED, "UID", "identical copy of a VEVENT dropped", uid=key[0],
                                 recurrence_id=key[1] or None)
+                if at is not None:
+                    at.append((0, event.position or 0))
                 continue
             counted[key] = counted.get(key, 1) + 1
+            second.setdefault(key, event.position or 0)
         for (uid, rid_text), n in counted.items():
+            if at is not None:
+                at.append((1, second[(uid, rid_text)]))
             what = f"the same RECURRENCE-ID {rid_text}" if rid_text else "no RECURRENCE-ID"
             self.report.add(LossKind.INVALID_VALUE, "UID", f"{n} different VEVENTs share this UID with {what}; "
                             "each converted as its own event", uid=uid, recurrence_id=rid_text or None)

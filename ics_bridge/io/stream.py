@@ -43,11 +43,15 @@ What grows with the file: the block index (three machine integers per VEVENT) an
 entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
 a temporary file (:class:`SpooledEntries`).  Everything else is per UID group.
 
-Known differences from the whole-file path, none in the output (``tests/test_stream.py``
-lists the corpus files): report entries come group by group rather than phase by phase (checks,
-zones, quirks, writer); the X-WR-TIMEZONE repair is reported once per series with its own count;
-pass 1 does not report a line outside any component nor the entries of a non-VEVENT component
-(VFREEBUSY…); a UID hash collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
+The report is the whole-file report entry for entry (``tests/test_stream.py``, every corpus,
+producer and sample file): each entry and error carries a key (phase, file position, sub-order)
+and :class:`KeyedEntries` gives them back sorted, phase by phase as the whole-file run reports
+them (text repairs, checks, duplicates, zones, X-WR-TIMEZONE with the file's count, quirks,
+THISANDFUTURE splits, writer).  Where the key is coarser than the whole-file order, not met in
+those files: a group's text repairs and the entries of the four calendar-wide quirks are placed
+at the group's first VEVENT (two interleaved UIDs both repaired would swap); all VTIMEZONE
+entries at the first VTIMEZONE; the zone entries of a non-VEVENT component are not made.  A UID
+hash collision (64-bit, ~5e-8 at a million UIDs) would place two series together.  Inputs the line
 splitter does not take (a bare VEVENT without VCALENDAR, unbalanced BEGIN/END, ICS to ICS) raise
 :class:`StreamUnsupported`; :func:`ics_bridge.pipeline.convert_file` then falls back to the whole-file path.
 """
@@ -81,7 +85,7 @@ from ..options import Options
 from ..quirks import apply_model_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "SpooledEntries", "index_ics", "iter_series_calendars",
+__all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "KeyedEntries", "SpooledEntries", "index_ics", "iter_series_calendars",
            "spooled_report"]
 
 
@@ -221,6 +225,8 @@ class IcsIndex:
     series_count: int = 0
     calendars: int = 0
     split_folds: bool = False                 # UTF-8 with folds inside characters: joined before reading
+    zones_at: int = 0                         # VEVENTs before the first VTIMEZONE (its entries' place)
+    notes: list[tuple[tuple[int, int, int], Any]] = field(default_factory=list)  # pass 1's (key, entry)
 
     @property
     def events(self) -> int:
@@ -244,9 +250,16 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
     first_bad = -1                            # ics.decode's "byte N": the first byte UTF-8 refuses
     split_folds = 0                           # folds inside a UTF-8 character (ics.decode joins them)
     anon = 0
+    notes = Report(file=report.file if report is not None else None)
+    keys: list[tuple[int, int, int]] = []
+    outside: dict[str, int] = {}              # a line outside any component, by name: ics.prepare_text's note
+    zones_seen = False
+
+    def keyed(key: tuple[int, int, int]) -> None:
+        keys.extend([key] * (len(notes) - len(keys)))
 
     def logical(raw_lines: list[bytes], start: int) -> None:
-        nonlocal block_start, tz_start, cur_uid, anon, utf8_ok, split_folds
+        nonlocal block_start, tz_start, cur_uid, anon, utf8_ok, split_folds, zones_seen
         raw = b"".join(raw_lines)
         if first_bad >= 0 and utf8_ok:  # a line UTF-8 refuses: a fold inside a character, or not UTF-8
             joined, folds = ics_io._SPLIT_UTF8_FOLD.subn(rb"\1", raw)
@@ -297,9 +310,19 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
                     fh.seek(tz_start)
                     block = fh.read(end - tz_start)
                 if comp == "VTIMEZONE":
+                    if not zones_seen:
+                        idx.zones_at, zones_seen = len(idx.offsets), True
                     idx.vtimezone_blocks.append(block)
                 else:  # not converted, but a component icalendar cannot read fails the file as a whole
-                    _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n", "utf-8" if utf8_ok else "cp1252")
+                    cal = _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n", "utf-8" if utf8_ok else "cp1252")
+                    for component in cal.subcomponents:  # reported in the checks at its place
+                        if component.name != "VTIMEZONE":
+                            ics_io._clean_components(component, notes)
+                    keyed((3, len(idx.offsets), -1))
+            return
+        if not stack:
+            name = _name_and_params(line)[0]
+            outside[name] = outside.get(name, 0) + 1
             return
         if len(stack) == 1:
             if idx.calendars == 1:
@@ -341,18 +364,23 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> Ics
         raise StreamUnsupported("no VCALENDAR")
     if not utf8_ok:
         idx.encoding = "cp1252"
-        if report is not None:
-            report.add(LossKind.QUIRK_REPAIRED, "encoding", f"not UTF-8 (byte {first_bad}); read as Windows-1252",
-                       guess=True)
+        notes.add(LossKind.QUIRK_REPAIRED, "encoding", f"not UTF-8 (byte {first_bad}); read as Windows-1252",
+                  guess=True)
     elif split_folds:
         idx.split_folds = True
-        if report is not None:
-            report.add(LossKind.QUIRK_REPAIRED, "encoding",
-                       f"{split_folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
-                       "forbids them; the octets are one character)")
+        notes.add(LossKind.QUIRK_REPAIRED, "encoding",
+                  f"{split_folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
+                  "forbids them; the octets are one character)")
+    keyed((0, -1, 0))  # ics.decode: before the text's repairs
+    for name, n in outside.items():  # ics.prepare_text's file notes, after the VEVENTs' own
+        notes.add(LossKind.INVALID_VALUE, name, "line outside any component ignored" + (f" ({n} times)" if n > 1 else ""))
+    keyed((0, 1 << 62, 0))
+    for _ in range(idx.calendars - 1):
+        notes.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
+    keyed((1, 0, 0))
+    idx.notes = sorted(zip(keys, notes.entries), key=lambda pair: pair[0])
     if report is not None:
-        for _ in range(idx.calendars - 1):
-            report.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
+        report.extend(loss for _key, loss in idx.notes)
     idx.header = bytes(header)
     return idx
 
@@ -377,6 +405,7 @@ class _Zones:
         self.resolutions: dict[str, Any] = {}
         data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
         text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
+        self.text_entries = len(report)  # the text's repairs, then the checks' entries
         cal = next(c for c in ics_io.parse_components(text) if c.name == "VCALENDAR")
         ics_io.check_calendar(cal, report)  # VTIMEZONEs it cannot use are dropped and reported, once
         self.vtzs = timezones._vtimezones(cal)
@@ -480,7 +509,8 @@ def _without_blocks(idx: IcsIndex) -> IcsIndex:
     """``idx`` without its block index: what a worker process needs to convert any group (the
     header, the VTIMEZONEs, the TZID years), small enough to send once per worker."""
     return IcsIndex(idx.path, idx.encoding, idx.header, idx.vtimezone_blocks, idx.tz_years,
-                    series_count=idx.series_count, calendars=idx.calendars, split_folds=idx.split_folds)
+                    series_count=idx.series_count, calendars=idx.calendars, split_folds=idx.split_folds,
+                    zones_at=idx.zones_at)
 
 
 class _GroupReader:
@@ -495,13 +525,21 @@ class _GroupReader:
     the same resolutions (``_resolve_tzid`` is deterministic; its result may hold a tzinfo built
     from a VTIMEZONE, which is why it is recomputed rather than pickled)."""
 
-    def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
+    def __init__(self, idx: IcsIndex, report: Report | None, options: Options) -> None:
         self.idx = idx
         self.options = options
+        # the VTIMEZONEs' entries, once per file: ``notes`` holds them with their place in the
+        # whole-file report (text repairs, then the checks, at the first VTIMEZONE's place)
+        zone_report = Report(file=report.file if report is not None else None)
         # max_bytes caps an input held whole; a streamed one holds a group at a time (issue 15)
         self.read_options = ics_io.IcsReadOptions(x_wr_timezone=options.x_wr_timezone, max_bytes=sys.maxsize,
                                                   limits=options.limits)
-        self.zones = _Zones(idx, report, options)  # reports the VTIMEZONE checks, once
+        self.zones = _Zones(idx, zone_report, options)  # reports the VTIMEZONE checks, once
+        split = self.zones.text_entries
+        self.notes = [((0, idx.zones_at, -1) if k < split else (3, idx.zones_at, -1), loss)
+                      for k, loss in enumerate(zone_report.entries)]
+        if report is not None:
+            report.extend(zone_report)
         self.head = b"BEGIN:VCALENDAR\r\n" + idx.header
         # the typed VTIMEZONEs as the whole-file checks keep them (reported above already)
         text = (b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n").decode(
@@ -532,12 +570,26 @@ class _GroupReader:
         return reader
 
     def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
-                 header: Report | None) -> tuple[m.Calendar | None, int]:
+                 header: Report | None, keys: list[Any] | None = None,
+                 error_keys: list[Any] | None = None) -> tuple[m.Calendar | None, int]:
         """The group's typed calendar, each event's ``position`` its place in the file (None:
         nothing readable), and where in ``report`` the calendar-property entries belong (they go
         to ``header``; None drops them: the file's header is checked once, with its first
-        readable group)."""
+        readable group).
+
+        ``keys`` and ``error_keys`` (given together) receive a sort key per entry this adds to
+        ``report`` and per error to ``errors``: (phase, file position, sub-order), the place the
+        whole-file run reports it (:class:`ics_bridge.report.KeyedEntries` sorts by them)."""
+        start = len(report)
+        keys = [] if keys is None else keys
+        error_keys = [] if error_keys is None else error_keys
+        first = blocks[0]
+
+        def tag(key: tuple[int, int, int]) -> None:
+            keys.extend([key] * (len(report) - start - len(keys)))
+
         reader = self._reader(data, report)
+        tag((0, first, 0))  # the text's repairs
         found: list[InputError] = []
         mark = len(report)
         if header is not None:
@@ -551,18 +603,37 @@ class _GroupReader:
         for (typed, text), pos in zip(vevents, positions):
             checked.index = pos + 1  # the check's event number: its place in the whole file
             event = checked.event(typed, text)
+            tag((3, pos, 0))
+            error_keys.extend([(3, pos, 0)] * (len(found) - len(error_keys)))
             if event is not None:
                 checked.order.append(dataclasses.replace(event, position=pos))
-        events = checked.without_duplicates()
-        events = [timezones._retag_event(e, self.zones.resolution, self.retagged, self.zones.vtzs, report)
-                  for e in events]
+        at: list[tuple[int, int]] = []
+        events = checked.without_duplicates(at)
+        keys.extend((4 + which, pos, 0) for which, pos in at)
+        retagged = []
+        for e in events:
+            retagged.append(timezones._retag_event(e, self.zones.resolution, self.retagged, self.zones.vtzs, report))
+            tag((6, e.position or 0, 0))
+        events = retagged
         used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
             m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
         head = dataclasses.replace(reader.calendars[0], timezones=tuple(
             d for d in zones.timezone_defs if d.tzid in used))
         before = [e.position for e in events]
+        checks_found = len(found)
+
+        def step(number: int, event: m.Event | None, errors_now: int) -> None:
+            if number == 0:
+                tag((7, 0, 0))  # X-WR-TIMEZONE: one entry for the file (KeyedEntries adds the counts)
+            elif number == 1:
+                assert event is not None
+                tag((8, event.position or 0, 0))
+                error_keys.extend([(8, event.position or 0, 0)] * (checks_found + errors_now - len(error_keys)))
+            else:
+                tag((7 + number, first, 0))
+
         events, quirk_errors = apply_model_quirks(head, events, report,
-                                                  x_wr_timezone_policy=self.options.x_wr_timezone)
+                                                  x_wr_timezone_policy=self.options.x_wr_timezone, on_step=step)
         found += quirk_errors
         events = _placed(events, before, blocks[0])
         errors.extend(found)
@@ -958,3 +1029,80 @@ def _json_groups(its: "_Items", path: Path) -> Iterator[tuple[int, list[int], in
 
 # (issue 12) The JSON → ICS conversion of the groups (_JsonGroups, _json_to_ics) and the entry
 # point (convert_file, _stream, _sniff, _write_out) moved to ics_bridge/pipeline.py.
+
+
+# ------------------------------------------------------------------------------------------------
+# The report in the whole-file order
+# ------------------------------------------------------------------------------------------------
+
+_COUNT = re.compile(r"(\d+) (.*)", re.S)
+
+
+class KeyedEntries:
+    """Report entries and errors that arrive group by group, given back in the order the
+    whole-file run reports them (phase by phase: text repairs, checks, duplicates, zones,
+    quirks, writer; see :meth:`_GroupReader.calendar`).  Each comes with a key (phase, file
+    position, sub-order); the sort is stable, so entries under one key keep their order.  The
+    entries are pickled to a temporary file with ``spool`` (only the keys, four machine integers
+    an entry, stay in memory); the X-WR-TIMEZONE repair (phase 7), which the whole-file run
+    reports once with the file's count, comes from each group with the group's count and is
+    added up here."""
+
+    XWR = 7
+
+    def __init__(self, spool: bool = True) -> None:
+        self._fh = tempfile.TemporaryFile(mode="w+b") if spool else None
+        self._mem: list[Any] = []
+        self._index: array = array("q")          # (phase, position, sub, offset or list index)
+        self._xwr: dict[tuple[Any, ...], Any] = {}
+        self._errors: list[tuple[tuple[int, int, int], int, InputError]] = []
+
+    def add(self, key: tuple[int, int, int], loss: Any) -> None:
+        if key[0] == self.XWR:
+            self._add_xwr(loss)
+            return
+        if self._fh is not None:
+            offset = self._fh.seek(0, os.SEEK_END)
+            pickle.dump(loss, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            offset = len(self._mem)
+            self._mem.append(loss)
+        self._index.extend((key[0], key[1], key[2], offset))
+
+    def extend(self, pairs: Any) -> None:
+        for key, loss in pairs:
+            self.add(key, loss)
+
+    def error(self, key: tuple[int, int, int], error: InputError) -> None:
+        self._errors.append((key, len(self._errors), error))
+
+    def _add_xwr(self, loss: Any) -> None:
+        """One entry per kind and text; "N UTC value(s)…" entries add their N."""
+        counted = _COUNT.match(loss.reason)
+        key = (loss.kind, loss.field, loss.uid, counted.group(2) if counted else loss.reason, bool(counted))
+        seen = self._xwr.get(key)
+        if seen is None:
+            self._xwr[key] = loss
+        elif counted:
+            total = int(_COUNT.match(seen.reason).group(1)) + int(counted.group(1))  # type: ignore[union-attr]
+            self._xwr[key] = dataclasses.replace(seen, reason=f"{total} {counted.group(2)}")
+
+    def into(self, report: Report, errors: list[InputError]) -> None:
+        """Every entry into ``report`` and every error into ``errors``, sorted."""
+        idx = self._index
+        order = sorted(range(len(idx) // 4), key=lambda r: (idx[4 * r], idx[4 * r + 1], idx[4 * r + 2], r))
+        xwr = list(self._xwr.values())
+        for r in order:
+            if xwr and idx[4 * r] > self.XWR:
+                report.extend(xwr)
+                xwr = []
+            if self._fh is None:
+                loss = self._mem[idx[4 * r + 3]]
+            else:
+                self._fh.seek(idx[4 * r + 3])
+                loss = pickle.load(self._fh)
+            report.extend([loss])
+        report.extend(xwr)
+        errors.extend(error for _key, _seq, error in sorted(self._errors, key=lambda t: (t[0], t[1])))
+        if self._fh is not None:
+            self._fh.close()

@@ -37,15 +37,23 @@ _ON_ICALENDAR: dict[Any, Callable[[m.Event], bool]] = {
 
 
 def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *,
-                       x_wr_timezone_policy: bool = True) -> tuple[list[m.Event], list[InputError]]:
+                       x_wr_timezone_policy: bool = True,
+                       on_step: Callable[[int, m.Event | None, int], None] | None = None
+                       ) -> tuple[list[m.Event], list[InputError]]:
     """Repair known producer quirks of ``events`` (the calendar's, in file order); each repair
     adds a report entry.  Returns the repaired events (an override :mod:`rdate_period` adds
-    stands after its master) and the errors of the events that could not be processed (left out)."""
+    stands after its master) and the errors of the events that could not be processed (left out).
+    ``on_step(step, event, errors so far)`` is called after each step (0: X-WR-TIMEZONE, 1: the
+    chain of one event, 2–5: each calendar-wide quirk), so the streamed path, which runs this
+    per UID group, can put each entry where the whole-file run reports it."""
     errors: list[InputError] = []
+    step = on_step or (lambda _step, _event, _errors: None)
     if x_wr_timezone_policy:
         events = x_wr_timezone.apply(cal, events, report)
+    step(0, None, 0)
     kept: list[m.Event] = []
     for event in events:
+        original = event
         for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
             try:
                 guard = _ON_ICALENDAR.get(quirk)
@@ -59,10 +67,15 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
                 break
         else:
             kept.append(event)
+        step(1, original, len(errors))
     events = all_day_recurrence_id.apply(kept, report)  # needs each series' master: runs over the calendar
+    step(2, None, len(errors))
     events = rdate_period.apply(events, report)  # adds overrides beside their master
+    step(3, None, len(errors))
     events = series_zone.apply(events, report)
+    step(4, None, len(errors))
     events = date_on_timed_series.apply(events, report)
+    step(5, None, len(errors))
     return events, errors
 
 
