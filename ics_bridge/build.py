@@ -156,12 +156,14 @@ class EventBuilder:
         prop = _PROPERTY_OF[name]
         if params:
             self.params[prop] = params
-        self.note(prop, last=replace)
+        if replace:
+            self.order.pop(prop, None)
+        self.order.setdefault(prop, None)  # note(), inline: called per property of every event
 
     def time(self, name: str, value: date | datetime) -> None:
         """``start``, ``end``, ``stamp``, ``created``, ``last_modified`` from a Python value."""
         self.fields[name] = time_value(value)
-        self.note(_PROPERTY_OF[name])
+        self.order.setdefault(_PROPERTY_OF[name], None)  # note(), inline
 
     def text(self, name: str, text: str, params: m.Params = ()) -> None:
         """A TEXT property without a typed field (X- properties, COLOR…)."""
@@ -172,7 +174,7 @@ class EventBuilder:
         :class:`model.Line` for a property without a typed field…) or a VALARM."""
         getattr(self, _LIST_OF.get(name, "other")).append(item)
         if name != "VALARM":
-            self.note(name)
+            self.order.setdefault(name, None)  # note(), inline
 
     def exdate(self, values: Iterable[date | datetime], params: m.Params = ()) -> None:
         """One EXDATE line (RFC 5545 3.8.5.1)."""

@@ -39,6 +39,8 @@ _STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl",
                    "isOrganizer", "responseStatus", "bodyPreview", "hasAttachments", "isDraft",
                    "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
 
+#: Types a stashed field's value is written as it is (no ``model_dump``, not a list).
+_PLAIN = frozenset((str, bool, int, float))
 
 _resolved: dict[str, ResolvedZone | None] = {}
 
@@ -420,13 +422,12 @@ class _EventMapper:
     def restore_ical_lines(self, properties: list[Any]) -> list[Any]:
         """Splice back the iCalendar lines ics-bridge kept in its named extended property;
         returns the other extended properties (the first-instance link left out)."""
-        from .from_ical import FIRST_OF_PROPERTY, ICAL_LINES_PROPERTY
-
+        first_of_id, lines_id = _property_ids()
         rest = []
         for prop in properties:
-            if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY:
+            if isinstance(prop, dict) and prop.get("id") == first_of_id:
                 continue  # the link of an off-rule first instance: used by _first_instance, not kept
-            if isinstance(prop, dict) and prop.get("id") == ICAL_LINES_PROPERTY and isinstance(prop.get("value"), str):
+            if isinstance(prop, dict) and prop.get("id") == lines_id and isinstance(prop.get("value"), str):
                 if not splice_lines(self.v, prop["value"]):
                     self.add(LossKind.INVALID_VALUE, "singleValueExtendedProperties", "unreadable kept iCalendar lines")
             else:
@@ -438,7 +439,11 @@ class _EventMapper:
         data: dict[str, Any] = {}
         for name in _STASHED_FIELDS:
             value = getattr(e, name)
-            if value is not None:
+            if value is None:
+                continue
+            if type(value) in _PLAIN:  # most stashed fields (bools, strings): no model_dump to look for
+                data[name] = value
+            else:
                 data[name] = value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else (
                     [x.model_dump(mode="json", exclude_none=True) if hasattr(x, "model_dump") else x for x in value]
                     if isinstance(value, list) else value)
@@ -682,13 +687,26 @@ def _firsts_by_master(items: list[Event], by_uid: dict[str, Event]) -> dict[int,
     return found
 
 
+_PROPERTY_IDS: tuple[str, str] | None = None
+
+
+def _property_ids() -> tuple[str, str]:
+    """``from_ical``'s (FIRST_OF_PROPERTY, ICAL_LINES_PROPERTY), imported on first use (as the
+    ``import`` in the functions was; an import statement per event cost more than the lookup)."""
+    global _PROPERTY_IDS
+    if _PROPERTY_IDS is None:
+        from .from_ical import FIRST_OF_PROPERTY, ICAL_LINES_PROPERTY
+
+        _PROPERTY_IDS = (FIRST_OF_PROPERTY, ICAL_LINES_PROPERTY)
+    return _PROPERTY_IDS
+
+
 def _first_of(e: Event) -> str | None:
     """The series UID a single event holds the off-rule first instance of (written by
     ``from_ical._off_rule_start``), else None."""
-    from .from_ical import FIRST_OF_PROPERTY
-
+    first_of_id = _property_ids()[0]
     for prop in _extra(e).get("singleValueExtendedProperties") or []:
-        if isinstance(prop, dict) and prop.get("id") == FIRST_OF_PROPERTY and isinstance(prop.get("value"), str):
+        if isinstance(prop, dict) and prop.get("id") == first_of_id and isinstance(prop.get("value"), str):
             return prop["value"]
     return None
 
