@@ -341,8 +341,11 @@ class IcsReader:
     def _event(self, block: _Block) -> m.Event:
         parser = _Props(self, _EVENT)
         text = self.text
-        for s, e in block.own_spans():
-            parser.read(text[s:e].split("\n"))
+        if block.children:
+            for s, e in block.own_spans():
+                parser.read(text[s:e].split("\n"))
+        elif block.stop > block.body:  # one span, without the generator
+            parser.read(text[block.body:block.stop].split("\n"))
         alarms = []
         for child in block.children:
             if child.name == "VALARM":
@@ -357,8 +360,11 @@ class IcsReader:
     def _alarm(self, block: _Block) -> m.Alarm:
         parser = _Props(self, _ALARM)
         text = self.text
-        for s, e in block.own_spans():
-            parser.read(text[s:e].split("\n"))
+        if block.children:
+            for s, e in block.own_spans():
+                parser.read(text[s:e].split("\n"))
+        elif block.stop > block.body:  # one span, without the generator
+            parser.read(text[block.body:block.stop].split("\n"))
         for child in block.children:
             parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         return parser.build(_new_alarm)
