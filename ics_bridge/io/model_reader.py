@@ -146,42 +146,51 @@ class IcsReader:
         nested: set[str] = set()
         depth = components = events = 0
         at = 0  # where the next VCALENDAR must start
+        upper_names: set[str] = set()  # names _UPPER_NAME accepted (a few, repeated)
         for found in chain((first,), marks) if first is not None else marks:
             kind, name, key = found.groups()
-            start = found.start() if found is first else found.start() + 1  # after _MARK's line feed
+            start, end = found.span()
+            if found is not first:
+                start += 1  # after _MARK's line feed
             if kind is None:  # UID or RECURRENCE-ID: a line of the innermost open component
                 if stack:
                     block = stack[-1]
                     if key.upper() == "UID":
                         if block.uid is None:
-                            block.uid = _uid_of(text[start:found.end()])
+                            block.uid = _uid_of(text[start:end])
                     else:
                         block.has_rid = True
                 continue
-            value = name.upper()
-            if kind.upper() == "BEGIN":
+            if kind == "BEGIN" or kind.upper() == "BEGIN":
                 if ordered:
-                    if kind != "BEGIN" or not _UPPER_NAME.match(name) or (
-                            name != "VCALENDAR" if not stack else name == "VCALENDAR") or (not stack and start != at):
+                    if name not in upper_names:
+                        if _UPPER_NAME.match(name):
+                            upper_names.add(name)
+                        else:
+                            ordered = False
+                    if kind != "BEGIN" or (name != "VCALENDAR" if not stack else name == "VCALENDAR") or (
+                            not stack and start != at):
                         ordered = False
-                    else:
+                    if ordered:
                         if len(stack) > 1:
                             nested.add(name)
-                        depth = max(depth, len(stack) + 1)
+                        if len(stack) >= depth:
+                            depth = len(stack) + 1
                         components += 1
-                        events += name == "VEVENT"
-                block = _Block(value, start, found.end() + 1)
+                        if name == "VEVENT":
+                            events += 1
+                block = _Block(name if name in upper_names else name.upper(), start, end + 1)
                 (stack[-1].children if stack else roots).append(block)
                 stack.append(block)
             elif not stack:
                 raise ValueError("END encountered without an accompanying BEGIN!")
             else:
                 block = stack.pop()
-                block.stop, block.end = start, found.end() + 1
+                block.stop, block.end = start, end + 1
                 if ordered:
                     if kind != "END" or block.name != name:  # the name is upper case when the BEGIN was
                         ordered = False
-                    at = block.end
+                    at = end + 1
         ordered = ordered and not stack and at >= len(text) - text.endswith("\n")
         self.shape = Shape(ordered, frozenset(nested), depth, components, events)
         while stack:  # an unclosed component ends with the file
@@ -332,8 +341,11 @@ class IcsReader:
     def _event(self, block: _Block) -> m.Event:
         parser = _Props(self, _EVENT)
         text = self.text
-        for s, e in block.own_spans():
-            parser.read(text[s:e].split("\n"))
+        if block.children:
+            for s, e in block.own_spans():
+                parser.read(text[s:e].split("\n"))
+        elif block.stop > block.body:  # one span, without the generator
+            parser.read(text[block.body:block.stop].split("\n"))
         alarms = []
         for child in block.children:
             if child.name == "VALARM":
@@ -348,8 +360,11 @@ class IcsReader:
     def _alarm(self, block: _Block) -> m.Alarm:
         parser = _Props(self, _ALARM)
         text = self.text
-        for s, e in block.own_spans():
-            parser.read(text[s:e].split("\n"))
+        if block.children:
+            for s, e in block.own_spans():
+                parser.read(text[s:e].split("\n"))
+        elif block.stop > block.body:  # one span, without the generator
+            parser.read(text[block.body:block.stop].split("\n"))
         for child in block.children:
             parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         return parser.build(_new_alarm)
