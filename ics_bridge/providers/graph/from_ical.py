@@ -376,23 +376,25 @@ class _Writer:
         rsvp: set[str] = set()
         resource = self.options.profile == "resource"
         proposals = self.stash.get("@proposedNewTime") if v.attendees else None  # None: none kept
+        attendee, append = people.attendee, out.append
         for att in v.attendees:
-            found = people.attendee(att, resource)
+            found = attendee(att, resource)
             if found.losses:
                 self.replay(found.losses)
             if found.rsvp is not None:
                 rsvp.add(found.rsvp)
-            if found.entry is None:
+            kept = found.entry
+            if kept is None:
                 continue
-            address = dict(found.entry["emailAddress"])
-            entry: dict[str, Any] = {"type": found.entry["type"], "emailAddress": address}
+            address = kept["emailAddress"].copy()  # fresh dicts per event: a caller may edit one
+            entry: dict[str, Any] = {"type": kept["type"], "emailAddress": address}
             if proposals is not None:
                 proposal = proposals.get(address.get("address", ""))
                 if proposal and resource:
                     entry["proposedNewTime"] = proposal
             if resource:
-                entry["status"] = dict(found.status)
-            out.append(entry)
+                entry["status"] = found.status.copy()
+            append(entry)
         if out:
             self.out["attendees"] = out
         if rsvp:
