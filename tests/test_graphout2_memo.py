@@ -55,3 +55,23 @@ def test_each_event_gets_fresh_attendee_dicts() -> None:
     first["status"]["response"] = "edited"
     assert second["emailAddress"]["name"] == "A" and second["status"]["response"] == "accepted"
     assert people.attendee(att, True).entry["emailAddress"]["name"] == "A"
+
+
+def test_x_values_read_once_equal_x_on_corpus() -> None:
+    """``_Writer.xs`` (each X- name's first value, read once per event) answers as ``_x``."""
+    from pathlib import Path
+
+    from ics_bridge.pipeline import read_hub
+
+    seen = 0
+    for path in sorted((Path(__file__).resolve().parent / "corpus").rglob("*.ics")):
+        try:
+            cal, _, _ = read_hub(path.read_bytes(), "ics", target="graph")
+        except Exception:  # an input the reader refuses: nothing to map
+            continue
+        for event in cal.events:
+            writer = from_ical._Writer(event, Report(), from_ical.GraphWriteOptions())
+            for name in {line.name for line in event.other} | {"X-NOT-THERE"}:
+                assert writer.xs.get(name) == from_ical._x(event, name), (path.name, name)
+                seen += 1
+    assert seen > 20
