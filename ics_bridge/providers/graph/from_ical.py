@@ -732,7 +732,7 @@ def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    if series.master is None:
+    if series.master is None or not (series.master.exdates or extra):  # most series: nothing cancelled
         return
     cancelled = [(d, "EXDATE") for d in exdates(series)] + list(extra)
     if not cancelled:
