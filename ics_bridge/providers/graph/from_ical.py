@@ -72,6 +72,17 @@ def _x(event: m.Event, name: str) -> str | None:
     return None
 
 
+def _first_values(lines: tuple[m.Line, ...]) -> dict[str, str]:
+    """Each property name's first value (what :func:`_x` answers for each)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        found.setdefault(line.name, line.value)
+    return found
+
+
+_NO_X: dict[str, str] = {}  # an event without X- lines: shared, never written to
+
+
 # Kept properties icalendar types as TEXT (RFC 5545 3.3.11): the stash has always held them as
 # icalendar writes them, escaped (``REQUEST-STATUS:2.0\\;Success``), whatever the file's spelling.
 _TEXT_KEPT = frozenset({"CONTACT", "RELATED-TO", "REQUEST-STATUS", "RESOURCES", "TZNAME"})
@@ -93,8 +104,10 @@ class _Writer:
         self.options = options
         self.uid = v.uid or ""
         self.rid_text = recurrence_id_text(v)
-        self.stash = get_stash(v, hub.X_GRAPH_STASH)
-        if not self.stash and _x(v, hub.X_GRAPH_STASH) is not None:
+        # X- properties by name, the first of a repeated one (``_x``), read once per event
+        self.xs: dict[str, str] = _first_values(v.other) if v.other else _NO_X
+        self.stash = get_stash(v, hub.X_GRAPH_STASH) if hub.X_GRAPH_STASH in self.xs else {}
+        if not self.stash and hub.X_GRAPH_STASH in self.xs:
             self.add(LossKind.INVALID_VALUE, hub.X_GRAPH_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
         self.out: dict[str, Any] = {}
@@ -198,7 +211,7 @@ class _Writer:
         rid = all_day_recurrence_id(m.plain(v.recurrence_id.value) if v.recurrence_id else None,
                                     all_day_series, self.add)
         if not request:
-            graph_id, change_key = _x(v, hub.X_GRAPH_ID), _x(v, hub.X_GRAPH_CHANGEKEY)
+            graph_id, change_key = self.xs.get(hub.X_GRAPH_ID), self.xs.get(hub.X_GRAPH_CHANGEKEY)
             if graph_id:
                 out["id"] = graph_id
             if change_key:
@@ -235,7 +248,7 @@ class _Writer:
                      "(kept in an extended property for the way back)", before=url)
             self.unmapped.add("URL")
         self.online_meeting()
-        disallow = _x(v, hub.X_DISALLOW_COUNTER)
+        disallow = self.xs.get(hub.X_DISALLOW_COUNTER)
         if (disallow or "").upper() == "TRUE":
             out["allowNewTimeProposals"] = False
         elif disallow is not None:
@@ -271,7 +284,7 @@ class _Writer:
     def join_urls(self) -> list[str]:
         """The event's join links, the one Graph's ``onlineMeeting`` would hold first."""
         video = [c.uri for c in self.v.conferences if not c.uri.lower().startswith("tel:")]
-        teams = _x(self.v, hub.X_TEAMS_URL)
+        teams = self.xs.get(hub.X_TEAMS_URL)
         return [teams] + [u for u in video if u != teams] if teams else video
 
     def body(self) -> None:
@@ -284,7 +297,7 @@ class _Writer:
         # readable in the body, as the join lines clients that ignore CONFERENCE show.
         keep: list[str] = []
         if self.options.profile == "request":
-            google = _x(self.v, hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
+            google = self.xs.get(hub.X_GOOGLE_CONFERENCE)  # Google's export: the Meet link
             keep = self.join_urls() + ([google] if google and google not in self.join_urls() else [])
         if text is not None and not keep and urls:  # without a conference there is no join line to strip
             text = strip_join_line(text, urls[0])[0]
@@ -376,23 +389,25 @@ class _Writer:
         rsvp: set[str] = set()
         resource = self.options.profile == "resource"
         proposals = self.stash.get("@proposedNewTime") if v.attendees else None  # None: none kept
+        attendee, append = people.attendee, out.append
         for att in v.attendees:
-            found = people.attendee(att, resource)
+            found = attendee(att, resource)
             if found.losses:
                 self.replay(found.losses)
             if found.rsvp is not None:
                 rsvp.add(found.rsvp)
-            if found.entry is None:
+            kept = found.entry
+            if kept is None:
                 continue
-            address = dict(found.entry["emailAddress"])
-            entry: dict[str, Any] = {"type": found.entry["type"], "emailAddress": address}
+            address = kept["emailAddress"].copy()  # fresh dicts per event: a caller may edit one
+            entry: dict[str, Any] = {"type": kept["type"], "emailAddress": address}
             if proposals is not None:
                 proposal = proposals.get(address.get("address", ""))
                 if proposal and resource:
                     entry["proposedNewTime"] = proposal
             if resource:
-                entry["status"] = dict(found.status)
-            out.append(entry)
+                entry["status"] = found.status.copy()
+            append(entry)
         if out:
             self.out["attendees"] = out
         if rsvp:
@@ -445,7 +460,7 @@ class _Writer:
 
     def availability(self) -> None:
         v = self.v
-        busy = (_x(v, hub.X_BUSYSTATUS) or "").upper()
+        busy = (self.xs.get(hub.X_BUSYSTATUS) or "").upper()
         transp = (v.transparency if v.transparency is not None else "OPAQUE").upper()
         if busy in tables.BUSYSTATUS_TO_SHOW_AS:
             self.out["showAs"] = tables.BUSYSTATUS_TO_SHOW_AS[busy]
@@ -454,7 +469,7 @@ class _Writer:
 
     def classification(self) -> None:
         v, out = self.v, self.out
-        cdo = _x(v, hub.X_IMPORTANCE)
+        cdo = self.xs.get(hub.X_IMPORTANCE)
         if cdo in tables.CDO_TO_IMPORTANCE:
             out["importance"] = tables.CDO_TO_IMPORTANCE[cdo]
         elif v.priority is not None:
@@ -464,7 +479,7 @@ class _Writer:
         cls = v.classification
         if cls is not None:
             cls = cls.upper()
-            if cls == "PRIVATE" and (_x(v, hub.X_SENSITIVITY) or "").upper() == "PERSONAL":
+            if cls == "PRIVATE" and (self.xs.get(hub.X_SENSITIVITY) or "").upper() == "PERSONAL":
                 out["sensitivity"] = "personal"
             elif cls in tables.CLASS_TO_SENSITIVITY:
                 out["sensitivity"] = tables.CLASS_TO_SENSITIVITY[cls]
@@ -497,7 +512,7 @@ class _Writer:
     def online_meeting(self) -> None:
         """CONFERENCE / X-MICROSOFT-SKYPETEAMSMEETINGURL → onlineMeeting.joinUrl (read-only in
         Graph: a request cannot carry a join link, only ask for a new meeting)."""
-        teams = _x(self.v, hub.X_TEAMS_URL)
+        teams = self.xs.get(hub.X_TEAMS_URL)
         video = self.join_urls()
         url = video[0] if video else None
         if "isOnlineMeeting" in self.stash:
@@ -538,6 +553,12 @@ class _Writer:
             written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
                                           **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
             pairs = _properties_and_blocks(written, blocks)
+        if len(pairs) == 1 and not blocks:  # most events: one kept line (SEQUENCE), nothing to group
+            name, line = pairs[0]
+            self.report_kept(name.upper())
+            self.out.setdefault("singleValueExtendedProperties", []).append(
+                {"id": ICAL_LINES_PROPERTY, "value": _folded(line)})
+            return
         by_name: dict[str, list[str]] = {}
         for name, line in pairs:
             by_name.setdefault(name.upper(), []).append(_folded(line))
@@ -547,10 +568,7 @@ class _Writer:
             by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         for name, found in by_name.items():
             lines.extend(found)
-            if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
-                self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
-            elif name not in self.unmapped:
-                self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
+            self.report_kept(name)
         # the writer writes the alarms first, then the other components
         for kind, block in zip(["VALARM"] * len(alarms) + [c.name for c in v.components], blocks):
             lines.append("\r\n".join(block))
@@ -559,6 +577,14 @@ class _Writer:
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
+    def report_kept(self, name: str) -> None:
+        """Report kept property ``name`` (upper-cased): bookkeeping and X- properties as stashed,
+        the rest as a loss unless already reported as not carried."""
+        if (name.startswith("X-") and not self.shown_elsewhere(name)) or name in _BOOKKEEPING:
+            self.add(LossKind.STASHED, name, "no Graph property; kept in an extended property for the way back")
+        elif name not in self.unmapped:
+            self.add(LossKind.UNSUPPORTED_FIELD, name, "no Graph property (kept in an extended property for the way back)")
 
     def shown_elsewhere(self, name: str) -> bool:
         """An X- property other programs show (Google's Meet link) and Outlook does not: a loss,
@@ -706,7 +732,7 @@ def _cancelled(series: m.Series, master: dict[str, Any], writer: _Writer,
     (request).  Each is matched to an occurrence by instant (RFC 5545 3.8.5.1): one that names
     no occurrence cancels nothing and is reported as ignored, never turned into the date it
     falls on (an EXDATE an hour off would cancel that day's occurrence in Outlook)."""
-    if series.master is None:
+    if series.master is None or not (series.master.exdates or extra):  # most series: nothing cancelled
         return
     cancelled = [(d, "EXDATE") for d in exdates(series)] + list(extra)
     if not cancelled:
