@@ -22,6 +22,7 @@ from icalendar.timezone.tzid import tzid_from_dt
 
 from . import hub
 from . import model as m
+from .memo import remember  # noqa: F401 - the mappers import it from here too
 from .io.fastics import escape_text
 from .io.model_reader import read_calendar
 from .report import LossKind, Report
@@ -61,15 +62,6 @@ def time_value(value: date | datetime) -> m.TimeValue:
     """A ``date`` as it is, a ``datetime`` as a :class:`model.ZonedDateTime` in its zone."""
     if isinstance(value, datetime):
         return m.ZonedDateTime(value, zone_of(value))
-    return value
-
-
-def remember(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
-    """``value``, kept in ``memo`` under ``key``; a full memo is emptied first (a bound on its
-    size, not an LRU: the memos here hold what a calendar repeats)."""
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
     return value
 
 

@@ -34,6 +34,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from . import model as m
 from .report import LossKind, Report
 from .zone_agreement import Agreement, agreement
+from .memo import remember
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
                        "etc/zulu", "etc/uct", "uct", "tzone://microsoft/utc", "coordinated universal time",
@@ -977,9 +978,7 @@ def _onset_times(onsets: Onsets) -> tuple[int, ...]:
     """The onsets' instants, kept per onsets object (one VTIMEZONE's are looked up per value)."""
     found = _TIMES.get(id(onsets))
     if found is None or found[0] is not onsets:
-        if len(_TIMES) > 256:
-            _TIMES.clear()
-        found = _TIMES[id(onsets)] = (onsets, tuple(o[0] for o in onsets))
+        found = remember(_TIMES, id(onsets), (onsets, tuple(o[0] for o in onsets)), 256)
     return found[1]
 
 
@@ -1587,9 +1586,7 @@ def _with_tzid_cached(params: tuple, tzid: str | None) -> tuple:
     key = (params, tzid)
     found = _WITH_TZID.get(key)
     if found is None:
-        if len(_WITH_TZID) > 4096:
-            _WITH_TZID.clear()
-        found = _WITH_TZID[key] = _with_tzid(params, tzid)
+        found = remember(_WITH_TZID, key, _with_tzid(params, tzid), 4096)
     return found
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ..memo import remember
+
 _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 
 
@@ -171,9 +173,7 @@ def _params_text(params: Any, sorted: bool) -> str:
     found = _params_cache.get(cache_key)
     if found is None:
         found = _params_text_of(items, sorted)
-        if len(_params_cache) >= 8192:
-            _params_cache.clear()
-        _params_cache[cache_key] = found
+        remember(_params_cache, cache_key, found, 8192)
     return found
 
 
@@ -215,9 +215,7 @@ def _sorted_keys(comp: Any) -> list[str]:
         return comp.sorted_keys()
     if found is None:
         found = comp.sorted_keys()
-        if len(_sorted_keys_cache) >= 4096:
-            _sorted_keys_cache.clear()
-        _sorted_keys_cache[cache_key] = found
+        remember(_sorted_keys_cache, cache_key, found, 4096)
     return found
 
 
@@ -277,9 +275,7 @@ class _Writer:
             end = self.slow("END", v_text(comp_name).to_ical())
             found = (begin, end)
             if key is not None:
-                if len(_MARKERS) > 1024:
-                    _MARKERS.clear()
-                _MARKERS[key] = found
+                remember(_MARKERS, key, found, 1024)
         return found
 
     def slow(self, name: Any, value: Any) -> str:

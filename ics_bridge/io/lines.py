@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..memo import remember
 from ..model import Param, Params, Problem
 
 # A fold: a line break, any blank lines (icalendar's UFOLD reads ``\r\n\r\n :x`` as ``:x``
@@ -99,9 +100,7 @@ def _params(section: str) -> Params:
     found = _param_cache.get(section)
     if found is None:
         found = tuple(Param(key.upper(), _values(raw)) for key, raw in _EACH_PARAM.findall(section))
-        if len(_param_cache) > 16384:
-            _param_cache.clear()
-        _param_cache[section] = found
+        remember(_param_cache, section, found, 16384)
     return found
 
 
@@ -122,9 +121,7 @@ def head(line: str, colon: int) -> tuple[str, Params] | None:
             return None
         section = match.group(2)
         found = (match.group(1).upper(), _params(section) if section else ())
-        if len(_heads) > 16384:
-            _heads.clear()
-        _heads[text] = found
+        remember(_heads, text, found, 16384)
     return found
 
 
@@ -246,7 +243,5 @@ def params_text(params: Params) -> str:
     found = _params_text_cache.get(params)
     if found is None:
         found = "".join(f";{p.name}=" + ",".join(param_value(v) for v in p.values) for p in params)
-        if len(_params_text_cache) > 16384:
-            _params_text_cache.clear()
-        _params_text_cache[params] = found
+        remember(_params_text_cache, params, found, 16384)
     return found

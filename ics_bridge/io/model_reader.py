@@ -34,6 +34,7 @@ from itertools import chain
 from typing import Any, Callable, Iterator, NamedTuple
 
 from .. import model as m
+from ..memo import remember
 from . import lines as L
 
 # Pass 1 looks at the lines that start or end a component and at UID and RECURRENCE-ID lines
@@ -440,17 +441,11 @@ _clocks: dict[str, tuple[int, int, int]] = {}
 
 
 def _day(text: str) -> tuple[int, int, int]:
-    if len(_days) > 4096:
-        _days.clear()
-    found = _days[text] = (int(text[:4]), int(text[4:6]), int(text[6:8]))
-    return found
+    return remember(_days, text, (int(text[:4]), int(text[4:6]), int(text[6:8])), 4096)
 
 
 def _clock(text: str) -> tuple[int, int, int]:
-    if len(_clocks) > 4096:
-        _clocks.clear()
-    found = _clocks[text] = (int(text[:2]), int(text[2:4]), int(text[4:6]))
-    return found
+    return remember(_clocks, text, (int(text[:2]), int(text[2:4]), int(text[4:6])), 4096)
 
 
 def _zoned(parts: tuple[datetime, m.Zone]) -> m.ZonedDateTime:
@@ -472,9 +467,7 @@ def _tzid(params: m.Params) -> str | None:
     """The TZID of these parameters, memoised by identity (``lines.split`` shares ``Params``)."""
     found = _tzids.get(id(params))
     if found is None or found[0] is not params:
-        if len(_tzids) > 8192:
-            _tzids.clear()
-        found = _tzids[id(params)] = (params, m.param(params, "TZID"))
+        found = remember(_tzids, id(params), (params, m.param(params, "TZID")), 8192)
     return found[1]
 
 
@@ -495,9 +488,7 @@ def duration(raw: str) -> timedelta:
                       minutes=int(minutes or 0), seconds=int(seconds or 0))
     if sign == "-":
         value = -value
-    if len(_durations) > 4096:
-        _durations.clear()
-    _durations[raw] = value
+    remember(_durations, raw, value, 4096)
     return value
 
 
@@ -593,9 +584,7 @@ class _Props:
                 if found is not None:
                     name, params = found
                     handler = handlers.get(name)
-                    if len(heads) > 4096:
-                        heads.clear()
-                    heads[line[:colon]] = (name, params, handler)
+                    remember(heads, line[:colon], (name, params, handler), 4096)
                     raw = line[colon + 1:]
                 else:
                     try:
@@ -787,9 +776,7 @@ def _address(params: m.Params, raw: str) -> m.Address:
     if found is None or found.params is not params:
         value = L.unescape_text(raw)
         found = _new_address(value, *address_fields(params)[1], params) if params else _new_address(value)
-        if len(_addresses) > 8192:
-            _addresses.clear()
-        _addresses[key] = found
+        remember(_addresses, key, found, 8192)
     return found
 
 

@@ -29,6 +29,7 @@ from icalendar import Timezone
 from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
 from ..gcpause import gc_paused
+from ..memo import remember
 from .. import model as m
 from ..timezones import iana_to_windows, vtimezone
 from . import fastics
@@ -269,9 +270,7 @@ def _ptext(params: m.Params) -> str:
             unique[p.name] = p.values[0] if len(p.values) == 1 else list(p.values)
         text = fastics.params_text(tuple(unique.items()))
         found = f";{text}" if text else ""
-        if len(_ptext_cache) > 16384:
-            _ptext_cache.clear()
-        _ptext_cache[params] = found
+        remember(_ptext_cache, params, found, 16384)
     return found
 
 
@@ -448,9 +447,7 @@ class _Writer:
         found = memo.get(key)
         if found is None:
             found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[key] = found
+            remember(memo, key, found, _MEMO_SIZE)
         return found
 
     # -- components
@@ -546,9 +543,7 @@ class _Writer:
             return
         if found is None:
             found = tuple(self.alarm_lines(alarm))
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[alarm] = found
+            remember(memo, alarm, found, _MEMO_SIZE)
         out.extend(found)
 
     def alarm_lines(self, alarm: m.Alarm) -> list[str]:

@@ -42,6 +42,7 @@ from ...vevent import (address_problem, all_day_recurrence_id, conferences, desc
 from . import tables
 from ...recurrence import rscale
 from .recurrence import read_recurrence, rule_text
+from ...memo import remember
 
 Profile = Literal["resource", "insert", "import"]
 
@@ -548,9 +549,7 @@ class _Writer:
         if found is None:
             calls: list[tuple[Any, dict[str, Any]]] = []
             entry = self.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
-            if len(_attendees) > 65536:
-                _attendees.clear()
-            found = _attendees[key] = (entry, tuple(calls))
+            found = remember(_attendees, key, (entry, tuple(calls)), 65536)
         for args, kw in found[1]:
             self.add(*args, **kw)
         return dict(found[0]) if found[0] is not None else None

@@ -41,6 +41,7 @@ from ...io.model_reader import IcsReader, parse_recur
 from ...quirks import all_day_exdate, dtstart_until, exrule
 from ...report import LossKind, Report
 from ...timezones import UTC_NAMES, resolve_name, tzid_of
+from ...memo import remember
 
 Note = Callable[..., None]
 
@@ -354,9 +355,7 @@ def _rejected(text: str, anchor: datetime, freq: str | None) -> str | None:
         verdict = None
     except (ValueError, TypeError) as exc:
         verdict = str(exc)
-    if len(_verdicts) > 8192:
-        _verdicts.clear()
-    _verdicts[key] = verdict
+    remember(_verdicts, key, verdict, 8192)
     return verdict
 
 

@@ -33,6 +33,7 @@ from ...vevent import MAX_ALARM_MINUTES
 from . import tables
 from .model import Event, EventDateTime, EventList
 from .recurrence import RECURRENCE_FIELDS, read_recurrence
+from ...memo import remember
 
 # Fields with no standard home: stashed as they came (wire JSON) for Google→ICS→Google.
 _STASHED_FIELDS = ("kind", "creator", "guestsCanInviteOthers", "guestsCanModify", "guestsCanSeeOtherGuests",
@@ -94,10 +95,7 @@ def _resolved(name: str) -> Any:
     try:
         return _zones[name]
     except KeyError:
-        if len(_zones) > 4096:
-            _zones.clear()
-        found = _zones[name] = resolve_name(name)
-        return found
+        return remember(_zones, name, resolve_name(name), 4096)
 
 
 _addresses: dict[tuple[Any, ...], m.Address] = {}
@@ -110,9 +108,7 @@ def _address(email: str, name: str | None, params: dict[str, str]) -> m.Address:
     key = (email, name, *params.items())
     found = _addresses.get(key)
     if found is None:
-        if len(_addresses) > 65536:
-            _addresses.clear()
-        found = _addresses[key] = make_address(email, name, params)
+        found = remember(_addresses, key, make_address(email, name, params), 65536)
     return found
 
 
@@ -364,9 +360,7 @@ class _EventMapper:
                    att.comment, att.organizer, att.self_, att.id)
             found = _attendees.get(key)
             if found is None:
-                if len(_attendees) > 65536:
-                    _attendees.clear()
-                found = _attendees[key] = _attendee(att)
+                found = remember(_attendees, key, _attendee(att), 65536)
             address, unknown = found
             if unknown is not None:
                 self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {unknown!r}",
@@ -425,9 +419,7 @@ class _EventMapper:
         key = (minutes, action, default)
         alarm = _alarms.get(key)
         if alarm is None:  # immutable, so shared by every event with that reminder
-            if len(_alarms) > 4096:
-                _alarms.clear()
-            alarm = _alarms[key] = make_alarm(minutes, action, ALARM_TEXT, default_marker=default)
+            alarm = remember(_alarms, key, make_alarm(minutes, action, ALARM_TEXT, default_marker=default), 4096)
         self.v.add("VALARM", alarm)
 
     def availability(self) -> None:

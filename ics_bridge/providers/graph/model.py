@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ...wire import WireBool, canonical_enum
 from . import legacy
+from ...memo import remember
 
 # --- enum vocabularies (Graph v1.0 + beta metadata, tests/schemas/graph-event-*.xml) ----------
 
@@ -65,9 +66,7 @@ def parse_graph_datetime(value: str) -> datetime | None:
     except TypeError:  # not a string: the parse below raises as it always did
         return _parse_graph_datetime(value)
     parsed = _parse_graph_datetime(value)
-    if len(_parsed) >= 65536:
-        _parsed.clear()
-    _parsed[value] = parsed
+    remember(_parsed, value, parsed, 65536)
     return parsed
 
 
