@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import re
 import signal
@@ -41,6 +40,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Sequenc
 from icalendar import Calendar
 
 from . import journal as journal_
+from . import lazy_json
 # the safe writing moved to io/files (the pipeline writes files too); these stay batch's names
 from .io.files import Protected, _is_device, _is_input, _umask, atomic_write  # noqa: F401
 from . import edge, pipeline
@@ -171,7 +171,7 @@ class FileResult:
     source: Format | None = None
     events: int = 0
     outputs: list[str] = field(default_factory=list)
-    entries: list[Loss] = field(default_factory=list)
+    entries: "list[Loss] | FileEntries" = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
@@ -188,10 +188,19 @@ class FileResult:
     def losses(self) -> list[Loss]:
         return [e for e in self.entries if e.severity is Severity.LOSS]
 
+    def tally(self) -> tuple[int, int]:
+        """(losses, warnings) in one pass over the entries (which may be on disk)."""
+        losses = warnings = 0
+        for e in self.entries:
+            losses += e.severity is Severity.LOSS
+            warnings += e.severity is Severity.WARNING
+        return losses, warnings
+
     def to_journal(self) -> dict[str, Any]:
-        """What ``--resume`` needs to give this result again without converting (journal.py)."""
+        """What ``--resume`` needs to give this result again without converting (journal.py);
+        the entries stay lazy (:mod:`ics_bridge.lazy_json`)."""
         return {"input": self.input, "source": self.source, "events": self.events, "outputs": list(self.outputs),
-                "entries": [e.as_dict() for e in self.entries], "errors": [e.as_dict() for e in self.errors],
+                "entries": lazy_json.Lazy(self.entries, Loss.as_dict), "errors": [e.as_dict() for e in self.errors],
                 "notes": list(self.notes), "failed": self.failed}
 
     @classmethod
@@ -200,6 +209,34 @@ class FileResult:
                    for e in data["entries"]]
         return cls(data["input"], data["source"], data["events"], list(data["outputs"]), entries,
                    [FileError.from_dict(e) for e in data["errors"]], list(data["notes"]), bool(data["failed"]))
+
+
+class FileEntries(Sequence[Loss]):
+    """A streamed input's loss entries, read from the conversion's spooled report as they are
+    used, each carrying the input's name (why: a million-event file has ~1.3 million entries;
+    as a list they took GBs where the conversion itself stays flat).  Pickled as a plain list
+    (a worker's result crossing processes)."""
+
+    def __init__(self, entries: Sequence[Loss], name: str) -> None:
+        self._entries = entries
+        self._name = name
+
+    def __iter__(self) -> Iterator[Loss]:
+        name = self._name
+        for e in self._entries:
+            yield e if e.file else Loss(**{**e.__dict__, "file": name})
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, FileEntries)) else NotImplemented
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (list(self),)
 
 
 @dataclass
@@ -226,11 +263,19 @@ class BatchResult:
 
     @property
     def losses(self) -> int:
-        return sum(len(f.losses) for f in self.files)
+        return self.tally()[0]
 
     @property
     def warnings(self) -> int:
-        return sum(1 for e in self.entries if e.severity is Severity.WARNING)
+        return self.tally()[1]
+
+    def tally(self) -> tuple[int, int]:
+        """(losses, warnings) of every file, in one pass over each file's entries."""
+        losses = warnings = 0
+        for f in self.files:
+            lost, warned = f.tally()
+            losses, warnings = losses + lost, warnings + warned
+        return losses, warnings
 
     @property
     def all_errors(self) -> list[FileError]:
@@ -249,13 +294,14 @@ class BatchResult:
 
     def summary(self) -> str:
         failed = len(self.failed_files)
+        losses, warnings = self.tally()
         files = f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}"
         if failed:
             files += f" ({failed} with errors)"
         errors = len(self.all_errors)
         return (f"{files}, {self.events} event{'s' if self.events != 1 else ''}, "
-                f"{self.losses} loss{'es' if self.losses != 1 else ''}, {self.warnings} "
-                f"warning{'s' if self.warnings != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
+                f"{losses} loss{'es' if losses != 1 else ''}, {warnings} "
+                f"warning{'s' if warnings != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
                 + (f", {len(self.written)} written" if self.written else "")
                 + (" (stopped at the first error)" if self.stopped else "")
                 + (f", {self.resumed} complete from the interrupted run" if self.resumed else "")
@@ -273,13 +319,27 @@ class BatchResult:
                 + " (every output written is complete; run the same command with --resume to finish)")
 
     def report_dict(self) -> dict[str, Any]:
+        """The ``--report`` JSON as one value (for a caller; the CLI writes :meth:`report_chunks`)."""
+        report = self._report(lazy=False)
+        return report
+
+    def report_chunks(self) -> Iterator[bytes]:
+        """The bytes of ``json.dumps(report_dict(), indent=2, ensure_ascii=False)`` + newline,
+        in pieces: the entries are encoded one at a time (a streamed file's stay on disk)."""
+        for text in lazy_json.chunks(self._report(lazy=True), indent=2):
+            yield text.encode("utf-8")
+        yield b"\n"
+
+    def _report(self, lazy: bool) -> dict[str, Any]:
+        losses, warnings = self.tally()
+        entries = (e for f in self.files for e in f.entries)
         return {
             "summary": {"files": len(self.files), "failed": len(self.failed_files), "events": self.events,
-                        "losses": self.losses, "warnings": self.warnings, "errors": len(self.all_errors),
+                        "losses": losses, "warnings": warnings, "errors": len(self.all_errors),
                         "written": list(self.written)},
             "files": [{"input": f.input, "source": f.source, "events": f.events, "outputs": f.outputs,
                        "ok": f.ok, "notes": f.notes} for f in self.files],
-            "entries": [e.as_dict() for e in self.entries],
+            "entries": lazy_json.Lazy(entries, Loss.as_dict) if lazy else [e.as_dict() for e in entries],
             "errors": [e.as_dict() for e in self.all_errors],
             **({"interrupted": {"signal": signal.Signals(self.interrupted).name, "not_converted": list(self.pending)}}
                if self.interrupted is not None else {}),
@@ -786,7 +846,7 @@ def _stream_file(task: _Task, target: Path, force: bool, protect: Protected, job
     streamed = outcome[0]
     result.events = streamed.items
     result.errors.extend(FileError.of(e, item.name) for e in streamed.errors)
-    result.entries = [e if e.file else Loss(**{**e.__dict__, "file": item.name}) for e in streamed.report]
+    result.entries = FileEntries(streamed.report.entries, item.name)
     result.outputs.append(str(target))
     result.notes.append("converted series by series (large input)")
     return result
@@ -867,6 +927,8 @@ def convert_paths(inputs: Sequence[str | os.PathLike[str]], *, to: Format, sourc
 
 def write_report(path: str | os.PathLike[str], batch: BatchResult, *, force: bool = False,
                  protect: Iterable[InputFile] | Protected = ()) -> None:
-    """The batch's loss report as JSON (``--report``), written like any output."""
-    data = (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    atomic_write(Path(path), data, force=force, protect=protect)
+    """The batch's loss report as JSON (``--report``), written like any output, piece by piece."""
+    def write(fh: BinaryIO) -> None:
+        fh.writelines(batch.report_chunks())
+
+    atomic_write(Path(path), write, force=force, protect=protect)

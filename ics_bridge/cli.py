@@ -213,12 +213,11 @@ def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, m
         _err(f"error: {error.as_text()}")
     if report_path is not None:
         try:
-            data = (json.dumps(batch.report_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
             if report_path == STDIN:
-                stdout.write(data)
+                stdout.writelines(batch.report_chunks())
             elif storage.is_url(report_path):
                 storage.Guard(found).check(report_path)
-                storage.store(report_path, data, force=force)
+                storage.store(report_path, b"".join(batch.report_chunks()), force=force)
             else:
                 write_report(report_path, batch, force=force or (resume and _interrupted_report(report_path)),
                              protect=Protected(found))

@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import lazy_json
+
 NAME = ".ics-bridge-journal.jsonl"
 
 
@@ -122,7 +124,8 @@ class Journal:
         if fh is None:
             return
         try:
-            fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+            fh.writelines(text.encode("utf-8") for text in lazy_json.chunks(entry))  # entries lazy
+            fh.write(b"\n")
             fh.flush()
             os.fsync(fh.fileno())
         except OSError:

@@ -1,0 +1,76 @@
+"""JSON written piece by piece where one list in it may be too long to hold: the loss report
+(``--report``) and the ``--resume`` journal line of a file with a million events.
+
+Why: a streamed conversion keeps its loss entries on disk (``io.stream.SpooledEntries``); a
+million-event file has about 1.3 million of them, and building them as one list of dicts for
+``json.dumps`` took 4 GB where the conversion itself stays under 200 MB.  The bytes are exactly
+``json.dumps(value, indent=indent, ensure_ascii=False)`` with each :class:`Lazy` list spelled out
+(held by ``tests/test_lazy_json.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable, Iterator
+
+__all__ = ["Lazy", "chunks", "dumps"]
+
+
+class Lazy:
+    """A JSON array whose items are made one at a time (``encode(item)`` → a JSON-ready value)."""
+
+    def __init__(self, items: Iterable[Any], encode: Callable[[Any], Any] = lambda item: item) -> None:
+        self.items = items
+        self.encode = encode
+
+
+def chunks(value: Any, *, indent: int | None = None) -> Iterator[str]:
+    """The text of ``json.dumps(value, indent=indent, ensure_ascii=False)``, in pieces, with every
+    :class:`Lazy` (in a dict value or list item) spelled out as a list one item at a time."""
+    lazies: list[Lazy] = []
+    text = json.dumps(_marked(value, lazies), indent=indent, ensure_ascii=False)
+    for n, lazy in enumerate(lazies):
+        head, text = text.split(json.dumps(_marker(n)), 1)
+        if indent is None:  # '[' marker ']'
+            yield head
+            for k, item in enumerate(lazy.items):
+                yield (", " if k else "") + _one(lazy.encode(item), None)
+            continue
+        # '[' '\n' pad marker '\n' outer ']': items at pad, or '[]' when there is none
+        cut = head.rindex("\n")
+        pad = head[cut + 1:]
+        yield head[:cut]
+        empty = True
+        for item in lazy.items:
+            one = _one(lazy.encode(item), indent)
+            yield ("\n" if empty else ",\n") + pad + one.replace("\n", "\n" + pad)
+            empty = False
+        if empty:
+            text = text[text.index("]"):]
+    yield text
+
+
+def dumps(value: Any, *, indent: int | None = None) -> bytes:
+    """:func:`chunks` joined and UTF-8 encoded (for a destination that takes bytes only)."""
+    return "".join(chunks(value, indent=indent)).encode("utf-8")
+
+
+def _one(item: Any, indent: int | None) -> str:
+    """One item of a lazy list (itself holding lazy lists, or not)."""
+    return "".join(chunks(item, indent=indent))
+
+
+def _marker(n: int) -> str:
+    return f"\x00ics-bridge lazy list {n}\x00"
+
+
+def _marked(value: Any, lazies: list[Lazy]) -> Any:
+    """``value`` with each :class:`Lazy` replaced by a one-item list holding its marker."""
+    if isinstance(value, Lazy):
+        lazies.append(value)
+        return [_marker(len(lazies) - 1)]
+    if isinstance(value, dict):
+        return {k: _marked(v, lazies) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_marked(v, lazies) for v in value]
+    return value
