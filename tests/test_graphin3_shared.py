@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 from ics_bridge.providers.graph import model as gm
 from ics_bridge.providers.graph.reader import parse_event
 from ics_bridge.errors import InputError
-from test_graphin_fastpath import _convert, _generated_events
+from ics_bridge.providers.graph import to_ical
+from test_graphin_fastpath import _Forgetful, _convert, _generated_events
 
 ROOT = Path(__file__).resolve().parent
 
@@ -190,3 +191,20 @@ def test_values_equal_in_python_are_not_one_key(odd: Any, monkeypatch: pytest.Mo
     got = organizer(odd)
     monkeypatch.setattr(gm, "SHARING", False)
     assert got == organizer(odd)
+
+
+def test_identity_memos_give_what_the_mapper_gives_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``to_ical._by_attendee`` (an attendee's ATTENDEE by its shared model and RSVP) and
+    ``to_ical._dumps`` (a stashed model's dump by object) against the mapper without them."""
+    rng = random.Random(9)
+    base = _base_events()
+    payloads = _json_files() + [{"value": _generated_events(random.Random(s), 150)} for s in range(3)] + \
+        [{"value": [_mutate(rng.choice(base), rng) for _ in range(150)]} for _ in range(3)]
+    first = [_converted(p) for p in payloads]
+    again = [_converted(p) for p in payloads]  # from the memos' entries
+    assert len(to_ical._by_attendee) > 50 and len(to_ical._dumps) > 5
+    monkeypatch.setattr(to_ical, "_by_attendee", _Forgetful())
+    monkeypatch.setattr(to_ical, "_dumps", _Forgetful())
+    reference = [_converted(p) for p in payloads]
+    assert first == reference
+    assert again == reference
