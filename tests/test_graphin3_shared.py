@@ -1,4 +1,4 @@
-"""Graph's shared sub-objects (``model.shared``: attendees, organizer, location, start/end,
+"""Graph's shared sub-objects (``model.shared``: attendees, organizer, location,
 responseStatus validated once per distinct content) give what validating every object in place
 gives (issue 12, speed round 3).
 

@@ -298,10 +298,11 @@ class OnlineMeetingInfo(GraphModel):
 # Objects that recur across events, validated once
 # ------------------------------------------------------------------------------------------------
 
-#: The fields of :class:`Event` whose objects recur (people, places, zones), and their model.
-_SHARED_MODELS: dict[str, type[GraphModel]] = {"start": DateTimeTimeZone, "end": DateTimeTimeZone,
-                                               "organizer": Recipient, "location": Location,
-                                               "attendees": Attendee, "responseStatus": ResponseStatus}
+#: The fields of :class:`Event` whose objects recur (people, places), and their model.  Not
+#: ``start``/``end``: 16k distinct of 22k at 10k events, where a first reading (what bench/
+#: measures) pays the memo and gains nothing (validation 0.49 CPU s without them, 0.57 with).
+_SHARED_MODELS: dict[str, type[GraphModel]] = {"organizer": Recipient, "location": Location, "attendees": Attendee,
+                                               "responseStatus": ResponseStatus}
 SHARED_FIELDS = tuple(_SHARED_MODELS)
 _shared: dict[tuple[type[GraphModel], str], GraphModel] = {}
 #: Off: every object validated in place (the reference :func:`shared` is held to by the tests).
@@ -312,8 +313,8 @@ def shared(cls: type[GraphModel], value: Any) -> Any:
     """The ``cls`` pydantic validates from ``value``, validated once per distinct content and
     shared, when ``value`` is a plain object (:func:`is_plain`); else ``value`` itself, for
     pydantic to validate in place (and name its place in an error).  Why: the same attendees,
-    organizer, location and start zones recur on every event (35k attendees, ~500 distinct, at
-    10k events: 3 models and 3 validators each), and a model is never changed once validated.
+    organizer and location recur on every event (35k attendees, ~500 distinct, at 10k events:
+    3 models and 3 validators each), and a model is never changed once validated.
 
     The key is the value's ``repr`` (C speed).  An entry is made only for a plain value, and for
     the types JSON gives, ``repr`` tells apart every two values pydantic may read differently
@@ -336,7 +337,7 @@ def shared(cls: type[GraphModel], value: Any) -> Any:
 
 def is_plain(value: dict[Any, Any]) -> bool:
     """Whether ``value``'s keys are strings and its values strings, nulls, or objects of those
-    (an attendee, an organizer, a start).  Only these leaf types: ``1 == 1.0 == True`` would
+    (an attendee, an organizer, a location).  Only these leaf types: ``1 == 1.0 == True`` would
     make values that pydantic reads differently one key of a plain dict, but not one ``repr``."""
     for name, item in value.items():
         if type(name) is not str:
