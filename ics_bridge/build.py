@@ -24,7 +24,7 @@ from . import hub
 from . import model as m
 from .memo import remember  # noqa: F401 - the mappers import it from here too
 from .io.fastics import escape_text
-from .io.model_reader import _new_event, read_calendar
+from .io.model_reader import _new_event, _zoned, read_calendar
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, text_to_html
 
@@ -61,7 +61,7 @@ def _zone_for(tz: tzinfo, value: datetime) -> m.Zone:
 def time_value(value: date | datetime) -> m.TimeValue:
     """A ``date`` as it is, a ``datetime`` as a :class:`model.ZonedDateTime` in its zone."""
     if isinstance(value, datetime):
-        return m.ZonedDateTime(value, zone_of(value))
+        return _zoned((value, zone_of(value)))
     return value
 
 

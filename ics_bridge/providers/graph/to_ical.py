@@ -39,6 +39,8 @@ _STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl",
                    "isOrganizer", "responseStatus", "bodyPreview", "hasAttachments", "isDraft",
                    "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
 
+_STASHED_SET = frozenset(_STASHED_FIELDS)
+
 #: Types a stashed field's value is written as it is (no ``model_dump``, not a list).
 _PLAIN = frozenset((str, bool, int, float))
 
@@ -449,8 +451,9 @@ class _EventMapper:
     def stash(self) -> None:
         e = self.e
         data: dict[str, Any] = {}
-        for name in _STASHED_FIELDS:
-            value = getattr(e, name)
+        fields = e.__dict__
+        for name in _STASHED_SET.intersection(e.model_fields_set):  # unset fields are None; the JSON sorts its keys
+            value = fields[name]
             if value is None:
                 continue
             if type(value) in _PLAIN:  # most stashed fields (bools, strings): no model_dump to look for
