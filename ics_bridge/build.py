@@ -24,7 +24,7 @@ from . import hub
 from . import model as m
 from .memo import remember  # noqa: F401 - the mappers import it from here too
 from .io.fastics import escape_text
-from .io.model_reader import read_calendar
+from .io.model_reader import _new_event, _zoned, read_calendar
 from .report import LossKind, Report
 from .text import add_join_line, html_to_text, looks_like_html, sanitize_html, text_to_html
 
@@ -61,7 +61,7 @@ def _zone_for(tz: tzinfo, value: datetime) -> m.Zone:
 def time_value(value: date | datetime) -> m.TimeValue:
     """A ``date`` as it is, a ``datetime`` as a :class:`model.ZonedDateTime` in its zone."""
     if isinstance(value, datetime):
-        return m.ZonedDateTime(value, zone_of(value))
+        return _zoned((value, zone_of(value)))
     return value
 
 
@@ -173,7 +173,9 @@ class EventBuilder:
         self.add("EXDATE", m.DateList(tuple(time_value(v) for v in values), params))
 
     def event(self) -> m.Event:
-        return m.Event(
+        """The frozen event (``model_reader._new_event``: ``m.Event(...)`` without a frozen
+        dataclass's ``object.__setattr__`` per field, 36 of them)."""
+        return _new_event(
             **self.fields, comments=tuple(self.comments), attendees=tuple(self.attendees), alarms=tuple(self.alarms),
             rrules=tuple(self.rrules), exrules=tuple(self.exrules), rdates=tuple(self.rdates),
             exdates=tuple(self.exdates), categories=tuple(self.categories), conferences=tuple(self.conferences),

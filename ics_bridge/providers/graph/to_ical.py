@@ -31,13 +31,15 @@ from ...timezones import ResolvedZone, resolve_name
 from ...vevent import MAX_ALARM_MINUTES
 from ...wire import input_error
 from . import tables
-from .model import Event, parse_graph_datetime
+from .model import Attendee, Event, parse_graph_datetime
 
 # Fields carried by standard properties; everything else known but not listed is stashed.
 _STASHED_FIELDS = ("location", "locations", "onlineMeeting", "onlineMeetingUrl", "transactionId",
                    "isOnlineMeeting", "onlineMeetingProvider",
                    "isOrganizer", "responseStatus", "bodyPreview", "hasAttachments", "isDraft",
                    "hideAttendees", "originalEndTimeZone", "exceptionOccurrences")
+
+_STASHED_SET = frozenset(_STASHED_FIELDS)
 
 #: Types a stashed field's value is written as it is (no ``model_dump``, not a list).
 _PLAIN = frozenset((str, bool, int, float))
@@ -72,6 +74,8 @@ def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZon
 
 # ATTENDEE by (address, name, type, response, response time, RSVP): people recur on every event
 _attendees: dict[tuple[str | None, ...], m.Address] = {}
+# the same, by (id of the attendee's model, RSVP): a shared model (model.shared) is read once
+_by_attendee: dict[tuple[int, str | None], tuple[Attendee, m.Address]] = {}
 
 
 class _EventMapper:
@@ -296,24 +300,34 @@ class _EventMapper:
         if e.attendees:
             self.v.note("ATTENDEE")  # as EventBuilder.add notes the first one
         for att in e.attendees or []:
-            mailbox = att.emailAddress
-            email = mailbox.address if mailbox else None
-            name = mailbox.name if mailbox else None
-            status = att.status
-            response = (status.response if status else None) or "none"
-            when = status.time if status else None
-            key = (email, name, att.type, response, when, rsvp)
-            address = _attendees.get(key)
-            if address is None:
-                address = self.attendee(email, name, att.type, response, when, rsvp)
-                if (att.type or "required") in tables.ATTENDEE_TYPE_TO_ICAL and response in tables.RESPONSE_TO_PARTSTAT:
-                    remember(_attendees, key, address, 65536)  # nothing reported: the same inputs give the same line
-            if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
-                self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
-                    mode="json", exclude_none=True)
-                self.add(LossKind.STASHED, "attendees.proposedNewTime",
-                         "a proposed new time has no iCalendar property; kept for a Graph round trip")
-            attendees.append(address)
+            known = _by_attendee.get((id(att), rsvp))
+            attendees.append(known[1] if known is not None and known[0] is att else self.one_attendee(att, rsvp))
+
+    def one_attendee(self, att: Attendee, rsvp: str | None) -> m.Address:
+        """The ATTENDEE of one Graph attendee (:meth:`attendee`, memoised per input in
+        :data:`_attendees`); its proposed new time stashed and reported.  An attendee that
+        reported nothing is also remembered by identity (:data:`_by_attendee`): the model
+        shares an attendee's object across events (``model.shared``)."""
+        mailbox = att.emailAddress
+        email = mailbox.address if mailbox else None
+        name = mailbox.name if mailbox else None
+        status = att.status
+        response = (status.response if status else None) or "none"
+        when = status.time if status else None
+        key = (email, name, att.type, response, when, rsvp)
+        address = _attendees.get(key)
+        if address is None:
+            address = self.attendee(email, name, att.type, response, when, rsvp)
+            if (att.type or "required") in tables.ATTENDEE_TYPE_TO_ICAL and response in tables.RESPONSE_TO_PARTSTAT:
+                remember(_attendees, key, address, 65536)  # nothing reported: the same inputs give the same line
+        if att.proposedNewTime is not None and email:  # no iCalendar slot outside iTIP COUNTER
+            self.stash_extra.setdefault("@proposedNewTime", {})[email] = att.proposedNewTime.model_dump(
+                mode="json", exclude_none=True)
+            self.add(LossKind.STASHED, "attendees.proposedNewTime",
+                     "a proposed new time has no iCalendar property; kept for a Graph round trip")
+        elif _attendees.get(key) is address:  # nothing reported, nothing stashed
+            remember(_by_attendee, (id(att), rsvp), (att, address), 65536)  # holds att: its id stays its own
+        return address
 
     def attendee(self, email: str | None, name: str | None, kind: str | None, response: str, when: str | None,
                  rsvp: str | None) -> m.Address:
@@ -437,14 +451,15 @@ class _EventMapper:
     def stash(self) -> None:
         e = self.e
         data: dict[str, Any] = {}
-        for name in _STASHED_FIELDS:
-            value = getattr(e, name)
+        fields = e.__dict__
+        for name in _STASHED_SET.intersection(e.model_fields_set):  # unset fields are None; the JSON sorts its keys
+            value = fields[name]
             if value is None:
                 continue
             if type(value) in _PLAIN:  # most stashed fields (bools, strings): no model_dump to look for
                 data[name] = value
             else:
-                data[name] = value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else (
+                data[name] = _dumped(value) if hasattr(value, "model_dump") else (
                     [x.model_dump(mode="json", exclude_none=True) if hasattr(x, "model_dump") else x for x in value]
                     if isinstance(value, list) else value)
         for name, value in _extra(e).items():
@@ -472,6 +487,20 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+_dumps: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _dumped(model: Any) -> dict[str, Any]:
+    """``model.model_dump(mode="json", exclude_none=True)``, once per model object: a location
+    is one shared object on many events (``model.shared``); the dump is only read (stash JSON)."""
+    known = _dumps.get(id(model))
+    if known is not None and known[0] is model:
+        return known[1]
+    dumped = model.model_dump(mode="json", exclude_none=True)
+    remember(_dumps, id(model), (model, dumped), 4096)  # holds the model: its id stays its own
+    return dumped
 
 
 def _extra(event: Event) -> dict[str, Any]:
