@@ -557,8 +557,9 @@ class _EventMapper:
 
     def finish_stash(self) -> None:
         e = self.e
+        fields = e.__dict__  # a pydantic model's fields, a stand-in's members (no alias among these names)
         for name in _STASHED_FIELDS:
-            value = getattr(e, name)
+            value = fields.get(name)
             if value is None:
                 continue
             if hasattr(value, "wire"):
