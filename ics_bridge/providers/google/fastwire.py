@@ -211,7 +211,7 @@ FastEvent = _stand_class("FastEvent", Event, ("is_cancelled", "is_instance", "ti
 
 _date_time = _object(FastDateTime, {"timeZone": str}, {"date": _day, "dateTime": _timestamp},
                      # EventDateTime._one_of
-                     lambda v: v.get("date") is not None or v.get("dateTime") is not None, shared=True)
+                     lambda v: v.get("date") is not None or v.get("dateTime") is not None)
 _person = _object(FastPerson, {"id": str, "email": str, "displayName": str, "self": bool}, {}, shared=True)
 _attendee = _object(
     FastAttendee,
