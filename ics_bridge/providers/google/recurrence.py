@@ -64,6 +64,9 @@ _CANONICAL = ("RSCALE", "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMIN
               "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "SKIP")
 
 
+_CANONICAL_INDEX = {key: i for i, key in enumerate(_CANONICAL)}
+
+
 class _Unplain(Exception):
     """A line not of the plain shapes: icalendar reads it."""
 
@@ -309,7 +312,7 @@ def _parts(text: str) -> list[list[str]]:
 
 def _join(parts: list[list[str]]) -> str:
     """Parts of a canonical spelling, in icalendar's canonical order (others after, in order)."""
-    order = {key: i for i, key in enumerate(_CANONICAL)}
+    order = _CANONICAL_INDEX
     known = sorted((p for p in parts if p[0] in order), key=lambda p: order[p[0]])
     return ";".join("=".join(p) for p in known + [p for p in parts if p[0] not in order])
 
