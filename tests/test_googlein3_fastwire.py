@@ -195,6 +195,24 @@ def test_generated_events_read_as_pydantic_reads_them() -> None:
     assert sum(taken) > 100 and not all(taken)  # both paths exercised
 
 
+def test_library_callers_dicts_read_as_pydantic_reads_them() -> None:
+    """Parsed JSON handed in by a library caller may hold what JSON text cannot: keys that are
+    not strings, subclasses of str, dict and list."""
+    class Text(str):
+        pass
+
+    class Mapping(dict):  # type: ignore[type-arg]
+        pass
+
+    odd = [{1: "x"}, {"k": Text("v")}, Mapping({"k": "v"})]
+    for value in odd:
+        _check(_edit(RICH, ("extendedProperties", "private"), value=value))
+        _check(_edit(RICH, ("extendedProperties",), value=Mapping(private={"k": "v"})))
+    _check(_edit(RICH, ("summary",), value=Text("s")))
+    _check(_edit(RICH, ("attendees",), value=[Mapping(email="a@example.com")]))
+    _check({**RICH, 7: "x"})
+
+
 def test_bench_shaped_events_all_take_the_fast_path() -> None:
     """The shape of bench/'s calendars (and of a plain events.list): no event left to pydantic."""
     assert all(_check(raw) for raw in (RICH, ALL_DAY, INSTANCE, TOMBSTONE))

@@ -129,8 +129,8 @@ def _str_list(value: Any) -> Any:
 def _str_dict(value: Any) -> Any:
     if type(value) is not dict:
         return _NO
-    for item in value.values():
-        if type(item) is not str:
+    for key, item in value.items():  # a library caller's dict may have keys JSON cannot
+        if type(key) is not str or type(item) is not str:
             return _NO
     return value
 
