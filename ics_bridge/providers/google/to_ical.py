@@ -257,8 +257,8 @@ class _EventMapper:
         assert e.start is not None
         start = self.value(e.start, "start")
         end: date | datetime | None = self.value(e.end, "end") if e.end is not None else None
-        if (isinstance(start, datetime) and isinstance(end, datetime) and _resource_calendar(e)
-                and start.time() == time(0) and end.time() == time(0) and end > start):
+        if (isinstance(start, datetime) and isinstance(end, datetime) and start.time() == time(0)
+                and end.time() == time(0) and end > start and _resource_calendar(e)):
             # gcal_sync: resource calendars return all-day events as midnight date-times
             # (interop-notes case 16); only under that known quirk, never as a general rule.
             self.add(LossKind.QUIRK_REPAIRED, "start", "resource calendar midnight date-times read as an all-day event",
