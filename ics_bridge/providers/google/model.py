@@ -32,7 +32,7 @@ from . import tables
 _FRACTION = re.compile(r"\.(\d+)")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # a 10k-event calendar holds ~20k distinct start/end values
 def parse_rfc3339(value: str) -> datetime:
     """RFC 3339 date-time; ``Z`` or an offset keeps the instant; fractions cut to microseconds;
     a value without offset comes back naive.  Memoised: validation and mapping read each value
@@ -102,7 +102,9 @@ class EventDateTime(GoogleModel):
         the second item says so.  Without an offset the wall time is read in ``zone``; with
         neither, in UTC (the caller reports)."""
         assert self.dateTime is not None
-        parsed = parse_rfc3339(self.dateTime).replace(microsecond=0)
+        parsed = parse_rfc3339(self.dateTime)
+        if parsed.microsecond:
+            parsed = parsed.replace(microsecond=0)
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=zone or timezone.utc), None
         if zone is None:

@@ -64,6 +64,9 @@ _CANONICAL = ("RSCALE", "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMIN
               "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "SKIP")
 
 
+_CANONICAL_INDEX = {key: i for i, key in enumerate(_CANONICAL)}
+
+
 class _Unplain(Exception):
     """A line not of the plain shapes: icalendar reads it."""
 
@@ -214,10 +217,7 @@ def _rule(name: str, head: str, body: str, line: str, start: date | datetime, no
     try:
         if head != name or not _PLAIN_RULE.match(body):
             raise _Unplain
-        rule = parse_recur(body)
-        text = spelled(rule)
-        if text != body:
-            rule = parse_recur(text)
+        rule = _plain_rule(body)
     except (_Unplain, ValueError, TypeError):
         prop = _by_icalendar(name, line, note)
         if prop is None:
@@ -225,6 +225,23 @@ def _rule(name: str, head: str, body: str, line: str, start: date | datetime, no
         text = prop.to_ical().decode()
         rule = parse_recur(text)
     return _checked(rule, start, note, line)
+
+
+_plain_rules: dict[str, m.Recur] = {}
+
+
+def _plain_rule(body: str) -> m.Recur:
+    """A plain rule read in icalendar's spelling (what the edge carried); the reading depends
+    on the text alone, so it is done once per text (series repeat a few rules; Recur is
+    immutable).  ValueError/TypeError as :func:`parse_recur` raises them (never remembered)."""
+    found = _plain_rules.get(body)
+    if found is None:
+        found = parse_recur(body)
+        text = spelled(found)
+        if text != body:
+            found = parse_recur(text)
+        remember(_plain_rules, body, found, 4096)
+    return found
 
 
 def spelled(rule: m.Recur) -> str:
@@ -295,7 +312,7 @@ def _parts(text: str) -> list[list[str]]:
 
 def _join(parts: list[list[str]]) -> str:
     """Parts of a canonical spelling, in icalendar's canonical order (others after, in order)."""
-    order = {key: i for i, key in enumerate(_CANONICAL)}
+    order = _CANONICAL_INDEX
     known = sorted((p for p in parts if p[0] in order), key=lambda p: order[p[0]])
     return ";".join("=".join(p) for p in known + [p for p in parts if p[0] not in order])
 

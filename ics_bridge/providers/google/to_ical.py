@@ -23,8 +23,8 @@ from typing import Any, Iterable
 from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
-from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, params_of,
-                      put_stash, set_description, splice_lines, text_line, time_value, uri_line)
+from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, compact_json, make_address, make_alarm,
+                      params_of, set_description, splice_lines, text_line, time_value, uri_line)
 from ...errors import InputError
 from ...report import LossKind, Report
 from ...text import looks_like_html
@@ -63,13 +63,14 @@ class ReadContext:
     calendar_zone: tzinfo | None = None
     calendar_zone_name: str | None = None
     errors: list[InputError] | None = None
-    _now: datetime | None = None
+    _now: m.TimeValue | None = None
 
-    def now(self) -> datetime:
+    def now(self) -> m.TimeValue:
         """DTSTAMP of the events without ``updated``/``created``: one "now" for the payload
-        (:func:`clock.now_utc`, read once: it looks at the environment on every call)."""
+        (:func:`clock.now_utc`, read once: it looks at the environment on every call), one
+        hub value shared by those events."""
         if self._now is None:
-            self._now = clock.now_utc()
+            self._now = time_value(clock.now_utc())
         return self._now
 
 
@@ -96,6 +97,22 @@ def _resolved(name: str) -> Any:
         return _zones[name]
     except KeyError:
         return remember(_zones, name, resolve_name(name), 4096)
+
+
+_stash_lines: dict[tuple[tuple[str, Any], ...], m.Line] = {}
+
+
+def _stash_line(stash: dict[str, Any]) -> m.Line:
+    """:func:`build.put_stash`'s line, once per distinct stash of text values (most events
+    stash the same few: ``{"kind": "calendar#event"}``)."""
+    for value in stash.values():
+        if type(value) is not str:  # True == 1 == 1.0 as keys, and lists cannot be: written each time
+            return text_line(hub.X_GOOGLE_STASH, compact_json(stash))
+    key = tuple(stash.items())
+    found = _stash_lines.get(key)
+    if found is None:
+        found = remember(_stash_lines, key, text_line(hub.X_GOOGLE_STASH, compact_json(stash)), 4096)
+    return found
 
 
 _addresses: dict[tuple[Any, ...], m.Address] = {}
@@ -148,6 +165,32 @@ def _attendee(att: Any) -> tuple[m.Address, str | None]:
     if att.resource is False:
         params["X-ICSBRIDGE-GOOGLE-RESOURCE"] = "FALSE"
     return _address(att.email, att.displayName, params), unknown
+
+
+_by_stand_in: dict[Any, tuple[m.Address, str | None]] = {}
+
+
+def _mapped_attendee(att: Any) -> tuple[m.Address, str | None]:
+    """:func:`_attendee`, memoised: by the object for fastwire's stand-ins (shared per content,
+    never changed), by its fields for pydantic's (unhashable) models."""
+    try:
+        found = _by_stand_in.get(att)
+    except TypeError:
+        found = None
+    else:
+        if found is None:
+            found = remember(_by_stand_in, att, _attendee_of_fields(att), 65536)
+        return found
+    return _attendee_of_fields(att)
+
+
+def _attendee_of_fields(att: Any) -> tuple[m.Address, str | None]:
+    key = (att.email, att.displayName, att.resource, att.optional, att.responseStatus, att.additionalGuests,
+           att.comment, att.organizer, att.self_, att.id)
+    found = _attendees.get(key)
+    if found is None:
+        found = remember(_attendees, key, _attendee(att), 65536)
+    return found
 
 
 def _resource_calendar(e: Event) -> bool:
@@ -214,8 +257,8 @@ class _EventMapper:
         assert e.start is not None
         start = self.value(e.start, "start")
         end: date | datetime | None = self.value(e.end, "end") if e.end is not None else None
-        if (isinstance(start, datetime) and isinstance(end, datetime) and _resource_calendar(e)
-                and start.time() == time(0) and end.time() == time(0) and end > start):
+        if (isinstance(start, datetime) and isinstance(end, datetime) and start.time() == time(0)
+                and end.time() == time(0) and end > start and _resource_calendar(e)):
             # gcal_sync: resource calendars return all-day events as midnight date-times
             # (interop-notes case 16); only under that known quirk, never as a general rule.
             self.add(LossKind.QUIRK_REPAIRED, "start", "resource calendar midnight date-times read as an all-day event",
@@ -351,17 +394,16 @@ class _EventMapper:
             if org.email is None or org.id is not None or org.self_ is not None or \
                     any(value is not None for value in (org.__pydantic_extra__ or {}).values()):
                 self.stash["organizer"] = org.wire()  # more than ORGANIZER holds (wire() leaves out None)
-        for att in e.attendees or []:
+        if not e.attendees:
+            return
+        added = v.attendees  # EventBuilder.add, inline: ~3.5 attendees an event
+        count = len(added)
+        for att in e.attendees:
             if not att.email:
                 self.add(LossKind.DROPPED, "attendees.email", "attendee without email has no ATTENDEE form",
                          before=att.displayName or att.id)
                 continue
-            key = (att.email, att.displayName, att.resource, att.optional, att.responseStatus, att.additionalGuests,
-                   att.comment, att.organizer, att.self_, att.id)
-            found = _attendees.get(key)
-            if found is None:
-                found = remember(_attendees, key, _attendee(att), 65536)
-            address, unknown = found
+            address, unknown = _mapped_attendee(att)
             if unknown is not None:
                 self.add(LossKind.INVALID_VALUE, "attendees.responseStatus", f"unknown responseStatus {unknown!r}",
                          before=unknown, after="NEEDS-ACTION")
@@ -369,7 +411,9 @@ class _EventMapper:
                 for name, value in att.extras().items():
                     self.add(LossKind.DROPPED, f"attendees.{name}", "unknown attendee property not kept",
                              before=value)
-            v.add("ATTENDEE", address)
+            added.append(address)
+        if len(added) > count:
+            v.note("ATTENDEE")
 
     def reminders(self) -> None:
         r = self.e.reminders
@@ -475,7 +519,10 @@ class _EventMapper:
             v.time("created", created)
         if updated:
             v.time("last_modified", updated)
-        v.time("stamp", updated or created or self.ctx.now())
+        if updated or created:
+            v.time("stamp", updated or created)
+        else:
+            v.set("stamp", self.ctx.now())
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
@@ -515,8 +562,9 @@ class _EventMapper:
 
     def finish_stash(self) -> None:
         e = self.e
+        fields = e.__dict__  # a pydantic model's fields, a stand-in's members (no alias among these names)
         for name in _STASHED_FIELDS:
-            value = getattr(e, name)
+            value = fields.get(name)
             if value is None:
                 continue
             if hasattr(value, "wire"):
@@ -536,7 +584,8 @@ class _EventMapper:
             self.add(LossKind.STASHED, name, "property with no iCalendar mapping kept for a Google round trip")
         if not self.stash.get("_absent"):
             self.stash.pop("_absent", None)
-        put_stash(self.v, hub.X_GOOGLE_STASH, self.stash)
+        if self.stash:
+            self.v.add(hub.X_GOOGLE_STASH, _stash_line(self.stash))
 
 
 # ---------------------------------------------------------------- the whole payload
