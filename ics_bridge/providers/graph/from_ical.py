@@ -26,6 +26,7 @@ from typing import Any, Iterable, Literal
 from dateutil.rrule import rrulestr
 
 from ...gcpause import gc_paused
+from ...memo import remember
 from ... import hub
 from ... import model as m
 from ...io.fastics import fold
@@ -539,6 +540,8 @@ class _Writer:
         event holding only what is kept, grouped by property name in the order the event's
         properties came (``Event.order``; else in order of first appearance), each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
         components Graph has no place for."""
+        if _kept_few(self):  # most events: SEQUENCE (and STATUS:TENTATIVE) only
+            return
         v = self.v
         carried, fields = _kept_fields(frozenset(self.unmapped)) if self.unmapped else _KEPT_ALWAYS
         typed = {field: value for field in fields if (value := getattr(v, field)) not in (None, ())}
@@ -553,21 +556,8 @@ class _Writer:
             written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
                                           **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
             pairs = _properties_and_blocks(written, blocks)
-        if len(pairs) == 1 and not blocks:  # most events: one kept line (SEQUENCE), nothing to group
-            name, line = pairs[0]
-            self.report_kept(name.upper())
-            self.out.setdefault("singleValueExtendedProperties", []).append(
-                {"id": ICAL_LINES_PROPERTY, "value": _folded(line)})
-            return
-        by_name: dict[str, list[str]] = {}
-        for name, line in pairs:
-            by_name.setdefault(name.upper(), []).append(_folded(line))
-        lines: list[str] = []
-        if v.order and len(by_name) > 1:  # in the order the event's properties came (as icalendar walked them)
-            rank = {name: i for i, name in enumerate(v.order)}
-            by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        for name, found in by_name.items():
-            lines.extend(found)
+        lines, names = _grouped(pairs, v.order)
+        for name in names:
             self.report_kept(name)
         # the writer writes the alarms first, then the other components
         for kind, block in zip(["VALARM"] * len(alarms) + [c.name for c in v.components], blocks):
@@ -577,6 +567,13 @@ class _Writer:
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
+    def keep_lines(self, value: str, names: tuple[str, ...]) -> None:
+        """The kept lines ``value`` (properties ``names``, upper-cased, in order) written to the
+        extended property and reported."""
+        for name in names:
+            self.report_kept(name)
+        self.out.setdefault("singleValueExtendedProperties", []).append({"id": ICAL_LINES_PROPERTY, "value": value})
 
     def report_kept(self, name: str) -> None:
         """Report kept property ``name`` (upper-cased): bookkeeping and X- properties as stashed,
@@ -645,6 +642,60 @@ def _kept_fields(unmapped: frozenset[str]) -> tuple[frozenset[str], tuple[str, .
 
 
 _KEPT_ALWAYS = _kept_fields(frozenset())
+
+
+def _grouped(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """Kept (property name, line) pairs → the lines folded and grouped by name (upper-cased),
+    the groups in the order the event's properties came (``order``, as icalendar walked them;
+    names it lacks last), and the names in that order."""
+    if len(pairs) == 1:  # most events: one kept line (SEQUENCE), nothing to group
+        name, line = pairs[0]
+        return [_folded(line)], (name.upper(),)
+    by_name: dict[str, list[str]] = {}
+    for name, line in pairs:
+        by_name.setdefault(name.upper(), []).append(_folded(line))
+    if order and len(by_name) > 1:
+        rank = {name: i for i, name in enumerate(order)}
+        by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+    return [line for found in by_name.values() for line in found], tuple(by_name)
+
+
+# (SEQUENCE, STATUS kept or None, the event's parameters, its property order) → the extended
+# property's value and the names it holds; None: nothing kept
+_FEW: dict[tuple[Any, ...], tuple[str, tuple[str, ...]] | None] = {}
+_ONLY_STATUS = frozenset({"STATUS"})
+
+
+def _kept_few(writer: _Writer) -> bool:
+    """``keep_unmapped`` for an event that keeps nothing but SEQUENCE and, when it was not
+    carried (``STATUS:TENTATIVE``), STATUS — most events: no kept line, component, dropped alarm,
+    COMMENT, ATTACH, RDATE or EXRULE.  Their lines depend on those values, the parameters they
+    were read with and the property order alone, so each combination is written once (by
+    :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).  False: not such
+    an event, nothing done."""
+    v, unmapped = writer.v, writer.unmapped
+    if (v.other or v.components or writer.dropped_alarms or v.comments or v.attachments or v.rdates or v.exrules
+            or not unmapped <= _ONLY_STATUS):
+        return False
+    status = v.status if unmapped else None
+    key = (v.sequence, status, v.params, v.order)
+    try:
+        found = _FEW[key]
+    except KeyError:
+        typed: dict[str, Any] = {}
+        if v.sequence is not None:
+            typed["sequence"] = v.sequence
+        if status is not None:
+            typed["status"] = status
+        pairs = plain_kept_lines(typed, (), v.params) if typed else None
+        if pairs is not None:
+            lines, names = _grouped(pairs, v.order)
+            found = remember(_FEW, key, ("\r\n".join(lines), names), 4096)
+        else:
+            found = remember(_FEW, key, None, 4096)
+    if found is not None:
+        writer.keep_lines(*found)
+    return True
 
 
 def _properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:

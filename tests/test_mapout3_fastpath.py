@@ -1,0 +1,143 @@
+"""The hub → provider mappers' round-3 fast paths (mapout3) held to the paths they stand in for.
+
+* Graph ``from_ical._kept_few`` (an event keeping only SEQUENCE / STATUS, its extended property
+  written once per combination) against ``keep_unmapped``'s general path;
+* ``report.Report.add`` (entries built without the frozen ``__init__``) against ``Loss(...)``;
+
+each on the corpus (tests/corpus, tests/producers, samples: the sources of
+``tests/test_graphout_fastpath.py``) and on generated input, with every fast path of the mapper
+on against every one off (items and loss reports compared as text).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ics_bridge import model as m
+from ics_bridge.providers.graph import from_ical, people
+from ics_bridge.report import Loss, LossKind, Report
+
+from test_graphout_fastpath import OPTIONS, SOURCES, _hub, _kept_events, _Reference
+
+
+def _graph(cal: m.Calendar | list[m.Series], options: from_ical.GraphWriteOptions) -> tuple[str, str]:
+    report = Report()
+    items = from_ical.calendar_to_events(cal, report, options)
+    return json.dumps(items, ensure_ascii=False, default=str), report.as_json()
+
+
+class _AllOff(_Reference):
+    """graphout's fast paths off (``_Reference``) and this round's too."""
+
+    def __enter__(self) -> "_AllOff":
+        super().__enter__()
+        self.monkeypatch.setattr(from_ical, "_kept_few", lambda writer: False)
+        return self
+
+
+def _compare_graph(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
+    for options in OPTIONS:
+        people.clear()
+        from_ical._FEW.clear()
+        fast = _graph(cal, options)
+        again = _graph(cal, options)  # memos filled by the first run
+        with _AllOff(monkeypatch):
+            reference = _graph(cal, options)
+        assert fast[0] == reference[0], f"{label} {options}: items differ"
+        assert fast[1] == reference[1], f"{label} {options}: reports differ"
+        assert again == fast, f"{label} {options}: a second run differs"
+
+
+@pytest.mark.parametrize("fmt,path", SOURCES, ids=[f"{f}:{p.name}" for f, p in SOURCES])
+def test_graph_mapping_equals_reference_on_corpus(fmt: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compare_graph(_hub(fmt, path), monkeypatch, path.name)
+
+
+def test_corpus_exercises_kept_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not vacuous: ``_kept_few`` answers for many corpus events, and not for all of them."""
+    counts = {"asked": 0, "answered": 0}
+    few = from_ical._kept_few
+
+    def counting(writer: Any) -> bool:
+        counts["asked"] += 1
+        answered = few(writer)
+        counts["answered"] += answered
+        return answered
+
+    monkeypatch.setattr(from_ical, "_kept_few", counting)
+    for fmt, path in SOURCES:
+        _graph(_hub(fmt, path), OPTIONS[0])
+    assert counts["answered"] > 100 and counts["asked"] - counts["answered"] > 100, counts
+
+
+_ORDERS = [(), ("UID", "DTSTART", "SEQUENCE", "STATUS"), ("UID", "STATUS", "DTSTART", "SEQUENCE"),
+           ("UID", "DTSTART"), ("STATUS",), ("SEQUENCE", "UID")]
+
+
+def _generated(n: int, seed: int) -> list[m.Series]:
+    """Events around the fast path's edge: SEQUENCE and STATUS (TENTATIVE is not carried) with
+    and without their own parameters, in several property orders, some with kept lines,
+    COMMENTs, an RDATE, an alarm Graph drops or a URL a request cannot carry."""
+    rng = random.Random(seed)
+    zone = ZoneInfo("Europe/Berlin")
+    start = m.ZonedDateTime(datetime(2026, 3, 2, 9, 0, tzinfo=zone), m.Zone("iana", "Europe/Berlin", "Europe/Berlin"))
+    out = []
+    for i, kept in enumerate(_kept_events(n, seed)):
+        uid = f"few-{seed}-{i}@example.com"
+        fields: dict[str, Any] = {
+            "sequence": kept.sequence, "params": kept.params, "order": rng.choice(_ORDERS),
+            "status": rng.choice([None, "TENTATIVE", "tentative", "CONFIRMED", "CANCELLED", kept.status]),
+            "other": kept.other if rng.random() < 0.3 else (),
+            "comments": kept.comments if rng.random() < 0.3 else (),
+            "url": kept.url if rng.random() < 0.3 else None}
+        if rng.random() < 0.05:
+            fields["rdates"] = (m.DateList((date(2026, 3, 9),)),)
+        if rng.random() < 0.1:
+            fields["alarms"] = tuple(m.Alarm(action="DISPLAY", trigger=m.Trigger(timedelta(minutes=-k)),
+                                             description="x") for k in (5, 10))
+        if rng.random() < 0.1:
+            fields["rrules"] = (m.Recur("FREQ=DAILY;COUNT=3", freq="DAILY", count=3),)
+        out.append(m.Series(uid, m.Event(uid=uid, start=start, duration=timedelta(hours=1), summary="few",
+                                         **fields)))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_graph_mapping_equals_reference_on_generated(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compare_graph(_generated(400, seed), monkeypatch, f"generated {seed}")
+
+
+# ---------------------------------------------------------------- report entries
+
+_KINDS = list(LossKind)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_report_add_equals_the_constructor(seed: int) -> None:
+    """``Report.add``'s entries are the ``Loss`` the constructor makes: equal, same hash, repr,
+    dict, JSON and text, and as frozen."""
+    rng = random.Random(seed)
+    report = Report(file=rng.choice([None, "a.ics"]))
+    wanted = []
+    for _ in range(500):
+        kind, field, reason = rng.choice(_KINDS), rng.choice(["DTSTART", "X-A", ""]), rng.choice(["why", "é"])
+        kw: dict[str, Any] = {"uid": rng.choice([None, "u1", ""]), "recurrence_id": rng.choice([None, "20260101"]),
+                              "guess": rng.random() < 0.2}
+        before, after = rng.choice([None, 3, "x", date(2026, 1, 1)]), rng.choice([None, 0, "y"])
+        report.add(kind, field, reason, before=before, after=after, **kw)
+        wanted.append(Loss(kind=kind, field=field, reason=reason, before=None if before is None else str(before),
+                           after=None if after is None else str(after), file=report.file, **kw))
+    for got, want in zip(report.entries, wanted, strict=True):
+        assert got == want and hash(got) == hash(want) and repr(got) == repr(want)
+        assert got.__dict__ == want.__dict__ and list(got.__dict__) == list(want.__dict__)
+        assert got.as_dict() == want.as_dict() and got.as_text() == want.as_text()
+        with pytest.raises(AttributeError):
+            got.reason = "changed"  # type: ignore[misc]
+    assert report.as_json() == json.dumps([e.as_dict() for e in wanted], indent=2, ensure_ascii=False)
