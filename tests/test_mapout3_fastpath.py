@@ -3,6 +3,9 @@
 * Graph ``from_ical._kept_few`` (an event keeping only SEQUENCE / STATUS, its extended property
   written once per combination) against ``keep_unmapped``'s general path;
 * ``report.Report.add`` (entries built without the frozen ``__init__``) against ``Loss(...)``;
+* Google ``from_ical``: ``google_id``'s base32hex against ``base64``'s; attendees memoised by
+  identity (``_attendee_memo``) against a fresh mapping of each; ``keep_unmapped``'s one-test
+  exit (``_nothing_unmapped``); CATEGORIES' JSON once per list (``_categories_json``);
 
 each on the corpus (tests/corpus, tests/producers, samples: the sources of
 ``tests/test_graphout_fastpath.py``) and on generated input, with every fast path of the mapper
@@ -11,6 +14,8 @@ on against every one off (items and loss reports compared as text).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import random
 from datetime import date, datetime, timedelta
@@ -21,10 +26,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ics_bridge import model as m
+from ics_bridge.providers.google import from_ical as google_out
 from ics_bridge.providers.graph import from_ical, people
 from ics_bridge.report import Loss, LossKind, Report
 
-from test_graphout_fastpath import OPTIONS, SOURCES, _hub, _kept_events, _Reference
+from test_graphout_fastpath import OPTIONS, SOURCES, _addresses, _hub, _kept_events, _Reference
 
 
 def _graph(cal: m.Calendar | list[m.Series], options: from_ical.GraphWriteOptions) -> tuple[str, str]:
@@ -141,3 +147,114 @@ def test_report_add_equals_the_constructor(seed: int) -> None:
         with pytest.raises(AttributeError):
             got.reason = "changed"  # type: ignore[misc]
     assert report.as_json() == json.dumps([e.as_dict() for e in wanted], indent=2, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- Google
+
+GOOGLE_OPTIONS = [google_out.GoogleWriteOptions(profile=profile) for profile in ("resource", "insert", "import")]
+
+
+def _google(cal: m.Calendar | list[m.Series], options: google_out.GoogleWriteOptions) -> tuple[str, str]:
+    report = Report()
+    items = google_out.calendar_to_events(cal, report, options)
+    return json.dumps(items, ensure_ascii=False, default=str), report.as_json()
+
+
+def _google_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fast path of this round in the Google mapper off: each falls back to its reference."""
+    monkeypatch.setattr(google_out, "_b32hex_digest", google_out._b32hex)
+    monkeypatch.setattr(google_out, "_attendee_memo", google_out._attendee_fresh)
+    monkeypatch.setattr(google_out, "_nothing_unmapped", lambda writer: False)
+    monkeypatch.setattr(google_out, "_categories_json", lambda names: json.dumps(list(names), ensure_ascii=False))
+
+
+def _compare_google(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
+    for options in GOOGLE_OPTIONS:
+        for memo in (google_out._attendees, google_out._attendees_by_id, google_out._CATEGORIES_JSON):
+            memo.clear()
+        fast = _google(cal, options)
+        again = _google(cal, options)  # memos filled by the first run
+        with monkeypatch.context() as mp:
+            _google_off(mp)
+            reference = _google(cal, options)
+        assert fast[0] == reference[0], f"{label} {options}: items differ"
+        assert fast[1] == reference[1], f"{label} {options}: reports differ"
+        assert again == fast, f"{label} {options}: a second run differs"
+
+
+@pytest.mark.parametrize("fmt,path", SOURCES, ids=[f"{f}:{p.name}" for f, p in SOURCES])
+def test_google_mapping_equals_reference_on_corpus(fmt: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compare_google(_hub(fmt, path), monkeypatch, path.name)
+
+
+def _generated_google(n: int, seed: int) -> list[m.Series]:
+    """People (shared and equal-but-distinct addresses, organizers among them), kept lines,
+    PRIORITY / GEO / COMMENT, categories repeated across events, UIDs of every shape."""
+    rng = random.Random(seed)
+    addresses = _addresses(300, seed)
+    twins = [m.Address(a.address, cn=a.cn, role=a.role, partstat=a.partstat, cutype=a.cutype, email=a.email,
+                       params=tuple(a.params)) for a in addresses[:40]]  # equal values, other objects
+    start = m.ZonedDateTime(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+                            m.Zone("iana", "Europe/Berlin", "Europe/Berlin"))
+    kept = list(_kept_events(n, seed))
+    out = []
+    for i in range(n):
+        uid = rng.choice([f"g-{seed}-{i}@example.com", f"Zoë {i}", f"{i}" * rng.randint(1, 40)])
+        people = addresses + twins
+        fields: dict[str, Any] = {
+            "organizer": rng.choice([None, *people[:30]]),
+            "attendees": tuple(rng.sample(people, rng.randint(0, 6))),
+            "other": kept[i].other if rng.random() < 0.3 else (),
+            "comments": kept[i].comments if rng.random() < 0.2 else (),
+            "priority": rng.choice([None, None, 0, 1, 5, 9]),
+            "categories": tuple(m.TextList(names) for names in rng.choice(
+                [(), (("Work",),), (("Work", "Zoë"),), (("a,b", "c"), ("Work",))])),
+        }
+        if rng.random() < 0.1:
+            fields["geo"] = m.Geo(48.1, 11.5)
+        out.append(m.Series(uid, m.Event(uid=uid, start=start, duration=timedelta(hours=1), summary="g",
+                                         **fields)))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_google_mapping_equals_reference_on_generated(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compare_google(_generated_google(300, seed), monkeypatch, f"generated {seed}")
+
+
+def test_google_id_equals_base64() -> None:
+    """The base32hex of the digest, two digits a step, is base64's (padding stripped, lower case)."""
+    rng = random.Random(5)
+    uids = ["", "a", "Zoë", "x" * 1000] + ["".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(0, 60)))
+                                            for _ in range(3000)]
+    for uid in uids:
+        digest = hashlib.sha256(uid.encode("utf-8")).digest()
+        want = base64.b32hexencode(digest).decode("ascii").rstrip("=").lower()
+        assert google_out.google_id(uid) == want == google_out._b32hex(digest), uid
+        assert google_out.is_valid_id(want)
+    for size in (0, 1, 5, 20, 31, 33, 64):  # other lengths go to base64 itself
+        data = bytes(rng.randrange(256) for _ in range(size))
+        assert google_out._b32hex_digest(data) == google_out._b32hex(data)
+
+
+def test_google_fast_paths_are_exercised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not vacuous: on the corpus and generated input the one-test exit answers both ways and
+    the identity memo answers attendees seen before."""
+    counts = {"exit": 0, "no_exit": 0, "memo_hits": 0}
+    nothing, memo = google_out._nothing_unmapped, google_out._attendee_memo
+
+    def counting_exit(writer: Any) -> bool:
+        found = nothing(writer)
+        counts["exit" if found else "no_exit"] += 1
+        return found
+
+    def counting_memo(att: m.Address, org_email: str | None) -> Any:
+        counts["memo_hits"] += (id(att), org_email) in google_out._attendees_by_id
+        return memo(att, org_email)
+
+    monkeypatch.setattr(google_out, "_nothing_unmapped", counting_exit)
+    monkeypatch.setattr(google_out, "_attendee_memo", counting_memo)
+    for fmt, path in SOURCES:
+        _google(_hub(fmt, path), GOOGLE_OPTIONS[0])
+    _google(_generated_google(300, 0), GOOGLE_OPTIONS[0])
+    assert counts["exit"] > 100 and counts["no_exit"] > 100 and counts["memo_hits"] > 100, counts

@@ -74,13 +74,36 @@ class GoogleWriteOptions:
 
 
 _attendees: dict[tuple[m.Address, str | None], tuple[dict[str, Any] | None, tuple[Any, ...]]] = {}
+# (id(address), organizer's e-mail) → (the address, kept alive so its id is not reused; its entry
+# and report calls): the reader shares one Address among equal ATTENDEE lines, and hashing an
+# address by value (its parameters included) cost more than its mapping's replay
+_attendees_by_id: dict[tuple[int, str | None], tuple[m.Address, tuple[dict[str, Any] | None, tuple[Any, ...]]]] = {}
 
 
 def google_id(uid: str) -> str:
     """A valid Google event id for a UID, stable across runs (interop-notes case 48): base32hex
     (RFC 4648 section 7, lower-cased: ``a-v0-9``) of the UID's SHA-256, 52 characters."""
-    digest = hashlib.sha256(uid.encode("utf-8")).digest()
+    return _b32hex_digest(hashlib.sha256(uid.encode("utf-8")).digest())
+
+
+def _b32hex(digest: bytes) -> str:
+    """``digest`` in lower-case base32hex without padding: the reference of :func:`_b32hex_digest`."""
     return base64.b32hexencode(digest).decode("ascii").rstrip("=").lower()
+
+
+_B32HEX = "0123456789abcdefghijklmnopqrstuv"
+_B32HEX_PAIRS = [a + b for a in _B32HEX for b in _B32HEX]  # every 10 bits as two digits
+_SHIFTS = range(250, -1, -10)  # a SHA-256 (256 bits) with RFC 4648's 4 zero bits: 26 pairs
+
+
+def _b32hex_digest(digest: bytes) -> str:
+    """:func:`_b32hex` of a 32-byte digest, two digits per step (base64's encoder is Python
+    code that pads, then stripping undoes it: a third of the Google mapping's id cost)."""
+    if len(digest) != 32:
+        return _b32hex(digest)
+    bits = int.from_bytes(digest, "big") << 4
+    pairs = _B32HEX_PAIRS
+    return "".join([pairs[(bits >> shift) & 1023] for shift in _SHIFTS])
 
 
 def is_valid_id(value: str | None) -> bool:
@@ -544,12 +567,7 @@ class _Writer:
     def attendee(self, att: m.Address, org_email: str | None) -> dict[str, Any] | None:
         """An ATTENDEE's Google attendee (None: it has no email), its report entries replayed:
         worked out once per person and organizer, as the same people recur across events."""
-        key = (att, org_email)
-        found = _attendees.get(key)
-        if found is None:
-            calls: list[tuple[Any, dict[str, Any]]] = []
-            entry = self.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
-            found = remember(_attendees, key, (entry, tuple(calls)), 65536)
+        found = _attendee_memo(att, org_email)
         for args, kw in found[1]:
             self.add(*args, **kw)
         return dict(found[0]) if found[0] is not None else None
@@ -807,7 +825,7 @@ class _Writer:
         if not names:
             return
         ext = dict(self.out.get("extendedProperties") or {})
-        ext["private"] = {**(ext.get("private") or {}), tables.CATEGORIES_KEY: json.dumps(names, ensure_ascii=False)}
+        ext["private"] = {**(ext.get("private") or {}), tables.CATEGORIES_KEY: _categories_json(tuple(names))}
         self.out["extendedProperties"] = ext
         self.add(LossKind.UNSUPPORTED_FIELD, "CATEGORIES",
                  "Google events show no categories (kept in extendedProperties.private for the way back)",
@@ -817,6 +835,8 @@ class _Writer:
         """Properties Google has no field for are reported; their content lines also go to
         ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
+        if _nothing_unmapped(self):
+            return
         lines: list[str] = list(self.other_scale_lines)
         for name in _UNMAPPED_PROPERTIES:
             if name == "CATEGORIES" or not (name in self.kept or _typed_present(self.v, name)):
@@ -844,6 +864,49 @@ class _Writer:
             if allowed is not None and key not in allowed:
                 continue
             self.out.setdefault(key, value)
+
+
+_CATEGORIES_JSON: dict[tuple[str, ...], str] = {}
+
+
+def _categories_json(names: tuple[str, ...]) -> str:
+    """``names`` as the JSON array kept for the way back, once per list (calendars repeat them)."""
+    found = _CATEGORIES_JSON.get(names)
+    if found is None:
+        found = remember(_CATEGORIES_JSON, names, json.dumps(list(names), ensure_ascii=False), 4096)
+    return found
+
+
+_Pieces = tuple[dict[str, Any] | None, tuple[Any, ...]]
+
+
+def _attendee_fresh(att: m.Address, org_email: str | None) -> _Pieces:
+    """An ATTENDEE's Google entry (None: not written) and the report calls its mapping makes."""
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    entry = _Writer.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
+    return entry, tuple(calls)
+
+
+def _attendee_memo(att: m.Address, org_email: str | None) -> _Pieces:
+    """:func:`_attendee_fresh`, memoised by identity in front of a memo by value (equal
+    addresses read as distinct objects); the caller copies the entry."""
+    same = _attendees_by_id.get((id(att), org_email))
+    if same is not None and same[0] is att:
+        return same[1]
+    key = (att, org_email)
+    found = _attendees.get(key)
+    if found is None:
+        found = remember(_attendees, key, _attendee_fresh(att, org_email), 65536)
+    remember(_attendees_by_id, (id(att), org_email), (att, found), 65536)
+    return found
+
+
+def _nothing_unmapped(writer: _Writer) -> bool:
+    """Whether ``keep_unmapped`` has nothing to do, by one cheap test (most events): no kept
+    line (IMAGE, CONTACT… are kept lines), no rule of another scale, no PRIORITY, GEO or COMMENT."""
+    v = writer.v
+    return not (writer.kept or writer.other_scale_lines or v.priority is not None or v.geo is not None
+                or v.comments)
 
 
 # Unmapped properties the model types (the others are kept lines).
