@@ -15,6 +15,7 @@ on against every one off (items and loss reports compared as text).
 from __future__ import annotations
 
 import base64
+from dataclasses import asdict
 import hashlib
 import json
 import random
@@ -147,6 +148,56 @@ def test_report_add_equals_the_constructor(seed: int) -> None:
         with pytest.raises(AttributeError):
             got.reason = "changed"  # type: ignore[misc]
     assert report.as_json() == json.dumps([e.as_dict() for e in wanted], indent=2, ensure_ascii=False)
+
+
+def _reference_dict(loss: Loss) -> dict[str, Any]:
+    """``Loss.as_dict`` as it was: ``dataclasses.asdict``, then kind, severity and guess."""
+    data = asdict(loss)
+    data["kind"] = loss.kind.value
+    data["severity"] = loss.severity.value
+    if not loss.guess:
+        del data["guess"]
+    return data
+
+
+def _reference_json(report: Report) -> str:
+    return json.dumps([_reference_dict(e) for e in report.entries], indent=2, ensure_ascii=False)
+
+
+_ODD = ["", "plain", "Zoë 会議", "quote \" back \\ slash", "ctl \x00\x01\x1f\x7f tab\t nl\n cr\r", "\u2028\u2029",
+        "lone \ud800 surrogate", "emoji \U0001f600", "</script>", "x" * 300]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_report_json_equals_json_module(seed: int) -> None:
+    """``as_dict`` and ``as_json`` (orjson; json for what orjson refuses) give json's text,
+    for odd texts, values of other types given to ``Loss`` directly, and an empty report."""
+    rng = random.Random(seed)
+    report = Report(file=rng.choice([None, "f.ics", "Zoë.ics"]))
+    for _ in range(300):
+        report.add(rng.choice(_KINDS), rng.choice(_ODD), rng.choice(_ODD), uid=rng.choice([None, *_ODD]),
+                   recurrence_id=rng.choice([None, *_ODD]), before=rng.choice([None, 1.5, *_ODD]),
+                   after=rng.choice([None, *_ODD]), guess=rng.random() < 0.3)
+    clean = Report()
+    clean.entries = [e for e in report.entries if not any("\ud800" in str(v) for v in e.__dict__.values())]
+    odd = Report()
+    odd.entries = [Loss(LossKind.DROPPED, "F", "r", before=[1, {"a": 2}], after=3),  # type: ignore[arg-type]
+                   Loss(LossKind.DROPPED, "F", "r", before=("a", 1), guess=True)]  # type: ignore[arg-type]
+    for one in (report, clean, odd, Report()):
+        assert one.as_json() == _reference_json(one)
+        assert [e.as_dict() for e in one] == [_reference_dict(e) for e in one]
+    assert len(clean) > 50 and len(clean) < len(report)  # both of as_json's ways taken
+
+
+@pytest.mark.parametrize("fmt,path", SOURCES[::3], ids=[f"{f}:{p.name}" for f, p in SOURCES[::3]])
+def test_report_json_on_corpus(fmt: str, path: Path) -> None:
+    """The reports of reading and mapping corpus files, as json wrote them."""
+    from ics_bridge.options import Options
+    from ics_bridge.pipeline import read_hub, write_hub
+    for to in ("graph", "google"):
+        cal, report, _ = read_hub(path.read_bytes(), fmt, Options(), target=to)
+        write_hub(cal, to, report)
+        assert report.as_json() == _reference_json(report)
 
 
 # ---------------------------------------------------------------- Google
