@@ -221,7 +221,7 @@ def _google_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _compare_google(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
     for options in GOOGLE_OPTIONS:
-        for memo in (google_out._attendees, google_out._attendees_by_id, google_out._CATEGORIES_JSON):
+        for memo in (google_out._attendees, google_out._CATEGORIES_JSON):
             memo.clear()
         fast = _google(cal, options)
         again = _google(cal, options)  # memos filled by the first run
@@ -300,7 +300,7 @@ def test_google_fast_paths_are_exercised(monkeypatch: pytest.MonkeyPatch) -> Non
         return found
 
     def counting_memo(att: m.Address, org_email: str | None) -> Any:
-        counts["memo_hits"] += (id(att), org_email) in google_out._attendees_by_id
+        counts["memo_hits"] += id(att) in google_out._attendees
         return memo(att, org_email)
 
     monkeypatch.setattr(google_out, "_nothing_unmapped", counting_exit)
@@ -309,3 +309,18 @@ def test_google_fast_paths_are_exercised(monkeypatch: pytest.MonkeyPatch) -> Non
         _google(_hub(fmt, path), GOOGLE_OPTIONS[0])
     _google(_generated_google(300, 0), GOOGLE_OPTIONS[0])
     assert counts["exit"] > 100 and counts["no_exit"] > 100 and counts["memo_hits"] > 100, counts
+
+
+def test_markup_hazard_equals_the_pattern() -> None:
+    """``text.markup_hazard``'s scan for "<" and "&" before the pattern answers as the pattern."""
+    from ics_bridge import text
+    rng = random.Random(11)
+    pieces = ["a", " ", "<", ">", "&", ";", "#", "x", "1", "b", "/", "!", "?", "é", "\n", "amp", "#x1F", "<br>"]
+    samples = ["", "plain", "a<b", "a < b", "&amp;", "& amp;", "&#233;", "<!-- -->", "5 > 3"]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    found = 0
+    for sample in samples:
+        want = text._MARKUP_HAZARD_RE.search(sample) is not None
+        assert text.markup_hazard(sample) is want, sample
+        found += want
+    assert 500 < found < len(samples) - 500
