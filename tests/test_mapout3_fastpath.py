@@ -324,3 +324,16 @@ def test_markup_hazard_equals_the_pattern() -> None:
         assert text.markup_hazard(sample) is want, sample
         found += want
     assert 500 < found < len(samples) - 500
+
+
+def test_graph_local_text_equals_isoformat() -> None:
+    """``_local_text`` writes what ``replace(tzinfo=None).isoformat(timespec="seconds")`` did."""
+    rng = random.Random(3)
+    zones = [None, ZoneInfo("Europe/Berlin"), ZoneInfo("Pacific/Chatham"), ZoneInfo("UTC")]
+    values = [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999), datetime(999, 5, 6, 7, 8, 9, 10)]
+    values += [datetime(rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+                        rng.randint(0, 59), rng.randint(0, 59), rng.choice([0, 1, 500000]),
+                        tzinfo=rng.choice(zones), fold=rng.randint(0, 1)) for _ in range(5000)]
+    for value in values:
+        want = value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000"
+        assert from_ical._local_text(value) == want, value

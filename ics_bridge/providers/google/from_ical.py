@@ -228,7 +228,7 @@ class _Writer:
         self.uid = v.uid or ""
         self.rid_text = recurrence_id_text(v)
         self.kept = _first_values(v)
-        self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        self.stash = get_stash(v, hub.X_GOOGLE_STASH) if hub.X_GOOGLE_STASH in self.kept else {}
         if not self.stash and hub.X_GOOGLE_STASH in self.kept:
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
@@ -711,9 +711,12 @@ class _Writer:
 
     def reminders(self) -> None:
         v = self.v
-        start = m.plain(v.start)
-        end = event_end(v, start)
-        readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
+        if v.alarms:
+            start = m.plain(v.start)
+            end = event_end(v, start)
+            readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
+        else:
+            readings = []
         for r in readings:
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)

@@ -155,14 +155,13 @@ class _Writer:
         if zone.kind == "iana" and value.tzinfo is not None and self.options.zone_names == "windows":
             windows = _SAME_WINDOWS.get(zone.iana)  # type: ignore[arg-type]
             if windows is not None:  # what zone_name answers for it, at any date, reporting nothing
-                return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000",
-                        "timeZone": windows}
+                return {"dateTime": _local_text(value), "timeZone": windows}
         name = _iana_name(zone, value.tzinfo)
         if value.tzinfo is not None and name is None:
             self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
             value, name = value.astimezone(timezone.utc), "UTC"
         name = self.zone_name(value.tzinfo, name, field, at=value)
-        return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
+        return {"dateTime": _local_text(value), "timeZone": name}
 
     def times(self) -> None:
         v, out = self.v, self.out
@@ -767,6 +766,14 @@ def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) ->
     return all(t.astimezone(tz).utcoffset() == t.astimezone(resolved.tz).utcoffset() for t in steps)
 
 
+
+
+def _local_text(value: datetime) -> str:
+    """Graph's ``dateTime`` of a ``dateTimeTimeZone``: the wall-clock time, seconds and seven
+    fractional zeros (``2026-03-02T09:00:00.0000000``): ``value.replace(tzinfo=None)
+    .isoformat(timespec="seconds")``'s text (years 1-9999 in four digits), without the copy."""
+    return "%04d-%02d-%02dT%02d:%02d:%02d.0000000" % (value.year, value.month, value.day, value.hour,
+                                                      value.minute, value.second)
 
 
 def _utc_text(value: date | datetime) -> str:
