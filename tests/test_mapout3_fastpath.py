@@ -2,6 +2,8 @@
 
 * Graph ``from_ical._kept_few`` (an event keeping only SEQUENCE / STATUS, its extended property
   written once per combination) against ``keep_unmapped``'s general path;
+* Graph attendees' entries in one dict display (``_ENTRY_AT_ONCE``), organizers memoised by
+  identity (``people.organizer``);
 * ``report.Report.add`` (entries built without the frozen ``__init__``) against ``Loss(...)``;
 * Google ``from_ical``: ``google_id``'s base32hex against ``base64``'s; attendees memoised by
   identity (``_attendee_memo``) against a fresh mapping of each; ``keep_unmapped``'s one-test
@@ -46,6 +48,7 @@ class _AllOff(_Reference):
     def __enter__(self) -> "_AllOff":
         super().__enter__()
         self.monkeypatch.setattr(from_ical, "_kept_few", lambda writer: False)
+        self.monkeypatch.setattr(from_ical, "_ENTRY_AT_ONCE", False)
         return self
 
 

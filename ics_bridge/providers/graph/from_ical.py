@@ -46,6 +46,9 @@ from . import people, tables
 from .kept_lines import plain_kept_lines
 
 Profile = Literal["resource", "request"]
+# An attendee without a proposed time in the resource profile: its entry written in one dict
+# display (False: the general steps, which tests/test_mapout3_fastpath.py holds it to).
+_ENTRY_AT_ONCE = True
 _TRANSACTION_NS = uuid.UUID("6f0c3a52-8f3e-4f7e-9d8e-1c2b3a4d5e6f")
 
 
@@ -396,11 +399,14 @@ class _Writer:
                 self.replay(found.losses)
             if found.rsvp is not None:
                 rsvp.add(found.rsvp)
-            kept = found.entry
-            if kept is None:
+            if found.entry is None:
                 continue
-            address = kept["emailAddress"].copy()  # fresh dicts per event: a caller may edit one
-            entry: dict[str, Any] = {"type": kept["type"], "emailAddress": address}
+            if proposals is None and resource and _ENTRY_AT_ONCE:  # most attendees: the entry at once
+                # fresh dicts per event: a caller may edit one
+                append({"type": found.kind, "emailAddress": found.address.copy(), "status": found.status.copy()})
+                continue
+            address = found.address.copy()
+            entry: dict[str, Any] = {"type": found.kind, "emailAddress": address}
             if proposals is not None:
                 proposal = proposals.get(address.get("address", ""))
                 if proposal and resource:
