@@ -42,27 +42,36 @@ def _graph(cal: m.Calendar | list[m.Series], options: from_ical.GraphWriteOption
     return json.dumps(items, ensure_ascii=False, default=str), report.as_json()
 
 
-class _AllOff(_Reference):
-    """graphout's fast paths off (``_Reference``) and this round's too."""
-
-    def __enter__(self) -> "_AllOff":
-        super().__enter__()
-        self.monkeypatch.setattr(from_ical, "_kept_few", lambda writer: False)
-        self.monkeypatch.setattr(from_ical, "_ENTRY_AT_ONCE", False)
-        return self
+def _graph_off(mp: pytest.MonkeyPatch) -> None:
+    """graphout's fast paths off (``_Reference``, undone with ``mp``) and this round's too."""
+    _Reference(mp).__enter__()
+    mp.setattr(from_ical, "_kept_few", lambda writer: False)
+    mp.setattr(from_ical, "_ENTRY_AT_ONCE", False)
 
 
-def _compare_graph(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
-    for options in OPTIONS:
-        people.clear()
-        from_ical._FEW.clear()
-        fast = _graph(cal, options)
-        again = _graph(cal, options)  # memos filled by the first run
-        with _AllOff(monkeypatch):
-            reference = _graph(cal, options)
+def _forget_graph() -> None:
+    people.clear()
+    from_ical._FEW.clear()
+
+
+def _compare(mapper: Any, all_options: list[Any], forget: Any, switch_off: Any, cal: m.Calendar | list[m.Series],
+             monkeypatch: pytest.MonkeyPatch, label: str) -> None:
+    """``mapper``'s items and report, each profile: fast (memos empty, then filled) against
+    every fast path switched off (``switch_off``)."""
+    for options in all_options:
+        forget()
+        fast = mapper(cal, options)
+        again = mapper(cal, options)  # memos filled by the first run
+        with monkeypatch.context() as mp:
+            switch_off(mp)
+            reference = mapper(cal, options)
         assert fast[0] == reference[0], f"{label} {options}: items differ"
         assert fast[1] == reference[1], f"{label} {options}: reports differ"
         assert again == fast, f"{label} {options}: a second run differs"
+
+
+def _compare_graph(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
+    _compare(_graph, OPTIONS, _forget_graph, _graph_off, cal, monkeypatch, label)
 
 
 @pytest.mark.parametrize("fmt,path", SOURCES, ids=[f"{f}:{p.name}" for f, p in SOURCES])
@@ -222,18 +231,13 @@ def _google_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(google_out, "_categories_json", lambda names: json.dumps(list(names), ensure_ascii=False))
 
 
+def _forget_google() -> None:
+    google_out._attendees.clear()
+    google_out._CATEGORIES_JSON.clear()
+
+
 def _compare_google(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
-    for options in GOOGLE_OPTIONS:
-        for memo in (google_out._attendees, google_out._CATEGORIES_JSON):
-            memo.clear()
-        fast = _google(cal, options)
-        again = _google(cal, options)  # memos filled by the first run
-        with monkeypatch.context() as mp:
-            _google_off(mp)
-            reference = _google(cal, options)
-        assert fast[0] == reference[0], f"{label} {options}: items differ"
-        assert fast[1] == reference[1], f"{label} {options}: reports differ"
-        assert again == fast, f"{label} {options}: a second run differs"
+    _compare(_google, GOOGLE_OPTIONS, _forget_google, _google_off, cal, monkeypatch, label)
 
 
 @pytest.mark.parametrize("fmt,path", SOURCES, ids=[f"{f}:{p.name}" for f, p in SOURCES])
