@@ -587,7 +587,8 @@ _MARKUP_HAZARD_RE = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A
 def markup_hazard(text: str) -> bool:
     """Whether plain text would not show as written where HTML is read (``a<b and c>d`` becomes
     "a" and a bold "d"), although :func:`looks_like_html` rightly says it is not HTML."""
-    return bool(_MARKUP_HAZARD_RE.search(text))
+    # the pattern starts at "<" or "&": most descriptions have neither (a scan, not a search)
+    return ("<" in text or "&" in text) and _MARKUP_HAZARD_RE.search(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------

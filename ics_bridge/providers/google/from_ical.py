@@ -73,14 +73,37 @@ class GoogleWriteOptions:
     calendar_zone: str | None = None
 
 
-_attendees: dict[tuple[m.Address, str | None], tuple[dict[str, Any] | None, tuple[Any, ...]]] = {}
+# id(address) → [the address, kept alive so its id is not reused; its entry and report calls
+# when it is not the organizer; the same when it is, made when first needed].  The reader shares
+# one Address among equal ATTENDEE lines (bench/'s 35,309 attendees are 480 objects); an
+# attendee's mapping depends on the event's organizer only through whether it is that person.
+_attendees: dict[int, list[Any]] = {}
 
 
 def google_id(uid: str) -> str:
     """A valid Google event id for a UID, stable across runs (interop-notes case 48): base32hex
     (RFC 4648 section 7, lower-cased: ``a-v0-9``) of the UID's SHA-256, 52 characters."""
-    digest = hashlib.sha256(uid.encode("utf-8")).digest()
+    return _b32hex_digest(hashlib.sha256(uid.encode("utf-8")).digest())
+
+
+def _b32hex(digest: bytes) -> str:
+    """``digest`` in lower-case base32hex without padding: the reference of :func:`_b32hex_digest`."""
     return base64.b32hexencode(digest).decode("ascii").rstrip("=").lower()
+
+
+_B32HEX = "0123456789abcdefghijklmnopqrstuv"
+_B32HEX_PAIRS = [a + b for a in _B32HEX for b in _B32HEX]  # every 10 bits as two digits
+_SHIFTS = range(250, -1, -10)  # a SHA-256 (256 bits) with RFC 4648's 4 zero bits: 26 pairs
+
+
+def _b32hex_digest(digest: bytes) -> str:
+    """:func:`_b32hex` of a 32-byte digest, two digits per step (base64's encoder is Python
+    code that pads, then stripping undoes it: a third of the Google mapping's id cost)."""
+    if len(digest) != 32:
+        return _b32hex(digest)
+    bits = int.from_bytes(digest, "big") << 4
+    pairs = _B32HEX_PAIRS
+    return "".join([pairs[(bits >> shift) & 1023] for shift in _SHIFTS])
 
 
 def is_valid_id(value: str | None) -> bool:
@@ -205,7 +228,7 @@ class _Writer:
         self.uid = v.uid or ""
         self.rid_text = recurrence_id_text(v)
         self.kept = _first_values(v)
-        self.stash = get_stash(v, hub.X_GOOGLE_STASH)
+        self.stash = get_stash(v, hub.X_GOOGLE_STASH) if hub.X_GOOGLE_STASH in self.kept else {}
         if not self.stash and hub.X_GOOGLE_STASH in self.kept:
             self.add(LossKind.INVALID_VALUE, hub.X_GOOGLE_STASH, "unreadable kept provider values (not a JSON object); "
                      "provider-only fields not restored")
@@ -473,7 +496,8 @@ class _Writer:
                 html += f'<br><br>{hub.JOIN_LINE_PREFIX}<a href="{primary}">{primary}</a>'
             out["description"] = html
         elif text is not None:
-            cleaned = text if keep_join else description_without_join(v, primary)
+            # without a join link there is no join line to strip: the text as it is
+            cleaned = text if keep_join or not primary else description_without_join(v, primary)
             if cleaned is not None and cleaned != "":
                 out["description"] = cleaned
                 if looks_like_html(cleaned):
@@ -531,25 +555,23 @@ class _Writer:
         if profile == "resource" and isinstance(self.stash.get("creator"), dict):
             out["creator"] = self.stash["creator"]
         result: list[dict[str, Any]] = []
-        for att in v.attendees:
-            entry = self.attendee(att, org_email)
+        add, append = self.add, result.append
+        for att in v.attendees:  # self.attendee, one call fewer a person
+            entry, calls = _attendee_memo(att, org_email)
+            for args, kw in calls:
+                add(*args, **kw)
             if entry is None:
                 continue
-            if profile != "resource":
-                entry = {k: val for k, val in entry.items() if k in ATTENDEE_WRITABLE}
-            result.append(entry)
+            # a fresh dict per event (a caller may edit one); a request only the writable fields
+            append(dict(entry) if profile == "resource" else
+                   {k: val for k, val in entry.items() if k in ATTENDEE_WRITABLE})
         if result:
             out["attendees"] = result
 
     def attendee(self, att: m.Address, org_email: str | None) -> dict[str, Any] | None:
         """An ATTENDEE's Google attendee (None: it has no email), its report entries replayed:
         worked out once per person and organizer, as the same people recur across events."""
-        key = (att, org_email)
-        found = _attendees.get(key)
-        if found is None:
-            calls: list[tuple[Any, dict[str, Any]]] = []
-            entry = self.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
-            found = remember(_attendees, key, (entry, tuple(calls)), 65536)
+        found = _attendee_memo(att, org_email)
         for args, kw in found[1]:
             self.add(*args, **kw)
         return dict(found[0]) if found[0] is not None else None
@@ -692,9 +714,12 @@ class _Writer:
 
     def reminders(self) -> None:
         v = self.v
-        start = m.plain(v.start)
-        end = event_end(v, start)
-        readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
+        if v.alarms:
+            start = m.plain(v.start)
+            end = event_end(v, start)
+            readings = self.alarm_readings = [read_alarm(a, start, end) for a in v.alarms]
+        else:
+            readings = []
         for r in readings:
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
@@ -807,7 +832,7 @@ class _Writer:
         if not names:
             return
         ext = dict(self.out.get("extendedProperties") or {})
-        ext["private"] = {**(ext.get("private") or {}), tables.CATEGORIES_KEY: json.dumps(names, ensure_ascii=False)}
+        ext["private"] = {**(ext.get("private") or {}), tables.CATEGORIES_KEY: _categories_json(tuple(names))}
         self.out["extendedProperties"] = ext
         self.add(LossKind.UNSUPPORTED_FIELD, "CATEGORIES",
                  "Google events show no categories (kept in extendedProperties.private for the way back)",
@@ -817,6 +842,8 @@ class _Writer:
         """Properties Google has no field for are reported; their content lines also go to
         ``extendedProperties.private`` (tables.ICAL_LINES_KEY) while they fit one value, so the
         way back restores them (PRIORITY keeps a Graph importance through Google)."""
+        if _nothing_unmapped(self):
+            return
         lines: list[str] = list(self.other_scale_lines)
         for name in _UNMAPPED_PROPERTIES:
             if name == "CATEGORIES" or not (name in self.kept or _typed_present(self.v, name)):
@@ -844,6 +871,49 @@ class _Writer:
             if allowed is not None and key not in allowed:
                 continue
             self.out.setdefault(key, value)
+
+
+_CATEGORIES_JSON: dict[tuple[str, ...], str] = {}
+
+
+def _categories_json(names: tuple[str, ...]) -> str:
+    """``names`` as the JSON array kept for the way back, once per list (calendars repeat them)."""
+    found = _CATEGORIES_JSON.get(names)
+    if found is None:
+        found = remember(_CATEGORIES_JSON, names, json.dumps(list(names), ensure_ascii=False), 4096)
+    return found
+
+
+_Pieces = tuple[dict[str, Any] | None, tuple[Any, ...]]
+
+
+def _attendee_fresh(att: m.Address, org_email: str | None) -> _Pieces:
+    """An ATTENDEE's Google entry (None: not written) and the report calls its mapping makes."""
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    entry = _Writer.attendee_entry(att, org_email, lambda *args, **kw: calls.append((args, kw)))
+    return entry, tuple(calls)
+
+
+def _attendee_memo(att: m.Address, org_email: str | None) -> _Pieces:
+    """:func:`_attendee_fresh`, memoised by identity: ``org_email`` counts only as whether it is
+    this attendee's e-mail (``attendee_entry``'s ``organizer`` flag); the caller copies the entry."""
+    same = _attendees.get(id(att))
+    if same is None or same[0] is not att:
+        same = remember(_attendees, id(att), [att, _attendee_fresh(att, None), None], 65536)
+    entry = same[1][0]
+    if entry is None or not org_email or entry["email"].lower() != org_email.lower():
+        return same[1]  # the organizer is someone else: as without one
+    if same[2] is None:
+        same[2] = _attendee_fresh(att, org_email)
+    return same[2]
+
+
+def _nothing_unmapped(writer: _Writer) -> bool:
+    """Whether ``keep_unmapped`` has nothing to do, by one cheap test (most events): no kept
+    line (IMAGE, CONTACT… are kept lines), no rule of another scale, no PRIORITY, GEO or COMMENT."""
+    v = writer.v
+    return not (writer.kept or writer.other_scale_lines or v.priority is not None or v.geo is not None
+                or v.comments)
 
 
 # Unmapped properties the model types (the others are kept lines).

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Literal
 from dateutil.rrule import rrulestr
 
 from ...gcpause import gc_paused
+from ...memo import remember
 from ... import hub
 from ... import model as m
 from ...io.fastics import fold
@@ -45,6 +46,9 @@ from . import people, tables
 from .kept_lines import plain_kept_lines
 
 Profile = Literal["resource", "request"]
+# An attendee without a proposed time in the resource profile: its entry written in one dict
+# display (False: the general steps, which tests/test_mapout3_fastpath.py holds it to).
+_ENTRY_AT_ONCE = True
 _TRANSACTION_NS = uuid.UUID("6f0c3a52-8f3e-4f7e-9d8e-1c2b3a4d5e6f")
 
 
@@ -154,14 +158,13 @@ class _Writer:
         if zone.kind == "iana" and value.tzinfo is not None and self.options.zone_names == "windows":
             windows = _SAME_WINDOWS.get(zone.iana)  # type: ignore[arg-type]
             if windows is not None:  # what zone_name answers for it, at any date, reporting nothing
-                return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000",
-                        "timeZone": windows}
+                return {"dateTime": _local_text(value), "timeZone": windows}
         name = _iana_name(zone, value.tzinfo)
         if value.tzinfo is not None and name is None:
             self.add(LossKind.TIMEZONE_UNKNOWN, field, "zone with no IANA name; written in UTC")
             value, name = value.astimezone(timezone.utc), "UTC"
         name = self.zone_name(value.tzinfo, name, field, at=value)
-        return {"dateTime": value.replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000", "timeZone": name}
+        return {"dateTime": _local_text(value), "timeZone": name}
 
     def times(self) -> None:
         v, out = self.v, self.out
@@ -396,11 +399,14 @@ class _Writer:
                 self.replay(found.losses)
             if found.rsvp is not None:
                 rsvp.add(found.rsvp)
-            kept = found.entry
-            if kept is None:
+            if found.entry is None:
                 continue
-            address = kept["emailAddress"].copy()  # fresh dicts per event: a caller may edit one
-            entry: dict[str, Any] = {"type": kept["type"], "emailAddress": address}
+            if proposals is None and resource and _ENTRY_AT_ONCE:  # most attendees: the entry at once
+                # fresh dicts per event: a caller may edit one
+                append({"type": found.kind, "emailAddress": found.address.copy(), "status": found.status.copy()})
+                continue
+            address = found.address.copy()
+            entry: dict[str, Any] = {"type": found.kind, "emailAddress": address}
             if proposals is not None:
                 proposal = proposals.get(address.get("address", ""))
                 if proposal and resource:
@@ -539,6 +545,8 @@ class _Writer:
         event holding only what is kept, grouped by property name in the order the event's
         properties came (``Event.order``; else in order of first appearance), each folded as a content line is (RFC 5545 3.1); then the dropped alarms and the
         components Graph has no place for."""
+        if _kept_few(self):  # most events: SEQUENCE (and STATUS:TENTATIVE) only
+            return
         v = self.v
         carried, fields = _kept_fields(frozenset(self.unmapped)) if self.unmapped else _KEPT_ALWAYS
         typed = {field: value for field in fields if (value := getattr(v, field)) not in (None, ())}
@@ -553,21 +561,8 @@ class _Writer:
             written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
                                           **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
             pairs = _properties_and_blocks(written, blocks)
-        if len(pairs) == 1 and not blocks:  # most events: one kept line (SEQUENCE), nothing to group
-            name, line = pairs[0]
-            self.report_kept(name.upper())
-            self.out.setdefault("singleValueExtendedProperties", []).append(
-                {"id": ICAL_LINES_PROPERTY, "value": _folded(line)})
-            return
-        by_name: dict[str, list[str]] = {}
-        for name, line in pairs:
-            by_name.setdefault(name.upper(), []).append(_folded(line))
-        lines: list[str] = []
-        if v.order and len(by_name) > 1:  # in the order the event's properties came (as icalendar walked them)
-            rank = {name: i for i, name in enumerate(v.order)}
-            by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        for name, found in by_name.items():
-            lines.extend(found)
+        lines, names = _grouped(pairs, v.order)
+        for name in names:
             self.report_kept(name)
         # the writer writes the alarms first, then the other components
         for kind, block in zip(["VALARM"] * len(alarms) + [c.name for c in v.components], blocks):
@@ -577,6 +572,13 @@ class _Writer:
         if lines:
             svep = self.out.setdefault("singleValueExtendedProperties", [])
             svep.append({"id": ICAL_LINES_PROPERTY, "value": "\r\n".join(lines)})
+
+    def keep_lines(self, value: str, names: tuple[str, ...]) -> None:
+        """The kept lines ``value`` (properties ``names``, upper-cased, in order) written to the
+        extended property and reported."""
+        for name in names:
+            self.report_kept(name)
+        self.out.setdefault("singleValueExtendedProperties", []).append({"id": ICAL_LINES_PROPERTY, "value": value})
 
     def report_kept(self, name: str) -> None:
         """Report kept property ``name`` (upper-cased): bookkeeping and X- properties as stashed,
@@ -645,6 +647,60 @@ def _kept_fields(unmapped: frozenset[str]) -> tuple[frozenset[str], tuple[str, .
 
 
 _KEPT_ALWAYS = _kept_fields(frozenset())
+
+
+def _grouped(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """Kept (property name, line) pairs → the lines folded and grouped by name (upper-cased),
+    the groups in the order the event's properties came (``order``, as icalendar walked them;
+    names it lacks last), and the names in that order."""
+    if len(pairs) == 1:  # most events: one kept line (SEQUENCE), nothing to group
+        name, line = pairs[0]
+        return [_folded(line)], (name.upper(),)
+    by_name: dict[str, list[str]] = {}
+    for name, line in pairs:
+        by_name.setdefault(name.upper(), []).append(_folded(line))
+    if order and len(by_name) > 1:
+        rank = {name: i for i, name in enumerate(order)}
+        by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+    return [line for found in by_name.values() for line in found], tuple(by_name)
+
+
+# (SEQUENCE, STATUS kept or None, the event's parameters, its property order) → the extended
+# property's value and the names it holds; None: nothing kept
+_FEW: dict[tuple[Any, ...], tuple[str, tuple[str, ...]] | None] = {}
+_ONLY_STATUS = frozenset({"STATUS"})
+
+
+def _kept_few(writer: _Writer) -> bool:
+    """``keep_unmapped`` for an event that keeps nothing but SEQUENCE and, when it was not
+    carried (``STATUS:TENTATIVE``), STATUS — most events: no kept line, component, dropped alarm,
+    COMMENT, ATTACH, RDATE or EXRULE.  Their lines depend on those values, the parameters they
+    were read with and the property order alone, so each combination is written once (by
+    :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).  False: not such
+    an event, nothing done."""
+    v, unmapped = writer.v, writer.unmapped
+    if (v.other or v.components or writer.dropped_alarms or v.comments or v.attachments or v.rdates or v.exrules
+            or not unmapped <= _ONLY_STATUS):
+        return False
+    status = v.status if unmapped else None
+    key = (v.sequence, status, v.params, v.order)
+    try:
+        found = _FEW[key]
+    except KeyError:
+        typed: dict[str, Any] = {}
+        if v.sequence is not None:
+            typed["sequence"] = v.sequence
+        if status is not None:
+            typed["status"] = status
+        pairs = plain_kept_lines(typed, (), v.params) if typed else None
+        if pairs is not None:
+            lines, names = _grouped(pairs, v.order)
+            found = remember(_FEW, key, ("\r\n".join(lines), names), 4096)
+        else:
+            found = remember(_FEW, key, None, 4096)
+    if found is not None:
+        writer.keep_lines(*found)
+    return True
 
 
 def _properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:
@@ -716,6 +772,14 @@ def _same_clock(tz: tzinfo, name: str, windows: str, at: datetime, days: int) ->
     return all(t.astimezone(tz).utcoffset() == t.astimezone(resolved.tz).utcoffset() for t in steps)
 
 
+
+
+def _local_text(value: datetime) -> str:
+    """Graph's ``dateTime`` of a ``dateTimeTimeZone``: the wall-clock time, seconds and seven
+    fractional zeros (``2026-03-02T09:00:00.0000000``): ``value.replace(tzinfo=None)
+    .isoformat(timespec="seconds")``'s text (years 1-9999 in four digits), without the copy."""
+    return "%04d-%02d-%02dT%02d:%02d:%02d.0000000" % (value.year, value.month, value.day, value.hour,
+                                                      value.minute, value.second)
 
 
 def _utc_text(value: date | datetime) -> str:

@@ -47,7 +47,7 @@ class Attendee:
     person cannot be invited), ``status`` (written in the resource profile), ``rsvp`` (the RSVP
     value as written, upper-cased) and the losses, in the order the mapping meets them."""
 
-    __slots__ = ("entry", "status", "rsvp", "losses")
+    __slots__ = ("entry", "status", "rsvp", "losses", "kind", "address")
 
     def __init__(self, att: m.Address, resource: bool) -> None:
         losses = _Losses()
@@ -88,6 +88,7 @@ class Attendee:
         self.rsvp = asked.upper() if asked is not None else None
         address = email_address(att, "ATTENDEE", losses)
         self.entry: dict[str, Any] | None = {"type": kind, "emailAddress": address}
+        self.kind, self.address = kind, address  # the entry's two values, read per event
         if "address" not in address and (not resource or not address):
             losses(LossKind.DROPPED, "ATTENDEE", "an attendee without an e-mail address cannot be invited",
                    before=address.get("name") or att.address)
@@ -154,14 +155,30 @@ def _attendee(att: m.Address, resource: bool) -> Attendee:
     return pieces
 
 
+_ORG_BY_ID: dict[int, tuple[m.Address, Organizer]] = {}  # as _BY_ID, for organizers
+
+
 def organizer(org: m.Address) -> Organizer:
-    """:class:`Organizer` of ``org``, memoised."""
+    """:class:`Organizer` of ``org``, memoised (by identity, then by value)."""
+    hit = _ORG_BY_ID.get(id(org))
+    if hit is not None and hit[0] is org:
+        return hit[1]
+    if len(_ORG_BY_ID) >= _MAX:
+        _ORG_BY_ID.clear()
+    pieces = _organizer(org)
+    _ORG_BY_ID[id(org)] = (org, pieces)
+    return pieces
+
+
+def _organizer(org: m.Address) -> Organizer:
+    """:class:`Organizer` of ``org`` memoised by value (equal addresses read as distinct objects)."""
     key = _key(org)
     found = _ORGANIZERS.get(key)
     if found is not None and found[0] is org.params:
         return found[1]
     if len(_ORGANIZERS) >= _MAX:
         _ORGANIZERS.clear()
+    _ORG_BY_ID.clear()
     pieces = Organizer(org)
     _ORGANIZERS[key] = (org.params, pieces)
     return pieces
@@ -171,5 +188,6 @@ def clear() -> None:
     """Forget every memoised address (tests compare the memo with a fresh mapping)."""
     _ATTENDEES.clear()
     _ORGANIZERS.clear()
+    _ORG_BY_ID.clear()
     for same in _BY_ID.values():
         same.clear()
