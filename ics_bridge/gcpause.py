@@ -36,6 +36,8 @@ def paused_gc() -> Iterator[None]:
     with _lock:
         if _depth == 0:
             _was_enabled = gc.isenabled()
+            if _was_enabled and _owed:
+                gc.collect()  # the promoted objects' cycles (``_promote_young``); clears ``_owed``
             gc.disable()
         _depth += 1
     try:
@@ -44,7 +46,42 @@ def paused_gc() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
+                _promote_young()
                 gc.enable()
+
+
+#: A pause that made at least this many tracked objects has them promoted (``_promote_young``).
+PROMOTE_AT = 100_000
+_owed = False  # objects were promoted and no full collection has run since
+
+
+def _promote_young() -> None:
+    """After a large pause, move its objects to the oldest generation without walking them.
+
+    Why: no collection runs while paused, so every object the step made (a 10k-event hub:
+    millions) is still in the youngest generation, and the first collection after the pause
+    walks them all (0.11 CPU s after bench/'s 10k ICS→Graph, finding a few cycles).
+    ``gc.freeze`` then ``gc.unfreeze`` moves every tracked object to the oldest generation in
+    O(1).  The cycles among them (icalendar's objects, caught exceptions' frames) are then
+    owed a full collection: the next pause starts with one (the hub of the last step is freed
+    by then, so it walks little), unless one has run meanwhile (``_full_collection``).  So a
+    step's cyclic garbage lives at most until the next step starts.  Small pauses, and an
+    application that froze objects itself (``gc.freeze`` before forking), are left as before."""
+    global _owed
+    if gc.get_count()[0] >= PROMOTE_AT and gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+        _owed = True
+
+
+def _full_collection(phase: str, info: dict[str, int]) -> None:
+    """A full collection (anyone's) has visited the promoted objects: nothing is owed."""
+    global _owed
+    if phase == "stop" and info.get("generation") == 2:
+        _owed = False
+
+
+gc.callbacks.append(_full_collection)
 
 
 def gc_paused(func: F) -> F:

@@ -1209,26 +1209,29 @@ def retag(prop: object, tz: tzinfo | None, tzid: str | None) -> list[tuple[datet
     """Give every datetime of a property value the zone ``tz`` (same wall-clock time; None:
     floating) and set or drop its TZID parameter.  Returns (old, new) pairs for reporting."""
     changed: list[tuple[datetime, datetime]] = []
-
-    def convert(dt: object) -> object:
-        if isinstance(dt, datetime):
-            new = dt.replace(tzinfo=tz)
-            changed.append((dt, new))
-            return new
-        if isinstance(dt, tuple):
-            return tuple(convert(part) for part in dt)
-        return dt
-
     for item in getattr(prop, "dts", None) or [prop]:
         if hasattr(item, "dt") and not isinstance(getattr(item, "dt"), (datetime, tuple)):
             continue
         if hasattr(item, "start") and hasattr(item, "end") and not hasattr(item, "dts"):
-            item.start, item.end = convert(item.start), convert(item.end)  # vPeriod
+            start = _retagged(item.start, tz, changed)
+            item.start, item.end = start, _retagged(item.end, tz, changed)  # vPeriod
         elif hasattr(item, "dt"):
-            item.dt = convert(item.dt)
+            item.dt = _retagged(item.dt, tz, changed)
         _set_tzid(getattr(item, "params", None), tzid)
     _set_tzid(getattr(prop, "params", None), tzid)
     return changed
+
+
+def _retagged(dt: object, tz: tzinfo | None, changed: list[tuple[datetime, datetime]]) -> object:
+    """:func:`retag`'s step for one value (a datetime, or a tuple of them: a period).  Not a
+    recursive closure: that is a reference cycle per call (``_in_zone``)."""
+    if isinstance(dt, datetime):
+        new = dt.replace(tzinfo=tz)
+        changed.append((dt, new))
+        return new
+    if isinstance(dt, tuple):
+        return tuple(_retagged(part, tz, changed) for part in dt)
+    return dt
 
 
 def _set_tzid(params: object, tzid: str | None) -> None:
@@ -1504,23 +1507,30 @@ def _retag_value(name: str, value: object, res: _Resolution, zone: object, param
     an EXDATE or RDATE line (dates, date-times, periods) into its list (``line_at``); the
     (old, new) date-times into ``changes``.  A date-time already in the zone keeps its object."""
     tz = res.tz
-
-    def convert(v: object) -> object:
-        if isinstance(v, m.ZonedDateTime):
-            new = v.dt if v.dt.tzinfo is tz else v.dt.replace(tzinfo=tz)
-            changes.append((v.dt, new))
-            return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
-        if isinstance(v, m.Period):
-            return m.Period(convert(v.start), convert(v.end) if v.end is not None else None, v.duration)  # type: ignore[arg-type]
-        return v
-
     if name in ("EXDATE", "RDATE"):
         target, i = line_at[(name, id(value))]
         line: m.DateList = value  # type: ignore[assignment]
-        target[i] = m.DateList(tuple(convert(v) for v in line.values), with_tzid(line.params, res.tzid))
+        target[i] = m.DateList(tuple(_in_zone(v, tz, zone, changes) for v in line.values),
+                               with_tzid(line.params, res.tzid))
     else:
-        changes_of[name] = convert(value)
+        changes_of[name] = _in_zone(value, tz, zone, changes)
         params[name] = with_tzid(params.get(name, ()), res.tzid)
+
+
+def _in_zone(v: object, tz: tzinfo | None, zone: object, changes: list[tuple[datetime, datetime]]) -> object:
+    """A date-time (or a period's ends) with the same wall clock in ``zone``; (old, new) into
+    ``changes``.  A module function, not a closure of :func:`_retag_value`: a recursive closure
+    is a reference cycle (function → cell → function), garbage only the cyclic collector frees
+    (1,153 per 10k-event file), which ``gcpause`` counts on not being made."""
+    if isinstance(v, m.ZonedDateTime):
+        new = v.dt if v.dt.tzinfo is tz else v.dt.replace(tzinfo=tz)
+        changes.append((v.dt, new))
+        return m.ZonedDateTime(new, zone)  # type: ignore[arg-type]
+    if isinstance(v, m.Period):
+        start = _in_zone(v.start, tz, zone, changes)  # before the end: ``changes`` keeps their order
+        end = _in_zone(v.end, tz, zone, changes) if v.end is not None else None
+        return m.Period(start, end, v.duration)  # type: ignore[arg-type]
+    return v
 
 
 def _rule_text_of(event: m.Event) -> Callable[[], str | None]:
@@ -1555,27 +1565,30 @@ def _event_fields(event: m.Event, params: dict, exdates: list | None, rdates: li
     return fields
 
 
-_FIELDS: dict[type, tuple[dict[str, int], Callable[[object], tuple]] | None] = {}
+_FIELDS: dict[type, tuple[dict[str, int], Callable[[object], tuple], Callable[..., object]] | None] = {}
 
 
 def _replaced(obj: object, changes: dict[str, object]) -> object:
     """``dataclasses.replace(obj, **changes)`` for a dataclass whose fields are all positional
-    ``__init__`` arguments (the model's), by one ``attrgetter`` and a positional call."""
+    ``__init__`` arguments (the model's), by one ``attrgetter`` and a positional call of the
+    reader's constructor (``model_reader._constructor``: the same object without a frozen
+    dataclass's ``object.__setattr__`` per field, 36 for an :class:`model.Event`)."""
     cls = type(obj)
     if cls not in _FIELDS:
+        from .io.model_reader import _constructor
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         plain = len(fields) == len(cls.__dataclass_fields__) and all(f.init and not f.kw_only for f in fields)  # type: ignore[attr-defined]
         names = tuple(f.name for f in fields)
-        _FIELDS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names)) \
+        _FIELDS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names), _constructor(cls)) \
             if plain and len(names) > 1 else None
     found = _FIELDS[cls]
     if found is None:
         return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
-    index, getter = found
+    index, getter, build = found
     args = list(getter(obj))
     for name, value in changes.items():
         args[index[name]] = value
-    return cls(*args)
+    return build(*args)
 
 
 _WITH_TZID: dict[tuple[tuple, str | None], tuple] = {}

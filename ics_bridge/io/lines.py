@@ -164,9 +164,10 @@ def unescape_text(raw: str) -> str:
         return raw
     if "\\\\" in raw:
         return _BACKSLASH.sub(_unescape_one, raw)
-    if raw.count("\\") == raw.count("\\n"):  # only line breaks (most descriptions): one pass, not five
-        return raw.replace("\\n", "\n")
-    return (raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+    lines = raw.replace("\\n", "\n")
+    if "\\" not in lines:  # only line breaks (most descriptions): one replace and one search, not five
+        return lines
+    return (lines.replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
             .replace("\\:", ":"))
 
 

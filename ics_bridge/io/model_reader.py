@@ -352,7 +352,7 @@ class IcsReader:
             if child.name == "VALARM":
                 alarms.append(self._alarm(child))
             else:
-                parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
+                parser.component(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         event = parser.build(_new_event, alarms=tuple(alarms), order=tuple(parser.names))
         if parser.odd:
             self.odd.add(id(event))
@@ -367,7 +367,7 @@ class IcsReader:
         elif block.stop > block.body:  # one span, without the generator
             parser.read(text[block.body:block.stop].split("\n"))
         for child in block.children:
-            parser.components.append(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
+            parser.component(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         return parser.build(_new_alarm)
 
     # -- zones --------------------------------------------------------------------------------
@@ -546,7 +546,12 @@ class _Table:
 
 
 class _Props:
-    """Collects one component's properties into typed fields (``table``: NAME → handler)."""
+    """Collects one component's properties into typed fields (``table``: NAME → handler).
+
+    ``lists``, ``params``, ``other``, ``components`` and ``problems`` start as the shared empty
+    tuple and become lists at their first item (:meth:`keep` and the like): most components
+    fill few of them, and each container made is one more object to allocate and free (five of
+    them per component, 16k components at 10k events)."""
 
     __slots__ = ("reader", "table", "fields", "params", "other", "components", "problems", "lists", "odd", "names")
 
@@ -554,11 +559,11 @@ class _Props:
         self.reader = reader
         self.table = table
         self.fields: dict[str, Any] = {}
-        self.lists: dict[str, list[Any]] = {}
-        self.params: list[tuple[str, m.Params]] = []
-        self.other: list[m.Line] = []
-        self.components: list[m.RawComponent] = []
-        self.problems: list[m.Problem] = []
+        self.lists: dict[str, list[Any]] | tuple[()] = ()
+        self.params: list[tuple[str, m.Params]] | tuple[()] = ()
+        self.other: list[m.Line] | tuple[()] = ()
+        self.components: list[m.RawComponent] | tuple[()] = ()
+        self.problems: list[m.Problem] | tuple[()] = ()
         self.odd = False  # a time value icalendar's reading or a read-side repair may differ on
         self.names: dict[str, None] = {}  # property names in order of first appearance (Event.order)
 
@@ -570,7 +575,6 @@ class _Props:
         handlers = self.table.handlers
         names = self.names
         fields = self.fields
-        other = self.other
         for line in lines:
             if not line:
                 continue
@@ -590,48 +594,78 @@ class _Props:
                     try:
                         name, params, raw = L.split(line)
                     except ValueError as exc:
-                        self.problems.append(m.Problem("", str(exc), line))
+                        self.problem(m.Problem("", str(exc), line))
                         continue
                     handler = handlers.get(name)
             names[name] = None  # the first appearance keeps its place
             if handler is None:
-                other.append(m.Line(name, params, raw, line))
+                self.keep(m.Line(name, params, raw, line))
             elif handler.__class__ is str:  # a TEXT property with one value: ``single`` written out
                 if handler in fields:
-                    other.append(m.Line(name, params, raw, line))
+                    self.keep(m.Line(name, params, raw, line))
                 else:
                     fields[handler] = L.unescape_text(raw) if "\\" in raw else raw
                     if params:
-                        self.params.append((name, params))
+                        self.param(name, params)
             else:
                 try:
                     handler(self, name, params, raw, line)  # type: ignore[operator]
                 except (ValueError, TypeError, OverflowError) as exc:
-                    self.problems.append(m.Problem(name, str(exc), line))
-                    other.append(m.Line(name, params, raw, line))
+                    self.problem(m.Problem(name, str(exc), line))
+                    self.keep(m.Line(name, params, raw, line))
 
     def build(self, kind: Callable[..., Any], **extra: Any) -> Any:
         fields = self.fields
-        for key, values in self.lists.items():
-            fields[key] = tuple(values)
+        if self.lists:
+            for key, values in self.lists.items():  # type: ignore[union-attr]
+                fields[key] = tuple(values)
         return kind(params=tuple(self.params), other=tuple(self.other), components=tuple(self.components),
                     problems=tuple(self.problems), **fields, **extra)
 
-    # -- helpers for handlers
+    # -- helpers for handlers (the lazily made containers: class docstring)
+
+    def keep(self, line: m.Line) -> None:
+        """A line without a typed field (or a repeat of one), kept as read."""
+        if self.other:
+            self.other.append(line)  # type: ignore[union-attr]
+        else:
+            self.other = [line]
+
+    def param(self, name: str, params: m.Params) -> None:
+        if self.params:
+            self.params.append((name, params))  # type: ignore[union-attr]
+        else:
+            self.params = [(name, params)]
+
+    def problem(self, problem: m.Problem) -> None:
+        if self.problems:
+            self.problems.append(problem)  # type: ignore[union-attr]
+        else:
+            self.problems = [problem]
+
+    def component(self, component: m.RawComponent) -> None:
+        if self.components:
+            self.components.append(component)  # type: ignore[union-attr]
+        else:
+            self.components = [component]
 
     def single(self, key: str, name: str, params: m.Params, value: Any, line: str, raw: str) -> None:
         """A property with one value: the first fills the field, a repeat is kept as a line."""
         if key in self.fields:
-            self.other.append(m.Line(name, params, raw, line))
+            self.keep(m.Line(name, params, raw, line))
             return
         self.fields[key] = value
         if params:
-            self.params.append((name, params))
+            self.param(name, params)
 
     def add(self, key: str, value: Any) -> None:
-        found = self.lists.get(key)
+        lists = self.lists
+        if not lists:
+            self.lists = {key: [value]}
+            return
+        found = lists.get(key)  # type: ignore[union-attr]
         if found is None:
-            self.lists[key] = [value]
+            lists[key] = [value]  # type: ignore[index]
         else:
             found.append(value)
 
@@ -826,7 +860,7 @@ _LIST_PARAMS = ("DELEGATED-TO", "DELEGATED-FROM", "MEMBER")
 
 def _organizer(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
     if "organizer" in p.fields:
-        p.other.append(m.Line(name, params, raw, line))
+        p.keep(m.Line(name, params, raw, line))
         return
     p.fields["organizer"] = _address(params, raw)
 
@@ -975,7 +1009,7 @@ def _attach(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None
 
 def _comment(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
     if params:  # COMMENT;LANGUAGE=… keeps its parameters as a line
-        p.other.append(m.Line(name, params, raw, line))
+        p.keep(m.Line(name, params, raw, line))
         return
     p.add("comments", L.unescape_text(raw))
 

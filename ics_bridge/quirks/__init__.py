@@ -36,6 +36,10 @@ _ON_ICALENDAR: dict[Any, Callable[[m.Event], bool]] = {
 }
 
 
+#: The quirks that run on one event at a time, in their order.
+_CHAIN = (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule)
+
+
 def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *,
                        x_wr_timezone_policy: bool = True,
                        on_step: Callable[[int, m.Event | None, int], None] | None = None
@@ -52,15 +56,15 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
         events = x_wr_timezone.apply(cal, events, report)
     step(0, None, 0)
     kept: list[m.Event] = []
+    chain = [(quirk, quirk.apply, _ON_ICALENDAR.get(quirk)) for quirk in _CHAIN]  # looked up once, not per event
     for event in events:
         original = event
-        for quirk in (rrule_checks, outlook_all_day, dtend_checks, dtstart_until, all_day_exdate, alarm_checks, exrule):
+        for quirk, apply, guard in chain:
             try:
-                guard = _ON_ICALENDAR.get(quirk)
                 if guard is None:
-                    event = quirk.apply(event, report)
+                    event = apply(event, report)
                 elif guard(event):
-                    event = _on_icalendar(quirk.apply, event, cal, report)
+                    event = _on_icalendar(apply, event, cal, report)
             except QUIRK_ERRORS as exc:
                 errors.append(InputError(f"cannot be read ({quirk.__name__.rsplit('.', 1)[-1]}): {str(exc)[:160]}",
                                          uid=event.uid, field=None))

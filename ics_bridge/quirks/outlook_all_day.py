@@ -13,6 +13,8 @@ from .model_edit import set_time
 
 
 def apply(event: m.Event, report: Report) -> m.Event:
+    if not event.other:  # no kept line, so no flag (most events: one test, not a generator)
+        return event
     flags = list(event.other_lines("X-MICROSOFT-CDO-ALLDAYEVENT"))
     if len(flags) != 1 or unescape_text(flags[0].value).upper() != "TRUE":
         return event
