@@ -1571,15 +1571,14 @@ _FIELDS: dict[type, tuple[dict[str, int], Callable[[object], tuple], Callable[..
 def _replaced(obj: object, changes: dict[str, object]) -> object:
     """``dataclasses.replace(obj, **changes)`` for a dataclass whose fields are all positional
     ``__init__`` arguments (the model's), by one ``attrgetter`` and a positional call of the
-    reader's constructor (``model_reader._constructor``: the same object without a frozen
+    model's fast constructor (``model.fast_constructor``: the same object without a frozen
     dataclass's ``object.__setattr__`` per field, 36 for an :class:`model.Event`)."""
     cls = type(obj)
     if cls not in _FIELDS:
-        from .io.model_reader import _constructor
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         plain = len(fields) == len(cls.__dataclass_fields__) and all(f.init and not f.kw_only for f in fields)  # type: ignore[attr-defined]
         names = tuple(f.name for f in fields)
-        _FIELDS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names), _constructor(cls)) \
+        _FIELDS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names), m.fast_constructor(cls)) \
             if plain and len(names) > 1 else None
     found = _FIELDS[cls]
     if found is None:

@@ -10,7 +10,7 @@ import pytest
 from ics_bridge import lazy_json
 from ics_bridge.batch import BatchResult, FileEntries, FileResult
 from ics_bridge.io.stream import spooled_report
-from ics_bridge.report import Loss, LossKind
+from ics_bridge.report import LossKind
 
 SHAPES = [
     {"a": [], "b": 1},

@@ -343,7 +343,7 @@ def test_a_shared_address_is_the_one_a_fresh_reading_makes() -> None:
 @pytest.mark.parametrize("cls", [m.Event, m.Alarm, m.Recur, m.Address], ids=lambda c: c.__name__)
 def test_the_fast_constructor_makes_the_dataclass_object(cls: type) -> None:
     import dataclasses
-    build = model_reader._constructor(cls)
+    build = m.fast_constructor(cls)
     assert build is not cls  # the model's classes fit; a class that does not keeps its own constructor
     fields = dataclasses.fields(cls)
     required = [f"value-{f.name}" for f in fields if f.default is dataclasses.MISSING]
@@ -373,8 +373,8 @@ def test_a_class_the_fast_constructor_does_not_fit_keeps_its_own() -> None:
         def __post_init__(self) -> None:
             pass
 
-    assert model_reader._constructor(NoSlots) is NoSlots
-    assert model_reader._constructor(WithPost) is WithPost
+    assert m.fast_constructor(NoSlots) is NoSlots
+    assert m.fast_constructor(WithPost) is WithPost
 
 
 def test_time_values_with_warm_and_cold_part_memos() -> None:

@@ -492,45 +492,10 @@ def duration(raw: str) -> timedelta:
     return value
 
 
-def _constructor(cls: type) -> Callable[..., Any]:
-    """``cls(...)`` for a frozen slotted dataclass of the model, the same arguments and the same
-    object, about three times faster.  A frozen dataclass sets each field through
-    ``object.__setattr__`` (0.4 µs each: 14 µs for an :class:`model.Event`, more than reading
-    its lines takes); here an unfrozen class with the same slots is filled with plain stores and
-    then given ``cls`` as its class (the layouts are the same, so CPython allows it).  Any class
-    this does not fit (a ``__post_init__``, a default factory, no ``__slots__``) keeps ``cls``."""
-    import dataclasses
-
-    fields = dataclasses.fields(cls)
-    slots = getattr(cls, "__slots__", None)
-    if getattr(cls, "__post_init__", None) is not None or slots is None \
-            or any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields) \
-            or tuple(f.name for f in fields) != tuple(slots) or cls.__bases__ != (object,):
-        return cls
-    twin = type(f"_Unfrozen{cls.__name__}", (), {"__slots__": tuple(slots)})
-    space: dict[str, Any] = {"twin": twin, "cls": cls}
-    args = []
-    for i, f in enumerate(fields):
-        if f.default is dataclasses.MISSING:
-            args.append(f.name)
-        else:
-            space[f"d{i}"] = f.default
-            args.append(f"{f.name}=d{i}")
-    stores = "".join(f"    obj.{f.name} = {f.name}\n" for f in fields)
-    exec(f"def {cls.__name__}({', '.join(args)}):\n    obj = twin()\n{stores}    obj.__class__ = cls\n"
-         "    return obj\n", space)
-    build: Callable[..., Any] = space[cls.__name__]
-    try:
-        build(*[None for f in fields if f.default is dataclasses.MISSING])
-    except TypeError:  # a layout CPython does not let change class
-        return cls
-    return build
-
-
-_new_event = _constructor(m.Event)
-_new_alarm = _constructor(m.Alarm)
-_new_recur = _constructor(m.Recur)
-_new_address = _constructor(m.Address)
+_new_event = m.fast_constructor(m.Event)
+_new_alarm = m.fast_constructor(m.Alarm)
+_new_recur = m.fast_constructor(m.Recur)
+_new_address = m.fast_constructor(m.Address)
 
 
 class _Table:
