@@ -71,6 +71,21 @@ def parse_graph_datetime(value: str) -> datetime | None:
 
 
 def _parse_graph_datetime(value: str) -> datetime | None:
+    if len(value) == 27 and value[19] == "." and value[20:].isdecimal() and value[0] in _ASCII_DIGITS \
+            and "." not in value[:19]:
+        # Graph's own spelling (``2026-03-02T09:00:00.0000000``, every start and end): the one
+        # fraction, cut to 6 digits, is all the general path below changes (no blank to strip,
+        # no other ``.``, no ``Z``), so it reads value[:26]; ~2.5 µs less a date-time.
+        parsed = datetime.fromisoformat(value[:26])
+        return None if parsed.year == SENTINEL_YEAR else parsed
+    return _parse_general(value)
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _parse_general(value: str) -> datetime | None:
+    """Any other spelling: fractions cut to 6 digits, ``Z`` as ``+00:00``, blanks stripped."""
     text = _FRACTION.sub(lambda m: m.group(1), value.strip())
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
