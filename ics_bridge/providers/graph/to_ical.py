@@ -411,11 +411,10 @@ class _EventMapper:
         created = e.timestamp("createdDateTime")
         modified = e.timestamp("lastModifiedDateTime")
         if created:
-            v.time("created", created.astimezone(timezone.utc).replace(microsecond=0))
+            v.set("created", _utc_stamp(created))
         if modified:
-            v.time("last_modified", modified.astimezone(timezone.utc).replace(microsecond=0))
-        stamp = modified or created
-        v.time("stamp", (stamp or clock.now_utc()).astimezone(timezone.utc).replace(microsecond=0))
+            v.set("last_modified", _utc_stamp(modified))
+        v.set("stamp", _utc_stamp(modified or created or clock.now_utc()))
 
     def online_meeting(self) -> None:
         """joinUrl → CONFERENCE (RFC 7986), X-MICROSOFT-SKYPETEAMSMEETINGURL (what Outlook writes)
@@ -487,6 +486,25 @@ class _EventMapper:
         if e.uid and e.iCalUId and e.uid != e.iCalUId:
             data["iCalUId"] = e.iCalUId  # beta: uid is the series UID, iCalUId kept apart
         put_stash(self.v, hub.X_GRAPH_STASH, data)
+
+
+_stamps: dict[datetime, m.TimeValue] = {}
+
+
+def _utc_stamp(value: datetime) -> m.TimeValue:
+    """CREATED / LAST-MODIFIED / DTSTAMP: ``value`` in UTC to the second (RFC 5545 3.8.7: UTC
+    date-time form) as a hub value.  Memoised for a fixed-offset ``value`` (Graph's ``Z``
+    timestamps, the conversion's one "now" on every event without them): two of those are equal
+    only at the same instant, so they have the same answer (a zoneinfo value is not: equal at
+    the same wall time, whatever its ``fold``)."""
+    if type(value.tzinfo) is not timezone:
+        return _stamp_value(value)
+    found = _stamps.get(value)
+    return found if found is not None else remember(_stamps, value, _stamp_value(value), 4096)
+
+
+def _stamp_value(value: datetime) -> m.TimeValue:
+    return time_value(value.astimezone(timezone.utc).replace(microsecond=0))
 
 
 _dumps: dict[int, tuple[Any, dict[str, Any]]] = {}
