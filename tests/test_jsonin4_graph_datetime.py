@@ -13,7 +13,7 @@ import json
 import random
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ics_bridge.providers.graph import model as gm
 
@@ -39,16 +39,17 @@ def _corpus_strings() -> set[str]:
             data = json.loads(text.lstrip("\ufeff"))
         except ValueError:
             continue
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, str) and len(node) < 40 and node[:1].isdigit():
-                found.add(node)
+        found.update(s for s in _strings(data) if len(s) < 40 and s[:1].isdigit())
     return found
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """Every string value of a parsed JSON value."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, (dict, list)):
+        for child in node.values() if isinstance(node, dict) else node:
+            yield from _strings(child)
 
 
 def _generated(rng: random.Random, n: int) -> list[str]:
