@@ -200,6 +200,24 @@ def _resource_calendar(e: Event) -> bool:
     return False
 
 
+_UNREADABLE = m.TextList(("unreadable",))
+#: The CATEGORIES line of each kept-categories text (one immutable ``TextList``): a calendar
+#: uses a few category sets on thousands of events, each read with ``json.loads`` before.
+_categories: dict[str, m.TextList] = {}
+
+
+def _category_list(raw: str) -> m.TextList:
+    """The kept categories (a JSON array of strings, tables.CATEGORIES_KEY) as one CATEGORIES
+    line (its values empty for ``[]``), or :data:`_UNREADABLE`."""
+    try:
+        names = json.loads(raw)
+    except ValueError:
+        return _UNREADABLE
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return _UNREADABLE
+    return m.TextList(tuple(names))
+
+
 class _EventMapper:
     def __init__(self, e: Event, ctx: ReadContext, uid: str) -> None:
         self.e = e
@@ -338,15 +356,16 @@ class _EventMapper:
         raw = private.get(tables.CATEGORIES_KEY)
         if raw is None:
             return
-        try:
-            names = json.loads(raw)
-        except ValueError:
-            names = None
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        found = _categories.get(raw) if type(raw) is str else None
+        if found is None:
+            found = _category_list(raw)
+            if found is not _UNREADABLE and type(raw) is str:
+                remember(_categories, raw, found, 4096)
+        if found is _UNREADABLE:
             self.add(LossKind.INVALID_VALUE, "extendedProperties.private", "unreadable kept categories", before=raw)
             return
-        if names:
-            self.v.add("CATEGORIES", m.TextList(tuple(names)))
+        if found.values:
+            self.v.add("CATEGORIES", found)
 
     def kept_lines(self) -> None:
         """``extendedProperties.private["ics-bridge.ical"]`` → the properties kept there."""

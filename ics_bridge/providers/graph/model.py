@@ -71,6 +71,21 @@ def parse_graph_datetime(value: str) -> datetime | None:
 
 
 def _parse_graph_datetime(value: str) -> datetime | None:
+    if len(value) == 27 and value[19] == "." and value[20:].isdecimal() and value[0] in _ASCII_DIGITS \
+            and "." not in value[:19]:
+        # Graph's own spelling (``2026-03-02T09:00:00.0000000``, every start and end): the one
+        # fraction, cut to 6 digits, is all the general path below changes (no blank to strip,
+        # no other ``.``, no ``Z``), so it reads value[:26]; ~2.5 µs less a date-time.
+        parsed = datetime.fromisoformat(value[:26])
+        return None if parsed.year == SENTINEL_YEAR else parsed
+    return _parse_general(value)
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _parse_general(value: str) -> datetime | None:
+    """Any other spelling: fractions cut to 6 digits, ``Z`` as ``+00:00``, blanks stripped."""
     text = _FRACTION.sub(lambda m: m.group(1), value.strip())
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
@@ -316,13 +331,15 @@ def shared(cls: type[GraphModel], value: Any) -> Any:
     organizer and location recur on every event (35k attendees, ~500 distinct, at 10k events:
     3 models and 3 validators each), and a model is never changed once validated.
 
-    The key is the value's ``repr`` (C speed).  An entry is made only for a plain value, and for
-    the types JSON gives, ``repr`` tells apart every two values pydantic may read differently
-    (``'1'``, ``1``, ``1.0``, ``True``, ``None``), so a hit holds the same content.  (A Python
-    object whose ``repr`` spells a string, which no JSON text gives, would read as that string.)"""
+    The key is the value's JSON text (:func:`_key`: orjson, C, 8x faster than ``repr``), else its
+    ``repr``.  An entry is made only for a plain value, and for the types JSON gives, either
+    tells apart every two values pydantic may read differently (``'1'``, ``1``, ``1.0``,
+    ``True``, ``None``), so a hit holds the same content.  (A Python object spelled as a string,
+    which no JSON text gives — a ``repr`` spelling one, a ``uuid.UUID`` or ``orjson.Fragment`` in
+    JSON text — would read as that string.)"""
     if type(value) is not dict or not SHARING:
         return value
-    key = (cls, repr(value))
+    key = (cls, _key(value))
     found = _shared.get(key)
     if found is None:
         if not is_plain(value):
@@ -333,6 +350,21 @@ def shared(cls: type[GraphModel], value: Any) -> Any:
             return value  # pydantic's error, at its place in the event
         remember(_shared, key, found, 65536)
     return found
+
+
+_KEY_OPTIONS = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _key(value: dict[str, Any]) -> bytes | str:
+    """:func:`shared`'s key: the JSON text of ``value`` (orjson), or its ``repr`` where JSON text
+    might not tell values apart: a ``null`` in it (orjson writes NaN and the infinities as null),
+    or anything orjson refuses — a subclass (a ``str`` enum), a date, a dataclass (passed
+    through, so refused), a non-string key, an integer beyond 64 bits."""
+    try:
+        text = orjson.dumps(value, option=_KEY_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return repr(value)
+    return repr(value) if b"null" in text else text
 
 
 def is_plain(value: dict[Any, Any]) -> bool:
