@@ -45,6 +45,7 @@ from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio
 from .io import ics as ics_io
 from .io.files import atomic_write
+from .io.ics_layout import in_file_order
 from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
@@ -200,13 +201,15 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
 
 
 def _ics_to_ics_hub(data: Any, report: Report, options: Options, errors: list[InputError], file: str | None
-                    ) -> tuple[Calendar, Report, list[InputError]]:
-    """.ics → .ics keeps icalendar's calendar for now: for an .ics input the model writer does
-    not yet write what ``io/ics.serialize`` writes (the header lines a file lacks, the order of
-    other components, a file's Windows TZIDs as written): the golden outputs hold it (issue 12)."""
+                    ) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
+    """.ics → .ics: the typed reading (``read_model``, every repair and report of the .ics
+    reader) with the file's layout (``io/ics_layout``: the events, other components and every
+    VTIMEZONE where the file had them), so the copy keeps the file's order.  A library caller's
+    ``icalendar.Calendar`` stays as given (the library edge) and is written by icalendar."""
     if isinstance(data, Calendar):
         return data, report, errors
-    cal = ics_io.parse_calendar(data, report, _ics_options(options), errors)
+    read_options = _ics_options(options)
+    cal = in_file_order(read_model(data, report, read_options, errors), data, read_options)
     return cal, report, [e.located(file) if file else e for e in errors]
 
 
