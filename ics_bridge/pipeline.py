@@ -42,7 +42,7 @@ from .edge import calendar_from_model, calendar_to_model
 from .errors import IcsBridgeError, InputError, OutputError
 from .gcpause import paused_gc
 from .interrupt import end_pool, ignore_in_worker
-from .io import fastics, jsonio
+from .io import fastics, jsonio, second_offsets
 from .io import ics as ics_io
 from .io.files import atomic_write
 from .io.ics_layout import in_file_order
@@ -216,13 +216,11 @@ def _ics_to_ics_hub(data: Any, report: Report, options: Options, errors: list[In
 def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
     """The hub → the target's data (a calendar or a JSON-ready value)."""
     if target == "ics":
-        if isinstance(cal, Calendar):
+        if isinstance(cal, Calendar):  # the library edge: a caller's icalendar.Calendar
             ics_io.utc_for_second_offsets(cal, report)
             return cal
-        if _second_offsets(cal):  # rare (local mean time): icalendar's rewrite, one crossing
-            ical = calendar_from_model(cal)  # edge: until utc_for_second_offsets moves (issue 12)
-            ics_io.utc_for_second_offsets(ical, report)
-            return ical
+        if second_offsets.needed(cal):  # rare (local mean time)
+            return second_offsets.utc_for_second_offsets(cal, report)
         return cal
     if isinstance(cal, Calendar):
         cal = calendar_to_model(cal)  # edge: the library edge (a caller's icalendar.Calendar)
@@ -235,25 +233,6 @@ def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, option
         from .providers.google import api as google_api
         return google_api.write(cal, report, options)
     raise ValueError(f"unknown target format {target!r}")
-
-
-def _second_offsets(cal: m.Calendar) -> bool:
-    """Whether a date-time of the hub is in a zone whose UTC offset has seconds
-    (:func:`ics_bridge.io.ics.utc_for_second_offsets`)."""
-    for event in cal.events:
-        values: list[Any] = [event.start, event.end, event.recurrence_id.value if event.recurrence_id else None]
-        for lists in (event.rdates, event.exdates):
-            for line in lists:
-                values.extend(v.start if isinstance(v, m.Period) else v for v in line.values)
-        for value in values:
-            if isinstance(value, m.ZonedDateTime) and value.dt.tzinfo is not None:
-                try:
-                    offset = value.dt.utcoffset()
-                except (ValueError, OverflowError):
-                    continue
-                if offset is not None and offset.seconds % 60:
-                    return True
-    return False
 
 
 def convert(data: Any, *, to: Format, source: Format | None = None, options: Options = Options(),

@@ -283,3 +283,37 @@ def test_the_hub_is_the_typed_model() -> None:
     assert isinstance(conv.hub, m.Calendar) and isinstance(conv.data, m.Calendar)
     given = ics_bridge.convert(conv.calendar, to="ics", source="ics")
     assert isinstance(given.data, Calendar) and given.data is conv.calendar
+
+
+@st.composite
+def _lmt_calendars(draw: st.DrawFn) -> bytes:
+    """Events in zones whose offset had seconds (local mean time) — singles, series that stay in
+    one offset or cross a change, EXDATE/RDATE lines — for the UTC rewrite on the typed hub."""
+    zone = draw(st.sampled_from(["Europe/Moscow", "Europe/Amsterdam", "Asia/Kolkata", "Africa/Monrovia"]))
+    out = []
+    for n in range(draw(st.integers(1, 4))):
+        year = draw(st.integers(1880, 1975))
+        start = f"{year}0{draw(st.integers(1, 9))}1{draw(st.integers(0, 9))}T100000"
+        lines = [f"UID:lmt-{n}", "DTSTAMP:20240101T000000Z", f"DTSTART;TZID={zone}:{start}",
+                 f"DTEND;TZID={zone}:{start[:9]}110000"]
+        if draw(st.booleans()):
+            lines.append(f"RRULE:FREQ={draw(st.sampled_from(['WEEKLY', 'MONTHLY', 'YEARLY']))};COUNT={draw(st.integers(2, 30))}")
+            if draw(st.booleans()):
+                lines.append(f"EXDATE;TZID={zone}:{start}")
+            if draw(st.booleans()):
+                lines.append(f"RDATE;TZID={zone}:{start[:4]}1231T100000")
+        out.append("BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n")
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(out) + "END:VCALENDAR\r\n").encode()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lmt_calendars())
+def test_generated_second_offsets_same_bytes_and_report(data: bytes) -> None:
+    """``io/second_offsets`` (the typed hub) writes and reports what ``io/ics.utc_for_second_offsets``
+    (icalendar's calendar) did."""
+    report = Report()
+    cal = ics_io.parse_calendar(data, report, ics_io.IcsReadOptions(), [])
+    ics_io.utc_for_second_offsets(cal, report)
+    conv = ics_bridge.convert(data, to="ics", source="ics")
+    assert conv.to_bytes() == ics_io.serialize(cal)
+    assert [e.as_dict() for e in conv.report] == [e.as_dict() for e in report]
