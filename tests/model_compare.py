@@ -363,16 +363,10 @@ def normalized(value: Any) -> Any:
     if isinstance(value, m.Trigger):
         return m.Trigger(value.offset, normalized(value.at), value.related,
                          tuple(p for p in value.params if p.name != "VALUE"))
-    if isinstance(value, m.RawComponent):
-        # a component other than VEVENT and VTIMEZONE is written as icalendar writes it (its
-        # properties sorted, unreadable values dropped: io/ics.component_as_written)
-        from ics_bridge.io.ics import component_as_written
-        return m.RawComponent(value.name, component_as_written(value.lines))
     if isinstance(value, m.Calendar):
         series = tuple(s for s in normalized(value.series) if s.master is not None or s.overrides)
         return dataclasses.replace(value, timezones=(), prodid=None, version=None, series=series, problems=(),
-                                   other=_in_written_order(normalized(value.other)),
-                                   components=normalized(value.components))
+                                   other=_in_written_order(normalized(value.other)))
     if isinstance(value, m.DateList):
         return m.DateList(normalized(value.values), tuple(p for p in value.params if p.name not in _DERIVED))
     if isinstance(value, (m.Event, m.Alarm)):

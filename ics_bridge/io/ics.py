@@ -519,20 +519,16 @@ def component_as_read(lines: tuple[str, ...], zones: tuple[str, ...] = ()) -> Co
 
 
 @lru_cache(maxsize=256)
-def component_as_written(lines: tuple[str, ...], zones: tuple[str, ...] = (),
-                         renames: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+def component_as_written(lines: tuple[str, ...], zones: tuple[str, ...] = ()) -> tuple[str, ...]:
     """A component other than VEVENT and VTIMEZONE (VTODO, VJOURNAL, VFREEBUSY…) as the .ics
     writer writes it: icalendar's reading with its unreadable values dropped, as the reading
     reported them (:func:`_clean_components`), written by icalendar's writer (its property order
     and parameter quoting, as a VEVENT's are): never a broken content line of the source, which
-    ical.js refuses the whole file for.  ``lines`` as read when icalendar does not read them.
-    ``renames``: TZIDs written with another name (``--tzid-style windows``)."""
+    ical.js refuses the whole file for.  ``lines`` as read when icalendar does not read them."""
     component = component_as_read(lines, zones)
     if component is None or component.name != lines[0].partition(":")[2].strip().upper():
         return lines
     _clean_components(component, Report())
-    if renames:
-        timezones.rename_tzids(component, dict(renames))  # type: ignore[arg-type]
     return tuple(fastics.component_lines(component))
 
 

@@ -37,10 +37,14 @@ from .model_reader import _TZID, IcsReader
 
 @dataclass(frozen=True, slots=True)
 class PlacedComponent(m.RawComponent):
-    """A component other than VEVENT and VTIMEZONE and its place: ``position`` events of the
-    calendar (in the order written) come before it."""
+    """A component other than VEVENT and VTIMEZONE of an .ics file, its ``lines`` as icalendar
+    writes them (``io/ics.component_as_written``: as before the typed hub, never a broken content
+    line of the source), and its place: ``position`` events of the calendar (in the order
+    written) come before it; ``tzids``: (TZID, earliest year, tzdata zone or None) per TZID its
+    properties name (``io/ics.component_zones``), for the writer's VTIMEZONEs."""
 
     position: int = field(default=0, compare=False)
+    tzids: tuple[tuple[str, int, str | None], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +63,9 @@ def in_file_order(cal: m.Calendar, data: bytes | str, options: ics.IcsReadOption
     blocks = [child for index in reader._indexes for child in index.children]
     series, places = _placed_series(cal.series, blocks, reader.text)
     before = _events_before(places)
-    components = _placed_components(cal.components, blocks, before)
-    return dataclasses.replace(cal, series=series, components=components,
-                               timezones=_placed_zones(cal, components, blocks, reader, before))
+    zones = _placed_zones(cal, cal.components, blocks, reader, before)
+    components = _placed_components(cal.components, blocks, before, tuple(line for z in zones for line in z.lines))
+    return dataclasses.replace(cal, series=series, components=components, timezones=zones)
 
 
 def _events_before(places: list[int]) -> Any:
@@ -125,10 +129,10 @@ def _at(event: m.Event, places: Any) -> m.Event:
     return dataclasses.replace(event, position=next(places))
 
 
-def _placed_components(components: tuple[m.RawComponent, ...], blocks: list[Any], before: Any
-                       ) -> tuple[m.RawComponent, ...]:
+def _placed_components(components: tuple[m.RawComponent, ...], blocks: list[Any], before: Any,
+                       zones: tuple[str, ...]) -> tuple[m.RawComponent, ...]:
     """The components the reading kept (in file order), each at the place of the next block of
-    its name."""
+    its name, as icalendar writes it (``zones``: the VTIMEZONE lines its TZIDs read with)."""
     free: dict[str, deque[int]] = {}
     for at, block in enumerate(blocks):
         if block.name not in ("VEVENT", "VTIMEZONE"):
@@ -136,7 +140,9 @@ def _placed_components(components: tuple[m.RawComponent, ...], blocks: list[Any]
     out: list[m.RawComponent] = []
     for comp in components:
         queue = free.get(comp.name)
-        out.append(PlacedComponent(comp.name, comp.lines, before(queue.popleft())) if queue else comp)
+        out.append(PlacedComponent(comp.name, ics.component_as_written(comp.lines, zones),
+                                   before(queue.popleft()) if queue else before(len(blocks)),
+                                   ics.component_zones(comp.lines, zones)))
     return tuple(out)
 
 

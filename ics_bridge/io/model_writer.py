@@ -105,17 +105,16 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
         starts.append(len(body))
         if event.start is not None or keep_without_start:
             writer.event(event, body)
-    zones = _zone_lines(cal.timezones)
     head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
-    named, renames = _named_zones(cal, zones, writer) if cal.components or cal.other else ([], ())
+    named, renames = _named_zones(cal, writer) if cal.components or cal.other else ([], ())
     generated, kept = writer.timezones(cal.timezones, named)
     head += generated
-    placed = _placed(cal, kept, zones, renames)
+    placed = _placed(cal, kept, renames)
     if placed:
         body = _interleaved(body, starts, placed, writer.fit)
     else:
         head += [line for _vtz, lines in kept for line in lines]
-        head += [line for comp in cal.components for line in _component_lines(comp, zones, renames)]
+        head += [line for comp in cal.components for line in _component_lines(comp, renames)]
     if not fast:
         return to_bytes([*head, *body, "END:VCALENDAR"])
     # the body is folded UTF-8 already (``_Writer.folded``): the rest is made so, then one join
@@ -125,14 +124,14 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     return b"\r\n".join(raw)
 
 
-def _named_zones(cal: m.Calendar, zones: tuple[str, ...], writer: "_Writer"
+def _named_zones(cal: m.Calendar, writer: "_Writer"
                  ) -> tuple[list[tuple[str, int, str | None]], tuple[tuple[str, str], ...]]:
     """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by the
     calendar's own lines (``X-MS-OLK-WKHRSTART;TZID=…``) and by its other components (a VTODO's
-    DUE), which get a VTIMEZONE as the values of events do (``timezones.add_vtimezones`` looks
-    at every property); and the TZIDs of the components written with their Windows name
-    (``--tzid-style windows``, a TZID no VTIMEZONE of the file defines)."""
-    from .ics import component_zones  # io/ics imports the quirks, which import this module
+    DUE: ``tzids`` of an .ics file's component, ``io/ics_layout``), which get a VTIMEZONE as the
+    values of events do (``timezones.add_vtimezones`` looks at every property); and the TZIDs
+    of the components written with their Windows name (``--tzid-style windows``, a TZID no
+    VTIMEZONE of the file defines)."""
     from ..timezones import resolve_name
     own = {vtz.tzid for vtz in cal.timezones}
     out: list[tuple[str, int, str | None]] = []
@@ -143,26 +142,42 @@ def _named_zones(cal: m.Calendar, zones: tuple[str, ...], writer: "_Writer"
             resolved = resolve_name(tzid)
             out.append((tzid, 1970, None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"))
     for comp in cal.components:
-        for tzid, year, iana in component_zones(comp.lines, zones):
+        for tzid, year, iana in getattr(comp, "tzids", ()):
             if writer.style == "windows" and iana and tzid not in own:
                 renames[tzid] = _windows_name(tzid, iana)
             out.append((renames.get(tzid, tzid), year, iana))
     return out, tuple(sorted((a, b) for a, b in renames.items() if a != b))
 
 
-def _zone_lines(defined: Iterable[m.TimezoneDef]) -> tuple[str, ...]:
-    """Every VTIMEZONE line of the calendar, for reading a component's TZIDs as the file does."""
-    return tuple(line for vtz in defined for line in vtz.lines)
+def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """A component other than VEVENT and VTIMEZONE: its lines (an .ics file's as icalendar
+    writes them, ``io/ics_layout``), its TZID parameters renamed by ``renames``."""
+    if not renames:
+        return comp.lines
+    swaps = [(_ptext((m.Param("TZID", (old,)),)), _ptext((m.Param("TZID", (new,)),))) for old, new in renames]
+    return tuple(_renamed(line, swaps) for line in comp.lines)
 
 
-def _component_lines(comp: m.RawComponent, zones: tuple[str, ...], renames: tuple[tuple[str, str], ...] = ()
-                     ) -> tuple[str, ...]:
-    """A component other than VEVENT and VTIMEZONE as icalendar writes it (``ics.component_as_written``)."""
-    from .ics import component_as_written  # io/ics imports the quirks, which import this module
-    return component_as_written(comp.lines, zones, renames)
+def _renamed(line: str, swaps: list[tuple[str, str]]) -> str:
+    """``line`` with a ``;TZID=…`` parameter (as the writer quotes it) swapped, among its name and
+    parameters only (up to the first colon outside a quoted value, RFC 5545 3.1)."""
+    quoted, cut = False, len(line)
+    for at, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            cut = at
+            break
+    head = line[:cut + 1]
+    for old, new in swaps:
+        for end in (";", ":"):
+            if old + end in head:
+                head = head.replace(old + end, new + end, 1)
+                break
+    return head + line[cut + 1:]
 
 
-def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]], zones: tuple[str, ...],
+def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]],
             renames: tuple[tuple[str, str], ...]) -> list[tuple[int, tuple[str, ...]]]:
     """(position, lines) of the file's own VTIMEZONEs and other components when the calendar
     says where the file had them (``io/ics_layout``: an .ics written again keeps the file's
@@ -170,7 +185,7 @@ def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]], 
     if not any(getattr(c, "position", None) is not None for c in (*cal.timezones, *cal.components)):
         return []
     out = [(getattr(vtz, "position", 0), lines) for vtz, lines in kept]
-    out += [(getattr(comp, "position", 0), _component_lines(comp, zones, renames)) for comp in cal.components]
+    out += [(getattr(comp, "position", 0), _component_lines(comp, renames)) for comp in cal.components]
     out.sort(key=_first)  # stable: the file's order among those at one place
     return out
 
