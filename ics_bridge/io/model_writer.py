@@ -13,6 +13,12 @@ is generated from tzdata (``timezones.vtimezone_lines``, cached per zone and yea
 earliest year the calendar uses it, replacing the file's own, as ``timezones.add_vtimezones``
 does; a TZID that names nothing gets none.  VTIMEZONEs the calendar held but no value uses are
 kept.  How the pipeline writes .ics from Graph and Google (``pipeline.write_hub``).
+
+An .ics file written again (.ics → .ics, ``io/ics_layout``): its events in the file's order
+(``Event.position``), its other components and its VTIMEZONEs at their places among them
+(``position``: how many events come before), the components as icalendar writes them; a TZID
+only a component or a calendar line names gets a VTIMEZONE too, and ``windows`` style renames
+a TZID whose file VTIMEZONE tzdata replaces, as ``timezones.add_vtimezones`` did.
 """
 
 from __future__ import annotations
