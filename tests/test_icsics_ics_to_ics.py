@@ -23,7 +23,6 @@ those fixes, on every corpus, producer and sample file; the generated tests shuf
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 

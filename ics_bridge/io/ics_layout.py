@@ -12,19 +12,22 @@ the places of the other components (:class:`PlacedComponent`, :class:`PlacedZone
 
 How: the reader's pass 1 (``model_reader.IcsReader``: BEGIN/END, UID, RECURRENCE-ID only; no
 event is built) over the same text ``read_model`` read.  An event takes the first free place of
-a VEVENT with its UID and master/override kind, in order; an event whose UID the reading
-changed (a missing UID made stable) takes the first VEVENT place left; one the quirks added (an
-RDATE period made an override) goes right after the event before it.
+a VEVENT with its UID and master/override kind, in order; where the reading left some of those
+out (an error: no DTSTART), the first whose DTSTAMP says the event's, one with a DTSTART first;
+an event whose UID the reading changed (a missing UID made stable) takes the first VEVENT place
+left; one the quirks added (an RDATE period made an override) goes right after the event
+before it.  (``read_model`` giving each event its place, and every VTIMEZONE and component with
+theirs, would make this second pass-1 read — ~0.5 s CPU of 2.2 s at 10k events — unneeded.)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import timezone
 from bisect import bisect_left
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from datetime import timezone
 from functools import lru_cache
 from typing import Any
 
