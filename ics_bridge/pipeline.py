@@ -42,9 +42,10 @@ from .edge import calendar_from_model, calendar_to_model
 from .errors import IcsBridgeError, InputError, OutputError
 from .gcpause import paused_gc
 from .interrupt import end_pool, ignore_in_worker
-from .io import fastics, jsonio
+from .io import fastics, jsonio, second_offsets
 from .io import ics as ics_io
 from .io.files import atomic_write
+from .io.ics_layout import in_file_order
 from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
@@ -200,26 +201,26 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
 
 
 def _ics_to_ics_hub(data: Any, report: Report, options: Options, errors: list[InputError], file: str | None
-                    ) -> tuple[Calendar, Report, list[InputError]]:
-    """.ics → .ics keeps icalendar's calendar for now: for an .ics input the model writer does
-    not yet write what ``io/ics.serialize`` writes (the header lines a file lacks, the order of
-    other components, a file's Windows TZIDs as written): the golden outputs hold it (issue 12)."""
+                    ) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
+    """.ics → .ics: the typed reading (``read_model``, every repair and report of the .ics
+    reader) with the file's layout (``io/ics_layout``: the events, other components and every
+    VTIMEZONE where the file had them), so the copy keeps the file's order.  A library caller's
+    ``icalendar.Calendar`` stays as given (the library edge) and is written by icalendar."""
     if isinstance(data, Calendar):
         return data, report, errors
-    cal = ics_io.parse_calendar(data, report, _ics_options(options), errors)
+    read_options = _ics_options(options)
+    cal = in_file_order(read_model(data, report, read_options, errors), data, read_options)
     return cal, report, [e.located(file) if file else e for e in errors]
 
 
 def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
     """The hub → the target's data (a calendar or a JSON-ready value)."""
     if target == "ics":
-        if isinstance(cal, Calendar):
+        if isinstance(cal, Calendar):  # the library edge: a caller's icalendar.Calendar
             ics_io.utc_for_second_offsets(cal, report)
             return cal
-        if _second_offsets(cal):  # rare (local mean time): icalendar's rewrite, one crossing
-            ical = calendar_from_model(cal)  # edge: until utc_for_second_offsets moves (issue 12)
-            ics_io.utc_for_second_offsets(ical, report)
-            return ical
+        if second_offsets.needed(cal):  # rare (local mean time)
+            return second_offsets.utc_for_second_offsets(cal, report)
         return cal
     if isinstance(cal, Calendar):
         cal = calendar_to_model(cal)  # edge: the library edge (a caller's icalendar.Calendar)
@@ -232,25 +233,6 @@ def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, option
         from .providers.google import api as google_api
         return google_api.write(cal, report, options)
     raise ValueError(f"unknown target format {target!r}")
-
-
-def _second_offsets(cal: m.Calendar) -> bool:
-    """Whether a date-time of the hub is in a zone whose UTC offset has seconds
-    (:func:`ics_bridge.io.ics.utc_for_second_offsets`)."""
-    for event in cal.events:
-        values: list[Any] = [event.start, event.end, event.recurrence_id.value if event.recurrence_id else None]
-        for lists in (event.rdates, event.exdates):
-            for line in lists:
-                values.extend(v.start if isinstance(v, m.Period) else v for v in line.values)
-        for value in values:
-            if isinstance(value, m.ZonedDateTime) and value.dt.tzinfo is not None:
-                try:
-                    offset = value.dt.utcoffset()
-                except (ValueError, OverflowError):
-                    continue
-                if offset is not None and offset.seconds % 60:
-                    return True
-    return False
 
 
 def convert(data: Any, *, to: Format, source: Format | None = None, options: Options = Options(),

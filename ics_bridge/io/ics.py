@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
@@ -503,6 +504,44 @@ def parse_components(text: str) -> list[Component]:
     """icalendar's tolerant reading of already :func:`prepare_text`-ed text (for the streaming
     path: follow it with :func:`check_calendar` on each VCALENDAR, as :func:`parse_calendar` does)."""
     return _parse(text)
+
+
+def component_as_read(lines: tuple[str, ...], zones: tuple[str, ...] = ()) -> Component | None:
+    """icalendar's tolerant reading (this module's parser) of one top-level component's unfolded
+    ``lines``, the VTIMEZONE lines ``zones`` before it so that its TZIDs read as they do in the
+    whole file; None when it does not read."""
+    try:
+        found = _parse("\r\n".join(("BEGIN:VCALENDAR", *zones, *lines, "END:VCALENDAR", "")))
+    except InputError:
+        return None
+    cal = next((c for c in found if c.name == "VCALENDAR"), None)
+    return cal.subcomponents[-1] if cal is not None and cal.subcomponents else None
+
+
+@lru_cache(maxsize=256)
+def component_as_written(lines: tuple[str, ...], zones: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A component other than VEVENT and VTIMEZONE (VTODO, VJOURNAL, VFREEBUSY…) as the .ics
+    writer writes it: icalendar's reading with its unreadable values dropped, as the reading
+    reported them (:func:`_clean_components`), written by icalendar's writer (its property order
+    and parameter quoting, as a VEVENT's are): never a broken content line of the source, which
+    ical.js refuses the whole file for.  ``lines`` as read when icalendar does not read them."""
+    component = component_as_read(lines, zones)
+    if component is None or component.name != lines[0].partition(":")[2].strip().upper():
+        return lines
+    _clean_components(component, Report())
+    return tuple(fastics.component_lines(component))
+
+
+@lru_cache(maxsize=256)
+def component_zones(lines: tuple[str, ...], zones: tuple[str, ...] = ()) -> tuple[tuple[str, int, str | None], ...]:
+    """(TZID, earliest year, the tzdata zone that describes it or None) for every TZID a
+    property of the component names (``timezones.add_vtimezones`` adds a VTIMEZONE for each
+    one no VTIMEZONE of the file defines)."""
+    component = component_as_read(lines, zones)
+    if component is None:
+        return ()
+    found = timezones._used_tzids(component)
+    return tuple((tzid, first.year, timezones._iana_for_output(tzid, tz)) for tzid, (first, tz) in found.items())
 
 
 def _short(value: object, size: int = 120) -> str:

@@ -13,6 +13,12 @@ is generated from tzdata (``timezones.vtimezone_lines``, cached per zone and yea
 earliest year the calendar uses it, replacing the file's own, as ``timezones.add_vtimezones``
 does; a TZID that names nothing gets none.  VTIMEZONEs the calendar held but no value uses are
 kept.  How the pipeline writes .ics from Graph and Google (``pipeline.write_hub``).
+
+An .ics file written again (.ics → .ics, ``io/ics_layout``): its events in the file's order
+(``Event.position``), its other components and its VTIMEZONEs at their places among them
+(``position``: how many events come before), the components as icalendar writes them; a TZID
+only a component or a calendar line names gets a VTIMEZONE too, and ``windows`` style renames
+a TZID whose file VTIMEZONE tzdata replaces, as ``timezones.add_vtimezones`` did.
 """
 
 from __future__ import annotations
@@ -98,24 +104,114 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     reference tests/test_writer_fastpath.py holds the fast paths to."""
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
-    writer = _Writer(tzid_style, frozenset(vtz.tzid for vtz in cal.timezones), source_order, fast=fast, folded=fast)
+    writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast)
     body: list[Any] = []  # str lines, or folded UTF-8 lines (fast)
+    starts: list[int] = []  # per event in the order written: where its lines start in body
     for event in _in_order(cal.series):
+        starts.append(len(body))
         if event.start is not None or keep_without_start:
             writer.event(event, body)
-    out = ["BEGIN:VCALENDAR", *calendar_head(cal)]
-    out += writer.timezones(cal.timezones)
-    for comp in cal.components:
-        out += comp.lines
+    head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
+    named, renames = _named_zones(cal, writer) if cal.components or cal.other else ([], ())
+    generated, kept = writer.timezones(cal.timezones, named)
+    head += generated
+    placed = _placed(cal, kept, renames)
+    if placed:
+        body = _interleaved(body, starts, placed, writer.fit)
+    else:
+        head += [line for _vtz, lines in kept for line in lines]
+        head += [line for comp in cal.components for line in _component_lines(comp, renames)]
     if not fast:
-        out += body
-        out.append("END:VCALENDAR")
-        return to_bytes(out)
+        return to_bytes([*head, *body, "END:VCALENDAR"])
     # the body is folded UTF-8 already (``_Writer.folded``): the rest is made so, then one join
-    raw = [fold(line) for line in out]
+    raw = [fold(line) for line in head]
     raw += body
     raw.append(b"END:VCALENDAR\r\n")
     return b"\r\n".join(raw)
+
+
+def _named_zones(cal: m.Calendar, writer: "_Writer"
+                 ) -> tuple[list[tuple[str, int, str | None]], tuple[tuple[str, str], ...]]:
+    """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by the
+    calendar's own lines (``X-MS-OLK-WKHRSTART;TZID=…``) and by its other components (a VTODO's
+    DUE: ``tzids`` of an .ics file's component, ``io/ics_layout``), which get a VTIMEZONE as the
+    values of events do (``timezones.add_vtimezones`` looks at every property); and the TZIDs
+    of the components written with their Windows name (``--tzid-style windows``, a TZID no
+    VTIMEZONE of the file defines)."""
+    from ..timezones import resolve_name
+    own = {vtz.tzid for vtz in cal.timezones}
+    out: list[tuple[str, int, str | None]] = []
+    renames: dict[str, str] = {}
+    for line in cal.other:
+        tzid = m.param(line.params, "TZID")
+        if tzid:
+            resolved = resolve_name(tzid)
+            out.append((tzid, 1970, None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"))
+    for comp in cal.components:
+        for tzid, year, iana in getattr(comp, "tzids", ()):
+            if writer.style == "windows" and iana and tzid not in own:
+                renames[tzid] = _windows_name(tzid, iana)
+            out.append((renames.get(tzid, tzid), year, iana))
+    return out, tuple(sorted((a, b) for a, b in renames.items() if a != b))
+
+
+def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """A component other than VEVENT and VTIMEZONE: its lines (an .ics file's as icalendar
+    writes them, ``io/ics_layout``), its TZID parameters renamed by ``renames``."""
+    if not renames:
+        return comp.lines
+    swaps = [(_ptext((m.Param("TZID", (old,)),)), _ptext((m.Param("TZID", (new,)),))) for old, new in renames]
+    return tuple(_renamed(line, swaps) for line in comp.lines)
+
+
+def _renamed(line: str, swaps: list[tuple[str, str]]) -> str:
+    """``line`` with a ``;TZID=…`` parameter (as the writer quotes it) swapped, among its name and
+    parameters only (up to the first colon outside a quoted value, RFC 5545 3.1)."""
+    quoted, cut = False, len(line)
+    for at, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            cut = at
+            break
+    head = line[:cut + 1]
+    for old, new in swaps:
+        for end in (";", ":"):
+            if old + end in head:
+                head = head.replace(old + end, new + end, 1)
+                break
+    return head + line[cut + 1:]
+
+
+def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]],
+            renames: tuple[tuple[str, str], ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """(position, lines) of the file's own VTIMEZONEs and other components when the calendar
+    says where the file had them (``io/ics_layout``: an .ics written again keeps the file's
+    order; ``position``: how many events come before it), else empty."""
+    if not any(getattr(c, "position", None) is not None for c in (*cal.timezones, *cal.components)):
+        return []
+    out = [(getattr(vtz, "position", 0), lines) for vtz, lines in kept]
+    out += [(getattr(comp, "position", 0), _component_lines(comp, renames)) for comp in cal.components]
+    out.sort(key=_first)  # stable: the file's order among those at one place
+    return out
+
+
+def _interleaved(body: list[Any], starts: list[int], placed: list[tuple[int, tuple[str, ...]]], fit: Any
+                 ) -> list[Any]:
+    """The events' lines (event k's from ``starts[k]``) with each placed component's lines
+    before event number ``position`` (after the last event when there are not that many)."""
+    out: list[Any] = []
+    done = 0
+    for position, lines in placed:
+        if position < len(starts):
+            out += body[done:starts[position]]
+            done = starts[position]
+        else:
+            out += body[done:]
+            done = len(body)
+        out += [fit(line) for line in lines]
+    out += body[done:]
+    return out
 
 
 def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
@@ -344,13 +440,12 @@ class _Writer:
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
     (tests/test_writer_fastpath.py)."""
 
-    __slots__ = ("used", "style", "defined", "source_order", "fast", "folded", "fit", "zones")
+    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones")
 
-    def __init__(self, style: str = "iana", defined: frozenset[str] = frozenset(), source_order: bool = False,
+    def __init__(self, style: str = "iana", source_order: bool = False,
                  fast: bool = True, folded: bool = False) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
         self.style = style
-        self.defined = defined
         self.source_order = source_order
         self.fast = fast
         self.folded = folded
@@ -363,7 +458,7 @@ class _Writer:
     def tzid(self, zone: m.Zone) -> str:
         """The TZID to write: as read, or the Windows name of an IANA zone (``windows`` style)."""
         tzid = zone.tzid or ""
-        if self.style == "windows" and zone.kind == "iana" and zone.iana and tzid not in self.defined:
+        if self.style == "windows" and zone.kind == "iana" and zone.iana:
             return _windows_name(tzid, zone.iana)
         return tzid
 
@@ -555,6 +650,8 @@ class _Writer:
         if trigger is not None:
             extra = tuple(p for p in trigger.params if p.name not in ("RELATED", "VALUE"))
             if trigger.offset is not None:
+                if (m.param(trigger.params, "VALUE") or "").upper() == "DURATION":  # as read (its default)
+                    extra = (*extra, m.Param("VALUE", ("DURATION",)))
                 if trigger.related != "START" or m.param(trigger.params, "RELATED") is not None:
                     extra = (m.Param("RELATED", (trigger.related,)), *extra)
                 pairs.append(("1TRIGGER", fit(f"TRIGGER{_ptext(extra)}:{_trigger_text(trigger)}")))
@@ -574,21 +671,33 @@ class _Writer:
         out.append(fit("END:VALARM"))
         return out
 
-    def timezones(self, defined: Iterable[m.TimezoneDef]) -> list[str]:
-        """The VTIMEZONEs, as ``timezones.add_vtimezones`` writes them: one generated from tzdata
-        for each TZID an IANA zone's value used (sorted by TZID, from the earliest year used),
-        then the file's own for file zones and for TZIDs no value uses (unfolded)."""
+    def timezones(self, defined: Iterable[m.TimezoneDef], named: Iterable[tuple[str, int, str | None]] = ()
+                  ) -> tuple[list[str], list[tuple[m.TimezoneDef, tuple[str, ...]]]]:
+        """The VTIMEZONEs, as ``timezones.add_vtimezones`` writes them: (the ones generated from
+        tzdata, one for each TZID an IANA zone's value used, sorted by TZID, from the earliest
+        year used; the file's own kept, each with its lines: file zones and TZIDs no value
+        uses) (unfolded).  A file's VTIMEZONE for a TZID an IANA zone's value used is replaced
+        by tzdata's, also when that value is written with its Windows name."""
+        defined = list(defined)
+        wanted = {tzid: (zone.iana if zone.kind == "iana" else None, year, zone.tzid or tzid)
+                  for tzid, (zone, year) in self.used.items()}
+        own = {vtz.tzid for vtz in defined}
+        for tzid, year, iana in named:  # TZIDs only lines name: a VTIMEZONE unless the file has one
+            if tzid not in own and iana and (tzid not in wanted or year < wanted[tzid][1]):
+                wanted[tzid] = (iana, year, tzid)
         out: list[str] = []
         written: set[str] = set()
-        for tzid, (zone, year) in sorted(self.used.items()):
-            if zone.kind == "iana" and zone.iana:
-                out += _generated_vtimezone(zone.iana, tzid, max(year, 1))
+        for tzid, (iana, year, read_as) in sorted(wanted.items()):
+            if iana:
+                out += _generated_vtimezone(iana, tzid, max(year, 1))
                 written.add(tzid)
+                written.add(read_as)
+        kept = []
         for vtz in defined:
             if vtz.tzid not in written:
-                out += _file_vtimezone(vtz.lines)
+                kept.append((vtz, _file_vtimezone(vtz.lines)))
                 written.add(vtz.tzid)
-        return out
+        return out, kept
 
 
 _DT_FORMAT = "%04d%02d%02dT%02d%02d%02d"
