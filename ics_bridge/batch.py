@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import os
 import re
 import signal
@@ -325,10 +326,9 @@ class BatchResult:
 
     def report_chunks(self) -> Iterator[bytes]:
         """The bytes of ``json.dumps(report_dict(), indent=2, ensure_ascii=False)`` + newline,
-        in pieces: the entries are encoded one at a time (a streamed file's stay on disk)."""
-        for text in lazy_json.chunks(self._report(lazy=True), indent=2):
-            yield text.encode("utf-8")
-        yield b"\n"
+        in blocks of about 64 KiB: the entries are encoded one at a time (a streamed file's stay
+        on disk)."""
+        yield from lazy_json.blocks(itertools.chain(lazy_json.chunks(self._report(lazy=True), indent=2), ["\n"]))
 
     def _report(self, lazy: bool) -> dict[str, Any]:
         losses, warnings = self.tally()

@@ -60,6 +60,18 @@ def test_report_chunks_equal_the_report_dict_with_spooled_entries():
     assert [e["uid"] for e in json.loads(text)["entries"]] == [f"u{k}" for k in range(5)]
 
 
+def test_report_reaches_its_destination_in_blocks_not_one_write_per_entry():
+    """A small report is one write (a pipe closed early by ``head`` breaks nothing, as on main);
+    a long one is cut near 64 KiB, never held whole."""
+    small = list(BatchResult(files=[_streamed_result(5)], written=["big.json"]).report_chunks())
+    assert len(small) == 1
+    big = BatchResult(files=[_streamed_result(3000)], written=["big.json"])
+    blocks = list(big.report_chunks())
+    assert b"".join(blocks) == (json.dumps(big.report_dict(), indent=2, ensure_ascii=False) + "\n").encode()
+    assert len(blocks) > 3
+    assert all(1 << 16 <= len(b) < (1 << 16) + 1024 for b in blocks[:-1])
+
+
 def test_file_entries_name_their_file_and_pickle_as_a_list():
     import pickle
     entries = _streamed_result(3).entries
