@@ -505,7 +505,7 @@ def _convert_file(task: _Task) -> FileResult:
         cal, report, errors = pipeline.read_hub(payload, source, task.options, file=item.name, target=task.to,
                                                 parsed=parsed)
         result.errors.extend(FileError.of(e, item.name) for e in errors)
-        if isinstance(cal, Calendar):  # .ics → .ics: icalendar's calendar (pipeline._ics_to_ics_hub)
+        if isinstance(cal, Calendar):  # the library edge: a caller's icalendar.Calendar (pipeline._ics_to_ics_hub)
             result.events = sum(1 for _ in cal.walk("VEVENT"))
             parts = _ical_parts(cal) if task.shape == "split" else []
         else:

@@ -15,9 +15,10 @@ names Graph or Google is the pipeline choosing a provider's mapper.
 The hub is the typed model (:mod:`ics_bridge.model`, issue 12), chosen in two places only:
 :func:`read_hub`/:func:`write_hub` (whole input) and :class:`_GroupConverter`/:class:`_JsonGroups`
 (one series of a streamed file).  icalendar stays at the library edge (:attr:`Conversion.calendar`,
-a caller's ``icalendar.Calendar``) and for .ics → .ics (:func:`_ics_to_ics_hub`); the streamed
-.ics reading of a UID group is on the typed model reader (:class:`ics_bridge.io.stream._GroupReader`);
-``docs/architecture.md`` lists why.
+a caller's ``icalendar.Calendar``, written as given when the target is .ics); .ics → .ics is on
+the typed hub too (:func:`_ics_to_ics_hub`: the file's layout kept by ``io/ics_layout``); the
+streamed .ics reading of a UID group is on the typed model reader
+(:class:`ics_bridge.io.stream._GroupReader`); ``docs/architecture.md`` lists why.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ __all__ = ["Conversion", "StreamResult", "StreamWorkerError", "POOL_MAP", "conve
 
 @dataclass
 class Conversion:
-    """A finished conversion: ``data`` is the written calendar (ics: the typed hub, or icalendar's
-    for .ics → .ics) or a JSON-ready value (graph, google); ``hub`` is the calendar it went
+    """A finished conversion: ``data`` is the written calendar (ics: the typed hub, or a library
+    caller's own ``icalendar.Calendar`` when that was the input) or a JSON-ready value (graph, google); ``hub`` is the calendar it went
     through, and ``calendar`` that hub as an ``icalendar.Calendar``, built when asked (the
     library edge); ``report`` what was lost; ``errors`` the events or files that could not be
     read at all."""
@@ -165,8 +166,8 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
              ) -> tuple[m.Calendar | Calendar, Report, list[InputError]]:
     """Any input → the typed hub, its report and per-event errors.
 
-    ``target="ics"`` with an .ics source gives icalendar's calendar instead (see
-    :func:`_ics_to_ics_hub`); a library caller's ``icalendar.Calendar`` crosses the library edge.
+    ``target="ics"`` with an .ics source keeps the file's layout (see :func:`_ics_to_ics_hub`);
+    a library caller's ``icalendar.Calendar`` crosses the library edge.
     ``parsed``: ``data`` is JSON :func:`sniff` already parsed and checked, its repairs in this report."""
     report = parsed if parsed is not None else Report(file=file)
     errors: list[InputError] = []
