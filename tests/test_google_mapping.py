@@ -403,6 +403,20 @@ def test_conference_entry_points_case():
     assert out["conferenceData"] == item["conferenceData"] and out["hangoutLink"] == item["hangoutLink"]
 
 
+@pytest.mark.parametrize("name", [42, {"text": "Meet"}, ["Meet"], True])
+def test_conference_solution_name_not_text_is_reported_not_a_crash(name):
+    """Found by googlein3: a non-text ConferenceSolution.name labelled an unlabelled entry point
+    and the writer failed with AttributeError ('int' object has no attribute 'to_ical')."""
+    item = base(conferenceData={"conferenceId": "aaa-bbbb-ccc",
+                                "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": name},
+                                "entryPoints": [{"entryPointType": "video", "uri": "https://meet.google.com/aaa-bbbb-ccc"}]})
+    conv, [v] = g2i(item)
+    assert b"CONFERENCE;FEATURE" in conv.to_bytes()
+    assert str(v["CONFERENCE"]) == "https://meet.google.com/aaa-bbbb-ccc" and "LABEL" not in v["CONFERENCE"].params
+    [entry] = [e for e in conv.report.entries if e.field == "conferenceData.conferenceSolution.name"]
+    assert entry.kind is LossKind.INVALID_VALUE and type(name).__name__ in entry.reason
+
+
 def test_x_google_conference_read_from_google_export():
     v = vevent(X_GOOGLE_CONFERENCE="https://meet.google.com/xyz-abcd-efg")
     out = i2g(v, "insert").data

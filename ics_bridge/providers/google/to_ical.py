@@ -545,10 +545,16 @@ class _EventMapper:
 
     def conference(self) -> None:
         """Entry points → CONFERENCE (RFC 7986, one each), the video link also as
-        X-GOOGLE-CONFERENCE (Google's export) and as a marked DESCRIPTION line."""
+        X-GOOGLE-CONFERENCE (Google's export) and as a marked DESCRIPTION line.  The
+        solution's ``name`` labels an entry point without a label of its own; Google's
+        ConferenceSolution.name is a string, anything else is reported and not used."""
         e, v = self.e, self.v
         cd = e.conferenceData
         solution = (cd.conferenceSolution or {}).get("name") if cd else None
+        if solution is not None and not isinstance(solution, str):
+            self.add(LossKind.INVALID_VALUE, "conferenceData.conferenceSolution.name",
+                     f"not text ({type(solution).__name__}): not used as the conference label")
+            solution = None
         primary = None
         seen: set[str] = set()
         for ep in (cd.entryPoints or []) if cd else []:
