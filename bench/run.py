@@ -54,6 +54,8 @@ TASKS = {
     "google2ics": ("google", "ics", "ical_write"),
     "google2ics_stream": ("google", "ics", "ical_write"),
     "roundtrip_graph": ("ics", "ics", "ical_both"),
+    # .ics → .ics (a copy with repairs, zones normalised): against icalendar's parse + write
+    "ics2ics": ("ics", "ics", "ical_both"),
 }
 
 
@@ -105,7 +107,7 @@ def measure(task: str, size: int) -> dict[str, float]:
         cal = Calendar.from_ical(src.read_bytes().decode("utf-8"))
         t0 = time.perf_counter()
         out = cal.to_ical()
-    elif task in ("ics2graph", "ics2google", "graph2ics", "google2ics"):
+    elif task in ("ics2graph", "ics2google", "graph2ics", "google2ics", "ics2ics"):
         to = {"ics2graph": "graph", "ics2google": "google"}.get(task, "ics")
         out = ics_bridge.convert(src.read_bytes(), to=to).to_bytes()
     elif "_stream" in task:
@@ -291,7 +293,7 @@ LABEL = {
     "typed_write": "typed writer (model → .ics)", "ics2graph": "ICS→Graph", "ics2graph_stream": "ICS→Graph (stream)",
     "ics2google": "ICS→Google", "ics2google_stream": "ICS→Google (stream)", "graph2ics": "Graph→ICS",
     "graph2ics_stream": "Graph→ICS (stream)", "google2ics": "Google→ICS",
-    "google2ics_stream": "Google→ICS (stream)", "roundtrip_graph": "round trip ICS→Graph→ICS",
+    "google2ics_stream": "Google→ICS (stream)", "roundtrip_graph": "round trip ICS→Graph→ICS", "ics2ics": "ICS→ICS",
     "ics2graph_stream_jobs2": "ICS→Graph (stream, jobs 2)", "ics2google_stream_jobs2": "ICS→Google (stream, jobs 2)",
     "graph2ics_stream_jobs2": "Graph→ICS (stream, jobs 2)",
 }
