@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import heapq
 import json
 import os
 import pickle
@@ -684,13 +685,35 @@ def iter_series_calendars(idx: IcsIndex, report: Report, options: Options = Opti
 # ------------------------------------------------------------------------------------------------
 
 def _key_order(idx: array) -> Iterable[int]:
-    """The rows of a spool's (key1, key2, offset, length) index in key order.  Why no list when
-    they already are (the usual case): at a million items a list of keys was pass 2's largest
-    structure."""
-    n = len(idx) // 4
-    if all(idx[r] < idx[r + 4] or (idx[r] == idx[r + 4] and idx[r + 1] <= idx[r + 5]) for r in range(0, 4 * n - 4, 4)):
+    """The rows of a spool's (key1, key2, offset, length) index in key order."""
+    return rows_in_order(idx, 4, 2)
+
+
+SORT_RUN = 1 << 16  # rows sorted at a time by rows_in_order
+
+
+def rows_in_order(idx: array, width: int, keys: int) -> Iterable[int]:
+    """The rows of ``idx`` (``width`` machine integers a row, the first ``keys`` its sort key) in
+    key order, rows under one key in their own order (a stable sort).
+
+    Why not ``sorted(range(n), key=...)``: at a million events a streamed file has ~1.3 million
+    report entries, and that list with a tuple key a row peaked at ~190 MB more than the
+    conversion itself (a 1M-event file through the CLI: 364 MiB against the 200 MiB of issue 12).
+    Rows already in order (the usual case) cost nothing; otherwise runs of :data:`SORT_RUN` rows
+    are sorted one at a time into 8-byte row numbers and merged (``heapq.merge``), so what is held
+    is one integer a row plus one run."""
+    n = len(idx) // width
+
+    def key(r: int) -> tuple[int, ...]:
+        at = width * r
+        return tuple(idx[at:at + keys])
+
+    if all(key(r) <= key(r + 1) for r in range(n - 1)):
         return range(n)
-    return sorted(range(n), key=lambda r: (idx[4 * r], idx[4 * r + 1]))
+    runs = [array("q", sorted(range(start, min(n, start + SORT_RUN)), key=key)) for start in range(0, n, SORT_RUN)]
+    if len(runs) == 1:
+        return runs[0]
+    return (r for _key, r in heapq.merge(*(((key(r), r) for r in run) for run in runs)))
 
 
 class _JsonSpool:
@@ -1095,7 +1118,7 @@ class KeyedEntries:
     def into(self, report: Report, errors: list[InputError]) -> None:
         """Every entry into ``report`` and every error into ``errors``, sorted."""
         idx = self._index
-        order = sorted(range(len(idx) // 4), key=lambda r: (idx[4 * r], idx[4 * r + 1], idx[4 * r + 2], r))
+        order = rows_in_order(idx, 4, 3)
         xwr = list(self._xwr.values())
         for r in order:
             if xwr and idx[4 * r] > self.XWR:
