@@ -432,37 +432,41 @@ class _Writer:
         v = self.v
         alarms = v.alarms
         if not alarms:
-            self.out["isReminderOn"] = False
-            if "reminderMinutesBeforeStart" in self.stash:
-                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            self.no_reminder()
             return
         start, end = m.plain(v.start), event_end(v)
         readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
-        valid = [r for r in readings if r.minutes_before is not None]
+        # by position: equal alarms share one (memoised) reading
+        valid = [i for i, r in enumerate(readings) if r.minutes_before is not None]
         for alarm, r in zip(alarms, readings):
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
                 self.dropped_alarms.append(alarm)
         if not valid:
-            self.out["isReminderOn"] = False
-            if "reminderMinutesBeforeStart" in self.stash:
-                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            self.no_reminder()
             return
-        popups = [r for r in valid if r.action != "EMAIL"] or valid
-        best = max(popups, key=lambda r: r.minutes_before or 0)
+        popups = [i for i in valid if readings[i].action != "EMAIL"] or valid
+        kept = max(popups, key=lambda i: readings[i].minutes_before or 0)
+        best = readings[kept]
         if best.converted:
             self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
         if best.action != "DISPLAY":
             # Graph's one reminder is a pop-up; read back it is a DISPLAY alarm.
             self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", f"Graph's reminder is a pop-up; the {best.action} "
                      "alarm is written as one", before=best.action, after="DISPLAY")
-        for alarm, r in zip(alarms, readings):
-            if r.minutes_before is not None and r is not best:
+        for i, (alarm, r) in enumerate(zip(alarms, readings)):
+            if r.minutes_before is not None and i != kept:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
                          f"{r.minutes_before} min before dropped", before=r.minutes_before)
                 self.dropped_alarms.append(alarm)
         self.out["isReminderOn"] = True
         self.out["reminderMinutesBeforeStart"] = best.minutes_before
+
+    def no_reminder(self) -> None:
+        """No reminder (Graph's own minutes, when the stash kept them, come back as they were)."""
+        self.out["isReminderOn"] = False
+        if "reminderMinutesBeforeStart" in self.stash:
+            self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
 
     def availability(self) -> None:
         v = self.v
