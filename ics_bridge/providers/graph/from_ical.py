@@ -43,7 +43,7 @@ from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, all_day_recurrence_id, event_end,
                        get_description, get_stash, is_plain_alternative, read_alarm, report_duplicate_uids)
 from . import people, tables
-from .kept_lines import plain_kept_lines
+from .kept_lines import own_params, plain_kept_lines
 
 Profile = Literal["resource", "request"]
 # An attendee without a proposed time in the resource profile: its entry written in one dict
@@ -669,8 +669,8 @@ def _grouped(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> tuple[list
     return [line for found in by_name.values() for line in found], tuple(by_name)
 
 
-# (SEQUENCE, STATUS kept or None, the event's parameters, its property order) → the extended
-# property's value and the names it holds; None: nothing kept
+# (SEQUENCE, STATUS kept or None, the parameters each was read with, the event's property order
+# when both are kept) → the extended property's value and the names it holds; None: nothing kept
 _FEW: dict[tuple[Any, ...], tuple[str, tuple[str, ...]] | None] = {}
 _ONLY_STATUS = frozenset({"STATUS"})
 
@@ -679,15 +679,20 @@ def _kept_few(writer: _Writer) -> bool:
     """``keep_unmapped`` for an event that keeps nothing but SEQUENCE and, when it was not
     carried (``STATUS:TENTATIVE``), STATUS — most events: no kept line, component, dropped alarm,
     COMMENT, ATTACH, RDATE or EXRULE.  Their lines depend on those values, the parameters they
-    were read with and the property order alone, so each combination is written once (by
-    :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).  False: not such
-    an event, nothing done."""
+    were read with and (two lines to order) the property order alone, so each combination is
+    written once (by :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).
+    The key holds only those: hashing the event's whole parameter list and property order cost
+    ~1 us an event, more than finding the two parameter lists.  False: not such an event,
+    nothing done."""
     v, unmapped = writer.v, writer.unmapped
     if (v.other or v.components or writer.dropped_alarms or v.comments or v.attachments or v.rdates or v.exrules
             or not unmapped <= _ONLY_STATUS):
         return False
     status = v.status if unmapped else None
-    key = (v.sequence, status, v.params, v.order)
+    sequence, params = v.sequence, v.params
+    key = (sequence, status, own_params(params, "SEQUENCE") if params and sequence is not None else (),
+           own_params(params, "STATUS") if params and status is not None else (),
+           v.order if sequence is not None and status is not None else ())
     try:
         found = _FEW[key]
     except KeyError:
