@@ -497,9 +497,10 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS={cls} has no Graph sensitivity; private used",
                          before=cls, after="private")
                 out["sensitivity"] = "private"
-        cats = list(v.all_categories)
-        if cats:
-            out["categories"] = cats
+        if v.categories:  # most events have none: no list built
+            cats = list(v.all_categories)
+            if cats:
+                out["categories"] = cats
         status = (v.status or "").upper()
         if self.options.profile == "request":
             if status == "CANCELLED":  # isCancelled is read-only: Graph would create the event as not cancelled
