@@ -21,6 +21,7 @@ from icalendar.prop import vDDDTypes
 
 from . import hub
 from . import model as m
+from .memo import remember
 from .io.fastics import fold
 from .io import param_quoting  # noqa: F401  (installs icalendar's mended parameter quoting)
 from .io.model_writer import event_lines
@@ -115,7 +116,28 @@ class AlarmReading:
 def read_alarm(alarm: m.Alarm, dtstart: date | datetime | None, dtend: date | datetime | None) -> AlarmReading:
     """TRIGGER → minutes before DTSTART.  End-relative and absolute triggers are converted
     (MS-OXCICAL VALARM; CalDavSync); a trigger after the start is refused, never turned into
-    "minutes before" by absolute value (interop-notes case 43)."""
+    "minutes before" by absolute value (interop-notes case 43).
+
+    The common alarm, a duration before the start (``TRIGGER:-PT15M``, RELATED=START) with no
+    other line, reads the same whatever the event's times: its reading is remembered by ACTION
+    and duration (a reading is immutable, so events share it).  Why: each reading built cost
+    ~3 us, 6,245 of them in bench/'s 10k events, for a handful of different alarms."""
+    trigger = alarm.trigger
+    if alarm.other or trigger is None or trigger.offset is None or trigger.related != "START":
+        return _read_alarm(alarm, dtstart, dtend)
+    key = (alarm.action, trigger.offset)
+    found = _START_READINGS.get(key)
+    if found is None:
+        found = remember(_START_READINGS, key, _read_alarm(alarm, dtstart, dtend), 4096)
+    return found
+
+
+# (ACTION, duration) → the reading of a start-relative alarm without other lines (read_alarm)
+_START_READINGS: dict[tuple[str | None, timedelta], AlarmReading] = {}
+
+
+def _read_alarm(alarm: m.Alarm, dtstart: date | datetime | None, dtend: date | datetime | None) -> AlarmReading:
+    """:func:`read_alarm`, read afresh."""
     action = (alarm.action if alarm.action is not None else "DISPLAY").upper()
     marker = next((line.value.upper() == "TRUE" for line in alarm.other if line.name == hub.X_GOOGLE_DEFAULT_ALARM), False)
     trigger = alarm.trigger

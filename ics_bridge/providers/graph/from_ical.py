@@ -43,7 +43,7 @@ from ...timezones import iana_to_windows, resolve_name, tzid_of
 from ...vevent import (AlarmReading, all_day_recurrence_id, event_end,
                        get_description, get_stash, is_plain_alternative, read_alarm, report_duplicate_uids)
 from . import people, tables
-from .kept_lines import plain_kept_lines
+from .kept_lines import own_params, plain_kept_lines
 
 Profile = Literal["resource", "request"]
 # An attendee without a proposed time in the resource profile: its entry written in one dict
@@ -432,37 +432,41 @@ class _Writer:
         v = self.v
         alarms = v.alarms
         if not alarms:
-            self.out["isReminderOn"] = False
-            if "reminderMinutesBeforeStart" in self.stash:
-                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            self.no_reminder()
             return
         start, end = m.plain(v.start), event_end(v)
         readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
-        valid = [r for r in readings if r.minutes_before is not None]
+        # by position: equal alarms share one (memoised) reading
+        valid = [i for i, r in enumerate(readings) if r.minutes_before is not None]
         for alarm, r in zip(alarms, readings):
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
                 self.dropped_alarms.append(alarm)
         if not valid:
-            self.out["isReminderOn"] = False
-            if "reminderMinutesBeforeStart" in self.stash:
-                self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
+            self.no_reminder()
             return
-        popups = [r for r in valid if r.action != "EMAIL"] or valid
-        best = max(popups, key=lambda r: r.minutes_before or 0)
+        popups = [i for i in valid if readings[i].action != "EMAIL"] or valid
+        kept = max(popups, key=lambda i: readings[i].minutes_before or 0)
+        best = readings[kept]
         if best.converted:
             self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", best.converted, after=best.minutes_before)
         if best.action != "DISPLAY":
             # Graph's one reminder is a pop-up; read back it is a DISPLAY alarm.
             self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", f"Graph's reminder is a pop-up; the {best.action} "
                      "alarm is written as one", before=best.action, after="DISPLAY")
-        for alarm, r in zip(alarms, readings):
-            if r.minutes_before is not None and r is not best:
+        for i, (alarm, r) in enumerate(zip(alarms, readings)):
+            if r.minutes_before is not None and i != kept:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
                          f"{r.minutes_before} min before dropped", before=r.minutes_before)
                 self.dropped_alarms.append(alarm)
         self.out["isReminderOn"] = True
         self.out["reminderMinutesBeforeStart"] = best.minutes_before
+
+    def no_reminder(self) -> None:
+        """No reminder (Graph's own minutes, when the stash kept them, come back as they were)."""
+        self.out["isReminderOn"] = False
+        if "reminderMinutesBeforeStart" in self.stash:
+            self.out["reminderMinutesBeforeStart"] = self.stash["reminderMinutesBeforeStart"]
 
     def availability(self) -> None:
         v = self.v
@@ -493,9 +497,10 @@ class _Writer:
                 self.add(LossKind.VALUE_COLLAPSED, "CLASS", f"CLASS={cls} has no Graph sensitivity; private used",
                          before=cls, after="private")
                 out["sensitivity"] = "private"
-        cats = list(v.all_categories)
-        if cats:
-            out["categories"] = cats
+        if v.categories:  # most events have none: no list built
+            cats = list(v.all_categories)
+            if cats:
+                out["categories"] = cats
         status = (v.status or "").upper()
         if self.options.profile == "request":
             if status == "CANCELLED":  # isCancelled is read-only: Graph would create the event as not cancelled
@@ -665,8 +670,8 @@ def _grouped(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> tuple[list
     return [line for found in by_name.values() for line in found], tuple(by_name)
 
 
-# (SEQUENCE, STATUS kept or None, the event's parameters, its property order) → the extended
-# property's value and the names it holds; None: nothing kept
+# (SEQUENCE, STATUS kept or None, the parameters each was read with, the event's property order
+# when both are kept) → the extended property's value and the names it holds; None: nothing kept
 _FEW: dict[tuple[Any, ...], tuple[str, tuple[str, ...]] | None] = {}
 _ONLY_STATUS = frozenset({"STATUS"})
 
@@ -675,15 +680,20 @@ def _kept_few(writer: _Writer) -> bool:
     """``keep_unmapped`` for an event that keeps nothing but SEQUENCE and, when it was not
     carried (``STATUS:TENTATIVE``), STATUS — most events: no kept line, component, dropped alarm,
     COMMENT, ATTACH, RDATE or EXRULE.  Their lines depend on those values, the parameters they
-    were read with and the property order alone, so each combination is written once (by
-    :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).  False: not such
-    an event, nothing done."""
+    were read with and (two lines to order) the property order alone, so each combination is
+    written once (by :func:`plain_kept_lines` and :func:`_grouped`, as the general path does).
+    The key holds only those: hashing the event's whole parameter list and property order cost
+    ~1 us an event, more than finding the two parameter lists.  False: not such an event,
+    nothing done."""
     v, unmapped = writer.v, writer.unmapped
     if (v.other or v.components or writer.dropped_alarms or v.comments or v.attachments or v.rdates or v.exrules
             or not unmapped <= _ONLY_STATUS):
         return False
     status = v.status if unmapped else None
-    key = (v.sequence, status, v.params, v.order)
+    sequence, params = v.sequence, v.params
+    key = (sequence, status, own_params(params, "SEQUENCE") if params and sequence is not None else (),
+           own_params(params, "STATUS") if params and status is not None else (),
+           v.order if sequence is not None and status is not None else ())
     try:
         found = _FEW[key]
     except KeyError:

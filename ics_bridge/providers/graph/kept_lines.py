@@ -34,13 +34,13 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
     # in the writer's order (it sorts stably: lines of one name keep this order)
     status = typed.get("status")
     if status is not None:
-        pairs.append(("STATUS", f"STATUS{_ptext(_own(params, 'STATUS'))}:{escape_text(status)}"))
+        pairs.append(("STATUS", f"STATUS{_ptext(own_params(params, 'STATUS'))}:{escape_text(status)}"))
     sequence = typed.get("sequence")
     if sequence is not None:
-        pairs.append(("SEQUENCE", f"SEQUENCE{_ptext(_own(params, 'SEQUENCE'))}:{sequence}"))
+        pairs.append(("SEQUENCE", f"SEQUENCE{_ptext(own_params(params, 'SEQUENCE'))}:{sequence}"))
     url = typed.get("url")
     if url is not None:
-        pairs.append(("URL", f"URL{_ptext(_own(params, 'URL'))}:{url}"))
+        pairs.append(("URL", f"URL{_ptext(own_params(params, 'URL'))}:{url}"))
     for comment in typed.get("comments", ()):
         pairs.append(("COMMENT", f"COMMENT:{escape_text(comment)}"))
     for line in other:
@@ -51,7 +51,7 @@ def plain_kept_lines(typed: dict[str, Any], other: tuple[m.Line, ...], params: t
     return [(_NAME_END.split(line, 1)[0], line) for line in _sorted_lines("VEVENT", keyed)]
 
 
-def _own(params: tuple[tuple[str, m.Params], ...], name: str) -> m.Params:
+def own_params(params: tuple[tuple[str, m.Params], ...], name: str) -> m.Params:
     """The parameters property ``name`` was read with (the writer's ``dict(params)``: the last wins)."""
     found: m.Params = ()
     for key, values in params:
