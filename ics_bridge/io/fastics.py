@@ -140,10 +140,21 @@ def _to_text(raw: Any) -> str | None:
 
 
 def _escape_text(text: str) -> str:
-    """``icalendar.parser.string._escape_char(text)``; text without ``\\ ; , CR LF`` is returned
-    as it is, without the seven ``str.replace`` passes."""
-    if "\\" in text or ";" in text or "," in text or "\n" in text or "\r" in text:
-        return _escape_char(text)
+    """``icalendar.parser.string._escape_char(text)``, its seven ``str.replace`` passes made only
+    for the characters the text holds.  Text without a backslash (nearly all: descriptions
+    hold newlines, not ``\\``) skips the first two (``\\N``, ``\\``), and each later one runs
+    only when its character is there (a scan, no copy); none of them makes a character a later
+    one replaces.  An 800-character description: 5.7 -> 1.7 µs (micro, bench/'s 10k bodies)."""
+    if "\\" in text:
+        return _escape_char(text)  # \N and \\ first: icalendar's order decides
+    if ";" in text:
+        text = text.replace(";", "\\;")
+    if "," in text:
+        text = text.replace(",", "\\,")
+    if "\r" in text:  # CRLF, then a lone CR, as one newline
+        text = text.replace("\r\n", "\\n").replace("\r", "\\n")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
     return str.__str__(text)
 
 

@@ -61,6 +61,22 @@ def _resolve(name: str) -> ResolvedZone | None:
 _UTC_ZONE = ResolvedZone(timezone.utc, "UTC")
 
 
+def _with_zone(wall: datetime, tz: tzinfo) -> datetime:
+    """``wall.replace(tzinfo=tz)`` (its fold kept): ``datetime.combine`` takes its arguments by
+    position, ``replace`` parses keywords (0.6 against 2.7 µs: two for each of 20k starts and
+    ends at 10k events).  A subclass of ``datetime`` keeps ``replace``, which keeps its type."""
+    return _combine(wall, wall.time(), tz) if type(wall) is datetime else wall.replace(tzinfo=tz)
+
+
+def _on_day(day: date, start: datetime) -> datetime:
+    """``start``'s wall time (and fold) and zone on ``day``: ``combine(day, start.timetz().replace(
+    tzinfo=None)).replace(tzinfo=start.tzinfo)`` without the two keyword ``replace`` calls."""
+    return _combine(day, start.time(), start.tzinfo)
+
+
+_combine = datetime.combine
+
+
 def _zone(name: str | None, report: Report, uid: str, field: str) -> ResolvedZone:
     if not name:
         return _UTC_ZONE
@@ -119,7 +135,7 @@ class _EventMapper:
         if wall is None:
             return None
         zone = _zone(value.timeZone, self.report, self.uid, f"{which}.timeZone")
-        return wall.replace(tzinfo=zone.tz)
+        return _with_zone(wall, zone.tz)
 
     def times(self) -> tuple[Any, Any, ResolvedZone | None]:
         e = self.e
@@ -221,7 +237,7 @@ class _EventMapper:
             return start, end
         shift = first - local
         if isinstance(start, datetime):
-            new_start = datetime.combine(first, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo)
+            new_start = _on_day(first, start)
             new_end = end if end is None else new_start + (end - start)
         else:
             new_start, new_end = first, (end + shift if end is not None else None)
@@ -280,7 +296,7 @@ class _EventMapper:
                 self.add(LossKind.INVALID_VALUE, "cancelledOccurrences", f"unreadable entry {item!r}")
                 continue
             if isinstance(start, datetime):
-                self.v.exdate([datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=start.tzinfo)])
+                self.v.exdate([_on_day(day, start)])
             else:
                 self.v.exdate([day])
 
@@ -568,7 +584,7 @@ def _original(mapper: _EventMapper, master_start: Any, rtz: str | None, *, fallb
     if not e.originalStart and isinstance(occurrence_id, str) and isinstance(master_start, (date, datetime)):
         day = date.fromisoformat(occurrence_id.rsplit(".", 1)[-1])  # beta OID.<masterId>.<yyyy-mm-dd>
         if isinstance(master_start, datetime):
-            return datetime.combine(day, master_start.timetz().replace(tzinfo=None)).replace(tzinfo=master_start.tzinfo)
+            return _on_day(day, master_start)
         return day
     if not e.originalStart and fallback is None:
         raise InputError(f"{e.type or 'exception'} has no originalStart", uid=mapper.uid, field="originalStart")
