@@ -83,20 +83,19 @@ def _plain_generation(kind: type) -> bool:
 def _setup() -> bool:
     """Import the icalendar pieces the writer mirrors; ``False`` (icalendar's own writer is used)
     if this is not the icalendar 7 they were read from."""
-    global _Component, _Parameters, _escape_char, _param_value, _RENDERERS, _CaselessDict, _VDDD
+    global _Component, _Parameters, _param_value, _RENDERERS, _CaselessDict, _VDDD
     try:
         import icalendar
         from icalendar.caselessdict import CaselessDict
         from icalendar.cal.component import Component
         from icalendar.parser.parameter import Parameters, param_value
-        from icalendar.parser.string import _escape_char as escape_char
         from icalendar.prop import vCalAddress, vDDDLists, vDDDTypes, vText, vUnknown, vUri
     except Exception:  # noqa: BLE001
         return False
     if not icalendar.__version__.startswith("7."):
         return False
     _Component, _Parameters, _CaselessDict, _VDDD = Component, Parameters, CaselessDict, vDDDTypes
-    _escape_char, _param_value = escape_char, param_value
+    _param_value = param_value
     _RENDERERS = {
         vText: _Writer.text_value,
         vUnknown: _Writer.verbatim_value,
@@ -113,7 +112,6 @@ _Component: Any = None
 _CaselessDict: Any = None
 _Parameters: Any = None
 _VDDD: Any = None
-_escape_char: Any = None
 _param_value: Any = None
 _RENDERERS: dict[type, Any] = {}
 _MISSING = object()
@@ -140,10 +138,20 @@ def _to_text(raw: Any) -> str | None:
 
 
 def _escape_text(text: str) -> str:
-    """``icalendar.parser.string._escape_char(text)``; text without ``\\ ; , CR LF`` is returned
-    as it is, without the seven ``str.replace`` passes."""
-    if "\\" in text or ";" in text or "," in text or "\n" in text or "\r" in text:
-        return _escape_char(text)
+    """``icalendar.parser.string._escape_char(text)`` (RFC 5545 3.3.11), in its order of
+    replacements, each done only when its character is there: a description holds newlines and
+    seldom anything else, and the seven ``str.replace`` passes over it (descriptions of ~850
+    characters on bench's Graph calendar) were half the cost (26k texts: 66 → 34 ms)."""
+    if "\\" in text:
+        text = text.replace(r"\N", "\n").replace("\\", "\\\\")
+    if ";" in text:
+        text = text.replace(";", r"\;")
+    if "," in text:
+        text = text.replace(",", r"\,")
+    if "\r" in text:  # CRLF, then LF, then a lone CR: each one escaped newline
+        text = text.replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n")
+    elif "\n" in text:
+        text = text.replace("\n", r"\n")
     return str.__str__(text)
 
 
