@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar.parser.string import _escape_char
+from icalendar.parser.string import _escape_char, _foldline
 from icalendar.prop import vText
 
 from ics_bridge.io import model_writer as mw
+from ics_bridge.io import fastics
 from ics_bridge.io.fastics import escape_text
 from ics_bridge.io.model_reader import read_calendar
 
@@ -82,3 +83,26 @@ def test_utc_value_written_with_z_from_any_utc_tzinfo() -> None:
         assert writer.when(value) == ("", "20240301T093005Z")
     moved = m.ZonedDateTime(datetime(2024, 3, 1, 9, 30, 5, tzinfo=ZoneInfo("Europe/Berlin")), utc_zone)
     assert writer.when(moved) == ("", "20240301T083005Z")
+
+
+#: Lines made of what moves a fold: escapes (``\`` and ``^`` are never left last in a segment),
+#: characters of 2, 3 and 4 UTF-8 octets (never cut inside), CR/LF and spaces.
+_FOLD_LINE = st.lists(st.sampled_from(["a", "\\", "^", "\\n", "é", "€", "😀", " ", "\r", "\n", "abcdefgh"]),
+                      min_size=20, max_size=120).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_FOLD_LINE)
+def test_fold_by_segments_is_the_loop_and_icalendars(line: str) -> None:
+    raw = line.encode("utf-8")
+    assert fastics._fold_75(raw) == fastics._fold_raw(raw, 75)
+    plain = line.replace("\r", "").replace("\n", "")  # icalendar folds lines without CR or LF only
+    assert fastics.fold(plain) == _foldline(plain).encode("utf-8")
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "ics").glob("*.ics")), ids=lambda p: p.name)
+def test_fold_by_segments_on_corpus_lines(path: Path) -> None:
+    for line in path.read_bytes().decode("utf-8", "replace").replace("\r\n ", "").replace("\r\n\t", "").splitlines():
+        raw = (line * 3).encode("utf-8")  # long enough to fold
+        assert fastics._fold_75(raw) == fastics._fold_raw(raw, 75)
+

@@ -14,6 +14,7 @@ tests/test_fastics.py holds both to icalendar's own output.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -25,11 +26,37 @@ _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 def fold(line: str, limit: int = 75) -> bytes:
     """``icalendar.parser.string._foldline(line).encode("utf-8")``, without the per-character loop."""
     raw = line.encode("utf-8")
-    return raw if len(raw) < limit else _fold_raw(raw, limit)
+    if len(raw) < limit:
+        return raw
+    return _fold_75(raw) if limit == 75 else _fold_raw(raw, limit)
+
+
+#: One segment of :func:`_fold_raw` at 75 octets, found by ``re`` in C: (1) the longest run of at
+#: most 74 octets that ends on a character boundary (atomic: that run, not a shorter one) when
+#: its last octet is no escape; (2) the rest of the line when at most 74 octets are left; (3)
+#: else the run just before the escape that ends (1)'s run (the longest run of at most 73 octets
+#: followed by an escape and a boundary: that escape is (1)'s last octet); (4) (1)'s run as it is.
+_SEGMENT = re.compile(rb"(?s)(?>.{1,74}(?![\x80-\xbf]))(?<![\\^])"
+                      rb"|.{1,74}\Z"
+                      rb"|.{1,73}(?=[\\^](?![\x80-\xbf]))"
+                      rb"|(?>.{1,74}(?![\x80-\xbf]))")
+
+
+def _fold_75(raw: bytes) -> bytes:
+    """:func:`_fold_raw` at 75 octets with the segments cut by :data:`_SEGMENT` instead of a
+    Python loop per segment: long Graph descriptions (~600 octets) made the loop a tenth of the
+    .ics writer's time (19.7k lines on bench's Graph calendar: 48 → 37 ms).  The segments must
+    cover the line (a line of octets no character starts, which ``str.encode`` never gives,
+    would not): else the loop."""
+    parts = _SEGMENT.findall(raw)
+    folded = b"\r\n ".join(parts)
+    if len(folded) != len(raw) + 3 * (len(parts) - 1):
+        return _fold_raw(raw, 75)
+    return folded
 
 
 def _fold_raw(raw: bytes, limit: int) -> bytes:
-    """:func:`fold` of the line's UTF-8 octets."""
+    """:func:`fold` of the line's UTF-8 octets (the reference :func:`_fold_75` is held to)."""
     n = len(raw)
     room = limit - 1
     if n <= room:
