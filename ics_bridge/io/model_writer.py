@@ -255,8 +255,25 @@ def event_lines(event: m.Event, tzid_style: str = "iana") -> tuple[list[str], di
 
 
 
+#: "00" … "99": a DATE-TIME's two-digit fields by index, not by ``%02d`` formatting.
+_TWO_DIGITS = tuple(f"{i:02}" for i in range(100))
+
+
+def _year_text(year: int) -> str:
+    return str(year) if year >= 1000 else f"{year:04}"
+
+
 def _date_text(d: date) -> str:
-    return f"{d.year:04}{d.month:02}{d.day:02}"
+    """DATE (RFC 5545 3.3.4): ``YYYYMMDD``."""
+    return f"{_year_text(d.year)}{_TWO_DIGITS[d.month]}{_TWO_DIGITS[d.day]}"
+
+
+def _dt_text(dt: datetime) -> str:
+    """DATE-TIME (RFC 5545 3.3.5) without its ``Z``: ``YYYYMMDDTHHMMSS``, from a table of two-digit
+    texts — ``"%04d%02d…" % (six fields)`` was 40% of the writer's value time (27.6k values on
+    bench's Graph calendar: 22 → 9 ms)."""
+    two = _TWO_DIGITS
+    return f"{_year_text(dt.year)}{two[dt.month]}{two[dt.day]}T{two[dt.hour]}{two[dt.minute]}{two[dt.second]}"
 
 
 def duration_text(value: timedelta) -> str:
@@ -470,9 +487,10 @@ class _Writer:
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value
             if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
-                dt = dt.astimezone(_UTC) if dt.tzinfo is not None else dt
-                return _ptext(extra), _DT_FORMAT % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second) + "Z"
-            text = _DT_FORMAT % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
+                if dt.tzinfo is not None and dt.tzinfo is not _UTC:
+                    dt = dt.astimezone(_UTC)
+                return _ptext(extra), _dt_text(dt) + "Z"
+            text = _dt_text(dt)
             if zone.kind == "floating" or not zone.tzid:
                 return _ptext(extra), text
             if not extra and self.fast:
@@ -725,7 +743,6 @@ class _Writer:
         return out, kept
 
 
-_DT_FORMAT = "%04d%02d%02dT%02d%02d%02d"
 #: Memoised lines, per "folded": (name, address's value) → line; Alarm → lines.  Bounded (cleared when full).
 _MEMO_SIZE = 8192
 _ADDRESS_LINES: dict[bool, dict[tuple[str, tuple[Any, ...]], Any]] = {False: {}, True: {}}
