@@ -84,7 +84,21 @@ class _Tzif:
 
 @lru_cache(maxsize=None)
 def _iana_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """The tzdata names, listed once per process with icalendar: its zoneinfo provider lists
+    them too (``knows_timezone_id``, on the first VTIMEZONE it parses) and keeps the set, so
+    taking that set spares the second walk of the tzdata tree (30 ms of every first .ics read)."""
+    return frozenset(_icalendar_zone_names() or available_timezones())
+
+
+def _icalendar_zone_names() -> set[str] | None:
+    """icalendar's cached ``zoneinfo.available_timezones()`` (made on first use), or None where
+    its zoneinfo provider does not have one."""
+    try:
+        from icalendar.timezone.zoneinfo import ZONEINFO
+        found = ZONEINFO()._available_timezones
+    except (ImportError, AttributeError):
+        return None
+    return found if isinstance(found, set) else None
 
 
 def _tzdata_dir():  # type: ignore[no-untyped-def]

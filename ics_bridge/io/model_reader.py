@@ -124,8 +124,10 @@ class IcsReader:
     The text of the file is held (as one ``str``); events are built only when yielded."""
 
     def __init__(self, data: bytes | str) -> None:
-        self.text, problems = L.decode(data)
+        self.text, problems, blank = L.decode_marked(data)
         self._problems = problems
+        #: whether the text may hold a blank line (False: none, ``lines.decode_marked``)
+        self.blank_lines = blank
         self._zones: dict[str, m.Zone] = {}
         #: ids of the events built here with a time value of an odd shape (a TZID on a DATE or
         #: beside a ``Z``, a value only icalendar's parser read): ``io/ics_model`` has them judged
