@@ -4,7 +4,11 @@
   ``ics_model._sound_reader`` may skip its own search (the whole decision is also held to the
   reference in ``tests/test_reader_fastpath.py``);
 * ``timezones._iana_zones`` takes icalendar's list of tzdata names: it is the list
-  ``zoneinfo.available_timezones()`` gives.
+  ``zoneinfo.available_timezones()`` gives;
+* the reader's line loop (``_Props.read``, split by ``partition``) reads with its head cache as
+  without it (the general path, ``lines.head``/``lines.split``), odd lines included;
+* ``timezones._with_tzid_cached`` (memo by identity) is ``_with_tzid``.  The zone step's
+  rebuilt events are held to the per-value reference by ``tests/test_zones_fastpath.py``.
 """
 
 from __future__ import annotations
@@ -57,3 +61,59 @@ def test_the_tzdata_names_are_zoneinfos() -> None:
         assert timezones._iana_zones() == frozenset(zoneinfo.available_timezones())
     finally:
         timezones._iana_zones.cache_clear()
+
+
+# -------------------------------------------------------------------------- the line loop
+
+from hostile.cases import HEAD, FOOT, vevent  # noqa: E402
+from ics_bridge import model as m  # noqa: E402
+from ics_bridge.io import model_reader  # noqa: E402
+from test_reader_fastpath import _reading as _typed_reading  # noqa: E402
+
+
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """A head table that keeps nothing: every line takes the general path (``lines.head``,
+    ``lines.split``), the reading the cached one must equal."""
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+def _assert_reads_as_reference(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _typed_reading(data)
+    with monkeypatch.context() as patch:
+        for table in (model_reader._EVENT, model_reader._ALARM):
+            patch.setattr(table, "heads", _Forgetful())
+        assert _typed_reading(data) == fast
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_cached_heads_read_every_file_as_the_general_path(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_reads_as_reference(path.read_bytes(), monkeypatch)
+
+
+ODD_LINES = ["SUMMARY", "SUMMARY:first", "DTSTART;TZID=Europe/Berlin", "DTSTART;TZID=Europe/Berlin:20260310T090000",
+             ":no name", "", "X-A;P=\"a:b\":v", "X-A;P=\"a:b\"", "ATTENDEE;CN=x:mailto:x@example.org", "ATTENDEE;CN=x",
+             "DESCRIPTION:a\\nb", "DESCRIPTION", "x y:z", "UID", "UID:"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ODD_LINES), max_size=8))
+def test_cached_heads_read_odd_lines_as_the_general_path(picked: list[str]) -> None:
+    # a line without a colon spelled as a head seen before, empty heads, quoted colons
+    data = (HEAD + vevent("a", *ODD_LINES) + vevent("b", *picked) + FOOT).encode()
+    with pytest.MonkeyPatch.context() as patch:
+        _assert_reads_as_reference(data, patch)
+
+
+def test_the_tzid_memo_is_the_computation() -> None:
+    """``timezones._with_tzid_cached`` (by identity) equals ``_with_tzid`` for equal parameter
+    lists held in distinct objects, fresh ones and ones the memo has seen."""
+    sections = [(), (m.Param("TZID", ("A",)),), (m.Param("VALUE", ("DATE-TIME",)), m.Param("TZID", ("B",))),
+                (m.Param("X", ("1",)),)]
+    for _ in range(3):
+        for section in sections:
+            copy = tuple(m.Param(p.name, tuple(p.values)) for p in section)
+            for tzid in (None, "Europe/Berlin", "B"):
+                for params in (section, copy):
+                    assert timezones._with_tzid_cached(params, tzid) == timezones._with_tzid(params, tzid)

@@ -537,26 +537,26 @@ class _Props:
     def read(self, lines: list[str]) -> None:
         """Some of the component's own lines, in order (empty strings skipped).  One loop with
         the common steps written out: this is the reader's innermost work (a line costs a
-        head look-up, a slice and its handler)."""
+        ``partition`` at its first colon, a head look-up and its handler; ``partition`` is one
+        call where a ``find`` and two slices were three steps: 30 ms of 236k lines)."""
         heads = self.table.heads
         handlers = self.table.handlers
         names = self.names
         fields = self.fields
         for line in lines:
-            if not line:
-                continue
-            colon = line.find(":")
-            entry = heads.get(line[:colon]) if colon > 0 else None
+            head, colon, raw = line.partition(":")
+            entry = heads.get(head) if colon else None
             if entry is not None:
                 name, params, handler = entry
-                raw = line[colon + 1:]
+            elif not line:
+                continue
             else:
-                found = L.head(line, colon) if colon > 0 else None
+                at = len(head) if colon else -1
+                found = L.head(line, at) if at > 0 else None
                 if found is not None:
                     name, params = found
                     handler = handlers.get(name)
-                    remember(heads, line[:colon], (name, params, handler), 4096)
-                    raw = line[colon + 1:]
+                    remember(heads, head, (name, params, handler), 4096)
                 else:
                     try:
                         name, params, raw = L.split(line)
