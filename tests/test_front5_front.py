@@ -7,6 +7,9 @@
   ``zoneinfo.available_timezones()`` gives;
 * the reader's line loop (``_Props.read``, split by ``partition``) reads with its head cache as
   without it (the general path, ``lines.head``/``lines.split``), odd lines included;
+* quirks: ``rrule_checks._surely_valid`` only for rules :func:`rrule_checks.problem` passes
+  (generated typed rules, every file's rules); the reordered guards of ``quirks._ON_ICALENDAR``
+  decide as the old ones on every file's events;
 * ``timezones._with_tzid_cached`` (memo by identity) is ``_with_tzid``.  The zone step's
   rebuilt events are held to the per-value reference by ``tests/test_zones_fastpath.py``.
 """
@@ -117,3 +120,67 @@ def test_the_tzid_memo_is_the_computation() -> None:
             for tzid in (None, "Europe/Berlin", "B"):
                 for params in (section, copy):
                     assert timezones._with_tzid_cached(params, tzid) == timezones._with_tzid(params, tzid)
+
+
+# -------------------------------------------------------------------------- quirks
+
+from ics_bridge import quirks  # noqa: E402
+from ics_bridge.io.model_reader import parse_recur  # noqa: E402
+from ics_bridge.quirks import rrule_checks  # noqa: E402
+
+_PART_VALUES = st.one_of(st.none(), st.integers(-400, 400), st.booleans(), st.sampled_from(["3", "5L", "x", ""]))
+_PART_TUPLES = st.one_of(st.none(), st.lists(_PART_VALUES, max_size=3).map(tuple))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(freq=st.sampled_from([None, "DAILY", "WEEKLY", "weekly", "FORTNIGHTLY", 3]), count=_PART_VALUES,
+       interval=_PART_VALUES, parts=st.dictionaries(st.sampled_from([k for k, *_ in rrule_checks._TYPED_RANGES]),
+                                                    _PART_TUPLES, max_size=4),
+       other=st.sampled_from([(), (("X-A", "1"),), (("BYMONTH", "13"),)]))
+def test_a_rule_surely_valid_has_no_problem(freq: object, count: object, interval: object, parts: dict,
+                                            other: tuple) -> None:
+    rule = m.Recur("FREQ=DAILY", freq=freq, count=count, interval=interval, other=other, **parts)  # type: ignore[arg-type]
+    if rrule_checks._surely_valid(rule):
+        assert rrule_checks.problem(rrule_checks._Parts(rule)) is None
+
+
+def test_surely_valid_rules_of_every_file() -> None:
+    seen = valid = 0
+    for path in FILES:
+        text, _ = lines.decode(path.read_bytes())
+        for line in text.split("\n"):
+            if line.upper().startswith(("RRULE:", "EXRULE:")):
+                try:
+                    rule = parse_recur(line.partition(":")[2])
+                except (ValueError, TypeError):
+                    continue
+                seen += 1
+                if rrule_checks._surely_valid(rule):
+                    valid += 1
+                    assert rrule_checks.problem(rrule_checks._Parts(rule)) is None, line
+    assert seen > 100 and valid > 50
+
+
+_OLD_GUARDS = {
+    "dtstart_until": lambda e: e.start is not None and any(r.until is not None for r in e.rrules),
+    "all_day_exdate": lambda e: not isinstance(e.start, (m.ZonedDateTime, type(None))) and bool(e.exdates or e.rdates),
+    "exrule": lambda e: e.start is not None and bool(e.exrules),
+}
+
+
+def test_the_reordered_quirk_guards_decide_as_before() -> None:
+    from ics_bridge.io.ics_model import read_model
+    from ics_bridge.report import Report
+    checked = 0
+    for path in FILES:
+        try:
+            cal = read_model(path.read_bytes(), Report())
+        except Exception:  # noqa: BLE001 - a hostile file the reader refuses
+            continue
+        for series in cal.series:
+            for event in (*([series.master] if series.master else []), *series.overrides):
+                for quirk, guard in quirks._ON_ICALENDAR.items():
+                    old = _OLD_GUARDS[quirk.__name__.rsplit(".", 1)[-1]]
+                    assert bool(guard(event)) == bool(old(event))
+                    checked += 1
+    assert checked > 1000
