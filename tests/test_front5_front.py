@@ -10,6 +10,8 @@
 * quirks: ``rrule_checks._surely_valid`` only for rules :func:`rrule_checks.problem` passes
   (generated typed rules, every file's rules); the reordered guards of ``quirks._ON_ICALENDAR``
   decide as the old ones on every file's events;
+* ``_Props.time``'s DATE-TIME reading (zone looked up first, each datetime made once) is
+  icalendar's on generated values, refusals and zones included;
 * ``timezones._with_tzid_cached`` (memo by identity) is ``_with_tzid``.  The zone step's
   rebuilt events are held to the per-value reference by ``tests/test_zones_fastpath.py``.
 """
@@ -17,6 +19,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -184,3 +187,45 @@ def test_the_reordered_quirk_guards_decide_as_before() -> None:
                     assert bool(guard(event)) == bool(old(event))
                     checked += 1
     assert checked > 1000
+
+
+# -------------------------------------------------------------------------- DATE-TIME values
+
+_ZONE_FILE = (HEAD + "BEGIN:VTIMEZONE\r\nTZID:Custom Zone\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+              "TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" + FOOT).encode()
+
+
+def _shape(value: object) -> object:
+    """A value as compared: icalendar caches VTIMEZONEs per process (``timezones._own_tz``), so
+    its tzinfo for a TZID another test defined may be that one; the zone says which it is."""
+    if isinstance(value, m.ZonedDateTime):
+        return value.dt.replace(tzinfo=None), value.dt.tzinfo is None, value.zone
+    return value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(day=st.tuples(st.integers(1890, 2110), st.integers(0, 13), st.integers(0, 32)),
+       clock=st.tuples(st.integers(0, 25), st.integers(0, 60), st.integers(0, 61)), utc=st.booleans(),
+       tzid=st.sampled_from([None, "Europe/Berlin", "Nowhere/Zone", "Custom Zone", "W. Europe Standard Time"]))
+def test_date_times_read_as_icalendar_reads_them(day: tuple[int, int, int], clock: tuple[int, int, int], utc: bool,
+                                                  tzid: str | None) -> None:
+    """``_Props.time``'s own reading of ``YYYYMMDDTHHMMSS[Z]`` (the zone looked up first, each
+    datetime made once) is icalendar's (``time_by_icalendar``), refusals included."""
+    raw = "%04d%02d%02dT%02d%02d%02d" % (*day, *clock) + ("Z" if utc else "")
+    params = (m.Param("TZID", (tzid,)),) if tzid else ()
+    props = model_reader._Props(model_reader.IcsReader(_ZONE_FILE), model_reader._EVENT)
+    try:
+        expected = _shape(props.time_by_icalendar("DTSTART", params, raw))
+    except (ValueError, TypeError, OverflowError):
+        expected = "refused"
+    if tzid and utc and expected != "refused":  # a TZID beside ``Z``: the zone's wall clock, else UTC (odd)
+        zone = props.reader.zone(tzid)
+        wall = datetime(*day, *clock)
+        expected = (wall, False, zone if zone.tzinfo is not None else model_reader.UTC_ZONE)
+    try:
+        value = props.time("DTSTART", params, raw)
+    except (ValueError, TypeError, OverflowError):
+        value = "refused"
+    assert _shape(value) == expected
+    if isinstance(value, m.ZonedDateTime):  # in its zone's tzinfo (UTC's for ``Z``), naive without one
+        assert value.dt.tzinfo is (timezone.utc if value.zone.kind == "utc" else value.zone.tzinfo)
