@@ -131,7 +131,7 @@ def _sound_reader(data: bytes | str, options: ics.IcsReadOptions) -> IcsReader |
     end = len(text) - 1 if text.endswith("\n") else len(text)
     limits = options.limits
     shape = reader.shape
-    if reader._problems or "\r" in text or text.find("\n\n", 0, end) >= 0:
+    if reader._problems or "\r" in text or (reader.blank_lines and text.find("\n\n", 0, end) >= 0):
         return None
     if not shape.ordered or shape.nested & ics._TOP_LEVEL or shape.depth > limits.max_depth \
             or shape.components > limits.max_components or shape.events > limits.max_events:

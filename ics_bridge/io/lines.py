@@ -25,6 +25,9 @@ from ..model import Param, Params, Problem
 # A fold: a line break, any blank lines (icalendar's UFOLD reads ``\r\n\r\n :x`` as ``:x``
 # continuing the line above, and KOrganizer writes such lines), then one space or tab.
 _FOLD = re.compile(rb"\n+[ \t]")
+# A blank line: the engine's literal-prefix search finds it in 8 ms on the 19 MB bench file,
+# ``bytes.__contains__`` in 19 ms (its skip loop stops at every line feed).
+_BLANK_LINE = re.compile(rb"\n\n")
 _QUOTED = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
 _PLAIN = r'[^";:,\\ \t\x00-\x08\x0a-\x1f\x7f]*'
 _VALUE = rf"(?:{_QUOTED}|{_PLAIN})"
@@ -34,6 +37,11 @@ _EACH_PARAM = re.compile(rf"([A-Za-z0-9-]+)=({_VALUE}(?:,{_VALUE})*)")
 _CARET = re.compile(r"\^[\^n']")
 _CARETS = {"^^": "^", "^n": "\n", "^'": '"'}
 _BACKSLASH = re.compile(r"\\([\\,;:nN])")
+# A backslash that does not start ``\n``, and the ``\n`` escape: descriptions escape line
+# breaks only, and these two scans (3 + 20 ms over the bench file's 16k descriptions) replace a
+# two-character search and ``str.replace`` (10 + 28 ms; both stop at every ``n`` of the text).
+_NOT_LINE_BREAK = re.compile(r"\\(?!n)")
+_LINE_BREAK = re.compile(r"\\n")
 
 Split = tuple[str, Params, str]
 
@@ -43,6 +51,15 @@ def decode(data: bytes | str) -> tuple[str, list[Problem]]:
     removed on the bytes, then UTF-8 (Windows-1252 when the bytes are not UTF-8, as
     ``io/ics.decode`` reads them, with a :class:`Problem`).  Text is read as its UTF-8 bytes,
     lone surrogates replaced by U+FFFD (a :class:`Problem`), as ``io/ics.decode`` does."""
+    text, problems, _blank = decode_marked(data)
+    return text, problems
+
+
+def decode_marked(data: bytes | str) -> tuple[str, list[Problem], bool]:
+    """:func:`decode`, and whether the text may hold a blank line (``"\n\n"``).  False when
+    the line ends had none before unfolding: removing a line feed and the blank after it
+    never joins two line feeds, so the reader's caller need not search the text again (18 ms
+    on the bench file)."""
     problems: list[Problem] = []
     if isinstance(data, str):  # a library caller's text: lone surrogates cannot be written as UTF-8
         from ..text import without_lone_surrogates
@@ -53,7 +70,8 @@ def decode(data: bytes | str) -> tuple[str, list[Problem]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     data = data.replace(b"\r\n", b"\n")
-    if b"\n\n" in data:
+    blank = _BLANK_LINE.search(data) is not None
+    if blank:
         data = _FOLD.sub(b"", data)
     else:  # no blank lines: every fold is one line break and a blank, found by memchr
         data = data.replace(b"\n ", b"")
@@ -64,7 +82,7 @@ def decode(data: bytes | str) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError as exc:
         problems.append(Problem("encoding", f"not UTF-8 (byte {exc.start}); read as Windows-1252"))
         text = data.decode("cp1252", errors="replace")
-    return text, problems
+    return text, problems, blank
 
 
 def _caret(match: re.Match[str]) -> str:
@@ -162,12 +180,11 @@ def unescape_text(raw: str) -> str:
     so plain replacements do it."""
     if "\\" not in raw:
         return raw
+    if _NOT_LINE_BREAK.search(raw) is None:  # every backslash starts a ``\n``
+        return _LINE_BREAK.sub("\n", raw)
     if "\\\\" in raw:
         return _BACKSLASH.sub(_unescape_one, raw)
-    lines = raw.replace("\\n", "\n")
-    if "\\" not in lines:  # only line breaks (most descriptions): one replace and one search, not five
-        return lines
-    return (lines.replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+    return (raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
             .replace("\\:", ":"))
 
 

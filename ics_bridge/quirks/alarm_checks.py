@@ -16,6 +16,8 @@ DEFAULT_TEXT = "Reminder"
 
 
 def apply(event: m.Event, report: Report) -> m.Event:
+    if not event.alarms:  # most events: no list, no generator
+        return event
     uid = event.uid or None
     alarms = []
     for alarm in event.alarms:

