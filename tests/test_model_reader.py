@@ -375,3 +375,13 @@ def test_components_outside_a_vcalendar() -> None:
     assert [s.uid for s in cal.series] == ["bare", "open"]
     assert cal.components == (m.RawComponent("VTODO", ("BEGIN:VTODO", "UID:todo", "END:VTODO")),)
     assert [p.property for p in cal.problems] == ["END"]
+
+
+def test_a_tzid_naming_a_tzdata_folder_is_a_problem_of_its_event() -> None:
+    """Found by the garbled-input test (hypothesis): ``DTSTART;TZID=Europe:090000`` sent the
+    value to icalendar, which opened tzdata's folder ``Europe`` (IsADirectoryError).  Now the
+    value is a problem of its event and its line is kept."""
+    cal = read_calendar(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Europe:090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    [event] = cal.events
+    assert event.start is None and [line.text for line in event.other] == ["DTSTART;TZID=Europe:090000"]
+    assert [(p.property, "Europe" in p.message) for p in event.problems] == [("DTSTART", True)]

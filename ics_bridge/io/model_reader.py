@@ -672,7 +672,10 @@ class _Props:
         from icalendar.prop import vDDDTypes
         self.odd = True  # an odd shape: a near-miss value io/ics may repair
         tzid = m.param(params, "TZID") if params and name in _ZONED else None
-        value = vDDDTypes.from_ical(raw, timezone=tzid) if tzid else vDDDTypes.from_ical(raw)
+        try:
+            value = vDDDTypes.from_ical(raw, timezone=tzid) if tzid else vDDDTypes.from_ical(raw)
+        except OSError as exc:  # TZID=Europe on a TIME: icalendar opens tzdata's folder Europe
+            raise ValueError(f"{name}: TZID {tzid!r} names no zone icalendar can load ({exc.strerror})") from None
         return self.wrap(value, tzid)
 
     def wrap(self, value: Any, tzid: str | None) -> m.TimeValue:
