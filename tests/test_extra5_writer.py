@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar.parser.string import _escape_char, _foldline
+from icalendar.parser.string import _foldline
+from text_escape import escape_reference
 from icalendar.prop import vText
 
 from ics_bridge.io import model_writer as mw
@@ -35,7 +36,7 @@ def _reference_date_time(dt: datetime) -> str:
 @given(st.one_of(_SPECIAL_TEXT, st.text()))
 def test_escape_text_is_icalendars(text: str) -> None:
     escaped = escape_text(text)
-    assert escaped == _escape_char(text)
+    assert escaped == escape_reference(text)
     assert type(escaped) is str
 
 
@@ -44,7 +45,7 @@ def test_escape_text_of_a_str_subclass_is_a_plain_str() -> None:
     escape comes back as one too."""
     for text in ("plain", "with, comma", "line\nbreak"):
         escaped = escape_text(vText(text))
-        assert type(escaped) is str and escaped == _escape_char(text)
+        assert type(escaped) is str and escaped == escape_reference(text)
 
 
 @pytest.mark.parametrize("path", sorted((CORPUS / "ics").glob("*.ics")), ids=lambda p: p.name)
@@ -55,7 +56,7 @@ def test_escape_text_on_corpus_texts(path: Path) -> None:
     texts = [text for event in cal.events
              for text in (event.summary, event.description, event.location, *event.comments) if text is not None]
     for text in texts:
-        assert escape_text(text) == _escape_char(text)
+        assert escape_text(text) == escape_reference(text)
 
 
 @settings(max_examples=500, deadline=None)

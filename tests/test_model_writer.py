@@ -298,3 +298,16 @@ def test_values_written_as_icalendar_writes_what_it_read() -> None:
         m.Calendar(series=(m.Series("v", changed),))).decode()
     moved = dataclasses.replace(ev, rrules=(dataclasses.replace(ev.rrule, byday=(m.WeekdayNum(-1, "FR"),)),))
     assert "BYDAY=-1FR;" in write_calendar(m.Calendar(series=(m.Series("v", moved),))).decode()
+
+
+def test_a_literal_backslash_n_in_text_reads_back_as_written() -> None:
+    """Found by the property round trip (hypothesis, graph-ics): icalendar's escaping turns a
+    literal ``\\N`` into a line break, so a Graph location ``a\\Nb`` came back as two lines."""
+    import json as _json
+    from ics_bridge import convert
+    event = {"subject": "s\\N", "start": {"dateTime": "2026-01-05T10:00:00", "timeZone": "UTC"},
+             "end": {"dateTime": "2026-01-05T11:00:00", "timeZone": "UTC"}, "location": {"displayName": "a\\Nb"}}
+    ics = convert(_json.dumps(event).encode(), to="ics", source="graph").to_bytes()
+    assert b"LOCATION:a\\\\Nb\r\n" in ics and b"SUMMARY:s\\\\N\r\n" in ics
+    back = convert(ics, to="graph").data
+    assert back["location"]["displayName"] == "a\\Nb" and back["subject"] == "s\\N"

@@ -18,6 +18,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from icalendar.parser.string import _escape_char
+
 from ..memo import remember
 
 _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
@@ -165,12 +167,15 @@ def _to_text(raw: Any) -> str | None:
 
 
 def _escape_text(text: str) -> str:
-    """``icalendar.parser.string._escape_char(text)`` (RFC 5545 3.3.11), in its order of
-    replacements, each done only when its character is there: a description holds newlines and
-    seldom anything else, and the seven ``str.replace`` passes over it (descriptions of ~850
-    characters on bench's Graph calendar) were half the cost (26k texts: 66 → 34 ms)."""
+    """TEXT escaped (RFC 5545 3.3.11) as ``icalendar.parser.string._escape_char`` does, less its
+    first step: icalendar turns a literal ``\\N`` of the text into a line break before escaping
+    (a Graph location ``a\\Nb`` came back as two lines); here every backslash is doubled, so
+    the text reads back as it was.  Each replacement is done only when its character is there:
+    a description holds newlines and seldom anything else, and the seven ``str.replace`` passes
+    over it (descriptions of ~850 characters on bench's Graph calendar) were half the cost (26k
+    texts: 66 → 34 ms)."""
     if "\\" in text:
-        text = text.replace(r"\N", "\n").replace("\\", "\\\\")
+        text = text.replace("\\", "\\\\")
     if ";" in text:
         text = text.replace(";", r"\;")
     if "," in text:
@@ -352,14 +357,16 @@ class _Writer:
         return None
 
     def text_value(self, value: Any) -> str | None:
-        """``vText.to_ical``: ``_escape_char`` then encode; ``to_unicode`` drops a leading BOM."""
+        """``vText.to_ical`` byte for byte (this writer stands in for icalendar's on a caller's
+        ``icalendar.Calendar``), so a literal ``\\N`` still becomes a line break here as there;
+        the model writer's :func:`_escape_text` keeps it.  ``to_unicode`` drops a leading BOM."""
         if value.encoding != "utf-8":
             return self.any_value(value)
-        return _unsig(_escape_text(value))
+        return self.str_value(value)
 
     def str_value(self, value: str) -> str:
         """A plain ``str`` property value: ``from_parts`` writes ``vText(value).to_ical()``."""
-        return _unsig(_escape_text(value))
+        return _unsig(_escape_char(value) if "\\N" in value else _escape_text(value))
 
     def verbatim_value(self, value: Any) -> str | None:
         """``vCalAddress``, ``vUri``, ``vUnknown``: ``self.encode(encoding)`` — the text itself,
