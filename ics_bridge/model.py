@@ -27,6 +27,7 @@ import dataclasses as _dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import tzinfo as TzInfo
+from functools import partial
 from typing import Any, Callable, Iterator, NamedTuple, Union
 
 # ------------------------------------------------------------------------------------------
@@ -164,6 +165,12 @@ def plain(value: TimeValue | None) -> date | datetime | None:
     when floating) — what the mappers compute with; the :class:`Zone` stays on the value for
     what a mapper writes (its TZID as written, a file zone's rules)."""
     return value.dt if isinstance(value, ZonedDateTime) else value
+
+
+#: ``ZonedDateTime((dt, zone))`` without the Python-level ``__new__`` of a NamedTuple (a
+#: ``partial`` of the C ``tuple.__new__``: no Python frame either); the reader and the zone
+#: retagging make one for every zoned value (0.8 µs of the 13 µs an event's retagging took).
+new_zoned: Callable[[tuple[datetime, Zone]], ZonedDateTime] = partial(tuple.__new__, ZonedDateTime)  # type: ignore[assignment]
 
 
 class Period(NamedTuple):

@@ -21,6 +21,7 @@ from typing import Any
 from icalendar.parser.string import _escape_char
 
 from ..memo import remember
+from .lines import escape_text as _escape_text
 
 _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 
@@ -164,27 +165,6 @@ def _to_text(raw: Any) -> str | None:
     if type(raw) is str:
         return raw
     return None
-
-
-def _escape_text(text: str) -> str:
-    """TEXT escaped (RFC 5545 3.3.11) as ``icalendar.parser.string._escape_char`` does, less its
-    first step: icalendar turns a literal ``\\N`` of the text into a line break before escaping
-    (a Graph location ``a\\Nb`` came back as two lines); here every backslash is doubled, so
-    the text reads back as it was.  Each replacement is done only when its character is there:
-    a description holds newlines and seldom anything else, and the seven ``str.replace`` passes
-    over it (descriptions of ~850 characters on bench's Graph calendar) were half the cost (26k
-    texts: 66 → 34 ms)."""
-    if "\\" in text:
-        text = text.replace("\\", "\\\\")
-    if ";" in text:
-        text = text.replace(";", r"\;")
-    if "," in text:
-        text = text.replace(",", r"\,")
-    if "\r" in text:  # CRLF, then LF, then a lone CR: each one escaped newline
-        text = text.replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n")
-    elif "\n" in text:
-        text = text.replace("\n", r"\n")
-    return str.__str__(text)
 
 
 def _param_piece(key: Any, value: Any) -> str | None:
@@ -359,7 +339,7 @@ class _Writer:
     def text_value(self, value: Any) -> str | None:
         """``vText.to_ical`` byte for byte (this writer stands in for icalendar's on a caller's
         ``icalendar.Calendar``), so a literal ``\\N`` still becomes a line break here as there;
-        the model writer's :func:`_escape_text` keeps it.  ``to_unicode`` drops a leading BOM."""
+        the model writer's (``lines.escape_text``) keeps it.  ``to_unicode`` drops a leading BOM."""
         if value.encoding != "utf-8":
             return self.any_value(value)
         return self.str_value(value)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import chain
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -450,9 +450,7 @@ def _clock(text: str) -> tuple[int, int, int]:
     return remember(_clocks, text, (int(text[:2]), int(text[2:4]), int(text[4:6])), 4096)
 
 
-#: ``ZonedDateTime((dt, zone))`` without the Python-level ``__new__`` of a NamedTuple (and,
-#: a ``partial`` of the C ``tuple.__new__``, without a Python frame either).
-_zoned: Callable[[tuple[datetime, m.Zone]], m.ZonedDateTime] = partial(tuple.__new__, m.ZonedDateTime)  # type: ignore[assignment]
+_zoned = m.new_zoned
 
 
 @lru_cache(maxsize=4096)
