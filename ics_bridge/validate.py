@@ -130,6 +130,9 @@ class Difference:
     # Round trips: who does not show the value when only ics-bridge's private data carries it
     # back (the restored view has no such difference); None for a difference of both views.
     not_shown_by: str | None = None
+    # Round trips: a difference of the restored view (what ``convert`` gives back) that the
+    # native view does not have, so what the provider shows and what comes back disagree.
+    restored_only: bool = False
 
     @property
     def reported(self) -> bool:
@@ -145,13 +148,18 @@ class Difference:
     def note(self) -> str:
         """What the CLI prints beside a round-trip difference."""
         parts = [f"kept only in ics-bridge's private data; {self.not_shown_by} does not show it"] if self.kept_privately else []
+        if self.restored_only:
+            parts.append("when read back by ics-bridge, as convert gives it")
         parts.append(f"reported: {'; '.join(self.reported_by)}" if self.reported else "not in the loss report")
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "before": self.before, "after": self.after,
-                "reported": self.reported, "reported_by": list(self.reported_by),
-                "kept_only_in_private_data": self.kept_privately, "not_shown_by": self.not_shown_by}
+        out = {"field": self.field, "before": self.before, "after": self.after,
+               "reported": self.reported, "reported_by": list(self.reported_by),
+               "kept_only_in_private_data": self.kept_privately, "not_shown_by": self.not_shown_by}
+        if self.restored_only:  # only then: the JSON of every other difference stays as it was
+            out["restored_only"] = True
+        return out
 
 
 @dataclass
@@ -876,7 +884,13 @@ def compare_calendars(before: list[EventMeaning], after: list[EventMeaning], *, 
 
 def mark_kept_privately(native: list[EventVerdict], restored: list[EventVerdict], via: Format) -> list[EventVerdict]:
     """The native verdicts, each difference (or lost event) the restored view does not have
-    marked as shown by ics-bridge only: ``kept only in ics-bridge's private data``."""
+    marked as shown by ics-bridge only: ``kept only in ics-bridge's private data``; and each
+    difference only the restored view has added, marked ``restored_only``.
+
+    Why the second: the restored view is what a real conversion there and back gives
+    (``convert``), so a value the private data brings back wrong (two equal VALARMs coming back
+    as three through Graph's extended property) must change the verdict, though the provider
+    itself shows it right."""
     from .native import SHOWN_BY
     who = SHOWN_BY[via]
     by_before = {id(v.meaning): v for v in restored if v.meaning is not None}
@@ -887,10 +901,20 @@ def mark_kept_privately(native: list[EventVerdict], restored: list[EventVerdict]
         # a field the restored view also gets wrong (even differently) is not repaired by the stash
         both = {d.field for d in other.differences} if other is not None else set()
         diffs = [d if other is None or d.field in both else replace(d, not_shown_by=who) for d in v.differences]
+        if other is not None and v.status in ("lossless", "changed"):
+            diffs += _restored_only(v.differences, other.differences)
         lost_here = (v.status == "missing" and other is not None and other.status != "missing") or (
             v.status == "extra" and (v.uid, v.recurrence_id, v.start, v.summary) not in extra)
-        out.append(replace(v, differences=diffs, not_shown_by=who if lost_here else None))
+        status: Status = "changed" if v.status == "lossless" and diffs else v.status
+        out.append(replace(v, status=status, differences=diffs, not_shown_by=who if lost_here else None))
     return out
+
+
+def _restored_only(native: list[Difference], restored: list[Difference]) -> list[Difference]:
+    """The restored view's differences that the native view does not have as they are (the
+    same field, before and after), marked ``restored_only``."""
+    seen = {(d.field, d.before, d.after) for d in native}
+    return [replace(d, restored_only=True) for d in restored if (d.field, d.before, d.after) not in seen]
 
 
 # ------------------------------------------------------------------------------------------

@@ -816,7 +816,9 @@ class _Writer:
                          before=r.minutes_before)
                 continue
             item = {"method": method, "minutes": r.minutes_before}
-            if item in overrides:
+            if item in overrides:  # one reminder per method and time: an equal alarm adds nothing Google shows
+                self.add(LossKind.ALARM_DROPPED, "VALARM", f"Google keeps one {method} reminder {r.minutes_before} "
+                         "min before; this equal alarm is merged into it", before=f"{method} {r.minutes_before}")
                 continue
             if len(overrides) == tables.MAX_OVERRIDES:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Google keeps {tables.MAX_OVERRIDES} reminders",

@@ -116,7 +116,9 @@ class _Writer:
                      "provider-only fields not restored")
         self.out: dict[str, Any] = {}
         self.unmapped: set[str] = set()  # mapped names that could not be carried this time
-        self.dropped_alarms: list[m.Alarm] = []
+        # positions in ``v.alarms`` of the alarms Graph's one reminder does not carry: by position,
+        # since equal alarms (two ``TRIGGER:-PT15M``) are one kept and one dropped
+        self.dropped_alarms: list[int] = []
         self.off_rule_start = False  # DTSTART is not an occurrence of the RRULE (recurrence())
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
@@ -438,10 +440,10 @@ class _Writer:
         readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
         # by position: equal alarms share one (memoised) reading
         valid = [i for i, r in enumerate(readings) if r.minutes_before is not None]
-        for alarm, r in zip(alarms, readings):
+        for i, r in enumerate(readings):
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
-                self.dropped_alarms.append(alarm)
+                self.dropped_alarms.append(i)
         if not valid:
             self.no_reminder()
             return
@@ -454,11 +456,11 @@ class _Writer:
             # Graph's one reminder is a pop-up; read back it is a DISPLAY alarm.
             self.add(LossKind.VALUE_COLLAPSED, "VALARM;ACTION", f"Graph's reminder is a pop-up; the {best.action} "
                      "alarm is written as one", before=best.action, after="DISPLAY")
-        for i, (alarm, r) in enumerate(zip(alarms, readings)):
+        for i, r in enumerate(readings):
             if r.minutes_before is not None and i != kept:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
                          f"{r.minutes_before} min before dropped", before=r.minutes_before)
-                self.dropped_alarms.append(alarm)
+                self.dropped_alarms.append(i)
         self.out["isReminderOn"] = True
         self.out["reminderMinutesBeforeStart"] = best.minutes_before
 
@@ -557,7 +559,7 @@ class _Writer:
         typed = {field: value for field in fields if (value := getattr(v, field)) not in (None, ())}
         other = tuple(_as_icalendar_writes(line) for line in v.other
                       if line.name not in carried and not line.name.startswith("X-ICSBRIDGE-GRAPH")) if v.other else ()
-        alarms = tuple(a for a in v.alarms if a in self.dropped_alarms) if self.dropped_alarms else ()
+        alarms = tuple(v.alarms[i] for i in sorted(self.dropped_alarms))  # in the event's order
         if not (other or v.components or alarms or typed):
             return
         pairs = None if alarms or v.components else plain_kept_lines(typed, other, v.params)
