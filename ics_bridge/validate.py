@@ -54,7 +54,7 @@ from .report import Loss, LossKind, Report, Severity
 from .series import recurrence_id_text
 from .text import JOIN_LINE_PREFIX, html_to_text, looks_like_html, strip_join_line
 from .io.model_writer import duration_text
-from .vevent import address_email, categories, conferences, event_end, get_description, get_stash, read_alarm
+from .vevent import address_email, alarm_reading, categories, conferences, event_end, get_description, get_stash
 
 DEFAULT_HORIZON_YEARS = 5
 DEFAULT_MAX_OCCURRENCES = 1000
@@ -409,11 +409,9 @@ def _trigger_text(alarm: m.Alarm) -> str:
 
 
 def _alarms(event: m.Event) -> tuple[str, ...]:
-    start = m.plain(event.start)
-    end = event_end(event, start)
     items = []
     for alarm in event.alarms:
-        reading = read_alarm(alarm, start, end)
+        reading = alarm_reading(alarm, event)
         if reading.minutes_before is not None:
             items.append(f"{reading.action} {reading.minutes_before} min before start")
         else:

@@ -3,7 +3,8 @@
 * ``from_ical``: ``_bare`` (no ``link`` / ``attachments`` / ``restore_stash`` / ``conference``
   call for an event without what they read), the ``SHORTCUTS`` exits (``reminders`` without
   alarms, ``timestamps``, ``categories``, ``defaultReminders`` of alarm-less masters), VALARM
-  readings memoised by content (``_alarm_reading``), attendees' memo read inline
+  readings memoised by content (``vevent.alarm_reading``, since alarms6 the one memo both
+  mappers use; off: ``vevent.read_event_alarm``), attendees' memo read inline
   (``attendees``), ``_iana_name``'s memo, ``_rfc3339`` without ``timespec`` and
   ``_b32hex_digest``'s bit spread: the mapper's items and loss report with all of them on
   against all off (and mapout3's fast paths off too), on the corpus and on generated events;
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ics_bridge import hub
+from ics_bridge import hub, vevent
 from ics_bridge import model as m
 from ics_bridge.io import jsonio
 from ics_bridge.providers.google import from_ical as google_out
@@ -48,6 +49,7 @@ def _off(mp: pytest.MonkeyPatch) -> None:
     """Every fast path of the Google mapper off: mapout3's and this round's."""
     _google_off(mp)
     mp.setattr(google_out, "SHORTCUTS", False)
+    mp.setattr(google_out, "alarm_reading", vevent.read_event_alarm)
     mp.setattr(google_out, "_bare", lambda event: False)
     mp.setattr(google_out, "_attendees", _Forgetful())
     mp.setattr(google_out, "_iana_name", lambda tz: tzid_of(tz, iana_only=True))
@@ -56,7 +58,7 @@ def _off(mp: pytest.MonkeyPatch) -> None:
 
 def _forget() -> None:
     _forget_google()
-    google_out._READINGS.clear()
+    vevent._READINGS.clear()
     google_out._ZONE_NAMES.clear()
 
 
@@ -174,7 +176,7 @@ def test_fast_paths_are_exercised(monkeypatch: pytest.MonkeyPatch) -> None:
     _google(shared_people, GOOGLE_OPTIONS[0])
     assert counts["bare"] > 100 and counts["not_bare"] > 100, counts
     assert counts["attendees"] - counts["memo_calls"] > 300, counts  # answered inline
-    assert 0 < len(google_out._READINGS) < 100
+    assert 0 < len(vevent._READINGS) < 100
 
 
 def test_rfc3339_equals_isoformat_to_the_second() -> None:

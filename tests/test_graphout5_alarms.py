@@ -1,8 +1,9 @@
-"""``vevent.read_alarm``'s memo of start-relative alarms (graphout5) held to a fresh reading of
-each alarm: the readings themselves, and the Graph and Google mappings (items and loss reports,
-every profile) with the memo on against it off, on the corpus and on generated events whose
-alarms repeat within an event (equal alarms share one reading: Graph's choice of its one
-reminder goes by position) and across events, with every kind of trigger."""
+"""``vevent.alarm_reading``'s memo of start-relative alarms (graphout5; since alarms6 the one
+memo both mappers use, keyed by the whole alarm) held to a fresh reading of each alarm
+(``vevent.read_event_alarm``): the readings themselves, and the Graph and Google mappings (items
+and loss reports, every profile) with the memo on against it off, on the corpus and on
+generated events whose alarms repeat within an event (equal alarms share one reading: Graph's
+choice of its one reminder goes by position) and across events, with every kind of trigger."""
 
 from __future__ import annotations
 
@@ -64,14 +65,14 @@ def _generated(n: int, seed: int) -> list[m.Series]:
 
 
 def _fresh(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(from_ical, "read_alarm", vevent._read_alarm)
-    mp.setattr(google_out, "read_alarm", vevent._read_alarm)
+    mp.setattr(from_ical, "alarm_reading", vevent.read_event_alarm)
+    mp.setattr(google_out, "alarm_reading", vevent.read_event_alarm)
 
 
 def _compare(cal: m.Calendar | list[m.Series], monkeypatch: pytest.MonkeyPatch, label: str) -> None:
     for mapper, all_options in ((_graph, OPTIONS), (_google, GOOGLE_OPTIONS)):
         for options in all_options:
-            vevent._START_READINGS.clear()
+            vevent._READINGS.clear()
             fast, again = mapper(cal, options), mapper(cal, options)
             with monkeypatch.context() as mp:
                 _fresh(mp)
@@ -95,14 +96,19 @@ def test_memoised_reading_equals_fresh_reading(seed: int) -> None:
     """Each alarm against every event time (the memo filled by other events first), and the
     memo answers for most of them (not vacuous)."""
     rng = random.Random(seed)
-    times = [(None, None), (date(2026, 3, 2), date(2026, 3, 3)),
-             (datetime(2026, 3, 2, 9, tzinfo=_ZONE), datetime(2026, 3, 2, 10, tzinfo=_ZONE)),
-             (datetime(2026, 3, 2, 9), None)]
-    vevent._START_READINGS.clear()
+    zoned = m.Zone("iana", "America/New_York", "America/New_York")
+    floating = m.Zone("floating")
+    events = [m.Event(uid="none"),
+              m.Event(uid="day", start=date(2026, 3, 2), end=date(2026, 3, 3)),
+              m.Event(uid="zoned", start=m.ZonedDateTime(datetime(2026, 3, 2, 9, tzinfo=_ZONE), zoned),
+                      end=m.ZonedDateTime(datetime(2026, 3, 2, 10, tzinfo=_ZONE), zoned)),
+              m.Event(uid="floating", start=m.ZonedDateTime(datetime(2026, 3, 2, 9), floating)),
+              m.Event(uid="duration", start=m.ZonedDateTime(datetime(2026, 3, 2, 9, tzinfo=_ZONE), zoned),
+                      duration=timedelta(hours=2))]
+    vevent._READINGS.clear()
     hits = 0
     for _ in range(3000):
-        alarm, (start, end) = _alarm(rng), rng.choice(times)
-        key = (alarm.action, alarm.trigger.offset if alarm.trigger else None)
-        hits += key in vevent._START_READINGS
-        assert vevent.read_alarm(alarm, start, end) == vevent._read_alarm(alarm, start, end), (alarm, start, end)
+        alarm, event = _alarm(rng), rng.choice(events)
+        hits += alarm in vevent._READINGS
+        assert vevent.alarm_reading(alarm, event) == vevent.read_event_alarm(alarm, event), (alarm, event)
     assert hits > 1000, hits

@@ -37,9 +37,9 @@ from ...text import looks_like_html, markup_hazard, text_to_html
 from ...series import recurrence_id_text
 from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_problem, all_day_recurrence_id, conferences, description_without_join,
-                       event_end, get_description, get_stash, person_email, property_lines,
-                       read_alarm, report_duplicate_uids)
+from ...vevent import (address_problem, alarm_reading, all_day_recurrence_id, conferences,
+                       description_without_join, get_description, get_stash, person_email, property_lines,
+                       report_duplicate_uids)
 from . import tables
 from ...recurrence import rscale
 from .recurrence import read_recurrence, rule_text
@@ -775,7 +775,7 @@ class _Writer:
             self.out["reminders"] = {"useDefault": False}  # the general path's answer without either
             return
         if v.alarms:
-            readings = self.alarm_readings = [_alarm_reading(a, v) for a in v.alarms]
+            readings = self.alarm_readings = [alarm_reading(a, v) for a in v.alarms]
         else:
             readings = []
         for r in readings:
@@ -975,32 +975,6 @@ _NO_NAMES: frozenset[str] = frozenset()  # the ``absent`` of an event without a 
 
 #: The early exits and memos of googleout5 (the tests turn them off to hold them to the general paths).
 SHORTCUTS = True
-
-# A VALARM → its AlarmReading, for triggers relative to the start (equal alarms, equal readings).
-_READINGS: dict[m.Alarm, Any] = {}
-
-
-def _alarm_reading(alarm: m.Alarm, event: m.Event) -> Any:
-    """``read_alarm`` of an alarm of ``event``, once per distinct alarm whose trigger is an
-    offset from the start: that reading needs neither the event's start nor its end, so neither
-    is worked out (bench/: 6,245 alarms, a few distinct; hashing one costs a third of reading it)."""
-    trigger = alarm.trigger
-    if trigger is None or trigger.offset is None or trigger.related.upper() == "END" or not SHORTCUTS:
-        return _read_alarm_of(alarm, event)
-    try:
-        found = _READINGS.get(alarm)
-    except TypeError:  # a caller's hub with a list inside: not hashable
-        return _read_alarm_of(alarm, event)
-    if found is None:
-        found = remember(_READINGS, alarm, _read_alarm_of(alarm, event), 4096)
-    return found
-
-
-def _read_alarm_of(alarm: m.Alarm, event: m.Event) -> Any:
-    """``read_alarm`` with the event's start and end (RFC 5545 3.6.1)."""
-    start = m.plain(event.start)
-    return read_alarm(alarm, start, event_end(event, start))
-
 
 def _bare(event: m.Event) -> bool:
     """Whether ``event`` lacks all that ``link``, ``attachments``, ``restore_stash`` and

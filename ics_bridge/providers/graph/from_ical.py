@@ -40,8 +40,8 @@ from ...text import (add_join_html, add_join_line, keep_line_breaks, looks_like_
                     strip_join_line)
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, all_day_recurrence_id, event_end,
-                       get_description, get_stash, is_plain_alternative, read_alarm, report_duplicate_uids)
+from ...vevent import (AlarmReading, alarm_reading, all_day_recurrence_id, get_description, get_stash,
+                       is_plain_alternative, report_duplicate_uids)
 from . import people, tables
 from .kept_lines import own_params, plain_kept_lines
 
@@ -436,8 +436,7 @@ class _Writer:
         if not alarms:
             self.no_reminder()
             return
-        start, end = m.plain(v.start), event_end(v)
-        readings: list[AlarmReading] = [read_alarm(a, start, end) for a in alarms]
+        readings: list[AlarmReading] = [alarm_reading(a, v) for a in alarms]
         # by position: equal alarms share one (memoised) reading
         valid = [i for i, r in enumerate(readings) if r.minutes_before is not None]
         for i, r in enumerate(readings):
