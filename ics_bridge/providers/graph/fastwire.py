@@ -199,6 +199,7 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
     and places recur on every event, and a stand-in is never changed)."""
     model = cls._MODEL  # type: ignore[attr-defined]
     nullable = frozenset(name for name, info in model.model_fields.items() if type(None) in get_args(info.annotation))
+    checks: dict[str, Any] = {**plain, **special}  # a type or a check, one look-up a member
     memo: dict[bytes, Any] = {}
 
     def check(value: Any) -> Any:
@@ -219,18 +220,16 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
     def read(value: dict[str, Any]) -> Any:
         values = dict(value)
         for name, item in value.items():
-            if plain.get(name) is type(item):
+            test = checks.get(name)
+            if test is type(item) or (item is None and name in nullable):
                 continue
-            test = special.get(name)
             if test is None:
-                if item is None and name in nullable:
-                    continue
                 if _is_annotation(name):
                     del values[name]
                     continue
                 return _NO
-            if item is None and name in nullable:
-                continue
+            if test.__class__ is type:  # a plain member of another type
+                return _NO
             got = test(item)
             if got is _NO:
                 return _NO
@@ -325,6 +324,7 @@ _EVENT_SPECIAL: dict[str, Check] = {
     "responseStatus": _status, "reminderMinutesBeforeStart": _int, "categories": _str_list,
     "cancelledOccurrences": _str_list, "onlineMeeting": _meeting,
 }
+_EVENT_CHECKS: dict[str, Any] = {**_EVENT_PLAIN, **_EVENT_SPECIAL}
 #: Fields left to pydantic (see the module doc), by their name and by their alias.
 _PYDANTIC_ONLY = frozenset(("exceptionOccurrences", "removed", "@removed"))
 _EVENT_NULLABLE = frozenset(gm.Event.model_fields) - _PYDANTIC_ONLY  # every field of the event allows null
@@ -341,24 +341,27 @@ def fast_event(raw: Any) -> Any:
     mapper as ``Event.model_validate(raw)``; None for anything else (pydantic's to read)."""
     if type(raw) is not dict:
         return None
-    values: dict[str, Any] = {}
+    values = dict(raw)
     extra: dict[str, Any] = {}
     for name, item in raw.items():
-        if _EVENT_PLAIN.get(name) is type(item) or (item is None and name in _EVENT_NULLABLE):
-            values[name] = item
+        test = _EVENT_CHECKS.get(name)
+        if test is type(item) or (item is None and name in _EVENT_NULLABLE):
             continue
-        test = _EVENT_SPECIAL.get(name)
         if test is None:
             if _is_annotation(name):
+                del values[name]
                 continue
-            if name in _EVENT_PLAIN or not _extra_ok(name):
+            if not _extra_ok(name):
                 return None
-            extra[name] = item
+            extra[name] = values.pop(name)
             continue
+        if test.__class__ is type:  # a plain member of another type
+            return None
         got = test(item)
         if got is _NO:
             return None
-        values[name] = got
+        if got is not item:
+            values[name] = got
     if not (values.get("uid") or values.get("iCalUId") or values.get("id")):
         return None
     event = FastEvent.__new__(FastEvent)
