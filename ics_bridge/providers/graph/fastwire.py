@@ -57,10 +57,14 @@ class _Stand:
         model's field order, then the extras; nested stand-ins dumped; a date as ISO text in
         ``mode="json"``."""
         out: dict[str, Any] = {}
-        for name, value in [*((name, getattr(self, name)) for name in self._FIELDS), *self.__pydantic_extra__.items()]:
-            if value is None and exclude_none:
-                continue
-            out[name] = _dump(value, mode, exclude_none)
+        for items in ((name, getattr(self, name)) for name in self._FIELDS), self.__pydantic_extra__.items():
+            for name, value in items:
+                if value is None:
+                    if exclude_none:
+                        continue
+                elif type(value) not in _LEAVES:
+                    value = _dump(value, mode, exclude_none)
+                out[name] = value
         return out
 
     def __eq__(self, other: Any) -> bool:
@@ -83,6 +87,9 @@ class _Stand:
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
         return f"{type(self).__name__}({fields})"
+
+
+_LEAVES = frozenset((str, int, bool, float))  # dumped as they are, in both modes
 
 
 def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
