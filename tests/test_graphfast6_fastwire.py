@@ -28,21 +28,13 @@ from ics_bridge.errors import InputError
 from ics_bridge.providers.graph import reader
 from ics_bridge.providers.graph.fastwire import fast_event
 from ics_bridge.providers.graph.model import Event
+from test_googlein3_fastwire import _edit, _get, _paths
+from test_graphin3_shared import _items
 from test_graphin_fastpath import _generated_events
 
 ROOT = Path(__file__).resolve().parent
 FILES = sorted([*(ROOT / "corpus" / "graph").glob("*.json"), *(ROOT / "seeds" / "graph").glob("*.json"),
                 *(ROOT.parent / "samples" / "graph").glob("*.json"), ROOT / "producers" / "graph_exceptions_without_master.json"])
-
-
-def _events_of(payload: Any) -> Iterator[Any]:
-    if isinstance(payload, list):
-        for item in payload:
-            yield from _events_of(item)
-    elif isinstance(payload, dict) and isinstance(payload.get("value"), list):
-        yield from payload["value"]
-    else:
-        yield payload
 
 
 def _load(path: Path) -> Any:
@@ -52,7 +44,7 @@ def _load(path: Path) -> Any:
         return None  # the docs' invalid samples
 
 
-CORPUS_EVENTS = [e for path in FILES for e in _events_of(_load(path)) if isinstance(e, dict)]
+CORPUS_EVENTS = [e for path in FILES for e in _items(_load(path)) if isinstance(e, dict)]
 
 _PEOPLE = [{"type": "required", "emailAddress": {"name": "Ana 0", "address": "ana.0@example.org"},
             "status": {"response": "accepted", "time": "0001-01-01T00:00:00Z"}},
@@ -123,33 +115,6 @@ ODD: list[Any] = [None, "", " ", "x", "true", "False", "yes", 0, 1, -5, 2 ** 70,
                   {"dateTime": "2026-01-01T00:00:00"}, "REQUIRED", "Accepted", " tentativelyaccepted ", "HTML", "Monday",
                   "\ud800", "0001-01-01", "0001-01-01T00:00:00Z", "2026-03-02T17:15:36.3760425Z", "2026-03-02T17:15:36",
                   "2026-03-02", "20260302", "2026-13-01", "2026-03-02T25:00:00", "W. Europe Standard Time"]
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield (*prefix, key)
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield (*prefix, index)
-            yield from _paths(item, (*prefix, index))
-
-
-def _get(node: Any, path: tuple[Any, ...]) -> Any:
-    for step in path:
-        node = node[step]
-    return node
-
-
-def _edit(raw: dict[str, Any], path: tuple[Any, ...], *, value: Any = None, delete: bool = False) -> dict[str, Any]:
-    out = copy.deepcopy(raw)
-    parent = _get(out, path[:-1])
-    if delete:
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = copy.deepcopy(value)
-    return out
 
 
 def _mutations(raw: dict[str, Any]) -> Iterator[dict[str, Any]]:

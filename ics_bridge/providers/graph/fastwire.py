@@ -121,50 +121,41 @@ def _float(value: Any) -> Any:
     return value if type(value) is float else _NO  # an int would be made a float: pydantic's
 
 
-def _date_time(value: Any) -> Any:
-    """``dateTimeTimeZone.dateTime``: the model's validator (:func:`parse_graph_datetime`) must
-    read it (the sentinel reads as None and is kept as sent)."""
-    if type(value) is not str:
-        return _NO
-    try:
-        parse_graph_datetime(value)
-    except ValueError:
-        return _NO
-    return value
-
-
-def _timestamp(value: Any) -> Any:
-    """``createdDateTime``/``lastModifiedDateTime``/``originalStart`` (:func:`model.graph_timestamp`)."""
-    if type(value) is not str:
-        return _NO
-    try:
-        return gm.graph_timestamp(value)
-    except ValueError:
-        return _NO
-
-
-def _response_time(value: Any) -> Any:
-    """``responseStatus.time``: the sentinel (on every attendee Graph lists) as None."""
-    return gm._sentinel_to_none(value) if type(value) is str else _NO
+def _text(read: Callable[[str], Any], *, keep: bool) -> Check:
+    """A string member that the model's validator ``read`` takes (a ValueError is pydantic's
+    error to word); ``keep``: the string kept as sent, else what ``read`` makes of it."""
+    def check(value: Any) -> Any:
+        if type(value) is not str:
+            return _NO
+        try:
+            got = read(value)
+        except ValueError:
+            return _NO
+        return value if keep else got
+    return check
 
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _range_date(value: Any) -> Any:
+def _range_day(value: str) -> date | None:
     """``recurrence.range.startDate``/``endDate`` (:func:`model.range_date`), then read as
-    pydantic reads a date: only ``YYYY-MM-DD`` is taken here."""
-    if type(value) is not str:
-        return _NO
+    pydantic reads a date: only ``YYYY-MM-DD`` is taken here (ValueError otherwise)."""
     text = gm.range_date(value)
     if text is None:
         return None
     if not _ISO_DAY.fullmatch(text):
-        return _NO
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return _NO
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+#: ``dateTimeTimeZone.dateTime``: :func:`parse_graph_datetime` must read it (kept as sent).
+_date_time = _text(parse_graph_datetime, keep=True)
+#: ``createdDateTime``/``lastModifiedDateTime``/``originalStart``: the sentinel as None.
+_timestamp = _text(gm.graph_timestamp, keep=False)
+#: ``responseStatus.time``: the sentinel (on every attendee Graph lists) as None.
+_response_time = _text(gm._sentinel_to_none, keep=False)
+_range_date = _text(_range_day, keep=False)
 
 
 def _enum(vocabulary: tuple[str, ...]) -> Check:
@@ -196,14 +187,17 @@ _day_list = _list_of(_enum(gm.DAYS))
 
 def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
             required: tuple[str, ...] = (), fill: dict[str, Callable[[], Any]] | None = None,
-            shared: bool = False) -> Check:
+            shared: bool = False, extra: Callable[[Any], bool] | None = None,
+            after: Callable[[dict[str, Any]], bool] | None = None) -> Check:
     """A JSON object read into ``cls``: every key one of its fields, every value of the common
     shape — ``plain``: of that exact type (str, bool); ``special``: its check gives the value to
     keep (it also sees a JSON null where the model repairs one).  A JSON null elsewhere is the
-    field's value where the model allows None.  ``required``: fields the model requires;
-    ``fill``: defaults made per object.  ``shared``: read once per distinct JSON text
-    (:func:`model._key`, as :func:`model.shared` does for the pydantic path: the same people
-    and places recur on every event, and a stand-in is never changed)."""
+    field's value where the model allows None; an ``@odata.*`` key is dropped.  ``required``:
+    fields the model requires; ``fill``: defaults made per object; ``extra``: which unknown
+    keys are kept as extras (none without it); ``after``: a test of the values read.
+    ``shared``: read once per distinct JSON text (:func:`model._key`, as :func:`model.shared`
+    does for the pydantic path: the same people and places recur on every event, and a
+    stand-in is never changed)."""
     model = cls._MODEL  # type: ignore[attr-defined]
     nullable = frozenset(name for name, info in model.model_fields.items() if type(None) in get_args(info.annotation))
     checks: dict[str, Any] = {**plain, **special}  # a type or a check, one look-up a member
@@ -226,6 +220,7 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
 
     def read(value: dict[str, Any]) -> Any:
         values = dict(value)
+        extras: dict[str, Any] = {}
         for name, item in value.items():
             test = checks.get(name)
             if test is type(item) or (item is None and name in nullable):
@@ -234,7 +229,10 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
                 if _is_annotation(name):
                     del values[name]
                     continue
-                return _NO
+                if extra is None or not extra(name):
+                    return _NO
+                extras[name] = values.pop(name)
+                continue
             if test.__class__ is type:  # a plain member of another type
                 return _NO
             got = test(item)
@@ -249,8 +247,12 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check], *,
             for name, make in fill.items():
                 if name not in values:
                     values[name] = make()
+        if after is not None and not after(values):
+            return _NO
         obj = cls.__new__(cls)
         obj.__dict__ = values
+        if extra is not None:
+            obj.__pydantic_extra__ = extras
         return obj
     return check
 
@@ -331,10 +333,8 @@ _EVENT_SPECIAL: dict[str, Check] = {
     "responseStatus": _status, "reminderMinutesBeforeStart": _int, "categories": _str_list,
     "cancelledOccurrences": _str_list, "onlineMeeting": _meeting,
 }
-_EVENT_CHECKS: dict[str, Any] = {**_EVENT_PLAIN, **_EVENT_SPECIAL}
-#: Fields left to pydantic (see the module doc), by their name and by their alias.
+#: Fields left to pydantic (see the module doc), by their alias: not kept as an extra.
 _PYDANTIC_ONLY = frozenset(("exceptionOccurrences", "removed", "@removed"))
-_EVENT_NULLABLE = frozenset(gm.Event.model_fields) - _PYDANTIC_ONLY  # every field of the event allows null
 
 
 def _extra_ok(name: Any) -> bool:
@@ -343,35 +343,16 @@ def _extra_ok(name: Any) -> bool:
     return type(name) is str and not name[:1].isupper() and name not in _PYDANTIC_ONLY
 
 
+def _has_uid(values: dict[str, Any]) -> bool:
+    """``to_ical._uid_for`` needs no ``model_dump_json`` (an event without any of these)."""
+    return bool(values.get("uid") or values.get("iCalUId") or values.get("id"))
+
+
+_event = _object(FastEvent, _EVENT_PLAIN, _EVENT_SPECIAL, extra=_extra_ok, after=_has_uid)
+
+
 def fast_event(raw: Any) -> Any:
     """A Graph event JSON object of the common shape as a :class:`FastEvent`, the same to the
     mapper as ``Event.model_validate(raw)``; None for anything else (pydantic's to read)."""
-    if type(raw) is not dict:
-        return None
-    values = dict(raw)
-    extra: dict[str, Any] = {}
-    for name, item in raw.items():
-        test = _EVENT_CHECKS.get(name)
-        if test is type(item) or (item is None and name in _EVENT_NULLABLE):
-            continue
-        if test is None:
-            if _is_annotation(name):
-                del values[name]
-                continue
-            if not _extra_ok(name):
-                return None
-            extra[name] = values.pop(name)
-            continue
-        if test.__class__ is type:  # a plain member of another type
-            return None
-        got = test(item)
-        if got is _NO:
-            return None
-        if got is not item:
-            values[name] = got
-    if not (values.get("uid") or values.get("iCalUId") or values.get("id")):
-        return None
-    event = FastEvent.__new__(FastEvent)
-    event.__dict__ = values
-    event.__pydantic_extra__ = extra
-    return event
+    got = _event(raw)
+    return None if got is _NO else got
