@@ -161,8 +161,12 @@ _range_date = _text(_range_day, keep=False)
 def _enum(vocabulary: tuple[str, ...]) -> Check:
     """An enum: a string, in any case, repaired by the model's own function (``model._enum``:
     the vocabulary's spelling, or the value as sent for the mapper to report)."""
+    words = frozenset(vocabulary)  # Graph's own spelling: one hash look-up
+
     def check(value: Any) -> Any:
-        return gm._enum(value, vocabulary) if type(value) is str else _NO
+        if type(value) is not str:
+            return _NO
+        return value if value in words else gm._enum(value, vocabulary)
     return check
 
 
