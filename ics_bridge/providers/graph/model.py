@@ -109,6 +109,25 @@ def _sentinel_to_none(value: Any) -> Any:
     return value
 
 
+def graph_timestamp(value: Any) -> Any:
+    """``createdDateTime``/``lastModifiedDateTime``/``originalStart`` before validation: the
+    sentinel as None, any other string checked by :func:`parse_graph_datetime` (a ValueError
+    naming the field) and kept as sent."""
+    value = _sentinel_to_none(value)
+    if isinstance(value, str):
+        parse_graph_datetime(value)
+    return value
+
+
+def range_date(value: Any) -> Any:
+    """``recurrence.range.startDate``/``endDate`` before validation: the sentinel as None, a
+    date-time (some clients send one) cut to its date."""
+    value = _sentinel_to_none(value)
+    if isinstance(value, str) and "T" in value:
+        value = value.split("T", 1)[0]
+    return value
+
+
 class GraphModel(BaseModel):
     """Base: camelCase names as on the wire, unknown fields kept, annotations dropped (by
     :meth:`Event._prepare`, for the event and every object inside it that a model reads)."""
@@ -279,10 +298,7 @@ class RecurrenceRange(GraphModel):
     @field_validator("startDate", "endDate", mode="before")
     @classmethod
     def _dates(cls, v: Any) -> Any:
-        v = _sentinel_to_none(v)
-        if isinstance(v, str) and "T" in v:
-            v = v.split("T", 1)[0]
-        return v
+        return range_date(v)
 
     @field_validator("numberOfOccurrences", mode="before")
     @classmethod
@@ -484,10 +500,7 @@ class Event(GraphModel):
     @field_validator("createdDateTime", "lastModifiedDateTime", "originalStart", mode="before")
     @classmethod
     def _ts(cls, v: Any) -> Any:
-        v = _sentinel_to_none(v)
-        if isinstance(v, str):
-            parse_graph_datetime(v)
-        return v
+        return graph_timestamp(v)
 
     def timestamp(self, name: str) -> datetime | None:
         value = getattr(self, name)

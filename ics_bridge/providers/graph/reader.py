@@ -10,11 +10,17 @@ from ...errors import InputError
 from ...gcpause import gc_paused
 from ...wire import input_error
 from ...io.jsonio import entries, not_an_object
+from .fastwire import fast_event
 from .model import Event
 
 
 def parse_event(raw: dict[str, Any]) -> Event:
-    """One Graph event, or an :class:`InputError` naming the event and the field."""
+    """One Graph event: of the common shape, read without pydantic (:mod:`.fastwire`, a stand-in
+    the mapper cannot tell from the model); else validated, a ValidationError as an
+    :class:`InputError` naming the event and the field."""
+    fast = fast_event(raw)
+    if fast is not None:
+        return fast  # type: ignore[no-any-return]
     try:
         return Event.model_validate(raw)
     except ValidationError as exc:

@@ -777,7 +777,10 @@ def _first_of(e: Event) -> str | None:
     """The series UID a single event holds the off-rule first instance of (written by
     ``from_ical._off_rule_start``), else None."""
     first_of_id = _property_ids()[0]
-    for prop in _extra(e).get("singleValueExtendedProperties") or []:
+    properties = _extra(e).get("singleValueExtendedProperties")
+    if type(properties) is not list:  # not Graph's array (an unknown property: stashed as sent)
+        return None
+    for prop in properties:
         if isinstance(prop, dict) and prop.get("id") == first_of_id and isinstance(prop.get("value"), str):
             return prop["value"]
     return None
