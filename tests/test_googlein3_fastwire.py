@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import BaseModel, ValidationError
 
-import ics_bridge
-from ics_bridge import clock
+from fastwire_paths import same_both_ways
 from ics_bridge.errors import InputError
 from ics_bridge.io.jsonio import entries
 from ics_bridge.providers.google import reader
@@ -220,29 +219,8 @@ def test_bench_shaped_events_all_take_the_fast_path() -> None:
 
 # ---------------------------------------------------------------- whole conversions
 
-NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # DTSTAMP of events without updated/created
-
-
-def _convert(data: bytes, target: str, profile: str) -> tuple[Any, ...]:
-    options = ics_bridge.Options(profile=profile)  # type: ignore[arg-type]
-    with clock.fixed(NOW):
-        try:
-            conv = ics_bridge.convert(data, to=target, source="google", options=options, file="x.json")  # type: ignore[arg-type]
-        except InputError as err:
-            return ("error", str(err))
-        try:
-            out: Any = conv.to_bytes(options)
-        except Exception as err:  # noqa: BLE001 - both paths must fail alike (a non-text conferenceSolution.name)
-            out = (type(err).__name__, str(err))
-    return out, [loss.as_dict() for loss in conv.report], [str(e) for e in conv.errors]
-
-
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, target: str = "ics", profile: str = "resource") -> None:
-    fast = _convert(data, target, profile)
-    with monkeypatch.context() as patch:
-        patch.setattr(reader, "fast_event", lambda raw: None)
-        slow = _convert(data, target, profile)
-    assert fast == slow
+    same_both_ways(data, reader, "google", monkeypatch, target, profile)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -23,8 +22,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import ics_bridge
-from ics_bridge import clock
-from ics_bridge.errors import InputError
+from fastwire_paths import same_both_ways
 from ics_bridge.providers.graph import reader
 from ics_bridge.providers.graph.fastwire import fast_event
 from ics_bridge.providers.graph.model import Event
@@ -242,31 +240,8 @@ def test_bench_shaped_events_all_take_the_fast_path() -> None:
 
 # ---------------------------------------------------------------- whole conversions
 
-NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # DTSTAMP of events without a timestamp
-
-
-def _convert(data: bytes, target: str, profile: str) -> tuple[Any, ...]:
-    options = ics_bridge.Options(profile=profile)  # type: ignore[arg-type]
-    with clock.fixed(NOW):
-        try:
-            conv = ics_bridge.convert(data, to=target, source="graph", options=options, file="x.json")  # type: ignore[arg-type]
-        except InputError as err:
-            return ("error", str(err))
-        except Exception as err:  # noqa: BLE001 - both paths must fail alike
-            return ("raised", type(err).__name__, str(err))
-        try:
-            out: Any = conv.to_bytes(options)
-        except Exception as err:  # noqa: BLE001 - both paths must fail alike
-            out = (type(err).__name__, str(err))
-    return out, [loss.as_dict() for loss in conv.report], [str(e) for e in conv.errors]
-
-
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, target: str = "ics", profile: str = "resource") -> None:
-    fast = _convert(data, target, profile)
-    with monkeypatch.context() as patch:
-        patch.setattr(reader, "fast_event", lambda raw: None)
-        slow = _convert(data, target, profile)
-    assert fast == slow
+    same_both_ways(data, reader, "graph", monkeypatch, target, profile)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
