@@ -18,7 +18,7 @@ import pytest
 from ics_bridge import model as m
 from ics_bridge.providers.google import tables, to_ical
 from ics_bridge.report import LossKind
-from test_googlein3_fastwire import _convert
+from fastwire_paths import outcome
 
 ROOT = Path(__file__).resolve().parent
 _FILES = sorted((ROOT / "corpus" / "google").glob("*.json")) + sorted((ROOT.parent / "samples" / "google").glob("*.json"))
@@ -58,10 +58,10 @@ def _generated(rng: random.Random, n: int, texts: list[str] = _TEXTS) -> bytes:
 def test_categories_read_once_give_categories_read_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = [p.read_bytes() for p in _FILES] + [_generated(random.Random(s), 120) for s in range(3)] + \
         [_generated(random.Random(9), 4, ['["\\ud800"]', '["Work"]'])]  # a lone surrogate: written by neither
-    fast = [_convert(d, "ics", "resource") for d in inputs]
-    again = [_convert(d, "ics", "resource") for d in inputs]  # from the memo
+    fast = [outcome(d, "google", "ics", "resource") for d in inputs]
+    again = [outcome(d, "google", "ics", "resource") for d in inputs]  # from the memo
     assert sum(b"CATEGORIES:" in out[0] for out in fast if isinstance(out[0], bytes)) >= 3
     monkeypatch.setattr(to_ical._EventMapper, "categories", _reference)
-    reference = [_convert(d, "ics", "resource") for d in inputs]
+    reference = [outcome(d, "google", "ics", "resource") for d in inputs]
     assert fast == reference
     assert again == reference
