@@ -17,8 +17,10 @@ kept.  How the pipeline writes .ics from Graph and Google (``pipeline.write_hub`
 An .ics file written again (.ics → .ics, ``io/ics_layout``): its events in the file's order
 (``Event.position``), its other components and its VTIMEZONEs at their places among them
 (``position``: how many events come before), the components as icalendar writes them; a TZID
-only a component or a calendar line names gets a VTIMEZONE too, and ``windows`` style renames
-a TZID whose file VTIMEZONE tzdata replaces, as ``timezones.add_vtimezones`` did.
+only a component or a kept line (the calendar's, an event's, an alarm's) names gets a
+VTIMEZONE too, and ``windows`` style renames it as the values' TZIDs, also where tzdata
+replaces the file's VTIMEZONE, as ``timezones.add_vtimezones`` did (``_named_zones``;
+``X-WR-TIMEZONE`` keeps its IANA name: a value its readers look up in tzdata, not a TZID).
 """
 
 from __future__ import annotations
@@ -105,14 +107,14 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
     writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast)
-    body: list[Any] = []  # str lines, or folded UTF-8 lines (fast)
-    starts: list[int] = []  # per event in the order written: where its lines start in body
-    for event in _in_order(cal.series):
-        starts.append(len(body))
-        if event.start is not None or keep_without_start:
-            writer.event(event, body)
+    events = _in_order(cal.series)
+    body, starts = _event_lines(writer, events, keep_without_start)
+    kept_tzids = _kept_tzids(cal, events)
+    named, renames = _named_zones(cal, writer, kept_tzids) if cal.components or kept_tzids else ([], ())
+    if renames and kept_tzids:  # kept lines name a TZID written with its Windows name: as the values
+        cal = _renamed_calendar(cal, renames)
+        body, starts = _event_lines(writer, [_renamed_event(event, renames) for event in events], keep_without_start)
     head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
-    named, renames = _named_zones(cal, writer) if cal.components or cal.other else ([], ())
     generated, kept = writer.timezones(cal.timezones, named)
     head += generated
     placed = _placed(cal, kept, renames)
@@ -130,29 +132,132 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     return b"\r\n".join(raw)
 
 
-def _named_zones(cal: m.Calendar, writer: "_Writer"
+def _event_lines(writer: "_Writer", events: list[m.Event], keep_without_start: bool) -> tuple[list[Any], list[int]]:
+    """The VEVENTs' lines (str, or folded UTF-8 on the fast path) and, per event in the order
+    written, where its lines start (an event without DTSTART is left out unless kept)."""
+    body: list[Any] = []
+    starts: list[int] = []
+    for event in events:
+        starts.append(len(body))
+        if event.start is not None or keep_without_start:
+            writer.event(event, body)
+    return body, starts
+
+
+def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
+    """The TZIDs named by a TZID parameter of a line the model keeps as read: the calendar's
+    own (``X-MS-OLK-WKHRSTART;TZID=…``), an event's or an alarm's X- lines, an event's or an
+    alarm's unknown subcomponents.  RFC 5545 3.2.19 wants a VTIMEZONE for each, as for the
+    values' TZIDs (``timezones.add_vtimezones`` looked at every property).  In file order."""
+    found: dict[str, None] = {}
+    _line_tzids(cal.other, found)
+    for event in events:
+        if event.other:
+            _line_tzids(event.other, found)
+        for alarm in event.alarms:
+            if alarm.other:
+                _line_tzids(alarm.other, found)
+            _component_tzids(alarm.components, found)
+        _component_tzids(event.components, found)
+    return found
+
+
+def _line_tzids(lines: tuple[m.Line, ...], found: dict[str, None]) -> None:
+    for line in lines:
+        if line.params:
+            for param in line.params:
+                if param.name == "TZID":
+                    found.update(dict.fromkeys(param.values))
+
+
+def _component_tzids(components: tuple[m.RawComponent, ...], found: dict[str, None]) -> None:
+    for comp in components:
+        for text in comp.lines:
+            for tzid in _TZID_PARAM.findall(_head_of(text)):
+                found[tzid.strip('"')] = None
+
+
+_TZID_PARAM = re.compile(r';TZID=("[^"]*"|[^;:]*)', re.I)
+
+
+def _head_of(line: str) -> str:
+    """A content line's name and parameters, up to the first colon outside a quoted value
+    (RFC 5545 3.1), with that colon."""
+    quoted = False
+    for at, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:at + 1]
+    return line
+
+
+def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] = ()
                  ) -> tuple[list[tuple[str, int, str | None]], tuple[tuple[str, str], ...]]:
-    """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by the
-    calendar's own lines (``X-MS-OLK-WKHRSTART;TZID=…``) and by its other components (a VTODO's
-    DUE: ``tzids`` of an .ics file's component, ``io/ics_layout``), which get a VTIMEZONE as the
-    values of events do (``timezones.add_vtimezones`` looks at every property); and the TZIDs
-    of the components written with their Windows name (``--tzid-style windows``, a TZID no
-    VTIMEZONE of the file defines)."""
+    """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by kept lines
+    (:func:`_kept_tzids`; from 1970, their values being no dates the writer reads) and by the
+    calendar's other components (a VTODO's DUE: ``tzids`` of an .ics file's component,
+    ``io/ics_layout``), which get a VTIMEZONE as the values of events do; and the renames of
+    ``--tzid-style windows``: every TZID tzdata describes is written with its Windows name —
+    one the file defines no VTIMEZONE for, and one whose file VTIMEZONE the values' zone
+    replaces (written under the Windows name) — so a kept line or a VTODO names the same
+    VTIMEZONE as the events, never one that is not written.
+
+    ``X-WR-TIMEZONE`` (Apple's, Google's) is a value, not a TZID: its readers (Google
+    Calendar, Apple Calendar, the x-wr-timezone library, this project's reader) look the name
+    up in tzdata, not among the VTIMEZONEs, so its IANA name is kept under ``windows`` style
+    (a Windows name there would make it unreadable to them; it shifts nothing)."""
     from ..timezones import resolve_name
     own = {vtz.tzid for vtz in cal.timezones}
-    out: list[tuple[str, int, str | None]] = []
+    # TZIDs the events' values were read with from tzdata: their file VTIMEZONE is replaced
+    replaced = {zone.tzid for zone, _year in writer.used.values() if zone.kind == "iana"} if own else set()
     renames: dict[str, str] = {}
-    for line in cal.other:
-        tzid = m.param(line.params, "TZID")
-        if tzid:
-            resolved = resolve_name(tzid)
-            out.append((tzid, 1970, None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"))
+
+    def written(tzid: str, iana: str | None) -> str:
+        if writer.style == "windows" and iana and (tzid not in own or tzid in replaced):
+            renames[tzid] = _windows_name(tzid, iana)
+        return renames.get(tzid, tzid)
+
+    out: list[tuple[str, int, str | None]] = []
+    for tzid in kept_tzids:
+        resolved = resolve_name(tzid)
+        iana = None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"
+        out.append((written(tzid, iana), 1970, iana))
     for comp in cal.components:
         for tzid, year, iana in getattr(comp, "tzids", ()):
-            if writer.style == "windows" and iana and tzid not in own:
-                renames[tzid] = _windows_name(tzid, iana)
-            out.append((renames.get(tzid, tzid), year, iana))
+            out.append((written(tzid, iana), year, iana))
     return out, tuple(sorted((a, b) for a, b in renames.items() if a != b))
+
+
+def _renamed_calendar(cal: m.Calendar, renames: tuple[tuple[str, str], ...]) -> m.Calendar:
+    """``cal`` with the TZID parameters of its own kept lines renamed."""
+    return dataclasses.replace(cal, other=_renamed_lines(cal.other, dict(renames)))
+
+
+def _renamed_event(event: m.Event, renames: tuple[tuple[str, str], ...]) -> m.Event:
+    """``event`` with the TZID parameters of its kept lines, its alarms' and its unknown
+    subcomponents' renamed (the values' TZIDs are the writer's)."""
+    mapping = dict(renames)
+    alarms = tuple(dataclasses.replace(a, other=_renamed_lines(a.other, mapping),
+                                       components=_renamed_components(a.components, renames)) for a in event.alarms)
+    return dataclasses.replace(event, other=_renamed_lines(event.other, mapping), alarms=alarms,
+                               components=_renamed_components(event.components, renames))
+
+
+def _renamed_lines(lines: tuple[m.Line, ...], mapping: dict[str, str]) -> tuple[m.Line, ...]:
+    out = []
+    for line in lines:
+        if line.params and any(p.name == "TZID" and any(v in mapping for v in p.values) for p in line.params):
+            params = tuple(m.Param("TZID", tuple(mapping.get(v, v) for v in p.values)) if p.name == "TZID" else p
+                           for p in line.params)
+            line = line._replace(params=params, text=f"{line.name}{_ptext(params)}:{line.value}")
+        out.append(line)
+    return tuple(out)
+
+
+def _renamed_components(components: tuple[m.RawComponent, ...], renames: tuple[tuple[str, str], ...]
+                        ) -> tuple[m.RawComponent, ...]:
+    return tuple(dataclasses.replace(comp, lines=_component_lines(comp, renames)) for comp in components)
 
 
 def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
@@ -167,20 +272,14 @@ def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] 
 def _renamed(line: str, swaps: list[tuple[str, str]]) -> str:
     """``line`` with a ``;TZID=…`` parameter (as the writer quotes it) swapped, among its name and
     parameters only (up to the first colon outside a quoted value, RFC 5545 3.1)."""
-    quoted, cut = False, len(line)
-    for at, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == ":" and not quoted:
-            cut = at
-            break
-    head = line[:cut + 1]
+    head = _head_of(line)
+    rest = line[len(head):]
     for old, new in swaps:
         for end in (";", ":"):
             if old + end in head:
                 head = head.replace(old + end, new + end, 1)
                 break
-    return head + line[cut + 1:]
+    return head + rest
 
 
 def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]],
@@ -725,9 +824,10 @@ class _Writer:
         wanted = {tzid: (zone.iana if zone.kind == "iana" else None, year, zone.tzid or tzid)
                   for tzid, (zone, year) in self.used.items()}
         own = {vtz.tzid for vtz in defined}
-        for tzid, year, iana in named:  # TZIDs only lines name: a VTIMEZONE unless the file has one
-            if tzid not in own and iana and (tzid not in wanted or year < wanted[tzid][1]):
-                wanted[tzid] = (iana, year, tzid)
+        for tzid, year, iana in named:  # TZIDs lines name: a VTIMEZONE unless the file has one (kept)
+            found = wanted.get(tzid)
+            if iana and (found is not None or tzid not in own) and (found is None or year < found[1]):
+                wanted[tzid] = (iana, year, found[2] if found is not None else tzid)
         out: list[str] = []
         written: set[str] = set()
         for tzid, (iana, year, read_as) in sorted(wanted.items()):
