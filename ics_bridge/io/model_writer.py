@@ -470,6 +470,20 @@ def rule_value(rule: m.Recur) -> str:
 _ptext_cache: dict[m.Params, str] = {}
 
 
+def _feature_list(params: m.Params) -> m.Params:
+    """A CONFERENCE's parameters with FEATURE as the list it is: RFC 7986 5.11 has
+    ``featureparam = "FEATURE" "=" featuretext *("," featuretext)``, a token never quoted, so a
+    comma in a FEATURE value (the mappers' ``AUDIO,VIDEO``, a producer's quoted
+    ``FEATURE="AUDIO,VIDEO"``) separates features.  Written as one value it came out quoted,
+    ``FEATURE="AUDIO,VIDEO"``: one feature named ``AUDIO,VIDEO`` to icalendar and to ical
+    (Python), where ``FEATURE=AUDIO,VIDEO`` is AUDIO and VIDEO to every reader (ical.js and
+    libical 3 read both spellings as the text ``AUDIO,VIDEO``)."""
+    if not any(p.name == "FEATURE" and any("," in v for v in p.values) for p in params):
+        return params
+    return tuple(m.Param("FEATURE", tuple(f.strip() for v in p.values for f in v.split(",") if f.strip()))
+                 if p.name == "FEATURE" else p for p in params)
+
+
 def _ptext(params: m.Params) -> str:
     """``;KEY=value…`` as icalendar writes a property's parameters: sorted by name (a repeated
     name: the last one), RFC 6868-escaped and quoted by icalendar's own rules (``fastics``)."""
@@ -712,7 +726,7 @@ class _Writer:
         for cats in ev.categories:
             append(("1CATEGORIES", fit(f"CATEGORIES{_ptext(cats.params)}:" + ",".join(_escape(c) for c in cats.values))))
         for conference in ev.conferences:
-            append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(conference.params)}:{conference.uri}")))
+            append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(_feature_list(conference.params))}:{conference.uri}")))
         self.tail("VEVENT", ev.attendees, ev.attachments, ev.other, pairs)
         out.append(fit("BEGIN:VEVENT"))
         out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
