@@ -130,3 +130,11 @@ def test_a_callers_own_calendar_keeps_icalendars_bytes() -> None:
     cal = icalendar.Calendar.from_ical(_calendar(PLACES["VTODO"][0]))
     assert fastics.component_to_ical(cal) == cal.to_ical()
     assert b"REQUEST-STATUS:2.0\\;Success" in fastics.component_to_ical(cal)
+
+
+def test_version_range_written_as_read() -> None:
+    """VERSION is not TEXT either (RFC 5545 3.7.4: ``minver ";" maxver``): ``1.0;2.0`` stays."""
+    data = _calendar(PLACES["VTODO"][0]).replace(b"VERSION:2.0", b"VERSION:1.0;2.0")
+    lines = _written(data).decode().split("\r\n")
+    assert "VERSION:1.0;2.0" in lines
+    assert _written(_calendar(PLACES["VTODO"][0])).count(b"\r\nVERSION:2.0\r\n") == 1

@@ -326,7 +326,8 @@ def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
 def calendar_head(cal: m.Calendar) -> list[str]:
     """The VCALENDAR's own properties, in icalendar's order."""
     key = _SORT_KEYS["VCALENDAR"]
-    pairs = [(key["VERSION"], f"VERSION:{_escape(cal.version or '2.0')}"),
+    # VERSION is not TEXT (RFC 5545 3.7.4: ``minver ";" maxver``): its semicolon stays one
+    pairs = [(key["VERSION"], "VERSION:" + ";".join(_escape(part) for part in (cal.version or "2.0").split(";"))),
              (key["PRODID"], f"PRODID:{_escape(cal.prodid or PRODID)}")]
     if cal.calscale:
         pairs.append((key["CALSCALE"], f"CALSCALE:{_escape(cal.calscale)}"))
