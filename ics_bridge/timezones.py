@@ -868,6 +868,8 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
     if tzid_style == "windows":
         renames = {tzid: win for tzid, iana in zones.items()
                    if tzid not in defined and iana and (win := iana_to_windows(iana)) and win != tzid}
+        keep = windows_name_clashes((win, zones[tzid], used[tzid][0]) for tzid, win in renames.items())
+        renames = {tzid: win for tzid, win in renames.items() if zones[tzid] not in keep}
         rename_tzids(calendar, renames)
         zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
         used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
@@ -882,6 +884,33 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
             continue
         new.append(vtimezone(iana, tzid=tzid, start=used[tzid][0]))
     calendar.subcomponents[0:0] = new
+
+
+def windows_name_clashes(uses: Iterable[tuple[str, str, date]]) -> set[str]:
+    """The IANA zones of one calendar that keep their own name under ``--tzid-style windows``:
+    ``uses`` gives (Windows name, IANA zone, earliest date written in it) per use.  Two zones may
+    share a Windows name (``iana_to_windows`` matches by recent rules: America/Indiana/Marengo
+    and America/New_York are both "Eastern Standard Time"), but one TZID names one VTIMEZONE
+    (RFC 5545 3.2.19): where their VTIMEZONEs from the earliest year differ (Marengo kept EST
+    all year until 2006), the values of all but one would be read with another zone's rules.
+    The zone CLDR lists for the name (else the first by name) keeps it; each zone whose
+    VTIMEZONE differs from that one's is written under its IANA name."""
+    by_name: dict[str, dict[str, date]] = {}
+    for win, iana, first in uses:
+        zones = by_name.setdefault(win, {})
+        zones[iana] = min(first, zones.get(iana, first))
+    keep: set[str] = set()
+    table = _iana_to_windows_table()
+    for win, zones in by_name.items():
+        if len(zones) < 2:
+            continue
+        start = date(min(zones.values()).year, 1, 1)
+        bodies = {iana: vtimezone_lines(iana, tzid=win, start=start) for iana in zones}
+        if len(set(bodies.values())) == 1:
+            continue
+        preferred = next((iana for iana in sorted(zones) if table.get(canonical_iana(iana)) == win), min(zones))
+        keep.update(iana for iana in zones if bodies[iana] != bodies[preferred])
+    return keep
 
 
 def _iana_for_output(tzid: str, tz: tzinfo | None) -> str | None:

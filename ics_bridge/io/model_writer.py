@@ -109,6 +109,10 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast)
     events = _in_order(cal.series)
     body, starts = _event_lines(writer, events, keep_without_start)
+    keep = _clashing_zones(writer)
+    if keep:  # zones one Windows name cannot describe together: again, those under their IANA name
+        writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast, keep=keep)
+        body, starts = _event_lines(writer, events, keep_without_start)
     kept_tzids = _kept_tzids(cal, events)
     named, renames = _named_zones(cal, writer, kept_tzids) if cal.components or kept_tzids else ([], ())
     if renames and kept_tzids:  # kept lines name a TZID written with its Windows name: as the values
@@ -142,6 +146,16 @@ def _event_lines(writer: "_Writer", events: list[m.Event], keep_without_start: b
         if event.start is not None or keep_without_start:
             writer.event(event, body)
     return body, starts
+
+
+def _clashing_zones(writer: "_Writer") -> frozenset[str]:
+    """The IANA zones the values wrote under another zone's Windows name where the two
+    VTIMEZONEs differ (``timezones.windows_name_clashes``); empty in ``iana`` style."""
+    if not writer.shared:
+        return frozenset()
+    from ..timezones import windows_name_clashes
+    uses = [(tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones in writer.shared.items() for iana, year in zones.items()]
+    return frozenset(windows_name_clashes(uses))
 
 
 def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
@@ -214,7 +228,7 @@ def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] =
     renames: dict[str, str] = {}
 
     def written(tzid: str, iana: str | None) -> str:
-        if writer.style == "windows" and iana and (tzid not in own or tzid in replaced):
+        if writer.style == "windows" and iana and iana not in writer.keep and (tzid not in own or tzid in replaced):
             renames[tzid] = _windows_name(tzid, iana)
         return renames.get(tzid, tzid)
 
@@ -571,11 +585,15 @@ class _Writer:
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
     (tests/test_writer_fastpath.py)."""
 
-    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones")
+    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared")
 
     def __init__(self, style: str = "iana", source_order: bool = False,
-                 fast: bool = True, folded: bool = False) -> None:
+                 fast: bool = True, folded: bool = False, keep: frozenset[str] = frozenset()) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
+        #: IANA zones written under their own name in ``windows`` style (``timezones.windows_name_clashes``)
+        self.keep = keep
+        #: TZID as written → {IANA zone: earliest year} when more than one zone was written under it
+        self.shared: dict[str, dict[str, int]] = {}
         self.style = style
         self.source_order = source_order
         self.fast = fast
@@ -589,7 +607,7 @@ class _Writer:
     def tzid(self, zone: m.Zone) -> str:
         """The TZID to write: as read, or the Windows name of an IANA zone (``windows`` style)."""
         tzid = zone.tzid or ""
-        if self.style == "windows" and zone.kind == "iana" and zone.iana:
+        if self.style == "windows" and zone.kind == "iana" and zone.iana and zone.iana not in self.keep:
             return _windows_name(tzid, zone.iana)
         return tzid
 
@@ -623,8 +641,18 @@ class _Writer:
 
     def use(self, tzid: str, zone: m.Zone, year: int) -> None:
         found = self.used.get(tzid)
+        if found is not None and found[0] is not zone and found[0].iana != zone.iana:
+            self.share(tzid, found, zone, year)
         if found is None or year < found[1]:
             self.used[tzid] = (zone, year)
+
+    def share(self, tzid: str, found: tuple[m.Zone, int], zone: m.Zone, year: int) -> None:
+        """Two zones written under one TZID (two IANA zones with one Windows name): noted for
+        ``timezones.windows_name_clashes``."""
+        zones = self.shared.setdefault(tzid, {})
+        for iana, first in ((found[0].iana, found[1]), (zone.iana, year)):
+            if iana:
+                zones[iana] = min(first, zones.get(iana, first))
 
     def date_list(self, name: str, line: m.DateList) -> list[str]:
         """EXDATE/RDATE lines: one per run of values written with the same parameters (a line

@@ -1,0 +1,89 @@
+"""``--tzid-style windows``: two zones one Windows name cannot describe together keep apart.
+
+``iana_to_windows`` names a zone CLDR does not list by a listed zone with the same recent rules,
+so America/Indiana/Marengo is "Eastern Standard Time", as America/New_York is.  A calendar with
+events in both wrote one TZID and one VTIMEZONE for the two (RFC 5545 3.2.19: a TZID names one
+VTIMEZONE), generated from either zone's tzdata: in 2001 Marengo kept EST all year, so a summer
+event of one of them moved an hour for every reader (found by
+tests/test_icsics_ics_to_ics.py::test_generated_calendars_same_bytes, which failed at random on
+main: the two paths picked different zones).  Now (``timezones.windows_name_clashes``, both .ics
+writers) the zone CLDR lists for the name keeps it and the other is written under its IANA name;
+zones whose VTIMEZONEs agree over the years used still share the Windows name.  The judge is
+meaning: ical.js and libical read the windows-style file as the iana-style one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import ics_bridge
+from ics_bridge import Options
+from ics_bridge.io import ics as ics_io
+from ics_bridge.report import Report
+from interop import readers
+
+WINDOW = ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z")
+
+
+def _event(uid: str, tzid: str, when: str) -> str:
+    return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;TZID={tzid}:{when}\r\n"
+            f"DTEND;TZID={tzid}:{when[:-6]}{int(when[-6:-4]) + 1:02}0000\r\nSUMMARY:{uid}\r\nEND:VEVENT\r\n")
+
+
+def _calendar(*events: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+
+
+CLASH = _calendar(_event("marengo", "America/Indiana/Marengo", "20010701T090000"),
+                  _event("new-york", "America/New_York", "20010701T090000"),
+                  _event("new-york-winter", "America/New_York", "20010115T090000"))
+AGREE = _calendar(_event("berlin", "Europe/Berlin", "20240701T090000"),
+                  _event("amsterdam", "Europe/Amsterdam", "20240702T090000"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+def _new(data: bytes, style: str) -> bytes:
+    options = Options(tzid_style=style)  # type: ignore[arg-type]
+    return ics_bridge.convert(data, to="ics", source="ics", options=options).to_bytes(options)
+
+
+def _icalendars_path(data: bytes, style: str) -> bytes:
+    cal = ics_io.parse_calendar(data, Report(), ics_io.IcsReadOptions(), [])
+    return ics_io.serialize(cal, tzid_style=style)
+
+
+def _tzids(written: bytes) -> tuple[list[str], list[str]]:
+    lines = written.decode().replace("\r\n ", "").split("\r\n")
+    named = sorted({line.split("TZID=", 1)[1].split(":", 1)[0] for line in lines if ";TZID=" in line})
+    defined = sorted(line[len("TZID:"):] for line in lines if line.startswith("TZID:"))
+    return named, defined
+
+
+@pytest.mark.parametrize("reader", ["icaljs", "libical"])
+def test_windows_style_means_what_iana_style_means(reader: str) -> None:
+    readers.require(reader)
+    read = readers.read_icaljs if reader == "icaljs" else readers.read_libical
+    iana = read(_new(CLASH, "iana").decode(), WINDOW)
+    windows = read(_new(CLASH, "windows").decode(), WINDOW)
+    assert sorted((e.uid, e.start, e.end) for e in windows.events) == sorted((e.uid, e.start, e.end) for e in iana.events)
+    assert {e.uid: e.start for e in iana.events}["marengo"] == "2001-07-01T14:00:00Z"  # EST all year then
+
+
+def test_the_cldr_zone_keeps_the_windows_name_the_other_its_own() -> None:
+    named, defined = _tzids(_new(CLASH, "windows"))
+    assert named == defined == ["America/Indiana/Marengo", "Eastern Standard Time"]
+
+
+def test_zones_that_agree_share_the_windows_name() -> None:
+    named, defined = _tzids(_new(AGREE, "windows"))
+    assert named == defined == ["W. Europe Standard Time"]
+
+
+@pytest.mark.parametrize("style", ["iana", "windows"])
+@pytest.mark.parametrize("data", [CLASH, AGREE], ids=["clash", "agree"])
+def test_both_writers_agree(data: bytes, style: str) -> None:
+    assert _new(data, style) == _icalendars_path(data, style)
