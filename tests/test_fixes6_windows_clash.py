@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import pytest
 
-import ics_bridge
-from ics_bridge import Options
-from ics_bridge.io import ics as ics_io
-from ics_bridge.report import Report
 from interop import readers
+from test_fixes6_kept_tzids import _fixed_clock, _icalendars_path, _new  # noqa: F401  (the clock: autouse)
 
 WINDOW = ("2000-01-01T00:00:00Z", "2031-01-01T00:00:00Z")
 
@@ -39,21 +36,6 @@ CLASH = _calendar(_event("marengo", "America/Indiana/Marengo", "20010701T090000"
                   _event("new-york-winter", "America/New_York", "20010115T090000"))
 AGREE = _calendar(_event("berlin", "Europe/Berlin", "20240701T090000"),
                   _event("amsterdam", "Europe/Amsterdam", "20240702T090000"))
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-
-
-def _new(data: bytes, style: str) -> bytes:
-    options = Options(tzid_style=style)  # type: ignore[arg-type]
-    return ics_bridge.convert(data, to="ics", source="ics", options=options).to_bytes(options)
-
-
-def _icalendars_path(data: bytes, style: str) -> bytes:
-    cal = ics_io.parse_calendar(data, Report(), ics_io.IcsReadOptions(), [])
-    return ics_io.serialize(cal, tzid_style=style)
 
 
 def _tzids(written: bytes) -> tuple[list[str], list[str]]:
