@@ -420,6 +420,19 @@ def iana_to_windows(name: str, *, match_rules: bool = True) -> str | None:
     return None
 
 
+def windows_tzid(iana: str) -> str | None:
+    """The TZID ``--tzid-style windows`` writes for tzdata zone ``iana``: its Windows name
+    (:func:`iana_to_windows`), except ``UTC`` for a zone that is UTC only by its recent rules
+    (Africa/Monrovia: -00:44:30 until 1972).  ``TZID=UTC`` is no TZID to icalendar's writer (it
+    leaves the parameter out, RFC 5545 3.2.19: UTC is written with ``Z``), so the model writer's
+    values came out floating and icalendar's with the wall time as UTC; such a zone keeps its
+    IANA name and its own VTIMEZONE.  None when the zone has no Windows name."""
+    win = iana_to_windows(iana)
+    if win == "UTC" and iana_to_windows(iana, match_rules=False) != "UTC":
+        return None
+    return win
+
+
 #: Onsets of VTIMEZONEs are expanded at least up to this year when comparing instants.
 RULE_HORIZON = 2050
 
@@ -867,7 +880,7 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
     zones = {tzid: _iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
     if tzid_style == "windows":
         renames = {tzid: win for tzid, iana in zones.items()
-                   if tzid not in defined and iana and (win := iana_to_windows(iana)) and win != tzid}
+                   if tzid not in defined and iana and (win := windows_tzid(iana)) and win != tzid}
         keep = windows_name_clashes((win, zones[tzid], used[tzid][0]) for tzid, win in renames.items())
         renames = {tzid: win for tzid, win in renames.items() if zones[tzid] not in keep}
         rename_tzids(calendar, renames)

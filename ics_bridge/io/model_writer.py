@@ -39,7 +39,7 @@ from icalendar.timezone.tzid import is_utc as _ical_is_utc
 from ..gcpause import gc_paused
 from ..memo import remember
 from .. import model as m
-from ..timezones import iana_to_windows, vtimezone
+from ..timezones import vtimezone, windows_tzid
 from . import fastics
 from . import param_quoting  # noqa: F401  (icalendar's parameter quoting, as mended for every hub serialisation)
 from .fastics import fold
@@ -540,7 +540,7 @@ def _is_utc(dt: datetime) -> bool:
 
 @lru_cache(maxsize=1024)
 def _windows_name(tzid: str, iana: str) -> str:
-    name = iana_to_windows(iana)
+    name = windows_tzid(iana)
     return name if name else tzid
 
 
