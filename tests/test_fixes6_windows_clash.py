@@ -92,3 +92,16 @@ def test_a_zone_utc_by_its_rules_only_is_not_written_floating(reader: str) -> No
     # both writers alike (the 1971 value has an offset with seconds: UTC on the typed hub only)
     recent = _calendar(_event("monrovia", "Africa/Monrovia", "20010101T090000"))
     assert _new(recent, "windows") == _icalendars_path(recent, "windows")
+
+
+def test_no_file_vtimezone_left_that_nothing_names() -> None:
+    """Africa/Ceuta and Europe/Malta share "W. Europe Standard Time" (their VTIMEZONEs agree from
+    2001); each file VTIMEZONE is replaced by the shared one, not kept beside it unnamed (found by
+    test_generated_calendars_same_bytes with seed 4, on main too)."""
+    from ics_bridge.timezones import vtimezone_lines
+    zones = "".join("\r\n".join(vtimezone_lines(z)) + "\r\n" for z in ("Europe/Malta", "Africa/Ceuta"))
+    data = _calendar(zones + _event("ceuta", "Africa/Ceuta", "20130831T090000"),
+                     _event("malta", "Europe/Malta", "20010101T090000"))
+    named, defined = _tzids(_new(data, "windows"))
+    assert named == defined == ["W. Europe Standard Time"]
+    assert _new(data, "windows") == _icalendars_path(data, "windows")

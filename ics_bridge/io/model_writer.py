@@ -585,7 +585,7 @@ class _Writer:
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
     (tests/test_writer_fastpath.py)."""
 
-    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared")
+    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared", "shared_read")
 
     def __init__(self, style: str = "iana", source_order: bool = False,
                  fast: bool = True, folded: bool = False, keep: frozenset[str] = frozenset()) -> None:
@@ -594,6 +594,8 @@ class _Writer:
         self.keep = keep
         #: TZID as written → {IANA zone: earliest year} when more than one zone was written under it
         self.shared: dict[str, dict[str, int]] = {}
+        #: the TZIDs (as read) of the zones written under a shared TZID: their file VTIMEZONEs replaced
+        self.shared_read: set[str] = set()
         self.style = style
         self.source_order = source_order
         self.fast = fast
@@ -650,6 +652,7 @@ class _Writer:
         """Two zones written under one TZID (two IANA zones with one Windows name): noted for
         ``timezones.windows_name_clashes``."""
         zones = self.shared.setdefault(tzid, {})
+        self.shared_read.update(z.tzid for z in (found[0], zone) if z.tzid)
         for iana, first in ((found[0].iana, found[1]), (zone.iana, year)):
             if iana:
                 zones[iana] = min(first, zones.get(iana, first))
@@ -878,6 +881,7 @@ class _Writer:
                 out += _generated_vtimezone(iana, tzid, max(year, 1))
                 written.add(tzid)
                 written.add(read_as)
+        written |= self.shared_read  # zones written under another zone's TZID (one Windows name)
         kept = []
         for vtz in defined:
             if vtz.tzid not in written:
