@@ -420,6 +420,19 @@ def iana_to_windows(name: str, *, match_rules: bool = True) -> str | None:
     return None
 
 
+def windows_tzid(iana: str) -> str | None:
+    """The TZID ``--tzid-style windows`` writes for tzdata zone ``iana``: its Windows name
+    (:func:`iana_to_windows`), except ``UTC`` for a zone that is UTC only by its recent rules
+    (Africa/Monrovia: -00:44:30 until 1972).  ``TZID=UTC`` is no TZID to icalendar's writer (it
+    leaves the parameter out, RFC 5545 3.2.19: UTC is written with ``Z``), so the model writer's
+    values came out floating and icalendar's with the wall time as UTC; such a zone keeps its
+    IANA name and its own VTIMEZONE.  None when the zone has no Windows name."""
+    win = iana_to_windows(iana)
+    if win == "UTC" and iana_to_windows(iana, match_rules=False) != "UTC":
+        return None
+    return win
+
+
 #: Onsets of VTIMEZONEs are expanded at least up to this year when comparing instants.
 RULE_HORIZON = 2050
 
@@ -867,7 +880,9 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
     zones = {tzid: _iana_for_output(tzid, tz) for tzid, (_first, tz) in used.items()}
     if tzid_style == "windows":
         renames = {tzid: win for tzid, iana in zones.items()
-                   if tzid not in defined and iana and (win := iana_to_windows(iana)) and win != tzid}
+                   if tzid not in defined and iana and (win := windows_tzid(iana)) and win != tzid}
+        keep = windows_name_clashes((win, zones[tzid], used[tzid][0]) for tzid, win in renames.items())
+        renames = {tzid: win for tzid, win in renames.items() if zones[tzid] not in keep}
         rename_tzids(calendar, renames)
         zones = {renames.get(tzid, tzid): iana for tzid, iana in zones.items()}
         used = {renames.get(tzid, tzid): value for tzid, value in used.items()}
@@ -882,6 +897,33 @@ def add_vtimezones(calendar: Calendar, *, tzid_style: str = "iana", report: Repo
             continue
         new.append(vtimezone(iana, tzid=tzid, start=used[tzid][0]))
     calendar.subcomponents[0:0] = new
+
+
+def windows_name_clashes(uses: Iterable[tuple[str, str, date]]) -> set[str]:
+    """The IANA zones of one calendar that keep their own name under ``--tzid-style windows``:
+    ``uses`` gives (Windows name, IANA zone, earliest date written in it) per use.  Two zones may
+    share a Windows name (``iana_to_windows`` matches by recent rules: America/Indiana/Marengo
+    and America/New_York are both "Eastern Standard Time"), but one TZID names one VTIMEZONE
+    (RFC 5545 3.2.19): where their VTIMEZONEs from the earliest year differ (Marengo kept EST
+    all year until 2006), the values of all but one would be read with another zone's rules.
+    The zone CLDR lists for the name (else the first by name) keeps it; each zone whose
+    VTIMEZONE differs from that one's is written under its IANA name."""
+    by_name: dict[str, dict[str, date]] = {}
+    for win, iana, first in uses:
+        zones = by_name.setdefault(win, {})
+        zones[iana] = min(first, zones.get(iana, first))
+    keep: set[str] = set()
+    table = _iana_to_windows_table()
+    for win, zones in by_name.items():
+        if len(zones) < 2:
+            continue
+        start = date(min(zones.values()).year, 1, 1)
+        bodies = {iana: vtimezone_lines(iana, tzid=win, start=start) for iana in zones}
+        if len(set(bodies.values())) == 1:
+            continue
+        preferred = next((iana for iana in sorted(zones) if table.get(canonical_iana(iana)) == win), min(zones))
+        keep.update(iana for iana in zones if bodies[iana] != bodies[preferred])
+    return keep
 
 
 def _iana_for_output(tzid: str, tz: tzinfo | None) -> str | None:

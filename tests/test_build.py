@@ -81,7 +81,7 @@ def test_conference_and_join_link() -> None:
     assert b.get("description").startswith("Agenda") and "https://meet.example.com/x" in b.get("description")
     assert list(b.order)[-1] == "DESCRIPTION"  # replaced: added last, as icalendar's del + add
     out = _written(b).replace("\r\n ", "")
-    assert 'CONFERENCE;FEATURE="AUDIO,VIDEO";LABEL=Meet;VALUE=URI:https://meet.example.com/x' in out
+    assert 'CONFERENCE;FEATURE=AUDIO,VIDEO;LABEL=Meet;VALUE=URI:https://meet.example.com/x' in out  # RFC 7986 5.11: a list
 
 
 def test_stash_reads_back() -> None:

@@ -394,7 +394,7 @@ def test_conference_entry_points_case():
     _, [v] = g2i(item)
     confs = v["CONFERENCE"]
     assert [str(c) for c in confs] == ["https://meet.google.com/aaa-bbbb-ccc", "tel:+1-555-0100"]
-    assert confs[0].params["FEATURE"] == "AUDIO,VIDEO" and confs[1].params["FEATURE"] == "PHONE"
+    assert confs[0].params["FEATURE"] == ["AUDIO", "VIDEO"] and confs[1].params["FEATURE"] == "PHONE"  # RFC 7986 5.11: a list
     assert confs[0].params["LABEL"] == "meet.google.com/aaa-bbbb-ccc"
     assert str(v[hub.X_GOOGLE_CONFERENCE]) == "https://meet.google.com/aaa-bbbb-ccc"
     assert hub.JOIN_LINE_PREFIX + "https://meet.google.com/aaa-bbbb-ccc" in str(v["DESCRIPTION"])

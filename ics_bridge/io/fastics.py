@@ -59,23 +59,43 @@ def _fold_75(raw: bytes) -> bytes:
 
 
 def _fold_raw(raw: bytes, limit: int) -> bytes:
-    """:func:`fold` of the line's UTF-8 octets (the reference :func:`_fold_75` is held to)."""
+    """:func:`fold` of the line's UTF-8 octets (the reference :func:`_fold_75` is held to).
+
+    Each segment is the longest run of whole characters of at most ``limit - 1`` octets, less a
+    last escape octet (icalendar's ``_foldline``; RFC 5545 3.1: never inside a UTF-8 sequence).
+    When no character boundary lies inside that room the segment is cut where it must be for
+    the fold to go on (:func:`_forced_end`), so every call ends: a run of continuation octets no
+    text encodes to (a caller's bytes), or a ``limit`` below one character."""
     n = len(raw)
-    room = limit - 1
+    room = max(limit - 1, 0)
     if n <= room:
         return raw
     parts = []
     start = 0
     while n - start > room:
         end = start + room
-        while raw[end] & 0xC0 == 0x80:  # never cut inside a UTF-8 sequence
+        while end > start and raw[end] & 0xC0 == 0x80:  # never cut inside a UTF-8 sequence
             end -= 1
-        if raw[end - 1] in _ESCAPES and end - 1 > start:
+        if end == start:
+            end = min(_forced_end(raw, start, room), n)
+        elif raw[end - 1] in _ESCAPES and end - 1 > start:
             end -= 1
         parts.append(raw[start:end])
         start = end
-    parts.append(raw[start:])
+    if start < n:
+        parts.append(raw[start:])
     return b"\r\n ".join(parts)
+
+
+def _forced_end(raw: bytes, start: int, room: int) -> int:
+    """Where a segment ends that has no character boundary within ``room`` octets of ``start``
+    (every octet after ``start`` in it is a continuation octet).  A character longer than the
+    room is kept whole, as icalendar's ``_foldline`` keeps it (a ``limit`` under 5); past one
+    sequence's length (4 octets) the octets are strays that no character holds, so the cut at
+    ``room`` splits none, and at least one octet is taken so the fold goes on."""
+    lead = raw[start]
+    length = 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+    return start + max(room, length)
 
 
 # ------------------------------------------------------------------------------------------------

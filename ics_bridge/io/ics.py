@@ -391,6 +391,48 @@ class _TolerantFactory(ComponentFactory):
 _FACTORY = _TolerantFactory()
 
 
+class TextAsRead(vText):
+    """A TEXT-typed property whose value is not one TEXT (``REQUEST-STATUS``, ``RESOURCES``;
+    :data:`_AS_READ`), read by icalendar: the text icalendar reads (unescaped, as before), and
+    the value as the file wrote it, which :meth:`to_ical` writes back.
+
+    Why: icalendar types them TEXT, so ``REQUEST-STATUS:2.0;Success`` (RFC 5545 3.8.8.3: the
+    semicolons separate code, description and data) was written ``2.0\\;Success`` — one
+    description-less code — and ``RESOURCES:EASEL,VCR`` (3.8.1.10: a comma-separated list)
+    ``EASEL\\,VCR``, one resource.  The reading cannot be undone (``2.0\\;x`` and ``2.0;x``
+    read alike), so the value as read travels with it: a VTODO, VJOURNAL, VFREEBUSY or X-
+    component written again (``component_as_written``), and a VEVENT that crosses the edge
+    (``edge.events_to_model``), keep the lines as the typed reader keeps a plain VEVENT's."""
+
+    __slots__ = ("raw",)
+
+    def __new__(cls, value: Any, encoding: str = "utf-8", /, params: dict[str, Any] | None = None) -> "TextAsRead":
+        self = super().__new__(cls, value, encoding, params=params)
+        self.raw = getattr(value, "raw", None)
+        return self
+
+    @classmethod
+    def get_value_from_content_line(cls, line: Any) -> str:
+        """The value as written (icalendar's parser then calls :meth:`from_ical` with it)."""
+        return line.raw_parts()[2]
+
+    @classmethod
+    def from_ical(cls, ical: Any) -> "TextAsRead":
+        raw = ical.decode("utf-8") if isinstance(ical, bytes) else str(ical)
+        self = cls(contentlines.unescape(raw))
+        self.raw = raw
+        return self
+
+    def to_ical(self) -> bytes:
+        if self.raw is None or self.encoding != "utf-8":
+            return super().to_ical()
+        return self.raw.encode("utf-8")
+
+
+#: Properties icalendar types TEXT whose value holds unescaped ``;`` or ``,`` separators.
+_AS_READ = frozenset({"REQUEST-STATUS", "RESOURCES"})
+
+
 class _Parser(contentlines.FastLines, CalendarIcalParser):
     """icalendar's parser, except that a VTIMEZONE is handed to icalendar's (process-wide)
     zone cache only when :func:`_yearly_only` accepts it: a broken one would abort the file and a
@@ -398,6 +440,12 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
 
     Content lines of the plain shape are split by :func:`contentlines.split` (same parts,
     faster); the value types are looked up once per property name and ``VALUE``."""
+
+    def get_factory_for_property(self, name: str, params: Any) -> Any:
+        """:class:`TextAsRead` for :data:`_AS_READ` as TEXT, else icalendar's type."""
+        if name in _AS_READ and str(params.get("VALUE", "TEXT")).upper() == "TEXT":
+            return TextAsRead
+        return super().get_factory_for_property(name, params)
 
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
         if name in near_miss_values.PROPERTIES:

@@ -17,8 +17,10 @@ kept.  How the pipeline writes .ics from Graph and Google (``pipeline.write_hub`
 An .ics file written again (.ics → .ics, ``io/ics_layout``): its events in the file's order
 (``Event.position``), its other components and its VTIMEZONEs at their places among them
 (``position``: how many events come before), the components as icalendar writes them; a TZID
-only a component or a calendar line names gets a VTIMEZONE too, and ``windows`` style renames
-a TZID whose file VTIMEZONE tzdata replaces, as ``timezones.add_vtimezones`` did.
+only a component or a kept line (the calendar's, an event's, an alarm's) names gets a
+VTIMEZONE too, and ``windows`` style renames it as the values' TZIDs, also where tzdata
+replaces the file's VTIMEZONE, as ``timezones.add_vtimezones`` did (``_named_zones``;
+``X-WR-TIMEZONE`` keeps its IANA name: a value its readers look up in tzdata, not a TZID).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from icalendar.timezone.tzid import is_utc as _ical_is_utc
 from ..gcpause import gc_paused
 from ..memo import remember
 from .. import model as m
-from ..timezones import iana_to_windows, vtimezone
+from ..timezones import vtimezone, windows_tzid
 from . import fastics
 from . import param_quoting  # noqa: F401  (icalendar's parameter quoting, as mended for every hub serialisation)
 from .fastics import fold
@@ -105,14 +107,18 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
     writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast)
-    body: list[Any] = []  # str lines, or folded UTF-8 lines (fast)
-    starts: list[int] = []  # per event in the order written: where its lines start in body
-    for event in _in_order(cal.series):
-        starts.append(len(body))
-        if event.start is not None or keep_without_start:
-            writer.event(event, body)
+    events = _in_order(cal.series)
+    body, starts = _event_lines(writer, events, keep_without_start)
+    keep = _clashing_zones(writer)
+    if keep:  # zones one Windows name cannot describe together: again, those under their IANA name
+        writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast, keep=keep)
+        body, starts = _event_lines(writer, events, keep_without_start)
+    kept_tzids = _kept_tzids(cal, events)
+    named, renames = _named_zones(cal, writer, kept_tzids) if cal.components or kept_tzids else ([], ())
+    if renames and kept_tzids:  # kept lines name a TZID written with its Windows name: as the values
+        cal = _renamed_calendar(cal, renames)
+        body, starts = _event_lines(writer, [_renamed_event(event, renames) for event in events], keep_without_start)
     head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
-    named, renames = _named_zones(cal, writer) if cal.components or cal.other else ([], ())
     generated, kept = writer.timezones(cal.timezones, named)
     head += generated
     placed = _placed(cal, kept, renames)
@@ -130,29 +136,142 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     return b"\r\n".join(raw)
 
 
-def _named_zones(cal: m.Calendar, writer: "_Writer"
+def _event_lines(writer: "_Writer", events: list[m.Event], keep_without_start: bool) -> tuple[list[Any], list[int]]:
+    """The VEVENTs' lines (str, or folded UTF-8 on the fast path) and, per event in the order
+    written, where its lines start (an event without DTSTART is left out unless kept)."""
+    body: list[Any] = []
+    starts: list[int] = []
+    for event in events:
+        starts.append(len(body))
+        if event.start is not None or keep_without_start:
+            writer.event(event, body)
+    return body, starts
+
+
+def _clashing_zones(writer: "_Writer") -> frozenset[str]:
+    """The IANA zones the values wrote under another zone's Windows name where the two
+    VTIMEZONEs differ (``timezones.windows_name_clashes``); empty in ``iana`` style."""
+    if not writer.shared:
+        return frozenset()
+    from ..timezones import windows_name_clashes
+    uses = [(tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones in writer.shared.items() for iana, year in zones.items()]
+    return frozenset(windows_name_clashes(uses))
+
+
+def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
+    """The TZIDs named by a TZID parameter of a line the model keeps as read: the calendar's
+    own (``X-MS-OLK-WKHRSTART;TZID=…``), an event's or an alarm's X- lines, an event's or an
+    alarm's unknown subcomponents.  RFC 5545 3.2.19 wants a VTIMEZONE for each, as for the
+    values' TZIDs (``timezones.add_vtimezones`` looked at every property).  In file order."""
+    found: dict[str, None] = {}
+    _line_tzids(cal.other, found)
+    for event in events:
+        if event.other:
+            _line_tzids(event.other, found)
+        for alarm in event.alarms:
+            if alarm.other:
+                _line_tzids(alarm.other, found)
+            _component_tzids(alarm.components, found)
+        _component_tzids(event.components, found)
+    return found
+
+
+def _line_tzids(lines: tuple[m.Line, ...], found: dict[str, None]) -> None:
+    for line in lines:
+        if line.params:
+            for param in line.params:
+                if param.name == "TZID":
+                    found.update(dict.fromkeys(param.values))
+
+
+def _component_tzids(components: tuple[m.RawComponent, ...], found: dict[str, None]) -> None:
+    for comp in components:
+        for text in comp.lines:
+            for tzid in _TZID_PARAM.findall(_head_of(text)):
+                found[tzid.strip('"')] = None
+
+
+_TZID_PARAM = re.compile(r';TZID=("[^"]*"|[^;:]*)', re.I)
+
+
+def _head_of(line: str) -> str:
+    """A content line's name and parameters, up to the first colon outside a quoted value
+    (RFC 5545 3.1), with that colon."""
+    quoted = False
+    for at, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:at + 1]
+    return line
+
+
+def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] = ()
                  ) -> tuple[list[tuple[str, int, str | None]], tuple[tuple[str, str], ...]]:
-    """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by the
-    calendar's own lines (``X-MS-OLK-WKHRSTART;TZID=…``) and by its other components (a VTODO's
-    DUE: ``tzids`` of an .ics file's component, ``io/ics_layout``), which get a VTIMEZONE as the
-    values of events do (``timezones.add_vtimezones`` looks at every property); and the TZIDs
-    of the components written with their Windows name (``--tzid-style windows``, a TZID no
-    VTIMEZONE of the file defines)."""
+    """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by kept lines
+    (:func:`_kept_tzids`; from 1970, their values being no dates the writer reads) and by the
+    calendar's other components (a VTODO's DUE: ``tzids`` of an .ics file's component,
+    ``io/ics_layout``), which get a VTIMEZONE as the values of events do; and the renames of
+    ``--tzid-style windows``: every TZID tzdata describes is written with its Windows name —
+    one the file defines no VTIMEZONE for, and one whose file VTIMEZONE the values' zone
+    replaces (written under the Windows name) — so a kept line or a VTODO names the same
+    VTIMEZONE as the events, never one that is not written.
+
+    ``X-WR-TIMEZONE`` (Apple's, Google's) is a value, not a TZID: its readers (Google
+    Calendar, Apple Calendar, the x-wr-timezone library, this project's reader) look the name
+    up in tzdata, not among the VTIMEZONEs, so its IANA name is kept under ``windows`` style
+    (a Windows name there would make it unreadable to them; it shifts nothing)."""
     from ..timezones import resolve_name
     own = {vtz.tzid for vtz in cal.timezones}
-    out: list[tuple[str, int, str | None]] = []
+    # TZIDs the events' values were read with from tzdata: their file VTIMEZONE is replaced
+    replaced = {zone.tzid for zone, _year in writer.used.values() if zone.kind == "iana"} if own else set()
     renames: dict[str, str] = {}
-    for line in cal.other:
-        tzid = m.param(line.params, "TZID")
-        if tzid:
-            resolved = resolve_name(tzid)
-            out.append((tzid, 1970, None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"))
+
+    def written(tzid: str, iana: str | None) -> str:
+        if writer.style == "windows" and iana and iana not in writer.keep and (tzid not in own or tzid in replaced):
+            renames[tzid] = _windows_name(tzid, iana)
+        return renames.get(tzid, tzid)
+
+    out: list[tuple[str, int, str | None]] = []
+    for tzid in kept_tzids:
+        resolved = resolve_name(tzid)
+        iana = None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"
+        out.append((written(tzid, iana), 1970, iana))
     for comp in cal.components:
         for tzid, year, iana in getattr(comp, "tzids", ()):
-            if writer.style == "windows" and iana and tzid not in own:
-                renames[tzid] = _windows_name(tzid, iana)
-            out.append((renames.get(tzid, tzid), year, iana))
+            out.append((written(tzid, iana), year, iana))
     return out, tuple(sorted((a, b) for a, b in renames.items() if a != b))
+
+
+def _renamed_calendar(cal: m.Calendar, renames: tuple[tuple[str, str], ...]) -> m.Calendar:
+    """``cal`` with the TZID parameters of its own kept lines renamed."""
+    return dataclasses.replace(cal, other=_renamed_lines(cal.other, dict(renames)))
+
+
+def _renamed_event(event: m.Event, renames: tuple[tuple[str, str], ...]) -> m.Event:
+    """``event`` with the TZID parameters of its kept lines, its alarms' and its unknown
+    subcomponents' renamed (the values' TZIDs are the writer's)."""
+    mapping = dict(renames)
+    alarms = tuple(dataclasses.replace(a, other=_renamed_lines(a.other, mapping),
+                                       components=_renamed_components(a.components, renames)) for a in event.alarms)
+    return dataclasses.replace(event, other=_renamed_lines(event.other, mapping), alarms=alarms,
+                               components=_renamed_components(event.components, renames))
+
+
+def _renamed_lines(lines: tuple[m.Line, ...], mapping: dict[str, str]) -> tuple[m.Line, ...]:
+    out = []
+    for line in lines:
+        if line.params and any(p.name == "TZID" and any(v in mapping for v in p.values) for p in line.params):
+            params = tuple(m.Param("TZID", tuple(mapping.get(v, v) for v in p.values)) if p.name == "TZID" else p
+                           for p in line.params)
+            line = line._replace(params=params, text=f"{line.name}{_ptext(params)}:{line.value}")
+        out.append(line)
+    return tuple(out)
+
+
+def _renamed_components(components: tuple[m.RawComponent, ...], renames: tuple[tuple[str, str], ...]
+                        ) -> tuple[m.RawComponent, ...]:
+    return tuple(dataclasses.replace(comp, lines=_component_lines(comp, renames)) for comp in components)
 
 
 def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
@@ -167,20 +286,14 @@ def _component_lines(comp: m.RawComponent, renames: tuple[tuple[str, str], ...] 
 def _renamed(line: str, swaps: list[tuple[str, str]]) -> str:
     """``line`` with a ``;TZID=…`` parameter (as the writer quotes it) swapped, among its name and
     parameters only (up to the first colon outside a quoted value, RFC 5545 3.1)."""
-    quoted, cut = False, len(line)
-    for at, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == ":" and not quoted:
-            cut = at
-            break
-    head = line[:cut + 1]
+    head = _head_of(line)
+    rest = line[len(head):]
     for old, new in swaps:
         for end in (";", ":"):
             if old + end in head:
                 head = head.replace(old + end, new + end, 1)
                 break
-    return head + line[cut + 1:]
+    return head + rest
 
 
 def _placed(cal: m.Calendar, kept: list[tuple[m.TimezoneDef, tuple[str, ...]]],
@@ -227,7 +340,8 @@ def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
 def calendar_head(cal: m.Calendar) -> list[str]:
     """The VCALENDAR's own properties, in icalendar's order."""
     key = _SORT_KEYS["VCALENDAR"]
-    pairs = [(key["VERSION"], f"VERSION:{_escape(cal.version or '2.0')}"),
+    # VERSION is not TEXT (RFC 5545 3.7.4: ``minver ";" maxver``): its semicolon stays one
+    pairs = [(key["VERSION"], "VERSION:" + ";".join(_escape(part) for part in (cal.version or "2.0").split(";"))),
              (key["PRODID"], f"PRODID:{_escape(cal.prodid or PRODID)}")]
     if cal.calscale:
         pairs.append((key["CALSCALE"], f"CALSCALE:{_escape(cal.calscale)}"))
@@ -371,6 +485,20 @@ def rule_value(rule: m.Recur) -> str:
 _ptext_cache: dict[m.Params, str] = {}
 
 
+def _feature_list(params: m.Params) -> m.Params:
+    """A CONFERENCE's parameters with FEATURE as the list it is: RFC 7986 5.11 has
+    ``featureparam = "FEATURE" "=" featuretext *("," featuretext)``, a token never quoted, so a
+    comma in a FEATURE value (the mappers' ``AUDIO,VIDEO``, a producer's quoted
+    ``FEATURE="AUDIO,VIDEO"``) separates features.  Written as one value it came out quoted,
+    ``FEATURE="AUDIO,VIDEO"``: one feature named ``AUDIO,VIDEO`` to icalendar and to ical
+    (Python), where ``FEATURE=AUDIO,VIDEO`` is AUDIO and VIDEO to every reader (ical.js and
+    libical 3 read both spellings as the text ``AUDIO,VIDEO``)."""
+    if not any(p.name == "FEATURE" and any("," in v for v in p.values) for p in params):
+        return params
+    return tuple(m.Param("FEATURE", tuple(f.strip() for v in p.values for f in v.split(",") if f.strip()))
+                 if p.name == "FEATURE" else p for p in params)
+
+
 def _ptext(params: m.Params) -> str:
     """``;KEY=value…`` as icalendar writes a property's parameters: sorted by name (a repeated
     name: the last one), RFC 6868-escaped and quoted by icalendar's own rules (``fastics``)."""
@@ -412,7 +540,7 @@ def _is_utc(dt: datetime) -> bool:
 
 @lru_cache(maxsize=1024)
 def _windows_name(tzid: str, iana: str) -> str:
-    name = iana_to_windows(iana)
+    name = windows_tzid(iana)
     return name if name else tzid
 
 
@@ -457,11 +585,17 @@ class _Writer:
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
     (tests/test_writer_fastpath.py)."""
 
-    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones")
+    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared", "shared_read")
 
     def __init__(self, style: str = "iana", source_order: bool = False,
-                 fast: bool = True, folded: bool = False) -> None:
+                 fast: bool = True, folded: bool = False, keep: frozenset[str] = frozenset()) -> None:
         self.used: dict[str, tuple[m.Zone, int]] = {}
+        #: IANA zones written under their own name in ``windows`` style (``timezones.windows_name_clashes``)
+        self.keep = keep
+        #: TZID as written → {IANA zone: earliest year} when more than one zone was written under it
+        self.shared: dict[str, dict[str, int]] = {}
+        #: the TZIDs (as read) of the zones written under a shared TZID: their file VTIMEZONEs replaced
+        self.shared_read: set[str] = set()
         self.style = style
         self.source_order = source_order
         self.fast = fast
@@ -475,7 +609,7 @@ class _Writer:
     def tzid(self, zone: m.Zone) -> str:
         """The TZID to write: as read, or the Windows name of an IANA zone (``windows`` style)."""
         tzid = zone.tzid or ""
-        if self.style == "windows" and zone.kind == "iana" and zone.iana:
+        if self.style == "windows" and zone.kind == "iana" and zone.iana and zone.iana not in self.keep:
             return _windows_name(tzid, zone.iana)
         return tzid
 
@@ -509,8 +643,19 @@ class _Writer:
 
     def use(self, tzid: str, zone: m.Zone, year: int) -> None:
         found = self.used.get(tzid)
+        if found is not None and found[0] is not zone and found[0].iana != zone.iana:
+            self.share(tzid, found, zone, year)
         if found is None or year < found[1]:
             self.used[tzid] = (zone, year)
+
+    def share(self, tzid: str, found: tuple[m.Zone, int], zone: m.Zone, year: int) -> None:
+        """Two zones written under one TZID (two IANA zones with one Windows name): noted for
+        ``timezones.windows_name_clashes``."""
+        zones = self.shared.setdefault(tzid, {})
+        self.shared_read.update(z.tzid for z in (found[0], zone) if z.tzid)
+        for iana, first in ((found[0].iana, found[1]), (zone.iana, year)):
+            if iana:
+                zones[iana] = min(first, zones.get(iana, first))
 
     def date_list(self, name: str, line: m.DateList) -> list[str]:
         """EXDATE/RDATE lines: one per run of values written with the same parameters (a line
@@ -613,7 +758,7 @@ class _Writer:
         for cats in ev.categories:
             append(("1CATEGORIES", fit(f"CATEGORIES{_ptext(cats.params)}:" + ",".join(_escape(c) for c in cats.values))))
         for conference in ev.conferences:
-            append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(conference.params)}:{conference.uri}")))
+            append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(_feature_list(conference.params))}:{conference.uri}")))
         self.tail("VEVENT", ev.attendees, ev.attachments, ev.other, pairs)
         out.append(fit("BEGIN:VEVENT"))
         out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
@@ -725,9 +870,10 @@ class _Writer:
         wanted = {tzid: (zone.iana if zone.kind == "iana" else None, year, zone.tzid or tzid)
                   for tzid, (zone, year) in self.used.items()}
         own = {vtz.tzid for vtz in defined}
-        for tzid, year, iana in named:  # TZIDs only lines name: a VTIMEZONE unless the file has one
-            if tzid not in own and iana and (tzid not in wanted or year < wanted[tzid][1]):
-                wanted[tzid] = (iana, year, tzid)
+        for tzid, year, iana in named:  # TZIDs lines name: a VTIMEZONE unless the file has one (kept)
+            found = wanted.get(tzid)
+            if iana and (found is not None or tzid not in own) and (found is None or year < found[1]):
+                wanted[tzid] = (iana, year, found[2] if found is not None else tzid)
         out: list[str] = []
         written: set[str] = set()
         for tzid, (iana, year, read_as) in sorted(wanted.items()):
@@ -735,6 +881,7 @@ class _Writer:
                 out += _generated_vtimezone(iana, tzid, max(year, 1))
                 written.add(tzid)
                 written.add(read_as)
+        written |= self.shared_read  # zones written under another zone's TZID (one Windows name)
         kept = []
         for vtz in defined:
             if vtz.tzid not in written:
