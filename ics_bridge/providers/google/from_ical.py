@@ -64,7 +64,9 @@ ATTENDEE_WRITABLE = frozenset({"additionalGuests", "comment", "displayName", "em
 _ID_RE = re.compile(r"^[a-v0-9]{5,1024}$")
 _HANDLED_STASH = frozenset({"_absent", "recurrence", "reminders", "visibility", "colorId", "conferenceData",
                             "hangoutLink", "attachments", "organizer", "endTimeUnspecified", "kind", "source"})
-_UNMAPPED_PROPERTIES = ("CATEGORIES", "PRIORITY", "GEO", "RESOURCES", "CONTACT", "COMMENT", "RELATED-TO", "IMAGE")
+# REQUEST-STATUS (RFC 5545 3.8.8.3) was in none of these and went silently missing.
+_UNMAPPED_PROPERTIES = ("CATEGORIES", "PRIORITY", "GEO", "RESOURCES", "CONTACT", "COMMENT", "RELATED-TO", "IMAGE",
+                        "REQUEST-STATUS")
 
 
 @dataclass(frozen=True)

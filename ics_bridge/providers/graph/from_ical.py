@@ -87,9 +87,12 @@ def _first_values(lines: tuple[m.Line, ...]) -> dict[str, str]:
 _NO_X: dict[str, str] = {}  # an event without X- lines: shared, never written to
 
 
-# Kept properties icalendar types as TEXT (RFC 5545 3.3.11): the stash has always held them as
-# icalendar writes them, escaped (``REQUEST-STATUS:2.0\\;Success``), whatever the file's spelling.
-_TEXT_KEPT = frozenset({"CONTACT", "RELATED-TO", "REQUEST-STATUS", "RESOURCES", "TZNAME"})
+# Kept properties whose value is one TEXT (RFC 5545 3.3.11): the stash has always held them as
+# icalendar writes them, escaped, whatever the file's spelling.  Not REQUEST-STATUS (3.8.8.3:
+# ``statcode ";" statdesc [";" extdata]``) nor RESOURCES (3.8.1.10: a comma list of TEXT), which
+# icalendar types TEXT too: escaping their separators made ``2.0;Success`` a code without a
+# description and ``EASEL,VCR`` one resource; they are kept as read (as ``io/ics.TextAsRead``).
+_TEXT_KEPT = frozenset({"CONTACT", "RELATED-TO", "TZNAME"})
 
 
 def _as_icalendar_writes(line: m.Line) -> m.Line:
