@@ -14,8 +14,9 @@ per crossing, so no logic is written twice.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import replace
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from icalendar import Calendar as ICalendar
 from icalendar import Component
@@ -25,6 +26,7 @@ from . import model as m
 from .io import fastics
 from .io.model_reader import read_calendar
 from .io.model_writer import write_calendar
+from .text import without_lone_surrogates as text_without_lone_surrogates
 
 
 def calendar_to_model(cal: ICalendar, position: Callable[[Component], int | None] | None = None) -> m.Calendar:
@@ -215,3 +217,61 @@ def events_from_model(events: Iterable[m.Event], timezones: Iterable[m.TimezoneD
     series = tuple(m.Series(uid=e.uid or "", master=e) for e in events)
     cal = calendar_from_model(m.Calendar(series=series, timezones=tuple(timezones)))
     return list(cal.walk("VEVENT"))
+
+
+# ------------------------------------------------------------------------------------------------
+# A caller's calendar holding lone UTF-16 surrogates
+# ------------------------------------------------------------------------------------------------
+
+def without_lone_surrogates(cal: ICalendar) -> tuple[ICalendar, int]:
+    """``cal``, or, when its texts hold lone UTF-16 surrogates, a copy with each replaced by U+FFFD,
+    and how many were replaced.
+
+    Why: a caller's Python string may hold one (a ``\\ud800`` JSON escape, ``surrogateescape``
+    decoding), which UTF-8 cannot encode (RFC 3629 3): icalendar's writer, and so both crossings
+    of this edge, failed with a ``UnicodeEncodeError``.  The text input path repairs them the same
+    way (``io/lines.decode_marked``).  The caller's calendar is never changed."""
+    found = sum(_surrogates(value, fix=False)[1] for component in cal.walk() for value in component.values())
+    if not found:
+        return cal, 0
+    copy = deepcopy(cal)
+    for component in copy.walk():
+        for name, value in list(component.items()):
+            component[name] = _surrogates(value, fix=True)[0]
+    return copy, found
+
+
+def _surrogates(value: Any, *, fix: bool) -> tuple[Any, int]:
+    """``value`` (repaired when ``fix``: its lists, parameters and CATEGORIES list changed in
+    place, as only a copy is fixed) and how many lone surrogates it held: in its text (every
+    icalendar text type is a ``str``), its parameters, its items (a property that repeats, a
+    vCategory's ``cats``, a vRecur's parts)."""
+    count = 0
+    for holder in (getattr(value, "params", None), value if isinstance(value, dict) else None):
+        for key, item in list((holder or {}).items()):
+            item, n = _surrogates(item, fix=fix)
+            count += n
+            if n and fix:
+                holder[key] = item
+    items = value.cats if hasattr(value, "cats") else value if isinstance(value, list) else None
+    for i, item in enumerate(items or ()):
+        item, n = _surrogates(item, fix=fix)
+        count += n
+        if n and fix:
+            items[i] = item
+    if isinstance(value, str):
+        text, n = text_without_lone_surrogates(str(value))
+        count += n
+        if n and fix:
+            value = _same_kind(value, text)
+    return value, count
+
+
+def _same_kind(value: str, text: str) -> str:
+    """``text`` as the icalendar type ``value`` has, with its parameters."""
+    if type(value) is str:
+        return text
+    fixed = type(value)(text)
+    if hasattr(value, "params"):
+        fixed.params = value.params
+    return fixed

@@ -39,7 +39,7 @@ from pydantic import ValidationError
 
 from . import hub
 from . import model as m
-from .edge import calendar_from_model, calendar_to_model
+from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
 from .gcpause import paused_gc
 from .interrupt import end_pool, ignore_in_worker
@@ -108,7 +108,10 @@ def encode(data: Any, options: Options = Options()) -> bytes:
     if isinstance(data, m.Calendar):
         return write_calendar(data, tzid_style=options.tzid_style)
     if isinstance(data, Calendar):
-        return ics_io.serialize(data, tzid_style=options.tzid_style)
+        try:
+            return ics_io.serialize(data, tzid_style=options.tzid_style)
+        except UnicodeEncodeError as exc:
+            raise _unencodable(exc) from None
     return jsonio.dumps(data) + b"\n"
 
 
@@ -175,7 +178,7 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
         if target == "ics":
             return _ics_to_ics_hub(data, report, options, errors, file)
         if isinstance(data, Calendar):
-            return calendar_to_model(data), report, errors  # edge: the library edge (a caller's icalendar.Calendar)
+            return _caller_model(data, report), report, errors
         cal = read_model(data, report, _ics_options(options), errors)
         return cal, report, [e.located(file) if file else e for e in errors]
     if parsed is not None:
@@ -208,10 +211,36 @@ def _ics_to_ics_hub(data: Any, report: Report, options: Options, errors: list[In
     VTIMEZONE where the file had them), so the copy keeps the file's order.  A library caller's
     ``icalendar.Calendar`` stays as given (the library edge) and is written by icalendar."""
     if isinstance(data, Calendar):
-        return data, report, errors
+        return _caller_calendar(data, report), report, errors
     read_options = _ics_options(options)
     cal = in_file_order(read_model(data, report, read_options, errors), data, read_options)
     return cal, report, [e.located(file) if file else e for e in errors]
+
+
+def _caller_calendar(cal: Calendar, report: Report) -> Calendar:
+    """A library caller's ``icalendar.Calendar``, its lone UTF-16 surrogates replaced by U+FFFD in
+    a copy (``edge.without_lone_surrogates``) and reported as the text input path reports them
+    (``io/ics.decode``): UTF-8 cannot encode them, so no output could be written."""
+    fixed, replaced = without_lone_surrogates(cal)
+    if replaced:
+        report.add(LossKind.INVALID_VALUE, "encoding", f"{replaced} lone UTF-16 surrogate(s) replaced by U+FFFD")
+    return fixed
+
+
+def _caller_model(cal: Calendar, report: Report) -> m.Calendar:
+    """A library caller's ``icalendar.Calendar`` on the typed hub (the library edge), repaired as
+    :func:`_caller_calendar` repairs it; text it still cannot encode is an :class:`InputError`."""
+    try:
+        return calendar_to_model(_caller_calendar(cal, report))  # edge: the library edge
+    except UnicodeEncodeError as exc:
+        raise _unencodable(exc) from None
+
+
+def _unencodable(exc: UnicodeEncodeError) -> InputError:
+    """What a caller's calendar that UTF-8 cannot write is told (a lone surrogate where no value
+    is, such as a property name), instead of the encoder's traceback."""
+    return InputError(f"the calendar holds text UTF-8 cannot encode ({exc.reason}: "
+                      f"{exc.object[exc.start:exc.end]!a} in {exc.object[:60]!a})")
 
 
 def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, options: Options = Options()) -> Any:
@@ -224,7 +253,7 @@ def write_hub(cal: m.Calendar | Calendar, target: Format, report: Report, option
             return second_offsets.utc_for_second_offsets(cal, report)
         return cal
     if isinstance(cal, Calendar):
-        cal = calendar_to_model(cal)  # edge: the library edge (a caller's icalendar.Calendar)
+        cal = _caller_model(cal, report)
     if target == "graph":
         profile = "request" if options.profile in ("request", "insert") else "resource"
         items = graph_out.calendar_to_events(cal, report, graph_out.GraphWriteOptions(
