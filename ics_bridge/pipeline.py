@@ -634,6 +634,7 @@ class _JsonJob:
     file: str | None
     fast: bool
     array_key: str = ""    # "value", "items", "" (a bare array): names an item in errors
+    keep: frozenset[str] = frozenset()  # zones written under their IANA name (_IcsSpool.clashes)
 
 
 class _JsonGroups:
@@ -720,7 +721,7 @@ class _JsonGroups:
                             expected), rest)
         out = []
         for key, v in keyed:
-            rendered = render_event(v, self.style)
+            rendered = render_event(v, self.style, self.job.keep)
             if rendered is not None:
                 out.append((key, rendered))
         return out
@@ -864,7 +865,19 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     del refs, by_id, by_uid
 
     job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
-    spool = _IcsSpool(options.tzid_style)
+    spool = _spooled_groups(job, its, path, report, errors, jobs)
+    keep = spool.clashes()
+    if keep:  # zones one Windows name cannot describe together: again, those under their IANA names
+        spool.discard()  # (as the whole-file writer does; the mapping, and so the report, is the same)
+        spool = _spooled_groups(dataclasses.replace(job, keep=keep), its, path, Report(file=file), [], jobs)
+    spool.finish(out, header_cal)
+    return spool.count
+
+
+def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors: list[InputError],
+                    jobs: int) -> _IcsSpool:
+    """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled."""
+    spool = _IcsSpool(job.options.tzid_style)
     heads = _json_groups(its, path)
     if jobs > 1:
         for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
@@ -878,8 +891,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         for pos, group, _size, items in heads:
             for key, item in converter.convert(pos, group, items, report, errors):
                 spool.put(item, key)
-    spool.finish(out, header_cal)
-    return spool.count
+    return spool
 
 
 # ------------------------------------------------------------------------------------------------

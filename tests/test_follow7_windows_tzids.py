@@ -9,6 +9,7 @@ zone no event uses (commit 0f3e4aa: it gets its VTIMEZONE and the Windows name).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -54,7 +55,15 @@ def google_events() -> dict[str, Any]:
                       event(3, "Europe/Berlin", X_LINE)]}
 
 
+def graph_windows_named() -> dict[str, Any]:
+    """Graph's own spelling: New York as ``Eastern Standard Time`` beside Marengo."""
+    data = graph_events()
+    data["value"][1]["start"]["timeZone"] = data["value"][1]["end"]["timeZone"] = "Eastern Standard Time"
+    return data
+
+
 INPUTS = {"graph": graph_events, "google": google_events}
+SOURCES = {**INPUTS, "graph-windows-names": graph_windows_named}
 
 
 def _lines(ics: bytes) -> list[str]:
@@ -84,3 +93,44 @@ def test_cli_docs_say_it() -> None:
                  "years used keeps its IANA name"):
         assert said in text
 
+
+
+# -- the streamed JSON → .ics path (inputs over 64 MiB: io/stream._IcsSpool, render_event)
+
+_DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
+
+
+def _streamed(source: str, data: dict[str, Any], tmp_path: Path, style: str, jobs: int) -> tuple[bytes, list[Any]]:
+    from ics_bridge import pipeline
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out.ics"
+    result = pipeline.convert_file(src, out, to="ics", source=source, fallback=False,
+                                   options=Options(tzid_style=style), jobs=jobs)
+    assert result.streamed
+    return _DTSTAMP.sub(b"DTSTAMP:X", out.read_bytes()), result.report.entries
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("style", ["windows", "iana"])
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_streamed_output_is_the_whole_file_output(name: str, style: str, jobs: int, tmp_path: Path) -> None:
+    """Same bytes and report as ``convert``: the clash (found only when every event is written:
+    written again with Marengo under its IANA name) and the X- line's TZID (its VTIMEZONE, its
+    Windows name).  Before: one ``Eastern Standard Time`` for both zones, no Tokyo VTIMEZONE and
+    ``X-FOO;TZID=Asia/Tokyo`` in the windows file."""
+    data, source = SOURCES[name](), name.split("-")[0]
+    whole = ics_bridge.convert(data, to="ics", source=source)
+    streamed, entries = _streamed(source, data, tmp_path, style, jobs)
+    assert streamed == _DTSTAMP.sub(b"DTSTAMP:X", whole.to_bytes(Options(tzid_style=style)))
+    assert [dataclasses.replace(e, file=None) for e in entries] == whole.report.entries
+
+
+@pytest.mark.parametrize("source", sorted(INPUTS))
+def test_streamed_zones_that_agree_share_the_windows_name(source: str, tmp_path: Path) -> None:
+    """Marengo in 2010 has New York's rules: no clash, one VTIMEZONE, as whole-file."""
+    data = json.loads(json.dumps(INPUTS[source]()).replace("2001-07-02", "2010-07-02"))
+    whole = ics_bridge.convert(data, to="ics", source=source).to_bytes(WINDOWS)
+    streamed, _ = _streamed(source, data, tmp_path, "windows", 1)
+    assert streamed == _DTSTAMP.sub(b"DTSTAMP:X", whole)
+    assert b"TZID=America/Indiana/Marengo" not in streamed

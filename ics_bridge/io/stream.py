@@ -80,7 +80,7 @@ from .. import timezones
 from . import ics_model, jsonio
 from . import ics as ics_io
 from .model_reader import IcsReader
-from .model_writer import calendar_head, event_lines, to_bytes
+from .model_writer import _kept_tzids, _named_zones, _renamed_event, _Writer, calendar_head, to_bytes
 from ..errors import InputError
 from ..options import Options
 from ..quirks import apply_model_quirks
@@ -957,16 +957,35 @@ class _Buffer:
             return start_bytes, length, item
 
 
-def render_event(event: m.Event, style: str) -> tuple[bytes, dict[str, date], dict[str, str | None]] | None:
-    """A typed event for :meth:`_IcsSpool.put`, through the model writer (``event_lines``): its
-    text, and per TZID the first day of the earliest year using it and the IANA zone, as
-    :func:`ics_bridge.io.model_writer.write_calendar` writes the VTIMEZONEs.  None: left out
-    (no start), as the model writer does."""
+Uses = tuple[tuple[str, str, date], ...]  # (TZID as written, IANA zone, first day)
+Rendered = tuple[bytes, dict[str, date], dict[str, "str | None"], Uses, Uses]
+
+_NO_CALENDAR = m.Calendar()  # the calendar of one event's kept-line TZIDs (``model_writer._named_zones``)
+
+
+def render_event(event: m.Event, style: str, keep: frozenset[str] = frozenset()) -> Rendered | None:
+    """A typed event for :meth:`_IcsSpool.put`, as :func:`ics_bridge.io.model_writer.write_calendar`
+    writes it: its text; per TZID the first day of the earliest year using it and the IANA zone
+    of its values (the VTIMEZONEs; :meth:`_IcsSpool.clashes` reads them too); the TZIDs of its
+    kept lines (X- properties, alarms', unknown subcomponents'), which get a VTIMEZONE from 1970
+    and, in ``windows`` style, the Windows name, as the whole-file writer gives them (RFC 5545
+    3.2.19); each zone of a TZID its values wrote for two zones (``_Writer.shared``).  ``keep``:
+    the zones written under their IANA name (``timezones.windows_name_clashes``).  None: left
+    out (no start), as the model writer does."""
     if event.start is None:
         return None
-    lines, used = event_lines(event, style)
-    return (to_bytes(lines), {tzid: date(max(year, 1), 1, 1) for tzid, (_zone, year) in used.items()},
-            {tzid: zone.iana if zone.kind == "iana" else None for tzid, (zone, _year) in used.items()})
+    writer = _Writer(style, keep=keep)
+    # most events keep no line that could carry a TZID: no look (``_kept_tzids`` walks alarms too)
+    tzids = _kept_tzids(_NO_CALENDAR, [event]) if event.other or event.alarms or event.components else None
+    named, renames = _named_zones(_NO_CALENDAR, writer, tzids) if tzids else ((), ())
+    lines: list[str] = []
+    writer.event(_renamed_event(event, renames) if renames else event, lines)
+    firsts = {tzid: date(max(year, 1), 1, 1) for tzid, (_zone, year) in writer.used.items()}
+    zones = {tzid: zone.iana if zone.kind == "iana" else None for tzid, (zone, _year) in writer.used.items()}
+    kept = tuple((tzid, iana, date(year, 1, 1)) for tzid, year, iana in named if iana) if named else ()
+    shared = tuple((tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones_of in writer.shared.items()
+                   for iana, year in zones_of.items()) if writer.shared else ()
+    return to_bytes(lines), firsts, zones, kept, shared
 
 
 class _IcsSpool:
@@ -987,16 +1006,19 @@ class _IcsSpool:
         self.b_size = 0
         self.used: dict[str, date] = {}       # TZID → earliest date using it
         self.iana: dict[str, str | None] = {}
+        self.uses: dict[tuple[str, str], date] = {}  # (Windows name, IANA zone) → earliest date
         self.count = 0
 
-    def put(self, rendered: tuple[bytes, dict[str, date], dict[str, str | None]],
-            key: tuple[int, int] | None = None) -> None:
+    def put(self, rendered: Rendered, key: tuple[int, int] | None = None) -> None:
         """A rendered VEVENT into phase A (``key`` None) or phase B."""
-        text, firsts, zones = rendered
+        text, firsts, zones, kept, shared = rendered
         for tzid, first in firsts.items():
-            seen = self.used.get(tzid)
-            self.used[tzid] = min(first, seen) if seen else first
-            self.iana[tzid] = zones[tzid]
+            self.vtimezone(tzid, zones[tzid], first)
+            self.use(tzid, zones[tzid], first)
+        for tzid, iana, first in kept:  # a VTIMEZONE, no say in clashes (as ``model_writer._clashing_zones``)
+            self.vtimezone(tzid, iana, first)
+        for tzid, iana, first in shared:
+            self.use(tzid, iana, first)
         if key is None:
             self.a.write(text)
         else:
@@ -1004,6 +1026,33 @@ class _IcsSpool:
             self.b_index.extend((key[0], key[1], self.b_size, len(text)))
             self.b_size += len(text)
         self.count += 1
+
+    def vtimezone(self, tzid: str, iana: str | None, first: date) -> None:
+        """The VTIMEZONE of ``tzid``: the zone of the earliest year wins (``_Writer.use``,
+        ``_Writer.timezones``)."""
+        seen = self.used.get(tzid)
+        if seen is None or first < seen:
+            self.used[tzid] = first
+            self.iana[tzid] = iana
+
+    def use(self, tzid: str, iana: str | None, first: date) -> None:
+        """A zone written under ``tzid`` from ``first``, for :meth:`clashes`."""
+        if iana and iana != tzid:  # under its own name: the only zone written so
+            seen = self.uses.get((tzid, iana))
+            if seen is None or first < seen:
+                self.uses[tzid, iana] = first
+
+    def clashes(self) -> frozenset[str]:
+        """The IANA zones one Windows name cannot describe together with another zone the file
+        wrote under it (``timezones.windows_name_clashes``): known only when every event is
+        written, so the caller writes them again with these zones as ``keep``."""
+        if self.style != "windows":
+            return frozenset()
+        return frozenset(timezones.windows_name_clashes((tzid, iana, first) for (tzid, iana), first in self.uses.items()))
+
+    def discard(self) -> None:
+        self.a.close()
+        self.b.close()
 
     def finish(self, out: IO[bytes], header: Calendar | m.Calendar) -> None:
         text = to_bytes(["BEGIN:VCALENDAR", *calendar_head(header), "END:VCALENDAR"]) if isinstance(
