@@ -26,6 +26,7 @@ from . import model as m
 from .io import fastics
 from .io.model_reader import read_calendar
 from .io.model_writer import write_calendar
+from .text import LONE_SURROGATE as _LONE_SURROGATE
 from .text import without_lone_surrogates as text_without_lone_surrogates
 
 
@@ -231,21 +232,22 @@ def without_lone_surrogates(cal: ICalendar) -> tuple[ICalendar, int]:
     decoding), which UTF-8 cannot encode (RFC 3629 3): icalendar's writer, and so both crossings
     of this edge, failed with a ``UnicodeEncodeError``.  The text input path repairs them the same
     way (``io/lines.decode_marked``).  The caller's calendar is never changed."""
-    found = sum(_surrogates(value, fix=False)[1] for component in cal.walk() for value in component.values())
-    if not found:
+    if not any(_surrogates(value, fix=False)[1] for component in cal.walk() for value in component.values()):
         return cal, 0
     copy = deepcopy(cal)
+    found = 0
     for component in copy.walk():
         for name, value in list(component.items()):
-            component[name] = _surrogates(value, fix=True)[0]
+            component[name], count = _surrogates(value, fix=True)
+            found += count
     return copy, found
 
 
 def _surrogates(value: Any, *, fix: bool) -> tuple[Any, int]:
     """``value`` (repaired when ``fix``: its lists, parameters and CATEGORIES list changed in
-    place, as only a copy is fixed) and how many lone surrogates it held: in its text (every
-    icalendar text type is a ``str``), its parameters, its items (a property that repeats, a
-    vCategory's ``cats``, a vRecur's parts)."""
+    place, as only a copy is fixed) and how many lone surrogates it held (without ``fix``: how
+    many of its texts hold one): in its text (every icalendar text type is a ``str``), its
+    parameters, its items (a property that repeats, a vCategory's ``cats``, a vRecur's parts)."""
     count = 0
     for holder in (getattr(value, "params", None), value if isinstance(value, dict) else None):
         for key, item in list((holder or {}).items()):
@@ -259,11 +261,11 @@ def _surrogates(value: Any, *, fix: bool) -> tuple[Any, int]:
         count += n
         if n and fix:
             items[i] = item
-    if isinstance(value, str):
+    if isinstance(value, str) and _LONE_SURROGATE.search(value) is not None:  # a search: no copy
+        if not fix:
+            return value, count + 1
         text, n = text_without_lone_surrogates(str(value))
-        count += n
-        if n and fix:
-            value = _same_kind(value, text)
+        return _same_kind(value, text), count + n
     return value, count
 
 
