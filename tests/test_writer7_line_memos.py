@@ -140,3 +140,38 @@ def test_generated_shared_values(picks: list[tuple[int, str, int]]) -> None:
                                     sequence=number)
         series.append(m.Series(uid=f"u{i}", master=event))
     _assert_same(dataclasses.replace(cal, series=tuple(series)))
+
+
+_PEOPLE = (
+    m.Address("mailto:a@example.org", cn="A b", partstat="ACCEPTED", rsvp=True),
+    m.Address("mailto:a@example.org", cn="A b", partstat="ACCEPTED", rsvp=True,
+              params=(m.Param("CN", ("Other",)), m.Param("X-Y", ("1",)))),
+    m.Address("mailto:a@example.org", cn="A b"),
+    m.Address("mailto:" + "long" * 30 + "@example.org", cn="Zoë " * 10, role="CHAIR"),
+)
+
+
+@pytest.mark.parametrize("organizer", [None, *_PEOPLE])
+def test_repeated_attendees_and_organizer(organizer: m.Address | None) -> None:
+    """The attendee lines looked up in ``address``'s memo in ``tail``: one value as organizer and
+    attendee, equal addresses with other parameters, on every event, twice."""
+    _assert_same(_calendar(attendees=_PEOPLE + _PEOPLE[:2], organizer=organizer))
+    out = mw.write_calendar(_calendar(attendees=_PEOPLE[:1], organizer=_PEOPLE[0]))
+    assert out.count(b"ORGANIZER;CN=\"A b\"") == 3 and out.count(b"ATTENDEE;CN=\"A b\"") == 3
+
+
+@pytest.mark.parametrize("name", ["Africa/Abidjan", "Etc/GMT-1", "Europe/Paris"])
+def test_utc_like_zone_first_seen_in_a_value(name: str) -> None:
+    """``when`` asks ``_utc_like`` itself: a zone UTC all year (written with Z), ones that are not."""
+    tz = ZoneInfo(name)
+    mw._utc_like.pop(tz, None)
+    value = m.ZonedDateTime(datetime(2024, 5, 1, 9, tzinfo=tz), m.Zone("iana", name, name, tzinfo=tz))
+    out = mw.write_calendar(_calendar(start=value))
+    # icalendar's reading (``is_utc``): a zone UTC+0 all year is UTC, written with Z and no TZID
+    utc = name == "Africa/Abidjan"
+    assert (b"DTSTART:20240501T090000Z\r\n" in out) is utc
+    assert (b"DTSTART;TZID=" + name.encode() in out) is not utc
+    mw._utc_like.pop(tz, None)
+    _assert_same(_calendar(start=value))
+    mw._utc_like.pop(tz, None)
+    _assert_same(_calendar(start=value, stamp=value))

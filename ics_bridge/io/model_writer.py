@@ -626,7 +626,8 @@ class _Writer:
                           or (p.name == "VALUE" and p.value.upper() == "DATE-TIME" and isinstance(value, m.ZonedDateTime)))
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value
-            if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
+            tz = dt.tzinfo
+            if zone.kind == "utc" or (tz is not None and (_utc_like.get(tz) or (tz not in _utc_like and _is_utc(dt)))):
                 if dt.tzinfo is not None and dt.tzinfo is not _UTC:
                     dt = dt.astimezone(_UTC)
                 return _ptext(extra), _dt_text(dt) + "Z"
@@ -807,7 +808,13 @@ class _Writer:
         fit, address, keys = self.fit, self.address, _SORT_KEYS[kind]
         if attendees:
             key = keys.get("ATTENDEE") or "1ATTENDEE"
-            pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
+            if self.fast:  # ``address``'s memo looked in here first: no call per attendee met before
+                memo = _ADDRESS_LINES[self.folded]
+                for attendee in attendees:
+                    found = memo.get(("ATTENDEE", _address_value(attendee)))
+                    pairs.append((key, found if found is not None else address("ATTENDEE", attendee)))
+            else:
+                pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
         if attachments:
             key = keys.get("ATTACH") or "1ATTACH"
             pairs.extend([(key, fit(_attach_line(attachment))) for attachment in attachments])
