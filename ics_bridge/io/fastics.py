@@ -28,7 +28,7 @@ _ESCAPES = (0x5C, 0x5E)  # "\\", "^"
 
 def fold(line: str, limit: int = 75) -> bytes:
     """``icalendar.parser.string._foldline(line).encode("utf-8")``, without the per-character loop."""
-    raw = line.encode("utf-8")
+    raw = line.encode()  # UTF-8; without the argument: no codec name to look at (~30 ns a line)
     if len(raw) < limit:
         return raw
     return _fold_75(raw) if limit == 75 else _fold_raw(raw, limit)

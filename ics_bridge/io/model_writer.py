@@ -568,10 +568,12 @@ _NO_PARAMS: dict[str, m.Params] = {}
 _VEVENT = _SORT_KEYS["VEVENT"]
 _VALARM = _SORT_KEYS["VALARM"]
 _K_UID, _K_DURATION, _K_RID = _sort_key("VEVENT", "UID"), _sort_key("VEVENT", "DURATION"), _sort_key("VEVENT", "RECURRENCE-ID")
+_K_PRIORITY, _K_SEQUENCE = _sort_key("VEVENT", "PRIORITY"), _sort_key("VEVENT", "SEQUENCE")
 _K_TIMES = tuple((name, _sort_key("VEVENT", name)) for name in ("DTSTAMP", "DTSTART", "DTEND", "CREATED", "LAST-MODIFIED"))
-_K_TEXTS = tuple((name, _sort_key("VEVENT", name), attr) for name, attr in (
-    ("SUMMARY", "summary"), ("DESCRIPTION", "description"), ("LOCATION", "location"), ("STATUS", "status"),
-    ("TRANSP", "transparency"), ("CLASS", "classification")))
+#: (name, sort key, field, memoised: values that repeat across a calendar's events)
+_K_TEXTS = tuple((name, _sort_key("VEVENT", name), attr, memoised) for name, attr, memoised in (
+    ("SUMMARY", "summary", False), ("DESCRIPTION", "description", False), ("LOCATION", "location", True),
+    ("STATUS", "status", True), ("TRANSP", "transparency", True), ("CLASS", "classification", True)))
 
 
 class _Writer:
@@ -585,7 +587,8 @@ class _Writer:
     its parameters here (:func:`_address_params_fast`); ``fast=False`` is the reference path
     (tests/test_writer_fastpath.py)."""
 
-    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared", "shared_read")
+    __slots__ = ("used", "style", "source_order", "fast", "folded", "fit", "zones", "keep", "shared", "shared_read",
+                 "last_times", "vevent")
 
     def __init__(self, style: str = "iana", source_order: bool = False,
                  fast: bool = True, folded: bool = False, keep: frozenset[str] = frozenset()) -> None:
@@ -603,6 +606,9 @@ class _Writer:
         self.fit: Any = fold if folded else _same
         #: id(zone) → (zone, TZID as written, ``;TZID=…``): a calendar's values share few zones
         self.zones: dict[int, tuple[m.Zone, str, str]] = {}
+        #: fast path: property name → (the value last written without parameters, its line)
+        self.last_times: dict[str, tuple[Any, Any]] = {}
+        self.vevent = (self.fit("BEGIN:VEVENT"), self.fit("END:VEVENT"))
 
     # -- values
 
@@ -620,7 +626,8 @@ class _Writer:
                           or (p.name == "VALUE" and p.value.upper() == "DATE-TIME" and isinstance(value, m.ZonedDateTime)))
         if isinstance(value, m.ZonedDateTime):
             dt, zone = value
-            if zone.kind == "utc" or (dt.tzinfo is not None and _is_utc(dt)):
+            tz = dt.tzinfo
+            if zone.kind == "utc" or (tz is not None and (_utc_like.get(tz) or (tz not in _utc_like and _is_utc(dt)))):
                 if dt.tzinfo is not None and dt.tzinfo is not _UTC:
                     dt = dt.astimezone(_UTC)
                 return _ptext(extra), _dt_text(dt) + "Z"
@@ -718,11 +725,20 @@ class _Writer:
         append = pairs.append
         if ev.uid is not None:
             append((_K_UID, fit(f"UID{_ptext(params.get('UID', ()))}:{_escape(ev.uid)}")))
-        when = self.when
+        # fast path: the value last written under a name without parameters is remembered with
+        # its line, and the same object again takes that line (Graph's and Google's mappers give
+        # every event one DTSTAMP, the conversion's time); its zone was noted (``use``) by this
+        # writer when it was first written
+        last_times, when, fast = self.last_times, self.when, self.fast
         for (name, key), value in zip(_K_TIMES, (ev.stamp, ev.start, ev.end, ev.created, ev.last_modified)):
             if value is not None:
-                ptext, vtext = when(value, params[name]) if name in params else when(value)
-                append((key, fit(f"{name}{ptext}:{vtext}")))
+                last = last_times.get(name)
+                if last is None or last[0] is not value or name in params:
+                    ptext, vtext = when(value, params[name]) if name in params else when(value)
+                    last = (value, fit(f"{name}{ptext}:{vtext}"))
+                    if fast and name not in params:
+                        last_times[name] = last
+                append((key, last[1]))
         if ev.duration is not None:
             append((_K_DURATION, fit(f"DURATION{_ptext(params.get('DURATION', ()))}:{duration_text(ev.duration)}")))
         if ev.recurrence_id is not None:
@@ -730,16 +746,27 @@ class _Writer:
             extra = tuple(p for p in params.get("RECURRENCE-ID", ()) if p.name != "RANGE")
             if rid.range:
                 extra = (*extra, m.Param("RANGE", (rid.range,)))
-            ptext, vtext = when(rid.value, extra)
+            ptext, vtext = self.when(rid.value, extra)
             append((_K_RID, fit(f"RECURRENCE-ID{ptext}:{vtext}")))
-        for name, key, attr in _K_TEXTS:
+        # fast path: lines of a short TEXT (STATUS, TRANSP, CLASS, a calendar's few LOCATIONs) or
+        # of an INTEGER (SEQUENCE) without parameters, memoised per (name, value): they repeat
+        memo = _SIMPLE_LINES[self.folded] if fast else _NO_LINES
+        for name, key, attr, memoised in _K_TEXTS:
             text = getattr(ev, attr)
             if text is not None:
-                ptext = _ptext(params[name]) if name in params else ""
-                append((key, fit(f"{name}{ptext}:{_escape(text)}")))
-        for name, number in (("PRIORITY", ev.priority), ("SEQUENCE", ev.sequence)):
+                found = memo.get((name, text)) if memoised and type(text) is str else None
+                if found is None or name in params:
+                    found = fit(f"{name}{_ptext(params[name]) if name in params else ''}:{_escape(text)}")
+                    if memoised:
+                        _remember_simple(memo, name, text, params, found)
+                append((key, found))
+        for name, key, number in (("PRIORITY", _K_PRIORITY, ev.priority), ("SEQUENCE", _K_SEQUENCE, ev.sequence)):
             if number is not None:
-                append((_VEVENT.get(name) or "1" + name, fit(f"{name}{_ptext(params.get(name, ()))}:{number}")))
+                found = memo.get((name, number)) if type(number) is int else None
+                if found is None or name in params:
+                    found = fit(f"{name}{_ptext(params.get(name, ()))}:{number}")
+                    _remember_simple(memo, name, number, params, found)
+                append((key, found))
         if ev.url is not None:
             append(("1URL", fit(f"URL{_ptext(params.get('URL', ()))}:{ev.url}")))
         if ev.geo is not None:
@@ -760,13 +787,13 @@ class _Writer:
         for conference in ev.conferences:
             append(("1CONFERENCE", fit(f"CONFERENCE{_ptext(_feature_list(conference.params))}:{conference.uri}")))
         self.tail("VEVENT", ev.attendees, ev.attachments, ev.other, pairs)
-        out.append(fit("BEGIN:VEVENT"))
+        out.append(self.vevent[0])
         out.extend(_sorted_lines("VEVENT", pairs, ev.order if self.source_order else ()))
         for alarm in ev.alarms:
             self.alarm(alarm, out)
         for comp in ev.components:
             out.extend([fit(line) for line in comp.lines])
-        out.append(fit("END:VEVENT"))
+        out.append(self.vevent[1])
 
     def texts(self, params: dict[str, m.Params], pairs_in: Iterable[tuple[str, str | None]],
               pairs: list[tuple[str, str]]) -> None:
@@ -781,7 +808,13 @@ class _Writer:
         fit, address, keys = self.fit, self.address, _SORT_KEYS[kind]
         if attendees:
             key = keys.get("ATTENDEE") or "1ATTENDEE"
-            pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
+            if self.fast:  # ``address``'s memo looked in here first: no call per attendee met before
+                memo = _ADDRESS_LINES[self.folded]
+                for attendee in attendees:
+                    found = memo.get(("ATTENDEE", _address_value(attendee)))
+                    pairs.append((key, found if found is not None else address("ATTENDEE", attendee)))
+            else:
+                pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
         if attachments:
             key = keys.get("ATTACH") or "1ATTACH"
             pairs.extend([(key, fit(_attach_line(attachment))) for attachment in attachments])
@@ -901,6 +934,23 @@ _ALARM_LINES: dict[bool, dict[m.Alarm, tuple[str, ...]]] = {False: {}, True: {}}
 _KEPT_LINES: dict[bool, dict[str, dict[m.Line, tuple[str, Any]]]] = {
     folded: {kind: {} for kind in _SORT_KEYS} for folded in (False, True)}
 _KEPT_MEMO_CHARS = 256
+#: One-value lines without parameters, per "folded": (name, value) → line (``_Writer.simple_line``);
+#: longer texts (summaries, descriptions: mostly distinct) are not kept.
+_SIMPLE_LINES: dict[bool, dict[tuple[str, Any], Any]] = {False: {}, True: {}}
+_TEXT_MEMO_CHARS = 64
+_NO_LINES: dict[Any, Any] = {}  # the general path's: empty, never filled
+
+
+def _remember_simple(memo: dict[tuple[str, Any], Any], name: str, value: Any, params: dict[str, m.Params],
+                     line: Any) -> None:
+    """Keep a line of :data:`_SIMPLE_LINES` (``_Writer.event``): one without parameters whose value
+    is an exact ``str`` of at most :data:`_TEXT_MEMO_CHARS` (a TEXT, escaped) or an exact ``int``
+    (not a bool, ``True == 1``, nor a float, ``1.0 == 1``: written otherwise)."""
+    if memo is _NO_LINES or name in params:
+        return
+    kind = type(value)
+    if kind is int or (kind is str and len(value) <= _TEXT_MEMO_CHARS):
+        remember(memo, (name, value), line, _MEMO_SIZE)
 
 
 def _trigger_text(trigger: m.Trigger) -> str:
