@@ -29,7 +29,11 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "ics"
 class _Reference(ics_io._Parser):
     initialize_parsing = ComponentIcalParser.initialize_parsing
     parse_content_lines = ComponentIcalParser.parse_content_lines
-    get_factory_for_property = ComponentIcalParser.get_factory_for_property
+
+    def get_factory_for_property(self, name: str, params: Any) -> Any:
+        """icalendar's lookup, with the parser's one deliberate retyping (REQUEST-STATUS and
+        RESOURCES read as written: ``ics_io.TextAsRead``)."""
+        return ics_io.as_read_type(name, params) or ComponentIcalParser.get_factory_for_property(self, name, params)
 
 
 def _values(value: Any) -> list[Any]:

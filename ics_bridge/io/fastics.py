@@ -65,21 +65,28 @@ def _fold_raw(raw: bytes, limit: int) -> bytes:
     last escape octet (icalendar's ``_foldline``; RFC 5545 3.1: never inside a UTF-8 sequence).
     When no character boundary lies inside that room the segment is cut where it must be for
     the fold to go on (:func:`_forced_end`), so every call ends: a run of continuation octets no
-    text encodes to (a caller's bytes), or a ``limit`` below one character."""
+    text encodes to (a caller's bytes), or a ``limit`` below one character.  An escape carried to
+    the next segment takes the character after it along whatever the room, as ``_foldline`` does
+    (only a ``limit`` under 6 can tell)."""
     n = len(raw)
     room = max(limit - 1, 0)
     if n <= room:
         return raw
     parts = []
     start = 0
+    carried = False
     while n - start > room:
         end = start + room
         while end > start and raw[end] & 0xC0 == 0x80:  # never cut inside a UTF-8 sequence
             end -= 1
+        if carried:
+            end = max(end, min(_forced_end(raw, start + 1, 0), n))
+        carried = False
         if end == start:
             end = min(_forced_end(raw, start, room), n)
-        elif raw[end - 1] in _ESCAPES and end - 1 > start:
+        elif end < n and raw[end - 1] in _ESCAPES and end - 1 > start:
             end -= 1
+            carried = True
         parts.append(raw[start:end])
         start = end
     if start < n:

@@ -433,6 +433,14 @@ class TextAsRead(vText):
 _AS_READ = frozenset({"REQUEST-STATUS", "RESOURCES"})
 
 
+def as_read_type(name: str, params: Any) -> type | None:
+    """:class:`TextAsRead` for a property of :data:`_AS_READ` typed TEXT, else None (icalendar's
+    own lookup decides): the one place the parser retypes a property."""
+    if name in _AS_READ and str(params.get("VALUE", "TEXT")).upper() == "TEXT":
+        return TextAsRead
+    return None
+
+
 class _Parser(contentlines.FastLines, CalendarIcalParser):
     """icalendar's parser, except that a VTIMEZONE is handed to icalendar's (process-wide)
     zone cache only when :func:`_yearly_only` accepts it: a broken one would abort the file and a
@@ -443,9 +451,7 @@ class _Parser(contentlines.FastLines, CalendarIcalParser):
 
     def get_factory_for_property(self, name: str, params: Any) -> Any:
         """:class:`TextAsRead` for :data:`_AS_READ` as TEXT, else icalendar's type."""
-        if name in _AS_READ and str(params.get("VALUE", "TEXT")).upper() == "TEXT":
-            return TextAsRead
-        return super().get_factory_for_property(name, params)
+        return as_read_type(name, params) or super().get_factory_for_property(name, params)
 
     def parse_and_add_property(self, name: str, params: Any, val: str, tzid: str | None, line: Any) -> None:
         if name in near_miss_values.PROPERTIES:
