@@ -63,3 +63,21 @@ def test_lines_over_the_limit_are_reported_dropped() -> None:
         ("stashed", "X-FOO"), ("dropped", "X-LONG"), ("dropped", "FOOBAR")]
     assert _kept(there.data) == "X-FOO:bar"
     assert [loss.severity.value for loss in there.report.entries][1:] == ["loss", "loss"]
+
+
+def test_kept_in_the_order_the_properties_came_whatever_the_case() -> None:
+    """Kept lines follow ``Event.order`` (a reading path may hold ``other`` in another order: the
+    whole-file and streamed conversions must agree), and a name read in lower case is found."""
+    from datetime import datetime, timezone
+
+    from ics_bridge import model as m
+    from ics_bridge.providers.google.from_ical import GoogleWriteOptions, calendar_to_events
+    from ics_bridge.report import Report
+
+    start = m.ZonedDateTime(datetime(2026, 1, 5, 10, tzinfo=timezone.utc), m.Zone("utc"))
+    other = (m.Line("X-B", (), "2", "X-B:2"), m.Line("x-a", (), "1\\,x", "x-a:1\\,x"))
+    event = m.Event(uid="o@b", start=start, other=other, order=("DTSTART", "X-A", "X-B"))
+    report = Report()
+    events, _ = calendar_to_events([m.Series("o@b", event, ())], report, GoogleWriteOptions())
+    assert _kept(events) == "x-a:1\\,x\r\nX-B:2"
+    assert [(e.field, e.before) for e in report.entries] == [("X-A", "1,x"), ("X-B", "2")]
