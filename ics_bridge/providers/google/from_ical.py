@@ -919,10 +919,33 @@ class _Writer:
             self.add(LossKind.UNSUPPORTED_FIELD, name, f"Google events have no {name}"
                      + (" (kept in extendedProperties.private for the way back)" if fits else ""),
                      before=_unmapped_text(self.v, name))
+        for name, first in _other_names(self.v).items():
+            new = property_lines(self.v, name)
+            fits = len("\r\n".join(lines + new)) <= tables.MAX_EXTENDED_VALUE
+            if fits:
+                lines.extend(new)
+            self.report_other(name, unescape_text(first.value), fits)
         if lines:
             ext = dict(self.out.get("extendedProperties") or {})
             ext["private"] = {**(ext.get("private") or {}), tables.ICAL_LINES_KEY: "\r\n".join(lines)}
             self.out["extendedProperties"] = ext
+
+    def report_other(self, name: str, before: str, kept: bool) -> None:
+        """Report a property the mapper neither maps nor types (``name``, as :func:`_other_names`
+        gives it; ``before``, its first value), as the Graph writer's ``report_kept`` does: an X-
+        property (RFC 5545 3.8.8.2, private to its producer) as stashed, any other as a loss; as
+        dropped when it did not fit."""
+        if not kept:
+            self.add(LossKind.DROPPED, name, f"Google events have no {name}; too long to keep in "
+                     f"extendedProperties.private ({tables.MAX_EXTENDED_VALUE} characters) for the way back",
+                     before=before)
+        elif name.startswith("X-"):
+            self.add(LossKind.STASHED, name, "no Google field; kept in extendedProperties.private for the way back",
+                     before=before)
+        else:
+            self.add(LossKind.UNSUPPORTED_FIELD, name,
+                     f"Google events have no {name} (kept in extendedProperties.private for the way back)",
+                     before=before)
 
     def restore_stash(self) -> None:
         allowed = {"insert": INSERT_WRITABLE, "import": IMPORT_WRITABLE}.get(self.profile)
@@ -991,6 +1014,34 @@ def _nothing_unmapped(writer: _Writer) -> bool:
     v = writer.v
     return not (writer.kept or writer.other_scale_lines or v.priority is not None or v.geo is not None
                 or v.comments)
+
+
+# Kept lines the mapper reads itself (mapped, or reported where it reads them), besides its
+# own X-ICSBRIDGE- lines and _UNMAPPED_PROPERTIES: a line of a typed property is in ``other``
+# only when it could not be read, and the reader reports that.
+_USED_LINES = frozenset({
+    "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "RRULE", "EXRULE", "RDATE", "EXDATE", "RECURRENCE-ID",
+    "SUMMARY", "DESCRIPTION", "X-ALT-DESC", "LOCATION", "STATUS", "TRANSP", "CLASS", "SEQUENCE", "CREATED",
+    "LAST-MODIFIED", "URL", "ORGANIZER", "ATTENDEE", "ATTACH", "CONFERENCE", "COLOR", "LINK",
+    hub.X_GOOGLE_CONFERENCE, hub.X_BUSYSTATUS, *_UNMAPPED_PROPERTIES,
+})
+
+
+def _other_names(event: m.Event) -> dict[str, m.Line]:
+    """The names (upper case) of the event's kept lines the mapper does not use, each with its
+    first line: X- properties of other programs and IANA properties it does not know (RFC 5545
+    3.7, 3.8.8) — Google has no field for them, so they travel in ``extendedProperties.private``.
+    In the order the event's properties came (``Event.order``, as the Graph writer groups its
+    kept lines; names it lacks last), so every reading path keeps them in one order."""
+    names: dict[str, m.Line] = {}
+    for line in event.other:
+        name = line.name.upper()
+        if name not in _USED_LINES and not name.startswith("X-ICSBRIDGE-"):
+            names.setdefault(name, line)
+    if event.order and len(names) > 1:
+        rank = {name: i for i, name in enumerate(event.order)}
+        names = dict(sorted(names.items(), key=lambda item: rank.get(item[0], len(rank))))
+    return names
 
 
 # Unmapped properties the model types (the others are kept lines).
