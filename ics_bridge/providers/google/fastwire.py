@@ -24,13 +24,8 @@ from typing import Any, Callable
 
 from . import tables
 from ...memo import remember
+from ..fastwire_checks import NO as _NO, Check, int64 as _int, list_of as _list_of, str_list as _str_list
 from .model import Attendee, Event, EventDateTime, ExtendedProperties, Person, Reminder, Reminders, parse_rfc3339
-
-# A checker takes the JSON value and returns the attribute value, or _NO when the value is
-# not of the common shape (pydantic then reads the whole event).
-_NO: Any = object()
-Check = Callable[[Any], Any]
-
 
 class _Stand:
     """Base of the stand-ins: the JSON object's (checked) members as attributes, under their
@@ -82,11 +77,6 @@ def _stand_class(name: str, model: type, methods: tuple[str, ...] = ()) -> type:
 
 # ---------------------------------------------------------------- value checks
 
-def _int(value: Any) -> Any:
-    # beyond 64 bits pydantic's answer is pydantic's to give
-    return value if type(value) is int and -(1 << 63) <= value < (1 << 63) else _NO
-
-
 def _enum(vocabulary: tuple[str, ...]) -> Check:
     """``canonical_enum`` leaves a value already spelled as Google spells it unchanged."""
     words = frozenset(vocabulary)
@@ -115,15 +105,6 @@ def _day(value: Any) -> Any:
         date.fromisoformat(value.strip()[:10])
     except ValueError:
         return _NO
-    return value
-
-
-def _str_list(value: Any) -> Any:
-    if type(value) is not list:
-        return _NO
-    for item in value:
-        if type(item) is not str:
-            return _NO
     return value
 
 
@@ -183,20 +164,6 @@ def _object(cls: type, plain: dict[str, type], special: dict[str, Check],
         obj = cls.__new__(cls)
         obj.__dict__ = values
         return obj
-    return check
-
-
-def _list_of(check_item: Check) -> Check:
-    def check(value: Any) -> Any:
-        if type(value) is not list:
-            return _NO
-        out = []
-        for item in value:
-            got = check_item(item)
-            if got is _NO:
-                return _NO
-            out.append(got)
-        return out
     return check
 
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from ...memo import remember
-from ..google.fastwire import _NO, Check, _int, _list_of, _str_list
+from ..fastwire_checks import NO as _NO, Check, int64 as _int, list_of as _list_of, str_list as _str_list
 from . import model as gm
 from .model import parse_graph_datetime
 
