@@ -121,7 +121,7 @@ def encode(data: Any, options: Options = Options()) -> bytes:
             return ics_io.serialize(data, tzid_style=options.tzid_style)
         except UnicodeEncodeError as exc:
             raise _unencodable(exc) from None
-    return jsonio.dumps(data) + b"\n"
+    return jsonio.dumps(data, newline=True)
 
 
 def _as_text(data: bytes | str) -> str:

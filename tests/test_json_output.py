@@ -69,3 +69,11 @@ def test_a_conversion_writes_the_same_bytes_as_json_dumps() -> None:
     for to in ("graph", "google"):
         conv = convert(ics, to=to)  # type: ignore[arg-type]
         assert conv.to_bytes() == reference(conv.data) + b"\n"
+
+
+@pytest.mark.parametrize("value", [EVENT, {"value": [{"x": [1e-05, None]}]}, {1: "a"}, [], {}, "text"])
+def test_newline_is_one_line_feed_after_the_document_on_both_writers(value: Any) -> None:
+    """``dumps(newline=True)``: orjson's OPT_APPEND_NEWLINE, or the json writer's text plus "\\n"
+    (the conversion's output file ends with one line feed, as every golden does)."""
+    assert jsonio.dumps(value, newline=True) == reference(value) + b"\n"
+    assert jsonio.dumps(value) == reference(value)
