@@ -408,6 +408,8 @@ def _print_verdicts(name: str, events: list[Any], quiet: bool, *, roundtrip: boo
         elif event.status in ("missing", "extra"):
             notes = [f"kept only in ics-bridge's private data; {event.not_shown_by} does not show it"] \
                 if event.not_shown_by else []
+            if event.restored_only:
+                notes.append("when read back by ics-bridge, as convert gives it")
             if roundtrip:
                 notes.append(f"reported: {'; '.join(event.reported_by)}" if event.reported_by else "not in the loss report")
             note = f"  [{'; '.join(notes)}]" if notes else ""

@@ -184,6 +184,9 @@ class EventVerdict:
     # The UID of its paired "after" event, when the trip gave it another one (Google events.insert
     # names an event by the id sent, ``<id>@google.com``): report entries of the way back use it.
     after_uid: str | None = field(default=None, repr=False, compare=False)
+    # Round trips: lost or gained only when read back by ics-bridge (the restored view, what
+    # ``convert`` gives back), though the provider's own view keeps the event as it was.
+    restored_only: bool = False
 
     @property
     def lossless(self) -> bool:
@@ -203,7 +206,8 @@ class EventVerdict:
         return {"file": self.file, "uid": self.uid, "recurrence_id": self.recurrence_id,
                 "summary": self.summary, "start": self.start, "status": self.status,
                 "differences": [d.as_dict() for d in self.differences],
-                "reported_by": list(self.reported_by), "not_shown_by": self.not_shown_by}
+                "reported_by": list(self.reported_by), "not_shown_by": self.not_shown_by,
+                **({"restored_only": True} if self.restored_only else {})}
 
 
 def _error_dict(err: InputError) -> dict[str, Any]:
@@ -888,24 +892,36 @@ def mark_kept_privately(native: list[EventVerdict], restored: list[EventVerdict]
     Why the second: the restored view is what a real conversion there and back gives
     (``convert``), so a value the private data brings back wrong (two equal VALARMs coming back
     as three through Graph's extended property) must change the verdict, though the provider
-    itself shows it right."""
+    itself shows it right.  The same holds for whole events: one the restored view loses becomes
+    ``missing``, one it gains is added as ``extra``, both marked ``restored_only``."""
     from .native import SHOWN_BY
     who = SHOWN_BY[via]
     by_before = {id(v.meaning): v for v in restored if v.meaning is not None}
-    extra = {(v.uid, v.recurrence_id, v.start, v.summary) for v in restored if v.status == "extra"}
+    native_extra = {_event_key(v) for v in native if v.status == "extra"}
+    extra = {_event_key(v) for v in restored if v.status == "extra"}
     out: list[EventVerdict] = []
     for v in native:
         other = by_before.get(id(v.meaning)) if v.meaning is not None else None
+        if other is not None and other.status == "missing" and v.status in ("lossless", "changed"):
+            out.append(replace(v, status="missing", reported_by=other.reported_by, restored_only=True))
+            continue
         # a field the restored view also gets wrong (even differently) is not repaired by the stash
         both = {d.field for d in other.differences} if other is not None else set()
         diffs = [d if other is None or d.field in both else replace(d, not_shown_by=who) for d in v.differences]
         if other is not None and v.status in ("lossless", "changed"):
             diffs += _restored_only(v.differences, other.differences)
         lost_here = (v.status == "missing" and other is not None and other.status != "missing") or (
-            v.status == "extra" and (v.uid, v.recurrence_id, v.start, v.summary) not in extra)
+            v.status == "extra" and _event_key(v) not in extra)
         status: Status = "changed" if v.status == "lossless" and diffs else v.status
         out.append(replace(v, status=status, differences=diffs, not_shown_by=who if lost_here else None))
+    out += [replace(v, restored_only=True) for v in restored
+            if v.status == "extra" and _event_key(v) not in native_extra]
     return out
+
+
+def _event_key(verdict: EventVerdict) -> tuple[str | None, ...]:
+    """An unpaired event as both views name it (an ``extra`` event has no "before" to match by)."""
+    return (verdict.uid, verdict.recurrence_id, verdict.start, verdict.summary)
 
 
 def _restored_only(native: list[Difference], restored: list[Difference]) -> list[Difference]:
