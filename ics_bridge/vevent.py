@@ -326,6 +326,43 @@ def property_lines(event: m.Event, name: str) -> list[str]:
             if line[:head].upper() == name and line[head:head + 1] in (":", ";")]
 
 
+def folded_line(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 3.1), as icalendar folds it."""
+    return line if len(line) < 75 and line.isascii() else fold(line).decode("utf-8")
+
+
+_NAME_END = re.compile("[;:]")
+
+
+def properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:
+    """The writer's lines of a VEVENT's content as (property name, line), its components'
+    lines (folded) appended to ``blocks``, one list per component: what a provider keeps for
+    the way back (Graph's extended property, Google's private extended property)."""
+    pairs: list[tuple[str, str]] = []
+    depth = 0
+    for line in written:
+        head = line[:6].upper()
+        if depth or head == "BEGIN:":
+            if head == "BEGIN:":
+                if not depth:
+                    blocks.append([])
+                depth += 1
+            elif line[:4].upper() == "END:":
+                depth -= 1
+            blocks[-1].append(folded_line(line))
+            continue
+        pairs.append((_NAME_END.split(line, 1)[0], line))
+    return pairs
+
+
+def alarm_blocks(alarms: tuple[m.Alarm, ...]) -> list[str]:
+    """Each alarm as the hub writes it: one block of folded content lines, CRLF-joined, from
+    BEGIN:VALARM to END:VALARM (RFC 5545 3.6.6)."""
+    blocks: list[list[str]] = []
+    properties_and_blocks(event_lines(m.Event(alarms=alarms))[0][1:-1], blocks)
+    return ["\r\n".join(block) for block in blocks]
+
+
 _last_written: tuple[m.Event | None, list[str]] = (None, [])
 
 

@@ -120,12 +120,16 @@ def test_graph_to_ics_to_graph_is_stable() -> None:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_google_reports_every_alarm_it_does_not_keep(case: str) -> None:
     """Google keeps one override per method and minutes: each alarm not among the overrides
-    read back is in the loss report (an equal alarm merged into another was silent)."""
+    is in the loss report (an equal alarm merged into another was silent), and (lead9) is kept
+    in the private extended property, so every alarm is read back."""
     data = _ics(CASES[case])
     source = _alarms(ics_bridge.convert(data, to="ics").data)
     back, there, _ = _there_and_back(data, "google")
     dropped = [e for e in there.report if e.kind == LossKind.ALARM_DROPPED]
-    assert len(source) - len(_alarms(back)) == len(dropped)
+    stashed = [e for e in there.report if e.kind == LossKind.STASHED and e.field == "VALARM"]
+    overrides = there.data["reminders"].get("overrides", [])
+    assert len(source) - len(overrides) == len(dropped) == len(stashed)
+    assert len(_alarms(back)) == len(source)
     result = ics_bridge.roundtrip(data, via="google")
     assert result.unreported() == []
 

@@ -37,7 +37,7 @@ from ...text import looks_like_html, markup_hazard, text_to_html
 from ...series import recurrence_id_text
 from ...thisandfuture import split_series
 from ...timezones import resolve_name, tzid_of
-from ...vevent import (address_problem, alarm_reading, all_day_recurrence_id, conferences,
+from ...vevent import (address_problem, alarm_blocks, alarm_reading, all_day_recurrence_id, conferences,
                        description_without_join, get_description, get_stash, person_email, property_lines,
                        report_duplicate_uids)
 from . import tables
@@ -276,6 +276,9 @@ class _Writer:
         self.other_scale_lines: list[str] = []  # RRULE/EXRULE lines Google cannot hold (RSCALE)
         self.start_zone: tzinfo | None = None
         self.alarm_readings: list[Any] = []  # the VALARMs as read by reminders()
+        # (position in v.alarms, what the report calls it) of the alarms Google's reminders do
+        # not hold (merged, over five, over four weeks, unreadable): kept for the way back
+        self.dropped_alarms: list[tuple[int, str | None]] = []
 
     def add(self, kind: LossKind, field: str, reason: str, **kw: Any) -> None:
         self.report.add(kind, field, reason, uid=self.uid, recurrence_id=self.rid_text, **kw)
@@ -780,12 +783,13 @@ class _Writer:
             readings = self.alarm_readings = [alarm_reading(a, v) for a in v.alarms]
         else:
             readings = []
-        for r in readings:
+        for i, r in enumerate(readings):
             if r.problem:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", r.problem)
-        valid = [r for r in readings if r.minutes_before is not None]
-        marked = [r for r in valid if r.default_marker]
-        own = [r for r in valid if not r.default_marker]
+                self.dropped_alarms.append((i, None))
+        valid = [(i, r) for i, r in enumerate(readings) if r.minutes_before is not None]
+        marked = [r for _, r in valid if r.default_marker]
+        own = [r for _, r in valid if not r.default_marker]
         use_default = bool(self.stash.get("reminders", {}).get("useDefault"))
         if not valid and not use_default and "reminders" in self.absent:
             return
@@ -800,7 +804,7 @@ class _Writer:
         if marked:
             self.add(LossKind.MAPPING_CHOICE, "VALARM", "default and own reminders together: all written as overrides")
         overrides: list[dict[str, Any]] = []
-        for r in valid:
+        for i, r in valid:
             if r.converted:
                 self.add(LossKind.ALARM_CONVERTED, "VALARM;TRIGGER", r.converted, after=r.minutes_before)
             method = tables.ACTION_TO_METHOD.get(r.action)
@@ -816,15 +820,18 @@ class _Writer:
                 self.add(LossKind.ALARM_DROPPED, "VALARM;TRIGGER",
                          f"{r.minutes_before} minutes is over Google's limit of {tables.MAX_REMINDER_MINUTES}",
                          before=r.minutes_before)
+                self.dropped_alarms.append((i, f"{method} {r.minutes_before}"))
                 continue
             item = {"method": method, "minutes": r.minutes_before}
             if item in overrides:  # one reminder per method and time: an equal alarm adds nothing Google shows
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Google keeps one {method} reminder {r.minutes_before} "
                          "min before; this equal alarm is merged into it", before=f"{method} {r.minutes_before}")
+                self.dropped_alarms.append((i, f"{method} {r.minutes_before}"))
                 continue
             if len(overrides) == tables.MAX_OVERRIDES:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Google keeps {tables.MAX_OVERRIDES} reminders",
                          before=f"{method} {r.minutes_before}")
+                self.dropped_alarms.append((i, f"{method} {r.minutes_before}"))
                 continue
             overrides.append(item)
         reminders: dict[str, Any] = {"useDefault": False}
@@ -925,10 +932,27 @@ class _Writer:
             if fits:
                 lines.extend(new)
             self.report_other(name, unescape_text(first.value), fits)
+        self.keep_dropped_alarms(lines)
         if lines:
             ext = dict(self.out.get("extendedProperties") or {})
             ext["private"] = {**(ext.get("private") or {}), tables.ICAL_LINES_KEY: "\r\n".join(lines)}
             self.out["extendedProperties"] = ext
+
+    def keep_dropped_alarms(self, lines: list[str]) -> None:
+        """The alarms ``reminders`` could not write (reported there as dropped) go after the kept
+        lines, one VALARM block each (RFC 5545 3.6.6), while they fit the one private value, so
+        ICS→Google→ICS gives them back (as Graph's extended property does); each kept one is
+        reported as stashed.  One that does not fit stays dropped, as reported."""
+        if not self.dropped_alarms:
+            return
+        dropped = sorted(self.dropped_alarms)  # in the event's order
+        blocks = alarm_blocks(tuple(self.v.alarms[i] for i, _ in dropped))
+        for (_, label), block in zip(dropped, blocks):
+            if len("\r\n".join(lines + [block])) > tables.MAX_EXTENDED_VALUE:
+                continue
+            lines.append(block)
+            self.add(LossKind.STASHED, "VALARM", "not among Google's reminders; kept in extendedProperties.private "
+                     "for the way back", before=label)
 
     def report_other(self, name: str, before: str, kept: bool) -> None:
         """Report a property the mapper neither maps nor types (``name``, as :func:`_other_names`
@@ -1013,7 +1037,7 @@ def _nothing_unmapped(writer: _Writer) -> bool:
     line (IMAGE, CONTACT… are kept lines), no rule of another scale, no PRIORITY, GEO or COMMENT."""
     v = writer.v
     return not (writer.kept or writer.other_scale_lines or v.priority is not None or v.geo is not None
-                or v.comments)
+                or v.comments or writer.dropped_alarms)
 
 
 # Kept lines the mapper reads itself (mapped, or reported where it reads them), besides its

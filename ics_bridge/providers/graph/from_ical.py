@@ -17,7 +17,6 @@ X- properties it knows from ``Event.other``.  Nothing is re-parsed from text.
 from __future__ import annotations
 
 import copy
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -29,7 +28,6 @@ from ...gcpause import gc_paused
 from ...memo import remember
 from ... import hub
 from ... import model as m
-from ...io.fastics import fold
 from ...io.lines import escape_text, unescape_text
 from ...io.model_writer import event_lines, rule_value
 from ...occurrences import Occurrences
@@ -40,8 +38,8 @@ from ...text import (add_join_html, add_join_line, keep_line_breaks, looks_like_
                     strip_join_line)
 from ...thisandfuture import split_series
 from ...timezones import iana_to_windows, resolve_name, tzid_of
-from ...vevent import (AlarmReading, alarm_reading, all_day_recurrence_id, get_description, get_stash,
-                       is_plain_alternative, report_duplicate_uids)
+from ...vevent import (AlarmReading, alarm_reading, all_day_recurrence_id, folded_line, get_description, get_stash,
+                       is_plain_alternative, properties_and_blocks, report_duplicate_uids)
 from . import people, tables
 from .kept_lines import own_params, plain_kept_lines
 
@@ -569,7 +567,7 @@ class _Writer:
         if pairs is None:  # the reference: the hub writer's lines of an event holding only what is kept
             written = event_lines(m.Event(params=v.params, other=other, alarms=alarms, components=v.components,
                                           **typed))[0][1:-1]  # without the VEVENT's BEGIN and END
-            pairs = _properties_and_blocks(written, blocks)
+            pairs = properties_and_blocks(written, blocks)
         lines, names = _grouped(pairs, v.order)
         for name in names:
             self.report_kept(name)
@@ -635,7 +633,6 @@ _MAPPED_PROPS = frozenset({
 _TYPED_KEPT = {"SEQUENCE": "sequence", "COMMENT": "comments", "ATTACH": "attachments", "RDATE": "rdates",
                "EXRULE": "exrules", "RRULE": "rrules", "URL": "url", "STATUS": "status"}
 # Where a content line's name ends (RFC 5545 3.1: at its first parameter or its value).
-_NAME_END = re.compile("[;:]")
 # Scheduling bookkeeping Graph keeps itself (changeKey): kept for the way back, not a user-visible loss.
 _BOOKKEEPING = frozenset({"SEQUENCE"})
 # X- properties other programs show (Google's export: the Meet link), so Outlook's not showing them is a loss.
@@ -664,10 +661,10 @@ def _grouped(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> tuple[list
     names it lacks last), and the names in that order."""
     if len(pairs) == 1:  # most events: one kept line (SEQUENCE), nothing to group
         name, line = pairs[0]
-        return [_folded(line)], (name.upper(),)
+        return [folded_line(line)], (name.upper(),)
     by_name: dict[str, list[str]] = {}
     for name, line in pairs:
-        by_name.setdefault(name.upper(), []).append(_folded(line))
+        by_name.setdefault(name.upper(), []).append(folded_line(line))
     if order and len(by_name) > 1:
         rank = {name: i for i, name in enumerate(order)}
         by_name = dict(sorted(by_name.items(), key=lambda kv: rank.get(kv[0], len(rank))))
@@ -717,36 +714,11 @@ def _kept_few(writer: _Writer) -> bool:
     return True
 
 
-def _properties_and_blocks(written: list[str], blocks: list[list[str]]) -> list[tuple[str, str]]:
-    """The writer's lines of a VEVENT's content as (property name, line), its components'
-    lines (folded) appended to ``blocks``, one list per component."""
-    pairs: list[tuple[str, str]] = []
-    depth = 0
-    for line in written:
-        head = line[:6].upper()
-        if depth or head == "BEGIN:":
-            if head == "BEGIN:":
-                if not depth:
-                    blocks.append([])
-                depth += 1
-            elif line[:4].upper() == "END:":
-                depth -= 1
-            blocks[-1].append(_folded(line))
-            continue
-        pairs.append((_NAME_END.split(line, 1)[0], line))
-    return pairs
-
-
 _PATTERN_DEFAULTS: dict[str, Any] = {"month": 0, "dayOfMonth": 0, "daysOfWeek": [], "firstDayOfWeek": "sunday",
                                      "index": "first"}
 _MAPPED_ELSEWHERE = frozenset({"location", "locations", "onlineMeeting", "type", "exceptionOccurrences",
                                "isOnlineMeeting", "onlineMeetingProvider", "iCalUId"})
 _WRITABLE_STASH = frozenset({"hideAttendees"})
-
-
-def _folded(line: str) -> str:
-    """A content line folded at 75 octets (RFC 5545 3.1), as icalendar folds it."""
-    return line if len(line) < 75 and line.isascii() else fold(line).decode("utf-8")
 
 
 def _iana_name(zone: m.Zone, tz: tzinfo | None) -> str | None:
