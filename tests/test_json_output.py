@@ -77,3 +77,19 @@ def test_newline_is_one_line_feed_after_the_document_on_both_writers(value: Any)
     (the conversion's output file ends with one line feed, as every golden does)."""
     assert jsonio.dumps(value, newline=True) == reference(value) + b"\n"
     assert jsonio.dumps(value) == reference(value)
+
+
+@pytest.mark.parametrize("tiny", [1.5e-07, -2.5e-08, 9e-09, 1e-07, 1.25e-09, 3e-10, 1e-300])
+def test_one_digit_exponents_are_written_as_json_writes_them(tiny: float) -> None:
+    """orjson writes 1.5e-07 as ``1.5e-7``; the output must hold json's ``1.5e-07``."""
+    for value in ({"coordinates": {"latitude": tiny}}, [tiny], {"a": [1, tiny]}, {"x": tiny, "y": "z"}):
+        assert jsonio.dumps(value) == reference(value)
+        assert jsonio.dumps(value, newline=True) == reference(value) + b"\n"
+
+
+def test_exponent_like_text_in_strings_keeps_orjson() -> None:
+    """A GUID (``…8a7e-3d…``) or text ``e-7,`` in a string is not a number: orjson's bytes stand."""
+    value = {"id": "String {9b8e5a3c-1f2d-4c6b-8a7e-3d2f1e0c9b8a} Name X", "text": "see e-7, then 2e-7]"}
+    assert jsonio.dumps(value) == reference(value)
+    assert not jsonio._short_exponent(orjson.dumps({"id": value["id"]}, option=orjson.OPT_INDENT_2))
+    assert jsonio._short_exponent(orjson.dumps({"v": 1.5e-07}, option=orjson.OPT_INDENT_2))
