@@ -459,7 +459,8 @@ class _Writer:
         for i, r in enumerate(readings):
             if r.minutes_before is not None and i != kept:
                 self.add(LossKind.ALARM_DROPPED, "VALARM", f"Graph keeps one reminder; {r.action} "
-                         f"{r.minutes_before} min before dropped", before=r.minutes_before)
+                         f"{r.minutes_before} min before is not shown (kept in an extended property for "
+                         "the way back)", before=r.minutes_before)
                 self.dropped_alarms.append(i)
         self.out["isReminderOn"] = True
         self.out["reminderMinutesBeforeStart"] = best.minutes_before
