@@ -404,6 +404,7 @@ class _Zones:
     def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
         self.idx = idx
         self.resolutions: dict[str, Any] = {}
+        self.contexts: dict[str, Any] = {}
         data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
         text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
         self.text_entries = len(report)  # the text's repairs, then the checks' entries
@@ -420,7 +421,7 @@ class _Zones:
         res = self.resolutions.get(tzid)
         if res is None:
             vtz = self.vtzs.get(timezones.tzid_key(tzid))
-            values = [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
+            values = self._noons(tzid)
             if vtz is not None:
                 by_name = timezones.resolve_name(tzid)
                 named = by_name is not None and (by_name.iana == "UTC" or bool(by_name.iana) and
@@ -429,6 +430,21 @@ class _Zones:
                     values = self._values(tzid)
             res = self.resolutions[tzid] = timezones._resolve_tzid(tzid, vtz, values)
         return res
+
+    def context(self, tzid: str) -> Any:
+        """``normalize_model_zones``' per-TZID context (:func:`timezones.zone_context`: the
+        resolution, its hub zone, the agreement of the file's VTIMEZONE with tzdata), once per
+        file: the agreement spares :func:`timezones.report_resolution` its comparisons per value
+        and per occurrence, which the reference retag made for every group's events."""
+        found = self.contexts.get(tzid)
+        if found is None:
+            found = self.contexts[tzid] = timezones.zone_context(self.resolution(tzid), self.vtzs, self._noons(tzid))
+        return found
+
+    def _noons(self, tzid: str) -> list[datetime]:
+        """Noon on the 1st of January of each year of ``tzid``'s values: what the resolution
+        and the agreement read of the values (their years), from pass 1."""
+        return [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
 
     def _values(self, tzid: str) -> list[datetime]:
         """Every local value in ``tzid`` outside VTIMEZONEs (one pass over the file)."""
@@ -552,7 +568,6 @@ class _GroupReader:
                 self.zone_checks.timezone(typed, component_text)
         self.vtimezones = zone_reader._vtimezones   # TZID → rules: what IcsReader.zone looks up
         self.zone_cache: dict[str, m.Zone] = {}       # IcsReader.zone's, shared by the groups
-        self.retagged: dict[str, object] = {}         # timezones._retag_event's cache
 
     def _reader(self, data: bytes, report: Report) -> IcsReader:
         """``iter_model``'s reading: the sound reader, else the text repaired (and reported) first."""
@@ -613,7 +628,7 @@ class _GroupReader:
         keys.extend((4 + which, pos, 0) for which, pos in at)
         retagged = []
         for e in events:
-            retagged.append(timezones._retag_event(e, self.zones.resolution, self.retagged, self.zones.vtzs, report))
+            retagged.append(timezones.retag_model_event(e, self.zones.context, report))
             tag((6, e.position or 0, 0))
         events = retagged
         used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
