@@ -481,11 +481,12 @@ def _groups_in_process(idx: IcsIndex, job: _IcsJob, keyed: KeyedEntries) -> Iter
     keyed.extend(converter.reader.notes)
     header_checked = False
     for batch in _batches(idx):
-        for (blocks, data), read in zip(batch, converter.reader.shared(batch)):
-            group = _convert_group(converter, blocks, data, not header_checked, read)
-            header_checked = header_checked or group.parsed
-            _take(group, keyed)
-            yield group
+        with paused_gc():  # as the whole-file reading: the batch's objects are freed by reference counting
+            for (blocks, data), read in zip(batch, converter.reader.shared(batch)):
+                group = _convert_group(converter, blocks, data, not header_checked, read)
+                header_checked = header_checked or group.parsed
+                _take(group, keyed)
+                yield group
 
 
 def _take(group: _Group, keyed: KeyedEntries) -> None:
@@ -529,7 +530,7 @@ def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
     assert isinstance(_WORKER, _GroupConverter), "worker not initialised"
     out: list[_Group] = []
     need_header = True
-    with _fast(_WORKER.job.fast):
+    with _fast(_WORKER.job.fast), paused_gc():
         for (blocks, data), read in zip(batch, _WORKER.reader.shared(batch)):
             group = _convert_group(_WORKER, blocks, data, need_header, read)
             need_header = need_header and not group.parsed

@@ -628,13 +628,16 @@ class _GroupReader:
         ``report`` and per error to ``errors``: (phase, file position, sub-order), the place the
         whole-file run reports it (:class:`ics_bridge.report.KeyedEntries` sorts by them).
         ``read``: the group as :meth:`shared` read it (else it is read here)."""
-        start = len(report)
+        entries = report.entries
+        start = len(entries)
         keys = [] if keys is None else keys
         error_keys = [] if error_keys is None else error_keys
         first = blocks[0]
 
         def tag(key: tuple[int, int, int]) -> None:
-            keys.extend([key] * (len(report) - start - len(keys)))
+            new = len(entries) - start - len(keys)
+            if new:  # most steps report nothing
+                keys.extend([key] * new)
 
         if read is None:
             reader = self._reader(data, report)
