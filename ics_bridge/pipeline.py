@@ -52,7 +52,7 @@ from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
 from .io.model_writer import _in_order, write_calendar
-from .io.stream import (IcsIndex, JsonItems, KeyedEntries, SpooledEntries, StreamUnsupported, _GroupReader,
+from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
                         _without_blocks, index_ics, render_event, spooled_report)
@@ -399,12 +399,14 @@ class _GroupConverter:
                                                        calendar_zone=options.calendar_zone)
 
     def convert(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
-                header: Report) -> _Group:
+                header: Report | None, read: Read | None = None) -> _Group:
         """One group; ``report`` and ``errors`` are the group's own (empty), ``header`` gets the
-        calendar-property entries; the group's ``keys`` and ``error_keys`` place each entry and
+        calendar-property entries (None: they are not needed, the file's header is checked
+        already — the same lines for every group, ~25 % of a group's time); the group's ``keys`` and ``error_keys`` place each entry and
         error in the whole-file report (:class:`KeyedEntries`)."""
         group = _Group()
-        cal, group.mark = self.reader.calendar(blocks, data, report, errors, header, group.keys, group.error_keys)
+        cal, group.mark = self.reader.calendar(blocks, data, report, errors, header, group.keys, group.error_keys,
+                                               read)
         group.parsed = cal is not None
         if cal is None:
             return group
@@ -459,12 +461,14 @@ def _fast(on: bool) -> Any:
     return fastics.patched() if on and fastics.SUPPORTED else contextlib.nullcontext()
 
 
-def _convert_group(converter: _GroupConverter, blocks: list[int], data: bytes, need_header: bool) -> _Group:
+def _convert_group(converter: _GroupConverter, blocks: list[int], data: bytes, need_header: bool,
+                   read: Read | None = None) -> _Group:
     """One group with its own report and error list, kept on the group with their keys; the
-    calendar-property entries in ``header`` when ``need_header`` and the group was readable."""
+    calendar-property entries in ``header`` when ``need_header`` and the group was readable;
+    ``read``: the group as :meth:`_GroupReader.shared` read it with its batch."""
     file = converter.job.file
     report, header, errors = Report(file=file), Report(file=file), []
-    group = converter.convert(blocks, data, report, errors, header)
+    group = converter.convert(blocks, data, report, errors, header if need_header else None, read)
     group.entries, group.errors = report.entries, errors
     if need_header and group.parsed:
         group.header = header.entries
@@ -476,11 +480,13 @@ def _groups_in_process(idx: IcsIndex, job: _IcsJob, keyed: KeyedEntries) -> Iter
     converter = _GroupConverter(job)
     keyed.extend(converter.reader.notes)
     header_checked = False
-    for blocks, data in _iter_groups(idx):
-        group = _convert_group(converter, blocks, data, not header_checked)
-        header_checked = header_checked or group.parsed
-        _take(group, keyed)
-        yield group
+    for batch in _batches(idx):
+        with paused_gc():  # as the whole-file reading: the batch's objects are freed by reference counting
+            for (blocks, data), read in zip(batch, converter.reader.shared(batch)):
+                group = _convert_group(converter, blocks, data, not header_checked, read)
+                header_checked = header_checked or group.parsed
+                _take(group, keyed)
+                yield group
 
 
 def _take(group: _Group, keyed: KeyedEntries) -> None:
@@ -524,9 +530,9 @@ def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
     assert isinstance(_WORKER, _GroupConverter), "worker not initialised"
     out: list[_Group] = []
     need_header = True
-    with _fast(_WORKER.job.fast):
-        for blocks, data in batch:
-            group = _convert_group(_WORKER, blocks, data, need_header)
+    with _fast(_WORKER.job.fast), paused_gc():
+        for (blocks, data), read in zip(batch, _WORKER.reader.shared(batch)):
+            group = _convert_group(_WORKER, blocks, data, need_header, read)
             need_header = need_header and not group.parsed
             out.append(group)
     return out

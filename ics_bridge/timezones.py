@@ -1380,10 +1380,7 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
         """A TZID's resolution, its hub zone, and (when compared) its agreement, once."""
         found = contexts.get(tzid)
         if found is None:
-            res = resolution(tzid)
-            agreed = _agreement_for(res, values.get(key_of(tzid), [])) \
-                if res.kind is not None and res.compare_with is not None else None
-            found = contexts[tzid] = (res, _model_zone(res, vtzs), agreed)
+            found = contexts[tzid] = zone_context(resolution(tzid), vtzs, values.get(key_of(tzid), []))
         return found
 
     out = []
@@ -1396,6 +1393,24 @@ def normalize_model_zones(items: list, vtimezones: Iterable[Component], report: 
         else:
             out.append(item)
     return out
+
+
+def zone_context(res: _Resolution, vtzs: dict[str, Component], values: list[datetime]
+                 ) -> tuple[_Resolution, object, Agreement | None]:
+    """What :func:`_retag_event_fast` needs of a TZID, worked out once per file: its resolution,
+    its hub zone (:func:`_model_zone`) and, when the file's VTIMEZONE is compared with tzdata,
+    where the two agree (:func:`_agreement_for`, from the years of ``values``).  The whole-file
+    path (:func:`normalize_model_zones`) and the streamed one (``io/stream._Zones``) share it."""
+    agreed = _agreement_for(res, values) if res.kind is not None and res.compare_with is not None else None
+    return res, _model_zone(res, vtzs), agreed
+
+
+def retag_model_event(event: m.Event, context: Callable[[str], tuple[_Resolution, object, Agreement | None]],
+                      report: Report) -> m.Event:
+    """One typed event retagged as :func:`normalize_model_zones` retags it (``context``: a
+    TZID's :func:`zone_context`), for a caller that has the file's resolutions already."""
+    time_values = _event_time_values(event)
+    return _retag_event_fast(event, time_values, context, report) if time_values else event
 
 
 def _normalize_component(item: Component, resolution: Callable[[str], _Resolution], report: Report) -> None:

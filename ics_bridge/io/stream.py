@@ -404,6 +404,7 @@ class _Zones:
     def __init__(self, idx: IcsIndex, report: Report, options: Options) -> None:
         self.idx = idx
         self.resolutions: dict[str, Any] = {}
+        self.contexts: dict[str, Any] = {}
         data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
         text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
         self.text_entries = len(report)  # the text's repairs, then the checks' entries
@@ -420,7 +421,7 @@ class _Zones:
         res = self.resolutions.get(tzid)
         if res is None:
             vtz = self.vtzs.get(timezones.tzid_key(tzid))
-            values = [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
+            values = self._noons(tzid)
             if vtz is not None:
                 by_name = timezones.resolve_name(tzid)
                 named = by_name is not None and (by_name.iana == "UTC" or bool(by_name.iana) and
@@ -429,6 +430,21 @@ class _Zones:
                     values = self._values(tzid)
             res = self.resolutions[tzid] = timezones._resolve_tzid(tzid, vtz, values)
         return res
+
+    def context(self, tzid: str) -> Any:
+        """``normalize_model_zones``' per-TZID context (:func:`timezones.zone_context`: the
+        resolution, its hub zone, the agreement of the file's VTIMEZONE with tzdata), once per
+        file: the agreement spares :func:`timezones.report_resolution` its comparisons per value
+        and per occurrence, which the reference retag made for every group's events."""
+        found = self.contexts.get(tzid)
+        if found is None:
+            found = self.contexts[tzid] = timezones.zone_context(self.resolution(tzid), self.vtzs, self._noons(tzid))
+        return found
+
+    def _noons(self, tzid: str) -> list[datetime]:
+        """Noon on the 1st of January of each year of ``tzid``'s values: what the resolution
+        and the agreement read of the values (their years), from pass 1."""
+        return [datetime(y, 1, 1, 12) for y in sorted(self.idx.tz_years.get(tzid, ()))]
 
     def _values(self, tzid: str) -> list[datetime]:
         """Every local value in ``tzid`` outside VTIMEZONEs (one pass over the file)."""
@@ -514,6 +530,10 @@ def _without_blocks(idx: IcsIndex) -> IcsIndex:
                     zones_at=idx.zones_at)
 
 
+#: A UID group as :meth:`_GroupReader.shared` read it: the reader and the group's (VEVENT, text).
+Read = tuple[IcsReader, list[tuple[m.Event, str]]]
+
+
 class _GroupReader:
     """Pass 2's reading of one UID group on the typed model (:class:`model_reader.IcsReader`, no
     icalendar for a plain VEVENT): a small VCALENDAR (the file's header + the group's VEVENTs)
@@ -552,7 +572,6 @@ class _GroupReader:
                 self.zone_checks.timezone(typed, component_text)
         self.vtimezones = zone_reader._vtimezones   # TZID → rules: what IcsReader.zone looks up
         self.zone_cache: dict[str, m.Zone] = {}       # IcsReader.zone's, shared by the groups
-        self.retagged: dict[str, object] = {}         # timezones._retag_event's cache
 
     def _reader(self, data: bytes, report: Report) -> IcsReader:
         """``iter_model``'s reading: the sound reader, else the text repaired (and reported) first."""
@@ -570,9 +589,36 @@ class _GroupReader:
         reader._zones = self.zone_cache
         return reader
 
+    def shared(self, groups: list[tuple[list[int], bytes]]) -> list[Read | None]:
+        """Several groups read by one :class:`IcsReader` (its set-up and the header's reading
+        are most of what a small group's own reading costs): per group, the reader and its
+        VEVENTs, or None for every group when the joined text is not sound (then each group is
+        read on its own, repaired and reported as ever).  Why the same: the sound reading
+        (``ics_model._sound_reader``) tests each line, each component and the counts under the
+        limits, so a group of a sound whole is sound on its own, and the reader reads each
+        VEVENT block by itself (its own lines; the zones are the file's, shared anyway)."""
+        count = sum(len(blocks) for blocks, _data in groups)
+        if len(groups) < 2 or self.idx.split_folds or self.idx.encoding != "utf-8":
+            return [None] * len(groups)
+        reader = ics_model._sound_reader(self.head + b"".join(data for _blocks, data in groups) + b"END:VCALENDAR\r\n",
+                                         self.read_options)
+        if reader is None:
+            return [None] * len(groups)
+        reader._vtimezones = self.vtimezones  # before any event is read: its values' zones
+        reader._zones = self.zone_cache
+        found = list(reader.components(0))  # sound: each block one VEVENT, in order (Shape.ordered)
+        if len(found) != count or any(name != "VEVENT" for name, _typed, _text in found):
+            return [None] * len(groups)
+        out: list[Read | None] = []
+        at = 0
+        for blocks, _data in groups:
+            out.append((reader, [(typed, text) for _name, typed, text in found[at:at + len(blocks)]]))
+            at += len(blocks)
+        return out
+
     def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
                  header: Report | None, keys: list[Any] | None = None,
-                 error_keys: list[Any] | None = None) -> tuple[m.Calendar | None, int]:
+                 error_keys: list[Any] | None = None, read: Read | None = None) -> tuple[m.Calendar | None, int]:
         """The group's typed calendar, each event's ``position`` its place in the file (None:
         nothing readable), and where in ``report`` the calendar-property entries belong (they go
         to ``header``; None drops them: the file's header is checked once, with its first
@@ -580,16 +626,24 @@ class _GroupReader:
 
         ``keys`` and ``error_keys`` (given together) receive a sort key per entry this adds to
         ``report`` and per error to ``errors``: (phase, file position, sub-order), the place the
-        whole-file run reports it (:class:`ics_bridge.report.KeyedEntries` sorts by them)."""
-        start = len(report)
+        whole-file run reports it (:class:`ics_bridge.report.KeyedEntries` sorts by them).
+        ``read``: the group as :meth:`shared` read it (else it is read here)."""
+        entries = report.entries
+        start = len(entries)
         keys = [] if keys is None else keys
         error_keys = [] if error_keys is None else error_keys
         first = blocks[0]
 
         def tag(key: tuple[int, int, int]) -> None:
-            keys.extend([key] * (len(report) - start - len(keys)))
+            new = len(entries) - start - len(keys)
+            if new:  # most steps report nothing
+                keys.extend([key] * new)
 
-        reader = self._reader(data, report)
+        if read is None:
+            reader = self._reader(data, report)
+            vevents = [(typed, text) for name, typed, text in reader.components(0) if name == "VEVENT"]
+        else:
+            reader, vevents = read
         tag((0, first, 0))  # the text's repairs
         found: list[InputError] = []
         mark = len(report)
@@ -599,7 +653,6 @@ class _GroupReader:
         zones = self.zone_checks
         checked._zone_text, checked.timezones, checked.timezone_defs = (zones._zone_text, zones.timezones,
                                                                         zones.timezone_defs)
-        vevents = [(typed, text) for name, typed, text in reader.components(0) if name == "VEVENT"]
         positions = blocks if len(vevents) == len(blocks) else list(range(blocks[0], blocks[0] + len(vevents)))
         for (typed, text), pos in zip(vevents, positions):
             checked.index = pos + 1  # the check's event number: its place in the whole file
@@ -607,19 +660,19 @@ class _GroupReader:
             tag((3, pos, 0))
             error_keys.extend([(3, pos, 0)] * (len(found) - len(error_keys)))
             if event is not None:
-                checked.order.append(dataclasses.replace(event, position=pos))
+                checked.order.append(timezones._replaced(event, {"position": pos}))  # replace's field walk: 1.5 µs
         at: list[tuple[int, int]] = []
         events = checked.without_duplicates(at)
         keys.extend((4 + which, pos, 0) for which, pos in at)
         retagged = []
         for e in events:
-            retagged.append(timezones._retag_event(e, self.zones.resolution, self.retagged, self.zones.vtzs, report))
+            retagged.append(timezones.retag_model_event(e, self.zones.context, report))
             tag((6, e.position or 0, 0))
         events = retagged
         used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
             m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
-        head = dataclasses.replace(reader.calendars[0], timezones=tuple(
-            d for d in zones.timezone_defs if d.tzid in used))
+        head = timezones._replaced(reader.calendars[0], {"timezones": tuple(
+            d for d in zones.timezone_defs if d.tzid in used)})
         before = [e.position for e in events]
         checks_found = len(found)
 
@@ -638,7 +691,7 @@ class _GroupReader:
         found += quirk_errors
         events = _placed(events, before, blocks[0])
         errors.extend(found)
-        return dataclasses.replace(head, series=tuple(ics_model.group_series(events))), mark
+        return timezones._replaced(head, {"series": tuple(ics_model.group_series(events))}), mark
 
 
 def _placed(events: list[m.Event], before: list[int | None], first: int) -> list[m.Event]:
