@@ -37,7 +37,7 @@ from typing import IO, Any, Callable, Iterator
 from icalendar import Calendar
 from pydantic import ValidationError
 
-from . import hub
+from . import clock, hub
 from . import model as m
 from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
@@ -640,15 +640,21 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
 
 # pass 1 checked the file's limits on every item: pass 2 reads an item with none of its own
 _NO_LIMIT = 1 << 62
+_UNPARSED = jsonio._NOT_PARSED
 
 
 def _read_item(parse: Callable[[Any], Any], data: bytes) -> Any:
     """An item's JSON text into the provider's model as the whole-file path reads it: parsed
-    by :func:`jsonio.loads` (orjson straight from the bytes where its value is ``json``'s; a
-    surrogate escape repaired, counted by pass 1), then ``parse``, the reader's ``parse_event``
-    (the ``fastwire`` stand-ins for the common shape, else pydantic, whose error names the event
-    and the field).  Pass 1 read every item and checked the file's limits on it."""
-    return parse(jsonio.loads(data, max_depth=_NO_LIMIT, max_events=_NO_LIMIT))
+    as :func:`jsonio.loads` parses bytes (orjson where its value is ``json``'s, else ``json``;
+    a surrogate escape repaired, counted by pass 1), then ``parse``, the reader's
+    ``parse_event`` (the ``fastwire`` stand-ins for the common shape, else pydantic, whose error
+    names the event and the field).  Pass 1 read every item and checked the file's limits on
+    it, so the limits are not checked again (``loads`` would count the depth a second time:
+    as much CPU as orjson's parse)."""
+    value = jsonio._parse_bytes(data)  # the lead's: suggested public as ``jsonio.parse_bytes``
+    if value is _UNPARSED:  # orjson refuses a lone surrogate: ``loads`` repairs it
+        return parse(jsonio.loads(data, max_depth=_NO_LIMIT, max_events=_NO_LIMIT))
+    return parse(value)
 
 
 def _reads(parse: Callable[[Any], Any], data: bytes) -> bool:
@@ -672,6 +678,7 @@ class _JsonJob:
     fast: bool
     array_key: str = ""    # "value", "items", "" (a bare array): names an item in errors
     keep: frozenset[str] = frozenset()  # zones written under their IANA name (_IcsSpool.clashes)
+    now: Any = None        # the conversion's one "now" (DTSTAMP without a timestamp), as convert has it
 
 
 class _JsonGroups:
@@ -757,7 +764,7 @@ def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> l
     """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
     assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
     out = []
-    with _fast(_WORKER.job.fast):
+    with _fast(_WORKER.job.fast), clock.fixed(_WORKER.job.now):
         for pos, group, _size, items in batch:
             report = Report(file=_WORKER.job.file)
             errors: list[InputError] = []
@@ -910,7 +917,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.taken[member] = 1
     del refs, by_id, by_uid
 
-    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
+    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "",
+                   now=clock.now_utc())
     spool = _spooled_groups(job, its, path, report, errors, jobs)
     keep = spool.clashes()
     if keep:  # zones one Windows name cannot describe together: again, those under their IANA names
@@ -929,7 +937,8 @@ def _item_nesting(fh: IO[bytes], offset: int, length: int, limit: int) -> int:
 
 def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors: list[InputError],
                     jobs: int) -> _IcsSpool:
-    """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled."""
+    """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled, with the
+    conversion's one "now" (``job.now``: a DTSTAMP made from it is one instant, as in ``convert``)."""
     spool = _IcsSpool(job.options.tzid_style)
     heads = _json_groups(its, path)
     if jobs > 1:
@@ -941,9 +950,10 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
                     spool.put(item, key)
     else:
         converter = _JsonGroups(job)
-        for pos, group, _size, items in heads:
-            for key, item in converter.convert(pos, group, items, report, errors):
-                spool.put(item, key)
+        with clock.fixed(job.now):
+            for pos, group, _size, items in heads:
+                for key, item in converter.convert(pos, group, items, report, errors):
+                    spool.put(item, key)
     return spool
 
 
