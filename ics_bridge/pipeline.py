@@ -37,11 +37,11 @@ from typing import IO, Any, Callable, Iterator
 from icalendar import Calendar
 from pydantic import ValidationError
 
-from . import hub
+from . import clock, hub
 from . import model as m
 from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
-from .gcpause import paused_gc
+from .gcpause import gc_paused, paused_gc
 from .interrupt import end_pool, ignore_in_worker
 from .io import fastics, jsonio, second_offsets
 from .io import ics as ics_io
@@ -51,7 +51,7 @@ from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
-from .io.model_writer import _in_order, write_calendar
+from .io.model_writer import EventWriter, _in_order, write_calendar
 from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
@@ -644,6 +644,35 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     return spool.count
 
 
+# pass 1 checked the file's limits on every item: pass 2 reads an item with none of its own
+_NO_LIMIT = 1 << 62
+_UNPARSED = jsonio._NOT_PARSED
+
+
+def _read_item(parse: Callable[[Any], Any], data: bytes) -> Any:
+    """An item's JSON text into the provider's model as the whole-file path reads it: parsed
+    as :func:`jsonio.loads` parses bytes (orjson where its value is ``json``'s, else ``json``;
+    a surrogate escape repaired, counted by pass 1), then ``parse``, the reader's
+    ``parse_event`` (the ``fastwire`` stand-ins for the common shape, else pydantic, whose error
+    names the event and the field).  Pass 1 read every item and checked the file's limits on
+    it, so the limits are not checked again (``loads`` would count the depth a second time:
+    as much CPU as orjson's parse)."""
+    value = jsonio._parse_bytes(data)  # the lead's: suggested public as ``jsonio.parse_bytes``
+    if value is _UNPARSED:  # orjson refuses a lone surrogate: ``loads`` repairs it
+        return parse(jsonio.loads(data, max_depth=_NO_LIMIT, max_events=_NO_LIMIT))
+    return parse(value)
+
+
+def _reads(parse: Callable[[Any], Any], data: bytes) -> bool:
+    """Whether :func:`_read_item` reads the item (pass 1 of a Google file: a single some
+    instance names, known so far from its JSON alone)."""
+    try:
+        _read_item(parse, data)
+    except InputError:
+        return False
+    return True
+
+
 @dataclass
 class _JsonJob:
     """Everything a worker needs to convert any JSON group, sent once per worker process."""
@@ -655,6 +684,7 @@ class _JsonJob:
     fast: bool
     array_key: str = ""    # "value", "items", "" (a bare array): names an item in errors
     keep: frozenset[str] = frozenset()  # zones written under their IANA name (_IcsSpool.clashes)
+    now: Any = None        # the conversion's one "now" (DTSTAMP without a timestamp), as convert has it
 
 
 class _JsonGroups:
@@ -665,31 +695,18 @@ class _JsonGroups:
         self.job = job
         if job.provider == "graph":
             from .providers.graph import to_ical as provider_to_ical
-            from .providers.graph.model import Event
             from .providers.graph.reader import parse_event
             self.id_prop = hub.X_GRAPH_ID
         else:
             from .providers.google import to_ical as provider_to_ical  # type: ignore[no-redef]
-            from .providers.google.model import Event  # type: ignore[no-redef]
             from .providers.google.reader import parse_event  # type: ignore[no-redef]
             self.id_prop = hub.X_GOOGLE_ID
         self.to_ical: Any = provider_to_ical
-        self.model: Any = Event
         self.parse = parse_event
-        self.style = job.options.tzid_style
+        self.writer = EventWriter(job.options.tzid_style, job.keep)
 
     def _event(self, data: bytes) -> Any:
-        """An item's JSON text straight into the provider's model (pydantic's JSON validation:
-        no Python dict in between).  An item that fails, or spells a surrogate escape (a lone
-        one is repaired and counted: :func:`jsonio.without_lone_surrogates`), is decoded and
-        validated as the whole-file reader does, which gives the same event or today's error
-        naming the event and the field.  Pass 1 checked the file's limits on every item."""
-        if not jsonio.spells_surrogate(data):
-            try:
-                return self.model.model_validate_json(data)
-            except ValidationError:
-                pass
-        return self.parse(jsonio.without_lone_surrogates(json.loads(data), data))
+        return _read_item(self.parse, data)
 
     def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> m.Calendar:
         if self.job.provider == "graph":
@@ -702,10 +719,12 @@ class _JsonGroups:
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
         return cal
 
+    @gc_paused
     def convert(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
                 ) -> list[tuple[tuple[int, int] | None, Any]]:
         """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT;
-        ``items``: the group's JSON texts."""
+        ``items``: the group's JSON texts.  The cyclic collector paused (:mod:`ics_bridge.gcpause`,
+        as the whole-file steps run): a group's objects die with it, by reference counting."""
         file = self.job.file
         events = []
         expected: list[tuple[tuple[int, int], str | None]] = []
@@ -741,7 +760,7 @@ class _JsonGroups:
                             expected), rest)
         out = []
         for key, v in keyed:
-            rendered = render_event(v, self.style, self.job.keep)
+            rendered = render_event(v, self.writer)
             if rendered is not None:
                 out.append((key, rendered))
         return out
@@ -751,7 +770,7 @@ def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> l
     """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
     assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
     out = []
-    with _fast(_WORKER.job.fast):
+    with _fast(_WORKER.job.fast), clock.fixed(_WORKER.job.now):
         for pos, group, _size, items in batch:
             report = Report(file=_WORKER.job.file)
             errors: list[InputError] = []
@@ -783,12 +802,17 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     cand_pos: array = array("q")   # Google: singles, resolved to by_id/by_uid after pass 1
     cand_id: array = array("q")
     cand_uid: array = array("q")
+    cand_unread = bytearray()       # 1: a single known from its JSON (``single_keys``), not read yet
     calendar: Any = None  # Google: the list's EventList
 
     def take(offset: int, length: int, raw: Any) -> None:
-        """Pass 1's bookkeeping of one item: the file's limits, then its byte range."""
+        """Pass 1's bookkeeping of one item: the file's limits, then its byte range.  The depth
+        as the whole-file reader checks it (``jsonio.check_value``): counted on the item's bytes
+        (:func:`jsonio.nesting_depth`, C speed), the tree walked only when that count is over."""
         _check_count(len(its.offsets) + 1, options)
-        if jsonio.too_deep(raw, options.limits.max_json_depth - (2 if source.array_keys else 1)):  # envelope
+        depth = options.limits.max_json_depth - (2 if source.array_keys else 1)  # the envelope's levels
+        if isinstance(raw, (dict, list)) and _item_nesting(fh, offset, length, depth) > depth \
+                and jsonio.too_deep(raw, depth):
             raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
         its.offsets.append(offset)
         its.lengths.append(length)
@@ -806,70 +830,85 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             err = jsonio.not_an_object(source.where(pos), raw)
             errors.append(err.located(file) if file else err)
             its.taken[pos] = 2
-    if provider == "graph":
-        from .providers.graph import to_ical as g
-        from .providers.graph.reader import parse_event as parse
-        for pos, raw in objects():
-            try:
-                e = parse(raw)
-            except _IE:
-                continue
-            if e.type == "seriesMaster" or e.exceptionOccurrences:
-                if e.id:
-                    by_id[e.id] = pos
-                if e.uid or e.iCalUId:
-                    by_uid[g._uid_for(e)] = pos
-            if e.type in ("occurrence", "exception") and e.removed is None:
-                if e.seriesMasterId:
-                    refs[pos] = ("id", e.seriesMasterId)
-                elif e.type == "exception" and (e.uid or e.iCalUId):
-                    refs[pos] = ("uid", g._uid_for(e))
-                if e.type == "occurrence" and pos in refs:
-                    its.taken[pos] = 3  # dropped when its master is found
-            elif (series_uid := g._first_of(e)) is not None:
-                refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
-        header_cal = g.events_to_calendar([], report, errors)
-    else:
-        from .providers.google import to_ical as gt
-        from .providers.google.model import EventList
-        from .providers.google.reader import _LIST_KEYS
-        from .providers.google.reader import parse_event as parse
-        for pos, raw in objects():
-            if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
-                raise StreamUnsupported("an array of list pages")
-            try:
-                e = parse(raw)
-            except _IE:
-                continue
-            if e.is_instance:
-                refs[pos] = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
-            elif not (e.is_cancelled and e.start is None):
+    with open(path, "rb") as fh:  # each item's bytes, for its depth (take)
+        if provider == "graph":
+            from .providers.graph import to_ical as g
+            from .providers.graph.reader import parse_event as parse
+            for pos, raw in objects():
+                if g.joins_nothing(raw):  # a plain single: read in pass 2 only
+                    continue
+                try:
+                    e = parse(raw)
+                except _IE:
+                    continue
+                if e.type == "seriesMaster" or e.exceptionOccurrences:
+                    if e.id:
+                        by_id[e.id] = pos
+                    if e.uid or e.iCalUId:
+                        by_uid[g._uid_for(e)] = pos
+                if e.type in ("occurrence", "exception") and e.removed is None:
+                    if e.seriesMasterId:
+                        refs[pos] = ("id", e.seriesMasterId)
+                    elif e.type == "exception" and (e.uid or e.iCalUId):
+                        refs[pos] = ("uid", g._uid_for(e))
+                    if e.type == "occurrence" and pos in refs:
+                        its.taken[pos] = 3  # dropped when its master is found
+                elif (series_uid := g._first_of(e)) is not None:
+                    refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
+            header_cal = g.events_to_calendar([], report, errors)
+        else:
+            from .providers.google import to_ical as gt
+            from .providers.google.model import EventList
+            from .providers.google.reader import _LIST_KEYS
+            from .providers.google.reader import parse_event as parse
+            for pos, raw in objects():
+                if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
+                    raise StreamUnsupported("an array of list pages")
+                keys = gt.single_keys(raw)
+                unread = keys is not None
+                if keys is None:
+                    try:
+                        e = parse(raw)
+                    except _IE:
+                        continue
+                    if e.is_instance:
+                        refs[pos] = ("id", e.recurringEventId) if e.recurringEventId else ("uid", e.iCalUID or "")
+                        continue
+                    if e.is_cancelled and e.start is None:
+                        continue
+                    keys = (e.id, gt._uid_of(e)[0])
                 # every single may be a master: kept as two 64-bit hashes, resolved after the pass
+                # (one whose keys came from the JSON alone is read then, if some instance names it)
                 cand_pos.append(pos)
-                cand_id.append(hash(e.id) if e.id else 0)
-                cand_uid.append(hash(gt._uid_of(e)[0]))
-        if source.array_keys and source.array_keys[0] != "items":
-            raise StreamUnsupported("Google payload with a value array")
-        info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
-        if not (source.array_keys or source.fields.get("kind") == "calendar#events"):
-            info = {}
-        try:
-            calendar = EventList.model_validate({"kind": "calendar#events", **info})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
-        header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
+                cand_id.append(hash(keys[0]) if keys[0] else 0)
+                cand_uid.append(hash(keys[1]))
+                cand_unread.append(unread)
+            if source.array_keys and source.array_keys[0] != "items":
+                raise StreamUnsupported("Google payload with a value array")
+            info = {key: source.fields[key] for key in _LIST_KEYS if key in source.fields}
+            if not (source.array_keys or source.fields.get("kind") == "calendar#events"):
+                info = {}
+            try:
+                calendar = EventList.model_validate({"kind": "calendar#events", **info})
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise _IE(err.get("msg", "invalid value"), field=".".join(str(p) for p in err.get("loc", ()))) from None
+            header_cal = gt.events_to_calendar([], calendar, report, errors, calendar_zone=options.calendar_zone)
     jsonio.report_surrogates(source.surrogates, report)
 
     if provider == "google":  # only the singles some instance names: last by id, first by UID
         want_id = {hash(key) for kind, key in refs.values() if kind == "id"}
         want_uid = {hash(key) for kind, key in refs.values() if kind == "uid"}
-        for k, head_pos in enumerate(cand_pos):
-            if cand_id[k] and cand_id[k] in want_id:
-                by_id[cand_id[k]] = head_pos
-            if cand_uid[k] in want_uid and cand_uid[k] not in by_uid:
-                by_uid[cand_uid[k]] = head_pos
-        del cand_pos, cand_id, cand_uid
+        with open(path, "rb") as fh:  # a named single not read yet: read now (one that fails names nothing)
+            for k, head_pos in enumerate(cand_pos):
+                named = (cand_id[k] and cand_id[k] in want_id) or cand_uid[k] in want_uid
+                if not named or (cand_unread[k] and not _reads(parse, its.read(head_pos, fh))):
+                    continue
+                if cand_id[k] and cand_id[k] in want_id:
+                    by_id[cand_id[k]] = head_pos
+                if cand_uid[k] in want_uid and cand_uid[k] not in by_uid:
+                    by_uid[cand_uid[k]] = head_pos
+        del cand_pos, cand_id, cand_uid, cand_unread
         refs = {member: (kind, hash(key)) for member, (kind, key) in refs.items()}
     for member, (kind, key) in refs.items():
         head = by_id.get(key) if kind == "id" else by_uid.get(key)
@@ -884,7 +923,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         its.taken[member] = 1
     del refs, by_id, by_uid
 
-    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "")
+    job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "",
+                   now=clock.now_utc())
     spool = _spooled_groups(job, its, path, report, errors, jobs)
     keep = spool.clashes()
     if keep:  # zones one Windows name cannot describe together: again, those under their IANA names
@@ -894,9 +934,17 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     return spool.count
 
 
+def _item_nesting(fh: IO[bytes], offset: int, length: int, limit: int) -> int:
+    """How deep the item at ``offset`` nests, counted on its bytes (:func:`jsonio.nesting_depth`:
+    above ``limit`` means "maybe deeper", which the tree walk confirms)."""
+    fh.seek(offset)
+    return jsonio.nesting_depth(fh.read(length), limit)
+
+
 def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors: list[InputError],
                     jobs: int) -> _IcsSpool:
-    """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled."""
+    """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled, with the
+    conversion's one "now" (``job.now``: a DTSTAMP made from it is one instant, as in ``convert``)."""
     spool = _IcsSpool(job.options.tzid_style)
     heads = _json_groups(its, path)
     if jobs > 1:
@@ -908,9 +956,10 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
                     spool.put(item, key)
     else:
         converter = _JsonGroups(job)
-        for pos, group, _size, items in heads:
-            for key, item in converter.convert(pos, group, items, report, errors):
-                spool.put(item, key)
+        with clock.fixed(job.now):
+            for pos, group, _size, items in heads:
+                for key, item in converter.convert(pos, group, items, report, errors):
+                    spool.put(item, key)
     return spool
 
 

@@ -113,11 +113,15 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     if keep:  # zones one Windows name cannot describe together: again, those under their IANA name
         writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast, keep=keep)
         body, starts = _event_lines(writer, events, keep_without_start)
-    kept_tzids = _kept_tzids(cal, events)
-    named, renames = _named_zones(cal, writer, kept_tzids) if cal.components or kept_tzids else ([], ())
-    if renames and kept_tzids:  # kept lines name a TZID written with its Windows name: as the values
+    cal_tzids = _kept_tzids(cal, [])
+    named, renames = _named_zones(cal, writer, cal_tzids) if cal.components or cal_tzids else ([], ())
+    if renames and cal_tzids:
         cal = _renamed_calendar(cal, renames)
-        body, starts = _event_lines(writer, [_renamed_event(event, renames) for event in events], keep_without_start)
+    kept = [kept_line_zones(event, writer, cal) for event in events]
+    named[len(cal_tzids):len(cal_tzids)] = [zone for _event, zones in kept for zone in zones]  # the file's order
+    if any(renamed is not event for (renamed, _zones), event in zip(kept, events)):
+        # kept lines name a TZID written with its Windows name: as the values
+        body, starts = _event_lines(writer, [renamed for renamed, _zones in kept], keep_without_start)
     head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
     generated, kept = writer.timezones(cal.timezones, named)
     head += generated
@@ -156,6 +160,25 @@ def _clashing_zones(writer: "_Writer") -> frozenset[str]:
     from ..timezones import windows_name_clashes
     uses = [(tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones in writer.shared.items() for iana, year in zones.items()]
     return frozenset(windows_name_clashes(uses))
+
+
+_NO_CALENDAR = m.Calendar()  # an event on its own (:func:`kept_line_zones`): no file VTIMEZONE, no component
+
+
+def kept_line_zones(event: m.Event, writer: "_Writer", cal: m.Calendar = _NO_CALENDAR
+                    ) -> tuple[m.Event, list[tuple[str, int, str | None]]]:
+    """``event`` with the TZIDs of its kept lines (X- properties, alarms', unknown
+    subcomponents') as ``writer`` writes them, and the zones those lines need a VTIMEZONE for:
+    (TZID as written, earliest year, tzdata zone or None) (:func:`_named_zones`; RFC 5545
+    3.2.19).  ``event`` itself when nothing is renamed.  The whole-file writer asks it of each
+    event of ``cal`` once the values are written (the file's VTIMEZONEs and the values' zones
+    decide a rename); a streamed output of each event on its own (:class:`EventWriter`)."""
+    # most events keep no line that could carry a TZID: no look (``_kept_tzids`` walks alarms too)
+    tzids = _kept_tzids(_NO_CALENDAR, [event]) if event.other or event.alarms or event.components else None
+    if not tzids:
+        return event, []
+    named, renames = _named_zones(cal, writer, tzids, components=False)
+    return (_renamed_event(event, renames) if renames else event), named
 
 
 def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
@@ -206,7 +229,7 @@ def _head_of(line: str) -> str:
     return line
 
 
-def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] = ()
+def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] = (), components: bool = True
                  ) -> tuple[list[tuple[str, int, str | None]], tuple[tuple[str, str], ...]]:
     """(TZID as written, earliest year, tzdata zone or None) of the TZIDs named by kept lines
     (:func:`_kept_tzids`; from 1970, their values being no dates the writer reads) and by the
@@ -237,7 +260,7 @@ def _named_zones(cal: m.Calendar, writer: "_Writer", kept_tzids: Iterable[str] =
         resolved = resolve_name(tzid)
         iana = None if resolved is None else resolved.iana if resolved.iana != "UTC" else "Etc/UTC"
         out.append((written(tzid, iana), 1970, iana))
-    for comp in cal.components:
+    for comp in cal.components if components else ():
         for tzid, year, iana in getattr(comp, "tzids", ()):
             out.append((written(tzid, iana), year, iana))
     return out, tuple(sorted((a, b) for a, b in renames.items() if a != b))
@@ -367,6 +390,35 @@ def event_lines(event: m.Event, tzid_style: str = "iana") -> tuple[list[str], di
     return out, writer.used
 
 
+
+
+class EventWriter:
+    """VEVENTs written one at a time, each on its own, for an output that places the
+    VTIMEZONEs itself (a streamed .ics, ``io/stream._IcsSpool``): the bytes
+    :func:`write_calendar` writes for the event (folded as it folds them), and what the event
+    needs of the VTIMEZONEs.  One writer serves every event, so its memos (a zone's TZID
+    parameter, the lines that repeat) are warm, while what it records of the zones is the
+    event's own."""
+
+    __slots__ = ("_writer",)
+
+    def __init__(self, style: str = "iana", keep: frozenset[str] = frozenset()) -> None:
+        self._writer = _Writer(style, folded=True, keep=keep)
+
+    def write(self, event: m.Event) -> tuple[bytes, dict[str, tuple[m.Zone, int]],
+                                            list[tuple[str, int, str | None]], dict[str, dict[str, int]]]:
+        """(the VEVENT's bytes, TZID as written → (zone, earliest year) of its values, the zones its
+        kept lines name (:func:`kept_line_zones`), TZID → {IANA zone: earliest year} where its
+        values wrote two zones under one TZID (``_Writer.shared``))."""
+        writer = self._writer
+        # the event's own record of zones; a value's line is remembered across events only
+        # where writing it records no zone (``last_times``: a zone is noted when first written)
+        writer.used, writer.shared, writer.shared_read, writer.last_times = {}, {}, set(), {}
+        event, named = kept_line_zones(event, writer)
+        lines: list[bytes] = []
+        writer.event(event, lines)  # type: ignore[arg-type]
+        lines.append(b"")
+        return b"\r\n".join(lines), writer.used, named, writer.shared
 
 
 #: "00" … "99": a DATE-TIME's two-digit fields by index, not by ``%02d`` formatting.

@@ -80,7 +80,7 @@ from .. import timezones
 from . import ics_model, jsonio
 from . import ics as ics_io
 from .model_reader import IcsReader
-from .model_writer import _kept_tzids, _named_zones, _renamed_event, _Writer, calendar_head, to_bytes
+from .model_writer import EventWriter, calendar_head, to_bytes
 from ..errors import InputError
 from ..options import Options
 from ..quirks import apply_model_quirks
@@ -1013,32 +1013,25 @@ class _Buffer:
 Uses = tuple[tuple[str, str, date], ...]  # (TZID as written, IANA zone, first day)
 Rendered = tuple[bytes, dict[str, date], dict[str, "str | None"], Uses, Uses]
 
-_NO_CALENDAR = m.Calendar()  # the calendar of one event's kept-line TZIDs (``model_writer._named_zones``)
-
-
-def render_event(event: m.Event, style: str, keep: frozenset[str] = frozenset()) -> Rendered | None:
+def render_event(event: m.Event, writer: EventWriter) -> Rendered | None:
     """A typed event for :meth:`_IcsSpool.put`, as :func:`ics_bridge.io.model_writer.write_calendar`
-    writes it: its text; per TZID the first day of the earliest year using it and the IANA zone
-    of its values (the VTIMEZONEs; :meth:`_IcsSpool.clashes` reads them too); the TZIDs of its
-    kept lines (X- properties, alarms', unknown subcomponents'), which get a VTIMEZONE from 1970
-    and, in ``windows`` style, the Windows name, as the whole-file writer gives them (RFC 5545
-    3.2.19); each zone of a TZID its values wrote for two zones (``_Writer.shared``).  ``keep``:
-    the zones written under their IANA name (``timezones.windows_name_clashes``).  None: left
-    out (no start), as the model writer does."""
+    writes it (``writer``: :class:`EventWriter` of the output's TZID style and the zones written
+    under their IANA name, ``timezones.windows_name_clashes``): its text; per TZID the first day
+    of the earliest year using it and the IANA zone of its values (the VTIMEZONEs;
+    :meth:`_IcsSpool.clashes` reads them too); the TZIDs of its kept lines (X- properties,
+    alarms', unknown subcomponents'), which get a VTIMEZONE from 1970 and, in ``windows``
+    style, the Windows name, as the whole-file writer gives them (RFC 5545 3.2.19); each zone
+    of a TZID its values wrote for two zones (``_Writer.shared``).  None: left out (no start),
+    as the model writer does."""
     if event.start is None:
         return None
-    writer = _Writer(style, keep=keep)
-    # most events keep no line that could carry a TZID: no look (``_kept_tzids`` walks alarms too)
-    tzids = _kept_tzids(_NO_CALENDAR, [event]) if event.other or event.alarms or event.components else None
-    named, renames = _named_zones(_NO_CALENDAR, writer, tzids) if tzids else ((), ())
-    lines: list[str] = []
-    writer.event(_renamed_event(event, renames) if renames else event, lines)
-    firsts = {tzid: date(max(year, 1), 1, 1) for tzid, (_zone, year) in writer.used.items()}
-    zones = {tzid: zone.iana if zone.kind == "iana" else None for tzid, (zone, _year) in writer.used.items()}
+    text, used, named, shared_zones = writer.write(event)
+    firsts = {tzid: date(max(year, 1), 1, 1) for tzid, (_zone, year) in used.items()}
+    zones = {tzid: zone.iana if zone.kind == "iana" else None for tzid, (zone, _year) in used.items()}
     kept = tuple((tzid, iana, date(year, 1, 1)) for tzid, year, iana in named if iana) if named else ()
-    shared = tuple((tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones_of in writer.shared.items()
-                   for iana, year in zones_of.items()) if writer.shared else ()
-    return to_bytes(lines), firsts, zones, kept, shared
+    shared = tuple((tzid, iana, date(max(year, 1), 1, 1)) for tzid, zones_of in shared_zones.items()
+                   for iana, year in zones_of.items()) if shared_zones else ()
+    return text, firsts, zones, kept, shared
 
 
 class _IcsSpool:

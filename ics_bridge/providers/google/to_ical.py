@@ -627,6 +627,21 @@ def _uid_of(e: Event) -> tuple[str, bool]:
     return f"{hashlib.sha256(seed.encode()).hexdigest()[:32]}@ics-bridge", True
 
 
+def single_keys(raw: dict[str, Any]) -> tuple[str | None, str] | None:
+    """(``id``, UID as :func:`_uid_of` gives it) of an event object that, if
+    :func:`reader.parse_event` reads it, is a single (not an instance) that is not a cancelled
+    entry without a start: no ``originalStartTime``, ``status`` as sent among the others, ``id``
+    and ``iCalUID`` strings (read as they are) one of which names it.  None: read it to know.
+    For a streamed file's pass 1, which reads only the singles some instance names."""
+    ident, uid = raw.get("id"), raw.get("iCalUID")
+    if raw.get("originalStartTime") is not None or raw.get("status") not in (None, "confirmed", "tentative") \
+            or not (ident is None or type(ident) is str) or not (uid is None or type(uid) is str):
+        return None
+    if uid:
+        return ident, uid
+    return (ident, f"{ident}@google.com") if ident else None
+
+
 def _rid_value(orig: EventDateTime, master: Mapped | None, mapper: _EventMapper) -> date | datetime:
     if master is not None and not isinstance(master.start, datetime):
         if orig.all_day:

@@ -786,6 +786,27 @@ def _first_of(e: Event) -> str | None:
     return None
 
 
+class _RawExtras:
+    """A raw event object seen as a model's extras (:func:`_first_of` on the JSON itself)."""
+
+    __slots__ = ("__pydantic_extra__",)
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.__pydantic_extra__ = raw
+
+
+def joins_nothing(raw: dict[str, Any]) -> bool:
+    """Whether a Graph event object, read or refused by :func:`reader.parse_event`, is a single
+    that no item joins and that joins no series (a streamed file's pass 1, which then need not
+    read it): ``type`` ``singleInstance`` (or none) as sent, no ``exceptionOccurrences``, no
+    PascalCase name the legacy shape would rename (``legacy.is_legacy``), and no off-rule
+    first instance among its ``singleValueExtendedProperties`` (kept as sent, an extra:
+    :func:`_first_of`).  False: read it to know."""
+    from .legacy import is_legacy
+    return (raw.get("type", None) in (None, "singleInstance") and not raw.get("exceptionOccurrences")
+            and not is_legacy(raw) and _first_of(_RawExtras(raw)) is None)  # type: ignore[arg-type]
+
+
 def _first_instance(mapper: _EventMapper, single: Event, report: Report,
                     errors: list[InputError] | None) -> EventBuilder | None:
     """The single event that holds a series' off-rule DTSTART instance (issue 17) folded back
