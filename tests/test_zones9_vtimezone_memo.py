@@ -10,6 +10,8 @@ shares a verdict between two VTIMEZONEs of one TZID fails here.
 
 from __future__ import annotations
 
+import copy
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +214,44 @@ def test_the_corpus_converts_as_with_empty_memos() -> None:
         except InputError as err:
             warm = str(err)
         assert warm == cold[path], path.name
+
+
+_SHAREABLE = (str, int, float, bytes, type(None), date, time, timedelta)  # bool and datetime included
+
+
+def _objects(value: Any, out: list[Any]) -> list[Any]:
+    """Every object reachable from ``value`` through items, list entries, attributes and slots."""
+    out.append(value)
+    if isinstance(value, dict):
+        for item in dict.values(value):
+            _objects(item, out)
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _objects(item, out)
+    for item in getattr(value, "__dict__", {}).values():
+        _objects(item, out)
+    for klass in type(value).__mro__:
+        for name in ics_io._slot_names(klass):
+            if hasattr(value, name):
+                _objects(getattr(value, name), out)
+    return out
+
+
+@pytest.mark.parametrize("text", CORPUS_TEXTS[::3] + [BROKEN])
+def test_two_readings_share_no_changeable_object(text: str) -> None:
+    """Two readings of one text (and the memo's own) hold no object in common but immutable
+    values, and the same types in the same places (``copy.deepcopy``'s result)."""
+    _forget()
+    first = ics_io.checked_timezone(text, Report())
+    if first is None:
+        return
+    second = ics_io.checked_timezone(text, Report())
+    kept = ics_io._CHECKED[text][0] if text in ics_io._CHECKED else ics_model._icalendar("", text).subcomponents[0]
+    for one, other in ((first, second), (first, kept), (second, kept)):
+        a, b = _objects(one, []), _objects(other, [])
+        assert [type(x) for x in a] == [type(x) for x in b]
+        assert [x for x in a if not isinstance(x, _SHAREABLE)] and not {
+            id(x) for x in a if not isinstance(x, _SHAREABLE)} & {id(x) for x in b}
+    deep = copy.deepcopy(kept)
+    assert [type(x) for x in _objects(deep, [])] == [type(x) for x in _objects(first, [])]
+    assert all(x == y for x, y in zip(_objects(deep, []), _objects(first, [])))
