@@ -255,3 +255,16 @@ def test_two_readings_share_no_changeable_object(text: str) -> None:
     deep = copy.deepcopy(kept)
     assert [type(x) for x in _objects(deep, [])] == [type(x) for x in _objects(first, [])]
     assert all(x == y for x, y in zip(_objects(deep, []), _objects(first, [])))
+
+
+@pytest.mark.parametrize("extra", ["X-LONG:" + "x" * (64 * 1024), "X-ZONED;TZID=Europe/Berlin:20250101T000000"])
+def test_long_and_zoned_texts_are_read_every_time(extra: str) -> None:
+    """A VTIMEZONE text over the size bound, or with a TZID parameter inside (read through
+    icalendar's process-wide zone cache), is read afresh each time, as unmemoised."""
+    _forget()
+    text = BROKEN.replace("TZID:Odd Zone\n", f"TZID:Odd Zone\n{extra}\n")
+    for _ in range(2):
+        expected, got = Report(file="f.ics"), Report(file="f.ics")
+        want, vtz = _unmemoised(text, expected), ics_io.checked_timezone(text, got)
+        assert _entries(got) == _entries(expected) and vtz.to_ical() == want.to_ical()
+        assert text not in ics_io._CHECKED

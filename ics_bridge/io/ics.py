@@ -893,6 +893,8 @@ def calendar_around(zones: str, text: str) -> Calendar | None:
 _CHECKED: dict[str, tuple[Component | None, tuple[dict[str, Any], ...], bytes]] = {}
 #: The most VTIMEZONE texts remembered (a batch repeats a handful; each holds one component).
 _CHECKED_LIMIT = 256
+#: A VTIMEZONE text longer than this (thousands of RDATEs) is not remembered: memory stays small.
+_CHECKED_TEXT_MAX = 64 * 1024
 # A TZID parameter inside a VTIMEZONE (an observance's DTSTART in a zone) is read through
 # icalendar's process-wide zone cache, which later files fill: such a text is never remembered.
 _ZONED_PARAM = re.compile(r";\s*TZID\s*=", re.I)
@@ -910,7 +912,7 @@ def checked_timezone(text: str, report: Report) -> Component | None:
     found = _CHECKED.get(text)
     if found is None:
         found = _checked_timezone(text)
-        if not _ZONED_PARAM.search(text):
+        if len(text) <= _CHECKED_TEXT_MAX and not _ZONED_PARAM.search(text):
             remember(_CHECKED, text, found, _CHECKED_LIMIT)
     vtz, entries, written = found
     for entry in entries:
