@@ -960,6 +960,32 @@ def _observances(vtz: Component) -> list[Component]:
     return [c for c in vtz.subcomponents if c.name in ("STANDARD", "DAYLIGHT")]
 
 
+#: id → (VTIMEZONE, its parts, its text): the text of a VTIMEZONE the reading handed out.
+_TEXTS: dict[int, tuple[Component, tuple[object, ...], bytes]] = {}
+
+
+def known_vtimezone_text(vtz: Component, text: bytes) -> None:
+    """Remember that ``vtz`` (a copy the reading made, ``io.ics.checked_timezone``) writes as
+    ``text``: its resolution then needs no ``to_ical`` (half a millisecond per VTIMEZONE)."""
+    remember(_TEXTS, id(vtz), (vtz, _parts(vtz), text), 256)
+
+
+def _vtimezone_text(vtz: Component) -> bytes:
+    """``vtz.to_ical()``, from :func:`known_vtimezone_text` while the VTIMEZONE still holds the
+    very objects it held then (one set, added or removed since: it is written again)."""
+    found = _TEXTS.get(id(vtz))
+    if found is not None and found[0] is vtz:
+        parts = _parts(vtz)
+        if len(parts) == len(found[1]) and all(map(operator.is_, parts, found[1])):
+            return found[2]
+    return vtz.to_ical()
+
+
+def _parts(vtz: Component) -> tuple[object, ...]:
+    """A VTIMEZONE's components and property values, in order (kept: held, so never reused)."""
+    return tuple(item for part in vtz.walk() for item in (part, *part.values()))
+
+
 @lru_cache(maxsize=4096)
 def _vtz_onsets(vtz_text: bytes, last_year: int) -> tuple[Onsets, bool] | None:
     """(UTC seconds, offset from, offset to) of every onset of a VTIMEZONE up to ``last_year``,
@@ -1110,7 +1136,7 @@ def _noon_agreement(vtz_text: bytes, zone: str, years: tuple[int, ...]) -> tuple
     return compared, differ
 
 
-def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "") -> str | None:
+def match_vtimezone(vtz: Component | bytes, values: Iterable[datetime], *, hint: str = "") -> str | None:
     """The IANA zone that best matches a VTIMEZONE's rules (for "Customized Time Zone", display
     names and other TZIDs whose name gives no zone that fits).
 
@@ -1120,8 +1146,14 @@ def match_vtimezone(vtz: Component, values: Iterable[datetime], *, hint: str = "
     last value, then a zone whose city appears in ``hint`` (the TZID text), then
     :data:`PREFERRED_ZONES`, then CLDR-primary zones.  None when no zone passes."""
     locals_ = sorted({v.replace(tzinfo=None) for v in values}) or [datetime(date.today().year, 1, 1)]
+    return _matched(vtz if isinstance(vtz, bytes) else _vtimezone_text(vtz), tuple(locals_), hint)
+
+
+@lru_cache(maxsize=32)
+def _matched(text: bytes, locals_: tuple[datetime, ...], hint: str) -> str | None:
+    """:func:`match_vtimezone` of a VTIMEZONE's text and the sorted local values, remembered:
+    each file of a batch asks again (a scan of every tzdata zone)."""
     last = locals_[-1].year
-    text = vtz.to_ical()
     info = _vtz_onsets(text, last + 3)
     if info is None:
         return None
@@ -1195,9 +1227,10 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
             return _Resolution(None, None, LossKind.TIMEZONE_UNKNOWN,
                                f"TZID {tzid!r} has no VTIMEZONE and names no known zone; read as floating time")
         return _by_name(tzid, by_name)
-    info = _vtz_onsets(vtz.to_ical(), max([v.year for v in values] + [RULE_HORIZON]))
+    text = _vtimezone_text(vtz)  # written once: every step below reads the VTIMEZONE by its text
+    info = _vtz_onsets(text, max([v.year for v in values] + [RULE_HORIZON]))
     onsets = info[0] if info else None
-    if by_name is not None and by_name.iana and _name_fits(vtz, by_name.iana, values):
+    if by_name is not None and by_name.iana and _name_fits(text, by_name.iana, values):
         named = _by_name(tzid, by_name)
         named.compare_with, named.only_if_moved = onsets, named.kind is None
         named.kind = named.kind or LossKind.TIMEZONE_GUESSED
@@ -1214,7 +1247,7 @@ def _resolve_tzid(tzid: str, vtz: Component | None, values: list[datetime]) -> _
         named.reason = (f"the VTIMEZONE {tzid!r} is not {by_name.iana} as tzdata defines it (a stale or "
                         f"altered definition); the IANA name wins and tzdata is used")
         return named
-    guess = match_vtimezone(vtz, values, hint=tzid)
+    guess = match_vtimezone(text, values, hint=tzid)
     if guess is not None:
         return _Resolution(ZoneInfo(guess), guess, LossKind.TIMEZONE_GUESSED,
                            f"TZID {tzid!r} matched to {guess} by its VTIMEZONE rules", compare_with=onsets)
@@ -1233,7 +1266,7 @@ def _names_iana_zone(tzid: str) -> bool:
     return iana_zone(raw) is not None or (raw.startswith("/") and _globally_unique_suffix(raw) is not None)
 
 
-def _name_fits(vtz: Component, iana: str, values: list[datetime]) -> bool:
+def _name_fits(vtz: Component | bytes, iana: str, values: list[datetime]) -> bool:
     """Whether a VTIMEZONE is the zone its name says, judged where the VTIMEZONE is defined:
     in the years of the values, else in recent years (Outlook's rule pair from 1601 carries
     only today's rule: case 8).  A VTIMEZONE that covers neither (a truncated copy such as
@@ -1241,8 +1274,9 @@ def _name_fits(vtz: Component, iana: str, values: list[datetime]) -> bool:
     whose instant then differs from the VTIMEZONE's are reported by :func:`_apply`."""
     years = sorted({v.year for v in values})
     covered_any = False
+    text = vtz if isinstance(vtz, bytes) else _vtimezone_text(vtz)
     for window in (years, list(recent_years())):
-        compared, differ = _agreement(vtz, iana, window)
+        compared, differ = _agreement(text, iana, window)
         if compared and not differ:
             return True
         covered_any |= bool(compared)

@@ -30,11 +30,12 @@ the field to ``errors`` — the other events go on; a repaired or dropped value 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator
 
 from icalendar import Calendar, Event, Timezone
@@ -48,6 +49,7 @@ from icalendar.timezone.tzid import is_utc as _ical_is_utc
 from .. import expansion, timezones
 from . import contentlines, fastics
 from ..errors import InputError
+from ..memo import remember
 from ..limits import DEFAULT_LIMITS, Limits, too_large, too_many_events
 from ..quirks import apply_read_quirks, near_miss_values
 from ..report import LossKind, Report
@@ -875,6 +877,109 @@ def _check_timezone(component: Component, report: Report) -> bool:
     for sub in [component, *component.subcomponents]:
         _clean_properties(sub, report, None, f"{sub.name};")
     return True
+
+
+def calendar_around(zones: str, text: str) -> Calendar | None:
+    """icalendar's tolerant reading (this module's parser) of a few lines inside a VCALENDAR,
+    after the VTIMEZONE lines ``zones`` (any line ending)."""
+    body = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if body and not body.endswith("\r\n"):
+        body += "\r\n"
+    found = _parse(f"BEGIN:VCALENDAR\r\n{zones}{body}END:VCALENDAR\r\n")
+    return next((c for c in found if c.name == "VCALENDAR"), None)  # type: ignore[return-value]
+
+
+#: VTIMEZONE text → (the checked VTIMEZONE or None, its entries, its text as icalendar writes it).
+_CHECKED: dict[str, tuple[Component | None, tuple[dict[str, Any], ...], bytes]] = {}
+#: The most VTIMEZONE texts remembered (a batch repeats a handful; each holds one component).
+_CHECKED_LIMIT = 256
+#: A VTIMEZONE text longer than this (thousands of RDATEs) is not remembered: memory stays small.
+_CHECKED_TEXT_MAX = 64 * 1024
+# A TZID parameter inside a VTIMEZONE (an observance's DTSTART in a zone) is read through
+# icalendar's process-wide zone cache, which later files fill: such a text is never remembered.
+_ZONED_PARAM = re.compile(r";\s*TZID\s*=", re.I)
+
+
+def checked_timezone(text: str, report: Report) -> Component | None:
+    """One VTIMEZONE's ``text`` read by icalendar and judged by :func:`_check_timezone`: the
+    VTIMEZONE when kept, else None; its entries added to ``report``.
+
+    Why remembered: a batch of small files carries the same VTIMEZONEs in each, and their
+    reading (the parse and ``_yearly_only``'s round trip through icalendar, twice) was half the
+    cost of such a batch.  The verdict depends on the text alone, so a text seen before gives a
+    deep copy of the VTIMEZONE it gave (no caller sees another's changes), and its entries again,
+    in their order, with this ``report``'s own fields (its file)."""
+    found = _CHECKED.get(text)
+    if found is None:
+        found = _checked_timezone(text)
+        if len(text) <= _CHECKED_TEXT_MAX and not _ZONED_PARAM.search(text):
+            remember(_CHECKED, text, found, _CHECKED_LIMIT)
+    vtz, entries, written = found
+    for entry in entries:
+        report.add(**entry)
+    if vtz is None:
+        return None
+    vtz = _copied(vtz)
+    timezones.known_vtimezone_text(vtz, written)
+    return vtz
+
+
+#: Values that cannot change: shared by a copy.
+_IMMUTABLE = frozenset({str, int, bool, float, type(None), bytes, date, datetime, time, timedelta})
+
+
+def _copied(value: Any) -> Any:
+    """``copy.deepcopy`` of a component read by icalendar, twice as fast: each component and
+    property value copied (``copy.copy``), then its items, attributes and slots copied in turn;
+    values of :data:`_IMMUTABLE` types shared.  A type of another shape (a ``__copy__`` or
+    ``__deepcopy__`` of its own, a tuple) is left to ``deepcopy``."""
+    kind = type(value)
+    if kind in _IMMUTABLE:
+        return value
+    if kind is list:
+        return [_copied(item) for item in value]
+    slots = _copy_slots(kind)
+    if slots is None:
+        return copy.deepcopy(value)
+    new = copy.copy(value)
+    if isinstance(value, dict):
+        for key, item in dict.items(value):
+            dict.__setitem__(new, key, _copied(item))
+    state = getattr(value, "__dict__", None)
+    if state:
+        new.__dict__.update({key: _copied(item) for key, item in state.items()})
+    for name in slots:
+        if hasattr(value, name):
+            setattr(new, name, _copied(getattr(value, name)))
+    return new
+
+
+@lru_cache(maxsize=None)
+def _copy_slots(kind: type) -> tuple[str, ...] | None:
+    """The slot names of ``kind`` for :func:`_copied`, or None when it copies itself."""
+    if any(hasattr(kind, hook) for hook in ("__copy__", "__deepcopy__")) or issubclass(kind, tuple):
+        return None
+    return tuple(name for klass in kind.__mro__ for name in _slot_names(klass))
+
+
+def _slot_names(klass: type) -> tuple[str, ...]:
+    slots = klass.__dict__.get("__slots__", ())
+    return (slots,) if isinstance(slots, str) else tuple(n for n in slots if n not in ("__dict__", "__weakref__"))
+
+
+def _checked_timezone(text: str) -> tuple[Component | None, tuple[dict[str, Any], ...], bytes]:
+    """:func:`checked_timezone` without the memo: (the VTIMEZONE kept or None, the entries as
+    ``Report.add``'s arguments, its text as icalendar writes it)."""
+    scratch = Report()
+    cal = calendar_around("", text)
+    vtz = next((c for c in cal.subcomponents if c.name == "VTIMEZONE"), None) if cal is not None else None
+    kept = vtz is not None and _check_timezone(vtz, scratch)
+    entries = tuple({name: getattr(loss, name) for name in _ENTRY_FIELDS} for loss in scratch)
+    return (vtz, entries, vtz.to_ical()) if kept and vtz is not None else (None, entries, b"")
+
+
+#: The fields of a report entry given again to ``Report.add`` (``file`` is the report's own).
+_ENTRY_FIELDS = ("kind", "field", "reason", "uid", "recurrence_id", "before", "after", "guess")
 
 
 def _clean_components(component: Component, report: Report) -> None:

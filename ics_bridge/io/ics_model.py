@@ -209,11 +209,8 @@ class _Checks:
                 self.other(typed, text)
 
     def timezone(self, definition: m.TimezoneDef, text: str) -> None:
-        cal = _icalendar("", text)
-        vtz = next((c for c in cal.subcomponents if c.name == "VTIMEZONE"), None) if cal is not None else None
-        if vtz is None:
-            return
-        if ics._check_timezone(vtz, self.report):
+        vtz = ics.checked_timezone(text, self.report)  # remembered per text: files repeat them
+        if vtz is not None:
             self.timezones.append(vtz)
             self.timezone_defs.append(definition)
             self._zone_text.append(text)
@@ -306,11 +303,7 @@ def _unsafe_html(line: m.Line) -> bool:
 
 def _icalendar(zones: str, text: str) -> ICalendar | None:
     """icalendar's tolerant reading (``io/ics``'s parser) of a few lines inside a VCALENDAR."""
-    body = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    if body and not body.endswith("\r\n"):
-        body += "\r\n"
-    found = ics._parse(f"BEGIN:VCALENDAR\r\n{zones}{body}END:VCALENDAR\r\n")
-    return next((c for c in found if c.name == "VCALENDAR"), None)  # type: ignore[return-value]
+    return ics.calendar_around(zones, text)
 
 
 def _quirks(header: m.Calendar, events: list[m.Event], report: Report, found: list[InputError],
