@@ -646,7 +646,6 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
 
 # pass 1 checked the file's limits on every item: pass 2 reads an item with none of its own
 _NO_LIMIT = 1 << 62
-_UNPARSED = jsonio._NOT_PARSED
 
 
 def _read_item(parse: Callable[[Any], Any], data: bytes) -> Any:
@@ -657,8 +656,8 @@ def _read_item(parse: Callable[[Any], Any], data: bytes) -> Any:
     names the event and the field).  Pass 1 read every item and checked the file's limits on
     it, so the limits are not checked again (``loads`` would count the depth a second time:
     as much CPU as orjson's parse)."""
-    value = jsonio._parse_bytes(data)  # the lead's: suggested public as ``jsonio.parse_bytes``
-    if value is _UNPARSED:  # orjson refuses a lone surrogate: ``loads`` repairs it
+    value = jsonio.parse_bytes(data)
+    if value is jsonio.NOT_PARSED:  # orjson refuses a lone surrogate: ``loads`` repairs it
         return parse(jsonio.loads(data, max_depth=_NO_LIMIT, max_events=_NO_LIMIT))
     return parse(value)
 

@@ -1,4 +1,4 @@
-"""``jsonio.loads`` reading UTF-8 bytes with orjson (``_parse_bytes``) gives what it gave with
+"""``jsonio.loads`` reading UTF-8 bytes with orjson (``parse_bytes``) gives what it gave with
 ``json`` (issue 12, speed round 3): the same value to the type of every leaf (an integer stays an
 integer, ``-0.0`` stays a float), the same repairs and report entries, the same errors, on every
 JSON file of the repository and on generated texts (big integers, floats of every size, escapes,
@@ -41,7 +41,7 @@ def _load(data: bytes) -> Any:
 def _same(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _load(data)
     with monkeypatch.context() as patch:
-        patch.setattr(jsonio, "_parse_bytes", lambda _data: jsonio._NOT_PARSED)  # the json path only
+        patch.setattr(jsonio, "parse_bytes", lambda _data: jsonio.NOT_PARSED)  # the json path only
         assert fast == _load(data), data[:300]
 
 
@@ -57,7 +57,7 @@ def test_every_json_file_reads_as_with_json(monkeypatch: pytest.MonkeyPatch) -> 
     for path in files:
         data = path.read_bytes()
         _same(data, monkeypatch)
-        read += jsonio._parse_bytes(data) is not jsonio._NOT_PARSED
+        read += jsonio.parse_bytes(data) is not jsonio.NOT_PARSED
     assert read > 100  # the orjson path was taken
 
 
@@ -106,7 +106,7 @@ def test_generated_texts_read_as_with_json(monkeypatch: pytest.MonkeyPatch) -> N
     texts = _texts(random.Random(3))
     for data in texts:
         _same(data, monkeypatch)
-    parsed = sum(jsonio._parse_bytes(t) is not jsonio._NOT_PARSED for t in texts)
+    parsed = sum(jsonio.parse_bytes(t) is not jsonio.NOT_PARSED for t in texts)
     assert 300 < parsed < len(texts)  # both paths taken
 
 
@@ -114,5 +114,5 @@ def test_a_big_integer_stays_an_integer() -> None:
     value = jsonio.loads(b'{"n": 18446744073709551616, "m": -9223372036854775809}')
     assert value == {"n": 18446744073709551616, "m": -9223372036854775809}
     assert all(type(v) is int for v in value.values())
-    assert jsonio._parse_bytes(b'{"n": 18446744073709551616}') is jsonio._NOT_PARSED
-    assert json.loads("1") == jsonio._parse_bytes(b"1")
+    assert jsonio.parse_bytes(b'{"n": 18446744073709551616}') is jsonio.NOT_PARSED
+    assert json.loads("1") == jsonio.parse_bytes(b"1")

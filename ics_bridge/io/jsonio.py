@@ -209,8 +209,8 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
     limit, and every later step walks the value), and so are more than ``max_events`` events.
     Lone surrogates become U+FFFD (:func:`without_lone_surrogates`), reported to ``report``."""
     raw = text if isinstance(text, bytes) else None  # UTF-8 bytes: no lone surrogate to look for in the text
-    value = _parse_bytes(raw) if raw is not None else _NOT_PARSED
-    if value is not _NOT_PARSED:
+    value = parse_bytes(raw) if raw is not None else NOT_PARSED
+    if value is not NOT_PARSED:
         return check_value(value, text=raw, file=file, max_depth=max_depth, max_events=max_events, report=report)
     text = decode(text, file=file)
     try:
@@ -225,25 +225,25 @@ def loads(text: str | bytes, *, file: str | None = None, max_depth: int = DEFAUL
                        max_events=max_events, report=report)
 
 
-_NOT_PARSED = object()
+NOT_PARSED = object()
 _DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
 _NINETEEN_DIGITS = b"0" * 19
 
 
-def _parse_bytes(data: bytes) -> Any:
+def parse_bytes(data: bytes) -> Any:
     """UTF-8 JSON bytes parsed by orjson (C, straight from the bytes: no text copy of the whole
     file, 2 bytes a character for most non-ASCII text, and no decoding pass), when orjson's value
-    is the one :func:`_parse` gives; else ``_NOT_PARSED``, and the caller parses as before (with
+    is the one :func:`_parse` gives; else ``NOT_PARSED``, and the caller parses as before (with
     its own error texts).  orjson differs only where it refuses (a BOM, invalid UTF-8, a lone
     surrogate escape, NaN, a number beyond a float's range, JSON Lines, nesting past 1024 —
     all left to :func:`_parse`) and for integers beyond 64 bits, which it reads as floats: a text
     holding 19 digits in a row anywhere (in strings too) is left to :func:`_parse`."""
     if data.translate(_DIGITS_AS_ZERO).find(_NINETEEN_DIGITS) != -1:
-        return _NOT_PARSED
+        return NOT_PARSED
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return _NOT_PARSED
+        return NOT_PARSED
 
 
 class JsonLines(list):  # type: ignore[type-arg]
