@@ -830,6 +830,10 @@ class _JsonSpool:
 # ------------------------------------------------------------------------------------------------
 
 _WS = " \t\r\n"
+# Between two entries: blanks, the comma, blanks, and the next entry's first character in the buffer.
+_NEXT_ENTRY = re.compile(r"[ \t\r\n]*,[ \t\r\n]*(?=[^ \t\r\n])")
+# How JSON text spells a surrogate (jsonio.without_lone_surrogates' first check).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JsonItems:
@@ -841,12 +845,15 @@ class JsonItems:
     :class:`StreamUnsupported`.  Each item comes with its byte offset and length so a later
     pass can read it again with ``seek`` (:meth:`load`).  ``fields`` holds the top-level
     members other than the array (``timeZone``, ``@odata.context``…), complete after a full
-    iteration.  A sliding ``json.JSONDecoder.raw_decode`` over 1 MiB chunks: no dependency."""
+    iteration.  A sliding ``json.JSONDecoder.raw_decode`` over 1 MiB chunks: no dependency.
+    ``fast`` takes the shortcuts of :class:`_Buffer` (the same items, offsets and errors,
+    ``tests/test_pass19_json_items.py``)."""
 
     CHUNK = 1 << 20
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fast: bool = True) -> None:
         self.path = path
+        self.fast = fast
         self.fields: dict[str, Any] = {}
         self.array_keys: list[str] = []
         self.surrogates: list[int] = []  # lone surrogates replaced, per item (jsonio.report_surrogates)
@@ -855,7 +862,7 @@ class JsonItems:
     def __iter__(self) -> Iterator[tuple[int, int, Any]]:
         self.fields, self.array_keys = {}, []
         with open(self.path, "rb") as fh:
-            reader = _Buffer(fh, self.CHUNK)
+            reader = _Buffer(fh, self.CHUNK, self.fast)
             if reader.peek() == "\ufeff":
                 reader.take(1)
             c = reader.peek()
@@ -912,16 +919,23 @@ class JsonItems:
 
 
 class _Buffer:
-    """A str window over a UTF-8 byte stream that knows the byte offset of its start."""
+    """A str window over a UTF-8 byte stream that knows the byte offset of its start.
 
-    def __init__(self, fh: IO[bytes], chunk: int) -> None:
+    ``fast``: the blanks and comma between two entries taken by one regex when the next entry
+    starts in the window (:meth:`next_entry`), an item's text searched for surrogates only when
+    it holds a ``\\uD8xx``-like escape, an ASCII item's length without encoding it, the window
+    cut shorter (:meth:`value`)."""
+
+    def __init__(self, fh: IO[bytes], chunk: int, fast: bool = False) -> None:
         self.fh = fh
+        self.fast = fast
         self.chunk = chunk
         self.text = ""
         self.pos = 0            # index into text
         self.base = 0           # byte offset of text[pos]
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.eof = False
+        self.escape = -1        # fast: index of the next surrogate escape at or after pos (-1: not searched)
 
     def _more(self) -> bool:
         if self.eof:
@@ -934,7 +948,7 @@ class _Buffer:
         if not data:
             self.eof = True
         self.text = self.text[self.pos:] + decoded  # base stays the byte offset of text[pos]
-        self.pos = 0
+        self.pos, self.escape = 0, -1
         return bool(data)
 
     def peek(self) -> str:
@@ -959,6 +973,12 @@ class _Buffer:
     def next_entry(self, close: str, first: bool, what: str) -> bool:
         """Past the ``,`` before the next entry of an object or array (none before the
         ``first``); False, with the closing bracket consumed, at its end."""
+        if self.fast and not first:
+            found = _NEXT_ENTRY.match(self.text, self.pos)
+            if found:  # blanks and the comma: one byte each
+                self.base += found.end() - self.pos
+                self.pos = found.end()
+                return True
         self.skip_ws()
         c = self.peek()
         if c == close:
@@ -988,14 +1008,25 @@ class _Buffer:
                 continue
             start_bytes = self.base
             raw = self.text[self.pos:end]
-            item = jsonio.without_lone_surrogates(item, raw, surrogates)
-            length = len(raw.encode("utf-8", "surrogatepass"))
+            if not self.fast or self._escape_before(end):
+                item = jsonio.without_lone_surrogates(item, raw, surrogates)
+            length = len(raw) if self.fast and raw.isascii() else len(raw.encode("utf-8", "surrogatepass"))
             self.base += length
             self.pos = end
-            if self.pos > self.chunk:  # drop what is consumed
+            # drop what is consumed (fast: once past half the window, so that the decoder's error
+            # at the end of the window, an item cut by the chunk, counts the lines of a short text)
+            if self.pos > self.chunk or (self.fast and 2 * self.pos > len(self.text)):
                 self.text = self.text[self.pos:]
-                self.pos = 0
+                self.pos, self.escape = 0, -1
             return start_bytes, length, item
+
+    def _escape_before(self, end: int) -> bool:
+        """Whether ``text[pos:end]`` may spell a surrogate: text decoded strictly from UTF-8 holds
+        none itself, so only a ``\\uD800``-like escape can (searched once a window, not once an item)."""
+        if self.escape < self.pos:
+            found = _SURROGATE_ESCAPE.search(self.text, self.pos)
+            self.escape = found.start() if found else len(self.text)
+        return self.escape < end
 
 
 Uses = tuple[tuple[str, str, date], ...]  # (TZID as written, IANA zone, first day)
