@@ -90,6 +90,10 @@ ODD: dict[str, bytes] = {
     "trailing blanks": PLAIN.replace(b"BEGIN:VEVENT", b"BEGIN:VEVENT  ", 1).replace(b"UID:a", b"UID:a ", 1),
     "quoted params": PLAIN.replace(b"DTEND;TZID=Asia/Tokyo:", b'DTEND;X-A="b:c;d";TZID="Asia/Tokyo":')
                           .replace(b"UID:b", b'UID;X-Q="u:v":b'),
+    "quoted tzid": PLAIN.replace(b"DTEND;TZID=Asia/Tokyo:", b'DTEND;tzid="(UTC+09:00) Osaka; Sapporo, Tokyo":')
+                        .replace(b"DTSTART;TZID=Europe/Berlin:", b'DTSTART;TZID="Europe/Berlin":', 1)
+                        .replace(b"DTSTART;TZID=Europe/Berlin:", b'DTSTART;TZID="":', 1)
+                        .replace(b"DTSTART;TZID=Europe/Berlin:", b'DTSTART;TZID="a"b":', 1),
     "several params": PLAIN.replace(b"DTEND;TZID=Asia/Tokyo:", b"DTEND;VALUE=DATE-TIME;TZID=Asia/Tokyo:")
                            .replace(b"DTSTART;TZID=Europe/Berlin:20240108T100000",
                                     b"DTSTART;TZID=Europe/Berlin;TZID=:20240108T100000", 1),

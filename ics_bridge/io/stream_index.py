@@ -11,10 +11,10 @@ properties, lines outside any component).
 How: :data:`_LINES` skips, inside the engine, every logical line whose name is plainly one the
 index ignores (letters, digits and ``-`` up to the first ``;`` or ``:``, the text the reference
 reader's ``_name_and_params`` takes as the name, and not a BEGIN:/END: line), and reads the
-plain forms of the others (``BEGIN:VEVENT``, ``UID:…``, ``DTSTART;TZID=…:…`` on one physical
-line without the characters ``str.splitlines`` breaks at) in its groups.  Every other line it
-stops at (folded, quoted, odd names or blanks, a line at the end of the file without a line
-break) goes through the reference reader's ``logical`` with its raw bytes, and while the stack
+plain forms of the others (``BEGIN:VEVENT``, ``UID:…``, ``DTSTART;TZID=…:…`` with the TZID
+quoted or not, on one physical line without the characters ``str.splitlines`` breaks at) in
+its groups.  Every other line it stops at (folded, other parameters, odd names or blanks, a
+line at the end of the file without a line break) goes through the reference reader's ``logical`` with its raw bytes, and while the stack
 is at most one deep (the calendar's own properties, lines outside) every line does.  A chunk
 that is not UTF-8 (a fold inside a character, a Windows-1252 file) and the rest of the file
 after it go through the reference reader, which reports them.  ``tests/test_pass19_index.py``
@@ -37,6 +37,7 @@ _PROPS = rb"dtstart|dtend|due|recurrence-id|exdate|rdate"  # timezones.TIME_PROP
 _ODD = rb"\xc2[\x80-\x84\x86-\xbf]|\xe2(?!\x80[\xa8\xa9])"
 _SAFE = rb"(?:[^\r\n\x0b\x0c\x1c-\x1e\xc2\xe2]++|" + _ODD + rb")*+"
 _TZID = rb"(?:[^\r\n\x0b\x0c\x1c-\x1e\xc2\xe2;:\"]++|" + _ODD + rb")++"  # no quote, ; or : (one parameter)
+_QUOTED = rb"(?:[^\r\n\x0b\x0c\x1c-\x1e\xc2\xe2\"]++|" + _ODD + rb")++"  # in quotes (Outlook's "(UTC+01:00) …")
 _EOL = rb"\r?(?=\n(?![ \t]))"  # the logical line ends (its line feed starts the next match)
 # A name the index ignores: letters, digits, "-" up to ";" or ":", not BEGIN:, END:, UID or a
 # time property (the first letter decides for most lines).
@@ -46,7 +47,8 @@ _LINES = re.compile(
     rb"\n(?![ \t])(?!" + _IGNORED + rb")"                      # a logical line the index may need
     rb"(?:(?:(?i:(begin)|end)):([A-Za-z0-9-]++)" + _EOL +       # 1 BEGIN?, 2 component
     rb"|(?i:uid):(" + _SAFE + rb")" + _EOL +                    # 3 UID
-    rb"|((?i:" + _PROPS + rb"));(?i:tzid)=(" + _TZID + rb"):(" + _SAFE + rb")" + _EOL +  # 4 name 5 TZID 6 value
+    rb"|((?i:" + _PROPS + rb"));(?i:tzid)=(?:\"(" + _QUOTED + rb")\"|(" + _TZID + rb")):(" + _SAFE + rb")"
+    + _EOL +                                                     # 4 name, 5 quoted or 6 plain TZID, 7 value
     rb"|)")                                                      # anything else: the reference reader
 _LINE_END = re.compile(rb"\n(?![ \t])")
 
@@ -115,12 +117,12 @@ def _chunk(chunk: bytes, state: Any, pos: int) -> None:
         elif kind == 3:
             state.uid(m[3].decode())
         else:
-            tzid = m[5]
+            tzid = m[6] if m[5] is None else m[5]  # _name_and_params strips the quotes
             zoned = values.get(tzid)
             if zoned is None:
                 zoned = values[tzid] = []
                 state.zoned(tzid.decode(), "")  # the TZID's place in tz_years: its first use
-            zoned.append(m[6])
+            zoned.append(m[7])
         done = m.end() + 1
     if len(stack) < 2 and done < len(data):
         state.feed(io.BytesIO(data[done:]), base + done)
