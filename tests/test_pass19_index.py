@@ -118,6 +118,10 @@ ODD: dict[str, bytes] = {
     "blank then fold": PLAIN.replace(b"UID:b\r\n", b"\r\n UID:c\r\nUID:b\r\n"),
     "leading fold": b" X-LEAD:1\r\n more\r\n" + PLAIN,
     "outside lines": b"X-BEFORE:1\r\nX-BEFORE:2\r\n" + PLAIN + b"X-AFTER;A=1:2\r\n\r\n",
+    "time properties": PLAIN.replace(b"VERSION:2.0", b"DTSTART:20200101T000000\r\nDTEND;VALUE=DATE:20200101")
+                            .replace(b"UID:b", b"DTSTART;VALUE=DATE:20250101\r\nDUE:2026\r\n 0101\r\nRDATE;value=PERIOD:x\r\n"
+                                               b"EXDATE;VALUE=DATE;TZID=Asia/Tokyo:20270101\r\nUID:b")
+                     + b"DTSTART:19990101T000000\r\n",
     "header folds": PLAIN.replace(b"PRODID:-//t//t//EN", b"PRODID:-//t\r\n //t//EN\r\nX-A;TZID=Asia/Tokyo:20200101T000000"),
     "two calendars": PLAIN + PLAIN.replace(b"UID:a", b"UID:c"),
     "valarm": PLAIN.replace(b"UID:b\r\n", b"UID:b\r\nBEGIN:VALARM\r\nUID:alarm\r\nTRIGGER:-PT5M\r\n"

@@ -13,7 +13,7 @@ index ignores (letters, digits and ``-`` up to the first ``;`` or ``:``, the tex
 reader's ``_name_and_params`` takes as the name, and not a BEGIN:/END: line), and reads the
 plain forms of the others (``BEGIN:VEVENT``, ``UID:…``, ``DTSTART;TZID=…:…`` with the TZID
 quoted or not, on one physical line without the characters ``str.splitlines`` breaks at) in
-its groups.  Every other line it stops at (folded, other parameters, odd names or blanks, a
+its groups; a time property whose parameters are at most ``VALUE=…`` needs nothing read.  Every other line it stops at (folded, other parameters, odd names or blanks, a
 line at the end of the file without a line break) goes through the reference reader's ``logical`` with its raw bytes, and while the stack
 is at most one deep (the calendar's own properties, lines outside) every line does.  A chunk
 that is not UTF-8 (a fold inside a character, a Windows-1252 file) and the rest of the file
@@ -49,6 +49,7 @@ _LINES = re.compile(
     rb"|(?i:uid):(" + _SAFE + rb")" + _EOL +                    # 3 UID
     rb"|((?i:" + _PROPS + rb"));(?i:tzid)=(?:\"(" + _QUOTED + rb")\"|(" + _TZID + rb")):(" + _SAFE + rb")"
     + _EOL +                                                     # 4 name, 5 quoted or 6 plain TZID, 7 value
+    rb"|(?i:" + _PROPS + rb")(;(?i:value)=[A-Za-z-]+:|:)"        # 8: a time property without TZID
     rb"|)")                                                      # anything else: the reference reader
 _LINE_END = re.compile(rb"\n(?![ \t])")
 
@@ -109,13 +110,15 @@ def _chunk(chunk: bytes, state: Any, pos: int) -> None:
                 state.begin(comp, base + start)
             else:
                 state.end(comp, base + start, base + m.end() + 1)
-        elif kind is None or len(stack) < 2 or "VTIMEZONE" in stack:
+        elif kind is None or len(stack) < 2 or "VTIMEZONE" in stack:  # as the reference reads it
             found = _LINE_END.search(data, start)
             done = found.end() if found else len(data)
             state.logical([data[start:done]], base + start)
             continue
         elif kind == 3:
             state.uid(m[3].decode())
+        elif kind == 8:  # no zone: nothing for the index, whatever its value (done counts below depth 2 only)
+            continue
         else:
             tzid = m[6] if m[5] is None else m[5]  # _name_and_params strips the quotes
             zoned = values.get(tzid)
