@@ -70,7 +70,8 @@ def _event(uid: bytes, *lines: bytes) -> bytes:
             + b"END:VEVENT\r\n")
 
 
-PLAIN = HEAD + _event(b"a") + _event(b"b", b"DTEND;TZID=Asia/Tokyo:20300108T110000") + _event(b"a") + b"END:VCALENDAR\r\n"
+PLAIN = (HEAD + _event(b"a") + _event(b"b", b"DTEND;TZID=Asia/Tokyo:20300108T110000") + _event(b"a")
+         + b"END:VCALENDAR\r\n")
 
 ODD: dict[str, bytes] = {
     "plain": PLAIN,
@@ -108,7 +109,8 @@ ODD: dict[str, bytes] = {
     # str.splitlines breaks these lines and the reference reader drops the character after each break:
     # the UIDs of each pair are then one series, the TZIDs one key
     "splitlines uid twins": HEAD + b"".join(_event(uid.encode()) for uid in (
-        "q\u2028xy", "q\u2028zy", "r\x85xy", "r\x85zy", "s\u2029xy", "s\u2029zy", "t\x0cxy", "t\x0czy")) + b"END:VCALENDAR\r\n",
+        "q\u2028xy", "q\u2028zy", "r\x85xy", "r\x85zy", "s\u2029xy", "s\u2029zy", "t\x0cxy", "t\x0czy"))
+                            + b"END:VCALENDAR\r\n",
     "splitlines tzid": HEAD + b"".join(_event(b"z", b"DTEND;TZID=Asia/" + brk.encode() + x + b"Tokyo:20300108T110000")
                                        for brk in ("\u2028", "\x85", "\u2029", "\x1e") for x in (b"X", b"Y"))
                        + b"END:VCALENDAR\r\n",
@@ -119,10 +121,12 @@ ODD: dict[str, bytes] = {
     "leading fold": b" X-LEAD:1\r\n more\r\n" + PLAIN,
     "outside lines": b"X-BEFORE:1\r\nX-BEFORE:2\r\n" + PLAIN + b"X-AFTER;A=1:2\r\n\r\n",
     "time properties": PLAIN.replace(b"VERSION:2.0", b"DTSTART:20200101T000000\r\nDTEND;VALUE=DATE:20200101")
-                            .replace(b"UID:b", b"DTSTART;VALUE=DATE:20250101\r\nDUE:2026\r\n 0101\r\nRDATE;value=PERIOD:x\r\n"
+                            .replace(b"UID:b", b"DTSTART;VALUE=DATE:20250101\r\nDUE:2026\r\n 0101\r\n"
+                                               b"RDATE;value=PERIOD:x\r\n"
                                                b"EXDATE;VALUE=DATE;TZID=Asia/Tokyo:20270101\r\nUID:b")
                      + b"DTSTART:19990101T000000\r\n",
-    "header folds": PLAIN.replace(b"PRODID:-//t//t//EN", b"PRODID:-//t\r\n //t//EN\r\nX-A;TZID=Asia/Tokyo:20200101T000000"),
+    "header folds": PLAIN.replace(b"PRODID:-//t//t//EN",
+                                  b"PRODID:-//t\r\n //t//EN\r\nX-A;TZID=Asia/Tokyo:20200101T000000"),
     "two calendars": PLAIN + PLAIN.replace(b"UID:a", b"UID:c"),
     "valarm": PLAIN.replace(b"UID:b\r\n", b"UID:b\r\nBEGIN:VALARM\r\nUID:alarm\r\nTRIGGER:-PT5M\r\n"
                                          b"DTSTART;TZID=Asia/Seoul:20400101T000000\r\nEND:VALARM\r\n"),

@@ -19,7 +19,8 @@ from ics_bridge.io import stream
 
 ROOT = Path(__file__).resolve().parent.parent
 # the JSON inputs, and the golden Graph/Google outputs (collections of every shape the writers make)
-FILES = sorted([*(ROOT / "tests" / "corpus" / "graph").glob("*.json"), *(ROOT / "tests" / "corpus" / "google").glob("*.json"),
+FILES = sorted([*(ROOT / "tests" / "corpus" / "graph").glob("*.json"),
+                *(ROOT / "tests" / "corpus" / "google").glob("*.json"),
                 *(ROOT / "tests" / "producers").glob("*.json"), *(ROOT / "samples").rglob("*.json"),
                 *(p for p in (ROOT / "tests" / "golden" / "out").rglob("*.json") if "report" not in p.name)])
 CHUNKS = (1, 5, 64, 4096, 1 << 20)  # the reference reads again from the item's start after each chunk

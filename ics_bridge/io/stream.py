@@ -356,7 +356,8 @@ class _Pass1:
                     idx.zones_at, self.zones_seen = len(idx.offsets), True
                 idx.vtimezone_blocks.append(block)
             else:  # not converted, but a component icalendar cannot read fails the file as a whole
-                cal = _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n", "utf-8" if self.utf8_ok else "cp1252")
+                cal = _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n",
+                             "utf-8" if self.utf8_ok else "cp1252")
                 for component in cal.subcomponents:  # reported in the checks at its place
                     if component.name != "VTIMEZONE":
                         ics_io._clean_components(component, self.notes)
@@ -398,7 +399,8 @@ class _Pass1:
                       "forbids them; the octets are one character)")
         keyed((0, -1, 0))  # ics.decode: before the text's repairs
         for name, n in self.outside.items():  # ics.prepare_text's file notes, after the VEVENTs' own
-            notes.add(LossKind.INVALID_VALUE, name, "line outside any component ignored" + (f" ({n} times)" if n > 1 else ""))
+            notes.add(LossKind.INVALID_VALUE, name,
+                      "line outside any component ignored" + (f" ({n} times)" if n > 1 else ""))
         keyed((0, 1 << 62, 0))
         for _ in range(idx.calendars - 1):
             notes.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")

@@ -10,16 +10,17 @@ properties, lines outside any component).
 
 How: :data:`_LINES` skips, inside the engine, every logical line whose name is plainly one the
 index ignores (letters, digits and ``-`` up to the first ``;`` or ``:``, the text the reference
-reader's ``_name_and_params`` takes as the name, and not a BEGIN:/END: line), and reads the
-plain forms of the others (``BEGIN:VEVENT``, ``UID:…``, ``DTSTART;TZID=…:…`` with the TZID
-quoted or not, on one physical line without the characters ``str.splitlines`` breaks at) in
-its groups; a time property whose parameters are at most ``VALUE=…`` needs nothing read.  Every other line it stops at (folded, other parameters, odd names or blanks, a
-line at the end of the file without a line break) goes through the reference reader's ``logical`` with its raw bytes, and while the stack
-is at most one deep (the calendar's own properties, lines outside) every line does.  A chunk
-that is not UTF-8 (a fold inside a character, a Windows-1252 file) and the rest of the file
-after it go through the reference reader, which reports them.  ``tests/test_pass19_index.py``
-holds the index (every field, the notes) equal to the reference reader's on the corpus and on
-generated input.
+reader's ``_name_and_params`` takes as the name, and not a BEGIN:/END: line).  It reads the
+plain forms of the others in its groups: ``BEGIN:VEVENT``, ``UID:…``, ``DTSTART;TZID=…:…``
+with the TZID quoted or not, on one physical line without the characters ``str.splitlines``
+breaks at; a time property whose parameters are at most ``VALUE=…`` needs nothing read.  Every
+other line it stops at (folded, other parameters, odd names or blanks, a line at the end of
+the file without a line break) goes through the reference reader's ``logical`` with its raw
+bytes, and while the stack is at most one deep (the calendar's own properties, lines outside)
+every line does.  A chunk that is not UTF-8 (a fold inside a character, a Windows-1252 file)
+and the rest of the file after it go through the reference reader, which reports them.
+``tests/test_pass19_index.py`` holds the index (every field, the notes) equal to the reference
+reader's on the corpus and on generated input.
 """
 
 from __future__ import annotations
