@@ -138,6 +138,8 @@ ODD: dict[str, bytes] = {
     "names with digits": PLAIN.replace(b"UID:b", b"X-1:0\r\n-:x\r\n9Z;A=1:x\r\nUID:b"),
     "odd names": PLAIN.replace(b"UID:b", b"X_UND:1\r\n:colon\r\n;semi\r\nNAME\r\nX.Y:1\r\nUID:b"),
     "begin with params": PLAIN.replace(b"UID:b", b"BEGIN;X=1:VALARM\r\nEND;Y=2:VALARM\r\nUID:b"),
+    "long folded lines": PLAIN.replace(b"UID:b", b"ATTACH:" + b"\r\n ".join([b"QUJD" * 18] * 300) + b"\r\n"
+                                       b"UID:b" + b"\r\n ".join([b"x" * 74] * 200)),
     "tab fold": PLAIN.replace(b"UID:b", b"UID:b\r\n\tc"),
     "non-ascii uid": PLAIN.replace(b"UID:b", "UID:b-é-日本-😀".encode()),
     "non-ascii tzid": PLAIN.replace(b"Asia/Tokyo", "Zone/Zürich".encode()),

@@ -56,21 +56,25 @@ _LINE_END = re.compile(rb"\n(?![ \t])")
 
 
 def scan(fh: IO[bytes], state: Any, pos: int) -> None:
-    """Feed ``state`` (a ``stream._Pass1``) the file from byte ``pos`` (a line start) to its end."""
-    carry = b""
+    """Feed ``state`` (a ``stream._Pass1``) the file from byte ``pos`` (a line start) to its end.
+    A logical line longer than a chunk (an inline ATTACH) is gathered in linear time."""
+    buf = bytearray()
+    low = 0                              # buf[:low] is searched for a line end already
     while True:
         data = fh.read(CHUNK)
-        buf = carry + data
-        cut = _cut(buf) if data else len(buf)
+        buf += data
+        cut = _cut(buf, low) if data else len(buf)
         if cut < 0:
-            carry = buf
+            low = len(buf) - 1           # the last byte may be a line feed: its next byte decides
             continue
-        chunk, carry = buf[:cut], buf[cut:]
+        chunk = bytes(buf[:cut])
+        del buf[:cut]
+        low = 0
         if chunk:
             try:
                 chunk.decode("utf-8")
             except UnicodeDecodeError:  # the reference reader finds the byte and reads the rest
-                state.feed(fh, state.feed(io.BytesIO(chunk + carry + fh.readline()), pos))
+                state.feed(fh, state.feed(io.BytesIO(chunk + bytes(buf) + fh.readline()), pos))
                 return
             _chunk(chunk, state, pos)
             pos += len(chunk)
@@ -78,11 +82,11 @@ def scan(fh: IO[bytes], state: Any, pos: int) -> None:
             return
 
 
-def _cut(buf: bytes) -> int:
-    """Where the last complete logical line of ``buf`` ends (-1: none yet)."""
+def _cut(buf: bytearray, low: int) -> int:
+    """Where the last complete logical line of ``buf`` ends, looking from ``low`` (-1: none yet)."""
     end = len(buf) - 1
     while True:
-        nl = buf.rfind(b"\n", 0, end)
+        nl = buf.rfind(b"\n", low, end)
         if nl < 0:
             return -1
         if buf[nl + 1] not in b" \t":
