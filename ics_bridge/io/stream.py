@@ -1168,10 +1168,10 @@ def _match(produced: list[str | None], expected: list[tuple[tuple[int, int], str
 
 class _Items:
     """Pass-1 bookkeeping shared by the Graph and Google readers: byte ranges of every item and
-    which items a group (a series master) takes along."""
+    which items a group (a series master) takes along.  ``fast``: :class:`JsonItems`' shortcuts."""
 
-    def __init__(self, path: Path) -> None:
-        self.source = JsonItems(path)
+    def __init__(self, path: Path, fast: bool = True) -> None:
+        self.source = JsonItems(path, fast)
         self.offsets: array = array("q")
         self.lengths: array = array("q")
         self.members: dict[int, list[int]] = {}   # master position → positions of its exceptions
