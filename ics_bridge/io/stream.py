@@ -77,7 +77,7 @@ from icalendar import Calendar
 
 from .. import model as m
 from .. import timezones
-from . import ics_model, jsonio
+from . import ics_model, jsonio, stream_index
 from . import ics as ics_io
 from .model_reader import IcsReader
 from .model_writer import EventWriter, calendar_head, to_bytes
@@ -234,156 +234,199 @@ class IcsIndex:
         return len(self.offsets)
 
 
-def index_ics(path: str | os.PathLike[str], report: Report | None = None) -> IcsIndex:
-    """Pass 1 over ``path`` (bytes, line by line)."""
-    idx = IcsIndex(Path(path))
-    uid_series = _HashTable()                 # hash(UID) → series number
-    stack: list[str] = []
-    header = bytearray()
-    pos = 0
-    block_start = -1
-    tz_start = -1
-    cur_uid: str | None = None
-    pending: list[bytes] = []                 # the raw physical lines of the current logical line
-    pending_start = 0
-    utf8_ok = True
-    bom = 0
-    first_bad = -1                            # ics.decode's "byte N": the first byte UTF-8 refuses
-    split_folds = 0                           # folds inside a UTF-8 character (ics.decode joins them)
-    anon = 0
-    notes = Report(file=report.file if report is not None else None)
-    keys: list[tuple[int, int, int]] = []
-    outside: dict[str, int] = {}              # a line outside any component, by name: ics.prepare_text's note
-    zones_seen = False
+class _Pass1:
+    """Pass 1's state over one file and its reference reader, logical line by logical line
+    (:meth:`feed`, :meth:`logical`).  The fast scanner (:func:`.stream_index.scan`) finds the
+    few lines that change the state at C speed and calls the same :meth:`begin`, :meth:`end`
+    and :meth:`prop`; any line it does not read plainly goes through :meth:`logical`."""
 
-    def keyed(key: tuple[int, int, int]) -> None:
-        keys.extend([key] * (len(notes) - len(keys)))
+    def __init__(self, path: Path, report: Report | None) -> None:
+        self.idx = IcsIndex(path)
+        self.uid_series = _HashTable()            # hash(UID) → series number
+        self.stack: list[str] = []
+        self.header = bytearray()
+        self.block_start = -1
+        self.tz_start = -1
+        self.cur_uid: str | None = None
+        self.pending: list[bytes] = []            # the raw physical lines of the current logical line
+        self.pending_start = 0
+        self.utf8_ok = True
+        self.bom = 0
+        self.first_bad = -1                       # ics.decode's "byte N": the first byte UTF-8 refuses
+        self.split_folds = 0                      # folds inside a UTF-8 character (ics.decode joins them)
+        self.anon = 0
+        self.notes = Report(file=report.file if report is not None else None)
+        self.keys: list[tuple[int, int, int]] = []
+        self.outside: dict[str, int] = {}         # a line outside any component, by name: ics.prepare_text's note
+        self.zones_seen = False
 
-    def logical(raw_lines: list[bytes], start: int) -> None:
-        nonlocal block_start, tz_start, cur_uid, anon, utf8_ok, split_folds, zones_seen
+    def keyed(self, key: tuple[int, int, int]) -> None:
+        self.keys.extend([key] * (len(self.notes) - len(self.keys)))
+
+    def feed(self, lines: Iterable[bytes], pos: int) -> int:
+        """The reference reader: physical lines (``\\n``-ended, as a binary file iterates) from
+        byte ``pos``; a line starting with a blank continues the pending one.  Returns the end."""
+        for raw in lines:
+            if self.utf8_ok and self.first_bad < 0:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.first_bad = pos - self.bom + exc.start
+            if raw[:1] in (b" ", b"\t") and self.pending:
+                self.pending.append(raw)
+            else:
+                self.flush()
+                self.pending, self.pending_start = [raw], pos
+            pos += len(raw)
+        return pos
+
+    def flush(self) -> None:
+        """The pending logical line read (at the end of the input, or of a range :meth:`feed` got)."""
+        if self.pending:
+            pending, self.pending = self.pending, []
+            self.logical(pending, self.pending_start)
+
+    def logical(self, raw_lines: list[bytes], start: int) -> None:
+        """One logical line: its physical lines decoded and unfolded as :func:`ics_io.decode` would."""
         raw = b"".join(raw_lines)
-        if first_bad >= 0 and utf8_ok:  # a line UTF-8 refuses: a fold inside a character, or not UTF-8
+        if self.first_bad >= 0 and self.utf8_ok:  # a line UTF-8 refuses: a fold inside a character, or not UTF-8
             joined, folds = ics_io._SPLIT_UTF8_FOLD.subn(rb"\1", raw)
             try:
                 joined.decode("utf-8")
             except UnicodeDecodeError:
-                utf8_ok = False  # the whole file is then read as Windows-1252, as ics.decode does
+                self.utf8_ok = False  # the whole file is then read as Windows-1252, as ics.decode does
             else:
-                split_folds += folds
-        text = raw.decode("utf-8", errors="replace") if utf8_ok else raw.decode("cp1252", errors="replace")
+                self.split_folds += folds
+        text = raw.decode("utf-8", errors="replace") if self.utf8_ok else raw.decode("cp1252", errors="replace")
         line = "".join(part.rstrip("\r\n")[1:] if k else part.rstrip("\r\n")
                        for k, part in enumerate(text.splitlines(keepends=True)))
         if not line.strip():
             return
         head = line[:6].upper()
         if head == "BEGIN:":
-            comp = line[6:].strip().upper()
-            stack.append(comp)
-            if comp == "VCALENDAR" and len(stack) == 1:
-                idx.calendars += 1
-            elif comp == "VEVENT" and len(stack) == 2:
-                block_start, cur_uid = start, None
-            elif len(stack) == 2:  # VTIMEZONE, VTODO, VJOURNAL, VFREEBUSY…
-                tz_start = start
-            elif len(stack) == 1:
-                raise StreamUnsupported(f"top-level {comp} without VCALENDAR")
-            return
-        if line[:4].upper() == "END:":
-            comp = line[4:].strip().upper()
-            if not stack or stack[-1] != comp:
-                raise StreamUnsupported(f"END:{comp} does not close {stack[-1] if stack else 'anything'}")
-            stack.pop()
-            end = start + len(raw)
-            if comp == "VEVENT" and len(stack) == 1:
-                if cur_uid is None:
-                    key = hash(("\x00anon", anon))
-                    anon += 1
-                else:
-                    key = hash(cur_uid)
-                number = uid_series.setdefault(key, idx.series_count)
-                if number == idx.series_count:
-                    idx.series_count += 1
-                idx.offsets.append(block_start)
-                idx.lengths.append(end - block_start)
-                idx.series.append(number)
-            elif len(stack) == 1:
-                with open(idx.path, "rb") as fh:
-                    fh.seek(tz_start)
-                    block = fh.read(end - tz_start)
-                if comp == "VTIMEZONE":
-                    if not zones_seen:
-                        idx.zones_at, zones_seen = len(idx.offsets), True
-                    idx.vtimezone_blocks.append(block)
-                else:  # not converted, but a component icalendar cannot read fails the file as a whole
-                    cal = _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n", "utf-8" if utf8_ok else "cp1252")
-                    for component in cal.subcomponents:  # reported in the checks at its place
-                        if component.name != "VTIMEZONE":
-                            ics_io._clean_components(component, notes)
-                    keyed((3, len(idx.offsets), -1))
-            return
-        if not stack:
+            self.begin(line[6:].strip().upper(), start)
+        elif line[:4].upper() == "END:":
+            self.end(line[4:].strip().upper(), start, start + len(raw))
+        elif not self.stack:
             name = _name_and_params(line)[0]
-            outside[name] = outside.get(name, 0) + 1
-            return
-        if len(stack) == 1:
-            if idx.calendars == 1:
-                header.extend(raw)
-            return
-        if "VTIMEZONE" in stack:
-            return
-        name, params, value = _name_and_params(line)
-        if len(stack) == 2 and stack[1] == "VEVENT":
-            if name == "UID":
-                cur_uid = value
-        if name in _TIME_PROPS and params.get("TZID"):
-            years = idx.tz_years.setdefault(params["TZID"], set())
-            years.update(int(v[:4]) for v in _LOCAL_RE.findall(value))
+            self.outside[name] = self.outside.get(name, 0) + 1
+        elif len(self.stack) == 1:
+            if self.idx.calendars == 1:
+                self.header.extend(raw)
+        elif "VTIMEZONE" not in self.stack:
+            self.prop(*_name_and_params(line))
 
-    with open(idx.path, "rb") as fh:
-        first = fh.read(3)
-        if first == b"\xef\xbb\xbf":
-            pos = bom = 3
-        fh.seek(pos)
-        for raw in fh:
-            if utf8_ok and first_bad < 0:
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    first_bad = pos - bom + exc.start
-            if raw[:1] in (b" ", b"\t") and pending:
-                pending.append(raw)
+    def begin(self, comp: str, start: int) -> None:
+        """``BEGIN:comp`` at byte ``start``."""
+        stack = self.stack
+        stack.append(comp)
+        if comp == "VCALENDAR" and len(stack) == 1:
+            self.idx.calendars += 1
+        elif comp == "VEVENT" and len(stack) == 2:
+            self.block_start, self.cur_uid = start, None
+        elif len(stack) == 2:  # VTIMEZONE, VTODO, VJOURNAL, VFREEBUSY…
+            self.tz_start = start
+        elif len(stack) == 1:
+            raise StreamUnsupported(f"top-level {comp} without VCALENDAR")
+
+    def end(self, comp: str, start: int, end: int) -> None:
+        """``END:comp`` from byte ``start`` to ``end`` (after its line break)."""
+        stack, idx = self.stack, self.idx
+        if not stack or stack[-1] != comp:
+            raise StreamUnsupported(f"END:{comp} does not close {stack[-1] if stack else 'anything'}")
+        stack.pop()
+        if comp == "VEVENT" and len(stack) == 1:
+            if self.cur_uid is None:
+                key = hash(("\x00anon", self.anon))
+                self.anon += 1
             else:
-                if pending:
-                    logical(pending, pending_start)
-                pending, pending_start = [raw], pos
-            pos += len(raw)
-        if pending:
-            logical(pending, pending_start)
-    if stack:
-        raise StreamUnsupported(f"unterminated {stack[-1]}")
-    if idx.calendars == 0:
-        raise StreamUnsupported("no VCALENDAR")
-    if not utf8_ok:
-        idx.encoding = "cp1252"
-        notes.add(LossKind.QUIRK_REPAIRED, "encoding", f"not UTF-8 (byte {first_bad}); read as Windows-1252",
-                  guess=True)
-    elif split_folds:
-        idx.split_folds = True
-        notes.add(LossKind.QUIRK_REPAIRED, "encoding",
-                  f"{split_folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
-                  "forbids them; the octets are one character)")
-    keyed((0, -1, 0))  # ics.decode: before the text's repairs
-    for name, n in outside.items():  # ics.prepare_text's file notes, after the VEVENTs' own
-        notes.add(LossKind.INVALID_VALUE, name, "line outside any component ignored" + (f" ({n} times)" if n > 1 else ""))
-    keyed((0, 1 << 62, 0))
-    for _ in range(idx.calendars - 1):
-        notes.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
-    keyed((1, 0, 0))
-    idx.notes = sorted(zip(keys, notes.entries), key=lambda pair: pair[0])
-    if report is not None:
-        report.extend(loss for _key, loss in idx.notes)
-    idx.header = bytes(header)
-    return idx
+                key = hash(self.cur_uid)
+            number = self.uid_series.setdefault(key, idx.series_count)
+            if number == idx.series_count:
+                idx.series_count += 1
+            idx.offsets.append(self.block_start)
+            idx.lengths.append(end - self.block_start)
+            idx.series.append(number)
+        elif len(stack) == 1:
+            with open(idx.path, "rb") as fh:
+                fh.seek(self.tz_start)
+                block = fh.read(end - self.tz_start)
+            if comp == "VTIMEZONE":
+                if not self.zones_seen:
+                    idx.zones_at, self.zones_seen = len(idx.offsets), True
+                idx.vtimezone_blocks.append(block)
+            else:  # not converted, but a component icalendar cannot read fails the file as a whole
+                cal = _parse(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n",
+                             "utf-8" if self.utf8_ok else "cp1252")
+                for component in cal.subcomponents:  # reported in the checks at its place
+                    if component.name != "VTIMEZONE":
+                        ics_io._clean_components(component, self.notes)
+                self.keyed((3, len(idx.offsets), -1))
+
+    def prop(self, name: str, params: dict[str, str], value: str) -> None:
+        """A property line of a component other than a VTIMEZONE, below the VCALENDAR: the
+        VEVENT's UID, and the years of a zoned time value (RFC 5545 3.2.19 TZID)."""
+        if name == "UID":
+            self.uid(value)
+        if name in _TIME_PROPS and params.get("TZID"):
+            self.zoned(params["TZID"], value)
+
+    def uid(self, value: str) -> None:
+        """A UID line below the VCALENDAR, outside VTIMEZONEs: the VEVENT's own groups it."""
+        if len(self.stack) == 2 and self.stack[1] == "VEVENT":
+            self.cur_uid = value
+
+    def zoned(self, tzid: str, text: str) -> None:
+        """A time value (or several) in ``tzid``: the zone's years (:meth:`_Zones.resolution`)."""
+        years = self.idx.tz_years.setdefault(tzid, set())
+        years.update(int(v[:4]) for v in _LOCAL_RE.findall(text))
+
+    def finish(self, report: Report | None) -> IcsIndex:
+        """The index, its notes keyed and sorted; unbalanced or calendar-less input refused."""
+        idx, notes, keyed = self.idx, self.notes, self.keyed
+        if self.stack:
+            raise StreamUnsupported(f"unterminated {self.stack[-1]}")
+        if idx.calendars == 0:
+            raise StreamUnsupported("no VCALENDAR")
+        if not self.utf8_ok:
+            idx.encoding = "cp1252"
+            notes.add(LossKind.QUIRK_REPAIRED, "encoding", f"not UTF-8 (byte {self.first_bad}); read as Windows-1252",
+                      guess=True)
+        elif self.split_folds:
+            idx.split_folds = True
+            notes.add(LossKind.QUIRK_REPAIRED, "encoding",
+                      f"{self.split_folds} fold(s) inside a UTF-8 character joined before decoding (RFC 5545 3.1 "
+                      "forbids them; the octets are one character)")
+        keyed((0, -1, 0))  # ics.decode: before the text's repairs
+        for name, n in self.outside.items():  # ics.prepare_text's file notes, after the VEVENTs' own
+            notes.add(LossKind.INVALID_VALUE, name,
+                      "line outside any component ignored" + (f" ({n} times)" if n > 1 else ""))
+        keyed((0, 1 << 62, 0))
+        for _ in range(idx.calendars - 1):
+            notes.add(LossKind.QUIRK_REPAIRED, "VCALENDAR", "several VCALENDARs in one file merged")
+        keyed((1, 0, 0))
+        idx.notes = sorted(zip(self.keys, notes.entries), key=lambda pair: pair[0])
+        if report is not None:
+            report.extend(loss for _key, loss in idx.notes)
+        idx.header = bytes(self.header)
+        return idx
+
+
+def index_ics(path: str | os.PathLike[str], report: Report | None = None, fast: bool = True) -> IcsIndex:
+    """Pass 1 over ``path``.  ``fast``: the lines that matter found at C speed
+    (:func:`.stream_index.scan`); otherwise the reference reader reads every line (the same
+    index, ``tests/test_pass19_index.py``)."""
+    state = _Pass1(Path(path), report)
+    with open(state.idx.path, "rb") as fh:
+        if fh.read(3) == b"\xef\xbb\xbf":
+            state.bom = 3
+        fh.seek(state.bom)
+        if fast:
+            stream_index.scan(fh, state, state.bom)
+        else:
+            state.feed(fh, state.bom)
+        state.flush()
+    return state.finish(report)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -842,6 +885,10 @@ class _JsonSpool:
 # ------------------------------------------------------------------------------------------------
 
 _WS = " \t\r\n"
+# Between two entries: blanks, the comma, blanks, and the next entry's first character in the buffer.
+_NEXT_ENTRY = re.compile(r"[ \t\r\n]*,[ \t\r\n]*(?=[^ \t\r\n])")
+# How JSON text spells a surrogate (jsonio.without_lone_surrogates' first check).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JsonItems:
@@ -853,12 +900,15 @@ class JsonItems:
     :class:`StreamUnsupported`.  Each item comes with its byte offset and length so a later
     pass can read it again with ``seek`` (:meth:`load`).  ``fields`` holds the top-level
     members other than the array (``timeZone``, ``@odata.context``…), complete after a full
-    iteration.  A sliding ``json.JSONDecoder.raw_decode`` over 1 MiB chunks: no dependency."""
+    iteration.  A sliding ``json.JSONDecoder.raw_decode`` over 1 MiB chunks: no dependency.
+    ``fast`` takes the shortcuts of :class:`_Buffer` (the same items, offsets and errors,
+    ``tests/test_pass19_json_items.py``)."""
 
     CHUNK = 1 << 20
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fast: bool = True) -> None:
         self.path = path
+        self.fast = fast
         self.fields: dict[str, Any] = {}
         self.array_keys: list[str] = []
         self.surrogates: list[int] = []  # lone surrogates replaced, per item (jsonio.report_surrogates)
@@ -867,7 +917,7 @@ class JsonItems:
     def __iter__(self) -> Iterator[tuple[int, int, Any]]:
         self.fields, self.array_keys = {}, []
         with open(self.path, "rb") as fh:
-            reader = _Buffer(fh, self.CHUNK)
+            reader = _Buffer(fh, self.CHUNK, self.fast)
             if reader.peek() == "\ufeff":
                 reader.take(1)
             c = reader.peek()
@@ -924,16 +974,23 @@ class JsonItems:
 
 
 class _Buffer:
-    """A str window over a UTF-8 byte stream that knows the byte offset of its start."""
+    """A str window over a UTF-8 byte stream that knows the byte offset of its start.
 
-    def __init__(self, fh: IO[bytes], chunk: int) -> None:
+    ``fast``: the blanks and comma between two entries taken by one regex when the next entry
+    starts in the window (:meth:`next_entry`), an item's text searched for surrogates only when
+    it holds a ``\\uD8xx``-like escape, an ASCII item's length without encoding it, the window
+    cut shorter (:meth:`value`)."""
+
+    def __init__(self, fh: IO[bytes], chunk: int, fast: bool = False) -> None:
         self.fh = fh
+        self.fast = fast
         self.chunk = chunk
         self.text = ""
         self.pos = 0            # index into text
         self.base = 0           # byte offset of text[pos]
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.eof = False
+        self.escape = -1        # fast: index of the next surrogate escape at or after pos (-1: not searched)
 
     def _more(self) -> bool:
         if self.eof:
@@ -946,7 +1003,7 @@ class _Buffer:
         if not data:
             self.eof = True
         self.text = self.text[self.pos:] + decoded  # base stays the byte offset of text[pos]
-        self.pos = 0
+        self.pos, self.escape = 0, -1
         return bool(data)
 
     def peek(self) -> str:
@@ -971,6 +1028,12 @@ class _Buffer:
     def next_entry(self, close: str, first: bool, what: str) -> bool:
         """Past the ``,`` before the next entry of an object or array (none before the
         ``first``); False, with the closing bracket consumed, at its end."""
+        if self.fast and not first:
+            found = _NEXT_ENTRY.match(self.text, self.pos)
+            if found:  # blanks and the comma: one byte each
+                self.base += found.end() - self.pos
+                self.pos = found.end()
+                return True
         self.skip_ws()
         c = self.peek()
         if c == close:
@@ -1000,14 +1063,25 @@ class _Buffer:
                 continue
             start_bytes = self.base
             raw = self.text[self.pos:end]
-            item = jsonio.without_lone_surrogates(item, raw, surrogates)
-            length = len(raw.encode("utf-8", "surrogatepass"))
+            if not self.fast or self._escape_before(end):
+                item = jsonio.without_lone_surrogates(item, raw, surrogates)
+            length = len(raw) if self.fast and raw.isascii() else len(raw.encode("utf-8", "surrogatepass"))
             self.base += length
             self.pos = end
-            if self.pos > self.chunk:  # drop what is consumed
+            # drop what is consumed (fast: once past half the window, so that the decoder's error
+            # at the end of the window, an item cut by the chunk, counts the lines of a short text)
+            if self.pos > self.chunk or (self.fast and 2 * self.pos > len(self.text)):
                 self.text = self.text[self.pos:]
-                self.pos = 0
+                self.pos, self.escape = 0, -1
             return start_bytes, length, item
+
+    def _escape_before(self, end: int) -> bool:
+        """Whether ``text[pos:end]`` may spell a surrogate: text decoded strictly from UTF-8 holds
+        none itself, so only a ``\\uD800``-like escape can (searched once a window, not once an item)."""
+        if self.escape < self.pos:
+            found = _SURROGATE_ESCAPE.search(self.text, self.pos)
+            self.escape = found.start() if found else len(self.text)
+        return self.escape < end
 
 
 Uses = tuple[tuple[str, str, date], ...]  # (TZID as written, IANA zone, first day)
@@ -1140,10 +1214,10 @@ def _match(produced: list[str | None], expected: list[tuple[tuple[int, int], str
 
 class _Items:
     """Pass-1 bookkeeping shared by the Graph and Google readers: byte ranges of every item and
-    which items a group (a series master) takes along."""
+    which items a group (a series master) takes along.  ``fast``: :class:`JsonItems`' shortcuts."""
 
-    def __init__(self, path: Path) -> None:
-        self.source = JsonItems(path)
+    def __init__(self, path: Path, fast: bool = True) -> None:
+        self.source = JsonItems(path, fast)
         self.offsets: array = array("q")
         self.lengths: array = array("q")
         self.members: dict[int, list[int]] = {}   # master position → positions of its exceptions
