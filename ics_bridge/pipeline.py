@@ -792,7 +792,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     position (phase B, written sorted at the end), which is the whole-file order.  Memory: byte
     ranges per item, the ids of masters, the member lists; one group's events at a time."""
     from .errors import InputError as _IE
-    its = _Items(path)
+    its = _Items(path, fast)
     source = its.source
     refs: dict[int, tuple[str, str]] = {}
     by_id: dict[Any, int] = {}
@@ -1031,7 +1031,7 @@ def _stream(src: Path, dst: Any, to: Format, source: Format | None, options: Opt
         return StreamResult(target=to, report=report, errors=errors, items=count)
     if source != "ics" or to == "ics":
         raise StreamUnsupported(f"{source} → {to} is not streamed")
-    idx = index_ics(src, Report(file=report.file))  # its entries: idx.notes, sorted in with the rest
+    idx = index_ics(src, Report(file=report.file), fast=fast)  # its entries: idx.notes, sorted in with the rest
     _check_count(idx.events, options)
     errors = []
     count = _write_out(dst, lambda out: _ics_to_json(idx, to, out, report, options, errors, jobs, fast))
