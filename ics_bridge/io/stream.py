@@ -550,6 +550,9 @@ def _series_runs(idx: IcsIndex) -> Iterator[tuple[int, int]]:
 
 def _group_bytes(fh: IO[bytes], idx: IcsIndex, blocks: list[int]) -> bytes:
     """The raw VEVENT blocks of one UID group, read back with ``seek``, in file order."""
+    if len(blocks) == 1:  # most groups: one VEVENT
+        fh.seek(idx.offsets[blocks[0]])
+        return fh.read(idx.lengths[blocks[0]])
     parts = []
     for i in blocks:
         fh.seek(idx.offsets[i])
