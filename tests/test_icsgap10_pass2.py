@@ -11,6 +11,8 @@ path it skips:
 
 from __future__ import annotations
 
+import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 
 import ics_bridge
 from ics_bridge import pipeline, quirks
-from ics_bridge.io import ics_model, stream
+from ics_bridge.io import ics_model, jsonio, stream
 from ics_bridge.options import Options
 from ics_bridge.report import Report
 
@@ -169,3 +171,46 @@ def test_twin_masters_stream_as_whole(tmp_path: Path, to: str) -> None:
     texts = [e.as_text() for e in conv.report]
     assert [e.as_text() for e in result.report] == texts
     assert sum("another VEVENT has this UID" in t for t in texts) == 2
+
+
+def _spooled(items: list[tuple[int, Any]], envelope: dict[str, Any]) -> bytes:
+    spool = stream._JsonSpool()
+    for key, item in items:
+        spool.add(item, key)
+    out = io.BytesIO()
+    spool.finish(out, envelope, "value")
+    return out.getvalue()
+
+
+def _expected(items: list[tuple[int, Any]], envelope: dict[str, Any]) -> bytes:
+    """What ``Conversion.to_bytes`` writes: the one item, or the envelope around the items in
+    key order (arrival order under one key)."""
+    ordered = [item for _key, _seq, item in sorted((k, n, it) for n, (k, it) in enumerate(items))]
+    if len(ordered) == 1:
+        return jsonio.dumps(ordered[0]) + b"\n"
+    return jsonio.dumps({**envelope, "value": ordered}) + b"\n"
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 300, 1 << 20])
+def test_json_spool_chunks_are_the_items_in_key_order(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Items written in chunks and read back straight (keys in order) or by seeks (a key out
+    of order): the envelope around the items in key order, whatever the chunk size."""
+    monkeypatch.setattr(stream, "SPOOL_CHUNK", chunk)
+    rng = random.Random(chunk)
+
+    def item(n: int) -> dict[str, Any]:
+        return {"id": f"e{n}", "subject": "x" * rng.randrange(0, 40), "body": {"lines": ["a\nb", n, None]},
+                "nested": [{"k": [1, 2.5]}] * rng.randrange(0, 3)}
+
+    envelope = {"@odata.context": "c", "n": 1}
+    for count in (0, 1, 2, 3, 50, 400):
+        in_order = [(k * 3, item(k)) for k in range(count)]
+        assert _spooled(in_order, envelope) == _expected(in_order, envelope)
+        same_key = [(5, item(k)) for k in range(count)]
+        assert _spooled(same_key, envelope) == _expected(same_key, envelope)
+        if count > 1:
+            moved = list(in_order)
+            moved.append((1, item(count)))  # a second master of a UID: its place is earlier
+            assert _spooled(moved, envelope) == _expected(moved, envelope)
+            shuffled = [(rng.randrange(0, 20), it) for _k, it in in_order]
+            assert _spooled(shuffled, envelope) == _expected(shuffled, envelope)
