@@ -412,15 +412,8 @@ class _GroupConverter:
             return group
         typed = cal
         keyed = [(min(e.position or 0 for e in s.events), s) for s in typed.series]
-        # the writers report a UID's second master when they see both: give them the whole group
-        report_duplicate_uids(typed.series, report)
-        seen: set[str] = set()
-        for key, series in keyed:  # the entries it made, one per later master of a UID
-            if series.master is not None and series.uid:
-                if series.uid in seen:
-                    group.keys.append((13, key, 0))
-                seen.add(series.uid)
-        assert len(group.keys) == len(report), "report_duplicate_uids reported other than expected"
+        if len(keyed) > 1:  # a UID's second master needs a second series (most groups have one)
+            _duplicate_uids(keyed, typed.series, report, group.keys)
         if self.job.to == "graph":
             for key, series in keyed:
                 split = _split_entries(series)
@@ -437,6 +430,20 @@ class _GroupConverter:
                 group.defaults.append((key, fields["defaultReminders"]))
             group.items.extend((key, jsonio.dumps(item)) for item in items)
         return group
+
+
+def _duplicate_uids(keyed: list[tuple[int, m.Series]], series: tuple[m.Series, ...], report: Report,
+                    keys: list[Any]) -> None:
+    """The writers report a UID's second master when they see both: given the whole group,
+    with a key (phase 13, the later master's place) per entry, one per later master of a UID."""
+    report_duplicate_uids(series, report)
+    seen: set[str] = set()
+    for key, one in keyed:
+        if one.master is not None and one.uid:
+            if one.uid in seen:
+                keys.append((13, key, 0))
+            seen.add(one.uid)
+    assert len(keys) == len(report), "report_duplicate_uids reported other than expected"
 
 
 def _split_entries(series: m.Series) -> int:

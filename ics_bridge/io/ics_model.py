@@ -244,6 +244,8 @@ class _Checks:
         sharing UID and RECURRENCE-ID reported.  ``at`` (the streamed path's report order)
         receives per entry (0, the dropped copy's position) or (1, the position of the second
         event of its UID and RECURRENCE-ID): the place the whole-file loop reports it from."""
+        if len(self.order) < 2:  # a lone event has no copy nor twin (most streamed UID groups)
+            return list(self.events())
         seen: dict[tuple[str, str], m.Event] = {}
         counted: dict[tuple[str, str], int] = {}
         second: dict[tuple[str, str], int] = {}

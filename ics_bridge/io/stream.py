@@ -566,6 +566,9 @@ def _series_runs(idx: IcsIndex) -> Iterator[tuple[int, int]]:
 
 def _group_bytes(fh: IO[bytes], idx: IcsIndex, blocks: list[int]) -> bytes:
     """The raw VEVENT blocks of one UID group, read back with ``seek``, in file order."""
+    if len(blocks) == 1:  # most groups: one VEVENT
+        fh.seek(idx.offsets[blocks[0]])
+        return fh.read(idx.lengths[blocks[0]])
     parts = []
     for i in blocks:
         fh.seek(idx.offsets[i])
@@ -849,7 +852,10 @@ class _JsonSpool:
     """Items written one by one to a temporary file under a sort key (the file position of
     their series; a series whose key is out of order, a second master of a UID, is moved to its
     place at the end); the envelope decided at the end.  Items arrive encoded, as
-    :func:`jsonio.dumps` gives them, so the pool's workers can do that part of the work."""
+    :func:`jsonio.dumps` gives them, so the pool's workers can do that part of the work.  The
+    file is written and read back in chunks of about :data:`SPOOL_CHUNK` bytes (items of a few
+    kB each: one write and one seek per item cost more than their copy); items in key order
+    (the usual case) are read back straight through."""
 
     def __init__(self) -> None:
         self.fh = tempfile.TemporaryFile(mode="w+b")
@@ -857,6 +863,8 @@ class _JsonSpool:
         self.first: bytes | None = None
         self.index: array = array("q")  # (key, seq, offset, length)
         self.size = 0
+        self.pending: list[bytes] = []  # items not yet written
+        self.pending_size = 0
 
     def add(self, item: Any, key: int = 0) -> None:
         self.add_encoded(jsonio.dumps(item), key)
@@ -865,13 +873,21 @@ class _JsonSpool:
         """An item as :func:`jsonio.dumps` gives it (indented at the top level)."""
         data = encoded.replace(b"\n", b"\n    ")  # one level deeper: inside the envelope's array
         self.index.extend((key, self.count, self.size, len(data)))
-        self.fh.write(data)
+        self.pending.append(data)
+        self.pending_size += len(data)
+        if self.pending_size >= SPOOL_CHUNK:
+            self._write()
         self.size += len(data)
         self.first = encoded if self.count == 0 else None
         self.count += 1
 
+    def _write(self) -> None:
+        self.fh.write(b"".join(self.pending))
+        self.pending, self.pending_size = [], 0
+
     def finish(self, out: IO[bytes], envelope: dict[str, Any], key: str) -> None:
         """``Conversion.to_bytes`` of ``items[0]`` (one item) or ``{**envelope, key: items}``."""
+        self._write()
         if self.count == 1:
             assert self.first is not None
             out.write(self.first + b"\n")
@@ -881,16 +897,46 @@ class _JsonSpool:
             marker = "\x00ICSBRIDGE-ITEMS\x00"
             prefix, suffix = jsonio.dumps({**envelope, key: [marker]}).split(json.dumps(marker).encode("ascii"))
             out.write(prefix)
-            idx = self.index
-            first = True
-            for r in _key_order(idx):
-                if not first:
-                    out.write(b",\n    ")
-                first = False
-                self.fh.seek(idx[4 * r + 2])
-                out.write(self.fh.read(idx[4 * r + 3]))
+            order = _key_order(self.index)
+            if isinstance(order, range):
+                self._straight(out)
+            else:
+                idx = self.index
+                first = True
+                for r in order:
+                    if not first:
+                        out.write(_ITEM_SEPARATOR)
+                    first = False
+                    self.fh.seek(idx[4 * r + 2])
+                    out.write(self.fh.read(idx[4 * r + 3]))
             out.write(suffix + b"\n")
         self.fh.close()
+
+    def _straight(self, out: IO[bytes]) -> None:
+        """Every item in the order written (= key order), separated, read in chunks: the items
+        lie end to end in the file, so the lengths alone cut a chunk back into them."""
+        self.fh.seek(0)
+        lengths = self.index[3::4]
+        start = 0
+        while start < len(lengths):
+            end, size = start, 0
+            while end < len(lengths) and (size < SPOOL_CHUNK or end == start):
+                size += lengths[end]
+                end += 1
+            data = self.fh.read(size)
+            parts, at = [], 0
+            for n in lengths[start:end]:
+                parts.append(data[at:at + n])
+                at += n
+            if start:
+                out.write(_ITEM_SEPARATOR)
+            out.write(_ITEM_SEPARATOR.join(parts))
+            start = end
+
+
+# what stands between two items of the envelope's array, and the spool's chunk size
+_ITEM_SEPARATOR = b",\n    "
+SPOOL_CHUNK = 1 << 20
 
 
 # (issue 12) The per-group ICS → JSON conversion (_GroupConverter, the worker pool,

@@ -49,14 +49,22 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
     """Repair known producer quirks of ``events`` (the calendar's, in file order); each repair
     adds a report entry.  Returns the repaired events (an override :mod:`rdate_period` adds
     stands after its master) and the errors of the events that could not be processed (left out).
-    ``on_step(step, event, errors so far)`` is called after each step (0: X-WR-TIMEZONE, 1: the
-    chain of one event, 2–5: each calendar-wide quirk), so the streamed path, which runs this
-    per UID group, can put each entry where the whole-file run reports it."""
+    ``on_step(step, event, errors so far)`` is called after each step that reported something
+    or refused an event (0: X-WR-TIMEZONE, 1: the chain of one event, 2–5: each calendar-wide
+    quirk), so the streamed path, which runs this per UID group, can put each entry where the
+    whole-file run reports it (a step that added nothing has nothing to place: not called, as
+    most steps of most groups)."""
     errors: list[InputError] = []
-    step = on_step or (lambda _step, _event, _errors: None)
+    seen = [len(report), 0]  # entries and errors at the last call of on_step
+
+    def step(number: int, event: m.Event | None) -> None:
+        if on_step is not None and (len(report) != seen[0] or len(errors) != seen[1]):
+            seen[0], seen[1] = len(report), len(errors)
+            on_step(number, event, len(errors))
+
     if x_wr_timezone_policy:
         events = x_wr_timezone.apply(cal, events, report)
-    step(0, None, 0)
+    step(0, None)
     kept: list[m.Event] = []
     chain = [(quirk, quirk.apply, _ON_ICALENDAR.get(quirk)) for quirk in _CHAIN]  # looked up once, not per event
     for event in events:
@@ -73,15 +81,16 @@ def apply_model_quirks(cal: m.Calendar, events: list[m.Event], report: Report, *
                 break
         else:
             kept.append(event)
-        step(1, original, len(errors))
+        if len(report) != seen[0] or len(errors) != seen[1]:  # step(1, …) inline: once per event
+            step(1, original)
     events = all_day_recurrence_id.apply(kept, report)  # needs each series' master: runs over the calendar
-    step(2, None, len(errors))
+    step(2, None)
     events = rdate_period.apply(events, report)  # adds overrides beside their master
-    step(3, None, len(errors))
+    step(3, None)
     events = series_zone.apply(events, report)
-    step(4, None, len(errors))
+    step(4, None)
     events = date_on_timed_series.apply(events, report)
-    step(5, None, len(errors))
+    step(5, None)
     return events, errors
 
 
