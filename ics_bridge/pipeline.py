@@ -50,7 +50,7 @@ from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
-from .io.model_writer import EventWriter, _in_order, write_calendar
+from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
@@ -706,16 +706,18 @@ class _JsonGroups:
     def _event(self, data: bytes) -> Any:
         return _read_item(self.parse, data)
 
-    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> m.Calendar:
+    def _mapped(self, events: list[Any], report: Report, errors: list[InputError]) -> list[m.Event]:
+        """The group's events as the provider's ``events_to_calendar`` maps them, in its
+        calendar's writing order (``events_in_order``: no calendar, no series, per group)."""
         if self.job.provider == "graph":
-            return self.to_ical.events_to_calendar(events, report, errors)
+            return self.to_ical.events_in_order(events, report, errors)
         group_report = Report(file=report.file)
-        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
+        mapped = self.to_ical.events_in_order(events, self.job.calendar, group_report, errors,
                                               calendar_zone=self.job.options.calendar_zone)
         # the calendar-level entry (unknown calendar zone) was reported once, with the header
         report.extend(x for x in group_report.entries if not (
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
-        return cal
+        return mapped
 
     @gc_paused
     def convert(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
@@ -741,11 +743,10 @@ class _JsonGroups:
                                 for k, x in enumerate(e.exceptionOccurrences or []))
         expected.sort(key=lambda x: x[0])
         n_errors = len(errors)
-        cal = self._calendar(events, report, errors)
+        vevents = self._mapped(events, report, errors)  # the model writer's order of the events
         for k in range(n_errors, len(errors)):
             if file:
                 errors[k] = errors[k].located(file)
-        vevents = _in_order(cal.series)  # the model writer's order of the events
         if self.job.provider == "graph":
             head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
         else:
