@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 from array import array
 from collections import deque
@@ -719,12 +720,12 @@ class _JsonGroups:
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
         return mapped
 
-    @gc_paused
-    def convert(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
-                ) -> list[tuple[tuple[int, int] | None, Any]]:
+    def render(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
+               ) -> list[tuple[tuple[int, int] | None, Any]]:
         """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT;
-        ``items``: the group's JSON texts.  The cyclic collector paused (:mod:`ics_bridge.gcpause`,
-        as the whole-file steps run): a group's objects die with it, by reference counting."""
+        ``items``: the group's JSON texts.  Run with the cyclic collector paused (:meth:`convert`,
+        or :func:`_spooled_groups` for a run of groups): a group's objects die with it, by
+        reference counting."""
         file = self.job.file
         events = []
         expected: list[tuple[tuple[int, int], str | None]] = []
@@ -763,6 +764,9 @@ class _JsonGroups:
             if rendered is not None:
                 out.append((key, rendered))
         return out
+
+    #: :meth:`render` with the collector paused (:mod:`ics_bridge.gcpause`, as the whole-file steps run)
+    convert = gc_paused(render)
 
 
 def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> list[Any]:
@@ -956,10 +960,17 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
     else:
         converter = _JsonGroups(job)
         with clock.fixed(job.now):
-            for pos, group, _size, items in heads:
-                for key, item in converter.convert(pos, group, items, report, errors):
-                    spool.put(item, key)
+            while run := list(itertools.islice(heads, _PAUSED_GROUPS)):
+                with paused_gc():  # one pause per run of groups, not per group
+                    for pos, group, _size, items in run:
+                        for key, item in converter.render(pos, group, items, report, errors):
+                            spool.put(item, key)
     return spool
+
+
+#: groups converted in one pause of the cyclic collector (:func:`_spooled_groups`): few enough
+#: that a pause stays under ``gcpause.PROMOTE_AT`` new objects (no promotion, no full collection owed)
+_PAUSED_GROUPS = 64
 
 
 # ------------------------------------------------------------------------------------------------
