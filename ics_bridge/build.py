@@ -216,11 +216,18 @@ def calendar_of(builders: Iterable[EventBuilder], *, prodid: str, other: Iterabl
     built from JSON has the series its .ics text reads as; each event keeps its place in the
     list as ``position``."""
     from .series import group_series
+    return m.Calendar(prodid=prodid, version="2.0", other=tuple(other), series=tuple(group_series(frozen_events(builders))))
+
+
+def frozen_events(builders: Iterable[EventBuilder]) -> list[m.Event]:
+    """The builders frozen, each with its place in the list as ``position``: the events of
+    :func:`calendar_of` in ``position`` order, without the grouping into series (a streamed
+    group's events are one series' already, written in this order)."""
     events = []
     for index, builder in enumerate(builders):
         builder.position = index
         events.append(builder.event())
-    return m.Calendar(prodid=prodid, version="2.0", other=tuple(other), series=tuple(group_series(events)))
+    return events
 
 
 # ---------------------------------------------------------------- description

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import itertools
 import os
 from array import array
 from collections import deque
@@ -51,7 +52,7 @@ from .io.ics_model import read_model
 from .io.jsonio import check_value, loads
 from .io.jsonio import decode as json_decode
 from .io.model_reader import read_calendar
-from .io.model_writer import EventWriter, _in_order, write_calendar
+from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
@@ -724,23 +725,25 @@ class _JsonGroups:
     def _event(self, data: bytes) -> Any:
         return _read_item(self.parse, data)
 
-    def _calendar(self, events: list[Any], report: Report, errors: list[InputError]) -> m.Calendar:
+    def _mapped(self, events: list[Any], report: Report, errors: list[InputError]) -> list[m.Event]:
+        """The group's events as the provider's ``events_to_calendar`` maps them, in its
+        calendar's writing order (``events_in_order``: no calendar, no series, per group)."""
         if self.job.provider == "graph":
-            return self.to_ical.events_to_calendar(events, report, errors)
+            return self.to_ical.events_in_order(events, report, errors)
         group_report = Report(file=report.file)
-        cal = self.to_ical.events_to_calendar(events, self.job.calendar, group_report, errors,
+        mapped = self.to_ical.events_in_order(events, self.job.calendar, group_report, errors,
                                               calendar_zone=self.job.options.calendar_zone)
         # the calendar-level entry (unknown calendar zone) was reported once, with the header
         report.extend(x for x in group_report.entries if not (
             x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
-        return cal
+        return mapped
 
-    @gc_paused
-    def convert(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
-                ) -> list[tuple[tuple[int, int] | None, Any]]:
+    def render(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
+               ) -> list[tuple[tuple[int, int] | None, Any]]:
         """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT;
-        ``items``: the group's JSON texts.  The cyclic collector paused (:mod:`ics_bridge.gcpause`,
-        as the whole-file steps run): a group's objects die with it, by reference counting."""
+        ``items``: the group's JSON texts.  Run with the cyclic collector paused (:meth:`convert`,
+        or :func:`_spooled_groups` for a run of groups): a group's objects die with it, by
+        reference counting."""
         file = self.job.file
         events = []
         expected: list[tuple[tuple[int, int], str | None]] = []
@@ -759,11 +762,10 @@ class _JsonGroups:
                                 for k, x in enumerate(e.exceptionOccurrences or []))
         expected.sort(key=lambda x: x[0])
         n_errors = len(errors)
-        cal = self._calendar(events, report, errors)
+        vevents = self._mapped(events, report, errors)  # the model writer's order of the events
         for k in range(n_errors, len(errors)):
             if file:
                 errors[k] = errors[k].located(file)
-        vevents = _in_order(cal.series)  # the model writer's order of the events
         if self.job.provider == "graph":
             head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
         else:
@@ -780,6 +782,9 @@ class _JsonGroups:
             if rendered is not None:
                 out.append((key, rendered))
         return out
+
+    #: :meth:`render` with the collector paused (:mod:`ics_bridge.gcpause`, as the whole-file steps run)
+    convert = gc_paused(render)
 
 
 def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> list[Any]:
@@ -973,10 +978,17 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
     else:
         converter = _JsonGroups(job)
         with clock.fixed(job.now):
-            for pos, group, _size, items in heads:
-                for key, item in converter.convert(pos, group, items, report, errors):
-                    spool.put(item, key)
+            while run := list(itertools.islice(heads, _PAUSED_GROUPS)):
+                with paused_gc():  # one pause per run of groups, not per group
+                    for pos, group, _size, items in run:
+                        for key, item in converter.render(pos, group, items, report, errors):
+                            spool.put(item, key)
     return spool
+
+
+#: groups converted in one pause of the cyclic collector (:func:`_spooled_groups`): few enough
+#: that a pause stays under ``gcpause.PROMOTE_AT`` new objects (no promotion, no full collection owed)
+_PAUSED_GROUPS = 64
 
 
 # ------------------------------------------------------------------------------------------------

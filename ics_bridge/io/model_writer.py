@@ -412,13 +412,21 @@ class EventWriter:
         values wrote two zones under one TZID (``_Writer.shared``))."""
         writer = self._writer
         # the event's own record of zones; a value's line is remembered across events only
-        # where writing it records no zone (``last_times``: a zone is noted when first written)
-        writer.used, writer.shared, writer.shared_read, writer.last_times = {}, {}, set(), {}
+        # where writing it records no zone (``last_times``: a zone is noted when first written):
+        # a UTC value (the conversion's one DTSTAMP, a stamp shared by events) keeps its line
+        writer.used, writer.shared, writer.shared_read = {}, {}, set()
+        writer.last_times = {name: last for name, last in writer.last_times.items() if _zone_free(last[0])}
         event, named = kept_line_zones(event, writer)
         lines: list[bytes] = []
         writer.event(event, lines)  # type: ignore[arg-type]
         lines.append(b"")
         return b"\r\n".join(lines), writer.used, named, writer.shared
+
+
+def _zone_free(value: Any) -> bool:
+    """Whether :meth:`_Writer.when` writes ``value`` without noting a zone (``use``): a UTC
+    DATE-TIME, written with ``Z`` (RFC 5545 3.3.5 form #2)."""
+    return type(value) is m.ZonedDateTime and value.zone.kind == "utc"
 
 
 #: "00" … "99": a DATE-TIME's two-digit fields by index, not by ``%02d`` formatting.

@@ -24,7 +24,7 @@ from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, compact_json, make_address, make_alarm,
-                      params_of, set_description, splice_lines, text_line, time_value, uri_line)
+                      frozen_events, params_of, set_description, splice_lines, text_line, time_value, uri_line)
 from ...errors import InputError
 from ...report import LossKind, Report
 from ...text import looks_like_html
@@ -668,8 +668,24 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
     instances.
 
     An event that cannot be mapped is appended to ``errors`` (raised when None); the rest go on."""
-    cal: list[EventBuilder] = []
     head: list[m.Line] = []
+    cal = _builders(events, calendar, report, errors, calendar_zone, head)
+    return calendar_of(cal, prodid="-//ics-bridge//Google Calendar//EN", other=head)
+
+
+def events_in_order(events: Iterable[Event], calendar: EventList, report: Report,
+                    errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> list[m.Event]:
+    """The events of :func:`events_to_calendar` in the order its calendar writes them
+    (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
+    mapped as the whole file maps it, no series grouping per group."""
+    return frozen_events(_builders(events, calendar, report, errors, calendar_zone, []))
+
+
+def _builders(events: Iterable[Event], calendar: EventList, report: Report, errors: list[InputError] | None,
+              calendar_zone: str | None, head: list[m.Line]) -> list[EventBuilder]:
+    """The mapped events in the mapper's order (singles and masters, then instances); the
+    calendar's own lines (X-WR-TIMEZONE, X-WR-CALNAME) into ``head``."""
+    cal: list[EventBuilder] = []
     zone_name = calendar.timeZone or calendar_zone
     ctx = ReadContext(calendar=calendar, report=report, errors=errors)
     if zone_name:
@@ -769,7 +785,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
         if e.start is not None or e.summary:
             report.add(LossKind.DROPPED, "status", "details of a cancelled instance not kept (EXDATE only)",
                        uid=master.uid, recurrence_id=rid.isoformat())
-    return calendar_of(cal, prodid="-//ics-bridge//Google Calendar//EN", other=head)
+    return cal
 
 
 def _raise(err: Exception) -> None:

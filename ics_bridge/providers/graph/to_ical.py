@@ -23,7 +23,7 @@ from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
-                      remember, set_description, splice_lines, time_value)
+                      frozen_events, remember, set_description, splice_lines, time_value)
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
 from ...report import LossKind, Report
@@ -617,7 +617,21 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         return _events_to_calendar(events, report, errors)
 
 
+def events_in_order(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> list[m.Event]:
+    """The events of :func:`events_to_calendar` in the order its calendar writes them
+    (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
+    mapped as the whole file maps it.  The caller fixes "now" (``clock.fixed``) once for the
+    file, not once per group."""
+    return frozen_events(_builders(events, report, errors))
+
+
 def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> m.Calendar:
+    return calendar_of(_builders(events, report, errors), prodid="-//ics-bridge//Microsoft Graph//EN")
+
+
+def _builders(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> list[EventBuilder]:
+    """The mapped events, in the mapper's order (singles and masters, their exceptions, the
+    off-rule first instances); a failing one in ``errors``."""
     def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
@@ -717,7 +731,7 @@ def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[In
         if id(master) in master_info:
             _cancel_occurrence(e, master, master_info[id(master)], report, errors)
     cal.extend(pending_overrides)
-    return calendar_of(cal, prodid="-//ics-bridge//Microsoft Graph//EN")
+    return cal
 
 
 def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, EventBuilder], report: Report,
