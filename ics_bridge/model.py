@@ -24,6 +24,7 @@ Nothing here parses or writes text: ``io/model_reader.py`` and ``io/ics_model.py
 from __future__ import annotations
 
 import dataclasses as _dataclasses
+import operator as _operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import tzinfo as TzInfo
@@ -482,3 +483,33 @@ def fast_constructor(cls: type) -> Callable[..., Any]:
     except TypeError:  # a layout CPython does not let change class
         return cls
     return build
+
+
+_LAYOUTS: dict[type, tuple[dict[str, int], Callable[[object], tuple], Callable[..., object]] | None] = {}
+
+
+def layout(cls: type) -> tuple[dict[str, int], Callable[[object], tuple], Callable[..., object]] | None:
+    """A model dataclass's field positions, its field getter and its :func:`fast_constructor`,
+    once per class; None for a class whose fields are not all positional ``__init__`` arguments."""
+    if cls not in _LAYOUTS:
+        fields = _dataclasses.fields(cls)  # type: ignore[arg-type]
+        plain = len(fields) == len(cls.__dataclass_fields__) and all(f.init and not f.kw_only for f in fields)  # type: ignore[attr-defined]
+        names = tuple(f.name for f in fields)
+        _LAYOUTS[cls] = ({n: i for i, n in enumerate(names)}, _operator.attrgetter(*names), fast_constructor(cls)) \
+            if plain and len(names) > 1 else None
+    return _LAYOUTS[cls]
+
+
+def replaced(obj: Any, changes: dict[str, Any]) -> Any:
+    """``dataclasses.replace(obj, **changes)`` for a dataclass whose fields are all positional
+    ``__init__`` arguments (the model's), by one ``attrgetter`` and a positional call of the
+    class's :func:`fast_constructor` (no frozen dataclass's ``object.__setattr__`` per field, 36
+    for an :class:`Event`, and no ``replace``'s field walk: ~1.5 µs an event)."""
+    found = layout(type(obj))
+    if found is None:
+        return _dataclasses.replace(obj, **changes)
+    index, getter, build = found
+    args = list(getter(obj))
+    for name, value in changes.items():
+        args[index[name]] = value
+    return build(*args)

@@ -1,7 +1,7 @@
-"""``timezones._replaced`` (the zone normalisation's new event: attrgetter, positional call of
-the reader's fast constructor) makes what ``dataclasses.replace`` makes: the same class, every
-field the same (``position`` and ``order`` too, which equality skips), still frozen.  On every
-event of the corpus, producer and sample files and of a generated calendar, with the changes the
+"""``model.replaced`` (the zone normalisation's and the streamed reading's new event:
+attrgetter, positional call of the reader's fast constructor; it was ``timezones._replaced``)
+makes what ``dataclasses.replace`` makes: the same class, every field the same (``position`` and
+``order`` too, which equality skips), still frozen.  On every event of the corpus, producer and sample files and of a generated calendar, with the changes the
 normalisation makes (times, parameters, EXDATE/RDATE lines) and with the fields equality skips."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 
 from ics_bridge import model as m
 from ics_bridge.io.model_reader import IcsReader
-from ics_bridge.timezones import _replaced
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*ROOT.glob("tests/corpus/ics/*.ics"), *ROOT.glob("tests/producers/*.ics"), *ROOT.glob("samples/**/*.ics")])
@@ -58,13 +57,13 @@ def test_replaced_makes_what_dataclasses_replace_makes(tmp_path: Path) -> None:
     for data in [p.read_bytes() for p in FILES] + [_generated(tmp_path)]:
         for event in _events(data):
             for changes in _changes(event):
-                _same(_replaced(event, changes), dataclasses.replace(event, **changes))
+                _same(m.replaced(event, changes), dataclasses.replace(event, **changes))
                 seen += 1
     assert seen > 2000
 
 
 def test_replaced_on_other_model_classes() -> None:
     alarm = m.Alarm(action="DISPLAY", description="d")
-    _same(_replaced(alarm, {"summary": "s"}), dataclasses.replace(alarm, summary="s"))
+    _same(m.replaced(alarm, {"summary": "s"}), dataclasses.replace(alarm, summary="s"))
     rule = m.Recur("FREQ=DAILY", freq="DAILY")
-    _same(_replaced(rule, {"count": 3}), dataclasses.replace(rule, count=3))
+    _same(m.replaced(rule, {"count": 3}), dataclasses.replace(rule, count=3))

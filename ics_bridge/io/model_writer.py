@@ -117,11 +117,11 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     named, renames = _named_zones(cal, writer, cal_tzids) if cal.components or cal_tzids else ([], ())
     if renames and cal_tzids:
         cal = _renamed_calendar(cal, renames)
-    kept = [kept_line_zones(event, writer, cal) for event in events]
-    named[len(cal_tzids):len(cal_tzids)] = [zone for _event, zones in kept for zone in zones]  # the file's order
-    if any(renamed is not event for (renamed, _zones), event in zip(kept, events)):
+    by_event = [kept_line_zones(event, writer, cal) for event in events]
+    named[len(cal_tzids):len(cal_tzids)] = [zone for _event, zones in by_event for zone in zones]  # the file's order
+    if any(renamed is not event for (renamed, _zones), event in zip(by_event, events)):
         # kept lines name a TZID written with its Windows name: as the values
-        body, starts = _event_lines(writer, [renamed for renamed, _zones in kept], keep_without_start)
+        body, starts = _event_lines(writer, [renamed for renamed, _zones in by_event], keep_without_start)
     head = ["BEGIN:VCALENDAR", *calendar_head(cal)]
     generated, kept = writer.timezones(cal.timezones, named)
     head += generated

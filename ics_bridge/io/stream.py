@@ -722,7 +722,7 @@ class _GroupReader:
             tag((3, pos, 0))
             error_keys.extend([(3, pos, 0)] * (len(found) - len(error_keys)))
             if event is not None:
-                checked.order.append(timezones._replaced(event, {"position": pos}))  # replace's field walk: 1.5 µs
+                checked.order.append(m.replaced(event, {"position": pos}))
         at: list[tuple[int, int]] = []
         events = checked.without_duplicates(at)
         keys.extend((4 + which, pos, 0) for which, pos in at)
@@ -733,7 +733,7 @@ class _GroupReader:
         events = retagged
         used = {m.param(p, "TZID") for e in events for _, p in e.params} | {
             m.param(line.params, "TZID") for e in events for line in (*e.exdates, *e.rdates)}
-        head = timezones._replaced(reader.calendars[0], {"timezones": tuple(
+        head = m.replaced(reader.calendars[0], {"timezones": tuple(
             d for d in zones.timezone_defs if d.tzid in used)})
         before = [e.position for e in events]
         checks_found = len(found)
@@ -753,7 +753,7 @@ class _GroupReader:
         found += quirk_errors
         events = _placed(events, before, blocks[0])
         errors.extend(found)
-        return timezones._replaced(head, {"series": tuple(ics_model.group_series(events))}), mark
+        return m.replaced(head, {"series": tuple(ics_model.group_series(events))}), mark
 
 
 def _placed(events: list[m.Event], before: list[int | None], first: int) -> list[m.Event]:
