@@ -21,7 +21,6 @@ from icalendar import vUTCOffset
 from ics_bridge import Options, convert, timezones
 from ics_bridge.errors import InputError
 from ics_bridge.io import ics as ics_io
-from ics_bridge.io import ics_model
 from ics_bridge.io.model_reader import IcsReader
 from ics_bridge.report import Report
 
@@ -39,7 +38,7 @@ def _forget() -> None:
 
 def _unmemoised(text: str, report: Report) -> Any:
     """``_Checks.timezone``'s steps before the memo: icalendar's reading, ``_check_timezone``."""
-    cal = ics_model._icalendar("", text)
+    cal = ics_io.calendar_around("", text)
     vtz = next((c for c in cal.subcomponents if c.name == "VTIMEZONE"), None) if cal is not None else None
     if vtz is None:
         return None
@@ -246,7 +245,7 @@ def test_two_readings_share_no_changeable_object(text: str) -> None:
     if first is None:
         return
     second = ics_io.checked_timezone(text, Report())
-    kept = ics_io._CHECKED[text][0] if text in ics_io._CHECKED else ics_model._icalendar("", text).subcomponents[0]
+    kept = ics_io._CHECKED[text][0] if text in ics_io._CHECKED else ics_io.calendar_around("", text).subcomponents[0]
     for one, other in ((first, second), (first, kept), (second, kept)):
         a, b = _objects(one, []), _objects(other, [])
         assert [type(x) for x in a] == [type(x) for x in b]

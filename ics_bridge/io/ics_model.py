@@ -30,7 +30,6 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
-from icalendar import Calendar as ICalendar
 from icalendar import Component
 
 from ..gcpause import gc_paused
@@ -192,7 +191,7 @@ class _Checks:
     def calendar_properties(self) -> None:
         """The first VCALENDAR's own lines, judged by icalendar (a few lines)."""
         head = self.reader.header_text(0)
-        cal = _icalendar("", head)
+        cal = ics.calendar_around("", head)
         if cal is not None:
             ics._clean_properties(cal, self.report, None, "VCALENDAR;")
 
@@ -216,7 +215,7 @@ class _Checks:
             self._zone_text.append(text)
 
     def other(self, raw: m.RawComponent, text: str) -> None:
-        cal = _icalendar("".join(self._zone_text), text)
+        cal = ics.calendar_around("".join(self._zone_text), text)
         for component in cal.subcomponents if cal is not None else []:
             if component.name != "VTIMEZONE":
                 ics._clean_components(component, self.report)
@@ -228,7 +227,7 @@ class _Checks:
         if _plain(event, self.reader):
             return event
         # icalendar judges this one VEVENT as parse_calendar does, with the file's VTIMEZONEs
-        cal = _icalendar("".join(self._zone_text), text)
+        cal = ics.calendar_around("".join(self._zone_text), text)
         vevent = next((c for c in cal.subcomponents if c.name == "VEVENT"), None) if cal is not None else None
         if vevent is None:
             return None
@@ -301,11 +300,6 @@ def _unsafe_html(line: m.Line) -> bool:
     if (m.param(line.params, "FMTTYPE") or "text/html").lower() != "text/html":
         return False
     return sanitize_html(unescape_text(line.value))[1]
-
-
-def _icalendar(zones: str, text: str) -> ICalendar | None:
-    """icalendar's tolerant reading (``io/ics``'s parser) of a few lines inside a VCALENDAR."""
-    return ics.calendar_around(zones, text)
 
 
 def _quirks(header: m.Calendar, events: list[m.Event], report: Report, found: list[InputError],
