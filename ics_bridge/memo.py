@@ -5,20 +5,44 @@ file; the readers, mappers and writers remember what they made of each.  A plain
 when full bounds the memory of a long batch without an LRU's per-hit bookkeeping (the memos
 hold what a calendar repeats, so a refill is cheap).  Everything remembered is immutable or
 copied by its user.
+
+A memo's own limit suits the whole-file path, which holds every event anyway (some memos must
+outlast the whole file: Graph date-times are parsed when validated and again, ten thousand
+events later, when mapped).  A streamed conversion handles a few hundred series at a time, so
+there :func:`capped` bounds every memo far lower: its memory then stays flat however long the
+file (issue 12: 100k events within 1.2× of 10k).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["remember"]
+__all__ = ["capped", "remember"]
 
 V = TypeVar("V")
 
+_cap: int | None = None  # set by :func:`capped`: no memo grows past it
+
 
 def remember(memo: dict[Any, Any], key: Any, value: V, limit: int) -> V:
-    """``value``, kept in ``memo`` under ``key``; a memo holding ``limit`` entries is emptied first."""
-    if len(memo) >= limit:
+    """``value``, kept in ``memo`` under ``key``; a memo holding ``limit`` entries (or the
+    :func:`capped` bound, if lower) is emptied first."""
+    if len(memo) >= limit or (_cap is not None and len(memo) >= _cap):
         memo.clear()
     memo[key] = value
     return value
+
+
+@contextmanager
+def capped(entries: int) -> Iterator[None]:
+    """Within the block, every memo is emptied when it reaches ``entries`` (or its own lower
+    limit).  Only a bound on caches: results are the same with any bound."""
+    global _cap
+    before = _cap
+    _cap = entries if before is None else min(before, entries)
+    try:
+        yield
+    finally:
+        _cap = before

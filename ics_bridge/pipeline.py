@@ -38,7 +38,7 @@ from typing import IO, Any, Callable, Iterator
 from icalendar import Calendar
 from pydantic import ValidationError
 
-from . import clock, hub
+from . import clock, hub, memo
 from . import model as m
 from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
@@ -56,7 +56,7 @@ from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
-                        _without_blocks, index_ics, render_event, spooled_report)
+                        _without_blocks, appended, index_ics, render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
@@ -469,6 +469,18 @@ def _fast(on: bool) -> Any:
     return fastics.patched() if on and fastics.SUPPORTED else contextlib.nullcontext()
 
 
+# A streamed conversion's memos hold a few batches' worth of repeated values (:func:`memo.capped`).
+STREAM_MEMO_ENTRIES = 4096
+
+
+@contextlib.contextmanager
+def _streaming(fast: bool) -> Iterator[None]:
+    """The streamed path's set-up, in the parent and in each worker batch: fast content lines
+    (:func:`_fast`) and every memo bounded, so memory stays flat however long the file."""
+    with _fast(fast), memo.capped(STREAM_MEMO_ENTRIES):
+        yield
+
+
 def _convert_group(converter: _GroupConverter, blocks: list[int], data: bytes, need_header: bool,
                    read: Read | None = None) -> _Group:
     """One group with its own report and error list, kept on the group with their keys; the
@@ -548,7 +560,7 @@ def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
     assert isinstance(_WORKER, _GroupConverter), "worker not initialised"
     out: list[_Group] = []
     need_header = True
-    with _fast(_WORKER.job.fast), paused_gc():
+    with _streaming(_WORKER.job.fast), paused_gc():
         for (blocks, data), read in zip(batch, _WORKER.reader.shared(batch)):
             group = _convert_group(_WORKER, blocks, data, need_header, read)
             need_header = need_header and not group.parsed
@@ -791,7 +803,7 @@ def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> l
     """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
     assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
     out = []
-    with _fast(_WORKER.job.fast), clock.fixed(_WORKER.job.now):
+    with _streaming(_WORKER.job.fast), clock.fixed(_WORKER.job.now):
         for pos, group, _size, items in batch:
             report = Report(file=_WORKER.job.file)
             errors: list[InputError] = []
@@ -817,7 +829,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     from .errors import InputError as _IE
     its = _Items(path, fast)
     source = its.source
-    refs: dict[int, tuple[str, str]] = {}
+    refs: dict[int, tuple[str, Any]] = {}  # member → ("id" or "uid", its head's key: a 64-bit hash once resolved)
     by_id: dict[Any, int] = {}
     by_uid: dict[Any, int] = {}
     cand_pos: array = array("q")   # Google: singles, resolved to by_id/by_uid after pass 1
@@ -835,8 +847,8 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
         if isinstance(raw, (dict, list)) and _item_nesting(fh, offset, length, depth) > depth \
                 and jsonio.too_deep(raw, depth):
             raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
-        its.offsets.append(offset)
-        its.lengths.append(length)
+        its.offsets = appended(its.offsets, (offset,))
+        its.lengths = appended(its.lengths, (length,))
         its.taken.append(0)
 
     def objects() -> Iterator[tuple[int, dict[str, Any]]]:
@@ -862,20 +874,21 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                     e = parse(raw)
                 except _IE:
                     continue
+                # ids and UIDs kept as 64-bit hashes, as Google's below (Graph ids run ~150 characters)
                 if e.type == "seriesMaster" or e.exceptionOccurrences:
                     if e.id:
-                        by_id[e.id] = pos
+                        by_id[hash(e.id)] = pos
                     if e.uid or e.iCalUId:
-                        by_uid[g._uid_for(e)] = pos
+                        by_uid[hash(g._uid_for(e))] = pos
                 if e.type in ("occurrence", "exception") and e.removed is None:
                     if e.seriesMasterId:
-                        refs[pos] = ("id", e.seriesMasterId)
+                        refs[pos] = ("id", hash(e.seriesMasterId))
                     elif e.type == "exception" and (e.uid or e.iCalUId):
-                        refs[pos] = ("uid", g._uid_for(e))
+                        refs[pos] = ("uid", hash(g._uid_for(e)))
                     if e.type == "occurrence" and pos in refs:
                         its.taken[pos] = 3  # dropped when its master is found
                 elif (series_uid := g._first_of(e)) is not None:
-                    refs[pos] = ("uid", series_uid)  # a series' off-rule first instance joins its master
+                    refs[pos] = ("uid", hash(series_uid))  # a series' off-rule first instance joins its master
             header_cal = g.events_to_calendar([], report, errors)
         else:
             from .providers.google import to_ical as gt
@@ -1029,7 +1042,7 @@ def convert_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | IO[b
     src = Path(src)
     report = spooled_report(str(src)) if spool_report else Report(file=str(src))
     try:
-        with _fast(fast):
+        with _streaming(fast):
             return _stream(src, dst, to, source, options, report, jobs, fast)
     except StreamUnsupported:
         if not fallback:

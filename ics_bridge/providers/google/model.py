@@ -19,12 +19,12 @@ Unknown properties are kept (``extra="allow"``) so the mapper can stash them for
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ...memo import remember
 from ...wire import WireBool, canonical_enum
 from . import tables
 
@@ -32,11 +32,24 @@ from . import tables
 _FRACTION = re.compile(r"\.(\d+)")
 
 
-@lru_cache(maxsize=65536)  # a 10k-event calendar holds ~20k distinct start/end values
+_parsed: dict[str, datetime] = {}
+
+
 def parse_rfc3339(value: str) -> datetime:
     """RFC 3339 date-time; ``Z`` or an offset keeps the instant; fractions cut to microseconds;
-    a value without offset comes back naive.  Memoised: validation and mapping read each value
-    again (datetimes are immutable)."""
+    a value without offset comes back naive.  Memoised per string (:func:`memo.remember`, so a
+    streamed conversion bounds it): validation and mapping read each value again (datetimes
+    are immutable); a 10k-event calendar holds ~20k distinct start/end values."""
+    try:
+        return _parsed[value]
+    except KeyError:
+        pass
+    except TypeError:  # not a string: the parse below raises as it always did
+        return _parse_rfc3339(value)
+    return remember(_parsed, value, _parse_rfc3339(value), 65536)
+
+
+def _parse_rfc3339(value: str) -> datetime:
     text = value.strip()
     if "." in text:
         text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
