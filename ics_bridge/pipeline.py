@@ -28,6 +28,7 @@ import dataclasses
 import gc
 import itertools
 import os
+import pickle
 from array import array
 from collections import deque
 from contextvars import ContextVar
@@ -365,6 +366,7 @@ class _Group:
     errors: list[InputError] = field(default_factory=list)
     keys: list[Any] = field(default_factory=list)        # per entry: its place in the whole-file report
     error_keys: list[Any] = field(default_factory=list)  # per error: the same
+    filed: bytes | None = None  # entries pickled by a worker (:func:`_pickle_entries`): per entry, its ``file`` is set
 
 
 @dataclass
@@ -513,10 +515,14 @@ def _take(group: _Group, keyed: KeyedEntries) -> None:
     """A converted group's entries and errors into ``keyed`` (the header's at their phase)."""
     if group.header is not None:
         keyed.extend(((2, 0, 0), loss) for loss in group.header)
-    keyed.extend(zip(group.keys, group.entries))
+    if group.filed is None:
+        keyed.extend(zip(group.keys, group.entries))
+    else:
+        for key, data, filed in zip(group.keys, group.entries, group.filed):
+            keyed.add_pickled(key, data, filed)
     for key, error in zip(group.error_keys, group.errors):
         keyed.error(key, error)
-    group.entries, group.errors, group.header, group.keys, group.error_keys = [], [], None, [], []
+    group.entries, group.errors, group.header, group.keys, group.error_keys, group.filed = [], [], None, [], [], None
 
 
 # -- the pool -------------------------------------------------------------------------------------
@@ -564,8 +570,17 @@ def _convert_batch(batch: list[tuple[list[int], bytes]]) -> list[_Group]:
         for (blocks, data), read in zip(batch, _WORKER.reader.shared(batch)):
             group = _convert_group(_WORKER, blocks, data, need_header, read)
             need_header = need_header and not group.parsed
+            _pickle_entries(group)
             out.append(group)
     return out
+
+
+def _pickle_entries(group: _Group) -> None:
+    """A worker's group entries as their pickled bytes: the parent copies them into its spool
+    (:meth:`KeyedEntries.add_pickled`) where it would unpickle each result's entries and pickle
+    them again (~0.4 CPU s of the ``--jobs 2`` parent's ~1.1 on 10k events, its serial part)."""
+    group.filed = bytes(1 if loss.file else 0 for loss in group.entries)
+    group.entries = [pickle.dumps(loss, protocol=pickle.HIGHEST_PROTOCOL) for loss in group.entries]
 
 
 def _batched(groups: Iterator[Any], size_of: Any) -> Iterator[list[Any]]:

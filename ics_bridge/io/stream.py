@@ -1359,16 +1359,27 @@ class KeyedEntries:
         if key[0] == self.XWR:
             self._add_xwr(loss)
             return
-        if self._fh is not None:  # only ``add`` writes and nothing reads before ``into``: the end is tracked
-            data = pickle.dumps(loss, protocol=pickle.HIGHEST_PROTOCOL)
-            offset = self._end
-            self._fh.write(data)
-            self._end += len(data)
-            self._filed.append(1 if loss.file else 0)
-        else:
-            offset = len(self._mem)
-            self._mem.append(loss)
-        self._index = appended(self._index, (key[0], key[1], key[2], offset))
+        if self._fh is not None:
+            self._spool(key, pickle.dumps(loss, protocol=pickle.HIGHEST_PROTOCOL), 1 if loss.file else 0)
+            return
+        self._index = appended(self._index, (key[0], key[1], key[2], len(self._mem)))
+        self._mem.append(loss)
+
+    def add_pickled(self, key: tuple[int, int, int], data: bytes, filed: int) -> None:
+        """An entry a ``--jobs`` worker pickled (``filed``: its ``file`` is set): into the spool as
+        its bytes are; unpickled only where :meth:`add` needs the entry itself."""
+        if key[0] == self.XWR or self._fh is None:
+            self.add(key, pickle.loads(data))
+            return
+        self._spool(key, data, filed)
+
+    def _spool(self, key: tuple[int, int, int], data: bytes, filed: int) -> None:
+        """Only adding writes and nothing reads before ``into``: the spool's end is tracked."""
+        assert self._fh is not None
+        self._index = appended(self._index, (key[0], key[1], key[2], self._end))
+        self._fh.write(data)
+        self._end += len(data)
+        self._filed.append(filed)
 
     def extend(self, pairs: Any) -> None:
         for key, loss in pairs:
