@@ -579,8 +579,25 @@ def _pickle_entries(group: _Group) -> None:
     """A worker's group entries as their pickled bytes: the parent copies them into its spool
     (:meth:`KeyedEntries.add_pickled`) where it would unpickle each result's entries and pickle
     them again (~0.4 CPU s of the ``--jobs 2`` parent's ~1.1 on 10k events, its serial part)."""
-    group.filed = bytes(1 if loss.file else 0 for loss in group.entries)
-    group.entries = [pickle.dumps(loss, protocol=pickle.HIGHEST_PROTOCOL) for loss in group.entries]
+    group.entries, group.filed = _pickled(group.entries)
+
+
+def _pickled(entries: list[Any]) -> tuple[list[bytes], bytes]:
+    """Report entries as their pickled bytes, and per entry whether its ``file`` is set."""
+    return ([pickle.dumps(loss, protocol=pickle.HIGHEST_PROTOCOL) for loss in entries],
+            bytes(1 if loss.file else 0 for loss in entries))
+
+
+def _add_pickled(report: Report, pickled: tuple[list[bytes], bytes]) -> None:
+    """Entries :func:`_pickled` made, into ``report``: a spooled report takes an entry that has
+    its ``file`` as its bytes (:meth:`SpooledEntries.append_pickled`), as :meth:`Report.extend`
+    would store it; any other is unpickled and extended."""
+    raw = report.entries.append_pickled if type(report.entries) is SpooledEntries else None
+    for data, filed in zip(*pickled):
+        if raw is not None and filed:
+            raw(data)
+        else:
+            report.extend([pickle.loads(data)])
 
 
 def _batched(groups: Iterator[Any], size_of: Any) -> Iterator[list[Any]]:
@@ -823,7 +840,7 @@ def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> l
             report = Report(file=_WORKER.job.file)
             errors: list[InputError] = []
             rendered = _WORKER.convert(pos, group, items, report, errors)
-            out.append((rendered, report.entries, errors))
+            out.append((rendered, _pickled(report.entries), errors))
     return out
 
 
@@ -999,7 +1016,7 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
     if jobs > 1:
         for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
             for rendered, entries, found in results:
-                report.extend(entries)
+                _add_pickled(report, entries)
                 errors.extend(found)
                 for key, item in rendered:
                     spool.put(item, key)

@@ -59,3 +59,33 @@ def test_pool_report_is_the_in_process_report(tmp_path: Path) -> None:
     assert [e.as_text() for e in two.report] == [e.as_text() for e in one.report]
     assert any(e.field == "X-WR-TIMEZONE" for e in one.report)
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+
+
+@pytest.mark.parametrize("spooled", [True, False])
+@pytest.mark.parametrize("file", [None, "in.json"])
+def test_add_pickled_into_a_report_is_extend(spooled: bool, file: str | None) -> None:
+    """JSON → ICS workers send each group's entries pickled; the parent's report gets what
+    ``Report.extend`` gives it (an entry without a file takes the report's)."""
+    losses = [loss for _key, loss in _pairs()]
+    plain = stream.spooled_report(file) if spooled else Report(file=file)
+    plain.extend(losses)
+    given = stream.spooled_report(file) if spooled else Report(file=file)
+    pipeline._add_pickled(given, pipeline._pickled(losses))
+    assert list(given) == list(plain)
+    assert [e.file for e in given] == ["in.ics", "in.ics", file, "in.ics", "in.ics"]  # an entry's own file stays
+
+
+@pytest.mark.parametrize("source, array", [("graph", b'"value"'), ("google", b'"items"')])
+def test_json_pool_report_is_the_in_process_report(source: str, array: bytes, tmp_path: Path) -> None:
+    """The largest corpus list response of each provider (a streamed shape)."""
+    corpus = Path(__file__).parent / "corpus" / source
+    src = max((p for p in corpus.glob("*.json") if array in p.read_bytes()), key=lambda p: p.stat().st_size)
+    one = pipeline.convert_file(src, tmp_path / "one.ics", to="ics", source=source, fallback=False, jobs=1)
+    two = pipeline.convert_file(src, tmp_path / "two.ics", to="ics", source=source, fallback=False, jobs=2)
+    assert len(one.report) > 0
+    assert [e.as_text() for e in two.report] == [e.as_text() for e in one.report]
+    assert _without_stamps(tmp_path / "one.ics") == _without_stamps(tmp_path / "two.ics")
+
+
+def _without_stamps(path: Path) -> list[bytes]:
+    return [line for line in path.read_bytes().splitlines() if not line.startswith(b"DTSTAMP:")]
