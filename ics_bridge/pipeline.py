@@ -873,11 +873,13 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     def take(offset: int, length: int, raw: Any) -> None:
         """Pass 1's bookkeeping of one item: the file's limits, then its byte range.  The depth
         as the whole-file reader checks it (``jsonio.check_value``): counted on the item's bytes
-        (:func:`jsonio.nesting_depth`, C speed), the tree walked only when that count is over."""
+        (:func:`jsonio.nesting_depth`, C speed), the tree walked only when that count is over;
+        neither when the item opens no more brackets than the limit (``JsonItems.opened``: it
+        cannot nest deeper than that; Graph events open ~22, the limit is ~62)."""
         _check_count(len(its.offsets) + 1, options)
         depth = options.limits.max_json_depth - (2 if source.array_keys else 1)  # the envelope's levels
-        if isinstance(raw, (dict, list)) and _item_nesting(fh, offset, length, depth) > depth \
-                and jsonio.too_deep(raw, depth):
+        if isinstance(raw, (dict, list)) and source.opened > depth \
+                and _item_nesting(fh, offset, length, depth) > depth and jsonio.too_deep(raw, depth):
             raise _IE(f"JSON nested deeper than {options.limits.max_json_depth} levels (limit max_json_depth)")
         its.offsets = appended(its.offsets, (offset,))
         its.lengths = appended(its.lengths, (length,))

@@ -994,6 +994,7 @@ class JsonItems:
         self.fields: dict[str, Any] = {}
         self.array_keys: list[str] = []
         self.surrogates: list[int] = []  # lone surrogates replaced, per item (jsonio.report_surrogates)
+        self.opened = 0  # the item just given: its ``{`` and ``[`` count, more than it can nest
         self._decoder = json.JSONDecoder()
 
     def __iter__(self) -> Iterator[tuple[int, int, Any]]:
@@ -1043,6 +1044,7 @@ class JsonItems:
             offset, length, item = reader.value(self._decoder, self.surrogates)
             if isinstance(item, list) and not entries:
                 raise StreamUnsupported("nested arrays")
+            self.opened = reader.opened
             yield offset, length, item
 
     def where(self, pos: int) -> str:
@@ -1073,6 +1075,7 @@ class _Buffer:
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.eof = False
         self.escape = -1        # fast: index of the next surrogate escape at or after pos (-1: not searched)
+        self.opened = 0         # the last value's ``{`` and ``[`` (those in strings too): a bound on its nesting
 
     def _more(self) -> bool:
         if self.eof:
@@ -1145,6 +1148,7 @@ class _Buffer:
                 continue
             start_bytes = self.base
             raw = self.text[self.pos:end]
+            self.opened = raw.count("{") + raw.count("[")
             if not self.fast or self._escape_before(end):
                 item = jsonio.without_lone_surrogates(item, raw, surrogates)
             length = len(raw) if self.fast and raw.isascii() else len(raw.encode("utf-8", "surrogatepass"))
