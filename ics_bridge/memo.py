@@ -17,19 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 __all__ = ["capped", "remember"]
 
 V = TypeVar("V")
 
-_cap: int | None = None  # set by :func:`capped`: no memo grows past it
+# set by :func:`capped`: no memo grows past it (a context variable: a streamed conversion in one
+# thread leaves another thread's whole-file conversion its memos)
+_cap: ContextVar[int | None] = ContextVar("ics_bridge_memo_cap", default=None)
 
 
 def remember(memo: dict[Any, Any], key: Any, value: V, limit: int) -> V:
     """``value``, kept in ``memo`` under ``key``; a memo holding ``limit`` entries (or the
     :func:`capped` bound, if lower) is emptied first."""
-    if len(memo) >= limit or (_cap is not None and len(memo) >= _cap):
+    size = len(memo)
+    if size >= limit or ((cap := _cap.get()) is not None and size >= cap):
         memo.clear()
     memo[key] = value
     return value
@@ -39,10 +43,9 @@ def remember(memo: dict[Any, Any], key: Any, value: V, limit: int) -> V:
 def capped(entries: int) -> Iterator[None]:
     """Within the block, every memo is emptied when it reaches ``entries`` (or its own lower
     limit).  Only a bound on caches: results are the same with any bound."""
-    global _cap
-    before = _cap
-    _cap = entries if before is None else min(before, entries)
+    before = _cap.get()
+    token = _cap.set(entries if before is None else min(before, entries))
     try:
         yield
     finally:
-        _cap = before
+        _cap.reset(token)

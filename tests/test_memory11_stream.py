@@ -119,3 +119,24 @@ def test_json_spool_orders_keys_past_four_bytes() -> None:
     out = io.BytesIO()
     spool.finish(out, {}, "value")
     assert [item["n"] for item in json.loads(out.getvalue())["value"]] == [2, 1]
+
+
+def test_capped_holds_in_its_own_thread_only() -> None:
+    """A streamed conversion in one thread bounds the memos of that thread's work only."""
+    import threading
+    seen_elsewhere: dict[int, int] = {}
+    inside, done = threading.Event(), threading.Event()
+
+    def streamed() -> None:
+        with memo.capped(2):
+            inside.set()
+            done.wait(5)
+
+    other = threading.Thread(target=streamed)
+    other.start()
+    inside.wait(5)
+    for n in range(10):
+        memo.remember(seen_elsewhere, n, n, 100)
+    done.set()
+    other.join()
+    assert len(seen_elsewhere) == 10
