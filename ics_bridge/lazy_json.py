@@ -25,10 +25,11 @@ class Lazy:
 
 
 class Encoded:
-    """A list or dict of plain JSON values (no :class:`Lazy` inside) that compact output (``indent=None``: the journal line) encodes
-    in one ``json.dumps`` of its own, the same text, without :func:`chunks` walking it first
-    (the ``--jobs`` parent journals every input's entries: 13k entries walked cost ~0.2 CPU s
-    on 200 files × 50 events).  Indented output walks it as any value."""
+    """A list or dict of plain JSON values (no :class:`Lazy` inside) that compact output
+    (``indent=None``: the journal line) encodes in one ``json.dumps`` of its own, the same text,
+    without :func:`chunks` walking it first (the ``--jobs`` parent journals every input's
+    entries: 13k entries walked cost ~0.2 CPU s on 200 files × 50 events).  Indented output
+    walks it as any value."""
 
     def __init__(self, value: Any) -> None:
         self.value = value

@@ -355,7 +355,8 @@ class _Group:
     a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
     calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
     ``errors``: the group's report entries and skipped events (workers only; in process they go
-    straight to the file's report and error list)."""
+    straight to the file's report and error list); a worker sends ``entries`` pickled, with
+    ``filed`` set (:func:`_pickle_entries`)."""
 
     items: list[tuple[int, bytes]] = field(default_factory=list)
     defaults: list[tuple[int, Any]] = field(default_factory=list)
@@ -366,7 +367,7 @@ class _Group:
     errors: list[InputError] = field(default_factory=list)
     keys: list[Any] = field(default_factory=list)        # per entry: its place in the whole-file report
     error_keys: list[Any] = field(default_factory=list)  # per error: the same
-    filed: bytes | None = None  # entries pickled by a worker (:func:`_pickle_entries`): per entry, its ``file`` is set
+    filed: bytes | None = None  # entries pickled (:func:`_pickle_entries`): per entry, its ``file`` is set
 
 
 @dataclass
