@@ -26,7 +26,9 @@ runs.
   ``handed_on``, ``resumed``): the client writes the journal lines as results are handed on,
   and inputs the journal holds are not sent to the cluster.  With URLs there is no journal and
   ``resume`` is refused (:func:`_journal`).  ``--dask local:N`` workers ignore SIGINT/SIGTERM
-  (a Ctrl-C reaches the process group); the client stops them.
+  (a Ctrl-C reaches the process group); the client stops them.  An interrupted batch cancels
+  what is queued and waits (up to :data:`SETTLE_SECONDS`) for the tasks still running, so it
+  returns with whole outputs only, never a temporary file beside one (:func:`_settle`).
 
 Faults (issue 16):
 
@@ -51,6 +53,7 @@ import warnings
 import os
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from contextlib import contextmanager
@@ -410,9 +413,36 @@ def _run_batch(client: "Client", plan_: Plan, batch: BatchResult, journal: Journ
                 break
     finally:  # also when interrupted: what is queued or running is dropped
         if futures:
+            unfinished = [f for f in futures if not f.done()]
             client.cancel(futures)
+            if unfinished:
+                _settle(client, f"ics-bridge-{token}-")
     if mode.startswith("merge") and not batch.stopped:
         _write_merge(batch, plan_, target, options, force, stdout, guard)
+
+
+# An interrupted batch waits this long at most for the tasks its workers still run, asking every so often.
+SETTLE_SECONDS = 60.0
+SETTLE_POLL = 0.05
+
+
+def _settle(client: "Client", prefix: str, timeout: float = SETTLE_SECONDS) -> None:
+    """After a stop, wait while a worker still runs a task of this batch (keys ``prefix…``): a
+    cancelled task runs on to its end, and one writing its output has a temporary file beside it
+    until its rename; an interrupted batch returns with complete outputs only and no temporary
+    file (``WorkerState.all_running_tasks`` holds cancelled tasks still in a thread).  Bounded
+    by ``timeout``: a worker that does not answer is not waited for."""
+    def ours(dask_worker: Any) -> int:
+        return sum(1 for ts in dask_worker.state.all_running_tasks if str(ts.key).startswith(prefix))
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if not any(client.run(ours, wait=True).values()):
+                return
+        except Exception:  # noqa: BLE001 — a worker gone or a client closing: nothing left to wait for
+            return
+        time.sleep(SETTLE_POLL)
 
 
 def _deliver(result: FileResult, item: InputFile, plan_: Plan, target: str | None, names: _Names,
