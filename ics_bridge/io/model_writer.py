@@ -67,6 +67,7 @@ _CANONICAL = {
 #: tuples, compared by ``itemgetter(0)`` in C instead of a Python key function per line.
 _SORT_KEYS = {kind: {name: f"0{i:03}" for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
 _first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _sort_key(kind: str, name: str) -> str:
@@ -83,7 +84,7 @@ def _sorted_lines(kind: str, pairs: list[tuple[str, str]], order: tuple[str, ...
         pairs.sort(key=lambda pair: first.get(pair[0], pair[0]))
     else:
         pairs.sort(key=_first)
-    return [line for _key, line in pairs]
+    return list(map(_second, pairs))
 
 
 def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_start: bool = False,
@@ -180,7 +181,9 @@ def kept_line_zones(event: m.Event, writer: "_Writer", cal: m.Calendar = _NO_CAL
     event of ``cal`` once the values are written (the file's VTIMEZONEs and the values' zones
     decide a rename); a streamed output of each event on its own (:class:`EventWriter`)."""
     # most events keep no line that could carry a TZID: no look (``_kept_tzids`` walks alarms too)
-    tzids = _kept_tzids(_NO_CALENDAR, [event]) if event.other or event.alarms or event.components else None
+    tzids: dict[str, None] = {}
+    if event.other or event.alarms or event.components:
+        _event_tzids(event, tzids)
     if not tzids:
         return event, []
     named, renames = _named_zones(cal, writer, tzids, components=False)
@@ -195,14 +198,22 @@ def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
     found: dict[str, None] = {}
     _line_tzids(cal.other, found)
     for event in events:
-        if event.other:
-            _line_tzids(event.other, found)
-        for alarm in event.alarms:
-            if alarm.other:
-                _line_tzids(alarm.other, found)
-            _component_tzids(alarm.components, found)
-        _component_tzids(event.components, found)
+        _event_tzids(event, found)
     return found
+
+
+def _event_tzids(event: m.Event, found: dict[str, None]) -> None:
+    """:func:`_kept_tzids` of one event, into ``found``; a call only for what the event has
+    (:func:`kept_line_zones` asks it of every event of a calendar)."""
+    if event.other:
+        _line_tzids(event.other, found)
+    for alarm in event.alarms:
+        if alarm.other:
+            _line_tzids(alarm.other, found)
+        if alarm.components:
+            _component_tzids(alarm.components, found)
+    if event.components:
+        _component_tzids(event.components, found)
 
 
 def _line_tzids(lines: tuple[m.Line, ...], found: dict[str, None]) -> None:
@@ -439,13 +450,14 @@ def _zone_free(value: Any) -> bool:
 _TWO_DIGITS = tuple(f"{i:02}" for i in range(100))
 
 
-def _year_text(year: int) -> str:
-    return str(year) if year >= 1000 else f"{year:04}"
+#: "0000" … "9999": a DATE's or DATE-TIME's year by index (``datetime.MINYEAR`` to ``MAXYEAR``),
+#: not by a call per value (24k at 10k events).
+_YEARS = tuple(f"{year:04}" for year in range(10000))
 
 
 def _date_text(d: date) -> str:
     """DATE (RFC 5545 3.3.4): ``YYYYMMDD``."""
-    return f"{_year_text(d.year)}{_TWO_DIGITS[d.month]}{_TWO_DIGITS[d.day]}"
+    return f"{_YEARS[d.year]}{_TWO_DIGITS[d.month]}{_TWO_DIGITS[d.day]}"
 
 
 def _dt_text(dt: datetime) -> str:
@@ -453,7 +465,7 @@ def _dt_text(dt: datetime) -> str:
     texts — ``"%04d%02d…" % (six fields)`` was 40% of the writer's value time (27.6k values on
     bench's Graph calendar: 22 → 9 ms)."""
     two = _TWO_DIGITS
-    return f"{_year_text(dt.year)}{two[dt.month]}{two[dt.day]}T{two[dt.hour]}{two[dt.minute]}{two[dt.second]}"
+    return f"{_YEARS[dt.year]}{two[dt.month]}{two[dt.day]}T{two[dt.hour]}{two[dt.minute]}{two[dt.second]}"
 
 
 def duration_text(value: timedelta) -> str:
@@ -705,7 +717,9 @@ class _Writer:
                 if found is None or found[0] is not zone:
                     tzid = self.tzid(zone)
                     found = self.zones[id(zone)] = (zone, tzid, _ptext((m.Param("TZID", (tzid,)),)))
-                self.use(found[1], zone, dt.year)
+                used = self.used.get(found[1])
+                if used is None or used[0] is not zone or dt.year < used[1]:  # else ``use`` changes nothing
+                    self.use(found[1], zone, dt.year)
                 return found[2], text
             tzid = self.tzid(zone)
             self.use(tzid, zone, dt.year)
