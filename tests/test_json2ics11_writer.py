@@ -131,3 +131,33 @@ def test_event_tzids_are_the_walk_they_replace() -> None:
         assert mw.kept_line_zones(event, mw._Writer())[1] == [] or found
         named += bool(found)
     assert named > 100
+
+
+def _addresses(rnd: random.Random, count: int) -> list[m.Address]:
+    """Attendees: one object met again and again, equal objects apart, objects that differ in
+    one field (parameters, CN, PARTSTAT, RSVP…), under ATTENDEE and ORGANIZER."""
+    pool = []
+    for i in range(count):
+        params = (m.Param("CN", (f"N{i % 3}",)), m.Param("PARTSTAT", (rnd.choice(["ACCEPTED", "DECLINED"]),)))
+        pool.append(m.Address(f"mailto:p{i % 4}@example.org", cn=f"N{i % 3}", partstat=params[1].values[0],
+                              rsvp=rnd.choice([None, True, False]), params=params))
+    return [rnd.choice(pool) for _ in range(count * 3)] + pool
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_address_lines_by_object_are_the_general_lines(seed: int) -> None:
+    people = _addresses(random.Random(seed), 40)
+    rnd = random.Random(seed)
+    events = [m.Event(uid=f"a{i}@example.com", start=date(2025, 1, 1), organizer=rnd.choice(people),
+                      attendees=tuple(rnd.sample(people, 4))) for i in range(60)]
+    for _ in range(2):  # cold, then with every memo warm
+        for folded in (True, False):
+            assert _lines(events, fast=True, folded=folded) == _lines(events, fast=False, folded=folded)
+
+
+def _lines(events: list[m.Event], *, fast: bool, folded: bool) -> list[object]:
+    writer = mw._Writer(fast=fast, folded=folded)
+    out: list[object] = []
+    for event in events:
+        writer.event(event, out)  # type: ignore[arg-type]
+    return [line if isinstance(line, bytes) else mw.fold(line) for line in out]  # type: ignore[arg-type]

@@ -785,6 +785,10 @@ class _Writer:
         """An ATTENDEE or ORGANIZER line (folded when the writer folds)."""
         if not self.fast:
             return self.fit(f"{name}{_ptext(_address_params(addr))}:{addr.address}")
+        by_id = _ADDRESS_BY_ID[self.folded][name]
+        known = by_id.get(id(addr))
+        if known is not None and known[0] is addr:
+            return known[1]
         memo = _ADDRESS_LINES[self.folded]
         # keyed by every field (one C call; the dataclass's own hash and == are Python code);
         # unhashable fields fail in _ptext on the general path too
@@ -793,6 +797,7 @@ class _Writer:
         if found is None:
             found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
             remember(memo, key, found, _MEMO_SIZE)
+        remember(by_id, id(addr), (addr, found), _MEMO_SIZE)
         return found
 
     # -- components
@@ -889,10 +894,11 @@ class _Writer:
         if attendees:
             key = keys.get("ATTENDEE") or "1ATTENDEE"
             if self.fast:  # ``address``'s memo looked in here first: no call per attendee met before
-                memo = _ADDRESS_LINES[self.folded]
+                by_id = _ADDRESS_BY_ID[self.folded]["ATTENDEE"]
                 for attendee in attendees:
-                    found = memo.get(("ATTENDEE", _address_value(attendee)))
-                    pairs.append((key, found if found is not None else address("ATTENDEE", attendee)))
+                    known = by_id.get(id(attendee))
+                    pairs.append((key, known[1] if known is not None and known[0] is attendee
+                                  else address("ATTENDEE", attendee)))
             else:
                 pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
         if attachments:
@@ -1009,6 +1015,12 @@ _ADDRESS_LINES: dict[bool, dict[tuple[str, tuple[Any, ...]], Any]] = {False: {},
 #: An address's value: all its fields, in a tuple.
 _address_value = attrgetter(*(f.name for f in dataclasses.fields(m.Address)))
 _ALARM_LINES: dict[bool, dict[m.Alarm, tuple[str, ...]]] = {False: {}, True: {}}
+#: The same lines by the ``Address`` object (per "folded" and name): the mappers share one
+#: immutable ``Address`` per person (``build.make_address``), so most lookups are one ``id``
+#: and an ``is`` instead of a tuple of every field, hashed (35k attendees at 10k events).
+#: The entry holds the address, so its ``id`` stays its own.
+_ADDRESS_BY_ID: dict[bool, dict[str, dict[int, tuple[m.Address, Any]]]] = {
+    folded: {"ATTENDEE": {}, "ORGANIZER": {}} for folded in (False, True)}
 #: Kept lines, per "folded" and component: Line → (sort key, line); longer values are not kept
 #: (stash JSON of one event, HTML descriptions: distinct, and large to hash and hold).
 _KEPT_LINES: dict[bool, dict[str, dict[m.Line, tuple[str, Any]]]] = {
