@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ics_bridge.build import with_zone
 from ics_bridge.providers.google.model import EventDateTime, parse_rfc3339
+from ics_bridge.providers.graph import model as gm
 from ics_bridge.providers.graph import to_ical
 from ics_bridge.providers.graph.fastwire import fast_event
 from ics_bridge.providers.graph.model import Event
@@ -113,3 +114,22 @@ def _outcome(instant: Any, zone: tzinfo | None) -> tuple[Any, ...]:
     except (OverflowError, ValueError) as err:
         return ("raised", type(err).__name__)
     return value, id(value.tzinfo), value.fold, note
+
+
+def test_graph_datetime_memo_is_the_parse() -> None:
+    """``parse_graph_datetime`` (a memo looked up without a KeyError) is ``_parse_graph_datetime``,
+    at first sight and again; the sentinel's None is remembered as a value."""
+    rnd = random.Random(3)
+    texts = [f"{v.replace(tzinfo=None).isoformat(timespec=rnd.choice(['seconds', 'microseconds']))}"
+             f"{rnd.choice(['', '0', 'Z', '+02:00'])}" for v in _datetimes(rnd, 400)]
+    texts += ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000", "2026-03-02T09:00:00.0000000", " 2026-03-02T09:00:00Z "]
+    for text in [*texts, *texts]:
+        assert _parsed_or_error(gm.parse_graph_datetime, text) == _parsed_or_error(gm._parse_graph_datetime, text), text
+
+
+def _parsed_or_error(parse: Any, text: str) -> Any:
+    try:
+        value = parse(text)
+    except ValueError as err:
+        return ("raised", str(err))
+    return value, None if value is None else value.tzinfo
