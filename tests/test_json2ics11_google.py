@@ -9,7 +9,6 @@ conversions (output bytes, loss report, errors) must be the same."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
