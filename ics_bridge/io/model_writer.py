@@ -26,6 +26,7 @@ replaces the file's VTIMEZONE, as ``timezones.add_vtimezones`` did (``_named_zon
 from __future__ import annotations
 
 import base64
+from contextlib import nullcontext
 import re
 import dataclasses
 from operator import attrgetter, itemgetter
@@ -36,7 +37,8 @@ from typing import Any, Iterable
 from icalendar import Timezone
 from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
-from ..gcpause import gc_paused
+from .. import gcpause as _gcpause
+from ..gcpause import paused_gc
 from ..memo import remember
 from .. import model as m
 from ..timezones import vtimezone, windows_tzid
@@ -68,6 +70,7 @@ _CANONICAL = {
 #: tuples, compared by ``itemgetter(0)`` in C instead of a Python key function per line.
 _SORT_KEYS = {kind: {name: f"0{i:03}" for i, name in enumerate(names)} for kind, names in _CANONICAL.items()}
 _first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _sort_key(kind: str, name: str) -> str:
@@ -84,10 +87,9 @@ def _sorted_lines(kind: str, pairs: list[tuple[str, str]], order: tuple[str, ...
         pairs.sort(key=lambda pair: first.get(pair[0], pair[0]))
     else:
         pairs.sort(key=_first)
-    return [line for _key, line in pairs]
+    return list(map(_second, pairs))
 
 
-@gc_paused
 def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_start: bool = False,
                    source_order: bool = False) -> bytes:
     """The whole calendar as .ics bytes (CRLF line ends, folded).  A VEVENT without DTSTART (a
@@ -95,8 +97,19 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     iTIP (``keep_without_start``: written, for the library edge, which holds the whole hub;
     ``source_order``: an event's properties in its ``order``, so icalendar's objects made from
     the text walk them in that order).  ``tzid_style="windows"`` writes the Windows name (CLDR) of an IANA zone as its TZID,
-    as Outlook does (zones without one keep the IANA name)."""
-    return _write_calendar(cal, tzid_style, keep_without_start, source_order, fast=True)
+    as Outlook does (zones without one keep the IANA name).
+
+    With the collector paused (``gcpause``) as the readers are, unless a paused step left a
+    full collection owed (``gcpause._promote_young``: the hub a conversion just built, moved to
+    the oldest generation): that collection would walk the whole hub, alive and about to be
+    written (0.10-0.17 CPU s of ``convert(…).to_bytes()`` at 10k Graph or Google events), where
+    the writer left running finds little to collect — its lines are ``str``/``bytes``, which
+    the collector does not track, and the hub is old — (30-50 young collections, ~15 ms).  The
+    owed collection stays the next pause's, when this hub is usually freed.  A hub not built
+    in a pause (``read_calendar`` on its own) is written paused: there the collector, running,
+    met the young hub in a full collection (0.19 s at 10k events)."""
+    with nullcontext() if _gcpause._owed else paused_gc():
+        return _write_calendar(cal, tzid_style, keep_without_start, source_order, fast=True)
 
 
 def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, source_order: bool,
@@ -174,7 +187,9 @@ def kept_line_zones(event: m.Event, writer: "_Writer", cal: m.Calendar = _NO_CAL
     event of ``cal`` once the values are written (the file's VTIMEZONEs and the values' zones
     decide a rename); a streamed output of each event on its own (:class:`EventWriter`)."""
     # most events keep no line that could carry a TZID: no look (``_kept_tzids`` walks alarms too)
-    tzids = _kept_tzids(_NO_CALENDAR, [event]) if event.other or event.alarms or event.components else None
+    tzids: dict[str, None] = {}
+    if event.other or event.alarms or event.components:
+        _event_tzids(event, tzids)
     if not tzids:
         return event, []
     named, renames = _named_zones(cal, writer, tzids, components=False)
@@ -189,14 +204,22 @@ def _kept_tzids(cal: m.Calendar, events: list[m.Event]) -> dict[str, None]:
     found: dict[str, None] = {}
     _line_tzids(cal.other, found)
     for event in events:
-        if event.other:
-            _line_tzids(event.other, found)
-        for alarm in event.alarms:
-            if alarm.other:
-                _line_tzids(alarm.other, found)
-            _component_tzids(alarm.components, found)
-        _component_tzids(event.components, found)
+        _event_tzids(event, found)
     return found
+
+
+def _event_tzids(event: m.Event, found: dict[str, None]) -> None:
+    """:func:`_kept_tzids` of one event, into ``found``; a call only for what the event has
+    (:func:`kept_line_zones` asks it of every event of a calendar)."""
+    if event.other:
+        _line_tzids(event.other, found)
+    for alarm in event.alarms:
+        if alarm.other:
+            _line_tzids(alarm.other, found)
+        if alarm.components:
+            _component_tzids(alarm.components, found)
+    if event.components:
+        _component_tzids(event.components, found)
 
 
 def _line_tzids(lines: tuple[m.Line, ...], found: dict[str, None]) -> None:
@@ -433,13 +456,14 @@ def _zone_free(value: Any) -> bool:
 _TWO_DIGITS = tuple(f"{i:02}" for i in range(100))
 
 
-def _year_text(year: int) -> str:
-    return str(year) if year >= 1000 else f"{year:04}"
+#: "0000" … "9999": a DATE's or DATE-TIME's year by index (``datetime.MINYEAR`` to ``MAXYEAR``),
+#: not by a call per value (24k at 10k events).
+_YEARS = tuple(f"{year:04}" for year in range(10000))
 
 
 def _date_text(d: date) -> str:
     """DATE (RFC 5545 3.3.4): ``YYYYMMDD``."""
-    return f"{_year_text(d.year)}{_TWO_DIGITS[d.month]}{_TWO_DIGITS[d.day]}"
+    return f"{_YEARS[d.year]}{_TWO_DIGITS[d.month]}{_TWO_DIGITS[d.day]}"
 
 
 def _dt_text(dt: datetime) -> str:
@@ -447,7 +471,7 @@ def _dt_text(dt: datetime) -> str:
     texts — ``"%04d%02d…" % (six fields)`` was 40% of the writer's value time (27.6k values on
     bench's Graph calendar: 22 → 9 ms)."""
     two = _TWO_DIGITS
-    return f"{_year_text(dt.year)}{two[dt.month]}{two[dt.day]}T{two[dt.hour]}{two[dt.minute]}{two[dt.second]}"
+    return f"{_YEARS[dt.year]}{two[dt.month]}{two[dt.day]}T{two[dt.hour]}{two[dt.minute]}{two[dt.second]}"
 
 
 def duration_text(value: timedelta) -> str:
@@ -699,7 +723,9 @@ class _Writer:
                 if found is None or found[0] is not zone:
                     tzid = self.tzid(zone)
                     found = self.zones[id(zone)] = (zone, tzid, _ptext((m.Param("TZID", (tzid,)),)))
-                self.use(found[1], zone, dt.year)
+                used = self.used.get(found[1])
+                if used is None or used[0] is not zone or dt.year < used[1]:  # else ``use`` changes nothing
+                    self.use(found[1], zone, dt.year)
                 return found[2], text
             tzid = self.tzid(zone)
             self.use(tzid, zone, dt.year)
@@ -765,6 +791,10 @@ class _Writer:
         """An ATTENDEE or ORGANIZER line (folded when the writer folds)."""
         if not self.fast:
             return self.fit(f"{name}{_ptext(_address_params(addr))}:{addr.address}")
+        by_id = _ADDRESS_BY_ID[self.folded][name]
+        known = by_id.get(id(addr))
+        if known is not None and known[0] is addr:
+            return known[1]
         memo = _ADDRESS_LINES[self.folded]
         # keyed by every field (one C call; the dataclass's own hash and == are Python code);
         # unhashable fields fail in _ptext on the general path too
@@ -773,6 +803,7 @@ class _Writer:
         if found is None:
             found = self.fit(f"{name}{_ptext(_address_params_fast(addr))}:{addr.address}")
             remember(memo, key, found, _MEMO_SIZE)
+        remember(by_id, id(addr), (addr, found), _MEMO_SIZE)
         return found
 
     # -- components
@@ -869,10 +900,11 @@ class _Writer:
         if attendees:
             key = keys.get("ATTENDEE") or "1ATTENDEE"
             if self.fast:  # ``address``'s memo looked in here first: no call per attendee met before
-                memo = _ADDRESS_LINES[self.folded]
+                by_id = _ADDRESS_BY_ID[self.folded]["ATTENDEE"]
                 for attendee in attendees:
-                    found = memo.get(("ATTENDEE", _address_value(attendee)))
-                    pairs.append((key, found if found is not None else address("ATTENDEE", attendee)))
+                    known = by_id.get(id(attendee))
+                    pairs.append((key, known[1] if known is not None and known[0] is attendee
+                                  else address("ATTENDEE", attendee)))
             else:
                 pairs.extend([(key, address("ATTENDEE", attendee)) for attendee in attendees])
         if attachments:
@@ -989,6 +1021,12 @@ _ADDRESS_LINES: dict[bool, dict[tuple[str, tuple[Any, ...]], Any]] = {False: {},
 #: An address's value: all its fields, in a tuple.
 _address_value = attrgetter(*(f.name for f in dataclasses.fields(m.Address)))
 _ALARM_LINES: dict[bool, dict[m.Alarm, tuple[str, ...]]] = {False: {}, True: {}}
+#: The same lines by the ``Address`` object (per "folded" and name): the mappers share one
+#: immutable ``Address`` per person (``build.make_address``), so most lookups are one ``id``
+#: and an ``is`` instead of a tuple of every field, hashed (35k attendees at 10k events).
+#: The entry holds the address, so its ``id`` stays its own.
+_ADDRESS_BY_ID: dict[bool, dict[str, dict[int, tuple[m.Address, Any]]]] = {
+    folded: {"ATTENDEE": {}, "ORGANIZER": {}} for folded in (False, True)}
 #: Kept lines, per "folded" and component: Line → (sort key, line); longer values are not kept
 #: (stash JSON of one event, HTML descriptions: distinct, and large to hash and hold).
 _KEPT_LINES: dict[bool, dict[str, dict[m.Line, tuple[str, Any]]]] = {

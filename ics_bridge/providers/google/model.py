@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ...build import with_zone
 from ...memo import remember
 from ...wire import WireBool, canonical_enum
 from . import tables
@@ -119,12 +120,12 @@ class EventDateTime(GoogleModel):
         if parsed.microsecond:
             parsed = parsed.replace(microsecond=0)
         if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=zone or timezone.utc), None
+            return with_zone(parsed, zone or timezone.utc), None
         if zone is None:
             return parsed.astimezone(timezone.utc), None
         local = parsed.astimezone(zone)
         note = None
-        wall = parsed.replace(tzinfo=zone)
+        wall = with_zone(parsed, zone)
         if wall.utcoffset() != parsed.utcoffset():
             note = (f"offset {parsed.isoformat()} disagrees with {self.timeZone}; the instant is taken from the offset "
                     f"({local.isoformat()})")
