@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
-__all__ = ["gc_paused", "paused_gc"]
+__all__ = ["collection_owed", "gc_paused", "paused_gc"]
 
 _lock = threading.Lock()
 _depth = 0
@@ -82,6 +82,14 @@ def _full_collection(phase: str, info: dict[str, int]) -> None:
 
 
 gc.callbacks.append(_full_collection)
+
+
+def collection_owed() -> bool:
+    """Whether a paused step promoted its objects and no full collection has run since (the
+    next pause begins with one, ``_promote_young``): a step that makes few tracked objects and
+    works on what the last pause built (the .ics writer after a conversion) then runs unpaused
+    rather than pay that collection over the objects it is about to use."""
+    return _owed
 
 
 def gc_paused(func: F) -> F:

@@ -140,3 +140,20 @@ def test_capped_holds_in_its_own_thread_only() -> None:
     done.set()
     other.join()
     assert len(seen_elsewhere) == 10
+
+
+def test_recalled_makes_once_remembers_none_and_makes_unhashable_keys_each_time() -> None:
+    made: list[object] = []
+
+    def make(key: object) -> object:
+        made.append(key)
+        if isinstance(key, list):
+            raise ValueError("a list")
+        return None if key == "sentinel" else f"<{key}>"
+
+    seen: dict[object, object] = {}
+    assert memo.recalled(seen, "a", make, 10) == "<a>" and memo.recalled(seen, "a", make, 10) == "<a>"
+    assert memo.recalled(seen, "sentinel", make, 10) is None and memo.recalled(seen, "sentinel", make, 10) is None
+    assert made == ["a", "sentinel"]  # a remembered None is not made again
+    with pytest.raises(ValueError):
+        memo.recalled(seen, [1], make, 10)  # unhashable: made (and raising) as unmemoised

@@ -37,8 +37,7 @@ from typing import Any, Iterable
 from icalendar import Timezone
 from icalendar.timezone.tzid import is_utc as _ical_is_utc
 
-from .. import gcpause as _gcpause
-from ..gcpause import paused_gc
+from ..gcpause import collection_owed, paused_gc
 from ..memo import remember
 from .. import model as m
 from ..timezones import vtimezone, windows_tzid
@@ -108,7 +107,7 @@ def write_calendar(cal: m.Calendar, *, tzid_style: str = "iana", keep_without_st
     owed collection stays the next pause's, when this hub is usually freed.  A hub not built
     in a pause (``read_calendar`` on its own) is written paused: there the collector, running,
     met the young hub in a full collection (0.19 s at 10k events)."""
-    with nullcontext() if _gcpause._owed else paused_gc():
+    with nullcontext() if collection_owed() else paused_gc():
         return _write_calendar(cal, tzid_style, keep_without_start, source_order, fast=True)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ...build import with_zone
-from ...memo import remember
+from ...memo import recalled
 from ...wire import WireBool, canonical_enum
 from . import tables
 
@@ -38,16 +38,10 @@ _parsed: dict[str, datetime] = {}
 
 def parse_rfc3339(value: str) -> datetime:
     """RFC 3339 date-time; ``Z`` or an offset keeps the instant; fractions cut to microseconds;
-    a value without offset comes back naive.  Memoised per string (:func:`memo.remember`, so a
+    a value without offset comes back naive.  Memoised per string (:func:`memo.recalled`, so a
     streamed conversion bounds it): validation and mapping read each value again (datetimes
     are immutable); a 10k-event calendar holds ~20k distinct start/end values."""
-    try:
-        return _parsed[value]
-    except KeyError:
-        pass
-    except TypeError:  # not a string: the parse below raises as it always did
-        return _parse_rfc3339(value)
-    return remember(_parsed, value, _parse_rfc3339(value), 65536)
+    return recalled(_parsed, value, _parse_rfc3339, 65536)
 
 
 def _parse_rfc3339(value: str) -> datetime:
