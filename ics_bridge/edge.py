@@ -91,7 +91,7 @@ def calendar_from_model(cal: m.Calendar) -> ICalendar:
     icalendar's reading alone would not (``-PT1H``)."""
     out = ICalendar.from_ical(write_calendar(cal, keep_without_start=True, source_order=True))
     if any(_unwritten(e) for e in cal.events):
-        for typed, vevent in zip(_written_order(cal), out.walk("VEVENT")):
+        for typed, vevent in zip(cal.events_in_file_order(), out.walk("VEVENT")):
             if _unwritten(typed):
                 _as_built(typed, vevent)
     return out
@@ -123,11 +123,6 @@ def _as_built(typed: m.Event, vevent: Component) -> None:
         values = [vText(line.raw, params=value.params) if line.raw is not None else value
                   for line, value in zip(lines, values)]
         vevent[name] = values if isinstance(found, list) else values[0]
-
-
-def _written_order(cal: m.Calendar) -> list[m.Event]:
-    from .io.model_writer import _in_order
-    return _in_order(cal.series)
 
 
 class _AsWritten(vDuration):

@@ -446,6 +446,15 @@ class Calendar:
         for s in self.series:
             yield from s.events
 
+    def events_in_file_order(self) -> list[Event]:
+        """The events series by series, or by ``position`` where the events have one (the order
+        of the source, which may interleave series): the order the .ics writer writes them in."""
+        events = list(self.events)
+        if any(event.position is not None for event in events):
+            last = len(events)
+            events.sort(key=lambda event: last if event.position is None else event.position)
+        return events
+
 
 # ------------------------------------------------------------------------------------------
 # Building model objects fast

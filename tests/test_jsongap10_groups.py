@@ -1,7 +1,7 @@
 """The streamed JSON → .ics pass 2's per-group shortcuts (round 10), each held to what it replaces.
 
 * ``events_in_order`` (Graph, Google): a group's events mapped without a calendar, equal to the
-  events of ``events_to_calendar`` in its writing order (``model_writer._in_order``), with the
+  events of ``events_to_calendar`` in its writing order (``model.Calendar.events_in_file_order``), with the
   same report entries and errors (corpus, samples, series made from the corpus ICS files);
 * ``model_writer.EventWriter`` keeps a UTC value's line from one event to the next (the shared
   DTSTAMP) and nothing that notes a zone: each event's bytes and zones as a fresh writer gives
@@ -79,7 +79,7 @@ def _mapped_both_ways(map_calendar: Any, map_events: Any, events: list[Any]) -> 
         with clock.fixed(now):
             got = mapper(list(events), report, errors)
         if isinstance(got, m.Calendar):
-            got = mw._in_order(got.series)
+            got = got.events_in_file_order()
         out.append((got, list(report.entries), [str(e) for e in errors]))
     return out[0], out[1]
 
@@ -128,7 +128,7 @@ def _shared_value_pairs() -> Iterator[tuple[str, m.Event, m.Event]]:
     """Events, each followed by a copy holding the same value objects (start, end, stamp…)
     under another UID: the second write meets the first's values again."""
     for name, cal in _calendars():
-        for event in mw._in_order(cal.series):
+        for event in cal.events_in_file_order():
             if event.start is not None:
                 yield name, event, dataclasses.replace(event, uid=f"{event.uid}-copy")
 

@@ -243,7 +243,7 @@ def test_event_writer_writes_each_event_as_write_calendar(style: str) -> None:
     writer = mw.EventWriter(style)
     written = 0
     for name, cal in _calendars():
-        for event in mw._in_order(cal.series):
+        for event in cal.events_in_file_order():
             if event.start is None:
                 continue
             text, used, named, shared = writer.write(event)

@@ -119,7 +119,7 @@ def _write_calendar(cal: m.Calendar, tzid_style: str, keep_without_start: bool, 
     if tzid_style not in TZID_STYLES:
         raise ValueError(f"tzid_style must be 'iana' or 'windows', not {tzid_style!r}")
     writer = _Writer(tzid_style, source_order=source_order, fast=fast, folded=fast)
-    events = _in_order(cal.series)
+    events = cal.events_in_file_order()
     body, starts = _event_lines(writer, events, keep_without_start)
     keep = _clashing_zones(writer)
     if keep:  # zones one Windows name cannot describe together: again, those under their IANA name
@@ -370,16 +370,6 @@ def _interleaved(body: list[Any], starts: list[int], placed: list[tuple[int, tup
         out += [fit(line) for line in lines]
     out += body[done:]
     return out
-
-
-def _in_order(series: Iterable[m.Series]) -> list[m.Event]:
-    """The events series by series, or by ``position`` where the events have one (the order
-    of the source, which may interleave series)."""
-    events = [event for s in series for event in s.events]
-    if any(event.position is not None for event in events):
-        last = len(events)
-        events.sort(key=lambda event: last if event.position is None else event.position)
-    return events
 
 
 def calendar_head(cal: m.Calendar) -> list[str]:

@@ -19,7 +19,6 @@ from .. import expansion
 from .. import model as m
 from ..report import LossKind, Report
 from .model_reader import UTC_ZONE
-from .model_writer import _in_order
 
 SERIES_CHECK = 1000  # occurrences looked at when deciding whether a series keeps one offset
 
@@ -87,7 +86,7 @@ def utc_for_second_offsets(cal: m.Calendar, report: Report) -> m.Calendar:
     docstring), reported per event as ``io/ics.utc_for_second_offsets`` reports it, events in
     the order written."""
     changed: dict[int, m.Event] = {}
-    for event in _in_order(cal.series):
+    for event in cal.events_in_file_order():
         new = _event_in_utc(event, report)
         if new is not event:
             changed[id(event)] = new
