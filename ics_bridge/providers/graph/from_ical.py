@@ -396,8 +396,10 @@ class _Writer:
         resource = self.options.profile == "resource"
         proposals = self.stash.get("@proposedNewTime") if v.attendees else None  # None: none kept
         attendee, append = people.attendee, out.append
+        same = people.by_identity(resource)
         for att in v.attendees:
-            found = attendee(att, resource)
+            hit = same.get(id(att))  # ``attendee``'s memo hit written out: 3.5 attendees an event
+            found = hit[1] if hit is not None and hit[0] is att else attendee(att, resource)
             if found.losses:
                 self.replay(found.losses)
             if found.rsvp is not None:
