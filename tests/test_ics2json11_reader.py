@@ -4,7 +4,8 @@ out) against icalendar's reading (``_Props.time_by_icalendar``, ``vDDDTypes``), 
 tests/test_contentlines.py holds the line reader: on generated values — valid ones in UTC,
 floating, in a tzdata zone, in a zone of the file, and the near misses the fast path must refuse
 (month 13, day 32, Feb 30, hour 24, minute 60, second 60, signs and blanks inside the numbers) —
-and on every DATE-TIME of the corpus, samples and producer files."""
+and on every DATE-TIME of the corpus, samples and producer files.  Pass 1's UID shortcut
+(``_uid_of`` on ``UID:``) against ``lines.split``'s value, on generated and corpus UID lines."""
 
 from __future__ import annotations
 
@@ -138,3 +139,24 @@ def test_attendees_as_before() -> None:
         reference.append(MR._address(params, raw))
     assert props.lists == {"attendees": reference}
     assert all(a is b for a, b in zip(props.lists["attendees"], reference))  # type: ignore[index]
+
+
+def _uid_lines(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    names = ["UID", "uid", "Uid", "UID;X-A=b", 'UID;X-A="a:b"', "UID ", "UIDX"]
+    values = ["abc@example.com", "a\\,b\\;c\\nd", "a:b:c", "", "日本@例え", "x\\\\n", '"q"', " lead", "a;b"]
+    return [f"{rng.choice(names)}:{rng.choice(values)}{rng.choice(['', 'z', ':'])}" for _ in range(n)]
+
+
+def test_uid_of_as_split() -> None:
+    """Pass 1's UID (``_uid_of``'s ``UID:`` shortcut) is ``lines.split``'s value, unescaped."""
+    lines = _uid_lines(2000, 4) + [uid for path in sorted((ROOT / "tests/corpus/ics").glob("*.ics"))
+                                   for uid in path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n")
+                                   .replace("\n ", "").split("\n") if uid[:4].upper() == "UID:"]
+    assert len(lines) > 2100
+    for line in lines:
+        try:
+            expected: str | None = MR.L.unescape_text(MR.L.split(line)[2])
+        except ValueError:
+            expected = None
+        assert MR._uid_of(line) == expected, line

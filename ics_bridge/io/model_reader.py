@@ -99,6 +99,10 @@ class Shape(NamedTuple):
 
 
 def _uid_of(line: str) -> str | None:
+    """A UID line's value, unescaped (None: a line ``lines.split`` refuses).  ``UID:`` spelled
+    so (most files) is split at that colon, as ``lines.split`` splits it, without its steps."""
+    if line.startswith("UID:"):
+        return L.unescape_text(line[4:])
     try:
         return L.unescape_text(L.split(line)[2])
     except ValueError:
