@@ -4,6 +4,9 @@
   attendee mapped through ``people.attendee`` (the by-identity memo empty at each look-up), on
   generated attendees (every CUTYPE/ROLE/PARTSTAT, shared parameter lists), on the corpus, and
   with a stale memo entry under a live address's id (an entry answers only for its own address);
+* Graph ``_Writer.zone_name``'s ``_SAME_WINDOWS`` look-up against its full steps (the memo
+  storing nothing), on series in zones whose Windows name does and does not read back as the
+  zone, and on the corpus;
 * Google ``instance_id``'s ``%`` formatting (``_basic_format``) against ``strftime`` for dates and
   date-times of every year (before 1000 ``strftime`` does not pad), naive and in zones.
 """
@@ -116,3 +119,49 @@ def test_instance_id_as_strftime() -> None:
     assert any(v.year < 1000 for v in moments) and any(isinstance(v, datetime) for v in moments)
     for value in moments:
         assert google.instance_id("abc", value) == _instance_id_reference("abc", value), value
+
+
+class _NeverKept(dict):  # type: ignore[type-arg]
+    """A ``_SAME_WINDOWS`` that remembers nothing: every value takes ``zone_name``'s full steps."""
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+_ZONES = ["Europe/Berlin", "America/New_York", "Asia/Calcutta", "Europe/Amsterdam", "America/Detroit",
+          "America/Argentina/Catamarca", "Australia/Sydney", "Etc/UTC", "Asia/Tokyo", "Pacific/Chatham"]
+
+
+def _zoned_series(n: int, seed: int) -> list[m.Series]:
+    """Series and single events in zones whose Windows name reads back as the zone and zones
+    where it does not (Catamarca in 2001), years 1990-2030."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        name = rng.choice(_ZONES)
+        tz = ZoneInfo(name)
+        start = datetime(rng.randint(1990, 2030), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), tzinfo=tz)
+        zone = m.Zone("iana", name, name, None, tz)
+        uid = f"zones11-{seed}-{i}"
+        rules = (m.Recur("FREQ=WEEKLY;COUNT=5", freq="WEEKLY", count=5),) if rng.random() < 0.6 else ()
+        out.append(m.Series(uid, m.Event(uid=uid, start=m.ZonedDateTime(start, zone), duration=timedelta(hours=1),
+                                         rrules=rules)))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_zone_name_shortcut_as_full_steps(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zone_name``'s look-up of ``_SAME_WINDOWS`` (the recurrenceTimeZone of each series) gives
+    what its full steps give, with the same report entries."""
+    cals = [_zoned_series(400, seed), [s for fmt, path in SOURCES for s in _hub(fmt, path).series]]
+    filled = 0
+    for cal in cals:
+        from_ical._SAME_WINDOWS.clear()
+        for options in OPTIONS:  # the IANA-name profiles after Windows ones: with the memo filled
+            fast, again = _graph(cal, options), _graph(cal, options)
+            filled = max(filled, len(from_ical._SAME_WINDOWS))
+            with monkeypatch.context() as mp:
+                mp.setattr(from_ical, "_SAME_WINDOWS", _NeverKept())
+                reference = _graph(cal, options)
+            assert fast == reference == again, options
+    assert filled >= 3  # the shortcut had answers to give
