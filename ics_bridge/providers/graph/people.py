@@ -129,6 +129,13 @@ _MAX = 8192  # entries per memo; a calendar with more people starts it again
 _BY_ID: dict[bool, dict[int, tuple[m.Address, Attendee]]] = {True: {}, False: {}}
 
 
+def by_identity(resource: bool) -> dict[int, tuple[m.Address, Attendee]]:
+    """:func:`attendee`'s memo by identity for a profile, for a caller that looks its hits up
+    itself (``from_ical``'s loop over an event's attendees): an entry ``(address, pieces)``
+    answers only for that very address."""
+    return _BY_ID[resource]
+
+
 def attendee(att: m.Address, resource: bool) -> Attendee:
     """:class:`Attendee` of ``att`` in the resource (True) or request profile, memoised."""
     same = _BY_ID[resource]
