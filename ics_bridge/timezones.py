@@ -23,6 +23,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from itertools import takewhile
 from typing import Callable, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -1042,7 +1043,9 @@ def _onsets(obs: Component, last_year: int) -> list[datetime]:
     if rule is not None:
         text = rule.to_ical().decode()
         text = re.sub(r"UNTIL=(\d{8})(?:T(\d{6}))?Z?", lambda m: f"UNTIL={m.group(1)}T{m.group(2) or '235959'}", text)
-        onsets += list(rrulestr(text, dtstart=start, cache=False).between(start, until, inc=True))
+        simple = _simple_occurrences(text, start)  # the common rules without dateutil's rule set
+        onsets += (list(takewhile(until.__ge__, simple)) if simple is not None
+                   else rrulestr(text, dtstart=start, cache=False).between(start, until, inc=True))
     return [o for o in onsets if o < until]
 
 

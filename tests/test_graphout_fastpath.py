@@ -77,6 +77,7 @@ class _Reference:
         mp.setattr(from_ical, "plain_kept_lines", lambda typed, other, params: None)
         mp.setattr(people, "attendee", lambda att, resource: people.Attendee(att, resource))
         mp.setattr(people, "organizer", lambda org: people.Organizer(org))
+        mp.setattr(people, "by_identity", lambda resource: {})  # the loop's inline memo hit off too
         mp.setattr(from_ical, "Occurrences", lambda master: Occurrences(master, stepped=False))
         return self
 
