@@ -57,7 +57,7 @@ from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported, _GroupReader,
                         _IcsSpool, _Items, _iter_groups,
                         _json_groups, _JsonSpool, _match,
-                        _without_blocks, appended, index_ics, render_event, spooled_report)
+                        _without_blocks, appended, index_ics, pickled_adder, render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
@@ -590,15 +590,10 @@ def _pickled(entries: list[Any]) -> tuple[list[bytes], bytes]:
 
 
 def _add_pickled(report: Report, pickled: tuple[list[bytes], bytes]) -> None:
-    """Entries :func:`_pickled` made, into ``report``: a spooled report takes an entry that has
-    its ``file`` as its bytes (:meth:`SpooledEntries.append_pickled`), as :meth:`Report.extend`
-    would store it; any other is unpickled and extended."""
-    raw = report.entries.append_pickled if type(report.entries) is SpooledEntries else None
+    """Entries :func:`_pickled` made, into ``report`` (:func:`pickled_adder`)."""
+    add = pickled_adder(report)
     for data, filed in zip(*pickled):
-        if raw is not None and filed:
-            raw(data)
-        else:
-            report.extend([pickle.loads(data)])
+        add(data, filed)
 
 
 def _batched(groups: Iterator[Any], size_of: Any) -> Iterator[list[Any]]:

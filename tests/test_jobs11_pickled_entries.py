@@ -89,3 +89,33 @@ def test_json_pool_report_is_the_in_process_report(source: str, array: bytes, tm
 
 def _without_stamps(path: Path) -> list[bytes]:
     return [line for line in path.read_bytes().splitlines() if not line.startswith(b"DTSTAMP:")]
+
+
+@pytest.mark.parametrize("file, through_extend", [(None, 0), ("other.ics", 1)])
+def test_pickled_entries_go_in_as_bytes_unless_extend_would_change_them(file: str | None, through_extend: int,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One rule for both places that take pickled entries (``stream.pickled_adder``): the parent's
+    ``_add_pickled`` (JSON workers) and ``KeyedEntries.into`` (the ICS spool).  Into a spooled
+    report an entry goes as its bytes; only one that ``Report.extend`` would give the report's
+    file is unpickled and extended."""
+    extended: list[Loss] = []
+    original = Report.extend
+
+    def counting(self: Report, other: object) -> None:
+        items = list(other)  # type: ignore[call-overload]
+        extended.extend(items)
+        original(self, items)
+
+    monkeypatch.setattr(Report, "extend", counting)
+    pairs = [(key, loss) for key, loss in _pairs() if loss.field != "X-WR-TIMEZONE"]
+    given = stream.spooled_report(file)
+    pipeline._add_pickled(given, pipeline._pickled([loss for _key, loss in pairs]))
+    assert len(extended) == through_extend and len(given) == 3
+    extended.clear()
+    keyed = stream.KeyedEntries(spool=True)
+    for key, loss in pairs:
+        keyed.add(key, loss)
+    into = stream.spooled_report(file)
+    keyed.into(into, [])
+    assert len(extended) == through_extend and [e.reason for e in into] == ["check", "early", "late"]
+    assert [e.file for e in into] == [file, "in.ics", "in.ics"]

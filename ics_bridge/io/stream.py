@@ -71,7 +71,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from icalendar import Calendar
 
@@ -87,7 +87,7 @@ from ..quirks import apply_model_quirks
 from ..report import LossKind, Report
 
 __all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "KeyedEntries", "SpooledEntries", "index_ics", "iter_series_calendars",
-           "spooled_report"]
+           "pickled_adder", "spooled_report"]
 
 
 class StreamUnsupported(Exception):
@@ -146,6 +146,24 @@ class SpooledEntries:
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (list, SpooledEntries)) else NotImplemented
+
+
+def pickled_adder(report: Report) -> Callable[[bytes, int], None]:
+    """``add(data, filed)``: one report entry, pickled already (a ``--jobs`` worker's, or one in
+    :class:`KeyedEntries`' spool), into ``report`` as :meth:`Report.extend` would put it.  A
+    spooled report takes the bytes as they are when ``extend`` would not change the entry (its
+    ``file`` is set, ``filed``, or the report has none to give): unpickling and pickling every
+    entry again cost ~0.15 s per 10k entries in the ``--jobs`` parent.  Any other entry is
+    unpickled and extended."""
+    raw = report.entries.append_pickled if type(report.entries) is SpooledEntries else None
+    every = not report.file
+
+    def add(data: bytes, filed: int) -> None:
+        if raw is not None and (filed or every):
+            raw(data)
+        else:
+            report.extend([pickle.loads(data)])
+    return add
 
 
 def spooled_report(file: str | None = None) -> Report:
@@ -1404,15 +1422,13 @@ class KeyedEntries:
             self._xwr[key] = dataclasses.replace(seen, reason=f"{total} {counted.group(2)}")
 
     def into(self, report: Report, errors: list[InputError]) -> None:
-        """Every entry into ``report`` and every error into ``errors``, sorted.  Into a spooled
-        report, an entry that keeps its own ``file`` (what :meth:`Report.extend` would change)
-        is copied as its pickled bytes: the ``--jobs`` parent does this alone after the last
-        group, and unpickling and pickling each entry again cost ~0.15 s per 10k entries."""
+        """Every entry into ``report`` and every error into ``errors``, sorted; a spooled entry
+        as its pickled bytes (:func:`pickled_adder`: the ``--jobs`` parent does this alone after
+        the last group)."""
         idx = self._index
         order = rows_in_order(idx, 4, 3)
         xwr = list(self._xwr.values())
-        raw = report.entries.append_pickled if type(report.entries) is SpooledEntries and self._fh is not None else None
-        copy = self._filed if report.file else None  # no file to give: every entry is copied
+        add = pickled_adder(report)
         fh = self._fh
         if fh is not None:
             fh.seek(0)
@@ -1424,14 +1440,11 @@ class KeyedEntries:
             if fh is None:
                 report.extend([self._mem[idx[4 * r + 3]]])
                 continue
-            if idx[4 * r + 3] != at:
-                fh.seek(idx[4 * r + 3])
-            if raw is not None and (copy is None or copy[r]):
-                at = idx[4 * r + 7] if r < last else self._end  # entries lie in arrival order
-                raw(fh.read(at - idx[4 * r + 3]))
-            else:
-                report.extend([pickle.load(fh)])
-                at = fh.tell()
+            start = idx[4 * r + 3]
+            if start != at:
+                fh.seek(start)
+            at = idx[4 * r + 7] if r < last else self._end  # entries lie in arrival order
+            add(fh.read(at - start), self._filed[r])
         report.extend(xwr)
         errors.extend(error for _key, _seq, error in sorted(self._errors, key=lambda t: (t[0], t[1])))
         if self._fh is not None:
