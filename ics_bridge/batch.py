@@ -733,7 +733,7 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
     split_names = _Names()
     protect = Protected(plan_.inputs)
     previous = {t.item.name: r for t in tasks if (r := _previous(t.item, journal)) is not None}
-    streamed = {t.item.name for t in tasks if t.item.name not in previous and _streams(t.item, plan_)}
+    streamed = {t.item.name for t in tasks if t.item.name not in previous and _streams(t.item, plan_, t.options)}
     todo = [t for t in tasks if t.item.name not in previous and t.item.name not in streamed]
     results: Iterator[FileResult] = _results(todo, jobs)
     try:
@@ -803,11 +803,14 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
 STREAM_BYTES = 64 * 1024 * 1024
 
 
-def _streams(item: InputFile, plan_: Plan) -> bool:
+def _streams(item: InputFile, plan_: Plan, options: Options) -> bool:
+    """Whether ``item`` streams: written to a file of its own, and at least ``options.stream_bytes``
+    (else :data:`STREAM_BYTES`) large."""
     if plan_.mode not in ("file", "dir") or item.path is None:
         return False
+    threshold = STREAM_BYTES if options.stream_bytes is None else options.stream_bytes
     try:
-        return item.path.stat().st_size >= STREAM_BYTES
+        return item.path.stat().st_size >= threshold
     except OSError:
         return False
 

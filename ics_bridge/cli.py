@@ -37,6 +37,9 @@ class _Size(click.ParamType):
 
     name = "size"
 
+    def __init__(self, minimum: int = 1) -> None:
+        self.minimum = minimum
+
     def convert(self, value: Any, param: Any, ctx: Any) -> int:
         if isinstance(value, int):
             return value
@@ -46,8 +49,8 @@ class _Size(click.ParamType):
             number = int(text[: len(text) - len(unit)] if unit else text)
         except ValueError:
             self.fail(f"{value!r} is not a size (e.g. 1048576, 512k, 256M, 1G)", param, ctx)
-        if number < 1:
-            self.fail("must be at least 1 byte", param, ctx)
+        if number < self.minimum:
+            self.fail(f"must be at least {self.minimum} byte{'s' if self.minimum != 1 else ''}", param, ctx)
         return number * _UNITS[unit]
 
 
@@ -69,9 +72,9 @@ def _zone_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--max-bytes", type=_Size(), default="256M", show_default=True,
                      help="Refuse an input larger than this where it is read into memory whole: stdin, "
-                          f"--merge, --split, output to stdout, roundtrip and diff, and convert inputs under {_STREAM} "
-                          f"(suffixes k, M, G).  An input of {_STREAM} or more converted to its own output file "
-                          "(-o FILE, -o DIR) streams series by series and has no size limit."),
+                          "--merge, --split, output to stdout, roundtrip and diff, and convert inputs under "
+                          f"--stream-from ({_STREAM}) (suffixes k, M, G).  An input of that size or more converted "
+                          "to its own output file (-o FILE, -o DIR) streams series by series and has no size limit."),
         click.option("--max-events", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_events,
                      show_default=True, help="Refuse an input file with more events than this (streamed or not)."),
         click.option("--calendar-zone", metavar="ZONE", callback=_zone,
@@ -137,6 +140,11 @@ def cli() -> None:
 @click.option("--dask", "dask", metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://scheduler:8786), or local[:N] for N worker processes here; "
                    "inputs and -o may then be fsspec URLs (s3://, gs://, abfs://, file://). Needs ics-bridge[dask].")
+@click.option("--stream-from", "stream_from", type=_Size(minimum=0), default=_STREAM, show_default=True,
+              help="Convert an input at least this large that goes to its own output file (-o FILE, -o DIR) "
+                   "series by series: memory stays flat however long it is, and --max-bytes does not apply. "
+                   "0 streams every such input, for the least memory; streaming costs more CPU than reading "
+                   "a small file whole.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
 @click.option("--resume", is_flag=True,
               help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "
@@ -150,12 +158,12 @@ def cli() -> None:
 def convert(inputs: tuple[str, ...], to: str, source: str, output: str | None, merge: bool, split: bool,
             profile: str, tzid_style: str, graph_zone_names: str, default_zone: str, keep_utc: bool,
             calendar_zone: str | None, max_bytes: int, max_events: int, force: bool, jobs: int, dask: str | None,
-            fail_fast: bool, resume: bool, strict: bool,
+            stream_from: int, fail_fast: bool, resume: bool, strict: bool,
             report_path: str | None, quiet: bool, verbose: bool) -> int:
     """Convert INPUT files, directories or - (stdin) to --to."""
     from . import distributed, storage
-    options = _options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone, max_bytes,
-                       max_events)
+    options = replace(_options(profile, tzid_style, graph_zone_names, default_zone, keep_utc, calendar_zone,
+                               max_bytes, max_events), stream_bytes=stream_from)
     if dask is not None and jobs != 1:
         raise click.UsageError("--jobs and --dask cannot be combined: the cluster's workers are the jobs")
     if dask is None and any(storage.is_url(p) for p in (*inputs, output or "", report_path or "")):

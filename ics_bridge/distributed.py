@@ -513,7 +513,7 @@ def _stream_plan(plan_: Plan, options: Options) -> Plan | None:
     if src is None or dest is None:
         return None
     local = Plan([replace(item, path=src)], "file", dest, plan_.to)
-    return local if _streams(local.inputs[0], local) else None
+    return local if _streams(local.inputs[0], local, options) else None
 
 
 def _stream(client: "Client", plan_: Plan, source: Format | Literal["auto"], options: Options, force: bool,

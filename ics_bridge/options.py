@@ -22,6 +22,11 @@ class Options:
     * ``default_zone``: the zone given to floating times where a provider needs one (reported).
     * ``x_wr_timezone``: read Google exports' UTC values in X-WR-TIMEZONE (default, reported).
     * ``calendar_zone``: Google's calendar ``timeZone`` for events without one.
+    * ``stream_bytes``: a batch input of at least this many bytes, written to its own output
+      file, is converted series by series (memory flat in its length, ``max_bytes`` not
+      applied); None: ``batch.STREAM_BYTES`` (64 MiB); 0: every such input.  Why a knob: the
+      streamed path costs 1.3–2× the CPU of the whole-file path (``docs/performance.md``), so
+      small files are converted whole unless memory matters more (the CLI's ``--stream-from``).
     """
 
     profile: Profile = "resource"
@@ -31,4 +36,5 @@ class Options:
     x_wr_timezone: bool = True
     calendar_zone: str | None = None
     max_bytes: int = 256 * 1024 * 1024
+    stream_bytes: int | None = None
     limits: Limits = DEFAULT_LIMITS  # line length, nesting, event count (ics_bridge.limits)
