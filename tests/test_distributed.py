@@ -290,7 +290,8 @@ def test_large_single_file_is_streamed_with_series_batches_on_the_workers(
     monkeypatch.setattr(pipeline, "BATCH_GROUPS", 1)  # a batch per series: several tasks
     for src, to in [(CORPUS / "ics" / "recurring-ical-events__Germany.ics", "graph"),
                     (CORPUS / "ics" / "ical-py__google_calendar_public_holidays.ics", "google"),
-                    (SAMPLES / "graph" / "events-list.json", "ics")]:
+                    (CORPUS / "graph" / "v1.0__group-list-calendarview__ex1.response.json", "ics")]:  # two groups: a
+        # file of one batch converts without the cluster's workers (pipeline._pool_pays)
         one = convert_paths([src], to=to, output=tmp_path / f"{src.name}.one", jobs=1)
         with get_task_stream(client) as ts:
             got = ics_bridge.convert_many([src], to=to, output=tmp_path / f"{src.name}.dask", client=client)

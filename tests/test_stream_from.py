@@ -71,3 +71,33 @@ def test_library_stream_bytes_streams_and_lifts_the_in_memory_cap(tmp_path: Path
                              options=Options(max_bytes=small.max_bytes, stream_bytes=0))
     assert streamed.exit_code() == 0 and streamed.files[0].notes == [STREAMED]
     assert Options().stream_bytes is None and batch.STREAM_BYTES == 64 * 1024 * 1024
+
+
+def test_a_streamed_file_of_one_batch_converts_without_a_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--jobs 2 --stream-from 0`` over many small files started a pool of workers per file (200
+    files of 50 events: 56 s against 18 s in one process); a file whose series make one batch
+    now converts in process, one of several batches still goes to the pool."""
+    from ics_bridge import pipeline
+    pools: list[int] = []
+    original = pipeline._pool_map
+
+    def spy(*args: object, **kwargs: object) -> object:
+        pools.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_pool_map", spy)
+    src = SAMPLES / "ics/outlook-export.ics"
+    one = convert_paths([src], to="graph", output=tmp_path / "one.json", options=Options(stream_bytes=0), jobs=2)
+    assert one.files[0].notes == [STREAMED] and pools == []
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 1)
+    two = convert_paths([src], to="graph", output=tmp_path / "two.json", options=Options(stream_bytes=0), jobs=2)
+    assert two.files[0].notes == [STREAMED] and pools == [1]
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+    pools.clear()  # JSON → .ics: the same rule over the list's groups (four singles here)
+    listing = SAMPLES / "google/events-list.json"
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 256)
+    assert convert_paths([listing], to="ics", output=tmp_path / "one.ics", options=Options(stream_bytes=0),
+                         jobs=2).files[0].notes == [STREAMED] and pools == []
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 1)
+    assert convert_paths([listing], to="ics", output=tmp_path / "two.ics", options=Options(stream_bytes=0),
+                         jobs=2).files[0].notes == [STREAMED] and pools == [1]
