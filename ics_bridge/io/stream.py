@@ -495,6 +495,25 @@ def _parse(data: bytes, encoding: str) -> Calendar:
     return found[0]
 
 
+def _vtimezone_texts(text: str) -> Iterator[str]:
+    """Each top-level VTIMEZONE's lines in ``text`` (unfolded or not: a fold's next line starts
+    with a space and is kept with its own), for :func:`ics_io.checked_timezone`, which reads
+    and judges each once per process (the whole-file reader calls it per VTIMEZONE too)."""
+    lines: list[str] = []
+    depth = 0
+    for line in text.splitlines(keepends=True):
+        head = line[:32].strip().upper()
+        if head == "BEGIN:VTIMEZONE":
+            depth += 1
+        if depth:
+            lines.append(line)
+        if head == "END:VTIMEZONE" and depth:
+            depth -= 1
+            if not depth:
+                yield "".join(lines)
+                lines = []
+
+
 class _Zones:
     """The calendar-wide TZID resolutions of ``normalize_calendar_zones``, computed lazily once."""
 
@@ -505,8 +524,11 @@ class _Zones:
         data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
         text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
         self.text_entries = len(report)  # the text's repairs, then the checks' entries
-        cal = next(c for c in ics_io.parse_components(text) if c.name == "VCALENDAR")
-        ics_io.check_calendar(cal, report)  # VTIMEZONEs it cannot use are dropped and reported, once
+        cal = Calendar()
+        for block in _vtimezone_texts(text):  # VTIMEZONEs it cannot use are dropped and reported, once
+            vtz = ics_io.checked_timezone(block, report)
+            if vtz is not None:
+                cal.add_component(vtz)
         self.vtzs = timezones._vtimezones(cal)
 
     def resolution(self, tzid: str) -> Any:
