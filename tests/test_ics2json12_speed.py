@@ -45,8 +45,13 @@ def test_component_spans_give_the_components(path: Path) -> None:
     except ValueError:
         return  # a file the reader refuses: io/ics repairs it first (both methods unused)
     for calendar in range(len(reader.calendars)):
-        spans = [(name, typed, reader.text[start:end]) for name, typed, start, end in reader.component_spans(calendar)]
-        assert spans == list(reader.components(calendar))
+        spans = list(reader.component_spans(calendar))
+        blocks = reader._indexes[calendar].children  # pass 1's blocks: what components() sliced
+        assert [(name, start, end) for name, _typed, start, end in spans] == [(b.name, b.start, b.end) for b in blocks]
+        for name, _typed, start, end in spans:  # a component's whole text: its BEGIN to its END line
+            text = reader.text[start:end]
+            assert text.upper().startswith(f"BEGIN:{name}") and text.rstrip("\n").rsplit("\n", 1)[-1].upper().startswith("END")
+        assert [(n, t, reader.text[a:b]) for n, t, a, b in spans] == list(reader.components(calendar))
 
 
 @pytest.mark.parametrize("seed", [7, 11, 23])
