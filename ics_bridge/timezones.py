@@ -1577,19 +1577,29 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
     exdates: list | None = None
     rdates: list | None = None
     line_at: dict[tuple[str, int], tuple[list, int]] = {}
+    memo_get = _WITH_TZID.get
     for name, tzid, value, _dts in time_values:
         res, zone, agreement = context(tzid)
         tz = res.tz
-        changes: list[tuple[datetime, datetime]] = []
         if type(value) is m.ZonedDateTime:  # DTSTART, DTEND, RECURRENCE-ID: the common case
             dt = value.dt
             new = dt if dt.tzinfo is tz else dt.replace(tzinfo=tz)
-            changes.append((dt, new))
+            changes = [(dt, new)]
             changes_of[name] = m.new_zoned((new, zone))
-            params[name] = _with_tzid_cached(params.get(name, ()), res.tzid)
+            # _with_tzid_cached's hit written out (two or three values an event)
+            old = params.get(name, ())
+            hit = memo_get((id(old), res.tzid))
+            params[name] = hit[1] if hit is not None and hit[0] is old else _with_tzid_cached(old, res.tzid)
             if name == "RECURRENCE-ID":
                 rid_now = new
+            if res.kind is None:
+                continue
+            if agreement is not None and res.only_if_moved and agreement.holds_at(dt) and (
+                    name != "DTSTART" or len(event.rrules) != 1
+                    or agreement.holds_for_series(event.rrules[0].text, dt, COMPARED_OCCURRENCES)):
+                continue  # _agreed's answer for one value: report_resolution would find nothing to say
         else:
+            changes = []
             if exdates is None or rdates is None:
                 exdates, rdates = list(event.exdates), list(event.rdates)
                 line_at = {("EXDATE", id(x)): (exdates, i) for i, x in enumerate(exdates)}
@@ -1597,10 +1607,10 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
             _retag_value(name, value, res, zone, params, changes_of, line_at, changes, _with_tzid_cached)
             if name == "RECURRENCE-ID":
                 rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
-        if res.kind is None:
-            continue
-        if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, event):
-            continue  # report_resolution would compare and find nothing to say
+            if res.kind is None:
+                continue
+            if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, event):
+                continue  # report_resolution would compare and find nothing to say
         rid_text = rid_now.isoformat() if rid_now is not None else None
         report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
                           rule_text=_rule_text_of(event), agreement=agreement)

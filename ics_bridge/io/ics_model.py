@@ -196,16 +196,18 @@ class _Checks:
             ics._clean_properties(cal, self.report, None, "VCALENDAR;")
 
     def components(self, calendar: int) -> None:
-        for name, typed, text in self.reader.components(calendar):
+        text = self.reader.text
+        for name, typed, start, end in self.reader.component_spans(calendar):
             if name == "VEVENT":
                 self.index += 1
-                event = self.event(typed, text)
+                # an event the checks pass needs no text (most): none sliced for it
+                event = typed if _plain(typed, self.reader) else self.event(typed, text[start:end])
                 if event is not None:
                     self.order.append(event)
             elif name == "VTIMEZONE":
-                self.timezone(typed, text)
+                self.timezone(typed, text[start:end])
             else:
-                self.other(typed, text)
+                self.other(typed, text[start:end])
 
     def timezone(self, definition: m.TimezoneDef, text: str) -> None:
         vtz = ics.checked_timezone(text, self.report)  # remembered per text: files repeat them
