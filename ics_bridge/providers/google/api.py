@@ -9,14 +9,15 @@ from ...errors import InputError
 from ...gcpause import gc_paused
 from ...options import Options
 from ...report import Report
-from . import from_ical, to_ical
-from .reader import read_payload
+from . import from_ical
 
 
 @gc_paused
 def read(payload: Any, report: Report, errors: list[InputError], options: Options = Options()) -> m.Calendar:
     """A Google payload (event, events.list page(s), array) → the typed hub.  Events that
     cannot be read are appended to ``errors``; the others go on."""
+    from . import to_ical  # the JSON-reading half (pydantic models): not imported for hub → Google
+    from .reader import read_payload
     calendar, items = read_payload(payload)
     events = []
     for item in items:
