@@ -42,7 +42,7 @@ from typing import Any, Iterator
 
 
 from . import model as m
-from .memo import remember
+from .memo import recalled
 from .errors import InputError
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
@@ -353,13 +353,8 @@ def rrule_to_graph(rule: m.Recur, dtstart: date | datetime, series_tz: tzinfo | 
     key = _start_key(rule, dtstart)
     if key is None:
         return _translated(rule, dtstart, series_tz)
-    try:
-        found = _GRAPH_RULES.get(key)
-    except TypeError:  # a rule built with an unhashable value (a list): not remembered
-        return _translated(rule, dtstart, series_tz)
-    if found is None:
-        found = remember(_GRAPH_RULES, key, _translated(rule, dtstart, series_tz), 4096)
-    return _copied(found)
+    # a rule built with an unhashable value (a list) is translated each time, not remembered
+    return _copied(recalled(_GRAPH_RULES, key, lambda _key: _translated(rule, dtstart, series_tz), 4096))
 
 
 def _translated(rule: m.Recur, dtstart: date | datetime, series_tz: tzinfo | None) -> RuleResult:

@@ -34,7 +34,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import model as m
 from .report import LossKind, Report
-from .zone_agreement import Agreement, agreement
+from .zone_agreement import WEEKDAY_NUMBERS, Agreement, agreement
 from .memo import remember
 
 UTC_NAMES = frozenset({"utc", "etc/utc", "etc/gmt", "gmt", "z", "zulu", "etc/universal", "universal",
@@ -1592,12 +1592,6 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
             params[name] = hit[1] if hit is not None and hit[0] is old else _with_tzid_cached(old, res.tzid)
             if name == "RECURRENCE-ID":
                 rid_now = new
-            if res.kind is None:
-                continue
-            if agreement is not None and res.only_if_moved and agreement.holds_at(dt) and (
-                    name != "DTSTART" or len(event.rrules) != 1
-                    or agreement.holds_for_series(event.rrules[0].text, dt, COMPARED_OCCURRENCES)):
-                continue  # _agreed's answer for one value: report_resolution would find nothing to say
         else:
             changes = []
             if exdates is None or rdates is None:
@@ -1607,10 +1601,10 @@ def _retag_event_fast(event: m.Event, time_values: list[tuple[str, str, object, 
             _retag_value(name, value, res, zone, params, changes_of, line_at, changes, _with_tzid_cached)
             if name == "RECURRENCE-ID":
                 rid_now = m.plain(changes_of[name])  # type: ignore[arg-type]
-            if res.kind is None:
-                continue
-            if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, event):
-                continue  # report_resolution would compare and find nothing to say
+        if res.kind is None:
+            continue
+        if agreement is not None and res.only_if_moved and _agreed(agreement, name, changes, event):
+            continue  # report_resolution would compare and find nothing to say
         rid_text = rid_now.isoformat() if rid_now is not None else None
         report_resolution(name, tzid, changes, res, report, uid=event.uid, rid_text=rid_text,
                           rule_text=_rule_text_of(event), agreement=agreement)
@@ -1875,7 +1869,6 @@ def _moved_occurrences(rule: str | None, start: datetime, res: _Resolution
 _RULE_PART = re.compile(r"(FREQ)=(DAILY|WEEKLY|MONTHLY|YEARLY)|(INTERVAL)=([1-9][0-9]{0,3})|(COUNT)=([1-9][0-9]{0,6})"
                         r"|(UNTIL)=([0-9]{8}T[0-9]{6})|(WKST)=(MO|TU|WE|TH|FR|SA|SU)|(BYMONTH)=(1[0-2]|[1-9])"
                         r"|(BYDAY)=([+-]?[1-5](?:MO|TU|WE|TH|FR|SA|SU))\Z")
-_WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 
 def _simple_occurrences(text: str, start: datetime) -> Iterator[datetime] | None:
@@ -1901,7 +1894,7 @@ def _simple_occurrences(text: str, start: datetime) -> Iterator[datetime] | None
         if freq != "YEARLY" or "BYMONTH" not in parts or "BYDAY" not in parts:
             return None
         day = parts["BYDAY"]
-        return _nth_weekdays(start, step, int(parts["BYMONTH"]), int(day[:-2]), _WEEKDAY_NUMBERS[day[-2:]], count, until)
+        return _nth_weekdays(start, step, int(parts["BYMONTH"]), int(day[:-2]), WEEKDAY_NUMBERS[day[-2:]], count, until)
     if (freq == "MONTHLY" and start.day > 28) or (freq == "YEARLY" and (start.month, start.day) == (2, 29)):
         return None
     return _stepped(start, freq, step, count, until)

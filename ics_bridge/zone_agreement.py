@@ -33,7 +33,8 @@ MARGIN = 60
 #: TZif reader must agree there; any DST period is longer than this).
 SAMPLE_EVERY = 7 * DAY
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+#: RFC 5545 weekday codes → ``date.weekday()`` (also read by ``timezones._simple_occurrences``)
+WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 
 def local_seconds(local: datetime) -> int:
@@ -154,7 +155,7 @@ def _shape(rule: str) -> tuple[str, int, frozenset[int] | None] | None:
     freq = parts.get("FREQ")
     if freq is None or ("BYDAY" in parts and freq != "WEEKLY"):
         return None
-    weekdays = frozenset(_WEEKDAYS[d] for d in parts["BYDAY"].split(",")) if "BYDAY" in parts else None
+    weekdays = frozenset(WEEKDAY_NUMBERS[d] for d in parts["BYDAY"].split(",")) if "BYDAY" in parts else None
     return freq, int(parts.get("INTERVAL", "1")), weekdays
 
 
