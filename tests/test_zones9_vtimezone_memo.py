@@ -1,8 +1,9 @@
 """The VTIMEZONE memos (helper zones9) held to the unmemoised reading.
 
 ``io.ics.checked_timezone`` remembers per VTIMEZONE text what the reading made of it (the
-component after ``_check_timezone``, its entries); ``timezones._vtimezone_text`` knows the text of
-the copies it handed out; ``timezones._matched`` remembers a VTIMEZONE's match per text, values
+component after ``_check_timezone``, its entries) and hands that component out shared, never
+copied (its readers only read it: ``tests/test_shared_vtimezones.py`` holds them to that);
+``timezones._vtimezone_text`` knows the text of the components it handed out; ``timezones._matched`` remembers a VTIMEZONE's match per text, values
 and hint.  Each test below compares with the steps the memo replaces (or with a run whose memos
 were emptied first), so a memo that leaks a changed component, replays another file's entries or
 shares a verdict between two VTIMEZONEs of one TZID fails here.
@@ -10,8 +11,6 @@ shares a verdict between two VTIMEZONEs of one TZID fails here.
 
 from __future__ import annotations
 
-import copy
-from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,14 @@ def _forget() -> None:
     ics_io._CHECKED.clear()
     timezones._TEXTS.clear()
     timezones._matched.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _memos_emptied_after() -> Any:
+    """A test that changes a handed-out VTIMEZONE changes the memo's own (shared): no later
+    test reads it."""
+    yield
+    _forget()
 
 
 def _unmemoised(text: str, report: Report) -> Any:
@@ -125,22 +132,8 @@ def test_entries_replayed_with_each_files_own_fields() -> None:
         assert [(e.file, e.kind.value) for e in refused] == [(file, "timezone-unknown")]
 
 
-def test_a_changed_vtimezone_does_not_reach_the_next_reading() -> None:
-    """A conversion that changes the VTIMEZONE it was given (a property replaced, one removed,
-    an observance dropped) leaves the next reading of the same text as the unmemoised one."""
-    _forget()
-    want = _unmemoised(BROKEN, Report()).to_ical()
-    first = ics_io.checked_timezone(BROKEN, Report())
-    first.subcomponents[0]["TZOFFSETTO"] = vUTCOffset.from_ical("+0300")
-    del first.subcomponents[1]["RRULE"]
-    first.subcomponents.pop()
-    first["TZID"] = "Changed"
-    second = ics_io.checked_timezone(BROKEN, Report())
-    assert second is not first and second.to_ical() == want
-
-
-def test_a_changed_copy_is_written_again() -> None:
-    """The text known for a handed-out copy is not used once the copy holds other objects."""
+def test_a_changed_vtimezone_is_written_again() -> None:
+    """The text known for a handed-out VTIMEZONE is not used once it holds other objects."""
     _forget()
     vtz = ics_io.checked_timezone(BROKEN, Report())
     assert timezones._vtimezone_text(vtz) == vtz.to_ical()
@@ -213,47 +206,6 @@ def test_the_corpus_converts_as_with_empty_memos() -> None:
         except InputError as err:
             warm = str(err)
         assert warm == cold[path], path.name
-
-
-_SHAREABLE = (str, int, float, bytes, type(None), date, time, timedelta)  # bool and datetime included
-
-
-def _objects(value: Any, out: list[Any]) -> list[Any]:
-    """Every object reachable from ``value`` through items, list entries, attributes and slots."""
-    out.append(value)
-    if isinstance(value, dict):
-        for item in dict.values(value):
-            _objects(item, out)
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            _objects(item, out)
-    for item in getattr(value, "__dict__", {}).values():
-        _objects(item, out)
-    for klass in type(value).__mro__:
-        for name in ics_io._slot_names(klass):
-            if hasattr(value, name):
-                _objects(getattr(value, name), out)
-    return out
-
-
-@pytest.mark.parametrize("text", CORPUS_TEXTS[::3] + [BROKEN])
-def test_two_readings_share_no_changeable_object(text: str) -> None:
-    """Two readings of one text (and the memo's own) hold no object in common but immutable
-    values, and the same types in the same places (``copy.deepcopy``'s result)."""
-    _forget()
-    first = ics_io.checked_timezone(text, Report())
-    if first is None:
-        return
-    second = ics_io.checked_timezone(text, Report())
-    kept = ics_io._CHECKED[text][0] if text in ics_io._CHECKED else ics_io.calendar_around("", text).subcomponents[0]
-    for one, other in ((first, second), (first, kept), (second, kept)):
-        a, b = _objects(one, []), _objects(other, [])
-        assert [type(x) for x in a] == [type(x) for x in b]
-        assert [x for x in a if not isinstance(x, _SHAREABLE)] and not {
-            id(x) for x in a if not isinstance(x, _SHAREABLE)} & {id(x) for x in b}
-    deep = copy.deepcopy(kept)
-    assert [type(x) for x in _objects(deep, [])] == [type(x) for x in _objects(first, [])]
-    assert all(x == y for x, y in zip(_objects(deep, []), _objects(first, [])))
 
 
 @pytest.mark.parametrize("extra", ["X-LONG:" + "x" * (64 * 1024), "X-ZONED;TZID=Europe/Berlin:20250101T000000"])

@@ -30,12 +30,11 @@ the field to ``errors`` — the other events go on; a repaired or dropped value 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from icalendar import Calendar, Event, Timezone
@@ -906,9 +905,16 @@ def checked_timezone(text: str, report: Report) -> Component | None:
 
     Why remembered: a batch of small files carries the same VTIMEZONEs in each, and their
     reading (the parse and ``_yearly_only``'s round trip through icalendar, twice) was half the
-    cost of such a batch.  The verdict depends on the text alone, so a text seen before gives a
-    deep copy of the VTIMEZONE it gave (no caller sees another's changes), and its entries again,
-    in their order, with this ``report``'s own fields (its file)."""
+    cost of such a batch.  The verdict depends on the text alone, so a text seen before gives
+    the VTIMEZONE it gave, and its entries again, in their order, with this ``report``'s own
+    fields (its file).
+
+    The VTIMEZONE is shared, not copied: its readers (the zone resolutions of
+    :mod:`ics_bridge.timezones`, ``edge.events_to_model`` for an event icalendar judges, the
+    streamed path's ``_Zones``) only read it, and none hands it out (the hub keeps a VTIMEZONE
+    as its lines, ``model.TimezoneDef``).  Its copy cost 0.25 ms per VTIMEZONE: about a tenth
+    of a 50-event file with six zones, twice that streamed.  ``tests/test_shared_vtimezones.py``
+    holds every remembered VTIMEZONE to the text it was read as, after the corpus."""
     found = _CHECKED.get(text)
     if found is None:
         found = _checked_timezone(text)
@@ -917,54 +923,9 @@ def checked_timezone(text: str, report: Report) -> Component | None:
     vtz, entries, written = found
     for entry in entries:
         report.add(**entry)
-    if vtz is None:
-        return None
-    vtz = _copied(vtz)
-    timezones.known_vtimezone_text(vtz, written)
+    if vtz is not None:
+        timezones.known_vtimezone_text(vtz, written)
     return vtz
-
-
-#: Values that cannot change: shared by a copy.
-_IMMUTABLE = frozenset({str, int, bool, float, type(None), bytes, date, datetime, time, timedelta})
-
-
-def _copied(value: Any) -> Any:
-    """``copy.deepcopy`` of a component read by icalendar, twice as fast: each component and
-    property value copied (``copy.copy``), then its items, attributes and slots copied in turn;
-    values of :data:`_IMMUTABLE` types shared.  A type of another shape (a ``__copy__`` or
-    ``__deepcopy__`` of its own, a tuple) is left to ``deepcopy``."""
-    kind = type(value)
-    if kind in _IMMUTABLE:
-        return value
-    if kind is list:
-        return [_copied(item) for item in value]
-    slots = _copy_slots(kind)
-    if slots is None:
-        return copy.deepcopy(value)
-    new = copy.copy(value)
-    if isinstance(value, dict):
-        for key, item in dict.items(value):
-            dict.__setitem__(new, key, _copied(item))
-    state = getattr(value, "__dict__", None)
-    if state:
-        new.__dict__.update({key: _copied(item) for key, item in state.items()})
-    for name in slots:
-        if hasattr(value, name):
-            setattr(new, name, _copied(getattr(value, name)))
-    return new
-
-
-@lru_cache(maxsize=None)
-def _copy_slots(kind: type) -> tuple[str, ...] | None:
-    """The slot names of ``kind`` for :func:`_copied`, or None when it copies itself."""
-    if any(hasattr(kind, hook) for hook in ("__copy__", "__deepcopy__")) or issubclass(kind, tuple):
-        return None
-    return tuple(name for klass in kind.__mro__ for name in _slot_names(klass))
-
-
-def _slot_names(klass: type) -> tuple[str, ...]:
-    slots = klass.__dict__.get("__slots__", ())
-    return (slots,) if isinstance(slots, str) else tuple(n for n in slots if n not in ("__dict__", "__weakref__"))
 
 
 def _checked_timezone(text: str) -> tuple[Component | None, tuple[dict[str, Any], ...], bytes]:
