@@ -6,7 +6,6 @@ The public surface; everything else is private and may change.
 from .api import (Conversion, convert, detect_format, google_to_ics, graph_to_ics, ics_to_google,
                   ics_to_graph)
 from .api import convert_stream, diff, roundtrip
-from .distributed import convert_many
 from .errors import IcsBridgeError, InputError, OutputError
 from .options import Options
 from .report import Loss, LossKind, Report, Severity
@@ -34,3 +33,12 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``convert_many`` (a batch on a Dask cluster) imported on first use (PEP 562): its module
+    and what it brings cost every other use, the command line's start-up among them."""
+    if name == "convert_many":
+        from .distributed import convert_many
+        return convert_many
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

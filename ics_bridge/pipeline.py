@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from icalendar import Calendar
-from pydantic import ValidationError
 
 from . import clock, hub, memo
 from . import model as m
@@ -61,8 +60,6 @@ from .io.stream import (IcsIndex, JsonItems, KeyedEntries, Read, SpooledEntries,
 from .limits import too_large, too_many_events
 from .options import Format, Options
 from .providers.graph import from_ical as graph_out
-from .providers.graph import to_ical as graph_in
-from .providers.graph.reader import read_events as read_graph_events
 from .report import LossKind, Report
 from .thisandfuture import is_thisandfuture, split_series
 from .vevent import report_duplicate_uids
@@ -200,6 +197,8 @@ def read_hub(data: Any, source: Format, options: Options = Options(), *, file: s
         payload = check_value(data, file=file, max_depth=options.limits.max_json_depth,
                               max_events=options.limits.max_events, report=report)
     if source == "graph":
+        from .providers.graph import to_ical as graph_in  # its pydantic models: for Graph JSON only
+        from .providers.graph.reader import read_events as read_graph_events
         events = []
         for item in read_graph_events(payload):
             if isinstance(item, InputError):
@@ -952,6 +951,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
             from .providers.google.model import EventList
             from .providers.google.reader import _LIST_KEYS
             from .providers.google.reader import parse_event as parse
+            from pydantic import ValidationError
             for pos, raw in objects():
                 if isinstance(raw.get("items"), list) or raw.get("kind") == "calendar#events":
                     raise StreamUnsupported("an array of list pages")
