@@ -540,26 +540,22 @@ class StreamWorkerError(IcsBridgeError):
     """A worker process of a ``jobs > 1`` streamed conversion died (killed, out of memory…)."""
 
 
-def _init_worker(job: "_IcsJob | _JsonJob", built: "_GroupConverter | _JsonGroups | None" = None) -> None:
-    """Pool initializer: this process's converter, ``built`` when the parent made it before
-    forking (:func:`_pool_map`), else built here.  For ICS it builds its own zone resolutions
+def _init_worker(job: "_IcsJob | _JsonJob") -> None:
+    """Pool initializer: this process's converter.  For ICS it builds its own zone resolutions
     (the entries that makes were reported once by the parent, so they are dropped here)."""
     global _WORKER
     ignore_in_worker()
-    if built is not None:
-        _WORKER = built
-        return
     with _fast(job.fast):
         _WORKER = _GroupConverter(job) if isinstance(job, _IcsJob) else _JsonGroups(job)
 
 
-def _pool_worker(job: "_IcsJob | _JsonJob", built: "_GroupConverter | _JsonGroups | None" = None) -> None:
+def _pool_worker(job: "_IcsJob | _JsonJob") -> None:
     """A local pool process's initializer: :func:`_init_worker`, then everything alive frozen,
     as :func:`ics_bridge.interrupt.started_worker` does (the parent's objects and the
     converter are never garbage; a full collection walking them cost each Graph→ICS worker
     ~0.05 CPU s).  Not for a Dask worker (:mod:`ics_bridge.distributed`), a long-lived process
     that may run in the caller's own: it calls :func:`_init_worker`."""
-    _init_worker(job, built)
+    _init_worker(job)
     gc.freeze()
 
 
@@ -632,31 +628,19 @@ def _batches(idx: IcsIndex) -> Iterator[list[tuple[list[int], bytes]]]:
 POOL_MAP: ContextVar[Callable[..., Iterator[list[Any]]] | None] = ContextVar("ics_bridge_pool_map", default=None)
 
 
-def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]], jobs: int,
-              built: "_GroupConverter | _JsonGroups | None" = None) -> Iterator[list[Any]]:
+def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]], jobs: int) -> Iterator[list[Any]]:
     """``work(batch)`` for every batch in ``jobs`` worker processes, results in batch order, at
     most 2 × jobs batches in flight (submitted, running or done but not yet taken), so memory
     does not grow with the file.  A worker that dies raises :class:`StreamWorkerError`; any
-    other exception from a worker is re-raised here as it would be raised in process.
-
-    ``built``: the parent's own converter for ``job``.  Where workers are forked, each starts
-    with it (a copy of the parent's memory, nothing pickled) instead of building its own: for
-    ICS that is the file's VTIMEZONE checks and zone resolutions, ~0.2 CPU s per worker on the
-    critical path of a ``--jobs 2`` run, before its first batch.  Other start methods (spawn,
-    forkserver: Python 3.14's default) pickle the initializer's arguments, so there each
-    worker builds its own as before."""
+    other exception from a worker is re-raised here as it would be raised in process."""
     other = POOL_MAP.get()
     if other is not None:  # another executor (ics_bridge.distributed: a Dask cluster)
         yield from other(job, work, batches, jobs)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     pending: deque[Any] = deque()
-    context = multiprocessing.get_context()
-    inherited = built if context.get_start_method() == "fork" else None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_pool_worker,
-                               initargs=(job, inherited))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_pool_worker, initargs=(job,))
     try:
         while True:
             try:
@@ -677,11 +661,9 @@ def _groups_in_pool(idx: IcsIndex, job: _IcsJob, keyed: KeyedEntries, jobs: int)
     """jobs > 1: batches of UID groups converted by ``jobs`` worker processes and taken back in
     file order, so the items, report entries and errors come out exactly as
     :func:`_groups_in_process` gives them."""
-    with _fast(job.fast):
-        built = _GroupConverter(job)
-    keyed.extend(built.reader.notes)  # the VTIMEZONE checks, reported once
+    keyed.extend(_GroupReader(idx, None, job.options).notes)  # the VTIMEZONE checks, reported once
     header_checked = False
-    for groups in _pool_map(job, _convert_batch, _batches(idx), jobs, built):
+    for groups in _pool_map(job, _convert_batch, _batches(idx), jobs):
         for group in groups:
             if header_checked:
                 group.header = None
