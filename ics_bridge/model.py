@@ -201,6 +201,10 @@ class RecurrenceId(NamedTuple):
 # ------------------------------------------------------------------------------------------
 
 
+#: RFC 5545 3.3.10's weekday codes in ``date.weekday()`` order (Monday 0): the one table of them.
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
 class WeekdayNum(NamedTuple):
     """A BYDAY item (RFC 5545 3.3.10): ``n`` (0 = every) and the two-letter day."""
 

@@ -26,7 +26,6 @@ from .expansion import align
 
 #: Returned when the arithmetic cannot tell: the caller expands the rule.
 UNKNOWN: Any = object()
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Steps whose next occurrence could pass year 9999 (dateutil's end) are left to dateutil.
 _MAX_INTERVAL = {"DAILY": 36_500, "WEEKLY": 5_200, "MONTHLY": 1_200, "YEARLY": 100}
 _LAST_YEAR = 9_000
@@ -57,9 +56,9 @@ class Steps:
         freq = rule.freq
         if freq not in _MAX_INTERVAL or rule.bysecond or rule.byminute or rule.byhour or rule.bymonthday \
                 or rule.byyearday or rule.byweekno or rule.bymonth or rule.bysetpos or rule.rscale or rule.skip \
-                or rule.other or (rule.wkst is not None and rule.wkst not in _DAYS):
+                or rule.other or (rule.wkst is not None and rule.wkst not in m.WEEKDAYS):
             return None
-        if rule.byday and (freq != "WEEKLY" or rule.byday != (m.WeekdayNum(0, _DAYS[base.weekday()]),)):
+        if rule.byday and (freq != "WEEKLY" or rule.byday != (m.WeekdayNum(0, m.WEEKDAYS[base.weekday()]),)):
             return None
         interval = 1 if rule.interval is None else rule.interval
         if not 1 <= interval <= _MAX_INTERVAL[freq] or (rule.count is not None and rule.count < 1):

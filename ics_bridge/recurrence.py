@@ -45,7 +45,7 @@ from . import model as m
 from .memo import recalled
 from .errors import InputError
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
+WEEKDAYS = m.WEEKDAYS  # datetime.weekday() order
 GRAPH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 GRAPH_INDEX = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 INDEX_GRAPH = {v: k for k, v in GRAPH_INDEX.items()}

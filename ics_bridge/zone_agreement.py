@@ -25,6 +25,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from .model import WEEKDAYS
+
 DAY = 86400
 #: Added on both sides of every window: the readings' own rounding (``int()`` of seconds before
 #: 1970 rounds up) and sub-second values stay well inside a window.
@@ -34,7 +36,7 @@ MARGIN = 60
 SAMPLE_EVERY = 7 * DAY
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 #: RFC 5545 weekday codes → ``date.weekday()`` (also read by ``timezones._simple_occurrences``)
-WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+WEEKDAY_NUMBERS = {code: number for number, code in enumerate(WEEKDAYS)}
 
 
 def local_seconds(local: datetime) -> int:
