@@ -920,11 +920,11 @@ def checked_timezone(text: str, report: Report) -> Component | None:
         found = _checked_timezone(text)
         if len(text) <= _CHECKED_TEXT_MAX and not _ZONED_PARAM.search(text):
             remember(_CHECKED, text, found, _CHECKED_LIMIT)
-    vtz, entries, written = found
+        if found[0] is not None:  # a new VTIMEZONE: its text known once, as read (a shared one keeps it)
+            timezones.known_vtimezone_text(found[0], found[2])
+    vtz, entries, _written = found
     for entry in entries:
         report.add(**entry)
-    if vtz is not None:
-        timezones.known_vtimezone_text(vtz, written)
     return vtz
 
 
