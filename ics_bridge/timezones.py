@@ -966,7 +966,7 @@ _TEXTS: dict[int, tuple[Component, tuple[object, ...], bytes]] = {}
 
 
 def known_vtimezone_text(vtz: Component, text: bytes) -> None:
-    """Remember that ``vtz`` (a copy the reading made, ``io.ics.checked_timezone``) writes as
+    """Remember that ``vtz`` (as ``io.ics.checked_timezone`` read it, shared by its callers) writes as
     ``text``: its resolution then needs no ``to_ical`` (half a millisecond per VTIMEZONE)."""
     remember(_TEXTS, id(vtz), (vtz, _parts(vtz), text), 256)
 
