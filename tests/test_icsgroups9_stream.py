@@ -2,9 +2,10 @@
 
 Three fast paths, each held here to the path it replaces, on the corpus and on generated input:
 
-* :meth:`io.stream._GroupReader.shared` reads a batch of UID groups with one ``IcsReader``
-  (when the joined text is sound): each group's calendar, report entries, keys and errors must
-  be those of the group read on its own;
+* :meth:`io.stream._GroupReader.together` reads a batch of UID groups with one ``IcsReader``
+  (when the joined text is sound) and :func:`pipeline._converted` converts them as one calendar:
+  its items, report entries and errors, each sorted by its key, must be those of the groups
+  converted one by one (speed round 9: a batch is converted as one calendar, not group by group);
 * the streamed retag is ``normalize_model_zones``' fast one (:func:`timezones.retag_model_event`
   with the per-file :meth:`io.stream._Zones.context`): the same events and report entries as the
   reference retag (:func:`timezones._retag_event`) it replaces;
@@ -38,39 +39,62 @@ def _index(path: Path) -> stream.IcsIndex | None:
         return None
 
 
-def _group(reader: stream._GroupReader, blocks: list[int], data: bytes, read: Any) -> tuple[Any, ...]:
-    """Everything ``calendar`` gives for one group, comparable."""
-    report, errors, header = Report(), [], Report()
-    keys: list[Any] = []
-    error_keys: list[Any] = []
-    try:
-        cal, mark = reader.calendar(blocks, data, report, errors, header, keys, error_keys, read)
-    except Exception as exc:  # noqa: BLE001 - both readings must fail alike
-        return ("failed", type(exc), str(exc))
-    return (cal, mark, [e.as_text() for e in report], [e.as_text() for e in header], keys, error_keys,
-            [str(e) for e in errors])
+def _sorted(keys: list[Any], values: list[Any]) -> list[Any]:
+    """``values`` in the order the spools put them: by key, ties kept in the order they came.
+    The keys themselves may differ (a batch keys a quirk's entries by its first block, a group
+    by its own), the order within the batch may not."""
+    return [value for _key, value in sorted(zip(keys, values), key=lambda pair: pair[0])]
 
 
-def _shared_vs_own(path: Path) -> int:
-    """Each group of ``path`` read with its batch and on its own: equal.  Returns how many
-    groups were read shared."""
+def _outcome(groups: list[pipeline._Group]) -> tuple[Any, ...]:
+    """What the file's output takes from converted groups: items, defaults, and the entries and
+    errors as :class:`io.stream.KeyedEntries` gives them to the file's report (sorted, the
+    X-WR-TIMEZONE counts added up), the header's entries among them."""
+    items = _sorted([k for g in groups for k, _text in g.items], [text for g in groups for _k, text in g.items])
+    keyed = stream.KeyedEntries(spool=False)
+    for group in groups:
+        pipeline._take(group, keyed)
+    report, errors = Report(), []
+    keyed.into(report, errors)
+    return items, [d for g in groups for d in g.defaults], [e.as_text() for e in report], [str(e) for e in errors]
+
+
+def _together_vs_one_by_one(path: Path, to: str = "graph") -> int:
+    """Each batch of ``path`` converted as one calendar and group by group: the same outcome.
+    Returns how many batches were converted as one."""
     idx = _index(path)
     if idx is None:
         return 0
+    job = pipeline._IcsJob(idx, to, Options(), str(path), True)
     with pipeline._fast(True):
-        reader = stream._GroupReader(idx, None, Options())
-        own_reader = stream._GroupReader(idx, None, Options())
-        shared = 0
+        converter = pipeline._GroupConverter(job)
+        together = 0
         for batch in pipeline._batches(idx):
-            for (blocks, data), read in zip(batch, reader.shared(batch)):
-                shared += read is not None
-                assert _group(reader, blocks, data, read) == _group(own_reader, blocks, data, None), (path.name, blocks)
-    return shared
+            together += converter.reader.together(batch) is not None
+            try:
+                batched = _outcome(list(pipeline._converted(converter, batch, True)))
+            except Exception as exc:  # noqa: BLE001 - both ways must fail alike
+                batched = ("failed", type(exc), str(exc))
+            try:
+                one_by_one = _outcome(list(_one_by_one(converter, batch)))
+            except Exception as exc:  # noqa: BLE001
+                one_by_one = ("failed", type(exc), str(exc))
+            assert batched == one_by_one, (path.name, to, batch[0][0])
+    return together
 
 
-def test_shared_reading_is_each_groups_own_reading_on_the_corpus() -> None:
-    shared = sum(_shared_vs_own(path) for path in FILES)
-    assert shared > 100  # the batches of most files are sound: the fast path is what ran
+def _one_by_one(converter: pipeline._GroupConverter, batch: list[Any]) -> Any:
+    need_header = True
+    for blocks, data in batch:
+        group = pipeline._convert_group(converter, blocks, data, need_header)
+        need_header = need_header and not group.parsed
+        yield group
+
+
+@pytest.mark.parametrize("to", ["graph", "google"])
+def test_batch_converted_together_is_its_groups_converted_one_by_one(to: str) -> None:
+    together = sum(_together_vs_one_by_one(path, to) for path in FILES)
+    assert together > 10  # the batches of most multi-group files are sound: the fast path is what ran
 
 
 def _generated(tmp_path: Path, events: list[str], header: str = "") -> Path:
@@ -106,9 +130,9 @@ def test_shared_reading_falls_back_when_one_group_is_not_sound(tmp_path: Path) -
     idx = stream.index_ics(path)
     reader = stream._GroupReader(idx, None, Options())
     batch = next(pipeline._batches(idx))
-    assert reader.shared(batch) == [None] * len(batch)
-    assert reader.shared(batch[:17]) != [None] * 17  # the groups before it are sound together
-    assert _shared_vs_own(path) == 0  # one batch, unsound: every group read on its own
+    assert reader.together(batch) is None
+    assert reader.together(batch[:17]) is not None  # the groups before it are sound together
+    assert _together_vs_one_by_one(path) == 0  # one batch, unsound: every group read on its own
     _same_as_whole(path, 1)
 
 
@@ -169,14 +193,45 @@ def test_calendar_header_entries_once(tmp_path: Path, jobs: int, monkeypatch: py
     _same_as_whole(path, jobs)
 
 
-def test_shared_group_is_one_of_its_batch(tmp_path: Path) -> None:
-    """The reader shared by a batch gives each group its own VEVENTs (by UID), in file order."""
+def test_batch_read_together_is_its_groups_in_turn(tmp_path: Path) -> None:
+    """The reader shared by a batch gives every group's VEVENTs, group after group, in file order."""
     path = _generated(tmp_path, [_event(n) for n in range(30)])
     idx = stream.index_ics(path)
     reader = stream._GroupReader(idx, None, Options())
     batch = next(pipeline._batches(idx))
-    reads = reader.shared(batch)
-    assert all(read is not None for read in reads)
-    uids = [[e.uid for e, _text in read[1]] for read in reads if read is not None]
-    assert uids == [[f"u{n}"] for n in range(30)]
-    assert all(isinstance(e, m.Event) for read in reads if read is not None for e, _text in read[1])
+    read = reader.together(batch)
+    assert read is not None
+    assert [e.uid for e, _text in read[1]] == [f"u{n}" for n in range(30)]
+    assert all(isinstance(e, m.Event) for e, _text in read[1])
+
+
+def test_interleaved_batch_is_one_calendar_and_converts_as_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    """UIDs whose overrides lie far from their masters, twin masters, an identical copy, an
+    X-WR-TIMEZONE the quirks apply: converted as one calendar per batch (one ``calendar`` call
+    per batch), with the whole-file output, entries and errors, with one job and with two."""
+    events = [_event(n) for n in range(40)]
+    for n in range(0, 40, 5):  # overrides of u0, u5… at the end, a twin of u3 and a copy of u7
+        events.append(_event(n, "RECURRENCE-ID;TZID=My Office:20300101T093000\r\n").replace(
+            f"SUMMARY:e{n}", f"SUMMARY:moved {n}"))
+    events.append(_event(3).replace("SUMMARY:e3", "SUMMARY:twin"))
+    events.append(_event(7))
+    events.append("BEGIN:VEVENT\r\nUID:floating\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20250101T090000\r\n"
+                  "DTEND:20250101T100000\r\nSUMMARY:floating\r\nEND:VEVENT\r\n")
+    path = _generated(tmp_path, events, header="X-WR-TIMEZONE:Europe/Paris\r\n")
+    idx = stream.index_ics(path)
+    calls: list[int] = []
+    original = stream._GroupReader.calendar
+
+    def counted(self: Any, blocks: list[int], *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(blocks))
+        return original(self, blocks, *args, **kwargs)
+
+    monkeypatch.setattr(stream._GroupReader, "calendar", counted)
+    monkeypatch.setattr(pipeline, "BATCH_GROUPS", 16)
+    groups = idx.series_count
+    _same_as_whole(path, 1)
+    assert len(calls) == 2 * -(-groups // 16)  # one calendar per batch, in each direction
+    assert sum(calls) == 2 * len(events)
+    assert _together_vs_one_by_one(path) == -(-groups // 16)
+    _same_as_whole(path, 2)

@@ -652,7 +652,7 @@ def _without_blocks(idx: IcsIndex) -> IcsIndex:
                     zones_at=idx.zones_at)
 
 
-#: A UID group as :meth:`_GroupReader.shared` read it: the reader and the group's (VEVENT, text).
+#: UID groups as :meth:`_GroupReader.together` read them: the reader and their (VEVENT, text).
 Read = tuple[IcsReader, list[tuple[m.Event, str]]]
 
 
@@ -711,32 +711,27 @@ class _GroupReader:
         reader._zones = self.zone_cache
         return reader
 
-    def shared(self, groups: list[tuple[list[int], bytes]]) -> list[Read | None]:
-        """Several groups read by one :class:`IcsReader` (its set-up and the header's reading
-        are most of what a small group's own reading costs): per group, the reader and its
-        VEVENTs, or None for every group when the joined text is not sound (then each group is
-        read on its own, repaired and reported as ever).  Why the same: the sound reading
-        (``ics_model._sound_reader``) tests each line, each component and the counts under the
-        limits, so a group of a sound whole is sound on its own, and the reader reads each
-        VEVENT block by itself (its own lines; the zones are the file's, shared anyway)."""
+    def together(self, groups: list[tuple[list[int], bytes]]) -> Read | None:
+        """Several groups read by one :class:`IcsReader`, as one: the reader and every group's
+        VEVENTs in turn, for :meth:`calendar` to take as one calendar; None when the joined text
+        is not sound (then each group is read on its own, repaired and reported as ever).  Why
+        the same: the sound reading (``ics_model._sound_reader``) tests each line, each component
+        and the counts under the limits, so a group of a sound whole is sound on its own, and the
+        reader reads each VEVENT block by itself (its own lines; the zones are the file's,
+        shared anyway)."""
         count = sum(len(blocks) for blocks, _data in groups)
         if len(groups) < 2 or self.idx.split_folds or self.idx.encoding != "utf-8":
-            return [None] * len(groups)
+            return None
         reader = ics_model._sound_reader(self.head + b"".join(data for _blocks, data in groups) + b"END:VCALENDAR\r\n",
                                          self.read_options)
         if reader is None:
-            return [None] * len(groups)
+            return None
         reader._vtimezones = self.vtimezones  # before any event is read: its values' zones
         reader._zones = self.zone_cache
         found = list(reader.components(0))  # sound: each block one VEVENT, in order (Shape.ordered)
         if len(found) != count or any(name != "VEVENT" for name, _typed, _text in found):
-            return [None] * len(groups)
-        out: list[Read | None] = []
-        at = 0
-        for blocks, _data in groups:
-            out.append((reader, [(typed, text) for _name, typed, text in found[at:at + len(blocks)]]))
-            at += len(blocks)
-        return out
+            return None
+        return reader, [(typed, text) for _name, typed, text in found]
 
     def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
                  header: Report | None, keys: list[Any] | None = None,
@@ -749,7 +744,8 @@ class _GroupReader:
         ``keys`` and ``error_keys`` (given together) receive a sort key per entry this adds to
         ``report`` and per error to ``errors``: (phase, file position, sub-order), the place the
         whole-file run reports it (:class:`ics_bridge.report.KeyedEntries` sorts by them).
-        ``read``: the group as :meth:`shared` read it (else it is read here)."""
+        ``read``: the groups of ``blocks`` as :meth:`together` read them (else ``data``, one
+        group's bytes, is read here)."""
         entries = report.entries
         start = len(entries)
         keys = [] if keys is None else keys
