@@ -235,3 +235,23 @@ def test_interleaved_batch_is_one_calendar_and_converts_as_whole(tmp_path: Path,
     assert sum(calls) == 2 * len(events)
     assert _together_vs_one_by_one(path) == -(-groups // 16)
     _same_as_whole(path, 2)
+
+
+def test_vtimezone_text_prepared_once_per_streamed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's VTIMEZONEs are prepared (decoded, unfolded, checked) once: by ``_Zones``,
+    whose text the zone reader of ``_GroupReader`` reads too; a sound file's groups go through
+    the sound reader and prepare nothing.  Before, the zone reader prepared the text again."""
+    from ics_bridge.io import ics as ics_io
+    path = _generated(tmp_path, [_event(n) for n in range(30)])
+    prepared: list[int] = []
+    original = ics_io.prepare_text
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> str:
+        prepared.append(text.count("BEGIN:VTIMEZONE"))
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(ics_io, "prepare_text", counted)
+    result = pipeline.convert_file(path, tmp_path / "out.json", to="graph", fallback=False)
+    assert result.streamed and result.items == 30
+    assert prepared == [1]
+    _same_as_whole(path, 1)

@@ -523,6 +523,7 @@ class _Zones:
         self.contexts: dict[str, Any] = {}
         data = b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n"
         text = ics_io.prepare_text(data.decode(idx.encoding, errors="replace"), report, options.limits)
+        self.text = text  # the VTIMEZONEs' prepared text, read once more by _GroupReader's zone reader
         self.text_entries = len(report)  # the text's repairs, then the checks' entries
         cal = Calendar()
         for block in _vtimezone_texts(text):  # VTIMEZONEs it cannot use are dropped and reported, once
@@ -684,10 +685,9 @@ class _GroupReader:
         if report is not None:
             report.extend(zone_report)
         self.head = b"BEGIN:VCALENDAR\r\n" + idx.header
-        # the typed VTIMEZONEs as the whole-file checks keep them (reported above already)
-        text = (b"BEGIN:VCALENDAR\r\n" + b"".join(idx.vtimezone_blocks) + b"END:VCALENDAR\r\n").decode(
-            idx.encoding, errors="replace")
-        zone_reader = IcsReader(ics_io._prepared_text(text, Report(), self.read_options))
+        # the typed VTIMEZONEs as the whole-file checks keep them (reported above already), from
+        # the text _Zones prepared: ``_prepared_text`` of the same decoded text is that text
+        zone_reader = IcsReader(self.zones.text)
         self.zone_checks = ics_model._Checks(zone_reader, Report(), [])
         for name, typed, component_text in zone_reader.components(0):
             if name == "VTIMEZONE":
