@@ -143,8 +143,9 @@ def cli() -> None:
 @click.option("--stream-from", "stream_from", type=_Size(minimum=0), default=None,
               help="Convert an input at least this large that goes to its own output file (-o FILE, -o DIR) "
                    "series by series: memory stays flat however long it is, and --max-bytes does not apply. "
-                   "Lower it (e.g. 8M) to bound the memory of mid-sized files; streaming costs more CPU than "
-                   f"reading a file whole, about 3x for files of a few dozen events.  [default: {_STREAM}]")
+                   "Lower it (0: every input) for the least memory; streaming costs more CPU than reading a "
+                   "file whole: about 1.25-1.5x for large files, 1.5x for files of a few dozen events.  "
+                   f"[default: {_STREAM}]")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
 @click.option("--resume", is_flag=True,
               help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "

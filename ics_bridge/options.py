@@ -24,9 +24,9 @@ class Options:
     * ``calendar_zone``: Google's calendar ``timeZone`` for events without one.
     * ``stream_bytes``: a batch input of at least this many bytes, written to its own output
       file, is converted series by series (memory flat in its length, ``max_bytes`` not
-      applied); None: ``batch.STREAM_BYTES`` (64 MiB); 0: every such input.  Why a knob: the
-      streamed path costs 1.3–2× the CPU of the whole-file path (``docs/performance.md``), so
-      small files are converted whole unless memory matters more (the CLI's ``--stream-from``).
+      applied); None: ``batch.STREAM_BYTES`` (16 MiB); 0: every such input.  Why a knob: the
+      streamed path costs 1.25–1.5× the CPU of the whole-file path (``docs/performance.md``), so
+      smaller files are converted whole unless memory matters more (the CLI's ``--stream-from``).
     """
 
     profile: Profile = "resource"

@@ -302,7 +302,7 @@ def _large_ics(path: Path, size: int) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_interrupted_large_streamed_file_leaves_nothing(tmp_path: Path, jobs: int) -> None:
-    """One input over the stream threshold (64 MiB, no --max-bytes cap): SIGTERM while its
+    """One input over the stream threshold (16 MiB, no --max-bytes cap): SIGTERM while its
     output is being written leaves no output and no temporary file; the summary names it as
     not converted; exit 143."""
     big = tmp_path / "in" / "big.ics"

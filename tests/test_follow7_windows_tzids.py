@@ -95,7 +95,7 @@ def test_cli_docs_say_it() -> None:
 
 
 
-# -- the streamed JSON → .ics path (inputs over 64 MiB: io/stream._IcsSpool, render_event)
+# -- the streamed JSON → .ics path (inputs over 16 MiB: io/stream._IcsSpool, render_event)
 
 _DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
 
