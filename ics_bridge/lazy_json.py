@@ -88,8 +88,17 @@ def dumps(value: Any, *, indent: int | None = None) -> bytes:
     return "".join(chunks(value, indent=indent)).encode("utf-8")
 
 
+# JSON scalars: a dict of these holds no lazy list (``type`` in the set: a subclass takes the walk)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _one(item: Any, indent: int | None) -> str:
-    """One item of a lazy list (itself holding lazy lists, or not)."""
+    """One item of a lazy list (itself holding lazy lists, or not).  A flat dict of scalars (a
+    report entry's ``as_dict``) is one ``json.dumps``: :func:`chunks` would walk it for lazy
+    lists first (``_marked``), which cost twice the encoding (a 13k-entry journal line: ~0.2 of
+    its ~0.45 s)."""
+    if type(item) is dict and all(type(value) in _SCALARS for value in item.values()):
+        return json.dumps(item, indent=indent, ensure_ascii=False)
     return "".join(chunks(item, indent=indent))
 
 

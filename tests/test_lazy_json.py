@@ -91,3 +91,30 @@ def test_journal_line_is_the_json_of_the_result(tmp_path):
     again = FileResult.from_journal(back)
     assert list(again.entries) == list(result.entries)
     assert again.events == 4
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_flat_items_are_one_dumps_each_and_the_same_text(indent, monkeypatch):
+    """A lazy list of flat dicts (report entries' ``as_dict``) is encoded item by item with one
+    ``json.dumps`` each, not walked for lazy lists first; the text is ``json.dumps``'s all the
+    same.  Items with a list inside, or a value of another type (a str subclass), still take the
+    walk."""
+    class Tag(str):
+        pass
+
+    flat = [{"kind": "stashed", "field": "SEQUENCE", "reason": "é\u2028\x00 \"q\"", "uid": None, "guess": True,
+             "n": 3, "x": 2.5} for _ in range(3)]
+    nested = [{"a": [1, {"b": None}]}, {"t": Tag("tag")}]
+    walked: list[object] = []
+    real = lazy_json._marked
+
+    def marked(value, lazies, compact):
+        walked.append(value)
+        return real(value, lazies, compact)
+
+    monkeypatch.setattr(lazy_json, "_marked", marked)
+    value = {"entries": lazy_json.Lazy(iter(flat)), "rest": lazy_json.Lazy(iter(nested))}
+    text = "".join(lazy_json.chunks(value, indent=indent))
+    assert text == json.dumps({"entries": flat, "rest": nested}, indent=indent, ensure_ascii=False)
+    assert not any(item in walked for item in flat)
+    assert all(item in walked for item in nested)
