@@ -349,7 +349,8 @@ class StreamResult:
 
 @dataclass
 class _Group:
-    """What converting one UID group gives.  ``items``: (series key, item as JSON bytes) in write order;
+    """What converting one UID group, or a batch of them as one calendar (:func:`_converted`),
+    gives.  ``items``: (series key, item as JSON bytes) in write order;
     ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
     a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
     calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
@@ -381,7 +382,7 @@ class _IcsJob:
 
 
 class _GroupConverter:
-    """One UID group → its provider items (as JSON text), through :class:`_GroupReader` and the
+    """A UID group, or a batch of them read together, → its provider items (as JSON text), through :class:`_GroupReader` and the
     provider writer; the same code whether it runs in this process or in a worker."""
 
     def __init__(self, job: _IcsJob) -> None:
@@ -403,10 +404,11 @@ class _GroupConverter:
 
     def convert(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
                 header: Report | None, read: Read | None = None) -> _Group:
-        """One group; ``report`` and ``errors`` are the group's own (empty), ``header`` gets the
-        calendar-property entries (None: they are not needed, the file's header is checked
-        already — the same lines for every group, ~25 % of a group's time); the group's ``keys`` and ``error_keys`` place each entry and
-        error in the whole-file report (:class:`KeyedEntries`)."""
+        """One group (or a batch, ``read`` together); ``report`` and ``errors`` are the group's
+        own (empty), ``header`` gets the calendar-property entries (None: they are not needed,
+        the file's header is checked already — the same lines for every group, ~25 % of a
+        group's time); the group's ``keys`` and ``error_keys`` place each entry and error in the
+        whole-file report (:class:`KeyedEntries`)."""
         group = _Group()
         cal, group.mark = self.reader.calendar(blocks, data, report, errors, header, group.keys, group.error_keys,
                                                read)

@@ -736,10 +736,10 @@ class _GroupReader:
     def calendar(self, blocks: list[int], data: bytes, report: Report, errors: list[InputError],
                  header: Report | None, keys: list[Any] | None = None,
                  error_keys: list[Any] | None = None, read: Read | None = None) -> tuple[m.Calendar | None, int]:
-        """The group's typed calendar, each event's ``position`` its place in the file (None:
-        nothing readable), and where in ``report`` the calendar-property entries belong (they go
-        to ``header``; None drops them: the file's header is checked once, with its first
-        readable group).
+        """The group's (or the batch's, ``read`` together) typed calendar, each event's
+        ``position`` its place in the file (None: nothing readable), and where in ``report`` the
+        calendar-property entries belong (they go to ``header``; None drops them: the file's
+        header is checked once, with its first readable group).
 
         ``keys`` and ``error_keys`` (given together) receive a sort key per entry this adds to
         ``report`` and per error to ``errors``: (phase, file position, sub-order), the place the
