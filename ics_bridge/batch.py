@@ -700,7 +700,8 @@ def handed_on(result: FileResult, item: InputFile, plan_: Plan, batch: BatchResu
     batch.files.append(result)
     if journal is not None and result.outputs and not result.failed:
         journal.record({"input": item.name, "key": journal_.input_key(item.path, item.data),
-                        "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()})
+                        "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()},
+                       last=len(batch.files) == len(plan_.inputs))
     if on_file is not None:
         on_file(result)
     if fail_fast and not result.ok:
