@@ -801,10 +801,10 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
 # memory stays bounded whatever the size, so ``max_bytes`` does not apply to it.  Same bytes
 # either way.  A module constant so tests can lower it; only the parent process reads it
 # (``--jobs`` workers receive groups of series, never the decision to stream).  Why 16 MiB: a
-# file read whole takes ~8-10× its size in memory (a 19 MB .ics: 173 MB peak), so below it every
+# file read whole takes ~7-10× its size in memory (a 19 MB .ics: 173 MB peak), so below it every
 # conversion stays under the 200 MiB the streamed path holds for any length; above it, streaming
-# costs 1.25-1.5× the CPU of reading whole (docs/performance.md, "Speed round 9"; 64 MiB while it
-# cost 1.3-2×, up to 1.3 GB read whole).
+# costs 1.25-1.6× the CPU of reading whole (docs/performance.md, "Speed round 9"; 64 MiB while it
+# cost 1.3-2×, about 600 MB read whole).
 STREAM_BYTES = 16 * 1024 * 1024
 
 

@@ -25,7 +25,7 @@ class Options:
     * ``stream_bytes``: a batch input of at least this many bytes, written to its own output
       file, is converted series by series (memory flat in its length, ``max_bytes`` not
       applied); None: ``batch.STREAM_BYTES`` (16 MiB); 0: every such input.  Why a knob: the
-      streamed path costs 1.25–1.5× the CPU of the whole-file path (``docs/performance.md``), so
+      streamed path costs 1.25–1.6× the CPU of the whole-file path (``docs/performance.md``), so
       smaller files are converted whole unless memory matters more (the CLI's ``--stream-from``).
     """
 

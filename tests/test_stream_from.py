@@ -107,7 +107,7 @@ def test_a_streamed_file_of_one_batch_converts_without_a_pool(tmp_path: Path, mo
 def test_default_streams_a_file_of_16_mib(tmp_path: Path) -> None:
     """The default threshold (speed round 9: 16 MiB, was 64): a file just over it, written to its
     own output, streams with no option given, to the bytes and report of reading it whole (the
-    small sample files above are read whole by default).  Why 16 MiB: read whole, a file takes ~8-10× its size in
+    small sample files above are read whole by default).  Why 16 MiB: read whole, a file takes ~7-10× its size in
     memory, so below it every conversion stays under ~200 MiB."""
     block = (b"BEGIN:VEVENT\r\nUID:big-{n}@example.com\r\nDTSTAMP:20240101T000000Z\r\n"
              b"DTSTART;TZID=Europe/Berlin:20240301T090000\r\nDTEND;TZID=Europe/Berlin:20240301T100000\r\n"
