@@ -16,6 +16,7 @@ import pytest
 
 from ics_bridge import batch, journal
 from ics_bridge.batch import convert_paths
+from ics_bridge.options import Options
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "ics"
 
@@ -49,7 +50,6 @@ def _written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.parametrize("stream", [False, True])
 def test_a_finished_batch_writes_no_line_for_its_last_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             stream: bool) -> None:
-    from ics_bridge.options import Options
     paths = _inputs(tmp_path / "in")
     written = _written(monkeypatch)
     options = Options(stream_bytes=0) if stream else Options()
