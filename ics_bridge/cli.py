@@ -144,8 +144,8 @@ def cli() -> None:
               help="Convert an input at least this large that goes to its own output file (-o FILE, -o DIR) "
                    "series by series: memory stays flat however long it is, and --max-bytes does not apply. "
                    "Lower it (0: every input) for the least memory; streaming costs more CPU than reading a "
-                   "file whole: about 1.25x (.ics input) to 1.6x (JSON input) for large files, 1.5x for files of a few dozen events.  "
-                   f"[default: {_STREAM}]")
+                   "file whole: about 1.25x (.ics input) to 1.6x (JSON input) for large files, 1.5x for files "
+                   f"of a few dozen events.  [default: {_STREAM}]")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input with an error.")
 @click.option("--resume", is_flag=True,
               help="After an interrupted run (Ctrl-C, SIGTERM: exit 130/143) of the same command: convert only "

@@ -382,8 +382,9 @@ class _IcsJob:
 
 
 class _GroupConverter:
-    """A UID group, or a batch of them read together, → its provider items (as JSON text), through :class:`_GroupReader` and the
-    provider writer; the same code whether it runs in this process or in a worker."""
+    """A UID group, or a batch of them read together, → its provider items (as JSON text),
+    through :class:`_GroupReader` and the provider writer; the same code whether it runs in
+    this process or in a worker."""
 
     def __init__(self, job: _IcsJob) -> None:
         self.job = job
