@@ -61,6 +61,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import heapq
+import io
 import json
 import os
 import pickle
@@ -390,17 +391,7 @@ class _Pass1:
             raise StreamUnsupported(f"END:{comp} does not close {stack[-1] if stack else 'anything'}")
         stack.pop()
         if comp == "VEVENT" and len(stack) == 1:
-            if self.cur_uid is None:
-                key = hash(("\x00anon", self.anon))
-                self.anon += 1
-            else:
-                key = hash(self.cur_uid)
-            number = self.uid_series.setdefault(key, idx.series_count)
-            if number == idx.series_count:
-                idx.series_count += 1
-            idx.offsets = appended(idx.offsets, (self.block_start,))
-            idx.lengths = appended(idx.lengths, (end - self.block_start,))
-            idx.series = appended(idx.series, (number,))
+            self.block(None if self.cur_uid is None else hash(self.cur_uid), self.block_start, end - self.block_start)
         elif len(stack) == 1:
             with open(idx.path, "rb") as fh:
                 fh.seek(self.tz_start)
@@ -416,6 +407,41 @@ class _Pass1:
                     if component.name != "VTIMEZONE":
                         ics_io._clean_components(component, self.notes)
                 self.keyed((3, len(idx.offsets), -1))
+
+    def block(self, key: int | None, offset: int, length: int) -> None:
+        """A VEVENT block, in its UID's series (``key``: the UID's hash; None: no UID, a series
+        of its own)."""
+        idx = self.idx
+        if key is None:
+            key = hash(("\x00anon", self.anon))
+            self.anon += 1
+        number = self.uid_series.setdefault(key, idx.series_count)
+        if number == idx.series_count:
+            idx.series_count += 1
+        idx.offsets = appended(idx.offsets, (offset,))
+        idx.lengths = appended(idx.lengths, (length,))
+        idx.series = appended(idx.series, (number,))
+
+    def absorb(self, part: "IndexPart") -> bool:
+        """The blocks, header lines, VTIMEZONEs and zoned years another process read in the
+        range that follows (:func:`index_part`), added as if read here; False (nothing added,
+        the caller reads the range) unless the part is plain and this state is where a part
+        starts: inside the one VCALENDAR, read as UTF-8 (a part is), no line pending."""
+        idx = self.idx
+        if not (part.plain and self.stack == ["VCALENDAR"] and idx.calendars == 1 and self.utf8_ok
+                and not self.pending):
+            return False
+        if part.zones_at >= 0 and not self.zones_seen:
+            idx.zones_at, self.zones_seen = len(idx.offsets) + part.zones_at, True
+        for key, anon, offset, length in zip(part.keys, part.anon, part.offsets, part.lengths):
+            self.block(None if anon else key, offset, length)
+        self.header.extend(part.header)
+        idx.vtimezone_blocks.extend(part.vtimezone_blocks)
+        for tzid, years in part.tz_years.items():
+            idx.tz_years.setdefault(tzid, set()).update(years)
+        if part.closed:
+            self.stack.pop()
+        return True
 
     def prop(self, name: str, params: dict[str, str], value: str) -> None:
         """A property line of a component other than a VTIMEZONE, below the VCALENDAR: the
@@ -466,21 +492,137 @@ class _Pass1:
         return idx
 
 
-def index_ics(path: str | os.PathLike[str], report: Report | None = None, fast: bool = True) -> IcsIndex:
+def index_ics(path: str | os.PathLike[str], report: Report | None = None, fast: bool = True,
+              parts: list[tuple[int, Callable[[], "IndexPart | None"]]] = ()) -> IcsIndex:
     """Pass 1 over ``path``.  ``fast``: the lines that matter found at C speed
     (:func:`.stream_index.scan`); otherwise the reference reader reads every line (the same
-    index, ``tests/test_pass19_index.py``)."""
+    index, ``tests/test_pass19_index.py``).  ``parts`` (with ``fast``): where the file is cut
+    (:func:`part_cuts`) and, per cut, the :class:`IndexPart` another process reads from there
+    to the next cut (None: it failed); the range before the first cut is read here, then each
+    part is absorbed, or read here when it cannot be (:meth:`_Pass1.absorb`): the same index."""
     state = _Pass1(Path(path), report)
     with open(state.idx.path, "rb") as fh:
         if fh.read(3) == b"\xef\xbb\xbf":
             state.bom = 3
         fh.seek(state.bom)
-        if fast:
+        if not fast:
+            state.feed(fh, state.bom)
+        elif not parts:
             stream_index.scan(fh, state, state.bom)
         else:
-            state.feed(fh, state.bom)
+            ends = [cut for cut, _get in parts] + [os.fstat(fh.fileno()).st_size]
+            _scan_range(fh, state, state.bom, ends[0])
+            for (cut, get), end in zip(parts, ends[1:]):
+                part = get()
+                if part is None or not state.absorb(part):
+                    _scan_range(fh, state, cut, end)
         state.flush()
     return state.finish(report)
+
+
+class _Range(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of an open file, read with ``pread`` (the file's own
+    position is not moved): one part of a file for :func:`.stream_index.scan`."""
+
+    def __init__(self, fd: int, start: int, end: int) -> None:
+        self.fd, self.at, self.end = fd, start, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = os.pread(self.fd, min(len(buffer), self.end - self.at), self.at)
+        buffer[:len(data)] = data
+        self.at += len(data)
+        return len(data)
+
+
+def _scan_range(fh: IO[bytes], state: "_Pass1", start: int, end: int) -> None:
+    """:func:`.stream_index.scan` of the file's bytes ``start`` to ``end`` (logical line starts)."""
+    stream_index.scan(io.BufferedReader(_Range(fh.fileno(), start, end), stream_index.CHUNK), state, start)
+    state.flush()
+
+
+#: Where a part of a file begins: a VEVENT's first line (at the calendar's depth when the file is sound).
+_PART_START = re.compile(rb"\nBEGIN:VEVENT\r?\n")
+
+
+def part_cuts(path: Path, parts: int) -> list[int]:
+    """Where to cut ``path`` into about ``parts`` equal ranges for pass 1 in several processes:
+    the first ``BEGIN:VEVENT`` line at or after each ``k/parts`` of its size (none found within
+    :data:`.stream_index.CHUNK` bytes: no cut there).  Any line start would do for the result,
+    which :meth:`_Pass1.absorb` checks; a VEVENT's start is where a part can be absorbed."""
+    size = path.stat().st_size
+    cuts: list[int] = []
+    with open(path, "rb") as fh:
+        for k in range(1, parts):
+            at = max(size * k // parts - 1, cuts[-1] if cuts else 0)
+            fh.seek(at)
+            found = _PART_START.search(fh.read(stream_index.CHUNK))
+            if found is not None and at + found.start() + 1 > (cuts[-1] if cuts else 3):
+                cuts.append(at + found.start() + 1)
+    return cuts
+
+
+@dataclass
+class IndexPart:
+    """What pass 1 finds in one range of a file (:func:`index_part`), for :meth:`_Pass1.absorb`:
+    per VEVENT block its offset, length and UID hash (``anon``: 1 when it has no UID); the
+    calendar's property lines; the VTIMEZONEs; the zoned years; ``zones_at``: blocks before its
+    first VTIMEZONE (-1: none); ``closed``: it ends after the ``END:VCALENDAR``.  ``plain``: read
+    from inside the one VCALENDAR with nothing the whole-file pass would note or read otherwise
+    (another VCALENDAR, a line outside it, bytes that are not UTF-8, a component icalendar
+    reports on, an unbalanced END); a part that is not plain is read again in order."""
+
+    plain: bool = False
+    offsets: array = field(default_factory=small_ints)
+    lengths: array = field(default_factory=small_ints)
+    keys: array = field(default_factory=lambda: array("q"))
+    anon: bytearray = field(default_factory=bytearray)
+    header: bytes = b""
+    vtimezone_blocks: list[bytes] = field(default_factory=list)
+    tz_years: dict[str, set[int]] = field(default_factory=dict)
+    zones_at: int = -1
+    closed: bool = False
+
+
+class _PartPass1(_Pass1):
+    """Pass 1 over one range, from a VEVENT's start inside the VCALENDAR: blocks keep their
+    UID hash for the process that absorbs them, which numbers the series."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, None)
+        self.stack.append("VCALENDAR")
+        self.idx.calendars = 1
+        self.part = IndexPart()
+
+    def block(self, key: int | None, offset: int, length: int) -> None:
+        idx = self.idx
+        idx.offsets = appended(idx.offsets, (offset,))
+        idx.lengths = appended(idx.lengths, (length,))
+        self.part.keys.append(key or 0)
+        self.part.anon.append(key is None)
+
+
+def index_part(path: Path, start: int, end: int) -> IndexPart:
+    """Pass 1 over bytes ``start`` to ``end`` of ``path`` in another process (``fork``: the
+    UID hashes are the parent's).  Anything unusual, an error included, makes the part not
+    plain: the parent reads it again and meets the same thing in order."""
+    state = _PartPass1(path)
+    try:
+        with open(path, "rb") as fh:
+            _scan_range(fh, state, start, end)
+    except Exception:  # read again in order by the parent, which reports it where it belongs
+        return IndexPart()
+    part, idx = state.part, state.idx
+    part.plain = (state.stack in (["VCALENDAR"], []) and idx.calendars == 1 and state.first_bad < 0  # all UTF-8
+                  and not state.outside and len(state.notes) == 0)
+    part.closed = not state.stack
+    part.offsets, part.lengths = idx.offsets, idx.lengths
+    part.header = bytes(state.header)
+    part.vtimezone_blocks, part.tz_years = idx.vtimezone_blocks, idx.tz_years
+    part.zones_at = idx.zones_at if state.zones_seen else -1
+    return part
 
 
 # ------------------------------------------------------------------------------------------------
