@@ -57,7 +57,7 @@ from .io.model_reader import read_calendar
 from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, IndexPart, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported,
                         _GroupReader, _IcsSpool, _Items, _iter_groups, _json_groups, _JsonSpool, _match,
-                        _without_blocks, appended, index_ics, index_part, part_cuts, pickled_adder,
+                        _without_blocks, appended, array_item, index_ics, index_part, part_cuts, pickled_adder,
                         render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
@@ -352,7 +352,7 @@ class StreamResult:
 @dataclass
 class _Group:
     """What converting one UID group, or a batch of them as one calendar (:func:`_converted`),
-    gives.  ``items``: (series key, item as JSON bytes) in write order;
+    gives.  ``items``: (series key, item as JSON bytes, :func:`.stream.array_item`) in write order;
     ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
     a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
     calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
@@ -425,7 +425,7 @@ class _GroupConverter:
         if self.job.to == "graph":
             for key, series in keyed:
                 split = _split_entries(series)
-                group.items.extend((key, jsonio.dumps(item))
+                group.items.extend((key, array_item(jsonio.dumps(item)))
                                    for item in self.writer.calendar_to_events((series,), report, self.wopts))
                 _writer_keys(group.keys, len(report), key, split)
             return group
@@ -436,7 +436,7 @@ class _GroupConverter:
             _writer_keys(group.keys, len(report), key, split)
             if "defaultReminders" in fields:
                 group.defaults.append((key, fields["defaultReminders"]))
-            group.items.extend((key, jsonio.dumps(item)) for item in items)
+            group.items.extend((key, array_item(jsonio.dumps(item))) for item in items)
         return group
 
 
@@ -703,8 +703,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
     spool = _JsonSpool()
     if to == "graph":
         for group in groups:
-            for key, text in group.items:
-                spool.add_encoded(text, key)
+            spool.add_items(group.items)
         spool.finish(out, {}, "value")
         keyed.into(report, errors)
         return spool.count
@@ -721,8 +720,7 @@ def _ics_to_json(idx: IcsIndex, to: Format, out: IO[bytes], report: Report, opti
         for key, value in group.defaults:
             if defaults is None or key < defaults[0]:
                 defaults = (key, value)
-        for key, text in group.items:
-            spool.add_encoded(text, key)
+        spool.add_items(group.items)
     if defaults is not None:
         calendar["defaultReminders"] = defaults[1]
     envelope.update(calendar)

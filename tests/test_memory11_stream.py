@@ -18,7 +18,7 @@ import pytest
 
 import ics_bridge
 from ics_bridge import memo, pipeline
-from ics_bridge.io import stream
+from ics_bridge.io import jsonio, stream
 from ics_bridge.providers.google import model as google_model
 from ics_bridge.providers.graph import model as graph_model
 from ics_bridge.report import Loss, LossKind, Report
@@ -119,6 +119,24 @@ def test_json_spool_orders_keys_past_four_bytes() -> None:
     out = io.BytesIO()
     spool.finish(out, {}, "value")
     assert [item["n"] for item in json.loads(out.getvalue())["value"]] == [2, 1]
+
+
+def test_json_spool_takes_a_groups_items_at_once_past_four_bytes() -> None:
+    """``add_items`` (one call a group): a key past four bytes within the group widens the
+    index, none of the group's rows half added; the one item alone is written as jsonio.dumps."""
+    spool = stream._JsonSpool()
+    item = lambda n: stream.array_item(jsonio.dumps({"n": n, "a": [1, {"b": n}]}))  # noqa: E731
+    spool.add_items([(7, item(1)), (2**40, item(2)), (3, item(3))])
+    spool.add_items([])
+    out = io.BytesIO()
+    spool.finish(out, {}, "value")
+    assert [item["n"] for item in json.loads(out.getvalue())["value"]] == [3, 1, 2]
+    assert spool.index.typecode == "q" and len(spool.index) == 12
+    one = stream._JsonSpool()
+    one.add_items([(1, stream.array_item(jsonio.dumps({"n": 1, "a": {"b": [1, {"c": 2}]}})))])
+    out = io.BytesIO()
+    one.finish(out, {}, "value")
+    assert out.getvalue() == jsonio.dumps({"n": 1, "a": {"b": [1, {"c": 2}]}}) + b"\n"
 
 
 def test_capped_holds_in_its_own_thread_only() -> None:

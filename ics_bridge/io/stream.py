@@ -1065,19 +1065,26 @@ class _JsonSpool:
         self.pending_size = 0
 
     def add(self, item: Any, key: int = 0) -> None:
-        self.add_encoded(jsonio.dumps(item), key)
+        self.add_items([(key, array_item(jsonio.dumps(item)))])
 
-    def add_encoded(self, encoded: bytes, key: int = 0) -> None:
-        """An item as :func:`jsonio.dumps` gives it (indented at the top level)."""
-        data = encoded.replace(b"\n", b"\n    ")  # one level deeper: inside the envelope's array
-        self.index = appended(self.index, (key, self.count, self.size, len(data)))
-        self.pending.append(data)
-        self.pending_size += len(data)
+    def add_items(self, items: list[tuple[int, bytes]]) -> None:
+        """(key, item as :func:`array_item` gives it) pairs, one group's: taken in one step, as
+        the ``--jobs`` parent takes every group's while its workers convert (its serial part)."""
+        rows: list[int] = []
+        size, count = self.size, self.count
+        for key, data in items:
+            rows += (key, count, size, len(data))
+            size += len(data)
+            count += 1
+        if not rows:
+            return
+        self.index = appended(self.index, tuple(rows))
+        self.pending.extend(data for _key, data in items)
+        self.pending_size += size - self.size
         if self.pending_size >= SPOOL_CHUNK:
             self._write()
-        self.size += len(data)
-        self.first = encoded if self.count == 0 else None
-        self.count += 1
+        self.first = items[0][1] if self.count == 0 else None
+        self.size, self.count = size, count
 
     def _write(self) -> None:
         self.fh.write(b"".join(self.pending))
@@ -1088,7 +1095,7 @@ class _JsonSpool:
         self._write()
         if self.count == 1:
             assert self.first is not None
-            out.write(self.first + b"\n")
+            out.write(self.first.replace(b"\n    ", b"\n") + b"\n")  # array_item undone: the item alone
         elif self.count == 0:
             out.write(jsonio.dumps({**envelope, key: []}) + b"\n")
         else:
@@ -1130,6 +1137,12 @@ class _JsonSpool:
                 out.write(_ITEM_SEPARATOR)
             out.write(_ITEM_SEPARATOR.join(parts))
             start = end
+
+
+def array_item(encoded: bytes) -> bytes:
+    """An item as :func:`jsonio.dumps` gives it (indented at the top level), one level deeper:
+    inside the envelope's array (:class:`_JsonSpool`)."""
+    return encoded.replace(b"\n", b"\n    ")
 
 
 # what stands between two items of the envelope's array, and the spool's chunk size
