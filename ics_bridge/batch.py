@@ -433,7 +433,8 @@ class _Names:
 
 def _inside(directory: Path, name: str) -> Path:
     path = directory / name
-    if path.resolve().parent != directory.resolve() and directory.resolve() not in path.resolve().parents:
+    home, real = directory.resolve(), path.resolve()  # each once: a resolve is an lstat per part of the path
+    if real.parent != home and home not in real.parents:
         raise OutputError(f"{path}: would be written outside {directory}")
     return path
 
@@ -695,12 +696,17 @@ def handed_on(result: FileResult, item: InputFile, plan_: Plan, batch: BatchResu
     ``--merge``), added to the batch, its journal line written (what ``--resume`` needs), and
     ``on_file`` called.  True when ``fail_fast`` stops the batch here.  Shared by :func:`_run`
     and :func:`ics_bridge.distributed.run`."""
+    files = None
+    if journal is not None and result.outputs and not result.failed:
+        written = [result.payload] if result.payload is not None else [data for _uid, data in result.parts]
+        files = journal_.describe_outputs(result.outputs, written if len(written) == len(result.outputs) else None)
     if not plan_.mode.startswith("merge"):
         result.payload, result.parts, result.data = None, [], None
     batch.files.append(result)
-    if journal is not None and result.outputs and not result.failed:
+    if files is not None:
+        assert journal is not None
         journal.record({"input": item.name, "key": journal_.input_key(item.path, item.data),
-                        "files": journal_.describe_outputs(result.outputs), "result": result.to_journal()},
+                        "files": files, "result": result.to_journal()},
                        last=len(batch.files) == len(plan_.inputs))
     if on_file is not None:
         on_file(result)

@@ -72,7 +72,12 @@ def input_key(path: Path | None, data: bytes | None) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def describe_outputs(paths: list[str]) -> list[list[Any]]:
+def describe_outputs(paths: list[str], written: list[bytes] | None = None) -> list[list[Any]]:
+    """Each output's path, size and SHA-256; from ``written``, the bytes just written to each
+    (the ``--jobs`` parent journals every input: reading each output back cost it an open and
+    a read), else read back from the file (a streamed output, never held whole)."""
+    if written is not None:
+        return [[p, len(data), hashlib.sha256(data).hexdigest()] for p, data in zip(paths, written)]
     return [[p, os.path.getsize(p), digest(Path(p))] for p in paths]
 
 

@@ -91,3 +91,21 @@ def test_lines_are_synced_once_sync_every_has_passed(tmp_path: Path, monkeypatch
     first = convert_paths([tmp_path / "in"], to="graph", output=tmp_path / "out", on_file=_stop_at(paths[3]))
     assert first.interrupted == signal.SIGINT
     assert syncs == [1, 2, 3, 4]
+
+
+def test_outputs_are_described_from_the_bytes_written_not_read_back(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each journal line's outputs (path, size, SHA-256) come from the bytes the batch just
+    wrote (one output per input, and ``--split``'s several), equal to the files' own."""
+    paths = _inputs(tmp_path / "in", 4)
+    read_back: list[Path] = []
+    real = journal.digest
+    monkeypatch.setattr(journal, "digest", lambda path: read_back.append(path) or real(path))
+    for split in (False, True):
+        out = tmp_path / f"out{split}"
+        first = convert_paths([tmp_path / "in"], to="graph", output=out, split=split, on_file=_stop_at(paths[2]))
+        assert first.interrupted == signal.SIGINT
+        lines = [json.loads(line) for line in (out / journal.NAME).read_bytes().splitlines()[1:]]
+        files = [f for line in lines for f in line["files"]]
+        assert len(lines) == 3 and len(files) >= 3 and read_back == []
+        assert files == [[name, Path(name).stat().st_size, real(Path(name))] for name, _size, _sha in files]
