@@ -30,6 +30,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import sys
 from array import array
 from collections import deque
 from contextvars import ContextVar
@@ -1149,9 +1150,10 @@ def _index(src: Path, report: Report, fast: bool, jobs: int) -> IcsIndex:
     after the first read by ``jobs - 1`` forked processes while this one reads the first
     (:func:`.stream.index_part`; the same index).  Why: pass 1 is the serial part of a
     ``--jobs`` run before any worker converts (0.2-0.4 s of a ~2.4 s run on the 10k bench file).
-    Forked only: the parts key series by ``hash(UID)``, which a spawned process salts anew."""
+    Forked only: the parts key series by ``hash(UID)``, which a spawned process salts anew; and
+    not on macOS, where Python stopped forking by default (system libraries that do not survive it)."""
     if (jobs < 2 or not fast or POOL_MAP.get() is not None or src.stat().st_size < PARALLEL_INDEX_BYTES
-            or "fork" not in multiprocessing.get_all_start_methods()):
+            or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin"):
         return index_ics(src, report, fast=fast)
     cuts = part_cuts(src, jobs)
     if not cuts:

@@ -195,3 +195,23 @@ def test_part_cuts_fall_at_vevent_starts(tmp_path: Path) -> None:
     empty = tmp_path / "empty.ics"  # no VEVENT after the middle: no cut
     empty.write_bytes(PLAIN[:PLAIN.index(b"BEGIN:VEVENT")] + b"END:VCALENDAR\r\n")
     assert stream.part_cuts(empty, 2) == []
+
+
+@pytest.mark.parametrize("case", ["one job", "small file", "macOS", "no fork", "dask"])
+def test_index_reads_alone_where_parts_do_not_pay_or_cannot_fork(case: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _large(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_INDEX_BYTES", path.stat().st_size + 1 if case == "small file" else 0)
+    monkeypatch.setattr(pipeline, "part_cuts", lambda *a: pytest.fail("cut in parts"))
+    if case == "macOS":
+        monkeypatch.setattr(pipeline.sys, "platform", "darwin")
+    if case == "no fork":
+        monkeypatch.setattr(pipeline.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    token = pipeline.POOL_MAP.set(lambda *a: iter(())) if case == "dask" else None
+    try:
+        report = Report(file=str(path))
+        idx = pipeline._index(path, report, True, 1 if case == "one job" else 2)
+    finally:
+        if token is not None:
+            pipeline.POOL_MAP.reset(token)
+    assert _fields(idx, report) == _snapshot(path, fast=True)
