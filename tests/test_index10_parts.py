@@ -23,7 +23,7 @@ import ics_bridge
 from ics_bridge import pipeline
 from ics_bridge.io import stream
 from ics_bridge.report import Report
-from test_pass19_index import _PIECES, FILES, ODD, PLAIN, _event, _snapshot
+from test_pass19_index import _PIECES, FILES, ODD, PLAIN, _event, _fields, _snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,14 +163,6 @@ def test_index_forks_parts_with_jobs_and_converts_as_one_job(tmp_path: Path, mon
             res = pipeline.convert_file(path, out, to=to, jobs=jobs, options=ics_bridge.Options(stream_bytes=0))
             assert out.read_bytes() == one.to_bytes(), (to, jobs)
             assert list(res.report.entries) == list(one.report.entries), (to, jobs)
-
-
-def _fields(idx: Any, report: Report) -> Any:
-    import dataclasses
-    fields = {f.name: getattr(idx, f.name) for f in dataclasses.fields(idx)}
-    fields.update(offsets=list(idx.offsets), lengths=list(idx.lengths), series=list(idx.series),
-                  tz_years=list(idx.tz_years.items()))
-    return fields, list(report.entries)
 
 
 def _die(path: Path, start: int, end: int) -> Any:

@@ -32,6 +32,11 @@ def _snapshot(path: Path, fast: bool) -> Any:
         idx = stream.index_ics(path, report, fast=fast)
     except Exception as exc:  # noqa: BLE001 - the same refusal, type and text
         return type(exc).__name__, str(exc)
+    return _fields(idx, report)
+
+
+def _fields(idx: stream.IcsIndex, report: Report) -> Any:
+    """The index's every field (arrays as lists, the TZID years in their order) and the entries."""
     fields = {f.name: getattr(idx, f.name) for f in dataclasses.fields(idx)}
     fields.update(offsets=list(idx.offsets), lengths=list(idx.lengths), series=list(idx.series),
                   tz_years=list(idx.tz_years.items()))

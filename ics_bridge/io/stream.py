@@ -38,6 +38,8 @@ With ``jobs`` > 1 (``--jobs`` on one large file) pass 2 runs in a pool of worker
 batches of groups (raw VEVENT blocks, or decoded JSON items) go out, serialised items, report
 entries and errors come back and are written in file order, at most 2 × jobs batches in flight
 (:func:`ics_bridge.pipeline._pool_map`); the output, entries and errors are those of one job.
+Pass 1 of a large .ics file is then read in parts by forked processes and absorbed in order
+(:func:`index_part`, :meth:`_Pass1.absorb`): the same index.
 
 What grows with the file: the block index (three machine integers per VEVENT) and one dict
 entry per distinct UID (~100 bytes), plus the years used per TZID; the report's entries go to
@@ -559,7 +561,7 @@ def part_cuts(path: Path, parts: int) -> list[int]:
             at = max(size * k // parts - 1, cuts[-1] if cuts else 0)
             fh.seek(at)
             found = _PART_START.search(fh.read(stream_index.CHUNK))
-            if found is not None and at + found.start() + 1 > (cuts[-1] if cuts else 3):
+            if found is not None and at + found.start() + 1 > (cuts[-1] if cuts else 3):  # 3: past a BOM
                 cuts.append(at + found.start() + 1)
     return cuts
 
