@@ -123,12 +123,14 @@ def started_worker() -> None:
 def end_pool(pool: Any, futures: Any = ()) -> None:
     """Shut a ``ProcessPoolExecutor`` down; when some work is still queued or running (the
     parent is being interrupted), its workers are ended first rather than waited for: their
-    results would be thrown away, and their outputs are written by the parent only."""
+    results would be thrown away, and their outputs are written by the parent only.  Killed
+    (SIGKILL): they ignore SIGTERM (:func:`ignore_in_worker`), so a ``terminate`` left the
+    shutdown waiting for the work in hand (a part of pass 1 on a large file: seconds)."""
     unfinished = any(not f.done() for f in futures)
     for future in futures:
         future.cancel()
     if unfinished:
         # ProcessPoolExecutor has no public terminate(); its worker map is the only handle.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+            process.kill()
     pool.shutdown(wait=True, cancel_futures=True)

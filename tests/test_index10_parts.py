@@ -207,3 +207,30 @@ def test_index_reads_alone_where_parts_do_not_pay_or_cannot_fork(case: str, tmp_
         if token is not None:
             pipeline.POOL_MAP.reset(token)
     assert _fields(idx, report) == _snapshot(path, fast=True)
+
+
+def _slow(path: Path, start: int, end: int) -> Any:
+    import time
+    time.sleep(60)
+
+
+def test_an_interruption_during_pass_1_ends_the_part_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a part is being read: the interruption reaches the caller at once and no
+    part process is left behind (``interrupt.end_pool`` ends them rather than waiting)."""
+    import multiprocessing
+    import signal
+    import threading
+    import time
+    path = _large(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_INDEX_BYTES", 0)
+    monkeypatch.setattr(pipeline, "index_part", _slow)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pipeline._index(path, Report(file=str(path)), True, 3)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 20
+    assert multiprocessing.active_children() == []
