@@ -353,7 +353,7 @@ class StreamResult:
 @dataclass
 class _Group:
     """What converting one UID group, or a batch of them as one calendar (:func:`_converted`),
-    gives.  ``items``: (series key, item as JSON bytes, :func:`.stream.array_item`) in write order;
+    gives.  ``items``: (series key, item as JSON bytes indented by :func:`.stream.array_item`) in write order;
     ``defaults``: Google ``defaultReminders`` per series that has them; ``parsed``: the group had
     a readable VCALENDAR (the first such checks the calendar properties); ``header``: those
     calendar-property entries, to insert at ``entries[mark]`` (workers only); ``entries`` and
@@ -1161,9 +1161,13 @@ def _index(src: Path, report: Report, fast: bool, jobs: int) -> IcsIndex:
     from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(len(cuts), mp_context=multiprocessing.get_context("fork"),
                                initializer=ignore_in_worker)
-    futures = [pool.submit(index_part, src, start, end)
-               for start, end in zip(cuts, cuts[1:] + [src.stat().st_size])]
+    futures: list[Any] = []
     try:
+        try:
+            for start, end in zip(cuts, cuts[1:] + [src.stat().st_size]):
+                futures.append(pool.submit(index_part, src, start, end))
+        except OSError:  # no process could be started (EAGAIN, ENOMEM): read alone
+            return index_ics(src, report, fast=fast)
         return index_ics(src, report, fast=fast, parts=[(cut, partial(_part_of, future))
                                                         for cut, future in zip(cuts, futures)])
     finally:

@@ -93,9 +93,16 @@ def test_plain_parts_are_absorbed_and_odd_ones_read_again(tmp_path: Path) -> Non
         "windows-1252": (head + first + second.replace(b"UID:c", b"UID:c\xe9") + tail, False),
         # read as Windows-1252 from the first part on: the second's UTF-8 UID is two characters there
         "windows-1252 before": (head + first.replace(b"UID:a", b"UID:a\xe9")
-                                + second.replace(b"UID:c", "UID:é".encode()) + _event("é".encode()) + tail, False),
+                                + second.replace(b"UID:c", "UID:é".encode()) + _event("é".encode()) + tail, None),
         "split fold before": (head + first.replace(b"UID:a", "UID:aé".encode()[:-1] + b"\r\n " + "é".encode()[-1:])
-                              + second.replace(b"UID:c", "UID:é".encode()) + _event("é".encode()) + tail, True),
+                              + second.replace(b"UID:c", "UID:é".encode()) + _event("é".encode()) + tail, None),
+        # after a byte that is not UTF-8 the whole file is Windows-1252: é before the cut and
+        # é after it are one UID and one TZID in both readings, Á and Í two UIDs or one
+        "windows-1252 byte before, same text after": (
+            head + _event("é".encode(), "DTEND;TZID=Zürich:20300108T110000".encode())
+            + first.replace(b"UID:a", b"UID:a\xe9") + _event("Á".encode())
+            + second.replace(b"UID:c", "UID:é".encode()) + _event("Í".encode())
+            + _event(b"z", "EXDATE;TZID=Zürich:20310108T110000".encode()) + tail, None),
         "second calendar": (head + first + second + tail + PLAIN, False),
         "line outside": (head + first + second + tail + b"X-AFTER:1\r\n", False),
         "broken journal": (head + first + second + b"BEGIN:VJOURNAL\r\nDTSTART:notadate\r\nEND:VJOURNAL\r\n" + tail,
@@ -106,7 +113,7 @@ def test_plain_parts_are_absorbed_and_odd_ones_read_again(tmp_path: Path) -> Non
         path = tmp_path / f"{name}.ics"
         path.write_bytes(data)
         cut = data.index(b"X-WR-CALNAME:later")
-        assert _same_in_parts(path, [[cut]]) == [plain], name
+        assert _same_in_parts(path, [[cut]]) == ([] if plain is None else [plain]), name  # None: read on, not offered
     path = tmp_path / "plain.ics"  # cut inside an event: the part starts where the calendar is not open
     assert _same_in_parts(path, [[len(head) + _event(b"a").index(b"DTSTAMP")]]) == [False]
 
@@ -233,4 +240,20 @@ def test_an_interruption_during_pass_1_ends_the_part_processes(tmp_path: Path, m
     finally:
         timer.cancel()
     assert time.monotonic() - started < 20
+    assert multiprocessing.active_children() == []
+
+
+def test_index_reads_alone_when_no_part_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork that fails (EAGAIN, ENOMEM): the file is indexed here alone, nothing left running."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    def no_fork(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    path = _large(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_INDEX_BYTES", 0)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_fork)
+    report = Report(file=str(path))
+    assert _fields(pipeline._index(path, report, True, 2), report) == _snapshot(path, fast=True)
     assert multiprocessing.active_children() == []

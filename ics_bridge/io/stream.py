@@ -428,10 +428,11 @@ class _Pass1:
         """The blocks, header lines, VTIMEZONEs and zoned years another process read in the
         range that follows (:func:`index_part`), added as if read here; False (nothing added,
         the caller reads the range) unless the part is plain and this state is where a part
-        starts: inside the one VCALENDAR, read as UTF-8 (a part is), no line pending."""
+        starts: inside the one VCALENDAR, no line pending.  (Once a byte is not UTF-8 the
+        reference reader reads the rest of the file, as :func:`.stream_index.scan` does, and
+        no part is offered: :func:`index_ics`.)"""
         idx = self.idx
-        if not (part.plain and self.stack == ["VCALENDAR"] and idx.calendars == 1 and self.utf8_ok
-                and not self.pending):
+        if not (part.plain and self.stack == ["VCALENDAR"] and idx.calendars == 1 and not self.pending):
             return False
         if part.zones_at >= 0 and not self.zones_seen:
             idx.zones_at, self.zones_seen = len(idx.offsets) + part.zones_at, True
@@ -515,6 +516,10 @@ def index_ics(path: str | os.PathLike[str], report: Report | None = None, fast: 
             ends = [cut for cut, _get in parts] + [os.fstat(fh.fileno()).st_size]
             _scan_range(fh, state, state.bom, ends[0])
             for (cut, get), end in zip(parts, ends[1:]):
+                if state.first_bad >= 0:  # as scan does: the reference reader reads the rest of the file
+                    fh.seek(cut)
+                    state.feed(fh, cut)
+                    break
                 part = get()
                 if part is None or not state.absorb(part):
                     _scan_range(fh, state, cut, end)
@@ -1051,8 +1056,8 @@ def rows_in_order(idx: array, width: int, keys: int) -> Iterable[int]:
 class _JsonSpool:
     """Items written one by one to a temporary file under a sort key (the file position of
     their series; a series whose key is out of order, a second master of a UID, is moved to its
-    place at the end); the envelope decided at the end.  Items arrive encoded, as
-    :func:`jsonio.dumps` gives them, so the pool's workers can do that part of the work.  The
+    place at the end); the envelope decided at the end.  Items arrive encoded and indented for
+    the envelope (:func:`array_item`), so the pool's workers can do that part of the work.  The
     file is written and read back in chunks of about :data:`SPOOL_CHUNK` bytes (items of a few
     kB each: one write and one seek per item cost more than their copy); items in key order
     (the usual case) are read back straight through."""
