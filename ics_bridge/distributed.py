@@ -317,8 +317,8 @@ def run(client: "Client", plan_: Plan, *, source: Format | Literal["auto"] = "au
 
 def _journal(plan_: Plan, source: str, options: Options, resume: bool) -> Journal | None:
     """:func:`batch._journal` when the inputs and ``-o`` are plain paths; none with URLs, and
-    ``--resume`` refused there: the journal is one local file appended to and fsynced as each
-    input finishes (object stores cannot append), and it tells an input unchanged by its file's
+    ``--resume`` refused there: the journal is one local file appended to as each input
+    finishes (object stores cannot append), and it tells an input unchanged by its file's
     size and modification time."""
     if not _urls(plan_):
         return batch_journal(plan_, source, options, resume)

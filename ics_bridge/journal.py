@@ -20,8 +20,8 @@ would only cost time (a streamed 10k-event file's line: ~0.3 s, the ``--jobs`` p
 step; a million events: tens of seconds).  A run killed outright (SIGKILL) in that instant
 loses the line; the resume then converts that input again, to the same bytes.
 
-Lines are made durable (``fsync``) at most once every :data:`SYNC_EVERY` seconds, and when an
-interrupted batch closes its journal, not once a line: an ``fsync`` costs ~2 ms here, as much as
+Lines are made durable (``fsync``) at most once every :data:`SYNC_EVERY` seconds (with the next
+line written after that), and when an interrupted batch closes its journal, not once a line: an ``fsync`` costs ~2 ms here, as much as
 converting a 20-event file, and the batch's parent paid two per input (the output's and its
 line's), in the serial part of ``--jobs``.  A line that is not durable yet when the machine
 crashes costs the resume the time to convert that input again, as a missing line always has;
@@ -42,7 +42,9 @@ from . import lazy_json
 
 NAME = ".ics-bridge-journal.jsonl"
 
-#: At most this many seconds between a line's writing and its ``fsync`` while the batch runs.
+#: A line written this many seconds or more after the last ``fsync`` is synced at once (with
+#: the lines before it); a line written sooner waits for the next such line, or for the close
+#: of an interrupted batch.
 SYNC_EVERY = 1.0
 
 

@@ -18,7 +18,8 @@ other line it stops at (folded, other parameters, odd names or blanks, a line at
 the file without a line break) goes through the reference reader's ``logical`` with its raw
 bytes, and while the stack is at most one deep (the calendar's own properties, lines outside)
 every line does.  A chunk that is not UTF-8 (a fold inside a character, a Windows-1252 file)
-and the rest of the file after it go through the reference reader, which reports them.
+and the rest of the file (or of the range, :func:`.stream._scan_range`) after it go through the
+reference reader, which reports them.
 ``tests/test_pass19_index.py`` holds the index (every field, the notes) equal to the reference
 reader's on the corpus and on generated input.
 """
@@ -56,7 +57,8 @@ _LINE_END = re.compile(rb"\n(?![ \t])")
 
 
 def scan(fh: IO[bytes], state: Any, pos: int) -> None:
-    """Feed ``state`` (a ``stream._Pass1``) the file from byte ``pos`` (a line start) to its end.
+    """Feed ``state`` (a ``stream._Pass1``) the file from byte ``pos`` (a line start) to its end
+    (the end of ``fh``: a range of the file when pass 1 runs in parts).
     A logical line longer than a chunk (an inline ATTACH) is gathered in linear time."""
     buf = bytearray()
     low = 0                              # buf[:low] is searched for a line end already
