@@ -23,10 +23,11 @@ loses the line; the resume then converts that input again, to the same bytes.
 Lines are made durable (``fsync``) at most once every :data:`SYNC_EVERY` seconds (with the next
 line written after that), and when an interrupted batch closes its journal, not once a line: an
 ``fsync`` costs ~2 ms here, as much as converting a 20-event file, and the batch paid two per
-input (the output's and its line's); one job waits for each.  A line that is not durable yet when the machine
-crashes costs the resume the time to convert that input again, as a missing line always has;
-a line is always written after its output's rename, and made durable after it, so a durable
-line still means a complete output (``io.files.atomic_write`` syncs the output before its rename).
+input (the output's and its line's); one job waits for each.  A line that is not durable yet
+when the machine crashes costs the resume the time to convert that input again, as a missing
+line always has; a line is always written after its output's rename, and made durable after
+it, so a durable line still means a complete output (``io.files.atomic_write`` syncs the
+output before its rename).
 """
 
 from __future__ import annotations

@@ -1152,7 +1152,8 @@ def _index(src: Path, report: Report, fast: bool, jobs: int) -> IcsIndex:
     ``--jobs`` run before any worker converts (0.2-0.4 s of a ~2.4 s run on the 10k bench file).
     Forked only: the parts key series by ``hash(UID)``, which a spawned process salts anew; and
     not on macOS, where Python stopped forking by default (system libraries that do not survive it)."""
-    if (jobs < 2 or not fast or POOL_MAP.get() is not None or src.stat().st_size < PARALLEL_INDEX_BYTES
+    size = src.stat().st_size
+    if (jobs < 2 or not fast or POOL_MAP.get() is not None or size < PARALLEL_INDEX_BYTES
             or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin"):
         return index_ics(src, report, fast=fast)
     cuts = part_cuts(src, jobs)
@@ -1164,7 +1165,7 @@ def _index(src: Path, report: Report, fast: bool, jobs: int) -> IcsIndex:
     futures: list[Any] = []
     try:
         try:
-            for start, end in zip(cuts, cuts[1:] + [src.stat().st_size]):
+            for start, end in zip(cuts, cuts[1:] + [size]):
                 futures.append(pool.submit(index_part, src, start, end))
         except OSError:  # no process could be started (EAGAIN, ENOMEM): read alone
             return index_ics(src, report, fast=fast)

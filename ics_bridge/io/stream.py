@@ -1102,7 +1102,7 @@ class _JsonSpool:
         self._write()
         if self.count == 1:
             assert self.first is not None
-            out.write(self.first.replace(b"\n    ", b"\n") + b"\n")  # array_item undone: the item alone
+            out.write(self.first.replace(_ITEM_INDENT, b"\n") + b"\n")  # array_item undone: the item alone
         elif self.count == 0:
             out.write(jsonio.dumps({**envelope, key: []}) + b"\n")
         else:
@@ -1149,11 +1149,12 @@ class _JsonSpool:
 def array_item(encoded: bytes) -> bytes:
     """An item as :func:`jsonio.dumps` gives it (indented at the top level), one level deeper:
     inside the envelope's array (:class:`_JsonSpool`)."""
-    return encoded.replace(b"\n", b"\n    ")
+    return encoded.replace(b"\n", _ITEM_INDENT)
 
 
-# what stands between two items of the envelope's array, and the spool's chunk size
-_ITEM_SEPARATOR = b",\n    "
+# a line break inside the envelope's array, what stands between two of its items, and the spool's chunk size
+_ITEM_INDENT = b"\n    "
+_ITEM_SEPARATOR = b"," + _ITEM_INDENT
 SPOOL_CHUNK = 1 << 20
 
 
