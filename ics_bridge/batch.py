@@ -30,6 +30,7 @@ import hashlib
 import itertools
 import os
 import re
+import secrets
 import signal
 import sys
 import unicodedata
@@ -43,7 +44,7 @@ from icalendar import Calendar
 from . import journal as journal_
 from . import lazy_json
 # the safe writing moved to io/files (the pipeline writes files too); these stay batch's names
-from .io.files import Protected, _is_device, _is_input, _umask, atomic_write  # noqa: F401
+from .io.files import Protected, _is_device, _is_input, _umask, atomic_write, commit, stage, staging_name  # noqa: F401
 from . import edge, pipeline
 from . import model as m
 from .edge import calendar_from_model
@@ -180,6 +181,7 @@ class FileResult:
     payload: bytes | None = None
     data: Any = None
     parts: list[tuple[str, bytes]] = field(default_factory=list)
+    staged: tuple[str, int, str] | None = None  # the payload written by a worker: (temporary file, size, SHA-256)
 
     @property
     def ok(self) -> bool:
@@ -455,6 +457,8 @@ class _Task:
     options: Options
     shape: Literal["bytes", "data", "split"]
     in_process: bool
+    # (planned output, its temporary file): a --jobs worker writes the payload there (_stage)
+    stage: tuple[Path, Path] | None = None
 
 
 def _one_line(text: str) -> str:
@@ -525,6 +529,8 @@ def _convert_file(task: _Task) -> FileResult:
             out = pipeline.write_hub(cal, task.to, report, task.options)
             if task.shape == "bytes":
                 result.payload = encode(out, task.options)
+                if task.stage is not None:
+                    _stage(result, *task.stage)
             elif isinstance(out, (Calendar, m.Calendar)) and not task.in_process:
                 result.payload = encode(out, Options(tzid_style="iana"))
             elif isinstance(out, m.Calendar):  # merged with the others' icalendar calendars (_merge)
@@ -551,6 +557,15 @@ def _convert_file(task: _Task) -> FileResult:
         result.failed = True
         result.errors.append(FileError(item.name, _one_line(f"{type(err).__name__}: {err}"), internal=True))
     return result
+
+
+def _stage(result: FileResult, planned: Path, tmp: Path) -> None:
+    """The payload written to ``tmp`` by the worker (:func:`ics_bridge.io.files.stage`), its
+    size and hash kept for the journal; the parent renames it in input order (:func:`_deliver`)."""
+    assert result.payload is not None
+    stage(planned, tmp, result.payload)
+    result.staged = (str(tmp), len(result.payload), hashlib.sha256(result.payload).hexdigest())
+    result.payload = None
 
 
 # ------------------------------------------------------------------------------------------
@@ -698,10 +713,13 @@ def handed_on(result: FileResult, item: InputFile, plan_: Plan, batch: BatchResu
     and :func:`ics_bridge.distributed.run`."""
     files = None
     if journal is not None and result.outputs and not result.failed:
-        written = [result.payload] if result.payload is not None else [data for _uid, data in result.parts]
-        files = journal_.describe_outputs(result.outputs, written if len(written) == len(result.outputs) else None)
+        if result.staged is not None:
+            files = journal_.describe_outputs(result.outputs, digests=[result.staged[1:]])
+        else:
+            written = [result.payload] if result.payload is not None else [data for _uid, data in result.parts]
+            files = journal_.describe_outputs(result.outputs, written if len(written) == len(result.outputs) else None)
     if not plan_.mode.startswith("merge"):
-        result.payload, result.parts, result.data = None, [], None
+        result.payload, result.parts, result.data, result.staged = None, [], None, None
     batch.files.append(result)
     if files is not None:
         assert journal is not None
@@ -735,7 +753,10 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
     shape: Literal["bytes", "data", "split"] = (
         "split" if mode == "split" else "data" if mode.startswith("merge") else "bytes")
     in_process = jobs <= 1 or len(plan_.inputs) <= 1
-    tasks = [_Task(item, to, source, options, shape, in_process) for item in plan_.inputs]
+    staging = mode == "dir" and not in_process and not resume
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    tasks = [_Task(item, to, source, options, shape, in_process,
+                   _staging(plan_, item, f"{token}-{k}") if staging else None) for k, item in enumerate(plan_.inputs)]
     names = _Names()
     split_names = _Names()
     protect = Protected(plan_.inputs)
@@ -778,6 +799,7 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
                 break
     finally:
         results.close()  # type: ignore[attr-defined]  # a pool's workers end now, not at garbage collection
+        _discard_staged(todo)
     if mode in ("merge-file", "merge-stdout") and not batch.stopped:
         ok = [r for r in batch.files if not r.failed]
         try:
@@ -812,6 +834,27 @@ def _run(plan_: Plan, batch: BatchResult, journal: journal_.Journal | None, *, s
 # costs 1.25-1.6× the CPU of reading whole (docs/performance.md, "Speed round 9"; 64 MiB while it
 # cost 1.3-2×, about 600 MB read whole).
 STREAM_BYTES = 16 * 1024 * 1024
+
+
+def _staging(plan_: Plan, item: InputFile, token: str) -> tuple[Path, Path]:
+    """Where a ``--jobs`` worker writes ``item``'s output for the parent to rename (-o DIR): the
+    output it is planned to be, and a temporary file beside it named by ``token``.  The name
+    the parent claims may be another (``~N``), always in the same folder."""
+    assert plan_.target is not None
+    planned = plan_.target / item.rel.with_suffix(SUFFIX[plan_.to])
+    return planned, staging_name(planned, token)
+
+
+def _discard_staged(tasks: list[_Task]) -> None:
+    """The temporary files of outputs staged but never renamed (an interruption, ``fail_fast``,
+    a worker killed mid-write), removed once the pool is gone: no worker writes any more."""
+    with deferred_signals():
+        for task in tasks:
+            if task.stage is not None:
+                try:
+                    task.stage[1].unlink(missing_ok=True)
+                except OSError:
+                    pass
 
 
 def _streams(item: InputFile, plan_: Plan, options: Options) -> bool:
@@ -914,9 +957,12 @@ def _deliver(result: FileResult, item: InputFile, plan_: Plan, names: _Names, sp
         result.outputs.append(str(target))
         batch.written.append(str(target))
     elif mode == "dir":
-        assert result.payload is not None
         path = _dir_output(result, item, plan_, names)
-        _write_output(path, result.payload, force, protect, resume)
+        if result.staged is not None:
+            commit(Path(result.staged[0]), path, force=force, protect=protect)
+        else:
+            assert result.payload is not None
+            _write_output(path, result.payload, force, protect, resume)
         result.outputs.append(str(path))
         batch.written.append(str(path))
     elif mode == "split":

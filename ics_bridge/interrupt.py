@@ -123,7 +123,8 @@ def started_worker() -> None:
 def end_pool(pool: Any, futures: Any = ()) -> None:
     """Shut a ``ProcessPoolExecutor`` down; when some work is still queued or running (the
     parent is being interrupted), its workers are ended first rather than waited for: their
-    results would be thrown away, and their outputs are written by the parent only.  Killed
+    results would be thrown away, and only the parent renames outputs into place (a worker's
+    staged temporary files are removed after: ``batch._discard_staged``).  Killed
     (SIGKILL): they ignore SIGTERM (:func:`ignore_in_worker`), so a ``terminate`` left the
     shutdown waiting for the work in hand (a part of pass 1 on a large file: seconds)."""
     unfinished = any(not f.done() for f in futures)

@@ -75,10 +75,14 @@ def input_key(path: Path | None, data: bytes | None) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def describe_outputs(paths: list[str], written: list[bytes] | None = None) -> list[list[Any]]:
-    """Each output's path, size and SHA-256; from ``written``, the bytes just written to each
-    (the ``--jobs`` parent journals every input: reading each output back cost it an open and
-    a read), else read back from the file (a streamed output, never held whole)."""
+def describe_outputs(paths: list[str], written: list[bytes] | None = None,
+                     digests: list[tuple[int, str]] | None = None) -> list[list[Any]]:
+    """Each output's path, size and SHA-256; from ``digests`` (a ``--jobs`` worker's, of the
+    bytes it staged), from ``written``, the bytes just written to each (the ``--jobs`` parent
+    journals every input: reading each output back cost it an open and a read), else read back
+    from the file (a streamed output, never held whole)."""
+    if digests is not None:
+        return [[p, size, sha] for p, (size, sha) in zip(paths, digests)]
     if written is not None:
         return [[p, len(data), hashlib.sha256(data).hexdigest()] for p, data in zip(paths, written)]
     return [[p, os.path.getsize(p), digest(Path(p))] for p in paths]

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Callable, Iterable
 from ..errors import OutputError
 from ..interrupt import deferred_signals
 
-__all__ = ["Protected", "atomic_write"]
+__all__ = ["Protected", "atomic_write", "commit", "stage", "staging_name"]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -100,15 +100,9 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
     Whatever goes wrong (a full disk, a read-only folder, an interruption), ``path`` is either
     untouched or complete: the temporary file is removed (where the file system still allows
     it) and a write failure is an :class:`OutputError` naming ``path``."""
-    if _is_input(path, protect):
-        raise OutputError(f"{path}: is an input; refusing to overwrite it")
-    if _is_device(path):
+    if _writable(path, force, protect):
         _write_through(path, data)  # /dev/null, a FIFO: a rename would replace the device with a file
         return
-    if path.exists() and not force:
-        raise OutputError(f"{path}: exists (use --force to overwrite)")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory")
     tmp: Path | None = None
     try:
         with deferred_signals():  # the temporary file never exists without its removal armed
@@ -119,39 +113,115 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
                 raise _cannot_write(path, err) from None
             tmp = Path(tmp_name)
             fh = os.fdopen(fd, "wb")
-        try:
+        _fill_synced(fh, path, data)
+        _rename(tmp, path, force, mode)
+    finally:
+        _remove(tmp)
+
+
+def staging_name(path: Path, token: str) -> Path:
+    """The temporary file beside ``path`` that :func:`stage` writes and :func:`commit` renames:
+    a name the caller knows in advance (``token``: unique to the batch and the input), so it can
+    remove what a worker ended mid-write left behind."""
+    return path.parent / f".{path.name}.{token}.tmp"
+
+
+def stage(path: Path, tmp: Path, data: bytes) -> None:
+    """A ``--jobs`` worker's half of :func:`atomic_write`: ``data`` written to ``tmp`` (a new
+    file, :func:`staging_name` of ``path``), neither synced nor renamed; :func:`commit` does
+    both, in input order, in the parent.  The worker's result then carries no output bytes (a
+    pipe holds 64 KiB: a worker sending 150 KB waited for the parent to read them).  A failure
+    is an :class:`OutputError` naming ``path``, and leaves no ``tmp``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(tmp, "xb")
+    except OSError as err:
+        raise _cannot_write(path, err) from None
+    try:
+        with fh:
             _fill(fh, path, data)
-            try:
-                os.fsync(fh.fileno())
-            except OSError as err:
-                raise _cannot_write(path, err) from None
-        finally:
-            try:
-                fh.close()
-            except OSError:  # only after a failure above: a flushed file closes cleanly
-                pass
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def commit(tmp: Path, path: Path, *, force: bool = False, protect: Iterable[Any] | Protected = (),
+           mode: int | None = None) -> None:
+    """The parent's half: the staged ``tmp`` made durable and renamed to ``path`` under the rules
+    of :func:`atomic_write` (never over an input, no clobber without ``force``).  ``tmp`` is
+    gone afterwards, whatever happened."""
+    try:
+        if _writable(path, force, protect):
+            _write_through(path, tmp.read_bytes())
+            return
         try:
-            os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
-            if force:
-                os.replace(tmp, path)
-            else:
-                try:
-                    os.link(tmp, path)  # fails if the name appeared meanwhile
-                except FileExistsError:
-                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
-                except OSError:  # no hard links here (some network or FAT file systems)
-                    if path.exists():
-                        raise OutputError(f"{path}: exists (use --force to overwrite)") from None
-                    os.replace(tmp, path)
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as err:
+            raise _cannot_write(path, err) from None
+        _rename(tmp, path, force, mode)
+    finally:
+        _remove(tmp)
+
+
+def _writable(path: Path, force: bool, protect: Iterable[Any] | Protected) -> bool:
+    """Whether ``path`` may be written, raising :class:`OutputError` when not; True when it is a
+    device or FIFO, to be written through rather than renamed over."""
+    if _is_input(path, protect):
+        raise OutputError(f"{path}: is an input; refusing to overwrite it")
+    if _is_device(path):
+        return True
+    if path.exists() and not force:
+        raise OutputError(f"{path}: exists (use --force to overwrite)")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    return False
+
+
+def _fill_synced(fh: BinaryIO, path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    try:
+        _fill(fh, path, data)
+        try:
+            os.fsync(fh.fileno())
         except OSError as err:
             raise _cannot_write(path, err) from None
     finally:
-        with deferred_signals():  # an interruption here waits until the temporary file is gone
+        try:
+            fh.close()
+        except OSError:  # only after a failure above: a flushed file closes cleanly
+            pass
+
+
+def _rename(tmp: Path, path: Path, force: bool, mode: int | None) -> None:
+    """``tmp`` (complete, synced) into place as ``path``; without ``force``, never over a file
+    that appeared meanwhile."""
+    try:
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
+        if force:
+            os.replace(tmp, path)
+        else:
             try:
-                if tmp is not None and tmp.exists():
-                    tmp.unlink()
-            except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
-                pass
+                os.link(tmp, path)  # fails if the name appeared meanwhile
+            except FileExistsError:
+                raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+            except OSError:  # no hard links here (some network or FAT file systems)
+                if path.exists():
+                    raise OutputError(f"{path}: exists (use --force to overwrite)") from None
+                os.replace(tmp, path)
+    except OSError as err:
+        raise _cannot_write(path, err) from None
+
+
+def _remove(tmp: Path | None) -> None:
+    with deferred_signals():  # an interruption here waits until the temporary file is gone
+        try:
+            if tmp is not None and tmp.exists():
+                tmp.unlink()
+        except OSError:  # a folder turned read-only: nothing can be removed, nothing was renamed
+            pass
 
 
 def _is_device(path: Path) -> bool:
