@@ -17,7 +17,8 @@ killed while writing it) is ignored.
 The last input's line is held in memory and written only if the batch is interrupted
 (:meth:`Journal.close`): a finished batch removes the journal right after it, so writing it
 would only cost time (a streamed 10k-event file's line: ~0.3 s, the ``--jobs`` parent's serial
-step; a million events: tens of seconds).  A run killed outright (SIGKILL) in that instant
+step; a million events: tens of seconds).  So is the description of its outputs: a streamed
+output is read back to be hashed (:meth:`Journal.record` takes a function).  A run killed outright (SIGKILL) in that instant
 loses the line; the resume then converts that input again, to the same bytes.
 
 Lines are made durable (``fsync``) at most once every :data:`SYNC_EVERY` seconds (with the next
@@ -152,8 +153,10 @@ class Journal:
 
     def record(self, entry: dict[str, Any], last: bool = False) -> None:
         """One finished input; the ``last`` one's line is held for :meth:`close` (module doc).
-        A journal that cannot be written (a full disk) only costs a resume the time to convert
-        that input again: nothing is lost, so nothing is raised."""
+        ``entry["files"]`` may be a function giving the outputs' description
+        (:func:`describe_outputs`), called only when the line is written.  A journal that
+        cannot be written (a full disk) only costs a resume the time to convert that input
+        again: nothing is lost, so nothing is raised."""
         if last:
             self._held = entry
             return
@@ -163,6 +166,11 @@ class Journal:
         fh = self._open()
         if fh is None:
             return
+        if callable(entry.get("files")):
+            try:
+                entry = {**entry, "files": entry["files"]()}
+            except OSError:  # an output gone meanwhile: without its line, a resume converts it again
+                return
         try:
             fh.writelines(text.encode("utf-8") for text in lazy_json.chunks(entry))  # entries lazy
             fh.write(b"\n")
