@@ -1059,8 +1059,9 @@ class _JsonSpool:
     place at the end); the envelope decided at the end.  Items arrive encoded and indented for
     the envelope (:func:`array_item`), so the pool's workers can do that part of the work.  The
     file is written and read back in chunks of about :data:`SPOOL_CHUNK` bytes (items of a few
-    kB each: one write and one seek per item cost more than their copy); items in key order
-    (the usual case) are read back straight through."""
+    kB each: one write and one seek per item cost more than their copy); each item but the
+    first follows its separator, so items in key order (the usual case) are the array's text,
+    copied straight through."""
 
     def __init__(self) -> None:
         self.fh = tempfile.TemporaryFile(mode="w+b")
@@ -1079,14 +1080,18 @@ class _JsonSpool:
         the ``--jobs`` parent takes every group's while its workers convert (its serial part)."""
         rows: list[int] = []
         size, count = self.size, self.count
+        pending = self.pending
         for key, data in items:
+            if count:  # the separator before every item but the first: the spool is the array's text
+                pending.append(_ITEM_SEPARATOR)
+                size += len(_ITEM_SEPARATOR)
             rows += (key, count, size, len(data))
+            pending.append(data)
             size += len(data)
             count += 1
         if not rows:
             return
         self.index = appended(self.index, tuple(rows))
-        self.pending.extend(data for _key, data in items)
         self.pending_size += size - self.size
         if self.pending_size >= SPOOL_CHUNK:
             self._write()
@@ -1125,25 +1130,14 @@ class _JsonSpool:
         self.fh.close()
 
     def _straight(self, out: IO[bytes]) -> None:
-        """Every item in the order written (= key order), separated, read in chunks: the items
-        lie end to end in the file, so the lengths alone cut a chunk back into them."""
+        """Every item in the order written (= key order): the spool holds them separated, as
+        the envelope's array, so it is copied as it is, in chunks.  Why: cutting each chunk
+        back into items and joining them with separators made this copy, a serial tail of every
+        ``--jobs`` run, 0.37-0.72 s for 300 MB of items (100k events); 0.13-0.34 s as it is
+        (``os.copy_file_range`` measured no faster: the output's new pages are the cost)."""
         self.fh.seek(0)
-        lengths = self.index[3::4]
-        start = 0
-        while start < len(lengths):
-            end, size = start, 0
-            while end < len(lengths) and (size < SPOOL_CHUNK or end == start):
-                size += lengths[end]
-                end += 1
-            data = self.fh.read(size)
-            parts, at = [], 0
-            for n in lengths[start:end]:
-                parts.append(data[at:at + n])
-                at += n
-            if start:
-                out.write(_ITEM_SEPARATOR)
-            out.write(_ITEM_SEPARATOR.join(parts))
-            start = end
+        while chunk := self.fh.read(SPOOL_CHUNK):
+            out.write(chunk)
 
 
 def array_item(encoded: bytes) -> bytes:
