@@ -11,7 +11,8 @@ imports click.  The rules a batch follows:
   file, never as a traceback;
 * an input is never overwritten and an output path that is an input is refused, even with
   ``force``; outputs are written to a temporary file in the target directory and renamed
-  (atomic); an existing output needs ``force``;
+  (atomic); an existing output needs ``force``; with ``--jobs`` and ``-o DIR`` a worker writes
+  that temporary file and the parent syncs and renames it, in input order (:func:`_stage`);
 * ``split`` names files after the series UID made safe (:func:`safe_name`): ASCII, no path
   separators, no leading dot, no Windows device name, bounded length, a hash suffix whenever the
   UID had to be changed, and a counter for the rare remaining clash;

@@ -167,3 +167,17 @@ def test_commit_keeps_the_rules_of_atomic_write(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"):  # a name taken: nothing overwritten
         files.stage(existing, tmp.with_name(source.name), b"x")
     assert source.read_bytes() == b"input"
+
+
+def test_two_inputs_planned_to_one_name_are_staged_apart(tmp_path: Path) -> None:
+    """``x.ics`` and ``x.ical`` both plan ``x.json``: each worker stages under its own name and
+    the parent claims ``x.json`` and the next free name in input order, as one job does."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "x.ics").write_bytes((SAMPLES / "google-export.ics").read_bytes())
+    (folder / "x.ical").write_bytes((SAMPLES / "outlook-export.ics").read_bytes())
+    one = convert_paths([folder], to="graph", output=tmp_path / "one", jobs=1)
+    two = convert_paths([folder], to="graph", output=tmp_path / "two", jobs=2)
+    assert [f.notes for f in two.files] == [f.notes for f in one.files] and any(f.notes for f in two.files)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one") and len(_tree(tmp_path / "two")) == 2
+    assert _temporary(tmp_path / "two") == []
