@@ -522,7 +522,8 @@ def _convert_file(task: _Task) -> FileResult:
             parts = _ical_parts(cal) if task.shape == "split" else []
         else:
             result.events = sum(1 for _ in cal.events)
-            parts = [(s.uid, dataclasses.replace(cal, series=(s,), components=())) for s in cal.series] if task.shape == "split" else []
+            parts = ([(s.uid, dataclasses.replace(cal, series=(s,), components=())) for s in cal.series]
+                     if task.shape == "split" else [])
         if task.shape == "split":
             for uid, sub in parts:
                 part = pipeline.write_hub(sub, task.to, report, task.options)

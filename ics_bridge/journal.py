@@ -18,8 +18,9 @@ The last input's line is held in memory and written only if the batch is interru
 (:meth:`Journal.close`): a finished batch removes the journal right after it, so writing it
 would only cost time (a streamed 10k-event file's line: ~0.3 s, the ``--jobs`` parent's serial
 step; a million events: tens of seconds).  So is the description of its outputs: a streamed
-output is read back to be hashed (:meth:`Journal.record` takes a function).  A run killed outright (SIGKILL) in that instant
-loses the line; the resume then converts that input again, to the same bytes.
+output is read back to be hashed (:meth:`Journal.record` takes a function).  A run killed
+outright (SIGKILL) in that instant loses the line; the resume then converts that input again,
+to the same bytes.
 
 Lines are made durable (``fsync``) at most once every :data:`SYNC_EVERY` seconds (with the next
 line written after that), and when an interrupted batch closes its journal, not once a line: an

@@ -89,8 +89,8 @@ from ..options import Options
 from ..quirks import apply_model_quirks
 from ..report import LossKind, Report
 
-__all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "KeyedEntries", "SpooledEntries", "index_ics", "iter_series_calendars",
-           "pickled_adder", "spooled_report"]
+__all__ = ["StreamUnsupported", "IcsIndex", "JsonItems", "KeyedEntries", "SpooledEntries", "index_ics",
+           "iter_series_calendars", "pickled_adder", "spooled_report"]
 
 
 class StreamUnsupported(Exception):
@@ -1447,7 +1447,8 @@ class _IcsSpool:
         written, so the caller writes them again with these zones as ``keep``."""
         if self.style != "windows":
             return frozenset()
-        return frozenset(timezones.windows_name_clashes((tzid, iana, first) for (tzid, iana), first in self.uses.items()))
+        return frozenset(timezones.windows_name_clashes((tzid, iana, first)
+                                                        for (tzid, iana), first in self.uses.items()))
 
     def discard(self) -> None:
         self.a.close()
