@@ -46,7 +46,8 @@ from icalendar import Calendar
 from . import journal as journal_
 from . import lazy_json
 # the safe writing moved to io/files (the pipeline writes files too); these stay batch's names
-from .io.files import Protected, _is_device, _is_input, _umask, atomic_write, commit, stage, staging_name  # noqa: F401
+from .io.files import (Protected, _is_device, _is_input, _umask, atomic_write, commit, discard,  # noqa: F401
+                       stage, staging_name)
 from . import edge, pipeline
 from . import model as m
 from .edge import calendar_from_model
@@ -857,13 +858,10 @@ def _staging(plan_: Plan, item: InputFile, token: str) -> tuple[Path, Path]:
 def _discard_staged(tasks: list[_Task]) -> None:
     """The temporary files of outputs staged but never renamed (an interruption, ``fail_fast``,
     a worker killed mid-write), removed once the pool is gone: no worker writes any more."""
-    with deferred_signals():
+    with deferred_signals():  # an interruption waits until every one is gone
         for task in tasks:
             if task.stage is not None:
-                try:
-                    task.stage[1].unlink(missing_ok=True)
-                except OSError:
-                    pass
+                discard(task.stage[1])
 
 
 def _streams(item: InputFile, plan_: Plan, options: Options) -> bool:

@@ -64,14 +64,15 @@ def test_workers_stage_the_outputs_and_the_parent_renames_them(tmp_path: Path,
     assert _temporary(tmp_path / "two") == []
 
 
+_REAL_CONVERT = batch._convert_file
+_FIRST_INPUT = f"0-{min(p.name for p in SAMPLES.glob('*.ics'))}"  # in the order _inputs gives
+
+
 def _slow_first(task: Any) -> Any:
     """In a worker: the first input late, so the others are staged before it is delivered."""
-    if task.item.name.endswith(f"0-{sorted(p.name for p in SAMPLES.glob('*.ics'))[0]}"):
+    if task.item.name.endswith(_FIRST_INPUT):
         time.sleep(1.5)
     return _REAL_CONVERT(task)
-
-
-_REAL_CONVERT = batch._convert_file
 
 
 def test_an_interrupted_batch_leaves_no_staged_file_and_resumes(tmp_path: Path,

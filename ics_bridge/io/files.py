@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Callable, Iterable
 from ..errors import OutputError
 from ..interrupt import deferred_signals
 
-__all__ = ["Protected", "atomic_write", "commit", "stage", "staging_name"]
+__all__ = ["Protected", "atomic_write", "commit", "discard", "stage", "staging_name"]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -116,7 +116,7 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, force:
         _fill_synced(fh, path, data)
         _rename(tmp, path, force, mode)
     finally:
-        _remove(tmp)
+        discard(tmp)
 
 
 def staging_name(path: Path, token: str) -> Path:
@@ -141,7 +141,7 @@ def stage(path: Path, tmp: Path, data: bytes) -> None:
         with fh:
             _fill(fh, path, data)
     except BaseException:
-        _remove(tmp)
+        discard(tmp)
         raise
 
 
@@ -164,7 +164,7 @@ def commit(tmp: Path, path: Path, *, force: bool = False, protect: Iterable[Any]
             raise _cannot_write(path, err) from None
         _rename(tmp, path, force, mode)
     finally:
-        _remove(tmp)
+        discard(tmp)
 
 
 def _writable(path: Path, force: bool, protect: Iterable[Any] | Protected) -> bool:
@@ -215,7 +215,9 @@ def _rename(tmp: Path, path: Path, force: bool, mode: int | None) -> None:
         raise _cannot_write(path, err) from None
 
 
-def _remove(tmp: Path | None) -> None:
+def discard(tmp: Path | None) -> None:
+    """A temporary file removed if it is there (a staged output never renamed, or one whose
+    write or rename failed); a folder that no longer allows it is left as it is."""
     with deferred_signals():  # an interruption here waits until the temporary file is gone
         try:
             if tmp is not None and tmp.exists():
