@@ -355,14 +355,18 @@ class IcsReader:
         header = self.calendars[calendar]
         return _replace_series(header, tuple(self.series(calendar)))
 
-    def _event(self, block: _Block) -> m.Event:
-        parser = _Props(self, _EVENT)
+    def _own_lines(self, parser: _Props, block: _Block) -> _Props:
+        """``block``'s own lines (not its subcomponents') read into ``parser``."""
         text = self.text
         if block.children:
             for s, e in block.own_spans():
                 parser.read(text[s:e].split("\n"))
         elif block.stop > block.body:  # one span, without the generator
             parser.read(text[block.body:block.stop].split("\n"))
+        return parser
+
+    def _event(self, block: _Block) -> m.Event:
+        parser = self._own_lines(_Props(self, _EVENT), block)
         alarms = []
         for child in block.children:
             if child.name == "VALARM":
@@ -375,13 +379,7 @@ class IcsReader:
         return event
 
     def _alarm(self, block: _Block) -> m.Alarm:
-        parser = _Props(self, _ALARM)
-        text = self.text
-        if block.children:
-            for s, e in block.own_spans():
-                parser.read(text[s:e].split("\n"))
-        elif block.stop > block.body:  # one span, without the generator
-            parser.read(text[block.body:block.stop].split("\n"))
+        parser = self._own_lines(_Props(self, _ALARM), block)
         for child in block.children:
             parser.component(m.RawComponent(child.name, tuple(self._lines(child.start, child.end))))
         return parser.build(_new_alarm)
