@@ -184,31 +184,31 @@ _LOCAL_RE = re.compile(r"(\d{8}T\d{6})")
 
 def _name_and_params(line: str) -> tuple[str, dict[str, str], str]:
     """``NAME;P=V;…:value`` → (NAME upper, params (upper keys), value); quotes respected."""
-    i, n = 0, len(line)
-    in_q = False
-    while i < n:
-        c = line[i]
-        if c == '"':
-            in_q = not in_q
-        elif not in_q and c in ";:":
-            break
-        i += 1
+    n = len(line)
+    i = _delimiter(line, 0)
     name = line[:i].upper()
     params: dict[str, str] = {}
     while i < n and line[i] == ";":
-        j = i + 1
-        in_q = False
-        while j < n:
-            c = line[j]
-            if c == '"':
-                in_q = not in_q
-            elif not in_q and c in ";:":
-                break
-            j += 1
+        j = _delimiter(line, i + 1)
         key, _, val = line[i + 1:j].partition("=")
         params[key.upper()] = val.strip('"')
         i = j
     return name, params, line[i + 1:] if i < n else ""
+
+
+def _delimiter(line: str, i: int) -> int:
+    """Where the name or parameter starting at ``i`` ends: the first ``;`` or ``:`` outside
+    double quotes (RFC 5545 3.1: a quoted parameter value may hold both), else the line's end."""
+    n = len(line)
+    quoted = False
+    while i < n:
+        c = line[i]
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c in ";:":
+            break
+        i += 1
+    return i
 
 
 class _HashTable:
