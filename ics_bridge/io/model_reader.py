@@ -767,16 +767,22 @@ def _time_field(key: str) -> Callable[..., None]:
     return handle
 
 
+def _duration_value(raw: str, what: str) -> timedelta:
+    """A duration (RFC 5545 3.3.6) by the typed parser; an odd spelling as icalendar reads it
+    (the fast path never reads less than icalendar does), which must still be a duration."""
+    try:
+        return duration(raw)
+    except ValueError:
+        from icalendar.prop import vDDDTypes
+        value = vDDDTypes.from_ical(L.unescape_text(raw))
+        if not isinstance(value, timedelta):
+            raise ValueError(f"{what} is not a duration: {raw}") from None
+        return value
+
+
 def _duration_field(key: str) -> Callable[..., None]:
     def handle(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
-        try:
-            value = duration(raw)
-        except ValueError:
-            from icalendar.prop import vDDDTypes
-            value = vDDDTypes.from_ical(L.unescape_text(raw))
-            if not isinstance(value, timedelta):
-                raise ValueError(f"DURATION is not a duration: {raw}") from None
-        p.single(key, name, params, value, line, raw)
+        p.single(key, name, params, _duration_value(raw, "DURATION"), line, raw)
     return handle
 
 
@@ -1014,13 +1020,7 @@ def _comment(p: _Props, name: str, params: m.Params, raw: str, line: str) -> Non
 def _trigger(p: _Props, name: str, params: m.Params, raw: str, line: str) -> None:
     related = (m.param(params, "RELATED") or "START").upper() if params else "START"
     if raw[:1] in ("P", "-", "+"):
-        try:
-            offset = duration(raw)
-        except ValueError:
-            from icalendar.prop import vDDDTypes
-            offset = vDDDTypes.from_ical(L.unescape_text(raw))
-            if not isinstance(offset, timedelta):
-                raise ValueError(f"TRIGGER is not a duration: {raw}") from None
+        offset = _duration_value(raw, "TRIGGER")
         p.single("trigger", name, params, m.Trigger(offset, None, related, params), line, raw)
         return
     at = p.time(name, params, raw)
