@@ -58,7 +58,7 @@ from .io.model_reader import read_calendar
 from .io.model_writer import EventWriter, write_calendar
 from .io.stream import (IcsIndex, IndexPart, JsonItems, KeyedEntries, Read, SpooledEntries, StreamUnsupported,
                         _GroupReader, _IcsSpool, _Items, _iter_groups, _json_groups, _JsonSpool, _match,
-                        _without_blocks, appended, array_item, index_ics, index_part, part_cuts, pickled_adder,
+                        _without_blocks, appended, array_item, index_ics, index_part, part_cuts,
                         render_event, spooled_report)
 from .limits import too_large, too_many_events
 from .options import Format, Options
@@ -610,13 +610,6 @@ def _pickled(entries: list[Any]) -> tuple[list[bytes], bytes]:
             bytes(1 if loss.file else 0 for loss in entries))
 
 
-def _add_pickled(report: Report, pickled: tuple[list[bytes], bytes]) -> None:
-    """Entries :func:`_pickled` made, into ``report`` (:func:`pickled_adder`)."""
-    add = pickled_adder(report)
-    for data, filed in zip(*pickled):
-        add(data, filed)
-
-
 def _pool_pays(jobs: int, groups: int, size: int) -> bool:
     """Whether a file's ``groups`` (UID groups, or JSON heads) of ``size`` bytes in all go to a
     pool of ``jobs`` worker processes: only when they make more than one batch
@@ -793,27 +786,33 @@ class _JsonGroups:
     def _event(self, data: bytes) -> Any:
         return _read_item(self.parse, data)
 
-    def _mapped(self, events: list[Any], report: Report, errors: list[InputError]) -> list[m.Event]:
+    def _mapped(self, events: list[Any], report: Report, errors: list[InputError],
+                mark: Callable[[int, Any], None]) -> list[m.Event]:
         """The group's events as the provider's ``events_to_calendar`` maps them, in its
-        calendar's writing order (``events_in_order``: no calendar, no series, per group)."""
+        calendar's writing order (``events_in_order``: no calendar, no series, per group);
+        the provider calls ``mark`` as each event's step of the mapping begins."""
         if self.job.provider == "graph":
-            return self.to_ical.events_in_order(events, report, errors)
-        group_report = Report(file=report.file)
-        mapped = self.to_ical.events_in_order(events, self.job.calendar, group_report, errors,
-                                              calendar_zone=self.job.options.calendar_zone)
-        # the calendar-level entry (unknown calendar zone) was reported once, with the header
-        report.extend(x for x in group_report.entries if not (
-            x.kind is LossKind.TIMEZONE_UNKNOWN and x.field == "timeZone" and x.uid is None))
-        return mapped
+            return self.to_ical.events_in_order(events, report, errors, mark)
+        # (the calendar-level entry, an unknown calendar zone, was reported once with the header)
+        return self.to_ical.events_in_order(events, self.job.calendar, report, errors,
+                                            calendar_zone=self.job.options.calendar_zone, mark=mark)
 
     def render(self, pos: int, group: list[int], items: list[bytes], report: Report, errors: list[InputError]
-               ) -> list[tuple[tuple[int, int] | None, Any]]:
-        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT;
-        ``items``: the group's JSON texts.  Run with the cyclic collector paused (:meth:`convert`,
-        or :func:`_spooled_groups` for a run of groups): a group's objects die with it, by
-        reference counting."""
+               ) -> tuple[list[tuple[tuple[int, int] | None, Any]], list[_Key], list[_Key]]:
+        """(phase-B key or None for phase A, :meth:`_IcsSpool.render` result) per VEVENT, and the
+        key of each entry the group added to ``report`` and of each error added to ``errors``
+        (both the group's own, empty before): where the whole file reports it, for
+        :class:`KeyedEntries`.  Graph's whole-file run reports each item's reading (0, its
+        position), then the mapping's steps (``to_ical._builders``): singles and masters (1),
+        exceptions (2), cancelled occurrences (3), each at its item's position (Google's: singles
+        and masters, instances, cancelled entries); a group mapped alone gives its entries in
+        another order, so they are keyed.  ``items``: the group's JSON texts.  Run with the
+        cyclic collector paused (:meth:`convert`, or :func:`_spooled_groups` for a run of
+        groups): a group's objects die with it, by reference counting."""
         file = self.job.file
         events = []
+        where: dict[int, int] = {}  # id(event) → its item's position
+        error_keys: list[_Key] = []
         expected: list[tuple[tuple[int, int], str | None]] = []
         for q, item in zip(group, items):
             try:
@@ -821,8 +820,10 @@ class _JsonGroups:
             except InputError as err:
                 err = err.at(f"{self.job.array_key}[{q}]")
                 errors.append(err.located(file) if file else err)
+                error_keys.append((0, q, 0))
                 continue
             events.append(e)
+            where[id(e)] = q
             if q != pos:
                 expected.append(((q, 0), e.id))
             elif self.job.provider == "graph":
@@ -830,10 +831,16 @@ class _JsonGroups:
                                 for k, x in enumerate(e.exceptionOccurrences or []))
         expected.sort(key=lambda x: x[0])
         n_errors = len(errors)
-        vevents = self._mapped(events, report, errors)  # the model writer's order of the events
+        steps: list[tuple[int, int, _Key]] = [(0, n_errors, (1, pos, 0))]  # (entries, errors) so far, the key
+
+        def mark(step: int, e: Any) -> None:
+            steps.append((len(report.entries), len(errors), (step, where.get(id(e), pos), 0)))
+        vevents = self._mapped(events, report, errors, mark)  # the model writer's order of the events
         for k in range(n_errors, len(errors)):
             if file:
                 errors[k] = errors[k].located(file)
+        entry_keys = _keys_of(steps, 0, len(report.entries))
+        error_keys += _keys_of(steps, 1, len(errors))[n_errors:]
         if self.job.provider == "graph":
             head_vevents, rest = (vevents[:1], vevents[1:]) if len(group) > 1 or expected else (vevents, [])
         else:
@@ -849,22 +856,36 @@ class _JsonGroups:
             rendered = render_event(v, self.writer)
             if rendered is not None:
                 out.append((key, rendered))
-        return out
+        return out, entry_keys, error_keys
 
     #: :meth:`render` with the collector paused (:mod:`ics_bridge.gcpause`, as the whole-file steps run)
     convert = gc_paused(render)
 
 
+#: Where the whole file reports an entry or error: (step, item position, 0) (:meth:`_JsonGroups.render`)
+_Key = tuple[int, int, int]
+
+
+def _keys_of(steps: list[tuple[int, int, _Key]], column: int, count: int) -> list[_Key]:
+    """Each of ``count`` entries (``column`` 0) or errors (1) keyed by the step it was added in:
+    ``steps`` holds, in order, how many there were as each step began, and its key."""
+    keys: list[_Key] = []
+    for k, step in enumerate(steps):
+        end = steps[k + 1][column] if k + 1 < len(steps) else count
+        keys += [step[2]] * (end - len(keys)) if end > len(keys) else []
+    return keys
+
+
 def _convert_json_batch(batch: list[tuple[int, list[int], int, list[Any]]]) -> list[Any]:
-    """In a worker: each JSON group's rendered VEVENTs, report entries and errors."""
+    """In a worker: each JSON group's rendered VEVENTs, report entries and errors, with their keys."""
     assert isinstance(_WORKER, _JsonGroups), "worker not initialised"
     out = []
     with _streaming(_WORKER.job.fast), clock.fixed(_WORKER.job.now):
         for pos, group, _size, items in batch:
             report = Report(file=_WORKER.job.file)
             errors: list[InputError] = []
-            rendered = _WORKER.convert(pos, group, items, report, errors)
-            out.append((rendered, _pickled(report.entries), errors))
+            rendered, entry_keys, error_keys = _WORKER.convert(pos, group, items, report, errors)
+            out.append((rendered, _pickled(report.entries), errors, entry_keys, error_keys))
     return out
 
 
@@ -885,6 +906,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
     from .errors import InputError as _IE
     its = _Items(path, fast)
     source = its.source
+    keyed = KeyedEntries(spool=isinstance(report.entries, SpooledEntries))  # the items' errors and entries
     refs: dict[int, tuple[str, Any]] = {}  # member → ("id" or "uid", its head's key: a 64-bit hash once resolved)
     by_id: dict[Any, int] = {}
     by_uid: dict[Any, int] = {}
@@ -919,7 +941,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                 yield pos, raw
                 continue
             err = jsonio.not_an_object(source.where(pos), raw)
-            errors.append(err.located(file) if file else err)
+            keyed.error((0, pos, 0), err.located(file) if file else err)  # where the whole file reads it
             its.taken[pos] = 2
     with open(path, "rb") as fh:  # each item's bytes, for its depth (take)
         if provider == "graph":
@@ -943,7 +965,7 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
                         refs[pos] = ("id", hash(e.seriesMasterId))
                     elif e.type == "exception" and (e.uid or e.iCalUId):
                         refs[pos] = ("uid", hash(g._uid_for(e)))
-                    if e.type == "occurrence" and pos in refs:
+                    if e.type == "occurrence" and pos in refs and not e.isCancelled:  # a cancelled one: an EXDATE
                         its.taken[pos] = 3  # dropped when its master is found
                 elif (series_uid := g._first_of(e)) is not None:
                     refs[pos] = ("uid", hash(series_uid))  # a series' off-rule first instance joins its master
@@ -1018,11 +1040,12 @@ def _json_to_ics(path: Path, out: IO[bytes], report: Report, errors: list[InputE
 
     job = _JsonJob(provider, calendar, options, file, fast, source.array_keys[-1] if source.array_keys else "",
                    now=clock.now_utc())
-    spool = _spooled_groups(job, its, path, report, errors, jobs)
+    spool = _spooled_groups(job, its, path, report, errors, jobs, keyed)
     keep = spool.clashes()
     if keep:  # zones one Windows name cannot describe together: again, those under their IANA names
         spool.discard()  # (as the whole-file writer does; the mapping, and so the report, is the same)
-        spool = _spooled_groups(dataclasses.replace(job, keep=keep), its, path, Report(file=file), [], jobs)
+        spool = _spooled_groups(dataclasses.replace(job, keep=keep), its, path, Report(file=file), [], jobs,
+                                KeyedEntries(spool=False))
     spool.finish(out, header_cal)
     return spool.count
 
@@ -1035,16 +1058,20 @@ def _item_nesting(fh: IO[bytes], offset: int, length: int, limit: int) -> int:
 
 
 def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors: list[InputError],
-                    jobs: int) -> _IcsSpool:
+                    jobs: int, keyed: KeyedEntries) -> _IcsSpool:
     """Pass 2: every group converted (in ``jobs`` processes) and its VEVENTs spooled, with the
-    conversion's one "now" (``job.now``: a DTSTAMP made from it is one instant, as in ``convert``)."""
+    conversion's one "now" (``job.now``: a DTSTAMP made from it is one instant, as in ``convert``);
+    the groups' entries and errors put in the whole file's order (:meth:`_JsonGroups.render`)
+    with pass 1's in ``keyed``, after those already in ``report`` and ``errors``."""
     spool = _IcsSpool(job.options.tzid_style)
     heads = _json_groups(its, path)
     if _pool_pays(jobs, its.taken.count(0), sum(its.lengths)):  # heads: the items nothing joined
         for results in _pool_map(job, _convert_json_batch, _batched(heads, lambda g: g[2]), jobs):
-            for rendered, entries, found in results:
-                _add_pickled(report, entries)
-                errors.extend(found)
+            for rendered, entries, found, entry_keys, error_keys in results:
+                for key, data, filed in zip(entry_keys, *entries):
+                    keyed.add_pickled(key, data, filed)
+                for key, error in zip(error_keys, found):
+                    keyed.error(key, error)
                 for key, item in rendered:
                     spool.put(item, key)
     else:
@@ -1053,8 +1080,15 @@ def _spooled_groups(job: _JsonJob, its: Any, path: Path, report: Report, errors:
             while run := list(itertools.islice(heads, _PAUSED_GROUPS)):
                 with paused_gc():  # one pause per run of groups, not per group
                     for pos, group, _size, items in run:
-                        for key, item in converter.render(pos, group, items, report, errors):
+                        group_report, group_errors = Report(file=report.file), []
+                        rendered, entry_keys, error_keys = converter.render(pos, group, items, group_report,
+                                                                            group_errors)
+                        keyed.extend(zip(entry_keys, group_report.entries))
+                        for key, error in zip(error_keys, group_errors):
+                            keyed.error(key, error)
+                        for key, item in rendered:
                             spool.put(item, key)
+    keyed.into(report, errors)
     return spool
 
 

@@ -70,7 +70,7 @@ def test_add_pickled_into_a_report_is_extend(spooled: bool, file: str | None) ->
     plain = stream.spooled_report(file) if spooled else Report(file=file)
     plain.extend(losses)
     given = stream.spooled_report(file) if spooled else Report(file=file)
-    pipeline._add_pickled(given, pipeline._pickled(losses))
+    _through_keyed(given, losses)
     assert list(given) == list(plain)
     assert [e.file for e in given] == ["in.ics", "in.ics", file, "in.ics", "in.ics"]  # an entry's own file stays
 
@@ -87,6 +87,15 @@ def test_json_pool_report_is_the_in_process_report(source: str, array: bytes, tm
     assert _without_stamps(tmp_path / "one.ics") == _without_stamps(tmp_path / "two.ics")
 
 
+def _through_keyed(report: Report, losses: list[Loss]) -> None:
+    """What the JSON → ICS parent does with a worker's pickled entries (``pipeline._spooled_groups``):
+    each into :class:`stream.KeyedEntries` under its key, then all into the report."""
+    keyed = stream.KeyedEntries(spool=isinstance(report.entries, stream.SpooledEntries))
+    for data, filed in zip(*pipeline._pickled(losses)):
+        keyed.add_pickled((1, 0, 0), data, filed)
+    keyed.into(report, [])
+
+
 def _without_stamps(path: Path) -> list[bytes]:
     return [line for line in path.read_bytes().splitlines() if not line.startswith(b"DTSTAMP:")]
 
@@ -94,10 +103,10 @@ def _without_stamps(path: Path) -> list[bytes]:
 @pytest.mark.parametrize("file, through_extend", [(None, 0), ("other.ics", 1)])
 def test_pickled_entries_go_in_as_bytes_unless_extend_would_change_them(file: str | None, through_extend: int,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """One rule for both places that take pickled entries (``stream.pickled_adder``): the parent's
-    ``_add_pickled`` (JSON workers) and ``KeyedEntries.into`` (the ICS spool).  Into a spooled
-    report an entry goes as its bytes; only one that ``Report.extend`` would give the report's
-    file is unpickled and extended."""
+    """One rule for every entry pickled before it reaches the report (``stream.pickled_adder``):
+    a JSON worker's, keyed by the parent (``_through_keyed``), and the ICS spool's
+    (``KeyedEntries.into``).  Into a spooled report an entry goes as its bytes; only one that
+    ``Report.extend`` would give the report's file is unpickled and extended."""
     extended: list[Loss] = []
     original = Report.extend
 
@@ -109,7 +118,7 @@ def test_pickled_entries_go_in_as_bytes_unless_extend_would_change_them(file: st
     monkeypatch.setattr(Report, "extend", counting)
     pairs = [(key, loss) for key, loss in _pairs() if loss.field != "X-WR-TIMEZONE"]
     given = stream.spooled_report(file)
-    pipeline._add_pickled(given, pipeline._pickled([loss for _key, loss in pairs]))
+    _through_keyed(given, [loss for _key, loss in pairs])
     assert len(extended) == through_extend and len(given) == 3
     extended.clear()
     keyed = stream.KeyedEntries(spool=True)

@@ -18,7 +18,7 @@ import json
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ...gcpause import gc_paused
 from ... import clock, hub
@@ -680,24 +680,34 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
 
 
 def events_in_order(events: Iterable[Event], calendar: EventList, report: Report,
-                    errors: list[InputError] | None = None, *, calendar_zone: str | None = None) -> list[m.Event]:
+                    errors: list[InputError] | None = None, *, calendar_zone: str | None = None,
+                    mark: Callable[[int, Event], None] | None = None) -> list[m.Event]:
     """The events of :func:`events_to_calendar` in the order its calendar writes them
     (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
-    mapped as the whole file maps it, no series grouping per group."""
-    return frozen_events(_builders(events, calendar, report, errors, calendar_zone, []))
+    mapped as the whole file maps it, no series grouping per group.  ``mark``: as
+    :func:`_builders` takes it; with it the calendar's own entry (an unknown calendar zone) is
+    not made: the streamed file reports it once, with its header."""
+    return frozen_events(_builders(events, calendar, report, errors, calendar_zone, [], mark))
 
 
 def _builders(events: Iterable[Event], calendar: EventList, report: Report, errors: list[InputError] | None,
-              calendar_zone: str | None, head: list[m.Line]) -> list[EventBuilder]:
+              calendar_zone: str | None, head: list[m.Line],
+              mark: Callable[[int, Event], None] | None = None) -> list[EventBuilder]:
     """The mapped events in the mapper's order (singles and masters, then instances); the
-    calendar's own lines (X-WR-TIMEZONE, X-WR-CALNAME) into ``head``."""
+    calendar's own lines (X-WR-TIMEZONE, X-WR-CALNAME) into ``head``.  The report follows that
+    order in three steps: singles' and masters' entries (1), instances' (2), cancelled entries'
+    (3), each in input order; ``mark(step, event)`` is called as each event's step begins
+    (``pipeline._JsonGroups``, which maps one series at a time and keys every entry by it)."""
     cal: list[EventBuilder] = []
+    note = mark if mark is not None else _no_mark
     zone_name = calendar.timeZone or calendar_zone
     ctx = ReadContext(calendar=calendar, report=report, errors=errors)
     if zone_name:
         resolved = resolve_name(zone_name)
         if resolved is None:
-            report.add(LossKind.TIMEZONE_UNKNOWN, "timeZone", f"unknown calendar zone {zone_name!r}", before=zone_name)
+            if mark is None:  # a streamed file (mark) reports it once, with its header
+                report.add(LossKind.TIMEZONE_UNKNOWN, "timeZone", f"unknown calendar zone {zone_name!r}",
+                           before=zone_name)
         else:
             ctx.calendar_zone, ctx.calendar_zone_name = resolved.tz, resolved.iana or zone_name
             head.append(text_line("X-WR-TIMEZONE", ctx.calendar_zone_name))
@@ -740,6 +750,7 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
         return found if found is not None and found.vevent.rrules else None
 
     for e in singles:
+        note(1, e)
         uid, derived = _uid_of(e)
         mapper = _EventMapper(e, ctx, uid)
         if derived:
@@ -755,6 +766,7 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
             mapped[e.id] = info
         by_uid.setdefault(uid, info)
     for e in instances:
+        note(2, e)
         master = master_of(e)
         uid = master.uid if master else _uid_of(e)[0]
         mapper = _EventMapper(e, ctx, uid)
@@ -777,6 +789,7 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
         if vevent is not None:
             cal.append(vevent)
     for e in tombstones:
+        note(3, e)
         master = master_of(e) if e.is_instance else None
         if master is None:
             where = "its master is not in the input" if e.is_instance else "a deleted event"
@@ -792,6 +805,10 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
             report.add(LossKind.DROPPED, "status", "details of a cancelled instance not kept (EXDATE only)",
                        uid=master.uid, recurrence_id=rid.isoformat())
     return cal
+
+
+def _no_mark(step: int, e: Event) -> None:
+    """:func:`_builders` without a caller that follows its steps."""
 
 
 def _raise(err: Exception) -> None:

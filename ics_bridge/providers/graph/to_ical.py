@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from pydantic import ValidationError
 
@@ -625,21 +625,28 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
         return _events_to_calendar(events, report, errors)
 
 
-def events_in_order(events: Iterable[Event], report: Report, errors: list[InputError] | None = None) -> list[m.Event]:
+def events_in_order(events: Iterable[Event], report: Report, errors: list[InputError] | None = None,
+                    mark: Callable[[int, Event], None] | None = None) -> list[m.Event]:
     """The events of :func:`events_to_calendar` in the order its calendar writes them
     (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
     mapped as the whole file maps it.  The caller fixes "now" (``clock.fixed``) once for the
-    file, not once per group."""
-    return frozen_events(_builders(events, report, errors))
+    file, not once per group; ``mark``: see :func:`_builders`."""
+    return frozen_events(_builders(events, report, errors, mark))
 
 
 def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> m.Calendar:
     return calendar_of(_builders(events, report, errors), prodid="-//ics-bridge//Microsoft Graph//EN")
 
 
-def _builders(events: Iterable[Event], report: Report, errors: list[InputError] | None) -> list[EventBuilder]:
+def _builders(events: Iterable[Event], report: Report, errors: list[InputError] | None,
+              mark: Callable[[int, Event], None] | None = None) -> list[EventBuilder]:
     """The mapped events, in the mapper's order (singles and masters, their exceptions, the
-    off-rule first instances); a failing one in ``errors``."""
+    off-rule first instances); a failing one in ``errors``.  The report follows that order in
+    three steps: each single's and master's entries in input order (1), then each exception's
+    (2), then each cancelled occurrence's (3); ``mark(step, event)`` is called as each event's
+    step begins, so a streamed file mapped one series at a time can put every entry where the
+    whole file reports it (``pipeline._JsonGroups``)."""
+    note = mark if mark is not None else _no_mark
     def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
@@ -670,6 +677,7 @@ def _builders(events: Iterable[Event], report: Report, errors: list[InputError] 
     firsts = _firsts_by_master(items, by_uid)
     first_ids = {id(e) for e in firsts.values()}
     for e in items:
+        note(1, e)
         if e.removed is not None:
             _removed(cal, e, report)
             continue
@@ -719,6 +727,7 @@ def _builders(events: Iterable[Event], report: Report, errors: list[InputError] 
     for e, master in pending:
         if id(master) not in master_info:
             continue  # the master itself failed and was reported
+        note(2, e)
         start, rtz, _ = master_info[id(master)]
         mapper = _EventMapper(e, report, master=master)
         vevent = keep(mapper)
@@ -737,9 +746,14 @@ def _builders(events: Iterable[Event], report: Report, errors: list[InputError] 
         cal.append(vevent)
     for e, master in cancelled:
         if id(master) in master_info:
+            note(3, e)
             _cancel_occurrence(e, master, master_info[id(master)], report, errors)
     cal.extend(pending_overrides)
     return cal
+
+
+def _no_mark(step: int, e: Event) -> None:
+    """:func:`_builders` without a caller that follows its steps."""
 
 
 def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, EventBuilder], report: Report,
