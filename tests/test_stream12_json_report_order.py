@@ -13,13 +13,13 @@ occurrence beside its master, which the whole-file run writes as the master's EX
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bench_generator import generator
 
 import ics_bridge
 from ics_bridge import pipeline
@@ -29,20 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 _DTSTAMP = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")  # "now" where the JSON has no stamp
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """300 events of the benchmark's generator (series whose exceptions follow them, one in ten
     at the end of the file) as Graph and Google JSON."""
     folder = tmp_path_factory.mktemp("order")
-    gen = _generator()
+    gen = generator()
     gen.write_ics(folder / "cal.ics", 300, seed=3)
     paths = {}
     for source in ("graph", "google"):

@@ -4,7 +4,6 @@ input in N worker processes and writes the very bytes, report entries and errors
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench_generator import generator
 from click.testing import CliRunner
 
 import ics_bridge
@@ -30,20 +30,12 @@ BROKEN = (b"BEGIN:VEVENT\r\nUID:broken-1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:
           b"RRULE:FREQ=BOGUS\r\nSUMMARY:bad rule\r\nEND:VEVENT\r\n")
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """400 events of the benchmark's generator (zones, series, far overrides, non-ASCII), with
     two broken series in the middle: one event that cannot be read, one unreadable RRULE."""
     path = tmp_path_factory.mktemp("gen") / "generated.ics"
-    _generator().write_ics(path, 400, seed=11)
+    generator().write_ics(path, 400, seed=11)
     data = path.read_bytes()
     middle = data.index(b"BEGIN:VEVENT", len(data) // 2)
     path.write_bytes(data[:middle] + BROKEN + data[middle:])
