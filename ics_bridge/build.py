@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import orjson
 from icalendar.timezone.tzid import tzid_from_dt
@@ -228,6 +228,16 @@ def calendar_of(builders: Iterable[EventBuilder], *, prodid: str, other: Iterabl
     list as ``position``."""
     from .series import group_series
     return m.Calendar(prodid=prodid, version="2.0", other=tuple(other), series=tuple(group_series(frozen_events(builders))))
+
+
+#: ``mark(step, event)``: what a provider mapper's ``_builders`` calls as each event's step of
+#: the mapping begins (singles and masters 1, exceptions 2, cancellations 3), so a streamed group,
+#: mapped alone, can put each report entry where the whole file reports it (``pipeline._JsonGroups``)
+Mark = Callable[[int, Any], None]
+
+
+def no_mark(step: int, event: Any) -> None:
+    """The ``mark`` of a mapping no caller follows step by step (the whole file)."""
 
 
 def frozen_events(builders: Iterable[EventBuilder]) -> list[m.Event]:

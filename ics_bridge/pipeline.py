@@ -43,6 +43,7 @@ from icalendar import Calendar
 
 from . import clock, hub, memo
 from . import model as m
+from .build import Mark
 from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
 from .gcpause import gc_paused, paused_gc
@@ -787,7 +788,7 @@ class _JsonGroups:
         return _read_item(self.parse, data)
 
     def _mapped(self, events: list[Any], report: Report, errors: list[InputError],
-                mark: Callable[[int, Any], None]) -> list[m.Event]:
+                mark: Mark) -> list[m.Event]:
         """The group's events as the provider's ``events_to_calendar`` maps them, in its
         calendar's writing order (``events_in_order``: no calendar, no series, per group);
         the provider calls ``mark`` as each event's step of the mapping begins."""
@@ -872,7 +873,7 @@ def _keys_of(steps: list[tuple[int, int, _Key]], column: int, count: int) -> lis
     keys: list[_Key] = []
     for k, step in enumerate(steps):
         end = steps[k + 1][column] if k + 1 < len(steps) else count
-        keys += [step[2]] * (end - len(keys)) if end > len(keys) else []
+        keys += [step[2]] * (end - len(keys))  # none when the step added none
     return keys
 
 

@@ -18,13 +18,14 @@ import json
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, compact_json, make_address, make_alarm,
-                      frozen_events, params_of, set_description, splice_lines, text_line, time_value, uri_line)
+                      Mark, frozen_events, no_mark, params_of, set_description, splice_lines, text_line, time_value,
+                      uri_line)
 from ...errors import InputError
 from ...report import LossKind, Report
 from ...text import looks_like_html
@@ -681,7 +682,7 @@ def events_to_calendar(events: Iterable[Event], calendar: EventList, report: Rep
 
 def events_in_order(events: Iterable[Event], calendar: EventList, report: Report,
                     errors: list[InputError] | None = None, *, calendar_zone: str | None = None,
-                    mark: Callable[[int, Event], None] | None = None) -> list[m.Event]:
+                    mark: Mark | None = None) -> list[m.Event]:
     """The events of :func:`events_to_calendar` in the order its calendar writes them
     (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
     mapped as the whole file maps it, no series grouping per group.  ``mark``: as
@@ -692,14 +693,14 @@ def events_in_order(events: Iterable[Event], calendar: EventList, report: Report
 
 def _builders(events: Iterable[Event], calendar: EventList, report: Report, errors: list[InputError] | None,
               calendar_zone: str | None, head: list[m.Line],
-              mark: Callable[[int, Event], None] | None = None) -> list[EventBuilder]:
+              mark: Mark | None = None) -> list[EventBuilder]:
     """The mapped events in the mapper's order (singles and masters, then instances); the
     calendar's own lines (X-WR-TIMEZONE, X-WR-CALNAME) into ``head``.  The report follows that
     order in three steps: singles' and masters' entries (1), instances' (2), cancelled entries'
     (3), each in input order; ``mark(step, event)`` is called as each event's step begins
     (``pipeline._JsonGroups``, which maps one series at a time and keys every entry by it)."""
     cal: list[EventBuilder] = []
-    note = mark if mark is not None else _no_mark
+    note = mark if mark is not None else no_mark
     zone_name = calendar.timeZone or calendar_zone
     ctx = ReadContext(calendar=calendar, report=report, errors=errors)
     if zone_name:
@@ -806,9 +807,6 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
                        uid=master.uid, recurrence_id=rid.isoformat())
     return cal
 
-
-def _no_mark(step: int, e: Event) -> None:
-    """:func:`_builders` without a caller that follows its steps."""
 
 
 def _raise(err: Exception) -> None:

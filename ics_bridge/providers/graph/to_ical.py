@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Collection, Iterable
 
 from pydantic import ValidationError
 
@@ -23,7 +23,7 @@ from ...gcpause import gc_paused
 from ... import clock, hub
 from ... import model as m
 from ...build import (EventBuilder, add_conference, add_join_link, calendar_of, make_address, make_alarm, put_stash,
-                      frozen_events, remember, set_description, splice_lines, time_value)
+                      Mark, frozen_events, no_mark, remember, set_description, splice_lines, time_value)
 from ...build import with_zone as _with_zone  # moved to build (Google's too); the name the tests patch
 from ...errors import InputError
 from ...recurrence import expand_graph_dates, graph_to_rrule
@@ -626,7 +626,7 @@ def events_to_calendar(events: Iterable[Event], report: Report, errors: list[Inp
 
 
 def events_in_order(events: Iterable[Event], report: Report, errors: list[InputError] | None = None,
-                    mark: Callable[[int, Event], None] | None = None) -> list[m.Event]:
+                    mark: Mark | None = None) -> list[m.Event]:
     """The events of :func:`events_to_calendar` in the order its calendar writes them
     (``model_writer._in_order``), without the calendar: a streamed JSON group (one series)
     mapped as the whole file maps it.  The caller fixes "now" (``clock.fixed``) once for the
@@ -639,14 +639,14 @@ def _events_to_calendar(events: Iterable[Event], report: Report, errors: list[In
 
 
 def _builders(events: Iterable[Event], report: Report, errors: list[InputError] | None,
-              mark: Callable[[int, Event], None] | None = None) -> list[EventBuilder]:
+              mark: Mark | None = None) -> list[EventBuilder]:
     """The mapped events, in the mapper's order (singles and masters, their exceptions, the
     off-rule first instances); a failing one in ``errors``.  The report follows that order in
     three steps: each single's and master's entries in input order (1), then each exception's
     (2), then each cancelled occurrence's (3); ``mark(step, event)`` is called as each event's
     step begins, so a streamed file mapped one series at a time can put every entry where the
     whole file reports it (``pipeline._JsonGroups``)."""
-    note = mark if mark is not None else _no_mark
+    note = mark if mark is not None else no_mark
     def keep(mapper: _EventMapper) -> EventBuilder | None:
         try:
             return _checked(mapper)
@@ -751,9 +751,6 @@ def _builders(events: Iterable[Event], report: Report, errors: list[InputError] 
     cal.extend(pending_overrides)
     return cal
 
-
-def _no_mark(step: int, e: Event) -> None:
-    """:func:`_builders` without a caller that follows its steps."""
 
 
 def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, EventBuilder], report: Report,
