@@ -568,7 +568,7 @@ def _stage(result: FileResult, planned: Path, tmp: Path) -> None:
     size and hash kept for the journal; the parent renames it in input order (:func:`_deliver`)."""
     assert result.payload is not None
     stage(planned, tmp, result.payload)
-    result.staged = (str(tmp), len(result.payload), hashlib.sha256(result.payload).hexdigest())
+    result.staged = (str(tmp), *journal_.size_and_digest(result.payload))
     result.payload = None
 
 

@@ -64,6 +64,11 @@ def digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def size_and_digest(data: bytes) -> tuple[int, str]:
+    """An output's size and SHA-256 as a journal line records them, from its bytes."""
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
 def input_key(path: Path | None, data: bytes | None) -> str | None:
     """What identifies an input's content cheaply: size and modification time of a file, the
     hash of stdin."""
@@ -86,7 +91,7 @@ def describe_outputs(paths: list[str], written: list[bytes] | None = None,
     if digests is not None:
         return [[p, size, sha] for p, (size, sha) in zip(paths, digests)]
     if written is not None:
-        return [[p, len(data), hashlib.sha256(data).hexdigest()] for p, data in zip(paths, written)]
+        return [[p, *size_and_digest(data)] for p, data in zip(paths, written)]
     return [[p, os.path.getsize(p), digest(Path(p))] for p in paths]
 
 
