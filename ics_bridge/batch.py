@@ -54,7 +54,7 @@ from .edge import calendar_from_model
 from .pipeline import StreamWorkerError, convert_file, encode
 from .errors import IcsBridgeError, InputError, OutputError
 from .io import ics as ics_io
-from .interrupt import deferred_signals, end_pool, signal_number, started_worker
+from .interrupt import deferred_signals, end_pool, signal_number, started_worker, submitted
 from .limits import too_large
 from .options import Format, Options
 from .report import Loss, LossKind, Report, Severity
@@ -619,7 +619,7 @@ def _results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
             yield _convert_file(task)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=started_worker)
-    futures: list[Future[FileResult]] = [pool.submit(_convert_file, t) for t in tasks]
+    futures: list[Future[FileResult]] = [submitted(pool, _convert_file, t) for t in tasks]
     try:
         for task, future in zip(tasks, futures):
             try:

@@ -47,7 +47,7 @@ from .build import Mark
 from .edge import calendar_from_model, calendar_to_model, without_lone_surrogates
 from .errors import IcsBridgeError, InputError, OutputError
 from .gcpause import gc_paused, paused_gc
-from .interrupt import end_pool, ignore_in_worker
+from .interrupt import end_pool, ignore_in_worker, submitted
 from .io import fastics, jsonio, second_offsets
 from .io import ics as ics_io
 from .io.files import atomic_write
@@ -661,7 +661,7 @@ def _pool_map(job: "_IcsJob | _JsonJob", work: Any, batches: Iterator[list[Any]]
         while True:
             try:
                 while len(pending) < 2 * jobs and (batch := next(batches, None)) is not None:
-                    pending.append(pool.submit(work, batch))
+                    pending.append(submitted(pool, work, batch))
                 if not pending:
                     return
                 results = pending.popleft().result()
@@ -1201,7 +1201,7 @@ def _index(src: Path, report: Report, fast: bool, jobs: int) -> IcsIndex:
     try:
         try:
             for start, end in zip(cuts, cuts[1:] + [size]):
-                futures.append(pool.submit(index_part, src, start, end))
+                futures.append(submitted(pool, index_part, src, start, end))
         except OSError:  # no process could be started (EAGAIN, ENOMEM): read alone
             return index_ics(src, report, fast=fast)
         return index_ics(src, report, fast=fast, parts=[(cut, partial(_part_of, future))

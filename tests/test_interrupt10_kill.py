@@ -68,3 +68,27 @@ def test_a_streamed_file_interrupted_ends_its_busy_workers(tmp_path: Path, monke
     assert isinstance(raised, KeyboardInterrupt)
     assert took < 20 and multiprocessing.active_children() == []
     assert not (tmp_path / "out.json").exists()
+
+
+def test_an_interruption_while_a_pool_starts_is_the_interruption(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal landing in a pool's first submit, after its manager thread is made and before it
+    starts: the interruption goes on as itself (``interrupt.submitted`` holds it until the submit
+    returns), not as ``shutdown``'s "cannot join thread before it is started" (seen in CI: a
+    SIGTERM during a large file's pool start-up exited 1 with an internal error, not 143)."""
+    from concurrent.futures import ProcessPoolExecutor, process
+
+    from ics_bridge.interrupt import end_pool, submitted
+    start = process._ExecutorManagerThread.start
+
+    def interrupted_start(self: Any) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # raises here, before the thread starts, unless held
+        start(self)
+
+    monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted_start)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    futures: list[Any] = []
+    with pytest.raises(KeyboardInterrupt):
+        try:
+            futures.append(submitted(pool, abs, -1))
+        finally:
+            end_pool(pool, futures)
