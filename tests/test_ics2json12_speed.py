@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from bench_generator import generator
 
 from ics_bridge.io import model_reader
 from ics_bridge.io.lines import decode
@@ -28,13 +28,8 @@ SAMPLES = sorted([*FILES, *ROOT.glob("samples/**/*.ics")])
 
 
 def _bench_calendar(tmp_path: Path, n: int, seed: int) -> bytes:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
     path = tmp_path / f"bench_{n}_{seed}.ics"
-    generate.write_ics(path, n, seed)
+    generator().write_ics(path, n, seed)
     return path.read_bytes()
 
 

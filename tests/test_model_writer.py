@@ -8,7 +8,6 @@ asks.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import warnings
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import strategies
+from bench_generator import generator
 from interop import readers
 from model_compare import corpus_params, differences, icalendar_calendars, icalendar_event, model_event, normalized, our_reading
 from ics_bridge import model as m
@@ -25,7 +25,6 @@ from ics_bridge.io.model_writer import duration_text, write_calendar
 from ics_bridge.timezones import vtimezone
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "ics"
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 def _calendars(data: bytes) -> list[m.Calendar]:
@@ -153,10 +152,8 @@ def test_utc_values_written_with_z() -> None:
 # -------------------------------------------------------------------------------- interop
 
 def _bench_calendar(tmp_path: Path) -> bytes:
-    sys.path.insert(0, str(BENCH))
-    import generate
     path = tmp_path / "bench.ics"
-    generate.write_ics(path, 60, seed=3)
+    generator().write_ics(path, 60, seed=3)
     return path.read_bytes()
 
 
