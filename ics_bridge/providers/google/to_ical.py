@@ -808,6 +808,5 @@ def _builders(events: Iterable[Event], calendar: EventList, report: Report, erro
     return cal
 
 
-
 def _raise(err: Exception) -> None:
     raise err

@@ -752,7 +752,6 @@ def _builders(events: Iterable[Event], report: Report, errors: list[InputError] 
     return cal
 
 
-
 def _cancel_occurrence(e: Event, master: Event, info: tuple[Any, str | None, EventBuilder], report: Report,
                        errors: list[InputError] | None) -> None:
     """An ``occurrence`` item with ``isCancelled`` beside its master: that occurrence is not
